@@ -47,7 +47,7 @@ class InstructionCodecTest {
 
     @Test
     void garbageDecodesToUnknownNeverThrows() {
-        byte[] bytes = {(byte) 0xff, 0, 0, 0, 0, 0, 0, 0, 0x18, 1, 2};
+        byte[] bytes = {(byte) 0xff, 0, 0, 0, 0, 0, 0, 0, 0x18, 1, 0, 0, 0, 0, 0, 0, 1, 2, 3}; // bad opcode, lone ld_imm64, 3 stray bytes
         Instructions insns = InstructionCodec.decode(bytes, ByteOrder.LITTLE_ENDIAN);
         assertThat(insns).hasSize(3).allMatch(i -> i instanceof Unknown);
     }
