@@ -136,9 +136,12 @@ final class OpenSteps {
                                                 List<MapSpec> maps, List<Extern> externs) {
         Map<Integer, List<RelocationRecord>> byProgram = new HashMap<>();
         for (RelocationSection rs : elf.relocationSections()) {
-            if (sections.kind(rs.section().index()) != SectionKind.RELOCATIONS) {
-                LOG.info("elf: skipping relo section({}) {} for section({}) {}", rs.section().index(), rs.section().name(),
-                        rs.target().index(), rs.target().name());
+            SectionKind relKind = sections.kind(rs.section().index());
+            if (relKind != SectionKind.RELOCATIONS) {
+                if (relKind == SectionKind.SKIPPED_RELOCATIONS) {
+                    LOG.info("elf: skipping relo section({}) {} for section({}) {}", rs.section().index(), rs.section().name(),
+                            rs.target().index(), rs.target().name());
+                }
                 continue;
             }
             SectionKind targetKind = sections.kind(rs.target().index());
