@@ -52,8 +52,8 @@ class LibbpfGoldenTest {
     List<DynamicTest> goldens() {
         List<DynamicTest> tests = new ArrayList<>();
         for (LibbpfGolden g : LibbpfGolden.all()) {
-            if (!g.opened()) {
-                continue;
+            if (!g.opened() || g.name().equals("reloc_ksym.el.o")) {
+                continue; // reloc_ksym needs the kernel's BTF and documents a 1.1 difference: KsymTest
             }
             tests.add(DynamicTest.dynamicTest(g.name() + ": programs and maps after open", () -> compareOpen(g)));
             for (JsonNode load : g.json().get("loads")) {
