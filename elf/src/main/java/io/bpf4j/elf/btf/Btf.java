@@ -45,9 +45,9 @@ public final class Btf {
         this.startStr = startStr;
     }
 
-    /** Parses BTF in the given byte order; the array is not copied and must not change afterwards. */
+    /** Parses BTF in the given byte order; the array is copied, so the caller may reuse it. */
     public static Btf parse(byte[] data, ByteOrder order) {
-        return BtfParser.parse(data, order, null);
+        return BtfParser.parse(data.clone(), order, null);
     }
 
     /** Parses BTF, taking the byte order from the magic. */
@@ -57,7 +57,7 @@ public final class Btf {
 
     /** Parses split BTF (e.g. a kernel module's) on top of {@code base}, in the base's byte order. */
     public static Btf parseSplit(byte[] data, Btf base) {
-        return BtfParser.parse(data, base.byteOrder(), base);
+        return BtfParser.parse(data.clone(), base.byteOrder(), base);
     }
 
     /** {@return the byte order whose magic the data starts with; little-endian when neither matches (parse then reports the magic)} */
