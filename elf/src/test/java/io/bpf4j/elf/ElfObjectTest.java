@@ -59,6 +59,8 @@ class ElfObjectTest {
         assertThat(o.symbols().get(5).isAbsolute()).isTrue();
         assertThat(o.symbols().get(6).isCommon()).isTrue();
         assertThat(o.symbolsIn(o.section(2))).extracting(ElfSymbol::index).containsExactly(1, 3);
+        assertThat(o.displayName(o.symbols().get(1))).isEqualTo(".data");
+        assertThat(o.displayName(counter)).isEqualTo("counter");
         RelocationSection rs = o.relocationSections().get(0);
         assertThat(rs.target()).isSameAs(prog);
         assertThat(rs.relocations()).containsExactly(
