@@ -2,7 +2,11 @@ package io.bpf4j.elf.btf;
 
 import io.bpf4j.elf.btf.MalformedBtfException.Reason;
 import io.bpf4j.elf.internal.Bytes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -53,6 +57,24 @@ public final class Btf {
     /** Parses BTF, taking the byte order from the magic. */
     public static Btf parse(byte[] data) {
         return parse(data, orderOf(data));
+    }
+
+    /** Reads a raw BTF file such as {@code /sys/kernel/btf/vmlinux}, taking the byte order from its magic. */
+    public static Btf read(Path path) {
+        return BtfParser.parse(readAll(path), null, null);
+    }
+
+    /** Reads a raw split BTF file such as {@code /sys/kernel/btf/<module>} on top of {@code base}. */
+    public static Btf readSplit(Path path, Btf base) {
+        return BtfParser.parse(readAll(path), base.byteOrder(), base);
+    }
+
+    private static byte[] readAll(Path path) {
+        try {
+            return Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("btf: cannot read '" + path + "'", e);
+        }
     }
 
     /** Parses split BTF (e.g. a kernel module's) on top of {@code base}, in the base's byte order. */

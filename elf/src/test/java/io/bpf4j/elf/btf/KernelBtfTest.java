@@ -49,6 +49,7 @@ class KernelBtfTest {
                 assertThat(btf.sizeOf(t.id())).isEqualTo(sizeField(t));
             }
         }
+        assertThat(Btf.read(VMLINUX).typeCount()).isEqualTo(btf.typeCount());
         assertThat(kinds).containsKeys(BtfKind.INT, BtfKind.STRUCT, BtfKind.FUNC, BtfKind.FUNC_PROTO, BtfKind.DATASEC, BtfKind.VAR);
     }
 
