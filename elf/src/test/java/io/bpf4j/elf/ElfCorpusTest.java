@@ -145,17 +145,21 @@ class ElfCorpusTest {
         }
     }
 
-    /** The text of a line of a corpus source file, found by base name under testdata/src. */
+    /** The text of a line of a corpus source file, found by base name under testdata/src or elf/src/test/c. */
     private static Optional<String> sourceLine(String file, int line) {
         String base = Path.of(file).getFileName().toString();
-        try (Stream<Path> s = Files.walk(Corpus.root().resolve("testdata/src"))) {
-            Optional<Path> src = s.filter(p -> p.getFileName().toString().equals(base)).findFirst();
-            if (src.isEmpty()) return Optional.empty();
-            List<String> lines = Files.readAllLines(src.get());
-            return line <= lines.size() ? Optional.of(lines.get(line - 1)) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
+        for (Path dir : List.of(Corpus.root().resolve("testdata/src"), Corpus.root().resolve("elf/src/test/c"))) {
+            if (!Files.isDirectory(dir)) continue;
+            try (Stream<Path> s = Files.walk(dir)) {
+                Optional<Path> src = s.filter(p -> p.getFileName().toString().equals(base)).findFirst();
+                if (src.isEmpty()) continue;
+                List<String> lines = Files.readAllLines(src.get());
+                return line <= lines.size() ? Optional.of(lines.get(line - 1)) : Optional.empty();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
+        return Optional.empty();
     }
 
     private static List<String> codeRelocations(ElfObject o) {
