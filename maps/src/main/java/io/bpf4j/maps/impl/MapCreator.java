@@ -27,8 +27,8 @@ import io.bpf4j.maps.MapFlags;
  * with the kernel's errno, then the map.
  */
 public final class MapCreator {
-    /** {@code MAX_BPF_STACK}: keys are built on the program stack. */
-    static final int MAX_BPF_STACK = 512;
+    /** {@code sizeof(struct htab_elem)} on x86-64: a hash element's header before its key. */
+    static final int HTAB_ELEM_SIZE = 48;
     /** {@code KMALLOC_MAX_SIZE} on x86-64 with 4 KiB pages (order-10 allocations). */
     static final long KMALLOC_MAX_SIZE = 1L << 22;
     /** {@code PCPU_MIN_UNIT_SIZE}: the largest per-CPU value. */
@@ -195,8 +195,8 @@ public final class MapCreator {
         require(def, !(def.isPerCpu() && (f & BPF_F_NUMA_NODE) != 0), Errno.EINVAL, "per-CPU maps take no NUMA node");
         require(def, def.keySize() > 0 && def.valueSize() > 0, Errno.EINVAL, "key and value size must not be 0");
         require(def, def.type() != MapType.HASH_OF_MAPS || def.valueSize() == 4, Errno.EINVAL, "value size must be 4");
-        require(def, def.keySize() <= MAX_BPF_STACK, Errno.E2BIG, "key size " + def.keySize() + " exceeds " + MAX_BPF_STACK);
-        require(def, def.valueSize() < KMALLOC_MAX_SIZE - MAX_BPF_STACK - 64, Errno.E2BIG, "value size too large");
+        require(def, (long) def.keySize() + def.valueSize() < KMALLOC_MAX_SIZE - HTAB_ELEM_SIZE, Errno.E2BIG,
+                "key and value of " + ((long) def.keySize() + def.valueSize()) + " bytes are too large");
         require(def, !def.isPerCpu() || Bytes.roundUp8(def.valueSize()) <= PCPU_MIN_UNIT_SIZE, Errno.E2BIG, "per-CPU value too large");
     }
 
