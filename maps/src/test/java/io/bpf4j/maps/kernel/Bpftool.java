@@ -90,6 +90,11 @@ final class Bpftool implements AutoCloseable {
 
     /** Creates and pins a map; {@link #pin()} names it afterwards. */
     Result create(String type, int key, int value, int entries, int flags) {
+        return create(type, key, value, entries, flags, null);
+    }
+
+    /** Creates a map of maps whose inner template is the map pinned at {@code innerPin}. */
+    Result create(String type, int key, int value, int entries, int flags, Path innerPin) {
         Path pin = PIN_DIR.resolve("bpf4j_maps_test_" + ProcessHandle.current().pid() + "_" + (seq++));
         List<String> cmd = new ArrayList<>(List.of("bpftool", "-j", "map", "create", pin.toString(), "type", type,
                 "key", Integer.toString(key), "value", Integer.toString(value), "entries", Integer.toString(entries),
@@ -97,6 +102,9 @@ final class Bpftool implements AutoCloseable {
         if (flags != 0) {
             cmd.add("flags");
             cmd.add(Integer.toString(flags));
+        }
+        if (innerPin != null) {
+            cmd.addAll(List.of("inner_map", "pinned", innerPin.toString()));
         }
         Result r = run(cmd);
         if (r.ok()) {
