@@ -278,6 +278,53 @@ class KernelDifferentialTest {
         });
     }
 
+    @Test
+    void randomHashOperations() {
+        compare(MapDefinition.of(MapType.HASH, 4, 8, 8), "hash", (ops, log) -> {
+            java.util.Random r = new java.util.Random(20261123);
+            String[] flags = {"any", "noexist", "exist"};
+            for (int i = 0; i < 150; i++) {
+                int k = r.nextInt(12);
+                switch (r.nextInt(4)) {
+                    case 0:
+                    case 1:
+                        String f = flags[r.nextInt(3)];
+                        log.add(i + " update " + k + " " + f, ops.update(u32(k), u64(i), f));
+                        break;
+                    case 2:
+                        log.add(i + " delete " + k, ops.delete(u32(k)));
+                        break;
+                    default:
+                        log.add(i + " lookup " + k, ops.lookup(u32(k)));
+                        break;
+                }
+            }
+            log.add("keys", new TreeSet<>(walk(ops)).toString());
+        });
+    }
+
+    @Test
+    void randomLpmPrefixesIterateInTheKernelsOrder() {
+        MapDefinition def = MapDefinition.of(MapType.LPM_TRIE, 8, 4, 64).withFlags(MapFlags.BPF_F_NO_PREALLOC);
+        compare(def, "lpm_trie", (ops, log) -> {
+            java.util.Random r = new java.util.Random(7);
+            List<byte[]> inserted = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                byte[] k = lpm(r.nextInt(33), 10, r.nextInt(4) * 64, r.nextInt(256), r.nextInt(256));
+                inserted.add(k);
+                log.add("insert " + i, ops.update(k, u32(i), "any"));
+            }
+            log.add("order", walk(ops).toString());
+            for (int i = 0; i < 30; i++) {
+                log.add("lookup " + i, ops.lookup(lpm(32, 10, r.nextInt(256), r.nextInt(256), r.nextInt(256))));
+            }
+            for (int i = 0; i < 15; i++) {
+                log.add("delete " + i, ops.delete(inserted.get(r.nextInt(inserted.size()))));
+            }
+            log.add("order after deletes", walk(ops).toString());
+        });
+    }
+
     static Stream<Arguments> definitions() {
         return Stream.of(
                 Arguments.of("array", MapDefinition.of(MapType.ARRAY, 8, 4, 4)),
