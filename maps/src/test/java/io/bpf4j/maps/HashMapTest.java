@@ -153,4 +153,17 @@ class HashMapTest {
         }
         assertThat(errnoOf(() -> m.update(u32(64), u64(0), 0))).isEqualTo(Errno.E2BIG);
     }
+
+    @Test
+    void programsStillWriteAndDeleteInAFrozenMap() {
+        BpfMap m = MapFactory.create(MapDefinition.of(MapType.HASH, 4, 8, 4));
+        m.update(u32(1), u64(1), 0);
+        m.freeze();
+        assertThat(errnoOf(() -> m.delete(u32(1)))).isEqualTo(Errno.EPERM);
+        assertThat(errnoOf(() -> m.update(u32(2), u64(2), 0))).isEqualTo(Errno.EPERM);
+        m.update(u32(2), u64(2), MapFlags.BPF_NOEXIST, 0);
+        m.programDelete(u32(1));
+        assertThat(errnoOf(() -> m.programDelete(u32(1)))).isEqualTo(Errno.ENOENT);
+        assertThat(m.keys()).containsExactly(u32(2));
+    }
 }

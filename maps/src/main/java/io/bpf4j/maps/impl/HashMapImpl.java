@@ -389,8 +389,7 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
     }
 
     @Override
-    public void delete(byte[] key) {
-        checkUserWrite("delete");
+    void deleteElement(byte[] key) {
         checkKey(key, "delete");
         if (remove(key, hash(key), null) == null) {
             throw error(Errno.ENOENT, "delete", null);

@@ -214,8 +214,7 @@ final class RingBufferMap extends AbstractBpfMap implements RingBuffer {
     }
 
     @Override
-    public void delete(byte[] key) {
-        checkUserWrite("delete");
+    void deleteElement(byte[] key) {
         throw error(Errno.ENOTSUPP, "delete", "ring buffers have no elements");
     }
 
