@@ -22,9 +22,9 @@
  *   <li><b>Concurrency.</b> Element creation, replacement and deletion are atomic and never
  *       block lookups. The value bytes themselves are plain shared memory, exactly as in the
  *       kernel: the interpreter performs {@code BPF_ATOMIC} instructions with
- *       {@code VarHandle} atomics on the array, and {@code bpf_spin_lock} with
- *       {@link io.bpf4j.maps.SpinLocks} on the lock word, the same word that {@code BPF_F_LOCK}
- *       user-space operations take.</li>
+ *       {@link io.bpf4j.maps.ValueAtomics} on the array (byte-array {@code VarHandle}s lost their
+ *       atomic modes in JDK 22), and {@code bpf_spin_lock} with {@link io.bpf4j.maps.SpinLocks}
+ *       on the lock word, the same word that {@code BPF_F_LOCK} user-space operations take.</li>
  *   <li><b>CPUs.</b> Per-CPU maps keep {@link io.bpf4j.maps.MapDefinition#numCpus()} values;
  *       a program passes the CPU it runs on ({@code bpf_get_smp_processor_id}) to
  *       {@link io.bpf4j.maps.BpfMap#lookupRef(byte[], int)} and
