@@ -29,6 +29,11 @@ class CreationChecksTest {
         assertThat(errnoOf(() -> MapFactory.create(MapDefinition.of(MapType.PERF_EVENT_ARRAY, 4, 4, 4)))).isEqualTo(Errno.EINVAL);
         assertThat(errnoOf(() -> MapFactory.create(MapDefinition.of(MapType.PERCPU_ARRAY, 4, 4, 4).withNumCpus(0)))).isEqualTo(Errno.EINVAL);
         assertThat(errnoOf(() -> MapFactory.create(MapDefinition.of(MapType.ARRAY, 4, 1 << 20, 4096)))).isEqualTo(Errno.ENOMEM);
+        assertThat(errnoOf(() -> MapFactory.create(MapDefinition.of(MapType.INSN_ARRAY, 4, 16, Integer.MAX_VALUE)))).isEqualTo(Errno.ENOMEM);
+        assertThat(errnoOf(() -> MapFactory.create(MapDefinition.of(MapType.PERCPU_HASH, 4, 32768, 4).withNumCpus(1 << 20))))
+                .isEqualTo(Errno.ENOMEM);
+        assertThat(errnoOf(() -> MapFactory.create(MapDefinition.of(MapType.PROG_ARRAY, 4, 4, Integer.MAX_VALUE)))).isEqualTo(Errno.ENOMEM);
+        assertThat(errnoOf(() -> MapFactory.create(MapDefinition.of(MapType.HASH, 4, 4, -1)))).isEqualTo(Errno.ENOMEM);
     }
 
     @Test

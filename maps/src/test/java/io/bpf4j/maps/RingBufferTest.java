@@ -66,6 +66,9 @@ class RingBufferTest {
         assertThat(rb.reserve(200, 0)).isNull();
         assertThat(errnoOf(() -> rb.output(new byte[200], 0, 200, 0))).isEqualTo(Errno.EAGAIN);
         assertThat(errnoOf(() -> rb.output(new byte[1], 0, 1, 4))).isEqualTo(Errno.EINVAL);
+        assertThat(errnoOf(() -> rb.output(new byte[1], 1, 1, 0))).isEqualTo(Errno.EFAULT);
+        assertThat(errnoOf(() -> rb.submit(null, 0))).isEqualTo(Errno.EINVAL);
+        assertThat(errnoOf(() -> rb.submit(ValueRef.of(new byte[16]), 0))).isEqualTo(Errno.EINVAL);
         rb.submit(big, 0);
         assertThat(rb.drain()).hasSize(1);
         // producer is at 4008: this record runs past the end of the ring

@@ -162,6 +162,7 @@ public final class MapCreator {
             case INSN_ARRAY:
                 require(def, def.keySize() == 4 && def.valueSize() == InsnArrayMap.VALUE_SIZE, Errno.EINVAL, "key size must be 4 and value size 16");
                 require(def, f == 0, Errno.EINVAL, "flags must be 0");
+                require(def, (long) def.maxEntries() * InsnArrayMap.VALUE_SIZE <= MAX_STORAGE, Errno.ENOMEM, "too many entries for this process");
                 break;
             default:
                 throw fail(def, Errno.EINVAL, "map type " + t.displayName() + " is not supported in process");
@@ -198,6 +199,7 @@ public final class MapCreator {
         require(def, (long) def.keySize() + def.valueSize() < KMALLOC_MAX_SIZE - HTAB_ELEM_SIZE, Errno.E2BIG,
                 "key and value of " + ((long) def.keySize() + def.valueSize()) + " bytes are too large");
         require(def, !def.isPerCpu() || Bytes.roundUp8(def.valueSize()) <= PCPU_MIN_UNIT_SIZE, Errno.E2BIG, "per-CPU value too large");
+        require(def, (long) def.numCpus() * Bytes.roundUp8(def.valueSize()) <= MAX_STORAGE, Errno.ENOMEM, "per-CPU values of " + def.numCpus() + " CPUs are too large");
     }
 
     private static void checkSpinLock(MapDefinition def) {
