@@ -325,6 +325,32 @@ class KernelDifferentialTest {
         });
     }
 
+    @Test
+    void lruPercpuHashEvictsToo() {
+        compare(MapDefinition.of(MapType.LRU_PERCPU_HASH, 4, 12, 8).withNumCpus(cpus), "lru_percpu_hash", (ops, log) -> {
+            List<String> results = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                results.add(ops.update(u32(i), MapOps.HEX.parseHex(String.format("%024x", i)), "any"));
+            }
+            log.add("30 inserts into 8 slots", results.toString());
+            log.add("at most max_entries remain", String.valueOf(walk(ops).size() <= 8));
+            log.add("newest value on every cpu", ops.lookup(u32(29)));
+        });
+    }
+
+    @Test
+    void oddValueSizes() {
+        compare(MapDefinition.of(MapType.PERCPU_ARRAY, 4, 12, 3).withNumCpus(cpus), "percpu_array", (ops, log) -> {
+            log.add("update", ops.update(u32(2), MapOps.HEX.parseHex("0102030405060708090a0b0c"), "any"));
+            log.add("lookup", ops.lookup(u32(2)));
+            log.add("lookup 1", ops.lookup(u32(1)));
+        });
+        compare(MapDefinition.of(MapType.ARRAY, 4, 5, 3), "array", (ops, log) -> {
+            log.add("update", ops.update(u32(2), MapOps.HEX.parseHex("0102030405"), "any"));
+            log.add("lookup", ops.lookup(u32(2)));
+        });
+    }
+
     static Stream<Arguments> definitions() {
         return Stream.of(
                 Arguments.of("array", MapDefinition.of(MapType.ARRAY, 8, 4, 4)),
