@@ -179,7 +179,16 @@ public final class ObjdumpListing {
             while (lj < labels.size() && labels.get(lj).addr() == start) {
                 lj++;
             }
+            // The label is the last symbol here in (name, type) order, preferring any that is not
+            // STT_OBJECT; a place only data objects name is dumped as data, not disassembled.
             Label shown = labels.get(lj - 1);
+            boolean data = true;
+            for (int k = li; k < lj; k++) {
+                if (labels.get(k).type() != SymbolType.OBJECT) {
+                    shown = labels.get(k);
+                    data = false;
+                }
+            }
             long end = lj < labels.size() ? Math.min(labels.get(lj).addr(), size) : size;
             li = lj;
             if (Long.compareUnsigned(start, end) >= 0) {
@@ -187,6 +196,10 @@ public final class ObjdumpListing {
             }
             out.append('\n').append(String.format("%016x <%s>:%n", start, shown.name()).replace(System.lineSeparator(), "\n"));
             int index = (int) start;
+            if (data) {
+                dumpData(bytes, index, (int) end, out);
+                continue;
+            }
             while (index < end) {
                 int maxOffset = (int) (end - index);
                 // Relocations before this point were printed with their instruction; llvm-objdump
@@ -241,6 +254,21 @@ public final class ObjdumpListing {
                 }
                 index += consumed;
             }
+        }
+    }
+
+    /** Eight bytes a line, hex then printable ASCII, at byte (not instruction) addresses. */
+    private static void dumpData(byte[] bytes, int from, int end, StringBuilder out) {
+        for (int line = from; line < end; line += 8) {
+            int n = Math.min(8, end - line);
+            out.append(String.format("%8x:", line));
+            StringBuilder ascii = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                int b = bytes[line + i] & 0xff;
+                out.append(' ').append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xf, 16));
+                ascii.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+            }
+            out.append(" ".repeat(3 * (8 - n))).append("         ").append(ascii).append('\n');
         }
     }
 
