@@ -1,0 +1,16 @@
+package io.bpf4j.elf.btf;
+
+import java.util.List;
+
+/**
+ * One block of a {@code .BTF.ext} sub-section: the records for one ELF section, named as in
+ * the object (a leading {@code ?} included).
+ *
+ * @param sectionName the ELF section name
+ * @param records     the records, in file order
+ */
+public record BtfExtSection<T>(String sectionName, List<T> records) {
+    public BtfExtSection {
+        records = List.copyOf(records);
+    }
+}

@@ -1,0 +1,280 @@
+package io.bpf4j.elf.btf;
+
+import io.bpf4j.elf.btf.MalformedBtfException.Reason;
+import io.bpf4j.elf.internal.Bytes;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Decodes one {@code .BTF} blob (optionally split on a base) and checks every id and string offset. */
+final class BtfParser {
+    static final int MAGIC = 0xeb9f;
+    static final int HEADER_MIN = 24;
+    private static final int TYPE_SIZE = 12;
+    // The kernel's BTF_INFO_MASK: vlen (0-15), kind (24-28), kind_flag (31); other bits must be clear.
+    private static final int INFO_MASK = 0x9f00ffff;
+    private static final int MAX_ID = 0x7fffffff;
+
+    private final byte[] data;
+    private final boolean le;
+    private final Btf base;
+    private final int startId;
+    private final long startStr;
+    private int typeStart;
+    private int typeEnd;
+    private int strStart;
+    private int strLen;
+    private String[] stringCache;
+
+    private BtfParser(byte[] data, ByteOrder order, Btf base) {
+        this.data = data;
+        this.le = Bytes.isLittle(order);
+        this.base = base;
+        this.startId = base == null ? 1 : base.typeCount();
+        this.startStr = base == null ? 0 : base.stringSectionEnd();
+    }
+
+    static Btf parse(byte[] data, ByteOrder order, Btf base) {
+        BtfParser p = new BtfParser(data, order, base);
+        p.readHeader();
+        int[] offsets = p.scanTypes();
+        BtfType[] types = p.decodeTypes(offsets);
+        return new Btf(order, base, p.startId, types, data, p.strStart, p.strLen, p.startStr);
+    }
+
+    private static MalformedBtfException error(Reason r, String msg, int typeId, long strOff, long secOff) {
+        return new MalformedBtfException(r, "btf: " + msg, typeId, strOff, secOff);
+    }
+
+    private void readHeader() {
+        if (data.length < HEADER_MIN) {
+            throw error(Reason.SECTION_PAST_END, "data of " + data.length + " bytes is shorter than the 24-byte header", -1, -1, data.length);
+        }
+        int magic = Bytes.u16(data, 0, le);
+        if (magic != MAGIC) {
+            String hint = magic == 0x9feb ? " (the data is in the other byte order)" : "";
+            throw error(Reason.BAD_MAGIC, String.format("invalid magic %#06x%s", magic, hint), -1, -1, 0);
+        }
+        int version = Bytes.u8(data, 2);
+        if (version != 1) {
+            throw error(Reason.UNSUPPORTED_VERSION, "unsupported version " + version, -1, -1, 2);
+        }
+        int flags = Bytes.u8(data, 3);
+        if (flags != 0) {
+            throw error(Reason.UNSUPPORTED_FLAGS, "unsupported flags " + flags, -1, -1, 3);
+        }
+        long hdrLen = Bytes.u32(data, 4, le);
+        if (hdrLen < HEADER_MIN || hdrLen > data.length) {
+            throw error(Reason.BAD_HEADER, "header length " + hdrLen + " is not within [24, " + data.length + "]", -1, -1, 4);
+        }
+        long typeOff = Bytes.u32(data, 8, le);
+        long typeLen = Bytes.u32(data, 12, le);
+        long strOff = Bytes.u32(data, 16, le);
+        long strLenL = Bytes.u32(data, 20, le);
+        long avail = data.length - hdrLen;
+        if ((typeOff & 3) != 0) {
+            throw error(Reason.BAD_HEADER, "type section offset " + typeOff + " is not 4-byte aligned", -1, -1, 8);
+        }
+        if (typeOff + typeLen > avail) {
+            throw error(Reason.SECTION_PAST_END, "type section [" + typeOff + ", +" + typeLen + ") is past the end of " + avail + " bytes of data", -1, -1, 8);
+        }
+        if (strOff + strLenL > avail) {
+            throw error(Reason.SECTION_PAST_END, "string section [" + strOff + ", +" + strLenL + ") is past the end of " + avail + " bytes of data", -1, -1, 16);
+        }
+        if (typeOff + typeLen > strOff) {
+            throw error(Reason.BAD_HEADER, "type section [" + typeOff + ", +" + typeLen + ") overlaps the string section at " + strOff, -1, -1, 16);
+        }
+        if ((typeLen % 4) != 0) {
+            throw error(Reason.BAD_HEADER, "type section length " + typeLen + " is not a multiple of 4", -1, -1, 12);
+        }
+        typeStart = (int) (hdrLen + typeOff);
+        typeEnd = (int) (typeStart + typeLen);
+        strStart = (int) (hdrLen + strOff);
+        strLen = (int) strLenL;
+        if (base == null || strLen > 0) {
+            if (strLen == 0) {
+                throw error(Reason.UNTERMINATED_STRING, "string section is empty", -1, 0, strStart);
+            }
+            if (base == null && data[strStart] != 0) {
+                throw error(Reason.UNTERMINATED_STRING, "string section does not start with a NUL byte", -1, 0, strStart);
+            }
+            if (data[strStart + strLen - 1] != 0) {
+                throw error(Reason.UNTERMINATED_STRING, "string section does not end with a NUL byte", -1, startStr + strLen - 1, strStart + strLen - 1);
+            }
+        }
+        if (startStr + strLen > MAX_ID) {
+            throw error(Reason.SIZE_OVERFLOW, "string sections total more than 2^31 bytes", -1, -1, 20);
+        }
+    }
+
+    /** Walks the type section once, checking each type's trailing data fits, and returns each type's offset. */
+    private int[] scanTypes() {
+        int[] offsets = new int[Math.max(16, (typeEnd - typeStart) / 16)];
+        int n = 0;
+        int p = typeStart;
+        while (p < typeEnd) {
+            int id = startId + n;
+            if (id == MAX_ID || id < 0) {
+                throw error(Reason.TYPE_ID_OUT_OF_RANGE, "more than 2^31 types", id, -1, p - typeStart);
+            }
+            if (typeEnd - p < TYPE_SIZE) {
+                throw error(Reason.SECTION_PAST_END, "type [" + id + "] is cut off by the end of the type section", id, -1, p - typeStart);
+            }
+            int info = Bytes.s32(data, p + 4, le);
+            int kind = (info >>> 24) & 0x1f;
+            int vlen = info & 0xffff;
+            if ((info & ~INFO_MASK) != 0) {
+                throw error(Reason.INVALID_VALUE, String.format("type [%d] has unused info bits set (info %#010x)", id, info), id, -1, p + 4 - typeStart);
+            }
+            long extra;
+            switch (kind) {
+                case 1: case 14: case 17: extra = 4; break;
+                case 2: case 7: case 8: case 9: case 10: case 11: case 12: case 16: case 18: extra = 0; break;
+                case 3: extra = 12; break;
+                case 4: case 5: case 15: case 19: extra = 12L * vlen; break;
+                case 6: case 13: extra = 8L * vlen; break;
+                default:
+                    throw error(Reason.UNKNOWN_KIND, "type [" + id + "] has unknown kind " + kind, id, -1, p + 4 - typeStart);
+            }
+            if (extra > typeEnd - p - TYPE_SIZE) {
+                Reason r = (kind == 4 || kind == 5 || kind == 6 || kind == 13 || kind == 15 || kind == 19) ? Reason.VLEN_TOO_LARGE : Reason.SECTION_PAST_END;
+                throw error(r, "type [" + id + "] " + BtfKind.of(kind) + " with vlen " + vlen + " needs " + extra
+                        + " bytes after its header, but the type section has " + (typeEnd - p - TYPE_SIZE), id, -1, p - typeStart);
+            }
+            if (n == offsets.length) offsets = Arrays.copyOf(offsets, n * 2);
+            offsets[n++] = p;
+            p += TYPE_SIZE + (int) extra;
+        }
+        return Arrays.copyOf(offsets, n);
+    }
+
+    private BtfType[] decodeTypes(int[] offsets) {
+        int total = startId + offsets.length;
+        BtfType[] out = new BtfType[offsets.length];
+        stringCache = new String[Math.min(strLen, 1 << 16)];
+        for (int i = 0; i < offsets.length; i++) {
+            out[i] = decode(startId + i, offsets[i], total);
+        }
+        return out;
+    }
+
+    private int ref(long raw, int id, int total, int at) {
+        if (raw >= total) {
+            throw error(Reason.TYPE_ID_OUT_OF_RANGE, "type [" + id + "] refers to type id " + raw + ", but the last id is " + (total - 1), id, -1, at - typeStart);
+        }
+        return (int) raw;
+    }
+
+    private String str(long off, int id, int at) {
+        if (off < startStr) {
+            return base.name(off);
+        }
+        long local = off - startStr;
+        if (local >= strLen) {
+            throw error(Reason.STRING_OFFSET_OUT_OF_RANGE, "type [" + id + "] has name offset " + off + " past the string section ("
+                    + (startStr + strLen) + " bytes)", id, off, at - typeStart);
+        }
+        int l = (int) local;
+        if (l < stringCache.length && stringCache[l] != null) {
+            return stringCache[l];
+        }
+        String s = Btf.readString(data, strStart + l);
+        if (l < stringCache.length) stringCache[l] = s;
+        return s;
+    }
+
+    private BtfType decode(int id, int p, int total) {
+        long nameOff = Bytes.u32(data, p, le);
+        int info = Bytes.s32(data, p + 4, le);
+        long sizeOrType = Bytes.u32(data, p + 8, le);
+        int kind = (info >>> 24) & 0x1f;
+        int vlen = info & 0xffff;
+        boolean kflag = info < 0;
+        String name = str(nameOff, id, p);
+        int q = p + TYPE_SIZE;
+        switch (kind) {
+            case 1: {
+                int v = Bytes.s32(data, q, le);
+                return new BtfType.Int(id, name, sizeOrType, (v >>> 24) & 0xf, (v >>> 16) & 0xff, v & 0xff);
+            }
+            case 2: return new BtfType.Ptr(id, name, ref(sizeOrType, id, total, p + 8));
+            case 3:
+                return new BtfType.Array(id, name, ref(Bytes.u32(data, q, le), id, total, q), ref(Bytes.u32(data, q + 4, le), id, total, q + 4),
+                        Bytes.u32(data, q + 8, le));
+            case 4: case 5: {
+                List<BtfType.Member> members = new ArrayList<>(vlen);
+                for (int i = 0; i < vlen; i++, q += 12) {
+                    String mname = str(Bytes.u32(data, q, le), id, q);
+                    int mtype = ref(Bytes.u32(data, q + 4, le), id, total, q + 4);
+                    long off = Bytes.u32(data, q + 8, le);
+                    members.add(kflag ? new BtfType.Member(mname, mtype, off & 0xffffff, (int) (off >>> 24))
+                            : new BtfType.Member(mname, mtype, off, 0));
+                }
+                return kind == 4 ? new BtfType.Struct(id, name, sizeOrType, members, kflag) : new BtfType.Union(id, name, sizeOrType, members, kflag);
+            }
+            case 6: {
+                List<BtfType.EnumValue> values = new ArrayList<>(vlen);
+                for (int i = 0; i < vlen; i++, q += 8) {
+                    String vname = str(Bytes.u32(data, q, le), id, q);
+                    int v = Bytes.s32(data, q + 4, le);
+                    values.add(new BtfType.EnumValue(vname, kflag ? v : v & 0xffffffffL));
+                }
+                return new BtfType.Enum(id, name, sizeOrType, kflag, values);
+            }
+            case 19: {
+                List<BtfType.EnumValue> values = new ArrayList<>(vlen);
+                for (int i = 0; i < vlen; i++, q += 12) {
+                    String vname = str(Bytes.u32(data, q, le), id, q);
+                    long lo = Bytes.u32(data, q + 4, le);
+                    long hi = Bytes.u32(data, q + 8, le);
+                    values.add(new BtfType.EnumValue(vname, hi << 32 | lo));
+                }
+                return new BtfType.Enum64(id, name, sizeOrType, kflag, values);
+            }
+            case 7: return new BtfType.Fwd(id, name, kflag);
+            case 8: return new BtfType.Typedef(id, name, ref(sizeOrType, id, total, p + 8));
+            case 9: return new BtfType.Volatile(id, name, ref(sizeOrType, id, total, p + 8));
+            case 10: return new BtfType.Const(id, name, ref(sizeOrType, id, total, p + 8));
+            case 11: return new BtfType.Restrict(id, name, ref(sizeOrType, id, total, p + 8));
+            case 12: {
+                if (vlen > 2) {
+                    throw error(Reason.INVALID_VALUE, "FUNC [" + id + "] has unknown linkage " + vlen, id, -1, p + 4 - typeStart);
+                }
+                return new BtfType.Func(id, name, ref(sizeOrType, id, total, p + 8), FuncLinkage.values()[vlen]);
+            }
+            case 13: {
+                List<BtfType.Param> params = new ArrayList<>(vlen);
+                for (int i = 0; i < vlen; i++, q += 8) {
+                    params.add(new BtfType.Param(str(Bytes.u32(data, q, le), id, q), ref(Bytes.u32(data, q + 4, le), id, total, q + 4)));
+                }
+                return new BtfType.FuncProto(id, name, ref(sizeOrType, id, total, p + 8), params);
+            }
+            case 14: {
+                long linkage = Bytes.u32(data, q, le);
+                if (linkage > 2) {
+                    throw error(Reason.INVALID_VALUE, "VAR [" + id + "] has unknown linkage " + linkage, id, -1, q - typeStart);
+                }
+                return new BtfType.Var(id, name, ref(sizeOrType, id, total, p + 8), VarLinkage.values()[(int) linkage]);
+            }
+            case 15: {
+                List<BtfType.VarSecInfo> vars = new ArrayList<>(vlen);
+                for (int i = 0; i < vlen; i++, q += 12) {
+                    vars.add(new BtfType.VarSecInfo(ref(Bytes.u32(data, q, le), id, total, q), Bytes.u32(data, q + 4, le), Bytes.u32(data, q + 8, le)));
+                }
+                return new BtfType.DataSec(id, name, sizeOrType, vars);
+            }
+            case 16: return new BtfType.Float(id, name, sizeOrType);
+            case 17:
+                return new BtfType.DeclTag(id, name, ref(sizeOrType, id, total, p + 8), Bytes.s32(data, q, le), kflag);
+            case 18: return new BtfType.TypeTag(id, name, ref(sizeOrType, id, total, p + 8), kflag);
+            default:
+                throw new IllegalStateException("kind " + kind + " passed the scan");
+        }
+    }
+
+    static String utf8(byte[] b, int start, int end) {
+        return new String(b, start, end - start, StandardCharsets.UTF_8);
+    }
+}
