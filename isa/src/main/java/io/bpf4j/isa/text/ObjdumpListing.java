@@ -126,6 +126,9 @@ public final class ObjdumpListing {
         StringBuilder out = new StringBuilder();
         boolean first = true;
         for (CodeSection s : sections) {
+            if (s.bytes.length == 0) {
+                continue; // llvm-objdump prints nothing at all for an empty section
+            }
             if (!first) {
                 out.append('\n');
             }
