@@ -197,7 +197,7 @@ public final class ObjdumpListing {
             if (Long.compareUnsigned(start, end) >= 0) {
                 continue;
             }
-            out.append('\n').append(String.format("%016x <%s>:%n", start, shown.name()).replace(System.lineSeparator(), "\n"));
+            out.append(String.format("\n%016x <%s>:\n", start, shown.name()));
             int index = (int) start;
             if (data) {
                 dumpData(bytes, index, (int) end, out);
