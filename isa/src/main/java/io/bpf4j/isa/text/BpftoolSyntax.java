@@ -1,6 +1,7 @@
 package io.bpf4j.isa.text;
 
 import io.bpf4j.isa.Call;
+import io.bpf4j.isa.CallX;
 import io.bpf4j.isa.Instruction;
 import io.bpf4j.isa.InstructionCodec;
 import io.bpf4j.isa.Instructions;
@@ -80,7 +81,10 @@ public final class BpftoolSyntax {
     /** The defaults: what bpftool prints without BTF, kallsyms or map names. */
     public static final Symbols NO_SYMBOLS = new Symbols() {};
 
-    /** Output options: {@code opcodes} adds bpftool's raw-bytes line under each instruction. */
+    /**
+     * Output options: {@code opcodes} adds bpftool's raw-bytes line under each instruction,
+     * written in {@code order} (bpftool prints the kernel's memory: little-endian on x86).
+     */
     public record Options(boolean opcodes, ByteOrder order) {
         public Options {
             Objects.requireNonNull(order, "order");
@@ -292,7 +296,7 @@ public final class BpftoolSyntax {
         char reg = jmp32 ? 'w' : 'r';
         int op = s.code() & Opcodes.OP_MASK;
         if (s.code() == Opcodes.CODE_CALLX) {
-            return p(s) + "callx r" + ((io.bpf4j.isa.CallX) insn).targetRegister();
+            return p(s) + "callx r" + (insn instanceof CallX ? ((CallX) insn).targetRegister() : s.dst());
         }
         if (op == Opcodes.CALL) {
             Call call = insn instanceof Call ? (Call) insn : new Call(s.withCode(Opcodes.CODE_CALL));

@@ -22,15 +22,20 @@ import java.util.Objects;
  *     its {@code st_value} and type. The listing itself drops what llvm-objdump drops: symbols
  *     with an empty name and {@code STT_SECTION}/{@code STT_FILE} symbols. When no symbol is left
  *     at offset 0, llvm-objdump labels the start with the section name, and so does this.</li>
- * <li>Several symbols at one address: only one label is printed, the last one in the order
- *     (name, then type), comparing names byte by byte; branch targets resolve against the
- *     nearest such label at or below the target (unsigned comparison, so a target before the
- *     section start wraps around, as llvm-objdump prints it).</li>
+ * <li>Several symbols at one address: one label is printed, the last in (name, then type)
+ *     order, comparing names byte by byte, among those that are not {@code STT_OBJECT} if there
+ *     are any. A place that only {@code STT_OBJECT} symbols name is dumped as data (hex and
+ *     ASCII, eight bytes a line), not disassembled. Branch targets resolve against the last
+ *     symbol in that order at or below the target, objects included (unsigned comparison, so a
+ *     target before the section start wraps around, as llvm-objdump prints it).</li>
+ * <li>A section with no bytes prints nothing, not even its header.</li>
  * <li>{@link CodeSection#relocations()}: the entries of the {@code SHT_REL} section whose
  *     {@code sh_info} is this section: {@code r_offset}, the type's name
  *     ({@link #bpfRelocationTypeName(int)}), and the name llvm-objdump prints for the symbol:
  *     the symbol's name, or for an {@code STT_SECTION} symbol the name of its section. The
- *     addend is printed only when non-zero (BPF objects use REL, whose addend is 0 here).</li>
+ *     addend is printed only when non-zero (BPF objects use REL, whose addend is 0 here).
+ *     Each relocation is printed, in offset order, under the instruction whose bytes contain its
+ *     offset; a run of zero bytes is folded into {@code ...} only up to the next relocation.</li>
  * </ul>
  */
 public final class ObjdumpListing {
