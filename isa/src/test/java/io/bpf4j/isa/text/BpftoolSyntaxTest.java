@@ -83,7 +83,7 @@ class BpftoolSyntaxTest {
 
     @ParameterizedTest(name = "{0}{1}")
     @CsvSource({
-        "xdp_maps, ''", "legacy_ld, ''", "tc_calls, ''", "v4_alu, ''", "v4_asm, ''",
+        "xdp_maps, ''", "xdp_percpu, ''", "legacy_ld, ''", "tc_calls, ''", "v4_alu, ''", "v4_asm, ''",
         // bpftool 7.1 (Debian 12) agrees wherever no v4 instruction is involved
         "xdp_maps, .legacy", "legacy_ld, .legacy", "tc_calls, .legacy",
     })
@@ -99,13 +99,13 @@ class BpftoolSyntaxTest {
     @Test
     void goldensCoverTheFormsTheBriefNames() {
         String all = String.join("\n", lines("xdp_maps.txt")) + String.join("\n", lines("tc_calls.txt"))
-                + String.join("\n", lines("v4_asm.txt")) + String.join("\n", lines("v4_alu.txt")) + String.join("\n", lines("legacy_ld.txt"));
+                + String.join("\n", lines("v4_asm.txt")) + String.join("\n", lines("v4_alu.txt")) + String.join("\n", lines("legacy_ld.txt")) + String.join("\n", lines("xdp_percpu.txt"));
         // LD_ABS/LD_IND never survive to the xlated dump (the verifier rewrites them), and helper
         // calls carry an address there, resolved through kallsyms: see oddEncodings... and
         // pseudoLoadsAndCalls... for those forms.
         assertThat(all).contains("call __htab_map_lookup_elem#", "call bpf_tail_call#12", "= map[id:", "][0]+", "= subprog[+", "call pc+", "goto pc",
                 "lock *(u32 *)", "atomic64_fetch_add", "atomic64_xchg", "atomic64_cmpxchg", "load_acquire", "store_release",
-                "gotol pc+1", "= (s8)", "s/=", "s%=", "= *(s8 *)", "bswap16", "if w", "exit");
+                "gotol pc+1", "= &(void __percpu *)(r0)", "= (s8)", "s/=", "s%=", "= *(s8 *)", "bswap16", "if w", "exit");
     }
 
     private static String text(Instruction insn) {

@@ -1,5 +1,6 @@
 // Test input for io.bpf4j.isa.text.BpftoolSyntaxTest: maps (by id and by value), global data,
-// helpers, atomics, 32- and 64-bit jumps. Built with -mcpu=v3.
+// helpers (some inlined by the kernel: per-CPU addresses), atomics, 32- and 64-bit jumps.
+// Built with -mcpu=v3.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -16,6 +17,13 @@ struct {
     __type(key, __u32);
     __type(value, __u64);
 } totals SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 2);
+    __type(key, __u32);
+    __type(value, __u64);
+} per_cpu SEC(".maps");
 
 __u64 hits = 1;
 const volatile __u32 limit = 100;
@@ -50,6 +58,17 @@ int xdp_maps(struct xdp_md *ctx)
 unsigned long long load_byte(void *skb, unsigned long long off) asm("llvm.bpf.load.byte");
 unsigned long long load_half(void *skb, unsigned long long off) asm("llvm.bpf.load.half");
 unsigned long long load_word(void *skb, unsigned long long off) asm("llvm.bpf.load.word");
+
+SEC("xdp")
+int xdp_percpu(struct xdp_md *ctx)
+{
+    __u32 key = ctx->rx_queue_index & 1;
+    __u64 *v = bpf_map_lookup_elem(&per_cpu, &key);
+    if (!v)
+        return XDP_ABORTED;
+    *v += bpf_get_smp_processor_id();
+    return XDP_PASS;
+}
 
 SEC("socket")
 int legacy_ld(struct __sk_buff *skb)
