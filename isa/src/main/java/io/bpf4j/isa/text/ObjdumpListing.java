@@ -35,7 +35,8 @@ import java.util.Objects;
  *     the symbol's name, or for an {@code STT_SECTION} symbol the name of its section. The
  *     addend is printed only when non-zero (BPF objects use REL, whose addend is 0 here).
  *     Each relocation is printed, in offset order, under the instruction whose bytes contain its
- *     offset; a run of zero bytes is folded into {@code ...} only up to the next relocation.</li>
+ *     offset; a run of zero bytes is folded into {@code ...} only up to the next relocation.
+ *     Relocations inside bytes dumped as data are not printed.</li>
  * </ul>
  */
 public final class ObjdumpListing {
@@ -204,18 +205,20 @@ public final class ObjdumpListing {
             }
             out.append(String.format("\n%016x <%s>:\n", start, shown.name()));
             int index = (int) start;
+            // Relocations below a label's start are never printed: those inside a data dump
+            // (or a symbol llvm-objdump skipped) are dropped, as llvm-objdump drops them.
+            while (rel < relocs.size() && relocs.get(rel).offset() < index) {
+                rel++;
+            }
             if (data) {
                 dumpData(bytes, index, (int) end, out);
                 continue;
             }
             while (index < end) {
                 int maxOffset = (int) (end - index);
-                // Relocations before this point were printed with their instruction; llvm-objdump
-                // never folds the bytes a relocation patches into a "..." zero block.
-                while (rel < relocs.size() && relocs.get(rel).offset() < index) {
-                    printRelocation(relocs.get(rel++), out);
-                }
-                if (rel < relocs.size()) {
+                // llvm-objdump never folds the bytes the next relocation patches into a "..."
+                // zero block (a relocation left behind, below this point, does not limit it).
+                if (rel < relocs.size() && relocs.get(rel).offset() >= index) {
                     maxOffset = (int) Math.min(maxOffset, relocs.get(rel).offset() - index);
                 }
                 int zeroes = skippableZeroes(bytes, index, index + maxOffset);
@@ -257,6 +260,8 @@ public final class ObjdumpListing {
                     appendTarget(labels, target, out);
                 }
                 out.append('\n');
+                // Every relocation not yet printed whose offset is below the end of this
+                // instruction goes under it, including any left behind by a data dump.
                 while (rel < relocs.size() && relocs.get(rel).offset() < index + consumed) {
                     printRelocation(relocs.get(rel++), out);
                 }
