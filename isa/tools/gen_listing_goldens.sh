@@ -17,6 +17,11 @@ build progs.bpf.c eb v1
 build progs.bpf.c eb v4
 build extra.bpf.c el v4
 build extra.bpf.c eb v4
+# load-acquire/store-release words, gotol, may_goto (the bpftool test program)
+cp ../xlated/v4.bpf.c v4asm.bpf.c
+build v4asm.bpf.c el v4
+build v4asm.bpf.c eb v4
+rm v4asm.bpf.c
 # the instruction corpus of gen_llvm_corpus.sh, as a whole listing (no symbols, "..." zero runs)
 llvm-objdump-19 -dr ../llvm-corpus/corpus-el.o | sed -n '/^Disassembly of section/,$p' > corpus-el.objdump
 llvm-objdump-19 -dr --mcpu=v4 ../llvm-corpus/corpus-eb.o | sed -n '/^Disassembly of section/,$p' > corpus-eb-v4.objdump

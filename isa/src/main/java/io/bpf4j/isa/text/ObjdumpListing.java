@@ -22,15 +22,21 @@ import java.util.Objects;
  *     its {@code st_value} and type. The listing itself drops what llvm-objdump drops: symbols
  *     with an empty name and {@code STT_SECTION}/{@code STT_FILE} symbols. When no symbol is left
  *     at offset 0, llvm-objdump labels the start with the section name, and so does this.</li>
- * <li>Several symbols at one address: only one label is printed, the last one in the order
- *     (name, then type), comparing names byte by byte; branch targets resolve against the
- *     nearest such label at or below the target (unsigned comparison, so a target before the
- *     section start wraps around, as llvm-objdump prints it).</li>
+ * <li>Several symbols at one address: one label is printed, the last in (name, then type)
+ *     order, comparing names byte by byte, among those that are not {@code STT_OBJECT} if there
+ *     are any. A place that only {@code STT_OBJECT} symbols name is dumped as data (hex and
+ *     ASCII, eight bytes a line), not disassembled. Branch targets resolve against the last
+ *     symbol in that order at or below the target, objects included (unsigned comparison, so a
+ *     target before the section start wraps around, as llvm-objdump prints it).</li>
+ * <li>A section with no bytes prints nothing, not even its header.</li>
  * <li>{@link CodeSection#relocations()}: the entries of the {@code SHT_REL} section whose
  *     {@code sh_info} is this section: {@code r_offset}, the type's name
  *     ({@link #bpfRelocationTypeName(int)}), and the name llvm-objdump prints for the symbol:
  *     the symbol's name, or for an {@code STT_SECTION} symbol the name of its section. The
- *     addend is printed only when non-zero (BPF objects use REL, whose addend is 0 here).</li>
+ *     addend is printed only when non-zero (BPF objects use REL, whose addend is 0 here).
+ *     Each relocation is printed, in offset order, under the instruction whose bytes contain its
+ *     offset; a run of zero bytes is folded into {@code ...} only up to the next relocation.
+ *     Relocations inside bytes dumped as data are not printed.</li>
  * </ul>
  */
 public final class ObjdumpListing {
@@ -126,6 +132,9 @@ public final class ObjdumpListing {
         StringBuilder out = new StringBuilder();
         boolean first = true;
         for (CodeSection s : sections) {
+            if (s.bytes.length == 0) {
+                continue; // llvm-objdump prints nothing at all for an empty section
+            }
             if (!first) {
                 out.append('\n');
             }
@@ -194,20 +203,22 @@ public final class ObjdumpListing {
             if (Long.compareUnsigned(start, end) >= 0) {
                 continue;
             }
-            out.append('\n').append(String.format("%016x <%s>:%n", start, shown.name()).replace(System.lineSeparator(), "\n"));
+            out.append(String.format("\n%016x <%s>:\n", start, shown.name()));
             int index = (int) start;
+            // Relocations below a label's start are never printed: those inside a data dump
+            // (or a symbol llvm-objdump skipped) are dropped, as llvm-objdump drops them.
+            while (rel < relocs.size() && relocs.get(rel).offset() < index) {
+                rel++;
+            }
             if (data) {
                 dumpData(bytes, index, (int) end, out);
                 continue;
             }
             while (index < end) {
                 int maxOffset = (int) (end - index);
-                // Relocations before this point were printed with their instruction; llvm-objdump
-                // never folds the bytes a relocation patches into a "..." zero block.
-                while (rel < relocs.size() && relocs.get(rel).offset() < index) {
-                    printRelocation(relocs.get(rel++), out);
-                }
-                if (rel < relocs.size()) {
+                // llvm-objdump never folds the bytes the next relocation patches into a "..."
+                // zero block (a relocation left behind, below this point, does not limit it).
+                if (rel < relocs.size() && relocs.get(rel).offset() >= index) {
                     maxOffset = (int) Math.min(maxOffset, relocs.get(rel).offset() - index);
                 }
                 int zeroes = skippableZeroes(bytes, index, index + maxOffset);
@@ -249,6 +260,8 @@ public final class ObjdumpListing {
                     appendTarget(labels, target, out);
                 }
                 out.append('\n');
+                // Every relocation not yet printed whose offset is below the end of this
+                // instruction goes under it, including any left behind by a data dump.
                 while (rel < relocs.size() && relocs.get(rel).offset() < index + consumed) {
                     printRelocation(relocs.get(rel++), out);
                 }

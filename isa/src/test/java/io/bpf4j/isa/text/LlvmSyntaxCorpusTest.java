@@ -44,6 +44,7 @@ class LlvmSyntaxCorpusTest {
         List<String> mismatches = new ArrayList<>();
         int pos = 0;
         int count = 0;
+        java.util.BitSet opcodes = new java.util.BitSet(256);
         for (String line : golden.split("\n")) {
             if (line.equals("\t\t...")) {
                 pos += ObjdumpListing.skippableZeroes(text, pos, text.length);
@@ -60,6 +61,7 @@ class LlvmSyntaxCorpusTest {
             Instructions model = InstructionCodec.decode(text, pos, Math.min(16, text.length - pos), elf.order);
             assertThat(model.get(0).slot()).isEqualTo(first);
 
+            opcodes.set(first.code());
             LlvmSyntax.Decoded d = syntax.decode(first, next);
             String expected = m.group(3);
             if (d.branch()) {
@@ -73,6 +75,7 @@ class LlvmSyntaxCorpusTest {
         }
         assertThat(pos).as("the golden covers the whole section").isEqualTo(text.length);
         assertThat(count).isGreaterThan(8000);
+        assertThat(opcodes.cardinality()).as("opcode bytes covered").isEqualTo(256);
         assertThat(mismatches).as("%d of %d instructions differ", mismatches.size(), count).isEmpty();
     }
 }

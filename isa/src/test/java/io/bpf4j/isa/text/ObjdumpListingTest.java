@@ -53,6 +53,7 @@ class ObjdumpListingTest {
         "extra-el-v4, V4, extra-el-v4.objdump", "extra-el-v4, V1, extra-el-v4.default.objdump",
         "extra-eb-v4, V4, extra-eb-v4.objdump",
         "labels, V1, labels.objdump",
+        "v4asm-el-v4, V4, v4asm-el-v4.objdump", "v4asm-eb-v4, V4, v4asm-eb-v4.objdump", "v4asm-el-v4, V1, v4asm-el-v4.default.objdump",
         "../llvm-corpus/corpus-el, V1, corpus-el.objdump", "../llvm-corpus/corpus-eb, V4, corpus-eb-v4.objdump",
     })
     void rendersWhatLlvmObjdumpPrints(String object, LlvmSyntax.Cpu cpu, String golden) {

@@ -1,6 +1,7 @@
 # Test input for io.bpf4j.isa.text.ObjdumpListingTest: which label llvm-objdump prints when
 # several symbols share an address, local basic-block labels as jump targets, a code section
-# with no symbol at its start, relocations, a zero run and a section ending mid-instruction.
+# with no symbol at its start, relocations, a zero run and a section ending mid-instruction,
+# relocations on an undecodable word and inside a data object (not printed).
 	.text
 	.globl	zeta
 	.type	zeta,@function
@@ -36,3 +37,17 @@ nolabel_start:
 table:
 	.quad	0x4142434445464748
 	.byte	0x30, 0x31, 0x0a
+
+	.section	tables,"ax",@progbits
+	.type	f,@function
+f:
+	r0 = 0
+	.quad	ext_sym
+	exit
+	.type	tbl,@object
+tbl:
+	.quad	ext_sym
+	.type	g,@function
+g:
+	r1 = 0
+	exit
