@@ -1,0 +1,28 @@
+package io.bpf4j.maps.impl;
+
+import io.bpf4j.maps.Bytes;
+import io.bpf4j.maps.Errno;
+
+/** The kernel's get_next_key for every array-shaped map: indices in order, restarting at 0 from a key past the end. */
+final class ArrayKeys {
+    private ArrayKeys() {
+    }
+
+    static byte[] next(AbstractBpfMap map, byte[] key) {
+        int max = map.maxEntries();
+        long index;
+        if (key == null) {
+            index = 0xFFFF_FFFFL;
+        } else {
+            map.checkKey(key, "get next key");
+            index = Integer.toUnsignedLong(Bytes.getIntLE(key, 0));
+        }
+        if (index >= max) {
+            return Bytes.u32(0);
+        }
+        if (index == max - 1L) {
+            throw map.error(Errno.ENOENT, "get next key", "last index");
+        }
+        return Bytes.u32((int) index + 1);
+    }
+}
