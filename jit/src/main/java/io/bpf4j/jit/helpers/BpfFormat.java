@@ -1,6 +1,9 @@
 package io.bpf4j.jit.helpers;
 
 import io.bpf4j.jit.runtime.Memory;
+import io.bpf4j.jit.runtime.MemoryFault;
+import io.bpf4j.jit.runtime.Pointers;
+import io.bpf4j.jit.runtime.Region;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -119,11 +122,19 @@ final class BpfFormat {
 
     /** A %s argument: a string in the program's memory; unreadable reads as empty, as in the kernel. */
     private static String cString(long pointer, Memory memory, int pc) {
-        if (memory.regionOf(pointer) == null || io.bpf4j.jit.runtime.Pointers.offset(pointer) < 0
-                || io.bpf4j.jit.runtime.Pointers.offset(pointer) >= memory.regionOf(pointer).length()) {
+        if (memory.regionOf(pointer) == null || Pointers.offset(pointer) < 0
+                || Pointers.offset(pointer) >= memory.regionOf(pointer).length()) {
             return "";
         }
         return new String(memory.readCString(pointer, 1 << 16, pc), StandardCharsets.ISO_8859_1);
+    }
+
+    /** The NUL-terminated string at {@code pointer} (within its region), or {@code null} when it has no NUL there. */
+    static String readTerminated(Memory memory, long pointer, int pc) {
+        Region region = memory.check(pointer, 1, MemoryFault.Access.READ, pc);
+        byte[] bytes = memory.readCString(pointer, region.length(), pc);
+        long end = Pointers.offset(pointer) + bytes.length;
+        return end < region.length() ? new String(bytes, StandardCharsets.ISO_8859_1) : null;
     }
 
     /** The NUL-terminated format at {@code fmt} within {@code size} bytes, or {@code null} when it has no NUL there. */

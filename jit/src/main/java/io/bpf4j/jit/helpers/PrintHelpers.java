@@ -48,7 +48,7 @@ public final class PrintHelpers {
         if (len < 0 || len % 8 != 0 || len / 8 > MAX_ARGS) {
             return -Errno.EINVAL;
         }
-        String format = BpfFormat.readFormat(rt.memory(), fmt, 1 << 16, rt.pc());
+        String format = BpfFormat.readTerminated(rt.memory(), fmt, rt.pc());
         if (format == null) {
             return -Errno.EINVAL;
         }

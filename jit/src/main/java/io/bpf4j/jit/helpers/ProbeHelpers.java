@@ -6,6 +6,7 @@ import io.bpf4j.jit.runtime.HelperRuntime;
 import io.bpf4j.jit.runtime.HelperTable;
 import io.bpf4j.jit.runtime.Memory;
 import io.bpf4j.jit.runtime.MemoryFault;
+import io.bpf4j.jit.runtime.Pointers;
 import io.bpf4j.jit.runtime.Region;
 import java.util.Arrays;
 
@@ -38,7 +39,7 @@ public final class ProbeHelpers {
         }
         mem.check(dst, Math.max(n, 1), MemoryFault.Access.WRITE, rt.pc());
         Region src = mem.regionOf(unsafe);
-        long off = io.bpf4j.jit.runtime.Pointers.offset(unsafe);
+        long off = Pointers.offset(unsafe);
         if (n > 0 && (src == null || off < 0 || off > src.length() - (long) n)) {
             mem.write(dst, new byte[n], rt.pc());
             return -Errno.EFAULT;
@@ -59,7 +60,7 @@ public final class ProbeHelpers {
         }
         mem.check(dst, n, MemoryFault.Access.WRITE, rt.pc());
         Region src = mem.regionOf(unsafe);
-        long off = io.bpf4j.jit.runtime.Pointers.offset(unsafe);
+        long off = Pointers.offset(unsafe);
         if (src == null || off < 0 || off >= src.length()) {
             mem.write(dst, new byte[n], rt.pc());
             return -Errno.EFAULT;
