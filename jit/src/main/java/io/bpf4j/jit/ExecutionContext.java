@@ -46,6 +46,7 @@ public final class ExecutionContext {
     private long packetData;
     private long packetEnd;
     private long instructionsExecuted;
+    private Object engineState;
 
     private ExecutionContext() {}
 
@@ -215,6 +216,19 @@ public final class ExecutionContext {
     /** Engines report the count of a finished run here. */
     public void recordInstructionsExecuted(long count) {
         this.instructionsExecuted = count;
+    }
+
+    /**
+     * Scratch state an engine keeps with this context between runs (its frame stack, say), so a
+     * run allocates nothing it allocated before. Only engines use this.
+     */
+    public Object engineState() {
+        return engineState;
+    }
+
+    /** Engines store their scratch state here; see {@link #engineState()}. */
+    public void setEngineState(Object state) {
+        this.engineState = state;
     }
 
     /** True when {@code value} is a pointer into this context's memory (for callers inspecting r0). */

@@ -26,12 +26,17 @@ import java.util.TreeSet;
  * another field: those get a code above 0xff (see the constants).
  */
 final class DecodedProgram {
+    // The operation codes of forms that share an opcode byte with another, placed on opcode bytes
+    // of class LD that encode nothing (every real instruction with such a byte decodes as Unknown
+    // and becomes ILLEGAL), so all codes stay below 0x100 and the dispatch switch is a dense table.
+
     /** Faults with {@link #reason}. Also fills the second slot of each {@code ld_imm64} and the slot after the end. */
-    static final int ILLEGAL = 0x400;
+    static final int ILLEGAL = 0x00;
     /** {@code call} of a BPF function; {@link #target} is the callee's function index. */
-    static final int CALL_LOCAL = 0x485;
-    /** Added to DIV/MOD for sdiv/smod (off 1), and to MOV for movsx8; 0x200 movsx16; 0x300 movsx32. */
-    static final int VARIANT_1 = 0x100, VARIANT_2 = 0x200, VARIANT_3 = 0x300;
+    static final int CALL_LOCAL = 0x08;
+    static final int SDIV64_K = 0x10, SDIV64_X = 0x38, SMOD64_K = 0x58, SMOD64_X = 0x60;
+    static final int SDIV32_K = 0x68, SDIV32_X = 0x70, SMOD32_K = 0x78, SMOD32_X = 0x80;
+    static final int MOVSX64_8 = 0x88, MOVSX64_16 = 0x90, MOVSX64_32 = 0x98, MOVSX32_8 = 0xa0, MOVSX32_16 = 0xa8;
 
     final int length;
     final int[] op;
@@ -165,23 +170,27 @@ final class DecodedProgram {
         if (!a.usesRegister()) {
             src[pc] = 0;
         }
+        boolean x = a.usesRegister();
+        boolean wide = a.wide();
         if (o == AluOp.DIV || o == AluOp.MOD) {
             if (offset == 1) {
-                op[pc] |= VARIANT_1;
+                op[pc] = o == AluOp.DIV
+                        ? (wide ? (x ? SDIV64_X : SDIV64_K) : (x ? SDIV32_X : SDIV32_K))
+                        : (wide ? (x ? SMOD64_X : SMOD64_K) : (x ? SMOD32_X : SMOD32_K));
             } else if (offset != 0) {
                 illegal(pc, "BPF_ALU uses reserved fields: off " + offset);
             }
         } else if (o == AluOp.MOV) {
             if (a.addressSpaceCast()) {
                 illegal(pc, "addr_space_cast needs a BPF arena, which this runtime does not provide");
-            } else if (offset != 0 && !a.usesRegister()) {
+            } else if (offset != 0 && !x) {
                 illegal(pc, "BPF_MOV uses reserved fields: off " + offset);
             } else if (offset == 8) {
-                op[pc] |= VARIANT_1;
+                op[pc] = wide ? MOVSX64_8 : MOVSX32_8;
             } else if (offset == 16) {
-                op[pc] |= VARIANT_2;
-            } else if (offset == 32 && a.wide()) {
-                op[pc] |= VARIANT_3;
+                op[pc] = wide ? MOVSX64_16 : MOVSX32_16;
+            } else if (offset == 32 && wide) {
+                op[pc] = MOVSX64_32;
             } else if (offset != 0) {
                 illegal(pc, "invalid movsx width: off " + offset);
             }

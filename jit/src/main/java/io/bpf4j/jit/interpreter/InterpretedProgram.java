@@ -44,7 +44,14 @@ final class InterpretedProgram implements Executable {
     @Override
     public long run(ExecutionContext context) {
         context.memory().reset();
-        Machine m = new Machine(this, context);
+        Machine m;
+        if (context.engineState() instanceof Machine cached && cached.program == this) {
+            m = cached;
+            m.reset();
+        } else {
+            m = new Machine(this, context);
+            context.setEngineState(m);
+        }
         try {
             return execute(m, 0, 0, context.arg(0), context.arg(1), context.arg(2), context.arg(3), context.arg(4));
         } finally {
@@ -61,7 +68,7 @@ final class InterpretedProgram implements Executable {
         final int[] target = code.target;
         final long[] imm = code.imm;
         final Memory mem = m.memory;
-        final long[] r = m.registers[baseDepth];
+        final long[] r = m.registers(baseDepth);
         final long mayGotoBudget = m.context.mayGotoBudget();
         r[1] = a1;
         r[2] = a2;
@@ -90,8 +97,8 @@ final class InterpretedProgram implements Executable {
                 case 0x2f -> { r[dst[pc]] *= r[src[pc]]; pc++; }
                 case 0x37 -> { r[dst[pc]] = AluOps.div64(r[dst[pc]], imm[pc]); pc++; }
                 case 0x3f -> { r[dst[pc]] = AluOps.div64(r[dst[pc]], r[src[pc]]); pc++; }
-                case 0x137 -> { r[dst[pc]] = AluOps.sdiv64(r[dst[pc]], imm[pc]); pc++; }
-                case 0x13f -> { r[dst[pc]] = AluOps.sdiv64(r[dst[pc]], r[src[pc]]); pc++; }
+                case DecodedProgram.SDIV64_K -> { r[dst[pc]] = AluOps.sdiv64(r[dst[pc]], imm[pc]); pc++; }
+                case DecodedProgram.SDIV64_X -> { r[dst[pc]] = AluOps.sdiv64(r[dst[pc]], r[src[pc]]); pc++; }
                 case 0x47 -> { r[dst[pc]] |= imm[pc]; pc++; }
                 case 0x4f -> { r[dst[pc]] |= r[src[pc]]; pc++; }
                 case 0x57 -> { r[dst[pc]] &= imm[pc]; pc++; }
@@ -103,15 +110,15 @@ final class InterpretedProgram implements Executable {
                 case 0x87 -> { r[dst[pc]] = -r[dst[pc]]; pc++; }
                 case 0x97 -> { r[dst[pc]] = AluOps.mod64(r[dst[pc]], imm[pc]); pc++; }
                 case 0x9f -> { r[dst[pc]] = AluOps.mod64(r[dst[pc]], r[src[pc]]); pc++; }
-                case 0x197 -> { r[dst[pc]] = AluOps.smod64(r[dst[pc]], imm[pc]); pc++; }
-                case 0x19f -> { r[dst[pc]] = AluOps.smod64(r[dst[pc]], r[src[pc]]); pc++; }
+                case DecodedProgram.SMOD64_K -> { r[dst[pc]] = AluOps.smod64(r[dst[pc]], imm[pc]); pc++; }
+                case DecodedProgram.SMOD64_X -> { r[dst[pc]] = AluOps.smod64(r[dst[pc]], r[src[pc]]); pc++; }
                 case 0xa7 -> { r[dst[pc]] ^= imm[pc]; pc++; }
                 case 0xaf -> { r[dst[pc]] ^= r[src[pc]]; pc++; }
                 case 0xb7 -> { r[dst[pc]] = imm[pc]; pc++; }
                 case 0xbf -> { r[dst[pc]] = r[src[pc]]; pc++; }
-                case 0x1bf -> { r[dst[pc]] = AluOps.signExtend(r[src[pc]], 8); pc++; }
-                case 0x2bf -> { r[dst[pc]] = AluOps.signExtend(r[src[pc]], 16); pc++; }
-                case 0x3bf -> { r[dst[pc]] = AluOps.signExtend(r[src[pc]], 32); pc++; }
+                case DecodedProgram.MOVSX64_8 -> { r[dst[pc]] = AluOps.signExtend(r[src[pc]], 8); pc++; }
+                case DecodedProgram.MOVSX64_16 -> { r[dst[pc]] = AluOps.signExtend(r[src[pc]], 16); pc++; }
+                case DecodedProgram.MOVSX64_32 -> { r[dst[pc]] = AluOps.signExtend(r[src[pc]], 32); pc++; }
                 case 0xc7 -> { r[dst[pc]] = AluOps.arsh64(r[dst[pc]], imm[pc]); pc++; }
                 case 0xcf -> { r[dst[pc]] = AluOps.arsh64(r[dst[pc]], r[src[pc]]); pc++; }
                 case 0xd7 -> { r[dst[pc]] = AluOps.byteSwap(r[dst[pc]], (int) imm[pc]); pc++; }
@@ -124,8 +131,8 @@ final class InterpretedProgram implements Executable {
                 case 0x2c -> { r[dst[pc]] = (r[dst[pc]] * r[src[pc]]) & 0xffff_ffffL; pc++; }
                 case 0x34 -> { r[dst[pc]] = AluOps.div32(r[dst[pc]], imm[pc]); pc++; }
                 case 0x3c -> { r[dst[pc]] = AluOps.div32(r[dst[pc]], r[src[pc]]); pc++; }
-                case 0x134 -> { r[dst[pc]] = AluOps.sdiv32(r[dst[pc]], imm[pc]); pc++; }
-                case 0x13c -> { r[dst[pc]] = AluOps.sdiv32(r[dst[pc]], r[src[pc]]); pc++; }
+                case DecodedProgram.SDIV32_K -> { r[dst[pc]] = AluOps.sdiv32(r[dst[pc]], imm[pc]); pc++; }
+                case DecodedProgram.SDIV32_X -> { r[dst[pc]] = AluOps.sdiv32(r[dst[pc]], r[src[pc]]); pc++; }
                 case 0x44 -> { r[dst[pc]] = (r[dst[pc]] | imm[pc]) & 0xffff_ffffL; pc++; }
                 case 0x4c -> { r[dst[pc]] = (r[dst[pc]] | r[src[pc]]) & 0xffff_ffffL; pc++; }
                 case 0x54 -> { r[dst[pc]] = (r[dst[pc]] & imm[pc]) & 0xffff_ffffL; pc++; }
@@ -137,14 +144,14 @@ final class InterpretedProgram implements Executable {
                 case 0x84 -> { r[dst[pc]] = -r[dst[pc]] & 0xffff_ffffL; pc++; }
                 case 0x94 -> { r[dst[pc]] = AluOps.mod32(r[dst[pc]], imm[pc]); pc++; }
                 case 0x9c -> { r[dst[pc]] = AluOps.mod32(r[dst[pc]], r[src[pc]]); pc++; }
-                case 0x194 -> { r[dst[pc]] = AluOps.smod32(r[dst[pc]], imm[pc]); pc++; }
-                case 0x19c -> { r[dst[pc]] = AluOps.smod32(r[dst[pc]], r[src[pc]]); pc++; }
+                case DecodedProgram.SMOD32_K -> { r[dst[pc]] = AluOps.smod32(r[dst[pc]], imm[pc]); pc++; }
+                case DecodedProgram.SMOD32_X -> { r[dst[pc]] = AluOps.smod32(r[dst[pc]], r[src[pc]]); pc++; }
                 case 0xa4 -> { r[dst[pc]] = (r[dst[pc]] ^ imm[pc]) & 0xffff_ffffL; pc++; }
                 case 0xac -> { r[dst[pc]] = (r[dst[pc]] ^ r[src[pc]]) & 0xffff_ffffL; pc++; }
                 case 0xb4 -> { r[dst[pc]] = imm[pc] & 0xffff_ffffL; pc++; }
                 case 0xbc -> { r[dst[pc]] = r[src[pc]] & 0xffff_ffffL; pc++; }
-                case 0x1bc -> { r[dst[pc]] = AluOps.signExtend32(r[src[pc]], 8); pc++; }
-                case 0x2bc -> { r[dst[pc]] = AluOps.signExtend32(r[src[pc]], 16); pc++; }
+                case DecodedProgram.MOVSX32_8 -> { r[dst[pc]] = AluOps.signExtend32(r[src[pc]], 8); pc++; }
+                case DecodedProgram.MOVSX32_16 -> { r[dst[pc]] = AluOps.signExtend32(r[src[pc]], 16); pc++; }
                 case 0xc4 -> { r[dst[pc]] = AluOps.arsh32(r[dst[pc]], imm[pc]); pc++; }
                 case 0xcc -> { r[dst[pc]] = AluOps.arsh32(r[dst[pc]], r[src[pc]]); pc++; }
                 case 0xd4 -> { r[dst[pc]] = AluOps.toLittleEndian(r[dst[pc]], (int) imm[pc]); pc++; }

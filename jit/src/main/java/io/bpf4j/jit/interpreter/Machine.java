@@ -22,7 +22,7 @@ final class Machine implements HelperRuntime {
     final InterpretedProgram program;
     final ExecutionContext context;
     final Memory memory;
-    final long[][] registers = new long[Memory.MAX_FRAMES][11];
+    private final long[][] registers = new long[Memory.MAX_FRAMES][];
     /** r6-r10 of each suspended frame, 5 per depth. */
     final long[] saved = new long[Memory.MAX_FRAMES * 5];
     final int[] returnPc = new int[Memory.MAX_FRAMES];
@@ -38,6 +38,23 @@ final class Machine implements HelperRuntime {
         this.context = context;
         this.memory = context.memory();
         this.budget = context.instructionBudget();
+    }
+
+    /** Readies this machine for another run of the same program in the same context. */
+    void reset() {
+        budget = context.instructionBudget();
+        depth = 0;
+        pc = 0;
+    }
+
+    /** The register file of a loop started at {@code depth} (bpf-to-bpf calls share their caller's). */
+    long[] registers(int depth) {
+        long[] r = registers[depth];
+        if (r == null) {
+            r = new long[11];
+            registers[depth] = r;
+        }
+        return r;
     }
 
     @Override

@@ -78,9 +78,11 @@ public final class Memory {
 
     /** Drops the regions handed out by the last run. */
     public void reset() {
-        Arrays.fill(regions, fixedCount, count, null);
-        count = fixedCount;
-        dynamicIds.clear();
+        if (count != fixedCount) {
+            Arrays.fill(regions, fixedCount, count, null);
+            count = fixedCount;
+            dynamicIds.clear();
+        }
     }
 
     /** The frame pointer (r10) of a fresh, zeroed frame at call depth {@code depth} (0 = main). */
