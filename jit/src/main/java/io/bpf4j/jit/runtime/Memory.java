@@ -223,67 +223,76 @@ public final class Memory {
     /**
      * Atomically applies {@code op} with {@code operand} to the 4- or 8-byte word at
      * {@code address}; returns the old value (zero-extended for 4 bytes).
+     *
+     * <p>Byte-array views support only plain access on every JDK from 22 on (Java arrays promise
+     * no alignment beyond their element size), so read-modify-write holds the backing array's
+     * monitor: atomic with respect to every other atomic on the same memory, from any thread.
      */
     public long atomicUpdate(long address, int size, AtomicOp op, long operand, int pc) {
         Region r = checkAtomic(address, size, MemoryFault.Access.ATOMIC, pc);
         int i = index(r, address);
-        if (size == 8) {
-            return switch (op) {
-                case ADD -> (long) LE64.getAndAdd(r.bytes, i, operand);
-                case OR -> (long) LE64.getAndBitwiseOr(r.bytes, i, operand);
-                case AND -> (long) LE64.getAndBitwiseAnd(r.bytes, i, operand);
-                case XOR -> (long) LE64.getAndBitwiseXor(r.bytes, i, operand);
-                case XCHG -> (long) LE64.getAndSet(r.bytes, i, operand);
+        synchronized (r.bytes) {
+            long old = size == 8 ? (long) LE64.get(r.bytes, i) : (int) LE32.get(r.bytes, i) & 0xffff_ffffL;
+            long updated = switch (op) {
+                case ADD -> old + operand;
+                case OR -> old | operand;
+                case AND -> old & operand;
+                case XOR -> old ^ operand;
+                case XCHG -> operand;
             };
+            if (size == 8) {
+                LE64.set(r.bytes, i, updated);
+            } else {
+                LE32.set(r.bytes, i, (int) updated);
+            }
+            return old;
         }
-        int v = (int) operand;
-        int old = switch (op) {
-            case ADD -> (int) LE32.getAndAdd(r.bytes, i, v);
-            case OR -> (int) LE32.getAndBitwiseOr(r.bytes, i, v);
-            case AND -> (int) LE32.getAndBitwiseAnd(r.bytes, i, v);
-            case XOR -> (int) LE32.getAndBitwiseXor(r.bytes, i, v);
-            case XCHG -> (int) LE32.getAndSet(r.bytes, i, v);
-        };
-        return old & 0xffff_ffffL;
     }
 
     /** Atomic compare-and-exchange; returns the old value (zero-extended for 4 bytes). */
     public long compareExchange(long address, int size, long expected, long replacement, int pc) {
         Region r = checkAtomic(address, size, MemoryFault.Access.ATOMIC, pc);
         int i = index(r, address);
-        if (size == 8) {
-            return (long) LE64.compareAndExchange(r.bytes, i, expected, replacement);
+        synchronized (r.bytes) {
+            if (size == 8) {
+                long old = (long) LE64.get(r.bytes, i);
+                if (old == expected) {
+                    LE64.set(r.bytes, i, replacement);
+                }
+                return old;
+            }
+            int old = (int) LE32.get(r.bytes, i);
+            if (old == (int) expected) {
+                LE32.set(r.bytes, i, (int) replacement);
+            }
+            return old & 0xffff_ffffL;
         }
-        return (int) LE32.compareAndExchange(r.bytes, i, (int) expected, (int) replacement) & 0xffff_ffffL;
     }
 
     /** Load-acquire of 1, 2, 4 or 8 bytes, zero-extended. */
     public long loadAcquire(long address, int size, int pc) {
         Region r = checkAtomic(address, size, MemoryFault.Access.READ, pc);
         int i = index(r, address);
-        return switch (size) {
-            case 1 -> {
-                VarHandle.acquireFence();
-                yield r.bytes[i] & 0xffL;
-            }
-            case 2 -> (short) LE16.getAcquire(r.bytes, i) & 0xffffL;
-            case 4 -> (int) LE32.getAcquire(r.bytes, i) & 0xffff_ffffL;
-            default -> (long) LE64.getAcquire(r.bytes, i);
+        long v = switch (size) {
+            case 1 -> r.bytes[i] & 0xffL;
+            case 2 -> (short) LE16.get(r.bytes, i) & 0xffffL;
+            case 4 -> (int) LE32.get(r.bytes, i) & 0xffff_ffffL;
+            default -> (long) LE64.get(r.bytes, i);
         };
+        VarHandle.acquireFence();
+        return v;
     }
 
     /** Store-release of the low 1, 2, 4 or 8 bytes of {@code value}. */
     public void storeRelease(long address, int size, long value, int pc) {
         Region r = checkAtomic(address, size, MemoryFault.Access.WRITE, pc);
         int i = index(r, address);
+        VarHandle.releaseFence();
         switch (size) {
-            case 1 -> {
-                VarHandle.releaseFence();
-                r.bytes[i] = (byte) value;
-            }
-            case 2 -> LE16.setRelease(r.bytes, i, (short) value);
-            case 4 -> LE32.setRelease(r.bytes, i, (int) value);
-            default -> LE64.setRelease(r.bytes, i, value);
+            case 1 -> r.bytes[i] = (byte) value;
+            case 2 -> LE16.set(r.bytes, i, (short) value);
+            case 4 -> LE32.set(r.bytes, i, (int) value);
+            default -> LE64.set(r.bytes, i, value);
         }
     }
 

@@ -80,4 +80,24 @@ class MemoryTest {
         m.store32(fp - 4, -1, 0);
         assertThat(m.atomicUpdate(fp - 4, 4, AtomicOp.XCHG, 5, 0)).isEqualTo(0xffff_ffffL);
     }
+
+    @Test
+    void atomicAddIsAtomicAcrossRunsOnTwoThreads() throws InterruptedException {
+        byte[] shared = new byte[16];
+        Runnable adder = () -> {
+            Memory m = new Memory();
+            long p = m.pointerTo(new MemorySlice(shared, 8, 8), RegionKind.MAP_VALUE, "v", true);
+            for (int i = 0; i < 100_000; i++) {
+                m.atomicUpdate(p, 8, AtomicOp.ADD, 1, 0);
+            }
+        };
+        Thread a = new Thread(adder);
+        Thread b = new Thread(adder);
+        a.start();
+        b.start();
+        a.join();
+        b.join();
+        Memory m = new Memory();
+        assertThat(m.load64(m.pointerTo(new MemorySlice(shared, 8, 8), RegionKind.MAP_VALUE, "v", true), 0)).isEqualTo(200_000);
+    }
 }
