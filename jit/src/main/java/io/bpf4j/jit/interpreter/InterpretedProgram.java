@@ -176,11 +176,25 @@ final class InterpretedProgram implements Executable {
                 case 0xc3, 0xdb, 0xcb, 0xd3 -> { atomic(mem, r, pc); pc++; }
                 case 0x20, 0x28, 0x30, 0x40, 0x48, 0x50 -> {
                     long v = packetLoad(m, r, pc);
-                    if (v < 0) {
-                        return 0; // out of the packet: the program ends returning 0, as in the kernel
+                    if (v >= 0) {
+                        r[0] = v;
+                        pc++;
+                    } else {
+                        // out of the packet: the kernel's rewrite (gen_ld_abs) sets r0 = 0 and exits the current function
+                        r[0] = 0;
+                        if (depth == baseDepth) {
+                            return 0;
+                        }
+                        depth--;
+                        int s = depth * 5;
+                        r[6] = m.saved[s];
+                        r[7] = m.saved[s + 1];
+                        r[8] = m.saved[s + 2];
+                        r[9] = m.saved[s + 3];
+                        r[10] = m.saved[s + 4];
+                        pc = m.returnPc[depth];
+                        func = m.returnFunction[depth];
                     }
-                    r[0] = v;
-                    pc++;
                 }
                 // ---- jumps ----
                 case 0x05 -> pc = target[pc];

@@ -129,6 +129,17 @@ class ControlFlowTest {
     }
 
     @Test
+    void aFailedPacketLoadInASubprogramReturnsZeroFromThatFunctionOnly() {
+        // main: r0 = f() + 100; f: r0 = 7; r0 = LD_ABS W at 100 (outside a 6-byte packet); r0 = 9; exit
+        Instructions insns = patch(asm("call local f", "add %r0, 100", "exit", "f:", "mov %r0, 7", "mov %r0, 0", "mov %r0, 9", "exit"),
+                4, PacketLoad.abs(Size.W, 100));
+        Executable exe = prepare(insns);
+        ExecutionContext ctx = exe.newContext();
+        ctx.setPacket(new byte[6], 0, 0, 6);
+        assertThat(exe.run(ctx)).isEqualTo(100);
+    }
+
+    @Test
     void contextPointerFieldsYieldPacketPointers() {
         // xdp-like: r2 = ctx->data (u32 at 0), r3 = ctx->data_end (u32 at 4); return data_end - data
         Instructions insns = asm("ldxw %r2, [%r1+0]", "ldxw %r3, [%r1+4]", "mov %r0, %r3", "sub %r0, %r2",
