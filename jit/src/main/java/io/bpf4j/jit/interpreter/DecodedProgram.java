@@ -8,6 +8,7 @@ import io.bpf4j.isa.Endian;
 import io.bpf4j.isa.Instruction;
 import io.bpf4j.isa.Instructions;
 import io.bpf4j.isa.Jump;
+import io.bpf4j.isa.Load;
 import io.bpf4j.isa.LoadImm64;
 import io.bpf4j.isa.Unknown;
 import io.bpf4j.jit.ProgramImage;
@@ -155,7 +156,7 @@ final class DecodedProgram {
             }
         } else if (insn instanceof LoadImm64 l) {
             decodeLoadImm64(image, insns, l, pc);
-        } else if (insn instanceof io.bpf4j.isa.Load && insn.dstReg() == 10) {
+        } else if (insn instanceof Load && insn.dstReg() == 10) {
             illegal(pc, "frame pointer is read only");
         }
     }
