@@ -13,6 +13,7 @@ public interface Executable {
      *
      * @throws io.bpf4j.jit.runtime.ExecutionFault when the program does something the runtime
      *         does not allow; it stops at that instruction
+     * @throws IllegalArgumentException when {@code context} was made for another program
      */
     long run(ExecutionContext context);
 

@@ -33,6 +33,7 @@ public final class ExecutionContext {
     /** The kernel's {@code may_goto} budget per frame ({@code BPF_MAX_LOOPS}, 8M). */
     public static final long DEFAULT_MAY_GOTO_BUDGET = 8L * 1024 * 1024;
 
+    private final ProgramImage image;
     private final Memory memory = new Memory();
     private final long[] args = new long[5];
     private TaskContext task = TaskContext.defaults();
@@ -48,15 +49,25 @@ public final class ExecutionContext {
     private long instructionsExecuted;
     private Object engineState;
 
-    private ExecutionContext() {}
+    private ExecutionContext(ProgramImage image) {
+        this.image = image;
+    }
 
     /** A context for {@code image}: its static regions (global data, instruction arrays) come first, at fixed ids. */
     public static ExecutionContext of(ProgramImage image) {
-        ExecutionContext c = new ExecutionContext();
+        ExecutionContext c = new ExecutionContext(Objects.requireNonNull(image, "image"));
         for (Region r : image.staticRegions()) {
             c.memory.addFixed(r);
         }
         return c;
+    }
+
+    /**
+     * The program this context was made for: its global data and instruction arrays sit at
+     * fixed places in the memory, so a context runs only that program.
+     */
+    public ProgramImage image() {
+        return image;
     }
 
     /** The run's memory (engines and helpers use it; callers rarely need it). */

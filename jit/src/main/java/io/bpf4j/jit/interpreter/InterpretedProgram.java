@@ -43,6 +43,10 @@ final class InterpretedProgram implements Executable {
 
     @Override
     public long run(ExecutionContext context) {
+        if (context.image() != image) {
+            throw new IllegalArgumentException("execution context was made for program '" + context.image().name()
+                    + "', not '" + image.name() + "'");
+        }
         context.memory().reset();
         Machine m;
         if (context.engineState() instanceof Machine cached && cached.program == this) {

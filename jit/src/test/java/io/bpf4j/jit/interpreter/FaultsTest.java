@@ -229,4 +229,15 @@ class FaultsTest {
                 () -> { Executable e = prepare(asm("call 1", "exit"), HelperTable.empty()); e.run(e.newContext()); });
         assertThat(known).hasMessage("insn 0: unknown helper bpf_map_lookup_elem (id 1): not available to this program");
     }
+
+    @Test
+    void aContextRunsOnlyTheProgramItWasMadeFor() {
+        Executable a = prepare(asm("mov %r0, 1", "exit"));
+        Executable b = prepare(asm("mov %r0, 2", "exit"));
+        assertThatThrownBy(() -> b.run(a.newContext())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("execution context was made for program 'prog', not 'prog'");
+        // an executable prepared again from the same image shares contexts
+        Executable again = ExecutionEngine.interpreter().prepare(a.image());
+        assertThat(again.run(a.newContext())).isEqualTo(1);
+    }
 }
