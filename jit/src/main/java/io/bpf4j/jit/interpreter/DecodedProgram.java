@@ -2,6 +2,7 @@ package io.bpf4j.jit.interpreter;
 
 import io.bpf4j.isa.Alu;
 import io.bpf4j.isa.AluOp;
+import io.bpf4j.isa.Atomic;
 import io.bpf4j.isa.Call;
 import io.bpf4j.isa.CallX;
 import io.bpf4j.isa.Endian;
@@ -158,7 +159,15 @@ final class DecodedProgram {
             decodeLoadImm64(image, insns, l, pc);
         } else if (insn instanceof Load && insn.dstReg() == 10) {
             illegal(pc, "frame pointer is read only");
+        } else if (insn instanceof Atomic at && writesFramePointer(at)) {
+            illegal(pc, "frame pointer is read only");
         }
+    }
+
+    /** Fetching atomics write their src register, load-acquire its dst. */
+    private static boolean writesFramePointer(Atomic a) {
+        return a.op() == Atomic.Op.LOAD_ACQUIRE ? a.dstReg() == 10
+                : a.op() != Atomic.Op.CMPXCHG && a.op() != Atomic.Op.STORE_RELEASE && a.fetch() && a.srcReg() == 10;
     }
 
     private void decodeAlu(Alu a, int pc) {

@@ -214,6 +214,8 @@ class FaultsTest {
                 .hasMessage("insn 0: jump into the middle of ld_imm64 from insn 0 to 2");
         assertThat(catchThrowableOfType(IllegalInstructionFault.class, () -> run(asm("mov %r10, 0", "exit"))))
                 .hasMessage("insn 0: frame pointer is read only");
+        assertThat(catchThrowableOfType(IllegalInstructionFault.class, () -> run(asm("lock fetch add [%r10-8], %r10", "exit"))))
+                .hasMessage("insn 0: frame pointer is read only");
         assertThat(catchThrowableOfType(ControlFlowFault.class, () -> run(asm("mov %r1, -1", "call %r1", "exit"))))
                 .hasMessage("insn 1: callx through r1 = 0xffffffffffffffff: neither a function pointer nor a helper id");
     }
