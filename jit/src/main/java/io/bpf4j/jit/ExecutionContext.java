@@ -2,7 +2,6 @@ package io.bpf4j.jit;
 
 import io.bpf4j.jit.runtime.BpfClock;
 import io.bpf4j.jit.runtime.Memory;
-import io.bpf4j.jit.runtime.Pointers;
 import io.bpf4j.jit.runtime.Region;
 import io.bpf4j.jit.runtime.RegionKind;
 import io.bpf4j.jit.runtime.TaskContext;
@@ -240,10 +239,5 @@ public final class ExecutionContext {
     /** Engines store their scratch state here; see {@link #engineState()}. */
     public void setEngineState(Object state) {
         this.engineState = state;
-    }
-
-    /** True when {@code value} is a pointer into this context's memory (for callers inspecting r0). */
-    public boolean isPointer(long value) {
-        return memory.regionOf(value) != null || Pointers.tag(value) == Pointers.TAG_FUNC;
     }
 }

@@ -103,12 +103,6 @@ final class DecodedProgram {
         return i >= 0 ? i : -1;
     }
 
-    /** The index of the function containing {@code slot}. */
-    int functionContaining(int slot) {
-        int i = Arrays.binarySearch(functionStart, slot);
-        return i >= 0 ? i : -i - 2;
-    }
-
     /** The slot after the last of function {@code f}. */
     int functionEnd(int f) {
         return f + 1 < functionStart.length ? functionStart[f + 1] : length;
