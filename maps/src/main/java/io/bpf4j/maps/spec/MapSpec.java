@@ -1,0 +1,179 @@
+package io.bpf4j.maps.spec;
+
+import io.bpf4j.isa.abi.MapType;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A map as an object declares it, after libbpf's open-time rules: parsed, immutable, with no
+ * kernel or runtime state. {@code withX} methods return changed copies (what libbpf's
+ * open-phase setters do).
+ *
+ * @param name           the name libbpf gives the map ({@code hsh}, {@code myobj.data},
+ *                       {@code .rodata.str1.1}, {@code outer.inner})
+ * @param kind           where the declaration came from
+ * @param typeId         the kernel's {@code enum bpf_map_type} number (see {@link #type()})
+ * @param keySize        key size in bytes
+ * @param valueSize      value size in bytes
+ * @param keyTypeId      BTF type id of the key (0 when none)
+ * @param valueTypeId    BTF type id of the value (0 when none)
+ * @param maxEntries     {@code max_entries}
+ * @param flags          {@code map_flags}
+ * @param numaNode       {@code numa_node}
+ * @param pinning        the {@code pinning} attribute
+ * @param mapExtra       {@code map_extra}
+ * @param innerMap       the inner map definition of a map-in-map ({@code <name>.inner}), else null
+ * @param initialSlots   {@code .values} initialisation of a prog array or map-in-map: slot index
+ *                       to the name of the program or map put there
+ * @param initialData    the initial value image of a global-data map (section bytes, in the
+ *                       object's byte order; zeros for {@code .bss}); null for other maps
+ * @param sectionName    the ELF section the declaration lives in ({@code .maps}, {@code .data.custom},
+ *                       {@code .kconfig} for the kconfig map), libbpf's {@code real_name} for data maps
+ * @param sectionIndex   that section's index (for {@code .kconfig}: the symbol table's, as libbpf)
+ * @param sectionOffset  the declaration's offset in its section (0 for data maps)
+ * @param declarationSize the size of the declaring variable ({@code .maps}) or of the data image
+ * @param autocreate     whether the map is created at load
+ */
+public record MapSpec(String name, Kind kind, int typeId, int keySize, int valueSize, int keyTypeId, int valueTypeId,
+                      int maxEntries, int flags, int numaNode, Pinning pinning, long mapExtra, MapSpec innerMap,
+                      Map<Integer, String> initialSlots, byte[] initialData, String sectionName, int sectionIndex,
+                      long sectionOffset, long declarationSize, boolean autocreate) {
+
+    /** {@code BPF_F_NO_PREALLOC}. */
+    public static final int F_NO_PREALLOC = 0x1;
+    /** {@code BPF_F_RDONLY_PROG}: programs may not write (.rodata, .kconfig). */
+    public static final int F_RDONLY_PROG = 0x80;
+    /** {@code BPF_F_MMAPABLE}: user space may map the value (global data with global variables). */
+    public static final int F_MMAPABLE = 0x400;
+
+    /** Where a map declaration came from. */
+    public enum Kind {
+        /** A variable in {@code SEC(".maps")}. */
+        BTF_DEFINED,
+        /** A {@code struct bpf_map_def} in the legacy {@code maps} section (libbpf 0.x). */
+        LEGACY,
+        /** {@code .data} or {@code .data.*}. */
+        DATA,
+        /** {@code .rodata} or {@code .rodata.*}. */
+        RODATA,
+        /** {@code .bss} or {@code .bss.*}. */
+        BSS,
+        /** The {@code .kconfig} externs. */
+        KCONFIG,
+        /** The inner map definition of a map-in-map. */
+        INNER;
+
+        /** Whether programs address the map's value as global variables (RELO_DATA). */
+        public boolean isGlobalData() {
+            return this == DATA || this == RODATA || this == BSS || this == KCONFIG;
+        }
+    }
+
+    /** The {@code pinning} attribute of a BTF-defined map. */
+    public enum Pinning {
+        NONE, BY_NAME
+    }
+
+    public MapSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(pinning, "pinning");
+        initialSlots = Collections.unmodifiableMap(new TreeMap<>(initialSlots));
+        initialData = initialData == null ? null : initialData.clone();
+    }
+
+    /** The map type, or null when this build does not know {@link #typeId()}. */
+    public MapType type() {
+        return MapType.ofId(typeId);
+    }
+
+    /** A copy of the initial value image, or null for maps that have none. */
+    @Override
+    public byte[] initialData() {
+        return initialData == null ? null : initialData.clone();
+    }
+
+    /** Whether programs may only read the value ({@link #F_RDONLY_PROG}). */
+    public boolean readOnlyForPrograms() {
+        return (flags & F_RDONLY_PROG) != 0;
+    }
+
+    public MapSpec withMaxEntries(int newMaxEntries) {
+        return new MapSpec(name, kind, typeId, keySize, valueSize, keyTypeId, valueTypeId, newMaxEntries, flags, numaNode,
+                pinning, mapExtra, innerMap, initialSlots, initialData, sectionName, sectionIndex, sectionOffset,
+                declarationSize, autocreate);
+    }
+
+    public MapSpec withFlags(int newFlags) {
+        return new MapSpec(name, kind, typeId, keySize, valueSize, keyTypeId, valueTypeId, maxEntries, newFlags, numaNode,
+                pinning, mapExtra, innerMap, initialSlots, initialData, sectionName, sectionIndex, sectionOffset,
+                declarationSize, autocreate);
+    }
+
+    public MapSpec withValueSize(int newValueSize) {
+        return new MapSpec(name, kind, typeId, keySize, newValueSize, keyTypeId, valueTypeId, maxEntries, flags, numaNode,
+                pinning, mapExtra, innerMap, initialSlots, initialData, sectionName, sectionIndex, sectionOffset,
+                declarationSize, autocreate);
+    }
+
+    public MapSpec withInitialData(byte[] newData) {
+        return new MapSpec(name, kind, typeId, keySize, valueSize, keyTypeId, valueTypeId, maxEntries, flags, numaNode,
+                pinning, mapExtra, innerMap, initialSlots, newData, sectionName, sectionIndex, sectionOffset,
+                declarationSize, autocreate);
+    }
+
+    public MapSpec withInitialSlots(Map<Integer, String> newSlots) {
+        return new MapSpec(name, kind, typeId, keySize, valueSize, keyTypeId, valueTypeId, maxEntries, flags, numaNode,
+                pinning, mapExtra, innerMap, newSlots, initialData, sectionName, sectionIndex, sectionOffset,
+                declarationSize, autocreate);
+    }
+
+    public MapSpec withAutocreate(boolean newAutocreate) {
+        return new MapSpec(name, kind, typeId, keySize, valueSize, keyTypeId, valueTypeId, maxEntries, flags, numaNode,
+                pinning, mapExtra, innerMap, initialSlots, initialData, sectionName, sectionIndex, sectionOffset,
+                declarationSize, newAutocreate);
+    }
+
+    public MapSpec withNumaNode(int newNumaNode) {
+        return new MapSpec(name, kind, typeId, keySize, valueSize, keyTypeId, valueTypeId, maxEntries, flags, newNumaNode,
+                pinning, mapExtra, innerMap, initialSlots, initialData, sectionName, sectionIndex, sectionOffset,
+                declarationSize, autocreate);
+    }
+
+    public MapSpec withMapExtra(long newMapExtra) {
+        return new MapSpec(name, kind, typeId, keySize, valueSize, keyTypeId, valueTypeId, maxEntries, flags, numaNode,
+                pinning, newMapExtra, innerMap, initialSlots, initialData, sectionName, sectionIndex, sectionOffset,
+                declarationSize, autocreate);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof MapSpec)) {
+            return false;
+        }
+        MapSpec m = (MapSpec) o;
+        return name.equals(m.name) && kind == m.kind && typeId == m.typeId && keySize == m.keySize
+                && valueSize == m.valueSize && keyTypeId == m.keyTypeId && valueTypeId == m.valueTypeId
+                && maxEntries == m.maxEntries && flags == m.flags && numaNode == m.numaNode && pinning == m.pinning
+                && mapExtra == m.mapExtra && Objects.equals(innerMap, m.innerMap) && initialSlots.equals(m.initialSlots)
+                && Arrays.equals(initialData, m.initialData) && Objects.equals(sectionName, m.sectionName)
+                && sectionIndex == m.sectionIndex && sectionOffset == m.sectionOffset
+                && declarationSize == m.declarationSize && autocreate == m.autocreate;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, kind, typeId, keySize, valueSize, maxEntries, flags, Arrays.hashCode(initialData));
+    }
+
+    @Override
+    public String toString() {
+        MapType t = type();
+        return "MapSpec[" + name + " " + (t == null ? "type " + typeId : t.displayName()) + " key " + keySize + " value "
+                + valueSize + " max " + maxEntries + " flags 0x" + Integer.toHexString(flags) + "]";
+    }
+}

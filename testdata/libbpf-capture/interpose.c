@@ -1,0 +1,157 @@
+/*
+ * LD_PRELOAD interposer for syscall(): records what libbpf hands to the kernel through
+ * bpf(2) (BPF_MAP_CREATE, BPF_MAP_UPDATE_ELEM, BPF_MAP_FREEZE, BPF_PROG_LOAD) as JSON lines
+ * appended to the file named by $BPF4J_CAPTURE_LOG, then forwards the call unchanged.
+ * libbpf 1.1 issues every bpf command through syscall(__NR_bpf, ...), so this sees them all.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <linux/bpf.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define MAX_FDS 4096
+
+static uint32_t key_size_of[MAX_FDS];
+static uint32_t value_size_of[MAX_FDS];
+
+static FILE *out(void)
+{
+	static FILE *f;
+	if (!f) {
+		const char *path = getenv("BPF4J_CAPTURE_LOG");
+		f = fopen(path ? path : "/dev/null", "a");
+		setvbuf(f, NULL, _IOLBF, 0);
+	}
+	return f;
+}
+
+/* libbpf's feature probes hand the kernel deliberately bad pointers; read through
+ * process_vm_readv so a bad pointer gives an error instead of a crash. */
+static int safe_read(void *dst, const void *src, size_t n)
+{
+	struct iovec local = { dst, n }, remote = { (void *)src, n };
+	return src && process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)n ? 0 : -1;
+}
+
+static void hex(FILE *f, const void *p, size_t n)
+{
+	unsigned char b[256];
+	fputc('"', f);
+	for (size_t off = 0; off < n; off += sizeof(b)) {
+		size_t k = n - off < sizeof(b) ? n - off : sizeof(b);
+		if (safe_read(b, (const char *)p + off, k))
+			break;
+		for (size_t i = 0; i < k; i++)
+			fprintf(f, "%02x", b[i]);
+	}
+	fputc('"', f);
+}
+
+static void str(FILE *f, const char *s, size_t max)
+{
+	fputc('"', f);
+	for (size_t i = 0; s && i < max && s[i]; i++) {
+		unsigned char c = s[i];
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void record(long cmd, union bpf_attr *a, long ret, int err)
+{
+	FILE *f = out();
+	switch (cmd) {
+	case BPF_MAP_CREATE:
+		fprintf(f, "{\"ev\":\"map_create\",\"ret\":%ld,\"errno\":%d,\"name\":", ret, ret < 0 ? err : 0);
+		str(f, a->map_name, sizeof(a->map_name));
+		fprintf(f, ",\"type\":%u,\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u,\"map_flags\":%u,"
+			   "\"inner_map_fd\":%u,\"numa_node\":%u,\"btf_key_type_id\":%u,\"btf_value_type_id\":%u,"
+			   "\"map_extra\":%llu}\n",
+			a->map_type, a->key_size, a->value_size, a->max_entries, a->map_flags, a->inner_map_fd,
+			a->numa_node, a->btf_key_type_id, a->btf_value_type_id, (unsigned long long)a->map_extra);
+		if (ret >= 0 && ret < MAX_FDS) {
+			key_size_of[ret] = a->key_size;
+			value_size_of[ret] = a->value_size;
+		}
+		break;
+	case BPF_MAP_UPDATE_ELEM: {
+		uint32_t fd = a->map_fd;
+		uint32_t ks = fd < MAX_FDS ? key_size_of[fd] : 0, vs = fd < MAX_FDS ? value_size_of[fd] : 0;
+		fprintf(f, "{\"ev\":\"map_update\",\"ret\":%ld,\"fd\":%u,\"flags\":%llu,\"key\":", ret, fd,
+			(unsigned long long)a->flags);
+		hex(f, (void *)(uintptr_t)a->key, ks);
+		fprintf(f, ",\"value\":");
+		hex(f, (void *)(uintptr_t)a->value, vs);
+		fprintf(f, "}\n");
+		break;
+	}
+	case BPF_MAP_FREEZE:
+		fprintf(f, "{\"ev\":\"map_freeze\",\"ret\":%ld,\"fd\":%u}\n", ret, a->map_fd);
+		break;
+	case BPF_PROG_LOAD: {
+		fprintf(f, "{\"ev\":\"prog_load\",\"ret\":%ld,\"errno\":%d,\"name\":", ret, ret < 0 ? err : 0);
+		str(f, a->prog_name, sizeof(a->prog_name));
+		fprintf(f, ",\"type\":%u,\"expected_attach_type\":%u,\"prog_flags\":%u,\"kern_version\":%u,"
+			   "\"attach_btf_id\":%u,\"prog_btf_fd\":%u,\"license\":",
+			a->prog_type, a->expected_attach_type, a->prog_flags, a->kern_version, a->attach_btf_id,
+			a->prog_btf_fd);
+		char lic[128] = "";
+		for (size_t i = 0; i + 1 < sizeof(lic) && !safe_read(lic + i, (const char *)(uintptr_t)a->license + i, 1) && lic[i]; i++)
+			;
+		lic[sizeof(lic) - 1] = 0;
+		str(f, lic, sizeof(lic));
+		fprintf(f, ",\"insns\":[");
+		const unsigned char *insns = (const void *)(uintptr_t)a->insns;
+		for (uint32_t i = 0; i < a->insn_cnt && i < 1000000; i++) {
+			if (i)
+				fputc(',', f);
+			hex(f, insns + 8 * i, 8);
+		}
+		fprintf(f, "],\"func_info_rec_size\":%u,\"func_info\":[", a->func_info_rec_size);
+		const char *fi = (const void *)(uintptr_t)a->func_info;
+		for (uint32_t i = 0, r[2]; a->func_info_rec_size >= 8 && i < a->func_info_cnt && i < 65536 && !safe_read(r, fi + (size_t)i * a->func_info_rec_size, 8); i++)
+			fprintf(f, "%s[%u,%u]", i ? "," : "", r[0], r[1]);
+		fprintf(f, "],\"line_info_rec_size\":%u,\"line_info\":[", a->line_info_rec_size);
+		const char *li = (const void *)(uintptr_t)a->line_info;
+		for (uint32_t i = 0, r[4]; a->line_info_rec_size >= 16 && i < a->line_info_cnt && i < 65536 && !safe_read(r, li + (size_t)i * a->line_info_rec_size, 16); i++)
+			fprintf(f, "%s[%u,%u,%u,%u]", i ? "," : "", r[0], r[1], r[2], r[3]);
+		fprintf(f, "]}\n");
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+long syscall(long nr, ...)
+{
+	static long (*real)(long, ...);
+	va_list ap;
+	long a[6];
+
+	va_start(ap, nr);
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (!real)
+		real = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+	long ret = real(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	int err = errno;
+	if (nr == __NR_bpf)
+		record(a[0], (union bpf_attr *)a[1], ret, err);
+	errno = err;
+	return ret;
+}
