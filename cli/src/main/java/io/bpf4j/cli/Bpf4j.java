@@ -2,6 +2,7 @@ package io.bpf4j.cli;
 
 import io.bpf4j.isa.BpfException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
@@ -31,9 +32,17 @@ public final class Bpf4j {
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print the stack trace of an error.")
     boolean debug;
 
+    private InputStream stdin = System.in;
+
     /** Runs the command line and returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(System.in, out, err, args);
+    }
+
+    /** Runs the command line with {@code in} as standard input and returns the exit code. */
+    public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
         Bpf4j root = new Bpf4j();
+        root.stdin = in;
         CommandLine cl = new CommandLine(root);
         Commands.register(cl);
         cl.setOut(out);
@@ -56,6 +65,10 @@ public final class Bpf4j {
         PrintWriter out = new PrintWriter(System.out, false);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(run(out, err, args));
+    }
+
+    InputStream stdin() {
+        return stdin;
     }
 
     /** The JSON switches as set on the root, whichever subcommand carried them. */

@@ -10,5 +10,6 @@ final class Commands {
         root.addSubcommand(new DumpCommand());
         root.addSubcommand(new InspectCommand());
         root.addSubcommand(new BtfCommand());
+        root.addSubcommand(new ConformancePluginCommand());
     }
 }

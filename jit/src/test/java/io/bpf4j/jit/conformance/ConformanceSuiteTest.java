@@ -1,5 +1,6 @@
 package io.bpf4j.jit.conformance;
 
+import io.bpf4j.testdata.ConformanceCase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

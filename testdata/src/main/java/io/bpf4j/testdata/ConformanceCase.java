@@ -1,4 +1,4 @@
-package io.bpf4j.jit.conformance;
+package io.bpf4j.testdata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,14 +11,14 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** One test of the eBPF conformance suite as the suite's own runner assembled it (assembled.jsonl). */
-record ConformanceCase(String name, byte[] program, byte[] memory, long expectedR0, String expectedError) {
+public record ConformanceCase(String name, byte[] program, byte[] memory, long expectedR0, String expectedError) {
 
     /**
      * The suite's directory: {@code shared/conformance} beside the repository root
      * ({@code ${bpf4j.root}/../shared/conformance}, as CI lays it out), or beside one of the
      * root's ancestors (a git worktree sits deeper than the main checkout).
      */
-    static Path suiteDirectory() {
+    public static Path suiteDirectory() {
         String root = System.getProperty("bpf4j.root");
         if (root == null) {
             throw new IllegalStateException("system property bpf4j.root is not set (the root pom's surefire configuration sets it)");
@@ -34,7 +34,7 @@ record ConformanceCase(String name, byte[] program, byte[] memory, long expected
                 + start + " or any of its parents (shared/ must sit beside the repository)");
     }
 
-    static List<ConformanceCase> load() {
+    public static List<ConformanceCase> load() {
         Path file = suiteDirectory().resolve("assembled.jsonl");
         ObjectMapper json = new ObjectMapper();
         List<ConformanceCase> out = new ArrayList<>();
