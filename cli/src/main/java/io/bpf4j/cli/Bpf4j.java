@@ -1,0 +1,107 @@
+package io.bpf4j.cli;
+
+import io.bpf4j.isa.BpfException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code bpf4j} command. Exit codes: 0 success, 1 rejected input (one line on stderr naming
+ * the file and the place), 2 usage error.
+ */
+@Command(
+        name = "bpf4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = Bpf4j.Version.class,
+        description = "Open, inspect, dump, verify and run BPF objects on the JVM.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Bpf4j {
+
+    @Option(names = {"-j", "--json"}, scope = ScopeType.INHERIT, description = "Print JSON instead of text, as bpftool -j does.")
+    boolean json;
+
+    @Option(names = {"-p", "--pretty"}, scope = ScopeType.INHERIT, description = "Print pretty JSON (implies --json), as bpftool -p does.")
+    boolean pretty;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print the stack trace of an error.")
+    boolean debug;
+
+    private InputStream stdin = System.in;
+
+    /** Runs the command line and returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(System.in, out, err, args);
+    }
+
+    /** Runs the command line with {@code in} as standard input and returns the exit code. */
+    public static int run(InputStream in, PrintWriter out, PrintWriter err, String... args) {
+        Bpf4j root = new Bpf4j();
+        root.stdin = in;
+        CommandLine cl = new CommandLine(root);
+        Commands.register(cl);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (root.debug) {
+                ex.printStackTrace(err);
+            }
+            err.println("bpf4j: error: " + describe(ex));
+            err.flush();
+            return isRejectedInput(ex) ? 1 : 2;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, false);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(run(out, err, args));
+    }
+
+    InputStream stdin() {
+        return stdin;
+    }
+
+    /** The JSON switches as set on the root, whichever subcommand carried them. */
+    Output output(PrintWriter out) {
+        return new Output(out, json || pretty, pretty);
+    }
+
+    private static boolean isRejectedInput(Throwable ex) {
+        return ex instanceof BpfException || ex instanceof IOException || ex instanceof UncheckedIOException;
+    }
+
+    private static String describe(Throwable ex) {
+        if (ex instanceof NoSuchFileException nsf) {
+            return nsf.getFile() + ": no such file";
+        }
+        if (ex instanceof UncheckedIOException u) {
+            return describe(u.getCause());
+        }
+        if (ex instanceof IOException io) {
+            return io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage();
+        }
+        if (ex instanceof BpfException) {
+            return ex.getMessage();
+        }
+        // Anything else is a bug in bpf4j, not in the input: say so rather than pretend.
+        return "internal error: " + ex + " (rerun with --debug for the stack trace)";
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Bpf4j.class.getPackage().getImplementationVersion();
+            return new String[] {"bpf4j " + (v == null ? "development build" : v)};
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.bpf4j.cli;
+
+import io.bpf4j.elf.ElfObject;
+import io.bpf4j.elf.ElfSection;
+import io.bpf4j.elf.ElfSymbol;
+import io.bpf4j.elf.Relocation;
+import io.bpf4j.elf.RelocationSection;
+import io.bpf4j.elf.SymbolType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code bpf4j inspect OBJ}: what an object contains, as tables (or JSON with -j). */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "List an object's sections, symbols, programs-to-be and relocations.")
+final class InspectCommand implements Callable<Integer> {
+    @ParentCommand
+    Bpf4j root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "OBJ", description = "A BPF ELF object.")
+    Path object;
+
+    @Override
+    public Integer call() throws Exception {
+        ElfObject elf = ObjectFile.read(object);
+        Output out = root.output(spec.commandLine().getOut());
+        Map<String, Object> model = model(elf);
+        if (out.json()) {
+            out.printJson(model);
+        } else {
+            printText(out, elf);
+        }
+        return 0;
+    }
+
+    /** A function in an executable section: an entry program, or a subprogram when in .text (libbpf's rule). */
+    record Function(String section, String name, long offset, long instructions, boolean subprogram, String binding) {}
+
+    static List<Function> functions(ElfObject elf) {
+        List<Function> out = new ArrayList<>();
+        for (ElfSection s : elf.sections()) {
+            if (!s.isExecutable()) {
+                continue;
+            }
+            for (ElfSymbol sym : elf.symbolsIn(s)) {
+                if (sym.type() == SymbolType.FUNC) {
+                    out.add(new Function(s.name(), sym.name(), sym.value(), sym.size() / 8, s.name().equals(".text"),
+                            sym.binding().name().toLowerCase(java.util.Locale.ROOT)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String sectionType(long type) {
+        return switch ((int) type) {
+            case 0 -> "NULL";
+            case 1 -> "PROGBITS";
+            case 2 -> "SYMTAB";
+            case 3 -> "STRTAB";
+            case 4 -> "RELA";
+            case 8 -> "NOBITS";
+            case 9 -> "REL";
+            case 0x6fff4c03 -> "LLVM_ADDRSIG";
+            default -> "0x" + Long.toHexString(type);
+        };
+    }
+
+    private static String sectionName(ElfObject elf, ElfSymbol sym) {
+        if (sym.isInSection() && sym.sectionIndex() < elf.sections().size()) {
+            return elf.section(sym.sectionIndex()).name();
+        }
+        return sym.isUndefined() ? "UND" : sym.isAbsolute() ? "ABS" : sym.isCommon() ? "COM" : String.valueOf(sym.sectionIndex());
+    }
+
+    private static String symbolText(ElfObject elf, ElfSymbol sym) {
+        return sym.name().isEmpty() && sym.type() == SymbolType.SECTION ? sectionName(elf, sym) : sym.name();
+    }
+
+    private static Map<String, Object> model(ElfObject elf) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("byte_order", elf.byteOrder().toString().toLowerCase(java.util.Locale.ROOT).replace("_endian", ""));
+        List<Object> sections = new ArrayList<>();
+        for (ElfSection s : elf.sections()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("index", s.index());
+            e.put("name", s.name());
+            e.put("type", s.type());
+            e.put("flags", s.flags());
+            e.put("size", s.size());
+            sections.add(e);
+        }
+        m.put("sections", sections);
+        List<Object> symbols = new ArrayList<>();
+        for (ElfSymbol sym : elf.symbols()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("index", sym.index());
+            e.put("name", sym.name());
+            e.put("value", sym.value());
+            e.put("size", sym.size());
+            e.put("type", sym.type().name().toLowerCase(java.util.Locale.ROOT));
+            e.put("binding", sym.binding().name().toLowerCase(java.util.Locale.ROOT));
+            e.put("visibility", sym.visibility().name().toLowerCase(java.util.Locale.ROOT));
+            e.put("section", sectionName(elf, sym));
+            symbols.add(e);
+        }
+        m.put("symbols", symbols);
+        m.put("functions", functions(elf));
+        List<Object> relocations = new ArrayList<>();
+        for (RelocationSection rs : elf.relocationSections()) {
+            for (Relocation r : rs.relocations()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("section", rs.target().name());
+                e.put("offset", r.offset());
+                e.put("type", r.type().name());
+                e.put("symbol", symbolText(elf, r.symbol()));
+                relocations.add(e);
+            }
+        }
+        m.put("relocations", relocations);
+        return m;
+    }
+
+    private static void printText(Output out, ElfObject elf) {
+        out.println("Sections:");
+        Table sections = new Table("IDX", "NAME", "TYPE", "FLAGS", "SIZE");
+        for (ElfSection s : elf.sections()) {
+            sections.row(s.index(), s.name(), sectionType(s.type()), "0x" + Long.toHexString(s.flags()), s.size());
+        }
+        sections.print(out.out());
+        out.println("");
+        out.println("Symbols:");
+        Table symbols = new Table("IDX", "NAME", "VALUE", "SIZE", "TYPE", "BIND", "VIS", "SECTION");
+        for (ElfSymbol sym : elf.symbols()) {
+            symbols.row(sym.index(), sym.name(), sym.value(), sym.size(), sym.type(), sym.binding(), sym.visibility(), sectionName(elf, sym));
+        }
+        symbols.print(out.out());
+        out.println("");
+        out.println("Programs (entry points) and subprograms:");
+        Table fns = new Table("SECTION", "FUNCTION", "KIND", "OFFSET", "INSNS", "BIND");
+        for (Function f : functions(elf)) {
+            fns.row(f.section(), f.name(), f.subprogram() ? "subprog" : "program", f.offset(), f.instructions(), f.binding());
+        }
+        fns.print(out.out());
+        out.println("");
+        out.println("Relocations:");
+        Table relos = new Table("SECTION", "OFFSET", "TYPE", "SYMBOL");
+        for (RelocationSection rs : elf.relocationSections()) {
+            for (Relocation r : rs.relocations()) {
+                relos.row(rs.target().name(), "0x" + Long.toHexString(r.offset()), r.type(), symbolText(elf, r.symbol()));
+            }
+        }
+        relos.print(out.out());
+    }
+}

@@ -1,0 +1,42 @@
+package io.bpf4j.elf;
+
+import io.bpf4j.isa.text.LlvmSyntax;
+import io.bpf4j.isa.text.ObjdumpListing;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds {@code llvm-objdump -dr} listings of an ELF object (the text-side records live in isa). */
+public final class ObjdumpListings {
+    private ObjdumpListings() {}
+
+    /** The listing {@code llvm-objdump-19 -dr} prints for {@code object} with the given cpu syntax. */
+    public static ObjdumpListing of(ElfObject object, LlvmSyntax syntax) {
+        List<ObjdumpListing.CodeSection> sections = new ArrayList<>();
+        for (ElfSection s : object.sections()) {
+            // llvm-objdump -d disassembles the sections that hold code and have bytes in the file.
+            if (!s.isExecutable() || s.type() != SectionType.PROGBITS) {
+                continue;
+            }
+            List<ObjdumpListing.Symbol> symbols = new ArrayList<>();
+            for (ElfSymbol sym : object.symbols()) {
+                if (sym.sectionIndex() == s.index()) {
+                    symbols.add(new ObjdumpListing.Symbol(sym.name(), sym.value(), ObjdumpListing.SymbolType.ofElf(sym.type().value())));
+                }
+            }
+            List<ObjdumpListing.Relocation> relocs = new ArrayList<>();
+            for (Relocation r : object.relocationsFor(s)) {
+                ElfSymbol sym = r.symbol();
+                String name = sym.type() == SymbolType.SECTION && sym.isInSection() && sym.sectionIndex() < object.sections().size()
+                        ? object.section(sym.sectionIndex()).name() : sym.name();
+                relocs.add(new ObjdumpListing.Relocation(r.offset(), ObjdumpListing.bpfRelocationTypeName((int) r.rawType()), name));
+            }
+            sections.add(new ObjdumpListing.CodeSection(s.name(), s.bytes(), object.byteOrder(), symbols, relocs));
+        }
+        return ObjdumpListing.of(sections, syntax);
+    }
+
+    /** The listing plain {@code llvm-objdump-19 -dr} prints (cpu v1 syntax, its default). */
+    public static ObjdumpListing of(ElfObject object) {
+        return of(object, LlvmSyntax.defaults());
+    }
+}

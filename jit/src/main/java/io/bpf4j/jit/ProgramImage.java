@@ -1,0 +1,161 @@
+package io.bpf4j.jit;
+
+import io.bpf4j.isa.Instructions;
+import io.bpf4j.jit.runtime.HelperTable;
+import io.bpf4j.jit.runtime.MapHandle;
+import io.bpf4j.jit.runtime.MemorySlice;
+import io.bpf4j.jit.runtime.Pointers;
+import io.bpf4j.jit.runtime.Region;
+import io.bpf4j.jit.runtime.RegionKind;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything an engine needs to make a program executable: its instructions (entry at slot 0),
+ * the helpers it may call, and what its {@code ld_imm64} map sources name.
+ *
+ * <p>Maps and instruction arrays are bound under a handle, the number the relocated program
+ * carries in {@code ld_imm64}'s imm (a map fd or index: the loader picks one numbering and uses
+ * it for both {@code BPF_PSEUDO_MAP_FD}/{@code _VALUE} and {@code BPF_PSEUDO_MAP_IDX}/{@code _IDX_VALUE}).
+ * An instruction array's entries are slot indices; {@code gotox} through a pointer loaded from
+ * one jumps to the slot the entry names.
+ */
+public final class ProgramImage {
+    private final String name;
+    private final Instructions instructions;
+    private final HelperTable helpers;
+    private final Map<Integer, MapHandle> maps;
+    private final Map<Integer, int[]> instructionArrays;
+    private final List<Integer> staticHandles;
+
+    private ProgramImage(Builder b) {
+        this.name = b.name;
+        this.instructions = b.instructions;
+        this.helpers = b.helpers;
+        this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(b.maps));
+        Map<Integer, int[]> arrays = new LinkedHashMap<>();
+        b.instructionArrays.forEach((k, v) -> arrays.put(k, v.clone()));
+        this.instructionArrays = Collections.unmodifiableMap(arrays);
+        List<Integer> statics = new ArrayList<>();
+        maps.forEach((h, m) -> {
+            if (m.directValue() != null) {
+                statics.add(h);
+            }
+        });
+        statics.addAll(instructionArrays.keySet());
+        this.staticHandles = List.copyOf(statics);
+    }
+
+    public static Builder builder(Instructions instructions) {
+        return new Builder(instructions);
+    }
+
+    /** A program with no maps and the given helpers. */
+    public static ProgramImage of(Instructions instructions, HelperTable helpers) {
+        return builder(instructions).helpers(helpers).build();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Instructions instructions() {
+        return instructions;
+    }
+
+    public HelperTable helpers() {
+        return helpers;
+    }
+
+    /** The map bound under {@code handle}, or {@code null}. */
+    public MapHandle map(int handle) {
+        return maps.get(handle);
+    }
+
+    /** A copy of the instruction array bound under {@code handle}, or {@code null}. */
+    public int[] instructionArray(int handle) {
+        int[] a = instructionArrays.get(handle);
+        return a == null ? null : a.clone();
+    }
+
+    /**
+     * The regions every run of this program starts with, after the stack frames: each map's
+     * direct value, then each instruction array, in binding order.
+     */
+    public List<Region> staticRegions() {
+        List<Region> out = new ArrayList<>();
+        for (int handle : staticHandles) {
+            MapHandle m = maps.get(handle);
+            if (m != null && m.directValue() != null) {
+                MemorySlice v = m.directValue();
+                out.add(Region.of(RegionKind.GLOBAL_DATA, m.name(), v.bytes(), v.offset(), v.length(), m.writableByProgram()));
+            } else {
+                int[] targets = instructionArrays.get(handle);
+                ByteBuffer buf = ByteBuffer.allocate(targets.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+                for (int t : targets) {
+                    buf.putLong(Pointers.instruction(t));
+                }
+                out.add(Region.of(RegionKind.INSN_ARRAY, "insn_array#" + handle, buf.array(), false));
+            }
+        }
+        return out;
+    }
+
+    /** The position of {@code handle}'s region in {@link #staticRegions()}, or -1 when it has none. */
+    public int staticRegionIndex(int handle) {
+        return staticHandles.indexOf(handle);
+    }
+
+    /** Builds a {@link ProgramImage}. */
+    public static final class Builder {
+        private final Instructions instructions;
+        private String name = "prog";
+        private HelperTable helpers = HelperTable.empty();
+        private final Map<Integer, MapHandle> maps = new LinkedHashMap<>();
+        private final Map<Integer, int[]> instructionArrays = new LinkedHashMap<>();
+
+        private Builder(Instructions instructions) {
+            this.instructions = Objects.requireNonNull(instructions, "instructions");
+        }
+
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        public Builder helpers(HelperTable helpers) {
+            this.helpers = Objects.requireNonNull(helpers, "helpers");
+            return this;
+        }
+
+        /** Binds {@code map} under {@code handle}. */
+        public Builder map(int handle, MapHandle map) {
+            requireFree(handle);
+            maps.put(handle, Objects.requireNonNull(map, "map"));
+            return this;
+        }
+
+        /** Binds an instruction array (entries: slot indices of jump targets) under {@code handle}. */
+        public Builder instructionArray(int handle, int... targets) {
+            requireFree(handle);
+            instructionArrays.put(handle, targets.clone());
+            return this;
+        }
+
+        private void requireFree(int handle) {
+            if (maps.containsKey(handle) || instructionArrays.containsKey(handle)) {
+                throw new IllegalArgumentException("handle " + handle + " is already bound");
+            }
+        }
+
+        public ProgramImage build() {
+            return new ProgramImage(this);
+        }
+    }
+}

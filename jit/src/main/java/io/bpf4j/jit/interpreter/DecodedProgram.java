@@ -1,0 +1,282 @@
+package io.bpf4j.jit.interpreter;
+
+import io.bpf4j.isa.Alu;
+import io.bpf4j.isa.AluOp;
+import io.bpf4j.isa.Atomic;
+import io.bpf4j.isa.Call;
+import io.bpf4j.isa.CallX;
+import io.bpf4j.isa.Endian;
+import io.bpf4j.isa.Instruction;
+import io.bpf4j.isa.Instructions;
+import io.bpf4j.isa.Jump;
+import io.bpf4j.isa.Load;
+import io.bpf4j.isa.LoadImm64;
+import io.bpf4j.isa.Unknown;
+import io.bpf4j.jit.ProgramImage;
+import io.bpf4j.jit.runtime.Memory;
+import io.bpf4j.jit.runtime.Pointers;
+import java.util.Arrays;
+import java.util.TreeSet;
+
+/**
+ * A program flattened for the interpreter's dispatch loop: one entry per slot (so jump
+ * arithmetic is the kernel's), operands in parallel primitive arrays, every target, callee and
+ * {@code ld_imm64} value resolved once. Anything that cannot run becomes an {@link #ILLEGAL}
+ * entry with its reason, which faults only if a run reaches it.
+ *
+ * <p>The operation code is the opcode byte, except for forms that share a byte and differ in
+ * another field: those get a code above 0xff (see the constants).
+ */
+final class DecodedProgram {
+    // The operation codes of forms that share an opcode byte with another, placed on opcode bytes
+    // of class LD that encode nothing (every real instruction with such a byte decodes as Unknown
+    // and becomes ILLEGAL), so all codes stay below 0x100 and the dispatch switch is a dense table.
+
+    /** Faults with {@link #reason}. Also fills the second slot of each {@code ld_imm64} and the slot after the end. */
+    static final int ILLEGAL = 0x00;
+    /** {@code call} of a BPF function; {@link #target} is the callee's function index. */
+    static final int CALL_LOCAL = 0x08;
+    static final int SDIV64_K = 0x10, SDIV64_X = 0x38, SMOD64_K = 0x58, SMOD64_X = 0x60;
+    static final int SDIV32_K = 0x68, SDIV32_X = 0x70, SMOD32_K = 0x78, SMOD32_X = 0x80;
+    static final int MOVSX64_8 = 0x88, MOVSX64_16 = 0x90, MOVSX64_32 = 0x98, MOVSX32_8 = 0xa0, MOVSX32_16 = 0xa8;
+
+    final int length;
+    final int[] op;
+    final int[] dst;
+    final int[] src;
+    final int[] off;
+    final int[] target;
+    final long[] imm;
+    final String[] reason;
+    private final boolean[] secondHalf;
+    /** First slot of each function; function 0 is the entry at slot 0. */
+    final int[] functionStart;
+
+    DecodedProgram(ProgramImage image) {
+        Instructions insns = image.instructions();
+        int n = insns.slotCount();
+        this.length = n;
+        op = new int[n + 1];
+        dst = new int[n + 1];
+        src = new int[n + 1];
+        off = new int[n + 1];
+        target = new int[n + 1];
+        imm = new long[n + 1];
+        reason = new String[n + 1];
+        secondHalf = new boolean[n + 1];
+        functionStart = functions(insns);
+        for (int i = 0; i < insns.size(); i++) {
+            Instruction insn = insns.get(i);
+            int pc = insns.slotOf(i);
+            decode(image, insns, insn, pc);
+            if (insn.slots() == 2) {
+                illegal(pc + 1, "jump into the middle of ld_imm64 at insn " + pc);
+                secondHalf[pc + 1] = true;
+            }
+        }
+        illegal(n, n == 0 ? "the program is empty" : "ran past the last instruction (insn " + (n - 1) + ")");
+    }
+
+    /** The function table: slot 0 plus every bpf-to-bpf call target and function pointer target, ascending. */
+    private static int[] functions(Instructions insns) {
+        TreeSet<Integer> starts = new TreeSet<>();
+        starts.add(0);
+        for (int i = 0; i < insns.size(); i++) {
+            Instruction insn = insns.get(i);
+            int pc = insns.slotOf(i);
+            int t = -1;
+            if (insn instanceof Call c && c.kind() == Call.Kind.LOCAL) {
+                t = pc + c.imm() + 1;
+            } else if (insn instanceof LoadImm64 l && l.source() == LoadImm64.Source.FUNC) {
+                t = pc + l.imm() + 1;
+            }
+            if (t >= 0 && insns.indexAtSlot(t) >= 0) {
+                starts.add(t);
+            }
+        }
+        return starts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The index of the function starting at {@code slot}, or -1. */
+    int functionAt(int slot) {
+        int i = Arrays.binarySearch(functionStart, slot);
+        return i >= 0 ? i : -1;
+    }
+
+    /** The slot after the last of function {@code f}. */
+    int functionEnd(int f) {
+        return f + 1 < functionStart.length ? functionStart[f + 1] : length;
+    }
+
+    private void illegal(int pc, String why) {
+        op[pc] = ILLEGAL;
+        reason[pc] = why;
+    }
+
+    private boolean validRegister(int reg) {
+        return reg >= 0 && reg <= 10;
+    }
+
+    private void decode(ProgramImage image, Instructions insns, Instruction insn, int pc) {
+        int code = insn.code();
+        op[pc] = code;
+        dst[pc] = insn.dstReg();
+        src[pc] = insn.srcReg();
+        off[pc] = insn.off();
+        imm[pc] = insn.imm();
+        if (insn instanceof Unknown u) {
+            illegal(pc, u.reason());
+            return;
+        }
+        if (!validRegister(insn.dstReg()) || !validRegister(insn.srcReg())) {
+            illegal(pc, String.format("invalid register in opcode %#04x: dst r%d, src r%d", code, insn.dstReg(), insn.srcReg()));
+            return;
+        }
+        if (insn instanceof Alu a) {
+            decodeAlu(a, pc);
+        } else if (insn instanceof Endian e) {
+            if (e.width() != 16 && e.width() != 32 && e.width() != 64) {
+                illegal(pc, "byte swap of " + e.width() + " bits");
+            } else if (e.dstReg() == 10) {
+                illegal(pc, "frame pointer is read only");
+            }
+        } else if (insn instanceof Jump j) {
+            decodeJump(insns, j, pc);
+        } else if (insn instanceof Call c) {
+            decodeCall(insns, c, pc);
+        } else if (insn instanceof CallX x) {
+            dst[pc] = x.targetRegister();
+            if (!validRegister(dst[pc])) {
+                illegal(pc, "callx through invalid register r" + dst[pc]);
+            }
+        } else if (insn instanceof LoadImm64 l) {
+            decodeLoadImm64(image, insns, l, pc);
+        } else if (insn instanceof Load && insn.dstReg() == 10) {
+            illegal(pc, "frame pointer is read only");
+        } else if (insn instanceof Atomic at && writesFramePointer(at)) {
+            illegal(pc, "frame pointer is read only");
+        }
+    }
+
+    /** Fetching atomics write their src register, load-acquire its dst. */
+    private static boolean writesFramePointer(Atomic a) {
+        return a.op() == Atomic.Op.LOAD_ACQUIRE ? a.dstReg() == 10
+                : a.op() != Atomic.Op.CMPXCHG && a.op() != Atomic.Op.STORE_RELEASE && a.fetch() && a.srcReg() == 10;
+    }
+
+    private void decodeAlu(Alu a, int pc) {
+        if (a.dstReg() == 10) {
+            illegal(pc, "frame pointer is read only");
+            return;
+        }
+        AluOp o = a.op();
+        int offset = a.off();
+        if (!a.usesRegister()) {
+            src[pc] = 0;
+        }
+        boolean x = a.usesRegister();
+        boolean wide = a.wide();
+        if (o == AluOp.DIV || o == AluOp.MOD) {
+            if (offset == 1) {
+                op[pc] = o == AluOp.DIV
+                        ? (wide ? (x ? SDIV64_X : SDIV64_K) : (x ? SDIV32_X : SDIV32_K))
+                        : (wide ? (x ? SMOD64_X : SMOD64_K) : (x ? SMOD32_X : SMOD32_K));
+            } else if (offset != 0) {
+                illegal(pc, "BPF_ALU uses reserved fields: off " + offset);
+            }
+        } else if (o == AluOp.MOV) {
+            if (a.addressSpaceCast()) {
+                illegal(pc, "addr_space_cast needs a BPF arena, which this runtime does not provide");
+            } else if (offset != 0 && !x) {
+                illegal(pc, "BPF_MOV uses reserved fields: off " + offset);
+            } else if (offset == 8) {
+                op[pc] = wide ? MOVSX64_8 : MOVSX32_8;
+            } else if (offset == 16) {
+                op[pc] = wide ? MOVSX64_16 : MOVSX32_16;
+            } else if (offset == 32 && wide) {
+                op[pc] = MOVSX64_32;
+            } else if (offset != 0) {
+                illegal(pc, "invalid movsx width: off " + offset);
+            }
+        } else if (offset != 0) {
+            illegal(pc, "BPF_ALU uses reserved fields: off " + offset);
+        }
+    }
+
+    private void decodeJump(Instructions insns, Jump j, int pc) {
+        if (j.isGotox()) {
+            return;
+        }
+        int t = pc + j.target() + 1;
+        if (t < 0 || t >= insns.slotCount()) {
+            illegal(pc, "jump out of range from insn " + pc + " to " + t);
+        } else if (insns.indexAtSlot(t) < 0) {
+            illegal(pc, "jump into the middle of ld_imm64 from insn " + pc + " to " + t);
+        } else {
+            target[pc] = t;
+        }
+    }
+
+    private void decodeCall(Instructions insns, Call c, int pc) {
+        switch (c.kind()) {
+            case HELPER -> { }
+            case LOCAL -> {
+                int t = pc + c.imm() + 1;
+                int f = insns.indexAtSlot(t) >= 0 ? functionAt(t) : -1;
+                if (f < 0) {
+                    illegal(pc, "call to insn " + t + ", which is not an instruction of the program");
+                } else {
+                    op[pc] = CALL_LOCAL;
+                    target[pc] = f;
+                }
+            }
+            case KFUNC -> illegal(pc, "kernel function calls (kfunc btf id " + c.imm() + ") are not available");
+            default -> illegal(pc, "call with unknown src_reg " + c.srcReg());
+        }
+    }
+
+    private void decodeLoadImm64(ProgramImage image, Instructions insns, LoadImm64 l, int pc) {
+        if (l.dstReg() == 10) {
+            illegal(pc, "frame pointer is read only");
+            return;
+        }
+        int handle = l.imm();
+        switch (l.source()) {
+            case CONSTANT -> imm[pc] = l.value();
+            case FUNC -> {
+                int t = pc + l.imm() + 1;
+                int f = insns.indexAtSlot(t) >= 0 ? functionAt(t) : -1;
+                if (f < 0) {
+                    illegal(pc, "function pointer to insn " + t + ", which is not an instruction of the program");
+                } else {
+                    imm[pc] = Pointers.function(f);
+                }
+            }
+            case MAP_FD, MAP_IDX -> {
+                if (image.map(handle) == null) {
+                    illegal(pc, "ld_imm64 names map " + handle + ", which is not bound to the program");
+                } else {
+                    imm[pc] = Pointers.map(handle);
+                }
+            }
+            case MAP_VALUE, MAP_IDX_VALUE -> {
+                int index = image.staticRegionIndex(handle);
+                if (index < 0) {
+                    illegal(pc, "ld_imm64 names the value of map " + handle + ", which has no direct value");
+                } else {
+                    imm[pc] = Pointers.data(1 + Memory.MAX_FRAMES + index, l.second().imm());
+                }
+            }
+            case BTF_ID -> illegal(pc, "ld_imm64 of a kernel variable (btf id " + handle + ") is not available");
+            default -> illegal(pc, "ld_imm64 with unknown src_reg " + l.srcReg());
+        }
+        if (op[pc] != ILLEGAL && l.second().code() != 0) {
+            illegal(pc, "ld_imm64 second slot uses reserved fields");
+        }
+    }
+
+    /** Whether {@code slot} starts an instruction (not the second half of an {@code ld_imm64}). */
+    boolean startsInstruction(int slot) {
+        return slot >= 0 && slot < length && !secondHalf[slot];
+    }
+}

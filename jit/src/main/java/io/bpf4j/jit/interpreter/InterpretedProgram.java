@@ -1,0 +1,399 @@
+package io.bpf4j.jit.interpreter;
+
+import io.bpf4j.isa.Opcodes;
+import io.bpf4j.jit.Executable;
+import io.bpf4j.jit.ExecutionContext;
+import io.bpf4j.jit.ProgramImage;
+import io.bpf4j.jit.runtime.AluOps;
+import io.bpf4j.jit.runtime.AtomicOp;
+import io.bpf4j.jit.runtime.BudgetExhaustedFault;
+import io.bpf4j.jit.runtime.CallDepthFault;
+import io.bpf4j.jit.runtime.ControlFlowFault;
+import io.bpf4j.jit.runtime.Helper;
+import io.bpf4j.jit.runtime.HelperFault;
+import io.bpf4j.jit.runtime.HelperTable;
+import io.bpf4j.jit.runtime.IllegalInstructionFault;
+import io.bpf4j.jit.runtime.Memory;
+import io.bpf4j.jit.runtime.Pointers;
+
+/**
+ * A prepared program and the interpreter loop that runs it.
+ *
+ * <p>The loop dispatches on the pre-decoded operation of the current slot with one
+ * {@code switch}; it allocates nothing per instruction. Arithmetic with edge cases goes through
+ * {@link AluOps} and memory through {@link Memory}, the same code the compiler will call.
+ * BPF-to-BPF calls stay inside one loop with an explicit frame stack; a helper calling back into
+ * the program ({@code bpf_loop}) starts a nested loop one frame deeper.
+ */
+final class InterpretedProgram implements Executable {
+    private final ProgramImage image;
+    final DecodedProgram code;
+    private final HelperTable helpers;
+
+    InterpretedProgram(ProgramImage image, DecodedProgram code) {
+        this.image = image;
+        this.code = code;
+        this.helpers = image.helpers();
+    }
+
+    @Override
+    public ProgramImage image() {
+        return image;
+    }
+
+    @Override
+    public long run(ExecutionContext context) {
+        if (context.image() != image) {
+            throw new IllegalArgumentException("execution context was made for program '" + context.image().name()
+                    + "', not '" + image.name() + "'");
+        }
+        context.memory().reset();
+        Machine m;
+        if (context.engineState() instanceof Machine cached && cached.program == this) {
+            m = cached;
+            m.reset();
+        } else {
+            m = new Machine(this, context);
+            context.setEngineState(m);
+        }
+        try {
+            return execute(m, 0, 0, context.arg(0), context.arg(1), context.arg(2), context.arg(3), context.arg(4));
+        } finally {
+            context.recordInstructionsExecuted(context.instructionBudget() - m.budget);
+        }
+    }
+
+    /** Runs function {@code function} in a fresh frame at {@code baseDepth} until it exits; returns r0. */
+    long execute(Machine m, int function, int baseDepth, long a1, long a2, long a3, long a4, long a5) {
+        final int[] op = code.op;
+        final int[] dst = code.dst;
+        final int[] src = code.src;
+        final int[] off = code.off;
+        final int[] target = code.target;
+        final long[] imm = code.imm;
+        final Memory mem = m.memory;
+        final long[] r = m.registers(baseDepth);
+        final long mayGotoBudget = m.context.mayGotoBudget();
+        r[1] = a1;
+        r[2] = a2;
+        r[3] = a3;
+        r[4] = a4;
+        r[5] = a5;
+        r[10] = mem.enterFrame(baseDepth);
+        m.mayGoto[baseDepth] = mayGotoBudget;
+        int depth = baseDepth;
+        int func = function;
+        int pc = code.functionStart[function];
+        long budget = m.budget;
+        try {
+            for (;;) {
+                if (--budget < 0) {
+                    budget = 0;
+                    throw new BudgetExhaustedFault(pc, m.context.instructionBudget());
+                }
+                switch (op[pc]) {
+                // ---- 64-bit arithmetic (ALU64) ----
+                case 0x07 -> { r[dst[pc]] += imm[pc]; pc++; }
+                case 0x0f -> { r[dst[pc]] += r[src[pc]]; pc++; }
+                case 0x17 -> { r[dst[pc]] -= imm[pc]; pc++; }
+                case 0x1f -> { r[dst[pc]] -= r[src[pc]]; pc++; }
+                case 0x27 -> { r[dst[pc]] *= imm[pc]; pc++; }
+                case 0x2f -> { r[dst[pc]] *= r[src[pc]]; pc++; }
+                case 0x37 -> { r[dst[pc]] = AluOps.div64(r[dst[pc]], imm[pc]); pc++; }
+                case 0x3f -> { r[dst[pc]] = AluOps.div64(r[dst[pc]], r[src[pc]]); pc++; }
+                case DecodedProgram.SDIV64_K -> { r[dst[pc]] = AluOps.sdiv64(r[dst[pc]], imm[pc]); pc++; }
+                case DecodedProgram.SDIV64_X -> { r[dst[pc]] = AluOps.sdiv64(r[dst[pc]], r[src[pc]]); pc++; }
+                case 0x47 -> { r[dst[pc]] |= imm[pc]; pc++; }
+                case 0x4f -> { r[dst[pc]] |= r[src[pc]]; pc++; }
+                case 0x57 -> { r[dst[pc]] &= imm[pc]; pc++; }
+                case 0x5f -> { r[dst[pc]] &= r[src[pc]]; pc++; }
+                case 0x67 -> { r[dst[pc]] = AluOps.lsh64(r[dst[pc]], imm[pc]); pc++; }
+                case 0x6f -> { r[dst[pc]] = AluOps.lsh64(r[dst[pc]], r[src[pc]]); pc++; }
+                case 0x77 -> { r[dst[pc]] = AluOps.rsh64(r[dst[pc]], imm[pc]); pc++; }
+                case 0x7f -> { r[dst[pc]] = AluOps.rsh64(r[dst[pc]], r[src[pc]]); pc++; }
+                case 0x87 -> { r[dst[pc]] = -r[dst[pc]]; pc++; }
+                case 0x97 -> { r[dst[pc]] = AluOps.mod64(r[dst[pc]], imm[pc]); pc++; }
+                case 0x9f -> { r[dst[pc]] = AluOps.mod64(r[dst[pc]], r[src[pc]]); pc++; }
+                case DecodedProgram.SMOD64_K -> { r[dst[pc]] = AluOps.smod64(r[dst[pc]], imm[pc]); pc++; }
+                case DecodedProgram.SMOD64_X -> { r[dst[pc]] = AluOps.smod64(r[dst[pc]], r[src[pc]]); pc++; }
+                case 0xa7 -> { r[dst[pc]] ^= imm[pc]; pc++; }
+                case 0xaf -> { r[dst[pc]] ^= r[src[pc]]; pc++; }
+                case 0xb7 -> { r[dst[pc]] = imm[pc]; pc++; }
+                case 0xbf -> { r[dst[pc]] = r[src[pc]]; pc++; }
+                case DecodedProgram.MOVSX64_8 -> { r[dst[pc]] = AluOps.signExtend(r[src[pc]], 8); pc++; }
+                case DecodedProgram.MOVSX64_16 -> { r[dst[pc]] = AluOps.signExtend(r[src[pc]], 16); pc++; }
+                case DecodedProgram.MOVSX64_32 -> { r[dst[pc]] = AluOps.signExtend(r[src[pc]], 32); pc++; }
+                case 0xc7 -> { r[dst[pc]] = AluOps.arsh64(r[dst[pc]], imm[pc]); pc++; }
+                case 0xcf -> { r[dst[pc]] = AluOps.arsh64(r[dst[pc]], r[src[pc]]); pc++; }
+                case 0xd7 -> { r[dst[pc]] = AluOps.byteSwap(r[dst[pc]], (int) imm[pc]); pc++; }
+                // ---- 32-bit arithmetic (ALU): results zero-extended ----
+                case 0x04 -> { r[dst[pc]] = (r[dst[pc]] + imm[pc]) & 0xffff_ffffL; pc++; }
+                case 0x0c -> { r[dst[pc]] = (r[dst[pc]] + r[src[pc]]) & 0xffff_ffffL; pc++; }
+                case 0x14 -> { r[dst[pc]] = (r[dst[pc]] - imm[pc]) & 0xffff_ffffL; pc++; }
+                case 0x1c -> { r[dst[pc]] = (r[dst[pc]] - r[src[pc]]) & 0xffff_ffffL; pc++; }
+                case 0x24 -> { r[dst[pc]] = (r[dst[pc]] * imm[pc]) & 0xffff_ffffL; pc++; }
+                case 0x2c -> { r[dst[pc]] = (r[dst[pc]] * r[src[pc]]) & 0xffff_ffffL; pc++; }
+                case 0x34 -> { r[dst[pc]] = AluOps.div32(r[dst[pc]], imm[pc]); pc++; }
+                case 0x3c -> { r[dst[pc]] = AluOps.div32(r[dst[pc]], r[src[pc]]); pc++; }
+                case DecodedProgram.SDIV32_K -> { r[dst[pc]] = AluOps.sdiv32(r[dst[pc]], imm[pc]); pc++; }
+                case DecodedProgram.SDIV32_X -> { r[dst[pc]] = AluOps.sdiv32(r[dst[pc]], r[src[pc]]); pc++; }
+                case 0x44 -> { r[dst[pc]] = (r[dst[pc]] | imm[pc]) & 0xffff_ffffL; pc++; }
+                case 0x4c -> { r[dst[pc]] = (r[dst[pc]] | r[src[pc]]) & 0xffff_ffffL; pc++; }
+                case 0x54 -> { r[dst[pc]] = (r[dst[pc]] & imm[pc]) & 0xffff_ffffL; pc++; }
+                case 0x5c -> { r[dst[pc]] = (r[dst[pc]] & r[src[pc]]) & 0xffff_ffffL; pc++; }
+                case 0x64 -> { r[dst[pc]] = AluOps.lsh32(r[dst[pc]], imm[pc]); pc++; }
+                case 0x6c -> { r[dst[pc]] = AluOps.lsh32(r[dst[pc]], r[src[pc]]); pc++; }
+                case 0x74 -> { r[dst[pc]] = AluOps.rsh32(r[dst[pc]], imm[pc]); pc++; }
+                case 0x7c -> { r[dst[pc]] = AluOps.rsh32(r[dst[pc]], r[src[pc]]); pc++; }
+                case 0x84 -> { r[dst[pc]] = -r[dst[pc]] & 0xffff_ffffL; pc++; }
+                case 0x94 -> { r[dst[pc]] = AluOps.mod32(r[dst[pc]], imm[pc]); pc++; }
+                case 0x9c -> { r[dst[pc]] = AluOps.mod32(r[dst[pc]], r[src[pc]]); pc++; }
+                case DecodedProgram.SMOD32_K -> { r[dst[pc]] = AluOps.smod32(r[dst[pc]], imm[pc]); pc++; }
+                case DecodedProgram.SMOD32_X -> { r[dst[pc]] = AluOps.smod32(r[dst[pc]], r[src[pc]]); pc++; }
+                case 0xa4 -> { r[dst[pc]] = (r[dst[pc]] ^ imm[pc]) & 0xffff_ffffL; pc++; }
+                case 0xac -> { r[dst[pc]] = (r[dst[pc]] ^ r[src[pc]]) & 0xffff_ffffL; pc++; }
+                case 0xb4 -> { r[dst[pc]] = imm[pc] & 0xffff_ffffL; pc++; }
+                case 0xbc -> { r[dst[pc]] = r[src[pc]] & 0xffff_ffffL; pc++; }
+                case DecodedProgram.MOVSX32_8 -> { r[dst[pc]] = AluOps.signExtend32(r[src[pc]], 8); pc++; }
+                case DecodedProgram.MOVSX32_16 -> { r[dst[pc]] = AluOps.signExtend32(r[src[pc]], 16); pc++; }
+                case 0xc4 -> { r[dst[pc]] = AluOps.arsh32(r[dst[pc]], imm[pc]); pc++; }
+                case 0xcc -> { r[dst[pc]] = AluOps.arsh32(r[dst[pc]], r[src[pc]]); pc++; }
+                case 0xd4 -> { r[dst[pc]] = AluOps.toLittleEndian(r[dst[pc]], (int) imm[pc]); pc++; }
+                case 0xdc -> { r[dst[pc]] = AluOps.byteSwap(r[dst[pc]], (int) imm[pc]); pc++; }
+                // ---- loads, stores, atomics ----
+                case 0x18 -> { r[dst[pc]] = imm[pc]; pc += 2; }
+                case 0x61 -> { r[dst[pc]] = mem.load32(r[src[pc]] + off[pc], pc); pc++; }
+                case 0x69 -> { r[dst[pc]] = mem.load16(r[src[pc]] + off[pc], pc); pc++; }
+                case 0x71 -> { r[dst[pc]] = mem.load8(r[src[pc]] + off[pc], pc); pc++; }
+                case 0x79 -> { r[dst[pc]] = mem.load64(r[src[pc]] + off[pc], pc); pc++; }
+                case 0x81 -> { r[dst[pc]] = (int) mem.load32(r[src[pc]] + off[pc], pc); pc++; }
+                case 0x89 -> { r[dst[pc]] = (short) mem.load16(r[src[pc]] + off[pc], pc); pc++; }
+                case 0x91 -> { r[dst[pc]] = (byte) mem.load8(r[src[pc]] + off[pc], pc); pc++; }
+                case 0x62 -> { mem.store32(r[dst[pc]] + off[pc], imm[pc], pc); pc++; }
+                case 0x6a -> { mem.store16(r[dst[pc]] + off[pc], imm[pc], pc); pc++; }
+                case 0x72 -> { mem.store8(r[dst[pc]] + off[pc], imm[pc], pc); pc++; }
+                case 0x7a -> { mem.store64(r[dst[pc]] + off[pc], imm[pc], pc); pc++; }
+                case 0x63 -> { mem.store32(r[dst[pc]] + off[pc], r[src[pc]], pc); pc++; }
+                case 0x6b -> { mem.store16(r[dst[pc]] + off[pc], r[src[pc]], pc); pc++; }
+                case 0x73 -> { mem.store8(r[dst[pc]] + off[pc], r[src[pc]], pc); pc++; }
+                case 0x7b -> { mem.store64(r[dst[pc]] + off[pc], r[src[pc]], pc); pc++; }
+                case 0xc3, 0xdb, 0xcb, 0xd3 -> { atomic(mem, r, pc); pc++; }
+                case 0x20, 0x28, 0x30, 0x40, 0x48, 0x50 -> {
+                    long v = packetLoad(m, r, pc);
+                    if (v >= 0) {
+                        r[0] = v;
+                        pc++;
+                    } else {
+                        // out of the packet: the kernel's rewrite (gen_ld_abs) sets r0 = 0 and exits the current function
+                        r[0] = 0;
+                        if (depth == baseDepth) {
+                            return 0;
+                        }
+                        depth--;
+                        int s = depth * 5;
+                        r[6] = m.saved[s];
+                        r[7] = m.saved[s + 1];
+                        r[8] = m.saved[s + 2];
+                        r[9] = m.saved[s + 3];
+                        r[10] = m.saved[s + 4];
+                        pc = m.returnPc[depth];
+                        func = m.returnFunction[depth];
+                    }
+                }
+                // ---- jumps ----
+                case 0x05 -> pc = target[pc];
+                case 0x06 -> pc = target[pc];
+                case 0xe5 -> {
+                    if (m.mayGoto[depth] == 0) {
+                        pc = target[pc];
+                    } else {
+                        m.mayGoto[depth]--;
+                        pc++;
+                    }
+                }
+                case 0x0d -> pc = gotoTarget(r[dst[pc]], func, pc);
+                case 0x15 -> pc = r[dst[pc]] == imm[pc] ? target[pc] : pc + 1; // jeq imm
+                case 0x1d -> pc = r[dst[pc]] == r[src[pc]] ? target[pc] : pc + 1; // jeq reg
+                case 0x16 -> pc = (int) r[dst[pc]] == (int) imm[pc] ? target[pc] : pc + 1; // jeq32 imm
+                case 0x1e -> pc = (int) r[dst[pc]] == (int) r[src[pc]] ? target[pc] : pc + 1; // jeq32 reg
+                case 0x25 -> pc = Long.compareUnsigned(r[dst[pc]], imm[pc]) > 0 ? target[pc] : pc + 1; // jgt imm
+                case 0x2d -> pc = Long.compareUnsigned(r[dst[pc]], r[src[pc]]) > 0 ? target[pc] : pc + 1; // jgt reg
+                case 0x26 -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) imm[pc]) > 0 ? target[pc] : pc + 1; // jgt32 imm
+                case 0x2e -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) r[src[pc]]) > 0 ? target[pc] : pc + 1; // jgt32 reg
+                case 0x35 -> pc = Long.compareUnsigned(r[dst[pc]], imm[pc]) >= 0 ? target[pc] : pc + 1; // jge imm
+                case 0x3d -> pc = Long.compareUnsigned(r[dst[pc]], r[src[pc]]) >= 0 ? target[pc] : pc + 1; // jge reg
+                case 0x36 -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) imm[pc]) >= 0 ? target[pc] : pc + 1; // jge32 imm
+                case 0x3e -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) r[src[pc]]) >= 0 ? target[pc] : pc + 1; // jge32 reg
+                case 0x45 -> pc = (r[dst[pc]] & imm[pc]) != 0 ? target[pc] : pc + 1; // jset imm
+                case 0x4d -> pc = (r[dst[pc]] & r[src[pc]]) != 0 ? target[pc] : pc + 1; // jset reg
+                case 0x46 -> pc = (((int) r[dst[pc]]) & (int) imm[pc]) != 0 ? target[pc] : pc + 1; // jset32 imm
+                case 0x4e -> pc = (((int) r[dst[pc]]) & (int) r[src[pc]]) != 0 ? target[pc] : pc + 1; // jset32 reg
+                case 0x55 -> pc = r[dst[pc]] != imm[pc] ? target[pc] : pc + 1; // jne imm
+                case 0x5d -> pc = r[dst[pc]] != r[src[pc]] ? target[pc] : pc + 1; // jne reg
+                case 0x56 -> pc = (int) r[dst[pc]] != (int) imm[pc] ? target[pc] : pc + 1; // jne32 imm
+                case 0x5e -> pc = (int) r[dst[pc]] != (int) r[src[pc]] ? target[pc] : pc + 1; // jne32 reg
+                case 0x65 -> pc = r[dst[pc]] > imm[pc] ? target[pc] : pc + 1; // jsgt imm
+                case 0x6d -> pc = r[dst[pc]] > r[src[pc]] ? target[pc] : pc + 1; // jsgt reg
+                case 0x66 -> pc = (int) r[dst[pc]] > (int) imm[pc] ? target[pc] : pc + 1; // jsgt32 imm
+                case 0x6e -> pc = (int) r[dst[pc]] > (int) r[src[pc]] ? target[pc] : pc + 1; // jsgt32 reg
+                case 0x75 -> pc = r[dst[pc]] >= imm[pc] ? target[pc] : pc + 1; // jsge imm
+                case 0x7d -> pc = r[dst[pc]] >= r[src[pc]] ? target[pc] : pc + 1; // jsge reg
+                case 0x76 -> pc = (int) r[dst[pc]] >= (int) imm[pc] ? target[pc] : pc + 1; // jsge32 imm
+                case 0x7e -> pc = (int) r[dst[pc]] >= (int) r[src[pc]] ? target[pc] : pc + 1; // jsge32 reg
+                case 0xa5 -> pc = Long.compareUnsigned(r[dst[pc]], imm[pc]) < 0 ? target[pc] : pc + 1; // jlt imm
+                case 0xad -> pc = Long.compareUnsigned(r[dst[pc]], r[src[pc]]) < 0 ? target[pc] : pc + 1; // jlt reg
+                case 0xa6 -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) imm[pc]) < 0 ? target[pc] : pc + 1; // jlt32 imm
+                case 0xae -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) r[src[pc]]) < 0 ? target[pc] : pc + 1; // jlt32 reg
+                case 0xb5 -> pc = Long.compareUnsigned(r[dst[pc]], imm[pc]) <= 0 ? target[pc] : pc + 1; // jle imm
+                case 0xbd -> pc = Long.compareUnsigned(r[dst[pc]], r[src[pc]]) <= 0 ? target[pc] : pc + 1; // jle reg
+                case 0xb6 -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) imm[pc]) <= 0 ? target[pc] : pc + 1; // jle32 imm
+                case 0xbe -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) r[src[pc]]) <= 0 ? target[pc] : pc + 1; // jle32 reg
+                case 0xc5 -> pc = r[dst[pc]] < imm[pc] ? target[pc] : pc + 1; // jslt imm
+                case 0xcd -> pc = r[dst[pc]] < r[src[pc]] ? target[pc] : pc + 1; // jslt reg
+                case 0xc6 -> pc = (int) r[dst[pc]] < (int) imm[pc] ? target[pc] : pc + 1; // jslt32 imm
+                case 0xce -> pc = (int) r[dst[pc]] < (int) r[src[pc]] ? target[pc] : pc + 1; // jslt32 reg
+                case 0xd5 -> pc = r[dst[pc]] <= imm[pc] ? target[pc] : pc + 1; // jsle imm
+                case 0xdd -> pc = r[dst[pc]] <= r[src[pc]] ? target[pc] : pc + 1; // jsle reg
+                case 0xd6 -> pc = (int) r[dst[pc]] <= (int) imm[pc] ? target[pc] : pc + 1; // jsle32 imm
+                case 0xde -> pc = (int) r[dst[pc]] <= (int) r[src[pc]] ? target[pc] : pc + 1; // jsle32 reg
+                // ---- calls ----
+                case 0x85 -> {
+                    m.budget = budget;
+                    r[0] = callHelper(m, (int) imm[pc], r, depth, pc);
+                    budget = m.budget;
+                    pc++;
+                }
+                case DecodedProgram.CALL_LOCAL, 0x8d -> {
+                    int callee;
+                    if (op[pc] == DecodedProgram.CALL_LOCAL) {
+                        callee = target[pc];
+                    } else {
+                        long t = r[dst[pc]];
+                        if (!Pointers.isExact(t, Pointers.TAG_FUNC)) {
+                            m.budget = budget;
+                            r[0] = callHelper(m, helperIdOf(t, dst[pc], pc), r, depth, pc);
+                            budget = m.budget;
+                            pc++;
+                            continue;
+                        }
+                        callee = Pointers.id(t);
+                        if (callee >= code.functionStart.length) {
+                            throw new ControlFlowFault(pc, "callx through r" + dst[pc] + " = " + Pointers.describe(t)
+                                    + ": no such function");
+                        }
+                    }
+                    if (depth + 1 >= Memory.MAX_FRAMES) {
+                        throw new CallDepthFault(pc, depth + 2);
+                    }
+                    int s = depth * 5;
+                    m.saved[s] = r[6];
+                    m.saved[s + 1] = r[7];
+                    m.saved[s + 2] = r[8];
+                    m.saved[s + 3] = r[9];
+                    m.saved[s + 4] = r[10];
+                    m.returnPc[depth] = pc + 1;
+                    m.returnFunction[depth] = func;
+                    depth++;
+                    r[10] = mem.enterFrame(depth);
+                    m.mayGoto[depth] = mayGotoBudget;
+                    func = callee;
+                    pc = code.functionStart[callee];
+                }
+                case 0x95 -> {
+                    if (depth == baseDepth) {
+                        return r[0];
+                    }
+                    depth--;
+                    int s = depth * 5;
+                    r[6] = m.saved[s];
+                    r[7] = m.saved[s + 1];
+                    r[8] = m.saved[s + 2];
+                    r[9] = m.saved[s + 3];
+                    r[10] = m.saved[s + 4];
+                    pc = m.returnPc[depth];
+                    func = m.returnFunction[depth];
+                }
+                case DecodedProgram.ILLEGAL -> throw new IllegalInstructionFault(pc, codeAt(pc), code.reason[pc]);
+                default -> throw new IllegalInstructionFault(pc, codeAt(pc), String.format("unknown opcode %#04x", codeAt(pc)));
+                }
+            }
+        } finally {
+            m.budget = budget;
+        }
+    }
+
+    private int codeAt(int pc) {
+        int i = image.instructions().indexAtSlot(pc);
+        return i >= 0 ? image.instructions().get(i).code() : 0;
+    }
+
+    private long callHelper(Machine m, int id, long[] r, int depth, int pc) {
+        Helper h = helpers.get(id);
+        if (h == null) {
+            throw new HelperFault(pc, id, "unknown helper " + helpers.name(id) + " (id " + id + "): not available to this program");
+        }
+        m.depth = depth;
+        m.pc = pc;
+        return h.call(m, r[1], r[2], r[3], r[4], r[5]);
+    }
+
+    /** callx through a register holding no function pointer: a small number is a helper id (PREVAIL's convention). */
+    private static int helperIdOf(long value, int reg, int pc) {
+        if (value < 0 || value > 0xffff) {
+            throw new ControlFlowFault(pc, "callx through r" + reg + " = " + Pointers.describe(value)
+                    + ": neither a function pointer nor a helper id");
+        }
+        return (int) value;
+    }
+
+    private int gotoTarget(long value, int func, int pc) {
+        int t = Pointers.id(value);
+        if (!Pointers.isExact(value, Pointers.TAG_INSN)) {
+            throw new ControlFlowFault(pc, "gotox through " + Pointers.describe(value) + ": not an instruction pointer");
+        }
+        int start = code.functionStart[func];
+        int end = code.functionEnd(func);
+        if (t < start || t >= end || !code.startsInstruction(t)) {
+            throw new ControlFlowFault(pc, "gotox to insn " + t + " outside the function [" + start + ", " + (end - 1) + "]");
+        }
+        return t;
+    }
+
+    private void atomic(Memory mem, long[] r, int pc) {
+        int size = Opcodes.sizeBytes(code.op[pc]);
+        long address = r[code.dst[pc]] + code.off[pc];
+        int s = code.src[pc];
+        int operation = (int) code.imm[pc];
+        switch (operation) {
+            case Opcodes.ATOMIC_LOAD_ACQ -> r[code.dst[pc]] = mem.loadAcquire(r[s] + code.off[pc], size, pc);
+            case Opcodes.ATOMIC_STORE_REL -> mem.storeRelease(address, size, r[s], pc);
+            case Opcodes.ATOMIC_CMPXCHG -> r[0] = mem.compareExchange(address, size, r[0], r[s], pc);
+            case Opcodes.ATOMIC_XCHG -> r[s] = mem.atomicUpdate(address, size, AtomicOp.XCHG, r[s], pc);
+            default -> {
+                AtomicOp o = switch (operation & ~Opcodes.ATOMIC_FETCH) {
+                    case Opcodes.ADD -> AtomicOp.ADD;
+                    case Opcodes.OR -> AtomicOp.OR;
+                    case Opcodes.AND -> AtomicOp.AND;
+                    default -> AtomicOp.XOR;
+                };
+                long old = mem.atomicUpdate(address, size, o, r[s], pc);
+                if ((operation & Opcodes.ATOMIC_FETCH) != 0) {
+                    r[s] = old;
+                }
+            }
+        }
+    }
+
+    /** LD_ABS/LD_IND: the network-order value, or -1 when the bytes are not in the packet. */
+    private static long packetLoad(Machine m, long[] r, int pc) {
+        DecodedProgram code = m.program.code;
+        int size = Opcodes.sizeBytes(code.op[pc]);
+        long offset = (code.op[pc] & Opcodes.MODE_MASK) == Opcodes.IND ? (int) (r[code.src[pc]] + code.imm[pc]) : (int) code.imm[pc];
+        long data = m.context.packetData();
+        long length = m.context.packetEnd() - data;
+        if (data == 0 || offset < 0 || offset > length - size) {
+            return -1;
+        }
+        return AluOps.networkOrder(m.memory.load(data + offset, size, pc), size);
+    }
+}

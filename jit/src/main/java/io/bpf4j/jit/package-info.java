@@ -1,0 +1,26 @@
+/**
+ * Running BPF programs on the JVM, behind one narrow seam.
+ *
+ * <pre>{@code
+ * Instructions insns = InstructionCodec.decode(bytes, ByteOrder.LITTLE_ENDIAN);
+ * ProgramImage image = ProgramImage.builder(insns)
+ *         .helpers(StandardHelpers.all())          // or any HelperTable
+ *         .map(3, someMapHandle)                   // what ld_imm64 map sources with imm 3 name
+ *         .instructionArray(7, 12, 20, 31)         // gotox targets (slot indices) under handle 7
+ *         .build();
+ * Executable exe = ExecutionEngine.interpreter().prepare(image);
+ * ExecutionContext ctx = exe.newContext();         // one per thread, reusable run after run
+ * long mem = ctx.addMemory("mem", input, true);    // a pointer to the region's first byte
+ * ctx.setArgs(mem, input.length);                  // r1, r2
+ * long r0 = exe.run(ctx);                          // or an ExecutionFault naming the instruction
+ * }</pre>
+ *
+ * <p>{@link io.bpf4j.jit.ExecutionEngine} is the seam: the interpreter is the reference, and a
+ * bytecode compiler will implement the same interface, calling the same semantics
+ * ({@link io.bpf4j.jit.runtime.AluOps}, {@link io.bpf4j.jit.runtime.Memory}).
+ *
+ * <p>Memory is a table of bounded regions and pointers are tagged 64-bit values naming a region
+ * and an offset ({@link io.bpf4j.jit.runtime.Pointers}); every access is checked, so an
+ * unverified program can fault but never reach outside its regions.
+ */
+package io.bpf4j.jit;

@@ -1,0 +1,333 @@
+package io.bpf4j.jit.runtime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The regions one run of a program may address, and every access to them, bounds-checked.
+ *
+ * <p>The region table has three parts: ids 1 to {@value #MAX_FRAMES} are the stack frames (one
+ * per call depth, {@value #FRAME_SIZE} bytes each); then the regions fixed for the execution
+ * context (the program's global data and instruction arrays, then the context, packet and input
+ * memory the caller added); then regions handed out during the run (map values), dropped when the
+ * next run starts. Id 0 names nothing, so a pointer made from a zeroed word is never valid.
+ *
+ * <p>All multi-byte accesses are little endian, through {@link VarHandle} views of the arrays.
+ * An access that leaves its region, uses a value that is not a region pointer, writes a read-only
+ * region or (for atomics) is misaligned throws {@link MemoryFault}; nothing is read or written then.
+ */
+public final class Memory {
+    /** Bytes of stack per call frame ({@code MAX_BPF_STACK}). */
+    public static final int FRAME_SIZE = 512;
+    /** Call frames, the main program's included ({@code MAX_CALL_FRAMES}). */
+    public static final int MAX_FRAMES = 8;
+
+    private static final VarHandle LE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final byte[] stack = new byte[FRAME_SIZE * MAX_FRAMES];
+    private Region[] regions = new Region[32];
+    private int count;
+    private int fixedCount;
+    private final Map<MemorySlice, Integer> dynamicIds = new HashMap<>();
+
+    public Memory() {
+        count = 1;
+        for (int i = 0; i < MAX_FRAMES; i++) {
+            regions[count++] = Region.of(RegionKind.STACK, "stack#" + i, stack, i * FRAME_SIZE, FRAME_SIZE, true);
+        }
+        fixedCount = count;
+    }
+
+    /** Adds a region that stays for every run; returns a pointer to its first byte. */
+    public long addFixed(Region region) {
+        if (count != fixedCount) {
+            throw new IllegalStateException("fixed regions must be added before a run hands out others");
+        }
+        int id = append(region);
+        fixedCount = count;
+        return Pointers.data(id, 0);
+    }
+
+    /** Replaces the fixed region a pointer names (a context rebuilt with pointer fields, say). */
+    public void replaceFixed(long pointer, Region region) {
+        int id = Pointers.id(pointer);
+        if (Pointers.tag(pointer) != Pointers.TAG_DATA || id <= MAX_FRAMES || id >= fixedCount) {
+            throw new IllegalArgumentException("not a fixed region: " + Pointers.describe(pointer));
+        }
+        regions[id] = region;
+    }
+
+    /**
+     * A pointer to {@code slice} as a region for the rest of this run; the same slice gives the
+     * same pointer every time (a value looked up twice is one region).
+     */
+    public long pointerTo(MemorySlice slice, RegionKind kind, String name, boolean writable) {
+        Integer id = dynamicIds.get(slice);
+        if (id == null) {
+            id = append(Region.of(kind, name, slice.bytes(), slice.offset(), slice.length(), writable));
+            dynamicIds.put(slice, id);
+        }
+        return Pointers.data(id, 0);
+    }
+
+    /** Drops the regions handed out by the last run. */
+    public void reset() {
+        if (count != fixedCount) {
+            Arrays.fill(regions, fixedCount, count, null);
+            count = fixedCount;
+            dynamicIds.clear();
+        }
+    }
+
+    /** The frame pointer (r10) of a fresh, zeroed frame at call depth {@code depth} (0 = main). */
+    public long enterFrame(int depth) {
+        Arrays.fill(stack, depth * FRAME_SIZE, (depth + 1) * FRAME_SIZE, (byte) 0);
+        return Pointers.data(1 + depth, FRAME_SIZE);
+    }
+
+    private int append(Region region) {
+        if (count == Pointers.MAX_ID) {
+            throw new IllegalStateException("too many regions in one run");
+        }
+        if (count == regions.length) {
+            regions = Arrays.copyOf(regions, regions.length * 2);
+        }
+        regions[count] = region;
+        return count++;
+    }
+
+    /** The region {@code address} names, or {@code null}. */
+    public Region regionOf(long address) {
+        int id = Pointers.id(address);
+        return Pointers.tag(address) == Pointers.TAG_DATA && id > 0 && id < count ? regions[id] : null;
+    }
+
+    /**
+     * The region holding {@code [address, address + size)}, checked for {@code access}; throws
+     * {@link MemoryFault} naming {@code pc} otherwise.
+     */
+    public Region check(long address, int size, MemoryFault.Access access, int pc) {
+        if (Pointers.tag(address) != Pointers.TAG_DATA) {
+            throw new MemoryFault(pc, access, address, size, null, "not a pointer to memory");
+        }
+        int id = Pointers.id(address);
+        if (id == 0 || id >= count) {
+            throw new MemoryFault(pc, access, address, size, null, "no such region in this run");
+        }
+        Region r = regions[id];
+        long off = Pointers.offset(address);
+        if (off < 0 || off > r.length - (long) size) {
+            throw new MemoryFault(pc, access, address, size, r, "offset " + off + " outside [0, " + r.length + ")");
+        }
+        if (access != MemoryFault.Access.READ && !r.writable) {
+            throw new MemoryFault(pc, access, address, size, r, "region is read only");
+        }
+        return r;
+    }
+
+    /** The index in {@code region.bytes()} of the byte {@code address} names (after {@link #check}). */
+    public static int index(Region region, long address) {
+        return region.start + (int) Pointers.offset(address);
+    }
+
+    // ---- loads (zero-extending) and stores, as the interpreter uses them -------------------
+
+    public long load8(long address, int pc) {
+        Region r = check(address, 1, MemoryFault.Access.READ, pc);
+        return r.bytes[index(r, address)] & 0xffL;
+    }
+
+    public long load16(long address, int pc) {
+        Region r = check(address, 2, MemoryFault.Access.READ, pc);
+        return (short) LE16.get(r.bytes, index(r, address)) & 0xffffL;
+    }
+
+    public long load32(long address, int pc) {
+        Region r = check(address, 4, MemoryFault.Access.READ, pc);
+        if (r.pointerFieldOffsets != null) {
+            Long p = r.pointerField((int) Pointers.offset(address));
+            if (p != null) {
+                return p;
+            }
+        }
+        return (int) LE32.get(r.bytes, index(r, address)) & 0xffff_ffffL;
+    }
+
+    public long load64(long address, int pc) {
+        Region r = check(address, 8, MemoryFault.Access.READ, pc);
+        if (r.pointerFieldOffsets != null) {
+            Long p = r.pointerField((int) Pointers.offset(address));
+            if (p != null) {
+                return p;
+            }
+        }
+        return (long) LE64.get(r.bytes, index(r, address));
+    }
+
+    /** A zero-extending load of 1, 2, 4 or 8 bytes. */
+    public long load(long address, int size, int pc) {
+        return switch (size) {
+            case 1 -> load8(address, pc);
+            case 2 -> load16(address, pc);
+            case 4 -> load32(address, pc);
+            default -> load64(address, pc);
+        };
+    }
+
+    public void store8(long address, long value, int pc) {
+        Region r = check(address, 1, MemoryFault.Access.WRITE, pc);
+        r.bytes[index(r, address)] = (byte) value;
+    }
+
+    public void store16(long address, long value, int pc) {
+        Region r = check(address, 2, MemoryFault.Access.WRITE, pc);
+        LE16.set(r.bytes, index(r, address), (short) value);
+    }
+
+    public void store32(long address, long value, int pc) {
+        Region r = check(address, 4, MemoryFault.Access.WRITE, pc);
+        LE32.set(r.bytes, index(r, address), (int) value);
+    }
+
+    public void store64(long address, long value, int pc) {
+        Region r = check(address, 8, MemoryFault.Access.WRITE, pc);
+        LE64.set(r.bytes, index(r, address), value);
+    }
+
+    /** A store of the low 1, 2, 4 or 8 bytes of {@code value}. */
+    public void store(long address, int size, long value, int pc) {
+        switch (size) {
+            case 1 -> store8(address, value, pc);
+            case 2 -> store16(address, value, pc);
+            case 4 -> store32(address, value, pc);
+            default -> store64(address, value, pc);
+        }
+    }
+
+    // ---- atomics ---------------------------------------------------------------------------
+
+    private Region checkAtomic(long address, int size, MemoryFault.Access access, int pc) {
+        Region r = check(address, size, access, pc);
+        if ((index(r, address) & (size - 1)) != 0) {
+            throw new MemoryFault(pc, access, address, size, r, "misaligned atomic access");
+        }
+        return r;
+    }
+
+    /**
+     * Atomically applies {@code op} with {@code operand} to the 4- or 8-byte word at
+     * {@code address}; returns the old value (zero-extended for 4 bytes).
+     *
+     * <p>Byte-array views support only plain access on every JDK from 22 on (Java arrays promise
+     * no alignment beyond their element size), so read-modify-write holds the backing array's
+     * monitor: atomic with respect to every other atomic on the same memory, from any thread.
+     */
+    public long atomicUpdate(long address, int size, AtomicOp op, long operand, int pc) {
+        Region r = checkAtomic(address, size, MemoryFault.Access.ATOMIC, pc);
+        int i = index(r, address);
+        synchronized (r.bytes) {
+            long old = size == 8 ? (long) LE64.get(r.bytes, i) : (int) LE32.get(r.bytes, i) & 0xffff_ffffL;
+            long updated = switch (op) {
+                case ADD -> old + operand;
+                case OR -> old | operand;
+                case AND -> old & operand;
+                case XOR -> old ^ operand;
+                case XCHG -> operand;
+            };
+            if (size == 8) {
+                LE64.set(r.bytes, i, updated);
+            } else {
+                LE32.set(r.bytes, i, (int) updated);
+            }
+            return old;
+        }
+    }
+
+    /** Atomic compare-and-exchange; returns the old value (zero-extended for 4 bytes). */
+    public long compareExchange(long address, int size, long expected, long replacement, int pc) {
+        Region r = checkAtomic(address, size, MemoryFault.Access.ATOMIC, pc);
+        int i = index(r, address);
+        synchronized (r.bytes) {
+            if (size == 8) {
+                long old = (long) LE64.get(r.bytes, i);
+                if (old == expected) {
+                    LE64.set(r.bytes, i, replacement);
+                }
+                return old;
+            }
+            int old = (int) LE32.get(r.bytes, i);
+            if (old == (int) expected) {
+                LE32.set(r.bytes, i, (int) replacement);
+            }
+            return old & 0xffff_ffffL;
+        }
+    }
+
+    /** Load-acquire of 1, 2, 4 or 8 bytes, zero-extended. */
+    public long loadAcquire(long address, int size, int pc) {
+        Region r = checkAtomic(address, size, MemoryFault.Access.READ, pc);
+        int i = index(r, address);
+        long v = switch (size) {
+            case 1 -> r.bytes[i] & 0xffL;
+            case 2 -> (short) LE16.get(r.bytes, i) & 0xffffL;
+            case 4 -> (int) LE32.get(r.bytes, i) & 0xffff_ffffL;
+            default -> (long) LE64.get(r.bytes, i);
+        };
+        VarHandle.acquireFence();
+        return v;
+    }
+
+    /** Store-release of the low 1, 2, 4 or 8 bytes of {@code value}. */
+    public void storeRelease(long address, int size, long value, int pc) {
+        Region r = checkAtomic(address, size, MemoryFault.Access.WRITE, pc);
+        int i = index(r, address);
+        VarHandle.releaseFence();
+        switch (size) {
+            case 1 -> r.bytes[i] = (byte) value;
+            case 2 -> LE16.set(r.bytes, i, (short) value);
+            case 4 -> LE32.set(r.bytes, i, (int) value);
+            default -> LE64.set(r.bytes, i, value);
+        }
+    }
+
+    // ---- bulk access for helpers -------------------------------------------------------------
+
+    /** Copies {@code length} bytes at {@code address} out of the program's memory. */
+    public byte[] read(long address, int length, int pc) {
+        byte[] out = new byte[length];
+        if (length > 0) {
+            Region r = check(address, length, MemoryFault.Access.READ, pc);
+            System.arraycopy(r.bytes, index(r, address), out, 0, length);
+        }
+        return out;
+    }
+
+    /** Copies {@code data} into the program's memory at {@code address}. */
+    public void write(long address, byte[] data, int pc) {
+        if (data.length > 0) {
+            Region r = check(address, data.length, MemoryFault.Access.WRITE, pc);
+            System.arraycopy(data, 0, r.bytes, index(r, address), data.length);
+        }
+    }
+
+    /**
+     * The bytes of the NUL-terminated string at {@code address}, at most {@code max} bytes read
+     * (the NUL not included); reading stops at the end of the region.
+     */
+    public byte[] readCString(long address, int max, int pc) {
+        Region r = check(address, 1, MemoryFault.Access.READ, pc);
+        int i = index(r, address);
+        int end = Math.min(r.start + r.length, i + Math.max(0, max));
+        int n = 0;
+        while (i + n < end && r.bytes[i + n] != 0) {
+            n++;
+        }
+        return Arrays.copyOfRange(r.bytes, i, i + n);
+    }
+}
