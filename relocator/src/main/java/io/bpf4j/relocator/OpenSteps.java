@@ -246,6 +246,10 @@ final class OpenSteps {
             }
             return new RelocationRecord(RelocationKind.SUBPROG_ADDR, slot, symName, sym.index(), -1, sym.value(), -1);
         }
+        RelocationRecord table = IndirectTables.classify(elf, sections, slot, symName, sym);
+        if (table != null) {
+            return table;
+        }
         SectionKind kind = sections.kind(shndx);
         String secName = sectionName(elf, shndx);
         if (kind == SectionKind.ARENA) {

@@ -8,6 +8,7 @@ import io.bpf4j.elf.btf.BtfExtSection;
 import io.bpf4j.elf.btf.BtfKind;
 import io.bpf4j.elf.btf.FuncInfo;
 import io.bpf4j.elf.btf.LineInfo;
+import io.bpf4j.isa.CallX;
 import io.bpf4j.isa.Instruction;
 import io.bpf4j.isa.Instructions;
 import io.bpf4j.isa.Opcodes;
@@ -54,11 +55,13 @@ final class ProgramLinker {
     private boolean lineInfoOn = true;
     private int funcInfoRecSize;
     private int lineInfoRecSize;
+    private final IndirectLinker indirect;
 
     private ProgramLinker(ObjectSpec obj, ProgramSpec main, ExternResolver.Resolved externs) {
         this.obj = obj;
         this.main = main;
         this.externs = externs;
+        this.indirect = new IndirectLinker(obj);
     }
 
     static RelocatedProgram relocate(ObjectSpec obj, ProgramSpec main, ExternResolver.Resolved externs) {
@@ -73,14 +76,17 @@ final class ProgramLinker {
         return new RelocatedProgram(main.name(), s.name(), s.programType(), s.expectedAttachTypeId(),
                 s.attachTarget().orElse(null), s.sleepable(), main.autoload(), obj.license(), obj.kernelVersion(),
                 toInstructions(l.insns), l.functions, l.funcInfo.isEmpty() ? 0 : l.funcInfoRecSize, l.funcInfo,
-                l.lineInfo.isEmpty() ? 0 : l.lineInfoRecSize, l.lineInfo, refs, l.relos);
+                l.lineInfo.isEmpty() ? 0 : l.lineInfoRecSize, l.lineInfo, refs, l.relos, l.indirect.result());
     }
 
-    /** A program's slots with every function-address load marked {@code BPF_PSEUDO_FUNC}. */
+    /**
+     * A program's slots with every function-address load marked {@code BPF_PSEUDO_FUNC} and
+     * every {@code callx} in the kernel's encoding (register in dst_reg; LLVM 18 put it in imm).
+     */
     private static List<Slot> markedSlots(ProgramSpec p) {
         List<Slot> out = new ArrayList<>(p.slotCount());
         for (Instruction insn : p.instructions()) {
-            out.addAll(insn.raw());
+            out.addAll(insn instanceof CallX ? ((CallX) insn).normalized().raw() : insn.raw());
         }
         for (RelocationRecord r : p.relocations()) {
             if (r.kind() == RelocationKind.SUBPROG_ADDR) {
@@ -143,10 +149,18 @@ final class ProgramLinker {
     private void relocCode(ProgramSpec p) {
         relocExtInfo(p);
         int base = subOffset.get(p);
-        List<ProgramSpec> all = obj.allPrograms();
-        int text = obj.sections().textIndex();
         for (int i = 0; i < p.slotCount(); i++) {
             Slot insn = insns.get(base + i);
+            if (insn.code() == Opcodes.CODE_LD_IMM64 && !isPseudoFunc(insn)) {
+                RelocationRecord tr = findRelo(p.relocations(), i);
+                if (tr != null && tr.kind() == RelocationKind.CALL_TABLE) {
+                    // every callee of a call table the program loads is appended, as if called here
+                    for (long callee : indirect.calleesOf(p, tr, insn)) {
+                        appendSubprogram(p, i, tr, callee / 8);
+                    }
+                }
+                continue;
+            }
             if (!isSubprogCall(insn) && !isPseudoFunc(insn)) {
                 continue;
             }
@@ -168,28 +182,36 @@ final class ProgramLinker {
             } else {
                 target = (long) p.sectionSlotOffset() + i + insn.imm() + 1;
             }
-            int si = text < 0 ? -1 : OpenSteps.findProgram(all, text, target);
-            if (si < 0) {
-                throw new RelocationException("prog '" + p.name() + "': no .text section found yet sub-program call exists",
-                        p.name(), -1, i, relo == null ? null : relo.symbol());
-            }
-            ProgramSpec sub = all.get(si);
-            if (!subOffset.containsKey(sub)) {
-                int off = insns.size();
-                subOffset.put(sub, off);
-                insns.addAll(markedSlots(sub));
-                for (RelocationRecord r : sub.relocations()) {
-                    relos.add(r.shifted(off));
-                }
-                functions.add(new FunctionEntry(functions.size(), sub.name(), off, sub.slotCount(), btfFuncId(sub)));
-                relocCode(sub);
-            }
+            ProgramSpec sub = appendSubprogram(p, i, relo, target);
             int at = base + i;
             int imm = subOffset.get(sub) - at - 1;
             insns.set(at, insns.get(at).withImm(imm));
             LOG.debug("prog '{}': insn #{} relocated, imm {} points to subprog '{}' (now at {} offset)", main.name(), i, imm,
                     sub.name(), subOffset.get(sub));
         }
+    }
+
+    /** The {@code .text} function at slot {@code target}, appended (and relocated) unless it already is. */
+    private ProgramSpec appendSubprogram(ProgramSpec p, int i, RelocationRecord relo, long target) {
+        List<ProgramSpec> all = obj.allPrograms();
+        int text = obj.sections().textIndex();
+        int si = text < 0 ? -1 : OpenSteps.findProgram(all, text, target);
+        if (si < 0) {
+            throw new RelocationException("prog '" + p.name() + "': no .text section found yet sub-program call exists",
+                    p.name(), -1, i, relo == null ? null : relo.symbol());
+        }
+        ProgramSpec sub = all.get(si);
+        if (!subOffset.containsKey(sub)) {
+            int off = insns.size();
+            subOffset.put(sub, off);
+            insns.addAll(markedSlots(sub));
+            for (RelocationRecord r : sub.relocations()) {
+                relos.add(r.shifted(off));
+            }
+            functions.add(new FunctionEntry(functions.size(), sub.name(), off, sub.slotCount(), btfFuncId(sub)));
+            relocCode(sub);
+        }
+        return sub;
     }
 
     // ---- func_info / line_info -------------------------------------------------------------
@@ -342,6 +364,11 @@ final class ProgramLinker {
                         throw new RelocationException("prog '" + main.name() + "': relo #" + n + ": bad insn", main.name(), n, at,
                                 r.symbol());
                     }
+                    indirect.functionPointer(at, at + first.imm() + 1, functions);
+                    break;
+                case INSN_ARRAY:
+                case CALL_TABLE:
+                    refs.add(indirect.relocate(main.name(), r, at, insns, subOffset, functions));
                     break;
                 case CALL:
                 default:

@@ -1,9 +1,15 @@
 package io.bpf4j.relocator;
 
+import io.bpf4j.isa.Instruction;
 import io.bpf4j.isa.Instructions;
+import io.bpf4j.isa.Opcodes;
+import io.bpf4j.isa.Slot;
 import io.bpf4j.isa.abi.ProgramType;
+import io.bpf4j.relocator.tables.IndirectTargets;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * An entry program after libbpf's relocation: subprograms appended in libbpf's order, every
@@ -25,16 +31,21 @@ import java.util.List;
  * @param funcInfo             func_info records with slot offsets in this program
  * @param lineInfoRecordSize   {@code line_info_rec_size} (0 without line_info)
  * @param lineInfo             line_info records with slot offsets in this program
- * @param mapReferences        every {@code ld_imm64} that refers to a map
+ * @param mapReferences        every {@code ld_imm64} that refers to a map; a map index at or above
+ *                             the object's map count names the program's own table map
+ *                             {@code indirect.tables().get(mapIndex - objectMapCount)}
  * @param relocations          the program's relocations after appending (slots in this program), as applied
+ * @param indirect             function pointers, call tables and jump tables of this program
  */
 public record RelocatedProgram(String name, String sectionName, ProgramType programType, int expectedAttachTypeId,
                                String attachTarget, boolean sleepable, boolean autoload, String license, int kernelVersion,
                                Instructions instructions, List<FunctionEntry> functions, int funcInfoRecordSize,
                                List<FuncInfoRecord> funcInfo, int lineInfoRecordSize, List<LineInfoRecord> lineInfo,
-                               List<MapReference> mapReferences, List<RelocationRecord> relocations) {
+                               List<MapReference> mapReferences, List<RelocationRecord> relocations,
+                               IndirectTargets indirect) {
 
     public RelocatedProgram {
+        indirect = indirect == null ? IndirectTargets.NONE : indirect;
         functions = List.copyOf(functions);
         funcInfo = List.copyOf(funcInfo);
         lineInfo = List.copyOf(lineInfo);
@@ -45,6 +56,56 @@ public record RelocatedProgram(String name, String sectionName, ProgramType prog
     /** The names of the subprograms this program uses, in appending order. */
     public List<String> subprograms() {
         return functions.stream().skip(1).map(FunctionEntry::name).toList();
+    }
+
+    /**
+     * The function a bpf-to-bpf call or a function-address load ({@code BPF_PSEUDO_FUNC}) at
+     * {@code slot} targets ({@code slot + imm + 1}); empty for any other instruction.
+     */
+    public Optional<FunctionEntry> calleeAt(int slot) {
+        int idx = instructions.indexAtSlot(slot);
+        if (idx < 0) {
+            return Optional.empty();
+        }
+        Slot s = instructions.get(idx).slot();
+        boolean call = s.code() == Opcodes.CODE_CALL && s.src() == Opcodes.PSEUDO_CALL;
+        boolean func = s.code() == Opcodes.CODE_LD_IMM64 && s.src() == Opcodes.PSEUDO_FUNC;
+        if (!call && !func) {
+            return Optional.empty();
+        }
+        int target = slot + s.imm() + 1;
+        return functions.stream().filter(f -> f.startSlot() == target).findFirst();
+    }
+
+    /** The map reference of the {@code ld_imm64} at {@code slot}. */
+    public Optional<MapReference> mapReferenceAt(int slot) {
+        return mapReferences.stream().filter(r -> r.slot() == slot).findFirst();
+    }
+
+    /**
+     * The possible targets of the {@code gotox} at {@code slot} (kernel rule: every jump table
+     * whose smallest entry lies in the function holding the {@code gotox}); empty when the
+     * instruction is no {@code gotox}.
+     */
+    public TreeSet<Integer> gotoxTargets(int slot) {
+        int idx = instructions.indexAtSlot(slot);
+        FunctionEntry f = functionAt(slot);
+        if (idx < 0 || f == null || instructions.get(idx).slot().code() != Opcodes.CODE_GOTOX) {
+            return new TreeSet<>();
+        }
+        return indirect.gotoxTargets(f.startSlot(), f.startSlot() + f.slotCount());
+    }
+
+    /** The slots of every {@code gotox} instruction. */
+    public List<Integer> gotoxSlots() {
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i < instructions.size(); i++) {
+            Instruction insn = instructions.get(i);
+            if (insn.slot().code() == Opcodes.CODE_GOTOX) {
+                out.add(instructions.slotOf(i));
+            }
+        }
+        return out;
     }
 
     /** The function whose code contains {@code slot}, or null. */

@@ -16,5 +16,9 @@ public enum RelocationKind {
     /** A call to an extern function: a kfunc. */
     EXTERN_CALL,
     /** {@code ld_imm64} of a function's address (src {@code BPF_PSEUDO_FUNC}). */
-    SUBPROG_ADDR
+    SUBPROG_ADDR,
+    /** {@code ld_imm64} of a {@code .jumptables} table (libbpf 1.7's RELO_INSN_ARRAY). */
+    INSN_ARRAY,
+    /** {@code ld_imm64} of (an element of) a {@code SEC("callx")} call table (bpf4j). */
+    CALL_TABLE
 }

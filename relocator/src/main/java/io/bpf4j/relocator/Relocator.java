@@ -43,7 +43,7 @@ public final class Relocator {
         ObjectSections sections = ObjectSections.of(elf);
         for (int i = 0; i < sections.kinds().size(); i++) {
             SectionKind k = sections.kind(i);
-            if (k == SectionKind.STRUCT_OPS || k == SectionKind.ARENA || k == SectionKind.JUMPTABLES) {
+            if (k == SectionKind.STRUCT_OPS || k == SectionKind.ARENA) {
                 String name = elf.section(i).name();
                 throw new ObjectFormatException("elf: section '" + name + "' (" + k.name().toLowerCase(java.util.Locale.ROOT)
                         + ") is not supported by bpf4j yet", name, null);

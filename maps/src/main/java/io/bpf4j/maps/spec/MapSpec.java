@@ -65,7 +65,12 @@ public record MapSpec(String name, Kind kind, int typeId, int keySize, int value
         /** The {@code .kconfig} externs. */
         KCONFIG,
         /** The inner map definition of a map-in-map. */
-        INNER;
+        INNER,
+        /**
+         * An instruction array the loader makes for one program's call or jump table
+         * ({@code io.bpf4j.relocator.tables.TableMap}); not among the object's maps.
+         */
+        TABLE;
 
         /** Whether programs address the map's value as global variables (RELO_DATA). */
         public boolean isGlobalData() {
