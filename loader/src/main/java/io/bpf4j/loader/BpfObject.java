@@ -47,6 +47,7 @@ public final class BpfObject implements AutoCloseable {
     private ObjectSpec spec;
     private ObjectState state = ObjectState.OPENED;
     private final Map<String, RelocatedProgram> relocated = new HashMap<>();
+    private final Map<String, List<io.bpf4j.maps.BpfMap>> tableMaps = new HashMap<>();
     private final Map<Integer, io.bpf4j.maps.BpfMap> runtime = new HashMap<>();
 
     private BpfObject(ObjectSpec spec, OpenOptions options) {
@@ -205,10 +206,42 @@ public final class BpfObject implements AutoCloseable {
                 }
             }
         }
+        Map<String, List<io.bpf4j.maps.BpfMap>> tables = new HashMap<>();
+        for (RelocatedProgram rp : done.values()) {
+            tables.put(rp.name(), createTables(rp));
+        }
         spec = resolved;
         relocated.putAll(done);
         runtime.putAll(created);
+        tableMaps.putAll(tables);
         state = ObjectState.LOADED;
+    }
+
+    /**
+     * A program's call and jump tables as frozen instruction arrays holding its target slots
+     * (libbpf 1.7's {@code create_jt_map}: create, write every {@code orig_off}, freeze).
+     */
+    private static List<io.bpf4j.maps.BpfMap> createTables(RelocatedProgram rp) {
+        List<io.bpf4j.maps.BpfMap> out = new java.util.ArrayList<>();
+        for (io.bpf4j.relocator.tables.TableMap t : rp.indirect().tables()) {
+            MapSpec m = t.spec();
+            try {
+                io.bpf4j.maps.BpfMap map = MapFactory.create(definition(m, null));
+                for (int k = 0; k < t.entries().size(); k++) {
+                    map.update(le32(k), t.value(k, java.nio.ByteOrder.LITTLE_ENDIAN), MapFlags.BPF_ANY);
+                }
+                map.freeze();
+                out.add(map);
+            } catch (MapException e) {
+                throw new BpfException("prog '" + rp.name() + "': map '" + m.name() + "': failed to create: " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** The in-process table maps of a loaded program, in {@code indirect().tables()} order; empty before load. */
+    synchronized List<io.bpf4j.maps.BpfMap> tableMaps(String program) {
+        return tableMaps.getOrDefault(program, List.of());
     }
 
     private static io.bpf4j.maps.BpfMap create(MapSpec m) {
@@ -245,6 +278,7 @@ public final class BpfObject implements AutoCloseable {
         state = ObjectState.CLOSED;
         relocated.clear();
         runtime.clear();
+        tableMaps.clear();
     }
 
     // ---- for BpfProgram and BpfMap ---------------------------------------------------------

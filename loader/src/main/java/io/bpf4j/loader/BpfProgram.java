@@ -3,12 +3,17 @@ package io.bpf4j.loader;
 import io.bpf4j.isa.Instructions;
 import io.bpf4j.isa.abi.AttachType;
 import io.bpf4j.isa.abi.ProgramType;
+import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.relocator.FuncInfoRecord;
 import io.bpf4j.relocator.FunctionEntry;
 import io.bpf4j.relocator.LineInfoRecord;
 import io.bpf4j.relocator.MapReference;
 import io.bpf4j.relocator.ProgramSpec;
 import io.bpf4j.relocator.RelocatedProgram;
+import io.bpf4j.relocator.tables.IndirectTargets;
+import io.bpf4j.relocator.tables.TableEntry;
+import io.bpf4j.relocator.tables.TableMap;
+import io.bpf4j.relocator.tables.TableReference;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -93,6 +98,45 @@ public final class BpfProgram {
 
     public List<FunctionEntry> functions() {
         return relocated().functions();
+    }
+
+    /**
+     * What the program reaches indirectly: function pointers ({@code BPF_PSEUDO_FUNC} loads),
+     * call tables and jump tables with their instruction-array maps and target slots.
+     */
+    public IndirectTargets indirectTargets() {
+        return relocated().indirect();
+    }
+
+    /**
+     * The in-process instruction arrays made at load for {@link #indirectTargets()}'s tables
+     * (frozen, entries written, not yet bound to a program); empty before load.
+     */
+    public List<io.bpf4j.maps.BpfMap> tableMaps() {
+        return owner.tableMaps(name);
+    }
+
+    /** The program's tables as {@code inspect} lists them. */
+    public List<TableInfo> tables() {
+        IndirectTargets it = indirectTargets();
+        List<TableInfo> out = new ArrayList<>();
+        for (TableMap t : it.tables()) {
+            List<Integer> loads = new ArrayList<>();
+            for (TableReference r : it.references()) {
+                if (r.table() == t.index()) {
+                    loads.add(r.slot());
+                }
+            }
+            List<TableInfo.Target> targets = new ArrayList<>();
+            for (TableEntry e : t.entries()) {
+                targets.add(new TableInfo.Target(e.index(), e.targetSlot(), e.function()));
+            }
+            MapType type = t.spec().type();
+            out.add(new TableInfo(name, t.name(), t.kind().name().toLowerCase(java.util.Locale.ROOT), t.table(),
+                    type == null ? Integer.toString(t.spec().typeId()) : type.displayName(), t.spec().maxEntries(),
+                    t.spec().mapExtra(), loads, targets));
+        }
+        return out;
     }
 
     public List<FuncInfoRecord> funcInfo() {
