@@ -13,9 +13,12 @@ mkdir -p "$pins"
 trap 'rm -rf "$build" "$pins"' EXIT
 cc -O2 -Wall -shared -fPIC -o "$build/interpose.so" "$here/interpose.c" -ldl
 cc -O2 -Wall -I/usr/include/x86_64-linux-gnu -o "$build/capture" "$here/capture.c" -lbpf
+cc -O2 -Wall -I/usr/include/x86_64-linux-gnu -o "$build/secdefs" "$here/secdefs.c" -lbpf
 version=$(pkg-config --modversion libbpf 2>/dev/null || dpkg-query -W -f='${Version}' libbpf1)
 outdir=${BPF4J_GOLDEN_DIR:-$root/testdata/goldens/libbpf}
 mkdir -p "$outdir"
+# what libbpf's section table says for a list of names (section-names.txt)
+"$build/secdefs" < "$here/section-names.txt" > "$outdir/section-types.tsv"
 if [ $# -eq 0 ]; then
   set -- "$root"/testdata/objects/*.el.o
   for d in ${BPF4J_CAPTURE_DIRS:-}; do set -- "$@" "$d"/*.o; done
