@@ -226,6 +226,10 @@ public final class BpfObject implements AutoCloseable {
         if (type == null) {
             throw new BpfException("map '" + m.name() + "': failed to create: unknown map type " + m.typeId());
         }
+        if (type == MapType.PERF_EVENT_ARRAY && m.maxEntries() == 0) {
+            // libbpf sizes a perf event array without max_entries to the possible CPUs at create time
+            m = m.withMaxEntries(Runtime.getRuntime().availableProcessors());
+        }
         MapDefinition inner = m.innerMap() == null ? null : definition(m.innerMap(), null);
         try {
             io.bpf4j.maps.BpfMap map = MapFactory.create(definition(m, inner));
