@@ -150,14 +150,14 @@ class SectionDefsTest {
 
     /**
      * Against libbpf 1.1 itself ({@code libbpf_prog_type_by_name} over 355 names, golden
-     * testdata/goldens/libbpf/section-types.tsv): wherever 1.1 knows a name, bpf4j gives the same
+     * testdata/goldens/libbpf-relo/section-types.tsv): wherever 1.1 knows a name, bpf4j gives the same
      * program and attach type; every difference is a name 1.1 has no entry for (tcx, netkit,
      * uprobe.multi, sleepable tracepoints, ... were added later, and bpf4j follows the newest).
      */
     @Test
     void agreesWithLibbpf11WhereverLibbpf11HasAnEntry() throws IOException {
         java.nio.file.Path golden = java.nio.file.Path.of(System.getProperty("bpf4j.root", "."),
-                "testdata/goldens/libbpf/section-types.tsv");
+                "testdata/goldens/libbpf-relo/section-types.tsv");
         List<String> lines = java.nio.file.Files.readAllLines(golden);
         assertThat(lines).hasSizeGreaterThan(300);
         int agreed = 0;
