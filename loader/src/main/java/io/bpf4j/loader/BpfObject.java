@@ -114,6 +114,13 @@ public final class BpfObject implements AutoCloseable {
                 throw new UncheckedIOException("btf: cannot read target BTF '" + options.targetBtf() + "'", e);
             }
         }
+        java.util.Set<String> typeless = new java.util.HashSet<>();
+        for (io.bpf4j.maps.spec.Extern e : io.bpf4j.maps.spec.Externs.collect(elf, elf.btf().orElse(null))) {
+            if (e.typeless()) {
+                typeless.add(e.name());
+            }
+        }
+        ro.kallsyms(HostFacts.kallsyms(typeless));
         return new BpfObject(Relocator.open(elf, name, ro.build()), options);
     }
 
