@@ -3,13 +3,13 @@
  * Covers: static __noinline subprogram with pointer arguments, bounded loop over map-value
  * bytes, .rodata/.rodata.str1.1/.bss/.data globals, syscall programs writing their context,
  * and an XDP program taking the expression from the packet.
- * bpf4j-cpu: v1
+ * bpf4j-cpu: v1 v3 v4
  * bpf4j-endian: el eb */
 #include "calculon.h"
 
 static __noinline int calculon_eval(const char *expr, __u32 len, __u64 *result)
 {
-	struct calculon_stack st = { .top = -1 };
+	struct calculon_stack *st = calculon_stack_reset();
 	__u64 a, b, r;
 	__u32 i;
 
@@ -17,11 +17,11 @@ static __noinline int calculon_eval(const char *expr, __u32 len, __u64 *result)
 		char c = expr[i];
 
 		if (calculon_is_digit(c)) {
-			if (calculon_push(&st, c - '0'))
+			if (calculon_push(st, c - '0'))
 				return -1;
 			continue;
 		}
-		if (calculon_pop(&st, &a) || calculon_pop(&st, &b))
+		if (calculon_pop(st, &a) || calculon_pop(st, &b))
 			return -1;
 		switch (c) {
 		case '+':
@@ -36,10 +36,10 @@ static __noinline int calculon_eval(const char *expr, __u32 len, __u64 *result)
 		default:
 			return -1;
 		}
-		if (calculon_push(&st, r))
+		if (calculon_push(st, r))
 			return -1;
 	}
-	return calculon_fold(&st, result);
+	return calculon_fold(st, result);
 }
 
 #include "calculon_progs.h"

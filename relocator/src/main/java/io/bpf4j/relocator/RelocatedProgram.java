@@ -35,6 +35,7 @@ import java.util.TreeSet;
  *                             the object's map count names the program's own table map
  *                             {@code indirect.tables().get(mapIndex - objectMapCount)}
  * @param relocations          the program's relocations after appending (slots in this program), as applied
+ * @param coreSites            CO-RE records in this program, not applied (bpf4j does not do CO-RE yet)
  * @param indirect             function pointers, call tables and jump tables of this program
  */
 public record RelocatedProgram(String name, String sectionName, ProgramType programType, int expectedAttachTypeId,
@@ -42,7 +43,7 @@ public record RelocatedProgram(String name, String sectionName, ProgramType prog
                                Instructions instructions, List<FunctionEntry> functions, int funcInfoRecordSize,
                                List<FuncInfoRecord> funcInfo, int lineInfoRecordSize, List<LineInfoRecord> lineInfo,
                                List<MapReference> mapReferences, List<RelocationRecord> relocations,
-                               IndirectTargets indirect) {
+                               List<CoreSite> coreSites, IndirectTargets indirect) {
 
     public RelocatedProgram {
         indirect = indirect == null ? IndirectTargets.NONE : indirect;
@@ -51,6 +52,7 @@ public record RelocatedProgram(String name, String sectionName, ProgramType prog
         lineInfo = List.copyOf(lineInfo);
         mapReferences = List.copyOf(mapReferences);
         relocations = List.copyOf(relocations);
+        coreSites = List.copyOf(coreSites);
     }
 
     /** The names of the subprograms this program uses, in appending order. */
