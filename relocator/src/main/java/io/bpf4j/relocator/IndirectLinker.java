@@ -66,6 +66,60 @@ final class IndirectLinker {
         return callTable(p.name(), r, insn).targets();
     }
 
+    /**
+     * The {@code .text} slots of the functions in a call-table map's {@code .values}, by key:
+     * each is appended to a program that refers to the map.
+     */
+    List<Long> calleesOf(MapSpec map) {
+        List<Long> out = new ArrayList<>();
+        for (String f : map.initialSlots().values()) {
+            out.add((long) program(f).sectionSlotOffset());
+        }
+        return out;
+    }
+
+    private ProgramSpec program(String function) {
+        for (ProgramSpec p : obj.allPrograms()) {
+            if (p.subprogram() && p.name().equals(function)) {
+                return p;
+            }
+        }
+        throw new RelocationException("call table function '" + function + "' is not in .text", null, -1, -1, function);
+    }
+
+    /**
+     * Relocates a load of a call-table map (the explicit {@code .maps} form) at slot {@code at}:
+     * the program's own instruction array of the map's functions replaces it, loaded as a map
+     * ({@code BPF_PSEUDO_MAP_FD}) whose imm is {@code objectMaps + table index}.
+     */
+    MapReference relocateMapTable(String prog, RelocationRecord r, int at, List<Slot> insns, Map<ProgramSpec, Integer> subOffset) {
+        MapSpec declared = obj.maps().get(r.mapIndex());
+        String key = "map:" + r.mapIndex();
+        Integer known = tableByKey.get(key);
+        TableMap map;
+        if (known != null) {
+            map = tables.get(known);
+        } else {
+            List<TableEntry> entries = new ArrayList<>();
+            for (int k = 0; k < declared.maxEntries(); k++) {
+                String f = declared.initialSlots().get(k);
+                if (f == null) {
+                    throw new RelocationException("prog '" + prog + "': call table '" + declared.name() + "' entry " + k
+                            + " has no function", prog, -1, at, declared.name());
+                }
+                entries.add(new TableEntry(k, subOffset.get(program(f)), f));
+            }
+            MapSpec spec = new MapSpec(declared.name(), MapSpec.Kind.TABLE, MapType.INSN_ARRAY.id(), 4, INSN_ARRAY_VALUE_SIZE,
+                    0, 0, declared.maxEntries(), 0, 0, MapSpec.Pinning.NONE, declared.mapExtra(), null, Map.of(), null,
+                    declared.sectionName(), declared.sectionIndex(), declared.sectionOffset(), declared.declarationSize(), true);
+            map = add(key, TableKind.CALL_TABLE, declared.name(), spec, entries);
+        }
+        int objectMaps = obj.maps().size();
+        insns.set(at, insns.get(at).withSrc(Opcodes.PSEUDO_MAP_FD).withImm(objectMaps + map.index()));
+        references.add(new TableReference(at, map.index(), 0));
+        return new MapReference(at, objectMaps + map.index(), map.name(), false, 0);
+    }
+
     /** Records the function-address load at {@code slot} pointing at {@code target}. */
     void functionPointer(int slot, int target, List<FunctionEntry> functions) {
         pointers.add(new FunctionPointer(slot, target, functionStartingAt(functions, target)));

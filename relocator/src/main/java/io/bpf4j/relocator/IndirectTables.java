@@ -5,6 +5,9 @@ import io.bpf4j.elf.ElfSection;
 import io.bpf4j.elf.ElfSymbol;
 import io.bpf4j.elf.Relocation;
 import io.bpf4j.elf.SymbolType;
+import io.bpf4j.isa.abi.MapType;
+import io.bpf4j.maps.MapFlags;
+import io.bpf4j.maps.spec.MapSpec;
 import io.bpf4j.maps.spec.ObjectSections;
 import io.bpf4j.maps.spec.SectionKind;
 import io.bpf4j.relocator.tables.TableDeclaration;
@@ -143,6 +146,44 @@ final class IndirectTables {
             functions.add(callee.name());
         }
         return new TableDeclaration(TableKind.CALL_TABLE, name, section.name(), table.value(), table.size(), targets, functions);
+    }
+
+    /**
+     * Whether a {@code .maps} definition is the explicit form of a call table: type
+     * INSN_ARRAY (INSN_SET in the talk) with {@code BPF_F_CALL_TABLE} in {@code map_extra}.
+     */
+    static boolean isCallTableMap(MapSpec map) {
+        return map.typeId() == MapType.INSN_ARRAY.id() && (map.mapExtra() & MapFlags.BPF_F_CALL_TABLE) != 0;
+    }
+
+    /**
+     * The function a {@code .values} slot of a call-table map names: the relocation's symbol
+     * (a {@code .text} function, or {@code .text} plus the implicit addend) must be the start of
+     * a {@code .text} function.
+     */
+    static String callTableValue(ElfObject elf, ObjectSections sections, List<ProgramSpec> programs, MapSpec map,
+                                 Relocation rel) {
+        ElfSymbol sym = rel.symbol();
+        int text = sections.textIndex();
+        long target = sym.value() + rel.addend();
+        int pi = text >= 0 && sym.sectionIndex() == text && target % 8 == 0 ? OpenSteps.findProgram(programs, text, target / 8) : -1;
+        if (pi < 0 || programs.get(pi).sectionSlotOffset() * 8L != target) {
+            throw new RelocationException(".maps relo #" + rel.index() + ": call table '" + map.name()
+                    + "' value is not the start of a .text function", null, rel.index(), -1, sym.name());
+        }
+        return programs.get(pi).name();
+    }
+
+    /**
+     * The maps with call-table definitions marked not to be created: each program that uses
+     * one gets its own instruction array instead (see {@link IndirectLinker}).
+     */
+    static List<MapSpec> callTableMapsAsTemplates(List<MapSpec> maps) {
+        List<MapSpec> out = new ArrayList<>(maps.size());
+        for (MapSpec m : maps) {
+            out.add(isCallTableMap(m) ? m.withAutocreate(false) : m);
+        }
+        return out;
     }
 
     /** The declaration of kind {@code kind} in {@code sectionName} whose bytes include {@code offset}. */

@@ -337,6 +337,8 @@ final class OpenSteps {
                         throw new RelocationException(".maps relo #" + i + ": '" + name + "' isn't a valid map reference", null,
                                 i, -1, name);
                     }
+                } else if (IndirectTables.isCallTableMap(map)) {
+                    name = IndirectTables.callTableValue(elf, sections, programs, map, rel);
                 } else if (progArray) {
                     ProgramSpec target = null;
                     for (ProgramSpec p : programs) {

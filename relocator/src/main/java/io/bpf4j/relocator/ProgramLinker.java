@@ -158,6 +158,10 @@ final class ProgramLinker {
                     for (long callee : indirect.calleesOf(p, tr, insn)) {
                         appendSubprogram(p, i, tr, callee / 8);
                     }
+                } else if (tr != null && tr.kind() == RelocationKind.LD64 && IndirectTables.isCallTableMap(obj.maps().get(tr.mapIndex()))) {
+                    for (long callee : indirect.calleesOf(obj.maps().get(tr.mapIndex()))) {
+                        appendSubprogram(p, i, tr, callee);
+                    }
                 }
                 continue;
             }
@@ -338,7 +342,9 @@ final class ProgramLinker {
             switch (r.kind()) {
                 case LD64: {
                     MapSpec m = maps.get(r.mapIndex());
-                    if (m.autocreate()) {
+                    if (IndirectTables.isCallTableMap(m)) {
+                        refs.add(indirect.relocateMapTable(main.name(), r, at, insns, subOffset));
+                    } else if (m.autocreate()) {
                         insns.set(at, first.withSrc(Opcodes.PSEUDO_MAP_FD).withImm(r.mapIndex()));
                         refs.add(new MapReference(at, r.mapIndex(), m.name(), false, 0));
                     } else {

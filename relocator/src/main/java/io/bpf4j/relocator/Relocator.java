@@ -70,6 +70,7 @@ public final class Relocator {
         programs = OpenSteps.collectRelocations(elf, sections, programs, maps, externs);
         step(Step.COLLECT_MAP_RELOCATIONS, objectName);
         maps = OpenSteps.mapRelocations(elf, sections, btf, programs, maps);
+        maps = IndirectTables.callTableMapsAsTemplates(maps);
         return new ObjectSpec(objectName, elf, sections, license, kver, programs, maps, externs, options);
     }
 

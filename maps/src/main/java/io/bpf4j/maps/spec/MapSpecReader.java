@@ -321,7 +321,9 @@ public final class MapSpecReader {
         if (!last) {
             throw new DeclarationException("map '" + name + "': '" + m.name() + "' member should be last.", name, ".maps");
         }
-        boolean progArray = d.type == MapType.PROG_ARRAY.id();
+        // a bpf4j call table (INSN_ARRAY + BPF_F_CALL_TABLE, docs/indirect-calls.md) lists functions as a prog array does
+        boolean callTable = d.type == MapType.INSN_ARRAY.id() && (d.mapExtra & io.bpf4j.maps.MapFlags.BPF_F_CALL_TABLE) != 0;
+        boolean progArray = d.type == MapType.PROG_ARRAY.id() || callTable;
         if (d.type != MapType.ARRAY_OF_MAPS.id() && d.type != MapType.HASH_OF_MAPS.id() && !progArray) {
             throw new DeclarationException("map '" + name + "': should be map-in-map or prog-array.", name, ".maps");
         }
