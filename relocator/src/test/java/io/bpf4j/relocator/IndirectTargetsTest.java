@@ -81,9 +81,23 @@ class IndirectTargetsTest {
             }
             for (Relocation r : elf.relocationsFor(s)) {
                 Slot insn = slotAt(elf, s, r.offset());
-                if (insn.code() == Opcodes.CODE_LD_IMM64 && (isCode(elf, r.symbol()) || isTable(elf, r.symbol()))) {
+                if (insn.code() == Opcodes.CODE_LD_IMM64 && (isCode(elf, r.symbol()) || isTable(elf, r.symbol()))
+                        || elf.section(".maps").isPresent() && r.symbol().sectionIndex() == elf.section(".maps").get().index()
+                        && elf.section(".maps").get().isExecutable() == false && isInsnArrayDecl(elf, r.symbol())) {
                     return true;
                 }
+            }
+        }
+        return false;
+    }
+
+    // a .maps variable whose name the .relcallx-free explicit call-table form uses: decided from the ELF alone by
+    // the presence of .rel.maps relocations against .text inside the variable
+    private static boolean isInsnArrayDecl(ElfObject elf, ElfSymbol sym) {
+        ElfSection maps = elf.section(".maps").orElseThrow();
+        for (Relocation r : elf.relocationsFor(maps)) {
+            if (r.offset() >= sym.value() && r.offset() < sym.value() + sym.size() && isCode(elf, r.symbol())) {
+                return true;
             }
         }
         return false;
@@ -110,7 +124,7 @@ class IndirectTargetsTest {
         List<String> names = objectsWithIndirection().stream().map(p -> p.getFileName().toString()).toList();
         assertThat(names).contains("callbacks.v1.el.o", "callbacks.v3.el.o", "callbacks.v4.el.o", "funcptr.v1.el.o",
                 "funcptr.v3.el.o", "calculon_funcptr.v1.el.o", "calculon_table.v1.el.o", "jumptables.v4.el.o",
-                "jumptables.v4.eb.o");
+                "jumptables.v4.eb.o", "calltables.v1.el.o", "calltables.v3.el.o");
     }
 
     @TestFactory
@@ -278,6 +292,26 @@ class IndirectTargetsTest {
                             valueOffset));
                     seenReferences.add(at);
                     count(jump ? "jump table loads" : "call table loads", 1);
+                } else if (isCallTableMap(obj, sym)) {
+                    // the explicit form: a .maps INSN_ARRAY with BPF_F_CALL_TABLE whose .values name functions
+                    List<Integer> entries = mapEntries(obj, start, sym);
+                    assertThat(got.src()).as("src of slot %d", at).isEqualTo(Opcodes.PSEUDO_MAP_FD);
+                    int k = got.imm() - objectMaps;
+                    assertThat(k).isBetween(0, rp.indirect().tables().size() - 1);
+                    TableMap m = rp.indirect().tables().get(k);
+                    Integer known = tableOf.putIfAbsent(sym.name(), k);
+                    assertThat(known == null ? k : known).isEqualTo(k);
+                    expectedEntries.put(sym.name(), entries);
+                    assertThat(m.kind()).isEqualTo(TableKind.CALL_TABLE);
+                    assertThat(m.name()).isEqualTo(sym.name());
+                    assertThat(m.spec().typeId()).isEqualTo(MapType.INSN_ARRAY.id());
+                    assertThat(m.spec().valueSize()).isEqualTo(16);
+                    assertThat(m.spec().mapExtra()).isEqualTo(MapFlags.BPF_F_CALL_TABLE);
+                    assertThat(rp.indirect().references()).contains(new TableReference(at, k, 0));
+                    assertThat(rp.mapReferenceAt(at)).get().isEqualTo(new MapReference(at, objectMaps + k, m.name(), false, 0));
+                    assertThat(obj.map(sym.name()).orElseThrow().autocreate()).as("the declaration itself is not created").isFalse();
+                    seenReferences.add(at);
+                    count("call table map loads", 1);
                 }
             }
         }
@@ -323,6 +357,31 @@ class IndirectTargetsTest {
             m.entries().forEach(x -> callable.add(x.function()));
         }
         assertThat(rp.indirect().indirectlyCallable()).containsExactlyInAnyOrderElementsOf(callable);
+    }
+
+    private static boolean isCallTableMap(ObjectSpec obj, ElfSymbol sym) {
+        if (!sym.isInSection() || sym.sectionIndex() >= obj.elf().sections().size()
+                || !obj.elf().section(sym.sectionIndex()).name().equals(".maps")) {
+            return false;
+        }
+        return obj.map(sym.name()).map(m -> m.typeId() == MapType.INSN_ARRAY.id() && (m.mapExtra() & 1) != 0).orElse(false);
+    }
+
+    /** A call-table map's entries: its {@code .rel.maps} relocations, in the trailing {@code values} slots. */
+    private static List<Integer> mapEntries(ObjectSpec obj, Map<String, Integer> start, ElfSymbol map) {
+        ElfObject elf = obj.elf();
+        ElfSection maps = elf.section(map.sectionIndex());
+        int max = obj.map(map.name()).orElseThrow().maxEntries();
+        long values = map.value() + map.size() - 8L * max;
+        Integer[] out = new Integer[max];
+        for (Relocation r : elf.relocationsFor(maps)) {
+            if (r.offset() >= values && r.offset() < map.value() + map.size()) {
+                String callee = functionStartingAt(elf, r.symbol().sectionIndex(), r.symbol().value() + r.addend());
+                assertThat(start).as("call table map callee %s appended", callee).containsKey(callee);
+                out[(int) ((r.offset() - values) / 8)] = start.get(callee);
+            }
+        }
+        return List.of(out);
     }
 
     /** A call table's entries: the relocations of its slots name the callees; their start slots in the program. */

@@ -15,7 +15,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The relocated programs of the three calculon variants (and of the jump-table object) printed
+ * The relocated programs of the three calculon variants (and of the jump-table and call-table objects) printed
  * as {@code bpftool prog dump xlated opcodes} prints them, with map and callee names, compared
  * with the committed dumps in {@code testdata/goldens/relocated-bpftool/}. Run with
  * {@code -Dbpf4j.updateGoldens=true} to rewrite them through this same code path
@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProgramDumpGoldenTest {
     static final List<String> OBJECTS = List.of("calculon_switch.v1.el.o", "calculon_funcptr.v1.el.o",
-            "calculon_table.v1.el.o", "jumptables.v4.el.o");
+            "calculon_table.v1.el.o", "jumptables.v4.el.o", "calltables.v3.el.o");
     static final Path GOLDENS = Path.of(System.getProperty("bpf4j.root", "."), "testdata/goldens/relocated-bpftool");
 
     /** The dump of every entry program of an object, each after a {@code # prog NAME} line, then its tables. */

@@ -128,8 +128,12 @@ class TablesAndPointersTest {
         assertThat(m.spec().mapExtra()).isEqualTo(1);
         assertThat(m.spec().typeId()).isEqualTo(34);
         assertThat(m.entries()).extracting(e -> e.function()).containsExactly("calculon_add", "calculon_sub", "calculon_mul");
-        assertThat(m.targetSlots()).containsExactly(166, 169, 172);
-        assertThat(m.value(1, ByteOrder.LITTLE_ENDIAN)).isEqualTo(HexFormat.of().parseHex("a9000000000000000000000000000000"));
+        List<FunctionEntry> f = rp.functions();
+        assertThat(m.targetSlots()).containsExactly(f.get(2).startSlot(), f.get(3).startSlot(), f.get(4).startSlot());
+        assertThat(f.get(3).startSlot()).isEqualTo(f.get(2).startSlot() + 3); // calculon_add is 3 instructions
+        byte[] v = new byte[16];
+        ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN).putInt(f.get(3).startSlot());
+        assertThat(m.value(1, ByteOrder.LITTLE_ENDIAN)).isEqualTo(v);
         assertThat(rp.indirect().indirectlyCallable()).containsExactly("calculon_add", "calculon_sub", "calculon_mul");
         assertThat(rp.indirect().callTablesHolding("calculon_sub")).containsExactly(m);
         assertThat(rp.indirect().callTablesHolding("calculon_eval")).isEmpty();
