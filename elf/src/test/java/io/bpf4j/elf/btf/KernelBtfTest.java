@@ -59,6 +59,40 @@ class KernelBtfTest {
         return ((BtfType.Enumeration) t).size();
     }
 
+    /** Damaged copies of the kernel's BTF end in a typed exception or a usable model, quickly. */
+    @Test
+    void damagedVmlinuxFailsTyped() throws IOException {
+        byte[] data = vmlinux();
+        java.util.List<byte[]> cases = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            cases.add(java.util.Arrays.copyOf(data, (int) ((long) data.length * i / 40)));
+        }
+        java.nio.ByteOrder order = Btf.orderOf(data);
+        for (int field = 4; field < 24; field += 4) {
+            for (int v : new int[] {0, -1, Integer.MAX_VALUE, data.length, data.length / 2 & ~3}) {
+                byte[] b = data.clone();
+                java.nio.ByteBuffer.wrap(b).order(order).putInt(field, v);
+                cases.add(b);
+            }
+        }
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 20; i++) {
+            byte[] b = data.clone();
+            b[24 + random.nextInt(b.length - 24)] ^= (byte) 0xff;
+            cases.add(b);
+        }
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(120), () -> {
+            for (byte[] b : cases) {
+                try {
+                    Btf btf = Btf.parse(b);
+                    assertThat(btf.toString()).isNotEmpty();
+                } catch (io.bpf4j.isa.BpfException expected) {
+                    assertThat(expected).isInstanceOf(BtfException.class);
+                }
+            }
+        });
+    }
+
     /** bpftool is the reference for the dump format; the kernel's BTF has every kind the kernel uses. */
     @Test
     void dumpEqualsBpftool() throws Exception {
