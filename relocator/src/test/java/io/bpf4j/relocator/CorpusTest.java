@@ -73,17 +73,24 @@ class CorpusTest {
 
     @Test
     void legacyMapsAreReadAsLibbpf0xReadThem() throws IOException {
-        for (String name : List.of("legacy_maps.v1.el.o", "legacy_maps.v1.eb.o")) {
-            ObjectSpec obj = open(OBJECTS.resolve(name));
-            assertThat(obj.maps()).extracting(MapSpec::name, MapSpec::typeId, MapSpec::keySize, MapSpec::valueSize,
-                    MapSpec::maxEntries, MapSpec::flags).startsWith(
-                    org.assertj.core.groups.Tuple.tuple("legacy_array", 2, 4, 8, 16, 0),
-                    org.assertj.core.groups.Tuple.tuple("legacy_hash", 1, 4, 4, 256, 1),
-                    org.assertj.core.groups.Tuple.tuple("legacy_progs", 3, 4, 4, 4, 0));
-            assertThat(obj.maps().get(0).kind()).isEqualTo(MapSpec.Kind.LEGACY);
-            RelocatedProgram p = Relocator.relocate(obj, "legacy_socket");
-            assertThat(p.mapReferences()).extracting(MapReference::mapName).contains("legacy_array", "legacy_hash",
-                    "legacy_progs");
+        ObjectSpec obj = open(OBJECTS.resolve("legacy_maps.v1.el.o"));
+        assertThat(obj.maps()).extracting(MapSpec::name, MapSpec::typeId, MapSpec::keySize, MapSpec::valueSize,
+                MapSpec::maxEntries, MapSpec::flags).startsWith(
+                org.assertj.core.groups.Tuple.tuple("legacy_array", 2, 4, 8, 16, 0),
+                org.assertj.core.groups.Tuple.tuple("legacy_hash", 1, 4, 4, 256, 1),
+                org.assertj.core.groups.Tuple.tuple("legacy_progs", 3, 4, 4, 4, 0));
+        assertThat(obj.maps().get(0).kind()).isEqualTo(MapSpec.Kind.LEGACY);
+        RelocatedProgram p = Relocator.relocate(obj, "legacy_socket");
+        assertThat(p.mapReferences()).extracting(MapReference::mapName).contains("legacy_array", "legacy_hash", "legacy_progs");
+        // both byte orders of the relocator's own legacy object
+        for (String name : List.of("reloc_legacy.el.o", "reloc_legacy.eb.o")) {
+            ObjectSpec o = open(Path.of("src/test/resources/objects", name));
+            assertThat(o.maps()).extracting(MapSpec::name, MapSpec::typeId, MapSpec::keySize, MapSpec::valueSize,
+                    MapSpec::maxEntries, MapSpec::flags).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("counts", 2, 4, 8, 16, 0),
+                    org.assertj.core.groups.Tuple.tuple("seen", 1, 4, 4, 256, 1));
+            assertThat(Relocator.relocate(o, "legacy").mapReferences()).extracting(MapReference::mapName)
+                    .containsExactly("counts", "seen");
         }
     }
 }

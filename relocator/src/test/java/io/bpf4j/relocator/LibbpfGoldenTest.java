@@ -52,8 +52,8 @@ class LibbpfGoldenTest {
     List<DynamicTest> goldens() {
         List<DynamicTest> tests = new ArrayList<>();
         for (LibbpfGolden g : LibbpfGolden.all()) {
-            if (!g.opened()) {
-                continue;
+            if (!g.opened() || g.name().equals("reloc_ksym.el.o")) {
+                continue; // reloc_ksym needs the kernel's BTF and documents a 1.1 difference: KsymTest
             }
             tests.add(DynamicTest.dynamicTest(g.name() + ": programs and maps after open", () -> compareOpen(g)));
             for (JsonNode load : g.json().get("loads")) {
@@ -180,26 +180,14 @@ class LibbpfGoldenTest {
                 + Integer.toUnsignedLong(l.lineCol())).containsExactlyElementsOf(wantLi);
     }
 
-    /** Slots of the relocated program that a CO-RE record of the object patches. */
+    /** Slots of the relocated program that a CO-RE record of the object patches (both halves of an ld_imm64). */
     private static java.util.Set<Integer> coreSlots(ObjectSpec obj, RelocatedProgram rp) {
         java.util.Set<Integer> out = new java.util.HashSet<>();
-        io.bpf4j.elf.btf.BtfExt ext = obj.btfExt().orElse(null);
-        if (ext == null) {
-            return out;
-        }
-        for (FunctionEntry f : rp.functions()) {
-            ProgramSpec p = obj.allPrograms().stream().filter(x -> x.name().equals(f.name())).findFirst().orElseThrow();
-            String sec = obj.elf().section(p.sectionIndex()).name();
-            for (io.bpf4j.elf.btf.CoreRelo c : ext.coreRelos(sec)) {
-                long at = c.insnOffset() / 8;
-                if (p.containsSectionSlot(at)) {
-                    int slot = (int) (f.startSlot() + at - p.sectionSlotOffset());
-                    out.add(slot);
-                    int idx = rp.instructions().indexAtSlot(slot);
-                    if (idx >= 0 && rp.instructions().get(idx).slots() == 2) {
-                        out.add(slot + 1);
-                    }
-                }
+        for (CoreSite c : rp.coreSites()) {
+            out.add(c.slot());
+            int idx = rp.instructions().indexAtSlot(c.slot());
+            if (idx >= 0 && rp.instructions().get(idx).slots() == 2) {
+                out.add(c.slot() + 1);
             }
         }
         return out;
