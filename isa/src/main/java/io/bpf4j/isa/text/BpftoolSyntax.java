@@ -315,7 +315,10 @@ public final class BpftoolSyntax {
             Call call = insn instanceof Call ? (Call) insn : new Call(s.withCode(Opcodes.CODE_CALL));
             if (s.src() == Opcodes.PSEUDO_CALL) {
                 String sym = symbols.subprogram(index, call);
-                return p(s) + "call pc" + off(s.off()) + (sym == null ? "" : "#" + sym);
+                // A JIT-compiled program's xlated dump keeps the distance in off (imm then holds
+                // the subprogram's number); before JIT, as libbpf hands it over, it is in imm.
+                int distance = s.off() != 0 ? s.off() : s.imm();
+                return p(s) + "call pc" + off(distance) + (sym == null ? "" : "#" + sym);
             }
             return p(s) + "call " + symbols.callee(index, call) + "#" + s.imm();
         }
