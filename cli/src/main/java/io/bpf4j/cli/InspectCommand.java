@@ -6,6 +6,9 @@ import io.bpf4j.elf.ElfSymbol;
 import io.bpf4j.elf.Relocation;
 import io.bpf4j.elf.RelocationSection;
 import io.bpf4j.elf.SymbolType;
+import io.bpf4j.loader.BpfObject;
+import io.bpf4j.loader.MapInfo;
+import io.bpf4j.loader.ProgramInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code bpf4j inspect OBJ}: what an object contains, as tables (or JSON with -j). */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "List an object's sections, symbols, programs-to-be and relocations.")
+        description = "List an object's sections, symbols, functions, relocations, then its programs and maps as libbpf's open phase makes them.")
 final class InspectCommand implements Callable<Integer> {
     @ParentCommand
     Bpf4j root;
@@ -36,12 +39,54 @@ final class InspectCommand implements Callable<Integer> {
         ElfObject elf = ObjectFile.read(object);
         Output out = root.output(spec.commandLine().getOut());
         Map<String, Object> model = model(elf);
+        // libbpf's open phase on top of the ELF view; an object it rejects still shows its ELF tables.
+        List<ProgramInfo> programs = new ArrayList<>();
+        List<MapInfo> maps = new ArrayList<>();
+        String rejected = null;
+        try (BpfObject obj = ObjectFile.open(object)) {
+            obj.programs().forEach(p -> programs.add(p.info()));
+            obj.maps().forEach(m -> maps.add(m.info()));
+        } catch (CliException e) {
+            rejected = e.getMessage();
+        }
+        model.put("programs", programs);
+        model.put("maps", maps);
         if (out.json()) {
             out.printJson(model);
         } else {
             printText(out, elf);
+            printOpened(out, programs, maps);
+        }
+        if (rejected != null) {
+            throw new CliException(rejected);
         }
         return 0;
+    }
+
+    private static void printOpened(Output out, List<ProgramInfo> programs, List<MapInfo> maps) {
+        out.println("");
+        out.println("Programs (after relocation):");
+        Table t = new Table("NAME", "SECTION", "TYPE", "ATTACH", "INSNS", "OWN", "SUBPROGRAMS", "MAPS", "AUTOLOAD");
+        for (ProgramInfo p : programs) {
+            String attach = p.expectedAttachType() == null ? "-" : p.expectedAttachType();
+            if (p.attachTarget() != null) {
+                attach += " " + p.attachTarget();
+            }
+            t.row(p.name(), p.section(), p.type() + (p.sleepable() ? " (sleepable)" : ""), attach, p.insnCount(), p.ownInsnCount(),
+                    p.subprograms().isEmpty() ? "-" : String.join(",", p.subprograms()),
+                    p.maps().isEmpty() ? "-" : String.join(",", p.maps()), p.autoload());
+        }
+        t.print(out.out());
+        out.println("");
+        out.println("Maps:");
+        Table m = new Table("NAME", "KIND", "TYPE", "KEY", "VALUE", "MAX_ENTRIES", "FLAGS", "MAP_EXTRA", "INNER", "PINNING", "INITIAL", "SECTION");
+        for (MapInfo i : maps) {
+            String initial = i.initialDataSize() > 0 ? i.initialDataSize() + " bytes"
+                    : i.initialSlots().isEmpty() ? "-" : i.initialSlots().toString();
+            m.row(i.name(), i.kind(), i.type(), i.keySize(), i.valueSize(), i.maxEntries(), "0x" + Integer.toHexString(i.flags()),
+                    i.mapExtra(), i.innerMap() == null ? "-" : i.innerMap(), i.pinning(), initial, i.section());
+        }
+        m.print(out.out());
     }
 
     /** A function in an executable section: an entry program, or a subprogram when in .text (libbpf's rule). */
