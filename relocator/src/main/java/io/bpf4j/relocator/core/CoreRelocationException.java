@@ -1,6 +1,7 @@
 package io.bpf4j.relocator.core;
 
 import io.bpf4j.isa.BpfException;
+import java.util.List;
 
 /**
  * A CO-RE relocation that libbpf would refuse (not one it poisons): a malformed access
@@ -12,18 +13,33 @@ public final class CoreRelocationException extends BpfException {
     private final int reloIndex;
     private final int insnIndex;
     private final String errno;
+    private final List<String> log;
 
     CoreRelocationException(String message, String errno) {
         this(message, null, -1, -1, errno);
     }
 
     CoreRelocationException(String message, String program, int reloIndex, int insnIndex, String errno) {
+        this(message, program, reloIndex, insnIndex, errno, List.of());
+    }
+
+    private CoreRelocationException(String message, String program, int reloIndex, int insnIndex, String errno, List<String> log) {
         super(message);
         this.program = program;
         this.reloIndex = reloIndex;
         this.insnIndex = insnIndex;
         this.errno = errno;
+        this.log = List.copyOf(log);
     }
+
+    CoreRelocationException withLog(List<String> programLog) {
+        CoreRelocationException e = new CoreRelocationException(getMessage(), program, reloIndex, insnIndex, errno, programLog);
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
+    /** {@return libbpf's log lines for the program up to and including the failure} */
+    public List<String> log() { return log; }
 
     /** {@return the program name, or null when the failure is not about one program} */
     public String program() { return program; }

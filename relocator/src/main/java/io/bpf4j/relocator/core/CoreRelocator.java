@@ -90,15 +90,17 @@ public final class CoreRelocator {
             }
             long slot = relo.insnOffset() / 8 - firstSlot;
             if (slot < 0 || slot >= slots.length) continue;
-            CoreReloResult r = apply(progName, slots, (int) slot, relo, i);
-            results.add(r);
-            log.addAll(r.log());
+            int mark = log.size();
+            try {
+                results.add(apply(progName, slots, (int) slot, relo, i, log, mark));
+            } catch (CoreRelocationException e) {
+                throw e.withLog(log);
+            }
         }
         return new CoreRelocation(rebuild(insns, slots), results, log);
     }
 
-    private CoreReloResult apply(String progName, Slot[] slots, int insnIdx, CoreRelo relo, int reloIdx) {
-        List<String> log = new ArrayList<>();
+    private CoreReloResult apply(String progName, Slot[] slots, int insnIdx, CoreRelo relo, int reloIdx, List<String> log, int mark) {
         String prefix = "prog '" + progName + "': relo #" + reloIdx + ": ";
         try {
             Resolution res = resolve(progName, relo, reloIdx, log, prefix, insnIdx);
@@ -131,7 +133,7 @@ public final class CoreRelocator {
             return new CoreReloResult(reloIdx, insnIdx, relo.kind(), relo.accessString(), relo.typeId(),
                     res.localSpec.typeLabel(), res.localSpec.format(), targetId, targetType, targetBtf,
                     ts == null ? "" : ts.format(), res.candidates, res.matched, res.res.origVal,
-                    poisoned ? 0 : res.res.newVal, poisoned, poisonReason, before, after, log);
+                    poisoned ? 0 : res.res.newVal, poisoned, poisonReason, before, after, log.subList(mark, log.size()));
         } catch (BtfException e) {
             // A dangling type id or a modifier loop: libbpf gets a NULL type and returns -EINVAL.
             throw fail(log, prefix + "failed to relocate: -EINVAL (" + e.getMessage() + ")", progName, reloIdx, insnIdx, EINVAL);
