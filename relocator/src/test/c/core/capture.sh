@@ -5,7 +5,9 @@
 # the instructions libbpf hands to BPF_PROG_LOAD and fakes the result, so programs another
 # kernel's BTF would break still show their relocated code. Needs root (libbpf probes the
 # kernel), cc, libbpf-dev, python3. Run build.sh first.
-# LIBBPF_DIR=<dir with libbpf.a and include/> captures with another libbpf build instead
+# LIBBPF_DIR=<a libbpf "make install" DESTDIR: lib/libbpf.a, include/> captures with another libbpf build instead
+#   (e.g. git archive v1.7.0 of github.com/libbpf/libbpf, then in src/: make BUILD_STATIC_ONLY=1
+#   OBJDIR=/tmp/b DESTDIR=/tmp/libbpf-1.7 PREFIX= LIBDIR=/lib INCLUDEDIR=/include install)
 # (goldens then go to goldens-<version>/).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +16,7 @@ build=$(mktemp -d /tmp/bpf4j-core-capture.XXXXXX)
 trap 'rm -rf "$build"' EXIT
 cc -O2 -Wall -shared -fPIC -o "$build/interpose.so" "$here/core_interpose.c" -ldl
 if [ -n "${LIBBPF_DIR:-}" ]; then
-  cc -O2 -Wall -I"$LIBBPF_DIR/include" -o "$build/capture" "$here/core_capture.c" "$LIBBPF_DIR/libbpf.a" -lelf -lz
+  cc -O2 -Wall -I"$LIBBPF_DIR/include" -o "$build/capture" "$here/core_capture.c" "$LIBBPF_DIR/lib/libbpf.a" -lelf -lz
   version=$(sed -n 's/^#define LIBBPF_\(MAJOR\|MINOR\)_VERSION \([0-9]*\)/\2/p' "$LIBBPF_DIR/include/bpf/libbpf_version.h" | paste -sd.)
   out="$res/goldens-$version"
 else
@@ -34,6 +36,8 @@ capture() { # object target-name target-file
 capture core_kernel.el.o vmlinux "$build/vmlinux.btf"
 capture core_kernel.el.o core_target.o "$res/targets/core_target.o"
 capture core_kernel.el.o core_target.btf "$res/targets/core_target.btf"
+capture core_versions.el.o vmlinux "$build/vmlinux.btf"
+capture core_versions.el.o core_target.btf "$res/targets/core_target.btf"
 for o in core_flavors core_ambiguous core_decision; do
   capture $o.el.o core_flavors_target.btf "$res/targets/core_flavors_target.btf"
 done
