@@ -43,6 +43,28 @@ int pruned(struct pt_regs *ctx)
 	return r;
 }
 
+/* as flav, but the pruning happens in one program and pays off in the next one of the same section */
+struct flav2 {
+	int x;
+	int y;
+} __attribute__((preserve_access_index));
+
+SEC("kprobe/shared")
+int shared_first(struct pt_regs *ctx)
+{
+	struct flav2 *f = (void *)ctx;
+
+	return BPF_CORE_READ(f, x);
+}
+
+SEC("kprobe/shared")
+int shared_second(struct pt_regs *ctx)
+{
+	struct flav2 *f = (void *)ctx;
+
+	return BPF_CORE_READ(f, y);
+}
+
 SEC("kprobe/flavored_enums")
 int flavored_enums(struct pt_regs *ctx)
 {

@@ -10,6 +10,17 @@ struct flav___b {
 	int y;
 };
 
+struct flav2 {
+	int x;
+	int y;
+};
+
+struct flav2___b {
+	int pad0;
+	int pad1;
+	int y;
+};
+
 struct agree {
 	int z;
 	int w;
@@ -54,6 +65,11 @@ struct dec___2 {
 };
 
 int use_flavors(struct flav *a, struct flav___b *b, struct agree *c, struct agree___two *d)
+{
+	return 0;
+}
+
+int use_flav2(struct flav2 *a, struct flav2___b *b)
 {
 	return 0;
 }
