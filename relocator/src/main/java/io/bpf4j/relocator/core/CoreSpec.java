@@ -24,9 +24,10 @@ final class CoreSpec {
     final Btf btf;
     final int rootTypeId;
     final CoreReloKind kind;
-    final Accessor[] spec = new Accessor[MAX_LEN];
+    // Most specs are a few levels deep; the arrays grow up to MAX_LEN on demand.
+    Accessor[] spec = new Accessor[8];
     int len;
-    final int[] raw = new int[MAX_LEN];
+    int[] raw = new int[8];
     int rawLen;
     /** A u32, as in libbpf: sums wrap at 2^32. */
     long bitOffset;
@@ -38,6 +39,7 @@ final class CoreSpec {
     }
 
     Accessor push(int typeId, int idx, String name) {
+        if (len == spec.length) spec = java.util.Arrays.copyOf(spec, Math.min(MAX_LEN, len * 2));
         Accessor a = spec[len];
         if (a == null) {
             a = new Accessor();
@@ -48,6 +50,12 @@ final class CoreSpec {
         a.name = name;
         len++;
         return a;
+    }
+
+    /** Appends to the raw spec; callers check {@link #MAX_LEN} first. */
+    void pushRaw(int idx) {
+        if (rawLen == raw.length) raw = java.util.Arrays.copyOf(raw, Math.min(MAX_LEN, rawLen * 2));
+        raw[rawLen++] = idx;
     }
 
     Accessor last() {

@@ -117,25 +117,19 @@ public final class CoreTarget {
         Indexed(String name, Btf btf, int startId) {
             this.name = name;
             this.btf = btf;
-            Map<String, int[]> index = new HashMap<>();
-            Map<String, Integer> counts = new HashMap<>();
+            // Almost every essential name is unique, so ids go straight into one-element arrays
+            // and only the few shared names grow theirs.
+            Map<String, int[]> index = new HashMap<>(btf.typeCount() * 2);
             int end = btf.typeCount();
-            int first = Math.max(startId, 1);
-            String[] essentials = new String[end - first];
-            for (int id = first; id < end; id++) {
+            for (int id = Math.max(startId, 1); id < end; id++) {
                 String n = btf.type(id).name();
                 if (n.isEmpty()) continue;
-                String e = CoreNames.essential(n);
-                essentials[id - first] = e;
-                counts.merge(e, 1, Integer::sum);
-            }
-            Map<String, Integer> fill = new HashMap<>(counts.size() * 2);
-            for (int id = first; id < end; id++) {
-                String e = essentials[id - first];
-                if (e == null) continue;
-                int[] ids = index.computeIfAbsent(e, k -> new int[counts.get(k)]);
-                int at = fill.merge(e, 1, Integer::sum) - 1;
-                ids[at] = id;
+                int sid = id;
+                index.merge(CoreNames.essential(n), new int[] {id}, (had, one) -> {
+                    int[] grown = java.util.Arrays.copyOf(had, had.length + 1);
+                    grown[had.length] = sid;
+                    return grown;
+                });
             }
             this.byEssentialName = index;
         }

@@ -45,7 +45,7 @@ final class SpecMatcher {
             // sscanf("%d") would take a negative number and libbpf would then index with it; no
             // valid object has one, so it is rejected here instead of read out of bounds.
             if (v < 0 || v > Integer.MAX_VALUE) return new Parsed(spec, EINVAL);
-            spec.raw[spec.rawLen++] = (int) v;
+            spec.pushRaw((int) v);
             pos = end;
         }
         if (spec.rawLen == 0) return new Parsed(spec, EINVAL);
@@ -166,7 +166,7 @@ final class SpecMatcher {
                 if (CoreNames.essentialLength(name) != localLen) continue;
                 if (localName.regionMatches(0, name, 0, localLen)) {
                     targ.push(t.id(), i, name);
-                    targ.raw[targ.rawLen++] = i;
+                    targ.pushRaw(i);
                     return 1;
                 }
             }
@@ -193,7 +193,7 @@ final class SpecMatcher {
                 }
                 if (targ.rawLen == CoreSpec.MAX_LEN) return E2BIG;
                 targ.push(targId, la.idx, null);
-                targ.raw[targ.rawLen++] = la.idx;
+                targ.pushRaw(la.idx);
                 long sz = sizeOf(tb, targId);
                 if (sz < 0) return (int) sz;
                 // libbpf computes idx * sz * 8 in int here.
@@ -221,7 +221,7 @@ final class SpecMatcher {
             long bitOffset = m.bitOffset();
             if (targ.rawLen == CoreSpec.MAX_LEN) return E2BIG;
             targ.addBits(bitOffset);
-            targ.raw[targ.rawLen++] = i;
+            targ.pushRaw(i);
             if (m.name().isEmpty()) {
                 int found = matchMember(localBtf, la, tb, m.type(), targ, nextTargId);
                 if (found != 0) return found;
