@@ -8,10 +8,24 @@ import json
 import sys
 
 
-def main(log_path, object_name, libbpf_version, out_path):
+def host_kconfig(object_path):
+    """The host's Kconfig lines for the CONFIG_ names the object mentions: what libbpf read."""
+    import gzip
+    import re
+    try:
+        with gzip.open("/proc/config.gz", "rt") as f:
+            config = f.read().splitlines()
+    except OSError:
+        return ""
+    names = set(re.findall(rb"CONFIG_[A-Za-z0-9_]+", open(object_path, "rb").read()))
+    return "".join(line + "\n" for line in config
+                   if line.startswith("CONFIG_") and line.split("=", 1)[0].encode() in names)
+
+
+def main(log_path, object_name, libbpf_version, out_path, object_path):
     events = [json.loads(line) for line in open(log_path, encoding="utf-8") if line.strip()]
-    golden = {"object": object_name, "libbpf": libbpf_version, "open": None, "programs": [], "maps": [],
-              "loads": []}
+    golden = {"object": object_name, "libbpf": libbpf_version, "host_kconfig": host_kconfig(object_path),
+              "open": None, "programs": [], "maps": [], "loads": []}
     sessions = []
     for ev in events:
         if ev["ev"] == "session":
@@ -103,4 +117,4 @@ def main(log_path, object_name, libbpf_version, out_path):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:6])

@@ -25,6 +25,6 @@ for obj in "$@"; do
   : > "$log"
   # run next to the object so libbpf's messages name it by its base name, as a user would
   (cd "$(dirname "$obj")" && BPF4J_CAPTURE_LOG="$log" LD_PRELOAD="$build/interpose.so" "$build/capture" "$name")
-  python3 "$here/assemble.py" "$log" "$name" "$version" "$outdir/${name%.o}.json"
+  python3 "$here/assemble.py" "$log" "$name" "$version" "$outdir/${name%.o}.json" "$obj"
   echo "captured $name"
 done

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define MAX_FDS 4096
@@ -32,12 +33,25 @@ static FILE *out(void)
 	return f;
 }
 
+/* libbpf's feature probes hand the kernel deliberately bad pointers; read through
+ * process_vm_readv so a bad pointer gives an error instead of a crash. */
+static int safe_read(void *dst, const void *src, size_t n)
+{
+	struct iovec local = { dst, n }, remote = { (void *)src, n };
+	return src && process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)n ? 0 : -1;
+}
+
 static void hex(FILE *f, const void *p, size_t n)
 {
-	const unsigned char *b = p;
+	unsigned char b[256];
 	fputc('"', f);
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%02x", b[i]);
+	for (size_t off = 0; off < n; off += sizeof(b)) {
+		size_t k = n - off < sizeof(b) ? n - off : sizeof(b);
+		if (safe_read(b, (const char *)p + off, k))
+			break;
+		for (size_t i = 0; i < k; i++)
+			fprintf(f, "%02x", b[i]);
+	}
 	fputc('"', f);
 }
 
@@ -94,26 +108,26 @@ static void record(long cmd, union bpf_attr *a, long ret, int err)
 			   "\"attach_btf_id\":%u,\"prog_btf_fd\":%u,\"license\":",
 			a->prog_type, a->expected_attach_type, a->prog_flags, a->kern_version, a->attach_btf_id,
 			a->prog_btf_fd);
-		str(f, (const char *)(uintptr_t)a->license, 128);
+		char lic[128] = "";
+		for (size_t i = 0; i + 1 < sizeof(lic) && !safe_read(lic + i, (const char *)(uintptr_t)a->license + i, 1) && lic[i]; i++)
+			;
+		lic[sizeof(lic) - 1] = 0;
+		str(f, lic, sizeof(lic));
 		fprintf(f, ",\"insns\":[");
 		const unsigned char *insns = (const void *)(uintptr_t)a->insns;
-		for (uint32_t i = 0; i < a->insn_cnt; i++) {
+		for (uint32_t i = 0; i < a->insn_cnt && i < 1000000; i++) {
 			if (i)
 				fputc(',', f);
 			hex(f, insns + 8 * i, 8);
 		}
 		fprintf(f, "],\"func_info_rec_size\":%u,\"func_info\":[", a->func_info_rec_size);
-		const uint32_t *fi = (const void *)(uintptr_t)a->func_info;
-		for (uint32_t i = 0; fi && i < a->func_info_cnt; i++) {
-			const uint32_t *r = (const uint32_t *)((const char *)fi + i * a->func_info_rec_size);
+		const char *fi = (const void *)(uintptr_t)a->func_info;
+		for (uint32_t i = 0, r[2]; a->func_info_rec_size >= 8 && i < a->func_info_cnt && i < 65536 && !safe_read(r, fi + (size_t)i * a->func_info_rec_size, 8); i++)
 			fprintf(f, "%s[%u,%u]", i ? "," : "", r[0], r[1]);
-		}
 		fprintf(f, "],\"line_info_rec_size\":%u,\"line_info\":[", a->line_info_rec_size);
-		const uint32_t *li = (const void *)(uintptr_t)a->line_info;
-		for (uint32_t i = 0; li && i < a->line_info_cnt; i++) {
-			const uint32_t *r = (const uint32_t *)((const char *)li + i * a->line_info_rec_size);
+		const char *li = (const void *)(uintptr_t)a->line_info;
+		for (uint32_t i = 0, r[4]; a->line_info_rec_size >= 16 && i < a->line_info_cnt && i < 65536 && !safe_read(r, li + (size_t)i * a->line_info_rec_size, 16); i++)
 			fprintf(f, "%s[%u,%u,%u,%u]", i ? "," : "", r[0], r[1], r[2], r[3]);
-		}
 		fprintf(f, "]}\n");
 		break;
 	}

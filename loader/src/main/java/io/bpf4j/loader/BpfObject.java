@@ -1,0 +1,301 @@
+package io.bpf4j.loader;
+
+import io.bpf4j.elf.ElfObject;
+import io.bpf4j.elf.btf.Btf;
+import io.bpf4j.isa.BpfException;
+import io.bpf4j.isa.abi.MapType;
+import io.bpf4j.maps.MapDefinition;
+import io.bpf4j.maps.MapException;
+import io.bpf4j.maps.MapFactory;
+import io.bpf4j.maps.MapFlags;
+import io.bpf4j.maps.spec.MapSpec;
+import io.bpf4j.maps.spec.MapSpecReader;
+import io.bpf4j.relocator.ObjectSpec;
+import io.bpf4j.relocator.ProgramSpec;
+import io.bpf4j.relocator.RelocatedProgram;
+import io.bpf4j.relocator.Relocator;
+import io.bpf4j.relocator.RelocatorOptions;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A BPF object, opened as libbpf's {@code bpf_object__open} opens it and loaded as far as bpf4j
+ * goes today: {@link #open} parses and classifies everything (programs, maps, externs,
+ * relocations) into specs that can still be adjusted; {@link #load} freezes them, relocates
+ * every autoloaded program and creates the maps in process with their initial data. The
+ * lifecycle is guarded by {@link ObjectState}.
+ *
+ * <pre>{@code
+ * try (BpfObject obj = BpfObject.open(Path.of("prog.bpf.o"))) {
+ *     obj.program("xdp_main").orElseThrow().setAutoload(true);
+ *     obj.map("counts").orElseThrow().setMaxEntries(1024);
+ *     obj.load();
+ * }
+ * }</pre>
+ */
+public final class BpfObject implements AutoCloseable {
+    private final OpenOptions options;
+    private ObjectSpec spec;
+    private ObjectState state = ObjectState.OPENED;
+    private final Map<String, RelocatedProgram> relocated = new HashMap<>();
+    private final Map<Integer, io.bpf4j.maps.BpfMap> runtime = new HashMap<>();
+
+    private BpfObject(ObjectSpec spec, OpenOptions options) {
+        this.spec = spec;
+        this.options = options;
+    }
+
+    /** Opens an object file with default options. */
+    public static BpfObject open(Path path) {
+        return open(path, OpenOptions.defaults());
+    }
+
+    /** Opens an object file; the object name defaults to libbpf's (file name cut at 15 characters and the first dot). */
+    public static BpfObject open(Path path, OpenOptions options) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("elf: cannot read '" + path + "'", e);
+        }
+        String name = options.objectName() != null ? options.objectName()
+                : MapSpecReader.objectName(path.getFileName().toString());
+        return open(bytes, name, options);
+    }
+
+    /**
+     * Opens an object from memory. libbpf names such an object after its buffer address; bpf4j
+     * takes the name from the options, or uses {@code "obj"}.
+     */
+    public static BpfObject open(byte[] bytes, OpenOptions options) {
+        return open(bytes, options.objectName() != null ? options.objectName() : "obj", options);
+    }
+
+    /** Opens an object read from a stream (the stream is read to its end, not closed). */
+    public static BpfObject open(InputStream in, OpenOptions options) {
+        try {
+            return open(in.readAllBytes(), options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("elf: cannot read the object", e);
+        }
+    }
+
+    private static BpfObject open(byte[] bytes, String name, OpenOptions options) {
+        ElfObject elf = ElfObject.read(bytes);
+        RelocatorOptions.Builder ro = RelocatorOptions.builder().objectName(name);
+        int kver = options.kernelVersion() != 0 ? options.kernelVersion() : HostFacts.kernelVersion();
+        ro.kernelVersion(kver);
+        StringBuilder kconfig = new StringBuilder();
+        if (options.kconfig() != null) {
+            kconfig.append(options.kconfig());
+        }
+        if (options.readHostKconfig()) {
+            String host = HostFacts.kconfig();
+            if (host != null) {
+                kconfig.append(host);
+            }
+        }
+        ro.kconfig(kconfig.length() == 0 ? null : kconfig.toString());
+        if (options.targetBtf() != null) {
+            try {
+                ro.targetBtf(Btf.parse(Files.readAllBytes(options.targetBtf())));
+            } catch (IOException e) {
+                throw new UncheckedIOException("btf: cannot read target BTF '" + options.targetBtf() + "'", e);
+            }
+        }
+        return new BpfObject(Relocator.open(elf, name, ro.build()), options);
+    }
+
+    /** The current lifecycle state. */
+    public ObjectState state() {
+        return state;
+    }
+
+    /** The object name (prefix of its global-data map names). */
+    public String name() {
+        return spec.name();
+    }
+
+    /** The parsed object as it stands (with every adjustment made so far). */
+    public ObjectSpec spec() {
+        return spec;
+    }
+
+    OpenOptions options() {
+        return options;
+    }
+
+    /** The entry programs, in libbpf's order (subprograms are not listed, as in libbpf). */
+    public List<BpfProgram> programs() {
+        checkNotClosed();
+        List<BpfProgram> out = new ArrayList<>();
+        for (ProgramSpec p : spec.programs()) {
+            out.add(new BpfProgram(this, p.name()));
+        }
+        return out;
+    }
+
+    public Optional<BpfProgram> program(String name) {
+        checkNotClosed();
+        return spec.program(name).map(p -> new BpfProgram(this, name));
+    }
+
+    /** The maps, in libbpf's order. */
+    public List<BpfMap> maps() {
+        checkNotClosed();
+        List<BpfMap> out = new ArrayList<>();
+        for (int i = 0; i < spec.maps().size(); i++) {
+            out.add(new BpfMap(this, i));
+        }
+        return out;
+    }
+
+    public Optional<BpfMap> map(String name) {
+        checkNotClosed();
+        int i = spec.mapIndex(name);
+        return i < 0 ? Optional.empty() : Optional.of(new BpfMap(this, i));
+    }
+
+    /**
+     * Loads the object: externs resolved, every autoloaded program relocated, every map with
+     * autocreate created in process and given its initial data ({@code .rodata} and
+     * {@code .kconfig} frozen afterwards, as libbpf does). Verification and compilation are
+     * later stages.
+     *
+     * @throws ObjectStateException when the object is not open
+     */
+    public synchronized void load() {
+        if (state != ObjectState.OPENED) {
+            throw new ObjectStateException("object '" + spec.name() + "': load is only possible once, after open (state "
+                    + state.name().toLowerCase(java.util.Locale.ROOT) + ")", state);
+        }
+        ObjectSpec resolved = Relocator.resolveExterns(spec);
+        Map<String, RelocatedProgram> done = new HashMap<>();
+        for (ProgramSpec p : resolved.programs()) {
+            if (p.autoload()) {
+                done.put(p.name(), Relocator.relocate(resolved, p.name()));
+            }
+        }
+        Map<Integer, io.bpf4j.maps.BpfMap> created = new HashMap<>();
+        for (int i = 0; i < resolved.maps().size(); i++) {
+            MapSpec m = resolved.maps().get(i);
+            if (m.autocreate()) {
+                created.put(i, create(m));
+            }
+        }
+        for (int i = 0; i < resolved.maps().size(); i++) {
+            MapSpec m = resolved.maps().get(i);
+            io.bpf4j.maps.BpfMap map = created.get(i);
+            if (map == null || m.initialSlots().isEmpty() || m.typeId() == MapType.PROG_ARRAY.id()) {
+                continue;
+            }
+            for (Map.Entry<Integer, String> slot : m.initialSlots().entrySet()) {
+                io.bpf4j.maps.BpfMap inner = created.get(resolved.mapIndex(slot.getValue()));
+                if (inner != null) {
+                    map.update(le32(slot.getKey()), le32(inner.id()), MapFlags.BPF_ANY);
+                }
+            }
+        }
+        spec = resolved;
+        relocated.putAll(done);
+        runtime.putAll(created);
+        state = ObjectState.LOADED;
+    }
+
+    private static io.bpf4j.maps.BpfMap create(MapSpec m) {
+        MapType type = m.type();
+        if (type == null) {
+            throw new BpfException("map '" + m.name() + "': failed to create: unknown map type " + m.typeId());
+        }
+        MapDefinition inner = m.innerMap() == null ? null : definition(m.innerMap(), null);
+        try {
+            io.bpf4j.maps.BpfMap map = MapFactory.create(definition(m, inner));
+            if (m.initialData() != null) {
+                map.update(le32(0), m.initialData(), MapFlags.BPF_ANY);
+                if (m.readOnlyForPrograms()) {
+                    map.freeze();
+                }
+            }
+            return map;
+        } catch (MapException e) {
+            throw new BpfException("map '" + m.name() + "': failed to create: " + e.getMessage(), e);
+        }
+    }
+
+    private static MapDefinition definition(MapSpec m, MapDefinition inner) {
+        return new MapDefinition(m.type(), m.keySize(), m.valueSize(), m.maxEntries(), m.flags(), m.mapExtra(), m.name(),
+                inner, MapDefinition.DEFAULT_CPUS, -1);
+    }
+
+    private static byte[] le32(int v) {
+        return new byte[] {(byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)};
+    }
+
+    @Override
+    public synchronized void close() {
+        state = ObjectState.CLOSED;
+        relocated.clear();
+        runtime.clear();
+    }
+
+    // ---- for BpfProgram and BpfMap ---------------------------------------------------------
+
+    ProgramSpec programSpec(String name) {
+        checkNotClosed();
+        return spec.program(name).orElseThrow(() -> new IllegalStateException("no program '" + name + "'"));
+    }
+
+    synchronized RelocatedProgram relocated(String name) {
+        checkNotClosed();
+        RelocatedProgram r = relocated.get(name);
+        if (r == null) {
+            r = Relocator.relocate(state == ObjectState.OPENED ? Relocator.resolveExterns(spec) : spec, name);
+            if (state == ObjectState.LOADED) {
+                relocated.put(name, r);
+            }
+        }
+        return r;
+    }
+
+    synchronized void updateProgram(ProgramSpec p) {
+        checkOpen("prog '" + p.name() + "'");
+        spec = spec.withProgram(p);
+    }
+
+    synchronized void updateMap(int index, MapSpec m) {
+        checkOpen("map '" + m.name() + "'");
+        spec = spec.withMap(index, m);
+    }
+
+    Optional<io.bpf4j.maps.BpfMap> runtimeMap(int index) {
+        checkNotClosed();
+        return Optional.ofNullable(runtime.get(index));
+    }
+
+    private void checkOpen(String what) {
+        if (state != ObjectState.OPENED) {
+            throw new ObjectStateException(what + ": can't change after the object is loaded (state "
+                    + state.name().toLowerCase(java.util.Locale.ROOT) + ")", state);
+        }
+    }
+
+    private void checkNotClosed() {
+        if (state == ObjectState.CLOSED) {
+            throw new ObjectStateException("object '" + spec.name() + "' is closed", state);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BpfObject[" + spec.name() + ", " + state.name().toLowerCase(java.util.Locale.ROOT) + "]";
+    }
+}

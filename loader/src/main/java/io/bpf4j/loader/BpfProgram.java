@@ -1,0 +1,135 @@
+package io.bpf4j.loader;
+
+import io.bpf4j.isa.Instructions;
+import io.bpf4j.isa.abi.AttachType;
+import io.bpf4j.isa.abi.ProgramType;
+import io.bpf4j.relocator.FuncInfoRecord;
+import io.bpf4j.relocator.FunctionEntry;
+import io.bpf4j.relocator.LineInfoRecord;
+import io.bpf4j.relocator.MapReference;
+import io.bpf4j.relocator.ProgramSpec;
+import io.bpf4j.relocator.RelocatedProgram;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An entry program of a {@link BpfObject}. Before load its relocated form is computed on
+ * demand (relocation does not depend on what can still be changed); a relocation libbpf would
+ * refuse throws {@link io.bpf4j.relocator.RelocationException} when asked for.
+ */
+public final class BpfProgram {
+    private final BpfObject owner;
+    private final String name;
+
+    BpfProgram(BpfObject owner, String name) {
+        this.owner = owner;
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The parsed, unrelocated program. */
+    public ProgramSpec spec() {
+        return owner.programSpec(name);
+    }
+
+    /** The section name without a leading {@code ?}. */
+    public String sectionName() {
+        return spec().section().name();
+    }
+
+    public ProgramType type() {
+        return spec().section().programType();
+    }
+
+    /** The expected attach type number from the section table (0 also means none, as in libbpf). */
+    public int expectedAttachTypeId() {
+        return spec().section().expectedAttachTypeId();
+    }
+
+    public Optional<AttachType> expectedAttachType() {
+        return spec().section().expectedAttachType();
+    }
+
+    /** The attach target written in the section name ({@code do_nanosleep} of {@code fentry/do_nanosleep}). */
+    public Optional<String> attachTarget() {
+        return spec().section().attachTarget();
+    }
+
+    public boolean sleepable() {
+        return spec().section().sleepable();
+    }
+
+    public String license() {
+        return owner.spec().license();
+    }
+
+    public int kernelVersion() {
+        return owner.spec().kernelVersion();
+    }
+
+    public boolean autoload() {
+        return spec().autoload();
+    }
+
+    /** libbpf's {@code bpf_program__set_autoload}: only while the object is open. */
+    public BpfProgram setAutoload(boolean autoload) {
+        owner.updateProgram(spec().withAutoload(autoload));
+        return this;
+    }
+
+    /** The program with subprograms appended and every relocation applied. */
+    public RelocatedProgram relocated() {
+        return owner.relocated(name);
+    }
+
+    public Instructions instructions() {
+        return relocated().instructions();
+    }
+
+    public List<FunctionEntry> functions() {
+        return relocated().functions();
+    }
+
+    public List<FuncInfoRecord> funcInfo() {
+        return relocated().funcInfo();
+    }
+
+    public List<LineInfoRecord> lineInfo() {
+        return relocated().lineInfo();
+    }
+
+    /** Everything {@code inspect} shows. */
+    public ProgramInfo info() {
+        ProgramSpec s = spec();
+        RelocatedProgram r = relocated();
+        List<String> maps = new ArrayList<>();
+        for (MapReference ref : r.mapReferences()) {
+            if (!maps.contains(ref.mapName())) {
+                maps.add(ref.mapName());
+            }
+        }
+        return new ProgramInfo(name, s.section().name(), s.section().programType().displayName(),
+                attachTypeName(s),
+                s.section().attachTarget().orElse(null), s.section().sleepable(), s.autoload(), owner.spec().license(),
+                owner.spec().kernelVersion(), r.instructions().slotCount(), s.slotCount(), r.subprograms(), maps);
+    }
+
+    // libbpf stores 0 both for "none" and for BPF_CGROUP_INET_INGRESS; only cgroup_skb means the latter
+    private static String attachTypeName(ProgramSpec s) {
+        int id = s.section().expectedAttachTypeId();
+        if (s.section().definition().isEmpty() || id == 0 && s.section().programType() != ProgramType.CGROUP_SKB) {
+            return null;
+        }
+        return s.section().expectedAttachType().map(AttachType::displayName).orElse(Integer.toString(id));
+    }
+
+    @Override
+    public String toString() {
+        return "BpfProgram[" + name + " " + sectionName() + "]";
+    }
+}

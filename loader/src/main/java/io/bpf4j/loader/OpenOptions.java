@@ -1,0 +1,92 @@
+package io.bpf4j.loader;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Options of {@link BpfObject#open}, as libbpf's {@code bpf_object_open_opts}.
+ *
+ * @param objectName    the object name (prefix of global-data map names); derived from the file name when null
+ * @param targetBtf     a kernel BTF file resolving {@code __ksym} externs (e.g. /sys/kernel/btf/vmlinux), or null
+ * @param kconfig       Kconfig lines ({@code CONFIG_X=y}) taking precedence over the host's, or null
+ * @param readHostKconfig whether to read the host's Kconfig ({@code /proc/config.gz}, {@code /boot/config-*})
+ *                      for {@code CONFIG_*} externs the given lines leave unset
+ * @param pinRoot       the directory pinned maps live under (libbpf: /sys/fs/bpf)
+ * @param kernelVersion {@code LINUX_KERNEL_VERSION}/{@code kern_version} override; 0: the running kernel's
+ */
+public record OpenOptions(String objectName, Path targetBtf, String kconfig, boolean readHostKconfig, Path pinRoot,
+                          int kernelVersion) {
+
+    /** Defaults: name from the file, no target BTF, host Kconfig, /sys/fs/bpf, running kernel. */
+    public static OpenOptions defaults() {
+        return builder().build();
+    }
+
+    public Optional<Path> target() {
+        return Optional.ofNullable(targetBtf);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link OpenOptions}. */
+    public static final class Builder {
+        private String objectName;
+        private Path targetBtf;
+        private final Map<String, String> kconfig = new LinkedHashMap<>();
+        private String kconfigText;
+        private boolean readHostKconfig = true;
+        private Path pinRoot = Path.of("/sys/fs/bpf");
+        private int kernelVersion;
+
+        public Builder objectName(String name) {
+            this.objectName = name;
+            return this;
+        }
+
+        public Builder targetBtf(Path path) {
+            this.targetBtf = path;
+            return this;
+        }
+
+        /** Kconfig text in {@code .config} syntax. */
+        public Builder kconfig(String text) {
+            this.kconfigText = text;
+            return this;
+        }
+
+        /** One Kconfig value, e.g. {@code kconfig("CONFIG_HZ", "250")}. */
+        public Builder kconfig(String name, String value) {
+            this.kconfig.put(name, value);
+            return this;
+        }
+
+        public Builder readHostKconfig(boolean read) {
+            this.readHostKconfig = read;
+            return this;
+        }
+
+        public Builder pinRoot(Path path) {
+            this.pinRoot = path;
+            return this;
+        }
+
+        public Builder kernelVersion(int version) {
+            this.kernelVersion = version;
+            return this;
+        }
+
+        public OpenOptions build() {
+            StringBuilder sb = new StringBuilder();
+            kconfig.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+            if (kconfigText != null) {
+                sb.append(kconfigText).append('\n');
+            }
+            return new OpenOptions(objectName, targetBtf, sb.length() == 0 ? null : sb.toString(), readHostKconfig, pinRoot,
+                    kernelVersion);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.bpf4j.relocator;
+
+import io.bpf4j.elf.ElfObject;
+import io.bpf4j.elf.btf.Btf;
+import io.bpf4j.elf.btf.BtfExt;
+import io.bpf4j.maps.spec.Extern;
+import io.bpf4j.maps.spec.MapSpec;
+import io.bpf4j.maps.spec.ObjectSections;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An opened object: programs carved and their relocations collected and classified, maps
+ * declared, externs known, nothing applied yet (libbpf's state after {@code bpf_object__open}).
+ * Immutable; {@code withX} methods return changed copies.
+ */
+public final class ObjectSpec {
+    private final String name;
+    private final ElfObject elf;
+    private final ObjectSections sections;
+    private final String license;
+    private final int kernelVersion;
+    private final List<ProgramSpec> programs;
+    private final List<MapSpec> maps;
+    private final List<Extern> externs;
+    private final RelocatorOptions options;
+
+    ObjectSpec(String name, ElfObject elf, ObjectSections sections, String license, int kernelVersion,
+               List<ProgramSpec> programs, List<MapSpec> maps, List<Extern> externs, RelocatorOptions options) {
+        this.name = name;
+        this.elf = elf;
+        this.sections = sections;
+        this.license = license;
+        this.kernelVersion = kernelVersion;
+        this.programs = List.copyOf(programs);
+        this.maps = List.copyOf(maps);
+        this.externs = List.copyOf(externs);
+        this.options = options;
+    }
+
+    /** The object name (prefix of its data map names). */
+    public String name() {
+        return name;
+    }
+
+    /** The ELF object this was read from. */
+    public ElfObject elf() {
+        return elf;
+    }
+
+    /** The object's byte order; instructions are held in host form either way. */
+    public ByteOrder byteOrder() {
+        return elf.byteOrder();
+    }
+
+    /** The license string from the {@code license} section ("" when absent). */
+    public String license() {
+        return license;
+    }
+
+    /** {@code kern_version}: the {@code version} section, else the options' kernel version. */
+    public int kernelVersion() {
+        return kernelVersion;
+    }
+
+    /** Every program and subprogram, sorted by (section index, offset) as libbpf sorts them. */
+    public List<ProgramSpec> allPrograms() {
+        return programs;
+    }
+
+    /** The entry programs (not in {@code .text}), in libbpf's order. */
+    public List<ProgramSpec> programs() {
+        List<ProgramSpec> out = new ArrayList<>();
+        for (ProgramSpec p : programs) {
+            if (!p.subprogram()) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** The entry program with this name (subprograms are not found, as in libbpf). */
+    public Optional<ProgramSpec> program(String programName) {
+        for (ProgramSpec p : programs) {
+            if (!p.subprogram() && p.name().equals(programName)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The maps in libbpf's order; relocated instructions refer to them by index in this list. */
+    public List<MapSpec> maps() {
+        return maps;
+    }
+
+    /** The map with this name. */
+    public Optional<MapSpec> map(String mapName) {
+        int i = mapIndex(mapName);
+        return i < 0 ? Optional.empty() : Optional.of(maps.get(i));
+    }
+
+    /** The index of the map with this name, or -1. */
+    public int mapIndex(String mapName) {
+        for (int i = 0; i < maps.size(); i++) {
+            if (maps.get(i).name().equals(mapName)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The externs in libbpf's order (extern relocations refer to them by index). */
+    public List<Extern> externs() {
+        return externs;
+    }
+
+    /** The object's BTF, if it has one. */
+    public Optional<Btf> btf() {
+        return elf.btf();
+    }
+
+    /** The object's BTF.ext, if it has one. */
+    public Optional<BtfExt> btfExt() {
+        return elf.btfExt();
+    }
+
+    /** What libbpf makes of each section. */
+    public ObjectSections sections() {
+        return sections;
+    }
+
+    /** The options the object was opened with. */
+    public RelocatorOptions options() {
+        return options;
+    }
+
+    /** A copy with the entry program {@code programName} replaced. */
+    public ObjectSpec withProgram(ProgramSpec program) {
+        List<ProgramSpec> copy = new ArrayList<>(programs);
+        for (int i = 0; i < copy.size(); i++) {
+            if (!copy.get(i).subprogram() && copy.get(i).name().equals(program.name())) {
+                copy.set(i, program);
+                return new ObjectSpec(name, elf, sections, license, kernelVersion, copy, maps, externs, options);
+            }
+        }
+        throw new IllegalArgumentException("no program '" + program.name() + "'");
+    }
+
+    /** A copy with map {@code index} replaced. */
+    public ObjectSpec withMap(int index, MapSpec map) {
+        List<MapSpec> copy = new ArrayList<>(maps);
+        copy.set(index, map);
+        return new ObjectSpec(name, elf, sections, license, kernelVersion, programs, copy, externs, options);
+    }
+
+    ObjectSpec withMaps(List<MapSpec> newMaps) {
+        return new ObjectSpec(name, elf, sections, license, kernelVersion, programs, newMaps, externs, options);
+    }
+
+    @Override
+    public String toString() {
+        return "ObjectSpec[" + name + ", " + programs().size() + " programs, " + maps.size() + " maps]";
+    }
+}
