@@ -26,10 +26,10 @@ else
 fi
 mkdir -p "$out"
 gunzip -c "$res/targets/vmlinux.btf.gz" > "$build/vmlinux.btf"
-capture() { # object target-name target-file
+capture() { # object target-name target-file [object-dir]
   log="$build/log.jsonl"
   : > "$log"
-  (cd "$res/objects" && BPF4J_CORE_LOG="$log" LD_PRELOAD="$build/interpose.so" "$build/capture" "$1" "$3")
+  (cd "${4:-$res/objects}" && BPF4J_CORE_LOG="$log" LD_PRELOAD="$build/interpose.so" "$build/capture" "$1" "$3")
   python3 "$here/core_assemble.py" "$log" "$1" "$2" "$version" "$out/${1%.o}@$2.json"
   echo "captured $1 against $2"
 }
@@ -40,4 +40,10 @@ capture core_versions.el.o vmlinux "$build/vmlinux.btf"
 capture core_versions.el.o core_target.btf "$res/targets/core_target.btf"
 for o in core_flavors core_ambiguous core_decision; do
   capture $o.el.o core_flavors_target.btf "$res/targets/core_flavors_target.btf"
+done
+# the project corpus' CO-RE program (testdata/src/core_reads.bpf.c), through the whole pipeline
+testdata="$here/../../../../../testdata/objects"
+for v in 1 2 3 4; do
+  capture core_reads.v$v.el.o vmlinux "$build/vmlinux.btf" "$testdata"
+  capture core_reads.v$v.el.o core_target.btf "$res/targets/core_target.btf" "$testdata"
 done
