@@ -107,7 +107,7 @@ public final class BpfObject implements AutoCloseable {
         ro.kconfig(kconfig.length() == 0 ? null : kconfig.toString());
         if (options.targetBtf() != null) {
             try {
-                ro.targetBtf(Btf.parse(Files.readAllBytes(options.targetBtf())));
+                ro.targetBtf(io.bpf4j.relocator.core.CoreTarget.parseBtf(Files.readAllBytes(options.targetBtf())));
             } catch (IOException e) {
                 throw new UncheckedIOException("btf: cannot read target BTF '" + options.targetBtf() + "'", e);
             }
@@ -178,7 +178,7 @@ public final class BpfObject implements AutoCloseable {
             throw new ObjectStateException("object '" + spec.name() + "': load is only possible once, after open (state "
                     + state.name().toLowerCase(java.util.Locale.ROOT) + ")", state);
         }
-        ObjectSpec resolved = Relocator.resolveExterns(spec);
+        ObjectSpec resolved = HostCoreTarget.relocate(Relocator.resolveExterns(spec));
         Map<String, RelocatedProgram> done = new HashMap<>();
         for (ProgramSpec p : resolved.programs()) {
             if (p.autoload()) {
@@ -258,7 +258,7 @@ public final class BpfObject implements AutoCloseable {
         checkNotClosed();
         RelocatedProgram r = relocated.get(name);
         if (r == null) {
-            r = Relocator.relocate(state == ObjectState.OPENED ? Relocator.resolveExterns(spec) : spec, name);
+            r = Relocator.relocate(state == ObjectState.OPENED ? HostCoreTarget.relocate(Relocator.resolveExterns(spec)) : spec, name);
             if (state == ObjectState.LOADED) {
                 relocated.put(name, r);
             }
