@@ -37,6 +37,8 @@ capture core_kernel.el.o vmlinux "$build/vmlinux.btf"
 capture core_kernel.el.o core_target.o "$res/targets/core_target.o"
 capture core_kernel.el.o core_target.btf "$res/targets/core_target.btf"
 capture core_versions.el.o vmlinux "$build/vmlinux.btf"
+capture core_subprog.el.o vmlinux "$build/vmlinux.btf"
+capture core_subprog.el.o core_target.btf "$res/targets/core_target.btf"
 capture core_versions.el.o core_target.btf "$res/targets/core_target.btf"
 for o in core_flavors core_ambiguous core_decision; do
   capture $o.el.o core_flavors_target.btf "$res/targets/core_flavors_target.btf"
