@@ -14,6 +14,8 @@ for src in "$here"/*.bpf.c; do
   clang-19 -target bpfel -O2 -g -I/usr/include/x86_64-linux-gnu -c "$src" -o "$res/objects/$base.el.o"
   clang-19 -target bpfeb -O2 -g -I/usr/include/x86_64-linux-gnu -c "$src" -o "$res/objects/$base.eb.o"
 done
+# -mcpu=v4 adds the sign-extending load and store-immediate forms CO-RE must patch
+clang-19 -target bpfel -mcpu=v4 -O2 -g -I/usr/include/x86_64-linux-gnu -c "$here/core_kernel.bpf.c" -o "$res/objects/core_kernel.v4.el.o"
 for src in "$here"/core_target.c "$here"/core_flavors_target.c; do
   base=$(basename "$src" .c)
   clang-19 -target bpfel -O2 -g -c "$src" -o "$res/targets/$base.o"

@@ -36,6 +36,8 @@ capture() { # object target-name target-file [object-dir]
 capture core_kernel.el.o vmlinux "$build/vmlinux.btf"
 capture core_kernel.el.o core_target.o "$res/targets/core_target.o"
 capture core_kernel.el.o core_target.btf "$res/targets/core_target.btf"
+capture core_kernel.v4.el.o vmlinux "$build/vmlinux.btf"
+capture core_kernel.v4.el.o core_target.btf "$res/targets/core_target.btf"
 capture core_versions.el.o vmlinux "$build/vmlinux.btf"
 capture core_subprog.el.o vmlinux "$build/vmlinux.btf"
 capture core_subprog.el.o core_target.btf "$res/targets/core_target.btf"

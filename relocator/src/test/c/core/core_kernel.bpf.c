@@ -130,8 +130,11 @@ int direct(__u64 *ctx)
 	long p = t->prio;
 	unsigned long b = BPF_CORE_READ_BITFIELD(t, sched_reset_on_fork);
 
+	long g = t->tgid;		/* -mcpu=v4: a sign-extending load */
+
 	t->exit_code = t->pid;
-	return f + p + b + t->tgid + t->mm->map_count;
+	t->tgid = 42;			/* -mcpu=v4: a store of an immediate (BPF_ST) */
+	return f + p + b + g + t->mm->map_count;
 }
 
 SEC("kprobe/existence")

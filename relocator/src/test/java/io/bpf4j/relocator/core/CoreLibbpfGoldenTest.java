@@ -27,6 +27,8 @@ class CoreLibbpfGoldenTest {
             "core_kernel.el@vmlinux.json",
             "core_kernel.el@core_target.o.json",
             "core_kernel.el@core_target.btf.json",
+            "core_kernel.v4.el@vmlinux.json",
+            "core_kernel.v4.el@core_target.btf.json",
             "core_versions.el@vmlinux.json",
             "core_versions.el@core_target.btf.json",
             "core_flavors.el@core_flavors_target.btf.json",
