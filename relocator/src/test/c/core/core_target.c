@@ -60,7 +60,7 @@ enum pid_type {
 	PIDTYPE_PID = 10,
 	PIDTYPE_TGID,
 	PIDTYPE_PGID,
-	PIDTYPE_SID = 0x7fffffff,
+	PIDTYPE_SID = 0x80000001,		/* an unsigned 32-bit value libbpf sign-extends */
 	PIDTYPE_GONE = 7,
 };
 
