@@ -3,6 +3,7 @@ package io.bpf4j.relocator.core;
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.elf.btf.BtfType;
 import io.bpf4j.elf.btf.CoreReloKind;
+import java.util.List;
 
 /**
  * libbpf's {@code bpf_core_spec}: where a relocation points in one BTF. The low-level (raw)
@@ -97,35 +98,27 @@ final class CoreSpec {
      * {@code <byte_off> [7] struct task_struct.pid (0:22 @ offset 1234)}.
      */
     String format() {
-        StringBuilder sb = new StringBuilder();
-        sb.append('<').append(kindString(kind)).append("> [").append(Integer.toUnsignedString(rootTypeId)).append("] ")
-                .append(typeLabel());
+        String head = "<" + kindString(kind) + "> [" + Integer.toUnsignedString(rootTypeId) + "] ";
         if (kind.isTypeBased()) {
-            return sb.toString();
+            return head + typeLabel();
         }
         if (kind.isEnumValueBased()) {
+            StringBuilder sb = new StringBuilder(head).append(typeLabel());
             BtfType t = btf.resolve(rootTypeId);
             if (t instanceof BtfType.Enumeration) {
-                BtfType.Enumeration e = (BtfType.Enumeration) t;
+                List<BtfType.EnumValue> values = ((BtfType.Enumeration) t).values();
+                // libbpf prints the enumerator the raw spec names, #0 for a candidate that did not match
                 int at = raw[0];
-                if (at >= 0 && at < e.values().size()) {
-                    BtfType.EnumValue v = e.values().get(at);
-                    sb.append("::").append(v.name()).append(" = ").append(enumValueText(t, v));
+                if (at >= 0 && at < values.size()) {
+                    sb.append("::").append(values.get(at).name()).append(" = ").append(enumValueText(t, values.get(at)));
                 }
             }
             return sb.toString();
         }
-        for (int i = 0; i < len; i++) {
-            if (spec[i].name != null) sb.append('.').append(spec[i].name);
-            else if (i > 0 || spec[i].idx > 0) sb.append('[').append(Integer.toUnsignedString(spec[i].idx)).append(']');
-        }
-        sb.append(" (").append(rawString());
-        if (bitOffset % 8 != 0) {
-            sb.append(" @ offset ").append(bitOffset / 8).append('.').append(bitOffset % 8).append(')');
-        } else {
-            sb.append(" @ offset ").append(bitOffset / 8).append(')');
-        }
-        return sb.toString();
+        StringBuilder sb = new StringBuilder(head).append(path()).append(" (").append(rawString());
+        sb.append(" @ offset ").append(bitOffset / 8);
+        if (bitOffset % 8 != 0) sb.append('.').append(bitOffset % 8);
+        return sb.append(')').toString();
     }
 
     /** The enumerator value the way libbpf prints it: %d/%u of the 32-bit value, %lld/%llu of ENUM64's. */
