@@ -47,7 +47,10 @@ static int print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
 
 static struct bpf_object *open_obj(const char *path)
 {
-	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	/* pinned maps go under a private root (capture.sh makes and removes it), so that no
+	 * session reuses a map pinned by another run or leaves one behind */
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = getenv("BPF4J_PIN_ROOT"));
+	struct bpf_object *obj = bpf_object__open_file(path, &opts);
 	long err = libbpf_get_error(obj);
 	if (err) {
 		fprintf(out, "{\"ev\":\"open_failed\",\"err\":%ld}\n", err);
@@ -153,6 +156,7 @@ int main(int argc, char **argv)
 		int err = bpf_object__load(obj);
 		fprintf(out, "{\"ev\":\"load_result\",\"err\":%d}\n", err);
 		fflush(out);
+		bpf_object__unpin_maps(obj, NULL);
 		bpf_object__close(obj);
 	}
 	return 0;

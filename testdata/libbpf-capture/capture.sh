@@ -8,7 +8,9 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=$(mktemp -d /tmp/bpf4j-libbpf-capture.XXXXXX)
-trap 'rm -rf "$build"' EXIT
+pins=/sys/fs/bpf/bpf4j-capture-$$ # bpffs refuses dots in names
+mkdir -p "$pins"
+trap 'rm -rf "$build" "$pins"' EXIT
 cc -O2 -Wall -shared -fPIC -o "$build/interpose.so" "$here/interpose.c" -ldl
 cc -O2 -Wall -I/usr/include/x86_64-linux-gnu -o "$build/capture" "$here/capture.c" -lbpf
 version=$(pkg-config --modversion libbpf 2>/dev/null || dpkg-query -W -f='${Version}' libbpf1)
@@ -24,7 +26,7 @@ for obj in "$@"; do
   log="$build/$name.log"
   : > "$log"
   # run next to the object so libbpf's messages name it by its base name, as a user would
-  (cd "$(dirname "$obj")" && BPF4J_CAPTURE_LOG="$log" LD_PRELOAD="$build/interpose.so" "$build/capture" "$name")
+  (cd "$(dirname "$obj")" && BPF4J_CAPTURE_LOG="$log" BPF4J_PIN_ROOT="$pins" LD_PRELOAD="$build/interpose.so" "$build/capture" "$name")
   python3 "$here/assemble.py" "$log" "$name" "$version" "$outdir/${name%.o}.json" "$obj"
   echo "captured $name"
 done

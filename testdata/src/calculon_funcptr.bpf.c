@@ -4,7 +4,7 @@
  * The kernel of this machine rejects callx ("unknown opcode 8d").
  * Covers: taking the address of static functions, callx, ops taking a pointer to the stack.
  * bpf4j-cpu: v1
- * bpf4j-endian: el eb */
+ * bpf4j-endian: el */
 #include "calculon.h"
 
 static __noinline int calculon_add(struct calculon_stack *s)

@@ -5,7 +5,7 @@
  * it ("bad map relo against 'calculon_ops' in section 'callx'").
  * Covers: function-pointer arrays in a data section, indexed indirect calls (callx).
  * bpf4j-cpu: v1
- * bpf4j-endian: el eb */
+ * bpf4j-endian: el */
 #include "calculon.h"
 
 static __noinline __u64 calculon_add(__u64 a, __u64 b)

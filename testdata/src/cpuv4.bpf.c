@@ -55,6 +55,7 @@ int cpuv4_gotol(void *ctx)
 	__u64 r;
 
 	asm volatile("r0 = 1;"
+		     "if r0 == 2 goto +1;" /* keeps "r0 = 2" reachable for the verifier's CFG check */
 		     "gotol +2;"
 		     "r0 = 2;"
 		     "goto +2;"

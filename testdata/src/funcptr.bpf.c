@@ -4,7 +4,7 @@
  * an argument; a pointer spilled to the stack; a local array of pointers. The kernel here
  * rejects callx ("unknown opcode 8d").
  * bpf4j-cpu: v1 v3
- * bpf4j-endian: el eb */
+ * bpf4j-endian: el */
 #include "bpf4j_test.h"
 
 struct simple_ctx {

@@ -2,8 +2,8 @@
 /* .kconfig externs: LINUX_KERNEL_VERSION, a bool, a tristate, an int and a string config,
  * __weak externs that may be absent; plus an extern __ksym variable (typed, from
  * vmlinux BTF) and a weak extern __ksym that does not exist.
- * bpf4j-cpu: v1 v2 v3 v4
- * bpf4j-endian: el eb */
+ * bpf4j-cpu: v1 v3 v4
+ * bpf4j-endian: el */
 #include "bpf4j_test.h"
 
 extern int LINUX_KERNEL_VERSION __kconfig;

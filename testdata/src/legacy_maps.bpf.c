@@ -4,7 +4,7 @@
  * Covers: fixed-layout 20-byte map records in one section, relocations against the symbols
  * of that section, a tail call through a legacy prog_array, the obsolete SEC("version").
  * bpf4j-cpu: v1 v2
- * bpf4j-endian: el eb */
+ * bpf4j-endian: el */
 #include "bpf4j_test.h"
 
 /* The layout of libbpf's historical struct bpf_map_def (20 bytes). */

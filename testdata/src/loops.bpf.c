@@ -3,7 +3,7 @@
  * a while loop with a data-dependent exit, nested loops, a loop over a global array, and
  * an unrolled loop for comparison. Self-checking.
  * bpf4j-cpu: v1 v2 v3 v4
- * bpf4j-endian: el eb */
+ * bpf4j-endian: el */
 #include "bpf4j_test.h"
 
 __u32 data[32] = { 3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3,

@@ -4,7 +4,7 @@
  * (__array(values, ...)) and whose slots name other maps. Tail calls through the prog_array,
  * lookups through the map-in-maps.
  * bpf4j-cpu: v1 v2 v3 v4
- * bpf4j-endian: el eb */
+ * bpf4j-endian: el */
 #include "bpf4j_test.h"
 
 struct inner {

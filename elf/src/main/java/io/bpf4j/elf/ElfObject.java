@@ -105,6 +105,17 @@ public final class ElfObject {
         return Optional.empty();
     }
 
+    /**
+     * {@return the name tools print for a symbol: its own name, or for an unnamed
+     * {@code STT_SECTION} symbol the name of its section} (llvm-objdump and libbpf do the same).
+     */
+    public String displayName(ElfSymbol symbol) {
+        if (symbol.name().isEmpty() && symbol.type() == SymbolType.SECTION && symbol.isInSection()) {
+            return sections.get(symbol.sectionIndex()).name();
+        }
+        return symbol.name();
+    }
+
     /** {@return every REL section with its target and entries, in section order} */
     public List<RelocationSection> relocationSections() { return relocations; }
 

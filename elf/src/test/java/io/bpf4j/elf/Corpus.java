@@ -9,7 +9,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** The test objects: every {@code testdata/objects/*.o} of the repository, plus {@code -Dbpf4j.extraObjects=DIR}. */
+/**
+ * The test objects: every {@code testdata/objects/*.o} of the repository, this module's own
+ * {@code src/test/resources/objects/*.o} (BTF kinds the corpus lacks), plus
+ * {@code -Dbpf4j.extraObjects=DIR}.
+ */
 public final class Corpus {
     private Corpus() {}
 
@@ -21,6 +25,7 @@ public final class Corpus {
 
     public static List<Path> objects() {
         List<Path> out = new ArrayList<>(list(root().resolve("testdata/objects")));
+        out.addAll(list(root().resolve("elf/src/test/resources/objects")));
         String extra = System.getProperty("bpf4j.extraObjects");
         if (extra != null) out.addAll(list(Path.of(extra)));
         return out;

@@ -130,8 +130,8 @@ class ElfCorpusTest {
             ElfSection sec = o.section(block.sectionName()).orElseThrow();
             for (LineInfo li : block.records()) {
                 assertThat(li.insnOffset()).isLessThan(sec.size());
-                assertThat(li.fileName()).endsWith(".c");
                 assertThat(li.lineNumber()).isPositive();
+                sourceLine(li.fileName(), li.lineNumber()).ifPresent(text -> assertThat(li.line()).isEqualTo(text));
             }
         }
         for (BtfExtSection<CoreRelo> block : ext.coreRelos()) {
@@ -145,13 +145,37 @@ class ElfCorpusTest {
         }
     }
 
+    /** The text of a line of a corpus source file, found by base name under testdata/src or elf/src/test/c. */
+    private static Optional<String> sourceLine(String file, int line) {
+        String base = Path.of(file).getFileName().toString();
+        for (Path dir : List.of(Corpus.root().resolve("testdata/src"), Corpus.root().resolve("elf/src/test/c"))) {
+            if (!Files.isDirectory(dir)) continue;
+            try (Stream<Path> s = Files.walk(dir)) {
+                Optional<Path> src = s.filter(p -> p.getFileName().toString().equals(base)).findFirst();
+                if (src.isEmpty()) continue;
+                List<String> lines = Files.readAllLines(src.get());
+                return line <= lines.size() ? Optional.of(lines.get(line - 1)) : Optional.empty();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> codeRelocations(ElfObject o) {
+        return o.relocationSections().stream().filter(r -> r.target().isExecutable())
+                .flatMap(r -> r.relocations().stream().map(x -> r.section().name() + " " + x.type() + " " + o.displayName(x.symbol())))
+                .toList();
+    }
+
     /** The big-endian build of a source reads to the same model as the little-endian one. */
     @ParameterizedTest
     @MethodSource("objects")
     void bigEndianTwinReadsTheSame(Path object) {
         String name = object.getFileName().toString();
-        if (!name.contains("bpfel")) return;
-        Path twin = object.resolveSibling(name.replace("bpfel", "bpfeb"));
+        String twinName = name.contains("bpfel") ? name.replace("bpfel", "bpfeb") : name.endsWith(".el.o") ? name.replace(".el.o", ".eb.o") : null;
+        if (twinName == null) return;
+        Path twin = object.resolveSibling(twinName);
         if (!Files.exists(twin)) return;
         ElfObject le = ElfObject.read(object);
         ElfObject be = ElfObject.read(twin);
@@ -161,12 +185,13 @@ class ElfCorpusTest {
         assertThat(be.symbols()).extracting(ElfSymbol::name, ElfSymbol::type, ElfSymbol::binding, ElfSymbol::sectionIndex)
                 .isEqualTo(le.symbols().stream().map(y -> org.assertj.core.groups.Tuple.tuple(y.name(), y.type(), y.binding(), y.sectionIndex())).toList());
         assertThat(be.sections()).extracting(ElfSection::name).isEqualTo(le.sections().stream().map(ElfSection::name).toList());
-        assertThat(be.relocationSections()).extracting(r -> r.relocations().stream().map(x -> x.type() + " " + x.symbol().name()).toList())
-                .isEqualTo(le.relocationSections().stream().map(r -> r.relocations().stream().map(x -> x.type() + " " + x.symbol().name()).toList()).toList());
+        // Only code relocations: .rel.BTF.ext follows line_info, which differs with the code.
+        assertThat(codeRelocations(be)).isEqualTo(codeRelocations(le));
         assertThat(be.btf().map(BtfDumper::dump)).isEqualTo(le.btf().map(BtfDumper::dump));
         assertThat(be.btf().map(Btf::types)).isEqualTo(le.btf().map(Btf::types));
         assertThat(be.btfExt().map(e -> e.funcInfo().size())).isEqualTo(le.btfExt().map(e -> e.funcInfo().size()));
-        assertThat(be.btfExt().map(e -> e.coreRelos().stream().flatMap(b -> b.records().stream()).map(r -> r.kind() + " " + r.accessString()).toList()))
-                .isEqualTo(le.btfExt().map(e -> e.coreRelos().stream().flatMap(b -> b.records().stream()).map(r -> r.kind() + " " + r.accessString()).toList()));
+        // As sets: on big-endian clang adds FIELD_BYTE_SIZE records to bitfield reads.
+        assertThat(be.btfExt().map(e -> e.coreRelos().stream().flatMap(b -> b.records().stream()).map(r -> r.kind() + " " + r.accessString()).collect(Collectors.toSet())))
+                .isEqualTo(le.btfExt().map(e -> e.coreRelos().stream().flatMap(b -> b.records().stream()).map(r -> r.kind() + " " + r.accessString()).collect(Collectors.toSet())));
     }
 }

@@ -10,9 +10,11 @@ import io.bpf4j.maps.MapFactory;
 import io.bpf4j.maps.MapFlags;
 import io.bpf4j.maps.spec.MapSpec;
 import io.bpf4j.maps.spec.MapSpecReader;
+import io.bpf4j.relocator.CoreSite;
 import io.bpf4j.relocator.ObjectSpec;
 import io.bpf4j.relocator.ProgramSpec;
 import io.bpf4j.relocator.RelocatedProgram;
+import io.bpf4j.relocator.RelocationException;
 import io.bpf4j.relocator.Relocator;
 import io.bpf4j.relocator.RelocatorOptions;
 
@@ -166,7 +168,8 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
-     * Loads the object: externs resolved, every autoloaded program relocated, every map with
+     * Loads the object: externs resolved, every autoloaded program relocated (one needing CO-RE
+     * is refused: bpf4j does not compute CO-RE yet), every map with
      * autocreate created in process and given its initial data ({@code .rodata} and
      * {@code .kconfig} frozen afterwards, as libbpf does). Verification and compilation are
      * later stages.
@@ -182,7 +185,14 @@ public final class BpfObject implements AutoCloseable {
         Map<String, RelocatedProgram> done = new HashMap<>();
         for (ProgramSpec p : resolved.programs()) {
             if (p.autoload()) {
-                done.put(p.name(), Relocator.relocate(resolved, p.name()));
+                RelocatedProgram r = Relocator.relocate(resolved, p.name());
+                if (!r.coreSites().isEmpty()) {
+                    CoreSite c = r.coreSites().get(0);
+                    throw new RelocationException("prog '" + p.name() + "': insn #" + c.slot() + ": CO-RE relocation ("
+                            + c.kind() + " of [" + c.typeId() + "] " + c.accessString() + ") is not supported by bpf4j yet; "
+                            + r.coreSites().size() + " in this program", p.name(), -1, c.slot(), null);
+                }
+                done.put(p.name(), r);
             }
         }
         Map<Integer, io.bpf4j.maps.BpfMap> created = new HashMap<>();

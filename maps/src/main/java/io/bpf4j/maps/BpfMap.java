@@ -85,7 +85,7 @@ public interface BpfMap {
      */
     void update(byte[] key, byte[] value, long flags, int cpu);
 
-    /** Deletes the element ({@code ENOENT} when absent, {@code EINVAL} for arrays). */
+    /** User-space delete ({@code ENOENT} when absent, {@code EINVAL} for arrays, {@code EPERM} when frozen). */
     void delete(byte[] key);
 
     /**
@@ -93,6 +93,12 @@ public interface BpfMap {
      * key. {@code ENOENT} after the last key.
      */
     byte[] getNextKey(byte[] key);
+
+    /**
+     * Program delete ({@code bpf_map_delete_elem}): as {@link #delete} but without the
+     * user-space permission checks, so it works on frozen and {@code BPF_F_RDONLY} maps.
+     */
+    void programDelete(byte[] key);
 
     /** Looks the element up and deletes it; for queues and stacks {@code key} is {@code null}. */
     byte[] lookupAndDelete(byte[] key);

@@ -28,19 +28,20 @@ public final class Bytes {
         LONG.set(a, at, v);
     }
 
-    /** Acquire load of an aligned u32 (ring buffer headers, positions). */
+    /**
+     * Load of an aligned u32 followed by an acquire fence (ring buffer headers). Since JDK 22
+     * byte-array views support only plain access modes, so ordering comes from fences.
+     */
     public static int getIntAcquire(byte[] a, int at) {
-        return (int) INT.getAcquire(a, at);
+        int v = (int) INT.get(a, at);
+        VarHandle.acquireFence();
+        return v;
     }
 
-    /** Release store of an aligned u32 (ring buffer headers). */
+    /** A release fence followed by a store of an aligned u32 (ring buffer headers). */
     public static void putIntRelease(byte[] a, int at, int v) {
-        INT.setRelease(a, at, v);
-    }
-
-    /** Compare-and-set of an aligned u32 (spin locks). */
-    public static boolean compareAndSetInt(byte[] a, int at, int expected, int value) {
-        return INT.compareAndSet(a, at, expected, value);
+        VarHandle.releaseFence();
+        INT.set(a, at, v);
     }
 
     /** The 4-byte little-endian encoding of {@code v}. */

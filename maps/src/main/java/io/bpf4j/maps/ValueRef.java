@@ -16,9 +16,11 @@ import java.util.Arrays;
  * (hash updates replace the element; array, per-CPU and {@code BPF_F_LOCK} updates copy in
  * place).
  *
- * <p>Element storage is 8-byte aligned relative to the array's base offset, so aligned atomic
- * operations ({@code BPF_ATOMIC}, {@code bpf_spin_lock}) can use {@code VarHandle} views such as
- * {@code MethodHandles.byteArrayViewVarHandle(long[].class, LITTLE_ENDIAN)}.
+ * <p>Element storage starts at a multiple of 8 in its array, so a word aligned in the value
+ * is aligned in the array. Plain loads and stores can use
+ * {@code MethodHandles.byteArrayViewVarHandle(long[].class, LITTLE_ENDIAN)}; atomic operations
+ * ({@code BPF_ATOMIC}, {@code bpf_spin_lock}) must go through {@link ValueAtomics} and
+ * {@link SpinLocks}, which every user of the bytes shares.
  *
  * <p>As a record over an array, equality is identity of the array plus equal bounds.
  */

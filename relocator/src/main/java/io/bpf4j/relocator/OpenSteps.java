@@ -53,14 +53,14 @@ final class OpenSteps {
     }
 
     /** {@code version}: exactly 4 bytes, read as a host-order (little-endian) u32 without swapping. */
-    static int kernelVersion(ElfObject elf, ObjectSections sections, int fallback) {
+    static int kernelVersion(ElfObject elf, ObjectSections sections, int fallback, String objectName) {
         int idx = sections.first(SectionKind.VERSION);
         if (idx < 0) {
             return fallback;
         }
         ElfSection s = elf.section(idx);
         if (s.size() != 4) {
-            throw new ObjectFormatException("invalid kver section in " + "object", "version", null);
+            throw new ObjectFormatException("invalid kver section in " + objectName, "version", null);
         }
         byte[] b = s.bytes();
         return (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;

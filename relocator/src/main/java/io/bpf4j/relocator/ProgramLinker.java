@@ -73,7 +73,7 @@ final class ProgramLinker {
         return new RelocatedProgram(main.name(), s.name(), s.programType(), s.expectedAttachTypeId(),
                 s.attachTarget().orElse(null), s.sleepable(), main.autoload(), obj.license(), obj.kernelVersion(),
                 toInstructions(l.insns), l.functions, l.funcInfo.isEmpty() ? 0 : l.funcInfoRecSize, l.funcInfo,
-                l.lineInfo.isEmpty() ? 0 : l.lineInfoRecSize, l.lineInfo, refs, l.relos);
+                l.lineInfo.isEmpty() ? 0 : l.lineInfoRecSize, l.lineInfo, refs, l.relos, l.coreSites());
     }
 
     /** A program's slots with every function-address load marked {@code BPF_PSEUDO_FUNC}. */
@@ -190,6 +190,29 @@ final class ProgramLinker {
             LOG.debug("prog '{}': insn #{} relocated, imm {} points to subprog '{}' (now at {} offset)", main.name(), i, imm,
                     sub.name(), subOffset.get(sub));
         }
+    }
+
+    private List<CoreSite> coreSites() {
+        List<CoreSite> out = new ArrayList<>();
+        BtfExt ext = obj.btfExt().orElse(null);
+        if (ext == null) {
+            return out;
+        }
+        for (Map.Entry<ProgramSpec, Integer> e : subOffset.entrySet()) {
+            ProgramSpec p = e.getKey();
+            List<io.bpf4j.elf.btf.CoreRelo> block = block(ext.coreRelos(), p);
+            if (block == null) {
+                continue;
+            }
+            for (io.bpf4j.elf.btf.CoreRelo c : block) {
+                if (p.containsSectionSlot(c.insnIndex())) {
+                    out.add(new CoreSite((int) (e.getValue() + c.insnIndex() - p.sectionSlotOffset()),
+                            c.kind().name().toLowerCase(java.util.Locale.ROOT), c.typeId(), c.accessString()));
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(CoreSite::slot));
+        return out;
     }
 
     // ---- func_info / line_info -------------------------------------------------------------

@@ -27,12 +27,14 @@ import java.util.List;
  * @param lineInfo             line_info records with slot offsets in this program
  * @param mapReferences        every {@code ld_imm64} that refers to a map
  * @param relocations          the program's relocations after appending (slots in this program), as applied
+ * @param coreSites            CO-RE records in this program, not applied (bpf4j does not do CO-RE yet)
  */
 public record RelocatedProgram(String name, String sectionName, ProgramType programType, int expectedAttachTypeId,
                                String attachTarget, boolean sleepable, boolean autoload, String license, int kernelVersion,
                                Instructions instructions, List<FunctionEntry> functions, int funcInfoRecordSize,
                                List<FuncInfoRecord> funcInfo, int lineInfoRecordSize, List<LineInfoRecord> lineInfo,
-                               List<MapReference> mapReferences, List<RelocationRecord> relocations) {
+                               List<MapReference> mapReferences, List<RelocationRecord> relocations,
+                               List<CoreSite> coreSites) {
 
     public RelocatedProgram {
         functions = List.copyOf(functions);
@@ -40,6 +42,7 @@ public record RelocatedProgram(String name, String sectionName, ProgramType prog
         lineInfo = List.copyOf(lineInfo);
         mapReferences = List.copyOf(mapReferences);
         relocations = List.copyOf(relocations);
+        coreSites = List.copyOf(coreSites);
     }
 
     /** The names of the subprograms this program uses, in appending order. */

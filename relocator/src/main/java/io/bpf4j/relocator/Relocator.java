@@ -51,7 +51,7 @@ public final class Relocator {
             }
         }
         String license = OpenSteps.license(elf, sections);
-        int kver = OpenSteps.kernelVersion(elf, sections, options.kernelVersion());
+        int kver = OpenSteps.kernelVersion(elf, sections, options.kernelVersion(), objectName);
         List<ProgramSpec> programs = OpenSteps.carvePrograms(elf, sections);
         Btf btf = elf.btf().orElse(null);
         List<Extern> externs = Externs.collect(elf, btf);

@@ -2,7 +2,11 @@ package io.bpf4j.elf.btf;
 
 import io.bpf4j.elf.btf.MalformedBtfException.Reason;
 import io.bpf4j.elf.internal.Bytes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -45,9 +49,9 @@ public final class Btf {
         this.startStr = startStr;
     }
 
-    /** Parses BTF in the given byte order; the array is not copied and must not change afterwards. */
+    /** Parses BTF in the given byte order; the array is copied, so the caller may reuse it. */
     public static Btf parse(byte[] data, ByteOrder order) {
-        return BtfParser.parse(data, order, null);
+        return BtfParser.parse(data.clone(), order, null);
     }
 
     /** Parses BTF, taking the byte order from the magic. */
@@ -55,9 +59,27 @@ public final class Btf {
         return parse(data, orderOf(data));
     }
 
+    /** Reads a raw BTF file such as {@code /sys/kernel/btf/vmlinux}, taking the byte order from its magic. */
+    public static Btf read(Path path) {
+        return BtfParser.parse(readAll(path), null, null);
+    }
+
+    /** Reads a raw split BTF file such as {@code /sys/kernel/btf/<module>} on top of {@code base}. */
+    public static Btf readSplit(Path path, Btf base) {
+        return BtfParser.parse(readAll(path), base.byteOrder(), base);
+    }
+
+    private static byte[] readAll(Path path) {
+        try {
+            return Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("btf: cannot read '" + path + "'", e);
+        }
+    }
+
     /** Parses split BTF (e.g. a kernel module's) on top of {@code base}, in the base's byte order. */
     public static Btf parseSplit(byte[] data, Btf base) {
-        return BtfParser.parse(data, base.byteOrder(), base);
+        return BtfParser.parse(data.clone(), base.byteOrder(), base);
     }
 
     /** {@return the byte order whose magic the data starts with; little-endian when neither matches (parse then reports the magic)} */

@@ -172,7 +172,7 @@ public final class BtfExt {
                 throw error(Reason.SECTION_PAST_END, what + " of " + len + " bytes has no record size", -1, -1, p);
             }
             long recSize = u32(p);
-            if (recSize < minRecord || (recSize & 3) != 0 || recSize > len) {
+            if (recSize < minRecord || (recSize & 3) != 0) {
                 throw error(Reason.INVALID_VALUE, what + " record size " + recSize + " is not a multiple of 4 of at least " + minRecord, -1, -1, p);
             }
             p += 4;

@@ -36,7 +36,9 @@ final class BtfParser {
         this.startStr = base == null ? 0 : base.stringSectionEnd();
     }
 
+    /** Parses {@code data}, which the caller hands over (it is kept); a null order means "from the magic". */
     static Btf parse(byte[] data, ByteOrder order, Btf base) {
+        if (order == null) order = Btf.orderOf(data);
         BtfParser p = new BtfParser(data, order, base);
         p.readHeader();
         int[] offsets = p.scanTypes();

@@ -115,6 +115,20 @@ abstract class AbstractBpfMap implements BpfMap {
     }
 
     @Override
+    public final void delete(byte[] key) {
+        checkUserWrite("delete");
+        deleteElement(key);
+    }
+
+    @Override
+    public final void programDelete(byte[] key) {
+        deleteElement(key);
+    }
+
+    /** Deletes without the user-space permission checks. */
+    abstract void deleteElement(byte[] key);
+
+    @Override
     public byte[] lookupAndDelete(byte[] key) {
         throw error(Errno.ENOTSUPP, "lookup and delete", "not supported by " + def.type().displayName() + " maps");
     }

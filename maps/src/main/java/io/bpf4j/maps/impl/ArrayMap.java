@@ -135,8 +135,7 @@ final class ArrayMap extends AbstractBpfMap {
     }
 
     @Override
-    public void delete(byte[] key) {
-        checkUserWrite("delete");
+    void deleteElement(byte[] key) {
         throw error(Errno.EINVAL, "delete", "array elements cannot be deleted");
     }
 

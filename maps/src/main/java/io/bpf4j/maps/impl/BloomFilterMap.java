@@ -106,8 +106,7 @@ final class BloomFilterMap extends AbstractBpfMap implements BloomFilter {
     }
 
     @Override
-    public void delete(byte[] key) {
-        checkUserWrite("delete");
+    void deleteElement(byte[] key) {
         throw error(Errno.EOPNOTSUPP, "delete", "bloom filters cannot delete");
     }
 

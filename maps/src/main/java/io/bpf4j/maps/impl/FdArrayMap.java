@@ -87,8 +87,7 @@ final class FdArrayMap extends AbstractBpfMap implements ProgArray, MapOfMaps {
     }
 
     @Override
-    public void delete(byte[] key) {
-        checkUserWrite("delete");
+    void deleteElement(byte[] key) {
         checkKey(key, "delete");
         long i = index(key);
         if (i >= def.maxEntries()) {

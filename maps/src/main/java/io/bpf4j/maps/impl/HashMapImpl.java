@@ -84,9 +84,14 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
     }
 
     static int hash(byte[] key) {
-        int h = 0x9747b28c;
-        for (byte b : key) {
-            h = (h ^ (b & 0xff)) * 0x01000193;
+        int h = 0x9747b28c ^ key.length;
+        int i = 0;
+        for (; i + 4 <= key.length; i += 4) {
+            h = (h ^ Bytes.getIntLE(key, i)) * 0x5bd1e995;
+            h ^= h >>> 15;
+        }
+        for (; i < key.length; i++) {
+            h = (h ^ (key[i] & 0xff)) * 0x01000193;
         }
         h ^= h >>> 16;
         h *= 0x85ebca6b;
@@ -389,8 +394,7 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
     }
 
     @Override
-    public void delete(byte[] key) {
-        checkUserWrite("delete");
+    void deleteElement(byte[] key) {
         checkKey(key, "delete");
         if (remove(key, hash(key), null) == null) {
             throw error(Errno.ENOENT, "delete", null);

@@ -105,8 +105,7 @@ final class InsnArrayMap extends AbstractBpfMap implements InsnArray {
     }
 
     @Override
-    public void delete(byte[] key) {
-        checkUserWrite("delete");
+    void deleteElement(byte[] key) {
         throw error(Errno.EINVAL, "delete", "insn array elements cannot be deleted");
     }
 

@@ -179,8 +179,7 @@ final class LpmTrieMap extends AbstractBpfMap {
     }
 
     @Override
-    public void delete(byte[] key) {
-        checkUserWrite("delete");
+    void deleteElement(byte[] key) {
         checkKey(key, "delete");
         long len = prefixLen(key);
         if (len > maxPrefixLen) {

@@ -8,9 +8,6 @@ import io.bpf4j.maps.MapFlags;
 
 /** The kernel's {@code map_meta_equal}: which maps may be stored in a map of maps. */
 final class MapCompat {
-    /** Flags the kernel ignores when it compares an inner map with the template. */
-    private static final int IGNORED_FLAGS = MapFlags.BPF_F_INNER_MAP;
-
     private MapCompat() {
     }
 
@@ -45,7 +42,7 @@ final class MapCompat {
         if (template.valueSize() != d.valueSize()) {
             return "value size " + d.valueSize() + " is not " + template.valueSize();
         }
-        if ((template.flags() & ~IGNORED_FLAGS) != (d.flags() & ~IGNORED_FLAGS)) {
+        if (template.flags() != d.flags()) {
             return "flags " + d.flags() + " are not " + template.flags();
         }
         boolean arrayLike = d.type() == MapType.ARRAY || d.type() == MapType.PERCPU_ARRAY;

@@ -27,8 +27,8 @@ import io.bpf4j.maps.MapFlags;
  * with the kernel's errno, then the map.
  */
 public final class MapCreator {
-    /** {@code MAX_BPF_STACK}: keys are built on the program stack. */
-    static final int MAX_BPF_STACK = 512;
+    /** {@code sizeof(struct htab_elem)} on x86-64: a hash element's header before its key. */
+    static final int HTAB_ELEM_SIZE = 48;
     /** {@code KMALLOC_MAX_SIZE} on x86-64 with 4 KiB pages (order-10 allocations). */
     static final long KMALLOC_MAX_SIZE = 1L << 22;
     /** {@code PCPU_MIN_UNIT_SIZE}: the largest per-CPU value. */
@@ -162,6 +162,7 @@ public final class MapCreator {
             case INSN_ARRAY:
                 require(def, def.keySize() == 4 && def.valueSize() == InsnArrayMap.VALUE_SIZE, Errno.EINVAL, "key size must be 4 and value size 16");
                 require(def, f == 0, Errno.EINVAL, "flags must be 0");
+                require(def, (long) def.maxEntries() * InsnArrayMap.VALUE_SIZE <= MAX_STORAGE, Errno.ENOMEM, "too many entries for this process");
                 break;
             default:
                 throw fail(def, Errno.EINVAL, "map type " + t.displayName() + " is not supported in process");
@@ -195,9 +196,10 @@ public final class MapCreator {
         require(def, !(def.isPerCpu() && (f & BPF_F_NUMA_NODE) != 0), Errno.EINVAL, "per-CPU maps take no NUMA node");
         require(def, def.keySize() > 0 && def.valueSize() > 0, Errno.EINVAL, "key and value size must not be 0");
         require(def, def.type() != MapType.HASH_OF_MAPS || def.valueSize() == 4, Errno.EINVAL, "value size must be 4");
-        require(def, def.keySize() <= MAX_BPF_STACK, Errno.E2BIG, "key size " + def.keySize() + " exceeds " + MAX_BPF_STACK);
-        require(def, def.valueSize() < KMALLOC_MAX_SIZE - MAX_BPF_STACK - 64, Errno.E2BIG, "value size too large");
+        require(def, (long) def.keySize() + def.valueSize() < KMALLOC_MAX_SIZE - HTAB_ELEM_SIZE, Errno.E2BIG,
+                "key and value of " + ((long) def.keySize() + def.valueSize()) + " bytes are too large");
         require(def, !def.isPerCpu() || Bytes.roundUp8(def.valueSize()) <= PCPU_MIN_UNIT_SIZE, Errno.E2BIG, "per-CPU value too large");
+        require(def, (long) def.numCpus() * Bytes.roundUp8(def.valueSize()) <= MAX_STORAGE, Errno.ENOMEM, "per-CPU values of " + def.numCpus() + " CPUs are too large");
     }
 
     private static void checkSpinLock(MapDefinition def) {

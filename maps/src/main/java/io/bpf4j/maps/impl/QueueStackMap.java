@@ -91,8 +91,7 @@ final class QueueStackMap extends AbstractBpfMap {
     }
 
     @Override
-    public void delete(byte[] key) {
-        checkUserWrite("delete");
+    void deleteElement(byte[] key) {
         throw error(Errno.EINVAL, "delete", "queues and stacks have no keys");
     }
 

@@ -96,8 +96,8 @@ final class RingBufferMap extends AbstractBpfMap implements RingBuffer {
     }
 
     private void commit(ValueRef sample, long flags, boolean discard) {
-        int hdr = sample.offset() - MapFlags.BPF_RINGBUF_HDR_SZ;
-        if (sample.array() != data || hdr < 0 || hdr > mask || (hdr & 7) != 0) {
+        int hdr = sample == null ? -1 : sample.offset() - MapFlags.BPF_RINGBUF_HDR_SZ;
+        if (sample == null || sample.array() != data || hdr < 0 || hdr > mask || (hdr & 7) != 0) {
             throw error(Errno.EINVAL, discard ? "discard" : "submit", "sample is not a record of this ring buffer");
         }
         int len = Bytes.getIntAcquire(data, hdr);
@@ -123,6 +123,9 @@ final class RingBufferMap extends AbstractBpfMap implements RingBuffer {
     public void output(byte[] src, int offset, int length, long flags) {
         if ((flags & ~(MapFlags.BPF_RB_NO_WAKEUP | MapFlags.BPF_RB_FORCE_WAKEUP)) != 0) {
             throw error(Errno.EINVAL, "output", "unknown flags " + flags);
+        }
+        if (src == null || offset < 0 || length < 0 || offset > src.length - length) {
+            throw error(Errno.EFAULT, "output", "data window out of bounds");
         }
         ValueRef rec = reserve(length, 0);
         if (rec == null) {
@@ -214,8 +217,7 @@ final class RingBufferMap extends AbstractBpfMap implements RingBuffer {
     }
 
     @Override
-    public void delete(byte[] key) {
-        checkUserWrite("delete");
+    void deleteElement(byte[] key) {
         throw error(Errno.ENOTSUPP, "delete", "ring buffers have no elements");
     }
 

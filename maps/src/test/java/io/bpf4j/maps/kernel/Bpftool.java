@@ -1,0 +1,208 @@
+package io.bpf4j.maps.kernel;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import io.bpf4j.maps.Errno;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * This machine's kernel as the oracle for map semantics, reached through {@code bpftool map}
+ * in JSON mode: maps are pinned under {@code /sys/fs/bpf} and removed by {@link #close}.
+ * An error is read from bpftool's exit code ({@code -errno}) or, when that is -1, from the
+ * {@code strerror} text at the end of its message.
+ */
+final class Bpftool implements AutoCloseable {
+    static final Path PIN_DIR = Path.of("/sys/fs/bpf");
+    private static Boolean available;
+
+    private final List<Path> pins = new ArrayList<>();
+    private int seq;
+
+    /** The outcome of one bpftool command: stdout and the errno it reported (null on success). */
+    record Result(String out, Errno errno, String error) {
+        boolean ok() {
+            return errno == null && error == null;
+        }
+    }
+
+    /** Skips the calling test without a usable kernel, or fails it when {@code bpf4j.requireKernel} is true. */
+    static void assumeKernel() {
+        boolean ok = isAvailable();
+        if (!ok && Boolean.getBoolean("bpf4j.requireKernel")) {
+            fail("bpf4j.requireKernel is set but bpftool cannot create maps here (root, bpftool and bpffs are needed)");
+        }
+        Assumptions.assumeTrue(ok, "needs root, bpftool and BPF");
+    }
+
+    static synchronized boolean isAvailable() {
+        if (available == null) {
+            available = probe();
+        }
+        return available;
+    }
+
+    private static boolean probe() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return false;
+        }
+        try {
+            if (!Files.isDirectory(PIN_DIR)) {
+                return false;
+            }
+            if (!Files.readString(Path.of("/proc/mounts")).contains(" " + PIN_DIR + " bpf ")) {
+                run(List.of("mount", "-t", "bpf", "bpf", PIN_DIR.toString()));
+            }
+            try (Bpftool b = new Bpftool()) {
+                return b.create("array", 4, 4, 1, 0).ok();
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The kernel's possible CPU count, which sizes per-CPU values in user space. */
+    static int possibleCpus() {
+        try {
+            String s = Files.readString(Path.of("/sys/devices/system/cpu/possible")).trim();
+            int n = 0;
+            for (String part : s.split(",")) {
+                String[] r = part.split("-");
+                n += r.length == 1 ? 1 : Integer.parseInt(r[1]) - Integer.parseInt(r[0]) + 1;
+            }
+            return n;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Path lastPin;
+
+    /** Creates and pins a map; {@link #pin()} names it afterwards. */
+    Result create(String type, int key, int value, int entries, int flags) {
+        return create(type, key, value, entries, flags, null);
+    }
+
+    /** Creates a map of maps whose inner template is the map pinned at {@code innerPin}. */
+    Result create(String type, int key, int value, int entries, int flags, Path innerPin) {
+        Path pin = PIN_DIR.resolve("bpf4j_maps_test_" + ProcessHandle.current().pid() + "_" + (seq++));
+        List<String> cmd = new ArrayList<>(List.of("bpftool", "-j", "map", "create", pin.toString(), "type", type,
+                "key", Integer.toString(key), "value", Integer.toString(value), "entries", Integer.toString(entries),
+                "name", "bpf4j_t"));
+        if (flags != 0) {
+            cmd.add("flags");
+            cmd.add(Integer.toString(flags));
+        }
+        if (innerPin != null) {
+            cmd.addAll(List.of("inner_map", "pinned", innerPin.toString()));
+        }
+        Result r = run(cmd);
+        if (r.ok()) {
+            pins.add(pin);
+            lastPin = pin;
+        }
+        return r;
+    }
+
+    Path pin() {
+        return lastPin;
+    }
+
+    Result map(Path pin, String verb, Object... args) {
+        List<String> cmd = new ArrayList<>(List.of("bpftool", "-j", "map", verb, "pinned", pin.toString()));
+        for (Object a : args) {
+            if (a instanceof byte[]) {
+                for (byte b : (byte[]) a) {
+                    cmd.add(String.format("0x%02x", b & 0xff));
+                }
+            } else {
+                cmd.add(a.toString());
+            }
+        }
+        return run(cmd);
+    }
+
+    private static final Pattern ERROR = Pattern.compile("\"error\":\"([^\"]*)\"");
+
+    static Result run(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+            String out = read(p.getInputStream());
+            String err = read(p.getErrorStream());
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("bpftool timed out: " + cmd);
+            }
+            int rc = p.exitValue();
+            if (rc == 0) {
+                return new Result(out, null, null);
+            }
+            Matcher m = ERROR.matcher(out);
+            String msg = m.find() ? m.group(1) : err.trim();
+            Errno e = rc != 255 ? Errno.ofNumber(256 - rc) : null;
+            if (e == null) {
+                int colon = msg.lastIndexOf(": ");
+                e = Errno.ofDescription(colon >= 0 ? msg.substring(colon + 2) : msg);
+            }
+            return new Result(out, e, msg);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + cmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String read(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        in.transferTo(b);
+        return b.toString(StandardCharsets.UTF_8);
+    }
+
+    private static final Pattern HEX_LIST = Pattern.compile("\"(\\w+)\":\\[((?:\"0x[0-9a-f]{2}\",?)*)\\]");
+
+    /** The byte lists named {@code field} in bpftool's JSON, in order ({@code value} once per CPU for per-CPU maps). */
+    static List<byte[]> hexField(String json, String field) {
+        List<byte[]> out = new ArrayList<>();
+        Matcher m = HEX_LIST.matcher(json);
+        while (m.find()) {
+            if (!m.group(1).equals(field)) {
+                continue;
+            }
+            String body = m.group(2);
+            if (body.isEmpty()) {
+                out.add(new byte[0]);
+                continue;
+            }
+            String[] parts = body.split(",");
+            byte[] b = new byte[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                b[i] = (byte) Integer.parseInt(parts[i].substring(3, 5), 16);
+            }
+            out.add(b);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        for (Path p : pins) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // a pin left behind only costs kernel memory until reboot; keep closing the rest
+            }
+        }
+        pins.clear();
+    }
+}
