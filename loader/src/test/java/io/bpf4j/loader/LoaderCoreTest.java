@@ -29,6 +29,7 @@ class LoaderCoreTest {
     private static void assertProgramsEqual(BpfObject obj, String golden) throws IOException {
         JsonNode g = new ObjectMapper().readTree(CORE.resolve("goldens-1.7").resolve(golden).toFile());
         for (JsonNode p : g.get("programs")) {
+            if (p.get("insns").isNull()) continue;
             List<String> expected = new ArrayList<>();
             p.get("insns").forEach(n -> expected.add(n.asText()));
             byte[] b = InstructionCodec.encode(obj.program(p.get("name").asText()).orElseThrow().instructions(), ByteOrder.LITTLE_ENDIAN);
@@ -38,7 +39,17 @@ class LoaderCoreTest {
                 for (int k = 0; k < 8; k++) sb.append(String.format("%02x", b[i + k] & 0xff));
                 got.add(sb.toString());
             }
-            assertThat(got).as("program '%s'", p.get("name").asText()).containsExactlyElementsOf(expected);
+            assertThat(got).as("program '%s'", p.get("name").asText()).hasSameSizeAs(expected);
+            for (int i = 0; i < got.size(); i++) {
+                String want = expected.get(i);
+                // byte 1 is src << 4 | dst: a map load holds libbpf's fd where bpf4j keeps the map index
+                if (want.startsWith("18") && (want.charAt(2) == '1' || want.charAt(2) == '2')) {
+                    assertThat(got.get(i).substring(0, 8)).isEqualTo(want.substring(0, 8));
+                    i++;
+                    continue;
+                }
+                assertThat(got.get(i)).as("program '%s' slot %d", p.get("name").asText(), i).isEqualTo(want);
+            }
         }
     }
 
@@ -48,6 +59,17 @@ class LoaderCoreTest {
         try (BpfObject obj = BpfObject.open(CORE.resolve("objects/core_kernel.el.o"), options)) {
             obj.load();
             assertProgramsEqual(obj, "core_kernel.el@core_target.o.json");
+        }
+    }
+
+    @Test
+    void theCorpusCoreProgramLoadsRelocated() throws IOException {
+        Path object = Path.of(System.getProperty("bpf4j.root", ".."), "testdata/objects/core_reads.v3.el.o");
+        OpenOptions options = OpenOptions.builder().readHostKconfig(false).targetBtf(CORE.resolve("targets/core_target.btf")).build();
+        try (BpfObject obj = BpfObject.open(object, options)) {
+            obj.load();
+            assertThat(obj.program("core_kprobe").orElseThrow().relocated().coreSites()).isNotEmpty();
+            assertProgramsEqual(obj, "core_reads.v3.el@core_target.btf.json");
         }
     }
 
