@@ -1,5 +1,6 @@
 package io.bpf4j.elf;
 
+import io.bpf4j.testdata.TestData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,21 +11,20 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The test objects: every {@code testdata/objects/*.o} of the repository, this module's own
+ * The test objects: every object of {@link TestData#objects()}, this module's own
  * {@code src/test/resources/objects/*.o} (BTF kinds the corpus lacks), plus
  * {@code -Dbpf4j.extraObjects=DIR}.
  */
 public final class Corpus {
     private Corpus() {}
 
+    /** {@return the repository root} */
     static Path root() {
-        String root = System.getProperty("bpf4j.root");
-        Path p = root == null ? Path.of("..") : Path.of(root);
-        return p.toAbsolutePath().normalize();
+        return TestData.dir().getParent();
     }
 
     public static List<Path> objects() {
-        List<Path> out = new ArrayList<>(list(root().resolve("testdata/objects")));
+        List<Path> out = new ArrayList<>(TestData.objects());
         out.addAll(list(root().resolve("elf/src/test/resources/objects")));
         String extra = System.getProperty("bpf4j.extraObjects");
         if (extra != null) out.addAll(list(Path.of(extra)));
@@ -43,7 +43,11 @@ public final class Corpus {
     /** {@return the bpftool btf dump golden for an object, if the corpus has one} */
     public static Optional<Path> btfGolden(Path object) {
         String name = object.getFileName().toString();
-        for (Path dir : List.of(object.getParent().resolveSibling("goldens/btf"), root().resolve("testdata/goldens/btf"))) {
+        Path shared = TestData.golden("btf", object);
+        if (object.startsWith(TestData.objectsDir())) {
+            return Files.isRegularFile(shared) ? Optional.of(shared) : Optional.empty();
+        }
+        for (Path dir : List.of(object.getParent().resolveSibling("goldens/btf"))) {
             for (String candidate : List.of(name + ".txt", name.substring(0, name.length() - 2) + ".txt")) {
                 Path p = dir.resolve(candidate);
                 if (Files.isRegularFile(p)) return Optional.of(p);

@@ -2,6 +2,7 @@ package io.bpf4j.elf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bpf4j.testdata.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class ObjdumpGoldenTest {
 
     record Golden(Path path) {
         Path golden() {
-            return Corpus.root().resolve("testdata/goldens/llvm-objdump").resolve(path.getFileName() + ".txt");
+            return TestData.golden("llvm-objdump", path);
         }
     }
 
@@ -40,8 +41,7 @@ class ObjdumpGoldenTest {
 
     @Test
     void everyCorpusObjectHasAnObjdumpGolden() {
-        assertThat(objects().count()).isEqualTo(Corpus.objects().stream().filter(p -> p.startsWith(Corpus.root().resolve("testdata"))).count())
-                .isPositive();
+        assertThat(objects().count()).isEqualTo(TestData.objects().size()).isPositive();
     }
 
     /** What the golden says about one section. */
