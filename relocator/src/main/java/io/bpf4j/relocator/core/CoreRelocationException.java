@@ -14,32 +14,38 @@ public final class CoreRelocationException extends BpfException {
     private final int insnIndex;
     private final String errno;
     private final List<String> log;
+    private final List<CoreReloResult> completed;
 
     CoreRelocationException(String message, String errno) {
         this(message, null, -1, -1, errno);
     }
 
     CoreRelocationException(String message, String program, int reloIndex, int insnIndex, String errno) {
-        this(message, program, reloIndex, insnIndex, errno, List.of());
+        this(message, program, reloIndex, insnIndex, errno, List.of(), List.of());
     }
 
-    private CoreRelocationException(String message, String program, int reloIndex, int insnIndex, String errno, List<String> log) {
+    private CoreRelocationException(String message, String program, int reloIndex, int insnIndex, String errno, List<String> log,
+                                    List<CoreReloResult> completed) {
         super(message);
         this.program = program;
         this.reloIndex = reloIndex;
         this.insnIndex = insnIndex;
         this.errno = errno;
         this.log = List.copyOf(log);
+        this.completed = List.copyOf(completed);
     }
 
-    CoreRelocationException withLog(List<String> programLog) {
-        CoreRelocationException e = new CoreRelocationException(getMessage(), program, reloIndex, insnIndex, errno, programLog);
+    CoreRelocationException withContext(List<String> programLog, List<CoreReloResult> done) {
+        CoreRelocationException e = new CoreRelocationException(getMessage(), program, reloIndex, insnIndex, errno, programLog, done);
         e.setStackTrace(getStackTrace());
         return e;
     }
 
     /** {@return libbpf's log lines for the program up to and including the failure} */
     public List<String> log() { return log; }
+
+    /** {@return the program's relocations that succeeded before this one failed (for inspection)} */
+    public List<CoreReloResult> completed() { return completed; }
 
     /** {@return the program name, or null when the failure is not about one program} */
     public String program() { return program; }

@@ -94,7 +94,7 @@ public final class CoreRelocator {
             try {
                 results.add(apply(progName, slots, (int) slot, relo, i, log, mark));
             } catch (CoreRelocationException e) {
-                throw e.withLog(log);
+                throw e.withContext(log, results);
             }
         }
         return new CoreRelocation(rebuild(insns, slots), results, log);

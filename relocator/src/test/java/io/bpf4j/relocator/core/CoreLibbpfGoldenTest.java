@@ -82,6 +82,7 @@ class CoreLibbpfGoldenTest {
             }
             assertThat(result.failure().getMessage()).isEqualTo(firstWarning);
             assertThat(-errnoNumber(result.failure().errno())).isEqualTo(g.get("load_error").asInt());
+            assertThat(result.failure().completed()).hasSize(result.failure().reloIndex());
             return;
         }
         assertThat(result.failure()).isNull();
