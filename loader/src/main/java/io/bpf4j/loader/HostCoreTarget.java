@@ -39,6 +39,24 @@ final class HostCoreTarget {
         return Relocator.relocateCore(obj, target).object();
     }
 
+    /** Every module's split BTF under /sys/kernel/btf, by name (libbpf asks the kernel for them by BTF id). */
+    private static Map<String, Btf> modules(Btf base) {
+        Map<String, Btf> modules = new LinkedHashMap<>();
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(SYS_BTF)) {
+            for (Path p : dir) {
+                if (!p.getFileName().toString().equals("vmlinux")) files.add(p);
+            }
+            files.sort(null);
+            for (Path p : files) {
+                modules.put(p.getFileName().toString(), Btf.parseSplit(Files.readAllBytes(p), base));
+            }
+        } catch (IOException e) {
+            throw new BpfException("failed to load module BTF from " + SYS_BTF + ": " + e.getMessage(), e);
+        }
+        return modules;
+    }
+
     static synchronized CoreTarget host() {
         Path vmlinux = SYS_BTF.resolve("vmlinux");
         try {
@@ -47,18 +65,7 @@ final class HostCoreTarget {
                 return cached;
             }
             Btf base = Btf.parse(Files.readAllBytes(vmlinux));
-            Map<String, Btf> modules = new LinkedHashMap<>();
-            List<Path> files = new ArrayList<>();
-            try (DirectoryStream<Path> dir = Files.newDirectoryStream(SYS_BTF)) {
-                for (Path p : dir) {
-                    if (!p.getFileName().toString().equals("vmlinux")) files.add(p);
-                }
-            }
-            files.sort(null);
-            for (Path p : files) {
-                modules.put(p.getFileName().toString(), Btf.parseSplit(Files.readAllBytes(p), base));
-            }
-            cached = CoreTarget.kernel(base, modules);
+            cached = CoreTarget.kernel(base, () -> modules(base));
             cachedTime = time;
             return cached;
         } catch (IOException e) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The BTF that CO-RE relocations are resolved against: the kernel's (vmlinux, or a file given
@@ -23,19 +24,38 @@ import java.util.Objects;
  */
 public final class CoreTarget {
     private final Indexed main;
-    private final List<Indexed> modules;
+    private final Supplier<Map<String, Btf>> moduleSource;
+    private volatile List<Indexed> modules;
     private final boolean override;
 
-    private CoreTarget(Btf main, Map<String, Btf> modules, boolean override) {
+    private CoreTarget(Btf main, Supplier<Map<String, Btf>> moduleSource, boolean override) {
         this.main = new Indexed("vmlinux", main, 1);
-        List<Indexed> mods = new ArrayList<>();
-        for (Map.Entry<String, Btf> e : modules.entrySet()) {
-            Btf m = Objects.requireNonNull(e.getValue(), "module btf");
-            // libbpf scans a module from the vmlinux type count: the module's own types only.
-            mods.add(new Indexed(e.getKey(), m, main.typeCount()));
-        }
-        this.modules = List.copyOf(mods);
+        this.moduleSource = moduleSource;
         this.override = override;
+    }
+
+    /** Module BTF is read and indexed the first time a local type has no vmlinux candidate, as libbpf loads it. */
+    private List<Indexed> indexedModules() {
+        List<Indexed> m = modules;
+        if (m == null) {
+            synchronized (this) {
+                m = modules;
+                if (m == null) {
+                    List<Indexed> mods = new ArrayList<>();
+                    for (Map.Entry<String, Btf> e : moduleSource.get().entrySet()) {
+                        Btf btf = Objects.requireNonNull(e.getValue(), "module btf");
+                        if (btf.base().orElse(null) != main.btf) {
+                            throw new IllegalArgumentException("module '" + e.getKey() + "': BTF is not split on this vmlinux BTF");
+                        }
+                        // libbpf scans a module from the vmlinux type count: the module's own types only.
+                        mods.add(new Indexed(e.getKey(), btf, main.btf.typeCount()));
+                    }
+                    m = List.copyOf(mods);
+                    modules = m;
+                }
+            }
+        }
+        return m;
     }
 
     /**
@@ -43,7 +63,7 @@ public final class CoreTarget {
      * only this BTF is searched.
      */
     public static CoreTarget of(Btf btf) {
-        return new CoreTarget(Objects.requireNonNull(btf, "btf"), Map.of(), true);
+        return new CoreTarget(Objects.requireNonNull(btf, "btf"), Map::of, true);
     }
 
     /**
@@ -52,7 +72,16 @@ public final class CoreTarget {
      * candidate for.
      */
     public static CoreTarget kernel(Btf vmlinux, Map<String, Btf> modules) {
-        return new CoreTarget(Objects.requireNonNull(vmlinux, "vmlinux"), new LinkedHashMap<>(modules), false);
+        Map<String, Btf> copy = new LinkedHashMap<>(modules);
+        return kernel(vmlinux, () -> copy);
+    }
+
+    /**
+     * As {@link #kernel(Btf, Map)}, with the modules' BTF (split on {@code vmlinux}) produced
+     * only when a relocation first needs it: most objects find everything in vmlinux.
+     */
+    public static CoreTarget kernel(Btf vmlinux, Supplier<Map<String, Btf>> modules) {
+        return new CoreTarget(Objects.requireNonNull(vmlinux, "vmlinux"), Objects.requireNonNull(modules, "modules"), false);
     }
 
     /**
@@ -73,10 +102,10 @@ public final class CoreTarget {
     /** {@return the main (vmlinux or override) BTF} */
     public Btf vmlinux() { return main.btf; }
 
-    /** {@return the modules' BTF by name, in search order} */
+    /** {@return the modules' BTF by name, in search order (reading them if not done yet)} */
     public Map<String, Btf> modules() {
         Map<String, Btf> out = new LinkedHashMap<>();
-        for (Indexed m : modules) out.put(m.name, m.btf);
+        for (Indexed m : indexedModules()) out.put(m.name, m.btf);
         return out;
     }
 
@@ -95,7 +124,7 @@ public final class CoreTarget {
         if (!out.isEmpty() || override) {
             return out;
         }
-        for (Indexed m : modules) {
+        for (Indexed m : indexedModules()) {
             m.addCandidates(local, essential, out);
         }
         return out;

@@ -82,6 +82,31 @@ class CoreRelocatorTest {
     }
 
     @Test
+    void modulesAreReadOnlyWhenVmlinuxLacksACandidate() {
+        int[] reads = {0};
+        CoreTarget kernel = CoreTarget.kernel(VMLINUX, () -> {
+            reads[0]++;
+            return Map.of("mod_a", MODULE);
+        });
+        Instructions prog = insns(slot(0xb7, 1, 0, 0, 4), EXIT);
+        CoreRelocator session = new CoreRelocator(LOCAL, kernel);
+
+        session.relocate("p", insns(slot(0xb7, 1, 0, 0, 1), EXIT), List.of(relo(0, 4, "0:0", CoreReloKind.FIELD_EXISTS)));
+        assertThat(reads[0]).isZero(); // struct big is in vmlinux
+        session.relocate("p", prog, List.of(relo(0, 2, "0:1", CoreReloKind.FIELD_BYTE_OFFSET)));
+        session.relocate("p", prog, List.of(relo(0, 2, "0:1", CoreReloKind.FIELD_BYTE_OFFSET)));
+        assertThat(reads[0]).isEqualTo(1);
+    }
+
+    @Test
+    void aModuleMustBeSplitOnTheVmlinuxItIsSearchedWith() {
+        CoreTarget mismatched = CoreTarget.kernel(LOCAL, Map.of("mod_a", MODULE));
+
+        assertThatThrownBy(mismatched::modules).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("module 'mod_a': BTF is not split on this vmlinux BTF");
+    }
+
+    @Test
     void anOverrideIsNeverCompletedFromModules() {
         Instructions prog = insns(slot(0xb7, 1, 0, 0, 4), EXIT);
 
