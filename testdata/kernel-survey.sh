@@ -2,6 +2,7 @@
 # Asks this machine's kernel (through libbpf, as bpftool would) which programs of every
 # little-endian object it accepts, and writes testdata/goldens/kernel-accepts.txt:
 #   <object> <section> <program> accepted|rejected: <reason>
+# and testdata/goldens/kernel-runs.txt (test runs, see below).
 # See kernel-survey/survey.c for how the reason is chosen. Needs root, bpffs and libbpf-dev.
 # Objects libbpf cannot even open (legacy SEC("maps"), SEC("callx") tables) get one line per
 # program found in the symbol table, all with libbpf's open error.
@@ -36,3 +37,17 @@ out="$here/goldens/kernel-accepts.txt"
 } > "$out.tmp"
 mv "$out.tmp" "$out"
 echo "$(grep -c ' accepted$' "$out") accepted, $(grep -c ' rejected: ' "$out") rejected -> $out"
+
+# Test runs of the accepted syscall and xdp programs: self-checking ones return 0 (or the
+# line of the failed check); calculon_run also on the talk's three expressions.
+runs="$here/goldens/kernel-runs.txt"
+{
+	echo "# $(uname -sr); <object> <program> <input> retval <n>; written by kernel-survey.sh"
+	cd "$here/objects"
+	for obj in *.el.o; do
+		timeout 300 "$bin/survey" "$obj" "$pins" run || true
+		rm -rf "${pins:?}"/*
+	done
+} > "$runs.tmp"
+mv "$runs.tmp" "$runs"
+echo "$(grep -c ' retval ' "$runs") test runs -> $runs"

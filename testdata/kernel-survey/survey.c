@@ -6,12 +6,17 @@
  * The reason is the last meaningful line of the verifier log (statistics lines such as
  * "processed N insns" are skipped), or libbpf's last error line when the kernel never saw
  * the program, or the errno when both are empty (lockdown refuses fentry that way).
- * Usage: survey OBJECT PIN_ROOT   (PIN_ROOT: a directory on bpffs for pinned maps) */
+ * With a third argument "run", every accepted syscall program is also run once
+ * (BPF_PROG_TEST_RUN, 96 zero bytes of context) and every accepted xdp program once on a
+ * 64-byte zero packet; calculon_run additionally on the talk's three expressions:
+ *   <object> <program> <input> retval <n>
+ * Usage: survey OBJECT PIN_ROOT [run]   (PIN_ROOT: a directory on bpffs for pinned maps) */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 static char *captured;
@@ -93,6 +98,57 @@ static void reason(char *out, size_t size, int err)
 		snprintf(out, size, "%s (empty log)", strerror(-err));
 }
 
+/* Mirrors struct calculon_ctx in src/include/calculon.h. */
+struct calculon_ctx {
+	unsigned int len;
+	unsigned int status;
+	unsigned long long result;
+	char expr[64];
+};
+
+static void run_one(const char *base, struct bpf_program *prog, const char *input, void *ctx, size_t ctx_size,
+		    void *data, size_t data_size)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	int err;
+
+	topts.ctx_in = ctx;
+	topts.ctx_size_in = ctx_size;
+	topts.data_in = data;
+	topts.data_size_in = data_size;
+	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &topts);
+	if (err)
+		printf("%s %s %s error %d\n", base, bpf_program__name(prog), input, err);
+	else
+		printf("%s %s %s retval %d\n", base, bpf_program__name(prog), input, (int)topts.retval);
+}
+
+static void run(const char *base, struct bpf_program *prog)
+{
+	static const char *exprs[] = { "1234567++++++", "2222222*****",
+				       "34+6522*321+*+*+*222**16+39-41+4321+*+*+*+-3+", NULL };
+	unsigned char zero[96] = { 0 };
+	unsigned char packet[64] = { 0 };
+
+	if (bpf_program__type(prog) == BPF_PROG_TYPE_SYSCALL) {
+		run_one(base, prog, "zero-ctx", zero, sizeof(zero), NULL, 0);
+		if (strcmp(bpf_program__name(prog), "calculon_run") == 0) {
+			for (int i = 0; exprs[i]; i++) {
+				struct calculon_ctx c = { .len = strlen(exprs[i]) };
+				char label[96];
+
+				memcpy(c.expr, exprs[i], c.len);
+				run_one(base, prog, exprs[i], &c, sizeof(c), NULL, 0);
+				snprintf(label, sizeof(label), "%s result", exprs[i]);
+				printf("%s %s %s %llu status %u\n", base, bpf_program__name(prog), label, c.result,
+				       c.status);
+			}
+		}
+	} else if (bpf_program__type(prog) == BPF_PROG_TYPE_XDP) {
+		run_one(base, prog, "zero-packet-64", NULL, 0, packet, sizeof(packet));
+	}
+}
+
 int main(int argc, char **argv)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
@@ -102,10 +158,13 @@ int main(int argc, char **argv)
 	char why[512];
 	int err;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s OBJECT PIN_ROOT\n", argv[0]);
+	int runs;
+
+	if (argc != 3 && !(argc == 4 && strcmp(argv[3], "run") == 0)) {
+		fprintf(stderr, "usage: %s OBJECT PIN_ROOT [run]\n", argv[0]);
 		return 2;
 	}
+	runs = argc == 4;
 	base = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
 	opts.pin_root_path = argv[2];
 	libbpf_set_print(capture);
@@ -113,15 +172,22 @@ int main(int argc, char **argv)
 	probe = bpf_object__open_file(argv[1], &opts);
 	if (!probe) {
 		/* the caller lists the programs from the symbol table and gives each this reason */
-		reason(why, sizeof(why), -errno);
-		printf("%s\n", why);
+		if (!runs) {
+			reason(why, sizeof(why), -errno);
+			printf("%s\n", why);
+		}
 		return 3;
 	}
 	/* Programs may need each other (prog_array .values name programs of the object): when
 	 * the whole object loads, every program is accepted; otherwise try them one by one. */
 	if (bpf_object__load(probe) == 0) {
-		bpf_object__for_each_program(prog, probe)
-			printf("%s %s %s accepted\n", base, bpf_program__section_name(prog), bpf_program__name(prog));
+		bpf_object__for_each_program(prog, probe) {
+			if (runs)
+				run(base, prog);
+			else
+				printf("%s %s %s accepted\n", base, bpf_program__section_name(prog),
+				       bpf_program__name(prog));
+		}
 		bpf_object__close(probe);
 		return 0;
 	}
@@ -135,7 +201,13 @@ int main(int argc, char **argv)
 		bpf_object__for_each_program(p, obj)
 			bpf_program__set_autoload(p, strcmp(bpf_program__name(p), bpf_program__name(prog)) == 0);
 		err = bpf_object__load(obj);
-		if (err == 0) {
+		if (err == 0 && runs) {
+			bpf_object__for_each_program(p, obj)
+				if (bpf_program__autoload(p))
+					run(base, p);
+		} else if (runs) {
+			/* not loaded: nothing to run */
+		} else if (err == 0) {
 			printf("%s %s %s accepted\n", base, bpf_program__section_name(prog), bpf_program__name(prog));
 		} else {
 			reason(why, sizeof(why), err);

@@ -36,7 +36,7 @@ static __noinline int calculon_mul(struct calculon_stack *s)
 
 static __noinline int calculon_eval(const char *expr, __u32 len, __u64 *result)
 {
-	struct calculon_stack st = { .top = -1 };
+	struct calculon_stack *st = calculon_stack_reset();
 	int (*op)(struct calculon_stack *);
 	__u32 i;
 
@@ -44,7 +44,7 @@ static __noinline int calculon_eval(const char *expr, __u32 len, __u64 *result)
 		char c = expr[i];
 
 		if (calculon_is_digit(c)) {
-			if (calculon_push(&st, c - '0'))
+			if (calculon_push(st, c - '0'))
 				return -1;
 			continue;
 		} else if (c == '*') {
@@ -56,10 +56,10 @@ static __noinline int calculon_eval(const char *expr, __u32 len, __u64 *result)
 		} else {
 			return -1;
 		}
-		if (op(&st))
+		if (op(st))
 			return -1;
 	}
-	return calculon_fold(&st, result);
+	return calculon_fold(st, result);
 }
 
 #include "calculon_progs.h"

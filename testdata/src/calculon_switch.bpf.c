@@ -9,7 +9,7 @@
 
 static __noinline int calculon_eval(const char *expr, __u32 len, __u64 *result)
 {
-	struct calculon_stack st = { .top = -1 };
+	struct calculon_stack *st = calculon_stack_reset();
 	__u64 a, b, r;
 	__u32 i;
 
@@ -17,11 +17,11 @@ static __noinline int calculon_eval(const char *expr, __u32 len, __u64 *result)
 		char c = expr[i];
 
 		if (calculon_is_digit(c)) {
-			if (calculon_push(&st, c - '0'))
+			if (calculon_push(st, c - '0'))
 				return -1;
 			continue;
 		}
-		if (calculon_pop(&st, &a) || calculon_pop(&st, &b))
+		if (calculon_pop(st, &a) || calculon_pop(st, &b))
 			return -1;
 		switch (c) {
 		case '+':
@@ -36,10 +36,10 @@ static __noinline int calculon_eval(const char *expr, __u32 len, __u64 *result)
 		default:
 			return -1;
 		}
-		if (calculon_push(&st, r))
+		if (calculon_push(st, r))
 			return -1;
 	}
-	return calculon_fold(&st, result);
+	return calculon_fold(st, result);
 }
 
 #include "calculon_progs.h"

@@ -47,7 +47,7 @@ static __always_inline int calculon_op_index(char c)
 
 static __noinline int calculon_eval(const char *expr, __u32 len, __u64 *result)
 {
-	struct calculon_stack st = { .top = -1 };
+	struct calculon_stack *st = calculon_stack_reset();
 	__u64 a, b;
 	__u32 i;
 	int k;
@@ -56,19 +56,19 @@ static __noinline int calculon_eval(const char *expr, __u32 len, __u64 *result)
 		char c = expr[i];
 
 		if (calculon_is_digit(c)) {
-			if (calculon_push(&st, c - '0'))
+			if (calculon_push(st, c - '0'))
 				return -1;
 			continue;
 		}
 		k = calculon_op_index(c);
 		if (k < 0 || k >= CALCULON_NOPS)
 			return -1;
-		if (calculon_pop(&st, &a) || calculon_pop(&st, &b))
+		if (calculon_pop(st, &a) || calculon_pop(st, &b))
 			return -1;
-		if (calculon_push(&st, calculon_ops[k](a, b)))
+		if (calculon_push(st, calculon_ops[k](a, b)))
 			return -1;
 	}
-	return calculon_fold(&st, result);
+	return calculon_fold(st, result);
 }
 
 #include "calculon_progs.h"

@@ -25,8 +25,21 @@ struct calculon_ctx {
 
 struct calculon_stack {
 	__u64 v[CALCULON_DEPTH];
-	__s32 top; /* index of the top value, -1 when empty */
+	volatile __s32 top; /* index of the top value, -1 when empty; see calculon_stack below */
 };
+
+/* The evaluation stack lives in .bss and its depth is volatile, so clang reloads the depth
+ * from memory and the verifier sees an unknown (but masked, so in-bounds) index instead of
+ * one exact depth per path: states at the loop head then differ only by position and 45
+ * unknown characters stay verifiable. It makes evaluation non-reentrant across CPUs, which
+ * test runs do not need. */
+struct calculon_stack calculon_stack;
+
+static __always_inline struct calculon_stack *calculon_stack_reset(void)
+{
+	calculon_stack.top = -1;
+	return &calculon_stack;
+}
 
 static __always_inline int calculon_is_digit(char c)
 {

@@ -10,11 +10,9 @@ import io.bpf4j.maps.MapFactory;
 import io.bpf4j.maps.MapFlags;
 import io.bpf4j.maps.spec.MapSpec;
 import io.bpf4j.maps.spec.MapSpecReader;
-import io.bpf4j.relocator.CoreSite;
 import io.bpf4j.relocator.ObjectSpec;
 import io.bpf4j.relocator.ProgramSpec;
 import io.bpf4j.relocator.RelocatedProgram;
-import io.bpf4j.relocator.RelocationException;
 import io.bpf4j.relocator.Relocator;
 import io.bpf4j.relocator.RelocatorOptions;
 
@@ -109,7 +107,7 @@ public final class BpfObject implements AutoCloseable {
         ro.kconfig(kconfig.length() == 0 ? null : kconfig.toString());
         if (options.targetBtf() != null) {
             try {
-                ro.targetBtf(Btf.parse(Files.readAllBytes(options.targetBtf())));
+                ro.targetBtf(io.bpf4j.relocator.core.CoreTarget.parseBtf(Files.readAllBytes(options.targetBtf())));
             } catch (IOException e) {
                 throw new UncheckedIOException("btf: cannot read target BTF '" + options.targetBtf() + "'", e);
             }
@@ -168,8 +166,8 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
-     * Loads the object: externs resolved, every autoloaded program relocated (one needing CO-RE
-     * is refused: bpf4j does not compute CO-RE yet), every map with
+     * Loads the object: externs resolved, CO-RE applied against the target BTF of the open
+     * options or else the running kernel's, every autoloaded program relocated, every map with
      * autocreate created in process and given its initial data ({@code .rodata} and
      * {@code .kconfig} frozen afterwards, as libbpf does). Verification and compilation are
      * later stages.
@@ -181,18 +179,11 @@ public final class BpfObject implements AutoCloseable {
             throw new ObjectStateException("object '" + spec.name() + "': load is only possible once, after open (state "
                     + state.name().toLowerCase(java.util.Locale.ROOT) + ")", state);
         }
-        ObjectSpec resolved = Relocator.resolveExterns(spec);
+        ObjectSpec resolved = HostCoreTarget.relocate(Relocator.resolveExterns(spec));
         Map<String, RelocatedProgram> done = new HashMap<>();
         for (ProgramSpec p : resolved.programs()) {
             if (p.autoload()) {
-                RelocatedProgram r = Relocator.relocate(resolved, p.name());
-                if (!r.coreSites().isEmpty()) {
-                    CoreSite c = r.coreSites().get(0);
-                    throw new RelocationException("prog '" + p.name() + "': insn #" + c.slot() + ": CO-RE relocation ("
-                            + c.kind() + " of [" + c.typeId() + "] " + c.accessString() + ") is not supported by bpf4j yet; "
-                            + r.coreSites().size() + " in this program", p.name(), -1, c.slot(), null);
-                }
-                done.put(p.name(), r);
+                done.put(p.name(), Relocator.relocate(resolved, p.name()));
             }
         }
         Map<Integer, io.bpf4j.maps.BpfMap> created = new HashMap<>();
@@ -268,7 +259,7 @@ public final class BpfObject implements AutoCloseable {
         checkNotClosed();
         RelocatedProgram r = relocated.get(name);
         if (r == null) {
-            r = Relocator.relocate(state == ObjectState.OPENED ? Relocator.resolveExterns(spec) : spec, name);
+            r = Relocator.relocate(state == ObjectState.OPENED ? HostCoreTarget.relocate(Relocator.resolveExterns(spec)) : spec, name);
             if (state == ObjectState.LOADED) {
                 relocated.put(name, r);
             }

@@ -27,7 +27,7 @@ import java.util.List;
  * @param lineInfo             line_info records with slot offsets in this program
  * @param mapReferences        every {@code ld_imm64} that refers to a map
  * @param relocations          the program's relocations after appending (slots in this program), as applied
- * @param coreSites            CO-RE records in this program, not applied (bpf4j does not do CO-RE yet)
+ * @param coreSites            where the CO-RE records landed in this program (their results: {@link Relocator#relocateCore})
  */
 public record RelocatedProgram(String name, String sectionName, ProgramType programType, int expectedAttachTypeId,
                                String attachTarget, boolean sleepable, boolean autoload, String license, int kernelVersion,

@@ -127,6 +127,14 @@ public final class TestData {
         return dir().resolve("goldens").resolve("kernel-accepts.txt");
     }
 
+    /**
+     * Kernel test runs of accepted syscall and xdp programs:
+     * {@code <object> <program> <input> retval <n>} per line (self-checking programs return 0).
+     */
+    public static Path kernelRuns() {
+        return dir().resolve("goldens").resolve("kernel-runs.txt");
+    }
+
     /** The build manifest: {@code <object> <source> -mcpu=<cpu> -target <bpfel|bpfeb>} per line. */
     public static Path manifest() {
         return objectsDir().resolve("MANIFEST.txt");

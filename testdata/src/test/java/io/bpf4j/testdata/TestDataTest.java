@@ -98,6 +98,16 @@ class TestDataTest {
     }
 
     @Test
+    void theKernelComputedTheTalksCalculonResults() throws IOException {
+        List<String> runs = Files.readAllLines(TestData.kernelRuns());
+        assertThat(runs).contains(
+                "calculon_switch.v1.el.o calculon_selftest zero-ctx retval 0",
+                "calculon_switch.v1.el.o calculon_run 1234567++++++ result 28 status 0",
+                "calculon_switch.v1.el.o calculon_run 2222222***** result 128 status 0",
+                "calculon_switch.v1.el.o calculon_run 34+6522*321+*+*+*222**16+39-41+4321+*+*+*+-3+ result 11 status 0");
+    }
+
+    @Test
     void namesAndLookups() {
         Path o = TestData.object("calculon_switch.v1.el.o");
         assertThat(TestData.cpu(o)).isEqualTo("v1");
