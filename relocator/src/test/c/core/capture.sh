@@ -5,10 +5,8 @@
 # the instructions libbpf hands to BPF_PROG_LOAD and fakes the result, so programs another
 # kernel's BTF would break still show their relocated code. Needs root (libbpf probes the
 # kernel), cc, libbpf-dev, python3. Run build.sh first.
-# LIBBPF_DIR=<a libbpf "make install" DESTDIR: lib/libbpf.a, include/> captures with another libbpf build instead
-#   (e.g. git archive v1.7.0 of github.com/libbpf/libbpf, then in src/: make BUILD_STATIC_ONLY=1
-#   OBJDIR=/tmp/b DESTDIR=/tmp/libbpf-1.7 PREFIX= LIBDIR=/lib INCLUDEDIR=/include install)
-# (goldens then go to goldens-<version>/).
+# LIBBPF_DIR=<an installed libbpf: lib/libbpf.a, include/> captures with that libbpf instead of
+# Debian's (the goldens then go to goldens-<version>/); this repository does not build libbpf.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 res="$here/../../resources/core"
