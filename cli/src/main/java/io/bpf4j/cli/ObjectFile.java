@@ -20,9 +20,13 @@ final class ObjectFile {
 
     /** Opens the object as libbpf's open phase does (specs and relocated programs, nothing loaded). */
     static BpfObject open(Path path) throws IOException {
+        return open(path, OpenOptions.defaults());
+    }
+
+    static BpfObject open(Path path, OpenOptions options) throws IOException {
         bytes(path); // the same checks and messages as every other command
         try {
-            return BpfObject.open(path, OpenOptions.defaults());
+            return BpfObject.open(path, options);
         } catch (io.bpf4j.isa.BpfException e) {
             throw new CliException(path + ": " + e.getMessage(), e);
         }

@@ -174,6 +174,21 @@ public final class BpfObject implements AutoCloseable {
      *
      * @throws ObjectStateException when the object is not open
      */
+    /**
+     * What CO-RE does to each program (libbpf's {@code bpf_core_apply_relo} results, which
+     * {@code inspect --core} shows), against the target BTF of the options or else the running
+     * kernel's; empty when the object has no CO-RE records. Nothing is loaded.
+     */
+    public synchronized Map<String, java.util.List<io.bpf4j.relocator.core.CoreReloResult>> coreRelocations() {
+        ObjectSpec externs = Relocator.resolveExterns(spec);
+        if (!HostCoreTarget.hasCore(externs)) {
+            return Map.of();
+        }
+        Map<String, java.util.List<io.bpf4j.relocator.core.CoreReloResult>> out = new java.util.TreeMap<>();
+        HostCoreTarget.relocateWithResults(externs).programs().forEach((name, r) -> out.put(name, r.results()));
+        return out;
+    }
+
     public synchronized void load() {
         if (state != ObjectState.OPENED) {
             throw new ObjectStateException("object '" + spec.name() + "': load is only possible once, after open (state "

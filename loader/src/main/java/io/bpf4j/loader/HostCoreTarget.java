@@ -2,6 +2,7 @@ package io.bpf4j.loader;
 
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.isa.BpfException;
+import io.bpf4j.relocator.CoreRelocatedObject;
 import io.bpf4j.relocator.ObjectSpec;
 import io.bpf4j.relocator.Relocator;
 import io.bpf4j.relocator.core.CoreTarget;
@@ -31,12 +32,17 @@ final class HostCoreTarget {
 
     /** The object with CO-RE applied; unchanged when it has no CO-RE records. */
     static ObjectSpec relocate(ObjectSpec obj) {
-        boolean hasCore = obj.btfExt().map(e -> !e.coreRelos().isEmpty()).orElse(false);
-        if (!hasCore) {
-            return obj;
-        }
+        return hasCore(obj) ? relocateWithResults(obj).object() : obj;
+    }
+
+    static boolean hasCore(ObjectSpec obj) {
+        return obj.btfExt().map(e -> !e.coreRelos().isEmpty()).orElse(false);
+    }
+
+    /** CO-RE against the options' target BTF, else the running kernel's, with every relocation's result. */
+    static CoreRelocatedObject relocateWithResults(ObjectSpec obj) {
         CoreTarget target = obj.options().target().map(CoreTarget::of).orElseGet(HostCoreTarget::host);
-        return Relocator.relocateCore(obj, target).object();
+        return Relocator.relocateCore(obj, target);
     }
 
     /** Every module's split BTF under /sys/kernel/btf, by name (libbpf asks the kernel for them by BTF id). */
