@@ -18,3 +18,4 @@ for src in "$here"/bad/*.bpf.c; do
   extra=; [ "$base" = common_global ] && extra=-fcommon
   clang-19 -target bpfel -mcpu=v3 -O2 -g $extra -I/usr/include/x86_64-linux-gnu -c "$src" -o "$out/bad/$base.el.o"
 done
+python3 "$here/mutate.py"

@@ -112,6 +112,13 @@ public final class BpfObject implements AutoCloseable {
                 throw new UncheckedIOException("btf: cannot read target BTF '" + options.targetBtf() + "'", e);
             }
         }
+        java.util.Set<String> typeless = new java.util.HashSet<>();
+        for (io.bpf4j.maps.spec.Extern e : io.bpf4j.maps.spec.Externs.collect(elf, elf.btf().orElse(null))) {
+            if (e.typeless()) {
+                typeless.add(e.name());
+            }
+        }
+        ro.kallsyms(HostFacts.kallsyms(typeless));
         return new BpfObject(Relocator.open(elf, name, ro.build()), options);
     }
 
@@ -231,6 +238,10 @@ public final class BpfObject implements AutoCloseable {
         MapType type = m.type();
         if (type == null) {
             throw new BpfException("map '" + m.name() + "': failed to create: unknown map type " + m.typeId());
+        }
+        if (type == MapType.PERF_EVENT_ARRAY && m.maxEntries() == 0) {
+            // libbpf sizes a perf event array without max_entries to the possible CPUs at create time
+            m = m.withMaxEntries(Runtime.getRuntime().availableProcessors());
         }
         MapDefinition inner = m.innerMap() == null ? null : definition(m.innerMap(), null);
         try {

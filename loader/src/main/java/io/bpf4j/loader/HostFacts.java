@@ -35,6 +35,37 @@ final class HostFacts {
         return (major << 16) + (minor << 8) + Math.min(patch, 255);
     }
 
+    /**
+     * Addresses of the named symbols in /proc/kallsyms (for typeless {@code __ksym} externs),
+     * as libbpf reads them: a data symbol's {@code .llvm.<hash>} suffix is ignored.
+     */
+    static java.util.Map<String, Long> kallsyms(java.util.Set<String> names) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        if (names.isEmpty()) {
+            return out;
+        }
+        try (java.io.BufferedReader r = Files.newBufferedReader(Path.of("/proc/kallsyms"), StandardCharsets.ISO_8859_1)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                String[] f = line.split("\\s+");
+                if (f.length < 3) {
+                    continue;
+                }
+                String name = f[2];
+                int llvm = name.indexOf(".llvm.");
+                if (llvm > 0 && (f[1].equals("d") || f[1].equals("D"))) {
+                    name = name.substring(0, llvm);
+                }
+                if (names.contains(name) && !out.containsKey(name)) {
+                    out.put(name, Long.parseUnsignedLong(f[0], 16));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return out;
+        }
+        return out;
+    }
+
     /** The host's Kconfig text as libbpf finds it: /boot/config-$(uname -r), then /proc/config.gz; null when neither. */
     static String kconfig() {
         try {

@@ -23,7 +23,6 @@ import io.bpf4j.maps.spec.SectionKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -389,9 +388,5 @@ final class OpenSteps {
             }
         }
         return null;
-    }
-
-    static ByteOrder hostOrder() {
-        return ByteOrder.LITTLE_ENDIAN;
     }
 }

@@ -21,7 +21,8 @@ import java.util.List;
  * relocation is classified here, none applied), {@link Step#COLLECT_MAP_RELOCATIONS}.
  * {@link #relocateCore} runs {@link Step#RELOCATE_CORE} over the whole object (libbpf's first
  * relocate pass); {@link #relocate} then runs {@link Step#RESOLVE_EXTERNS}, {@link Step#LINK_CALLS} and
- * {@link Step#RELOCATE_DATA} for one entry program.
+ * {@link Step#RELOCATE_DATA} for one entry program (the last two inside {@code ProgramLinker},
+ * linking every call before any map, data or extern relocation is applied, as libbpf does).
  */
 public final class Relocator {
     /** The pipeline's steps, in the order they run. */
@@ -30,7 +31,13 @@ public final class Relocator {
         RESOLVE_EXTERNS, RELOCATE_CORE, LINK_CALLS, RELOCATE_DATA
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Relocator.class);
+
     private Relocator() {}
+
+    private static void step(Step step, String object) {
+        LOG.debug("object '{}': {}", object, step.name().toLowerCase(java.util.Locale.ROOT));
+    }
 
     /**
      * Opens an object: everything libbpf does in {@code bpf_object__open}.
@@ -41,6 +48,7 @@ public final class Relocator {
      * @throws RelocationException    for a relocation libbpf refuses at open
      */
     public static ObjectSpec open(ElfObject elf, String objectName, RelocatorOptions options) {
+        step(Step.CLASSIFY_SECTIONS, objectName);
         ObjectSections sections = ObjectSections.of(elf);
         for (int i = 0; i < sections.kinds().size(); i++) {
             SectionKind k = sections.kind(i);
@@ -52,11 +60,16 @@ public final class Relocator {
         }
         String license = OpenSteps.license(elf, sections);
         int kver = OpenSteps.kernelVersion(elf, sections, options.kernelVersion(), objectName);
+        step(Step.CARVE_PROGRAMS, objectName);
         List<ProgramSpec> programs = OpenSteps.carvePrograms(elf, sections);
         Btf btf = elf.btf().orElse(null);
+        step(Step.COLLECT_EXTERNS, objectName);
         List<Extern> externs = Externs.collect(elf, btf);
+        step(Step.INIT_MAPS, objectName);
         List<MapSpec> maps = MapSpecReader.read(elf, sections, btf, objectName, externs, options.pageSize());
+        step(Step.COLLECT_RELOCATIONS, objectName);
         programs = OpenSteps.collectRelocations(elf, sections, programs, maps, externs);
+        step(Step.COLLECT_MAP_RELOCATIONS, objectName);
         maps = OpenSteps.mapRelocations(elf, sections, btf, programs, maps);
         return new ObjectSpec(objectName, elf, sections, license, kver, programs, maps, externs, options);
     }
@@ -69,6 +82,7 @@ public final class Relocator {
      * @throws RelocationException for an extern libbpf cannot resolve (libbpf's message)
      */
     public static ObjectSpec resolveExterns(ObjectSpec obj) {
+        step(Step.RESOLVE_EXTERNS, obj.name());
         ExternResolver.Resolved r = ExternResolver.resolve(obj.externs(), Externs.kconfigSize(obj.externs()), obj.options());
         List<MapSpec> maps = new ArrayList<>(obj.maps());
         for (int i = 0; i < maps.size(); i++) {
@@ -99,7 +113,9 @@ public final class Relocator {
     public static RelocatedProgram relocate(ObjectSpec obj, String programName) {
         ProgramSpec main = obj.program(programName)
                 .orElseThrow(() -> new IllegalArgumentException("no program '" + programName + "'"));
+        step(Step.RESOLVE_EXTERNS, obj.name());
         ExternResolver.Resolved r = ExternResolver.resolve(obj.externs(), Externs.kconfigSize(obj.externs()), obj.options());
+        step(Step.LINK_CALLS, obj.name() + "/" + programName);
         return ProgramLinker.relocate(obj, main, r);
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A golden written by testdata/libbpf-capture/capture.sh: what libbpf 1.1 made of one object
+ * A golden written by testdata/libbpf-relo-capture/capture.sh: what libbpf 1.1 made of one object
  * after open, and what it handed the kernel when loading each program.
  */
 record LibbpfGolden(Path file, Path object, JsonNode json) {
@@ -26,7 +26,7 @@ record LibbpfGolden(Path file, Path object, JsonNode json) {
         collect(own.resolve("goldens/libbpf"), own.resolve("objects"), out);
         String root = System.getProperty("bpf4j.root");
         if (root != null) {
-            collect(Path.of(root, "testdata/goldens/libbpf"), Path.of(root, "testdata/objects"), out);
+            collect(Path.of(root, "testdata/goldens/libbpf-relo"), Path.of(root, "testdata/objects"), out);
         }
         return out;
     }

@@ -115,6 +115,23 @@ class RelocatorTest {
     }
 
     @Test
+    void referencesToAMapThatIsNotCreatedArePoisonedAsLibbpfDoes() throws IOException {
+        ObjectSpec obj = open("reloc_rich.el.o");
+        int in1 = obj.mapIndex("in1");
+        ObjectSpec without = obj.withMap(in1, obj.maps().get(in1).withAutocreate(false));
+        RelocatedProgram s1 = Relocator.relocate(without, "s1");
+        RelocatedProgram before = Relocator.relocate(obj, "s1");
+        MapReference ref = before.mapReferences().stream().filter(r -> r.mapName().equals("in1")).findFirst().orElseThrow();
+        assertThat(s1.mapReferences()).extracting(MapReference::mapName).doesNotContain("in1");
+        // both slots of the ld_imm64 become "call 2001000000 + map index"
+        byte[] enc = io.bpf4j.isa.InstructionCodec.encode(s1.instructions(), ByteOrder.LITTLE_ENDIAN);
+        for (int half = 0; half < 2; half++) {
+            io.bpf4j.isa.Slot slot = io.bpf4j.isa.InstructionCodec.readSlot(enc, (ref.slot() + half) * 8, ByteOrder.LITTLE_ENDIAN);
+            assertThat(slot).isEqualTo(io.bpf4j.isa.Slot.of(0x85, 0, 0, 0, 2001000000 + in1));
+        }
+    }
+
+    @Test
     void questionMarkProgramIsOpenedWithAutoloadOff() throws IOException {
         ObjectSpec obj = open("reloc_rich.el.o");
         ProgramSpec maybe = obj.program("maybe").orElseThrow();

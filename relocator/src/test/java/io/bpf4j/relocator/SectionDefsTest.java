@@ -148,6 +148,39 @@ class SectionDefsTest {
         assertThat(SectionDefs.classify("usdt.s").definition().orElseThrow().flagBits()).isEqualTo(32 | 8);
     }
 
+    /**
+     * Against libbpf 1.1 itself ({@code libbpf_prog_type_by_name} over 355 names, golden
+     * testdata/goldens/libbpf-relo/section-types.tsv): wherever 1.1 knows a name, bpf4j gives the same
+     * program and attach type; every difference is a name 1.1 has no entry for (tcx, netkit,
+     * uprobe.multi, sleepable tracepoints, ... were added later, and bpf4j follows the newest).
+     */
+    @Test
+    void agreesWithLibbpf11WhereverLibbpf11HasAnEntry() throws IOException {
+        java.nio.file.Path golden = java.nio.file.Path.of(System.getProperty("bpf4j.root", "."),
+                "testdata/goldens/libbpf-relo/section-types.tsv");
+        List<String> lines = java.nio.file.Files.readAllLines(golden);
+        assertThat(lines).hasSizeGreaterThan(300);
+        int agreed = 0;
+        int addedSince = 0;
+        for (String line : lines) {
+            String[] f = line.split("\t", -1);
+            ProgramSection s = SectionDefs.classify(f[0]);
+            if (f[1].equals("-")) {
+                if (s.definition().isPresent()) {
+                    addedSince++;
+                } else {
+                    agreed++;
+                }
+                continue;
+            }
+            assertThat(s.programType().id()).as("type of '%s'", f[0]).isEqualTo(Integer.parseInt(f[1]));
+            assertThat(s.expectedAttachTypeId()).as("attach of '%s'", f[0]).isEqualTo(Integer.parseInt(f[2]));
+            agreed++;
+        }
+        assertThat(agreed + addedSince).isEqualTo(lines.size());
+        assertThat(addedSince).isEqualTo(57);
+    }
+
     @Test
     void bareAndExactNamesHaveNoAttachTarget() {
         assertThat(SectionDefs.classify("kprobe").attachTarget()).isEmpty();

@@ -108,6 +108,24 @@ class TestDataTest {
     }
 
     @Test
+    void libbpfGoldensBelongToLittleEndianObjects() throws IOException {
+        Path dir = TestData.dir().resolve("goldens").resolve("libbpf");
+        List<Path> goldens;
+        try (Stream<Path> s = Files.list(dir)) {
+            goldens = s.sorted().collect(Collectors.toList());
+        }
+        assertThat(goldens).isNotEmpty();
+        for (Path g : goldens) {
+            String object = g.getFileName().toString().replaceAll("\\.json$", "");
+            Path o = TestData.object(object);
+            assertThat(TestData.isBigEndian(o)).isFalse();
+            assertThat(TestData.golden("libbpf", o)).isEqualTo(g);
+            assertThat(Files.readString(g)).startsWith("{\n  \"object\": \"" + object + "\"");
+        }
+        assertThat(TestData.golden("libbpf", TestData.object("map_in_map.v3.el.o"))).isRegularFile();
+    }
+
+    @Test
     void namesAndLookups() {
         Path o = TestData.object("calculon_switch.v1.el.o");
         assertThat(TestData.cpu(o)).isEqualTo("v1");
