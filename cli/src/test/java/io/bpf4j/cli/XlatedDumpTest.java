@@ -18,13 +18,13 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * {@code bpf4j dump} (xlated) against what libbpf 1.1 handed the kernel for the same program
- * (testdata/goldens/libbpf): every instruction's fields through {@code -j}, maps by name.
+ * (testdata/goldens/libbpf-relo): every instruction's fields through {@code -j}, maps by name.
  */
 class XlatedDumpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static List<Path> goldens() throws Exception {
-        try (Stream<Path> s = Files.list(TestData.dir().resolve("goldens/libbpf"))) {
+        try (Stream<Path> s = Files.list(TestData.dir().resolve("goldens/libbpf-relo"))) {
             return s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
     }

@@ -105,7 +105,7 @@ class CorePipelineTest {
     @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 4})
     void corpusGoldensMatchWithCoreSlots(int cpu) throws IOException {
         String name = "core_reads.v" + cpu + ".el";
-        JsonNode g = JSON.readTree(Files.readAllBytes(Path.of("../testdata/goldens/libbpf", name + ".json")));
+        JsonNode g = JSON.readTree(Files.readAllBytes(Path.of("../testdata/goldens/libbpf-relo", name + ".json")));
         ElfObject elf = ElfObject.read(Files.readAllBytes(Path.of("../testdata/objects", name + ".o")));
         CoreTarget vmlinux = CoreTarget.of(Btf.parse(resource("targets/vmlinux.btf.gz")));
         int compared = 0;
