@@ -46,6 +46,12 @@ final class Checksums {
         return add32(a, ~b & 0xffff_ffffL);
     }
 
+    /** {@code csum_from32to16}: the 16-bit ones' complement sum of a {@code __wsum}, not complemented. */
+    static long from32to16(long csum) {
+        long s = (csum & 0xffff) + ((csum >>> 16) & 0xffff);
+        return (s & 0xffff) + (s >>> 16);
+    }
+
     /** {@code csum_fold}: the complemented 16-bit sum. */
     static int fold(long csum) {
         long s = (csum & 0xffff) + ((csum >>> 16) & 0xffff);

@@ -281,7 +281,7 @@ public final class PacketHelpers {
     }
 
     /**
-     * (from, from_size, to, to_size, seed): csum_partial over ~from then to, seeded; -EINVAL when
+     * (from, from_size, to, to_size, seed): csum_partial over ~from then to, seeded, folded to 16 bits; -EINVAL when
      * a size is not a multiple of 4 or both exceed 512 bytes.
      */
     static long csumDiff(HelperRuntime rt, long from, long fromSize, long to, long toSize, long seed) {
@@ -297,6 +297,7 @@ public final class PacketHelpers {
         }
         byte[] t = rt.memory().read(to, (int) ts, rt.pc());
         System.arraycopy(t, 0, diff, f.length, t.length);
-        return Checksums.partial(diff, 0, diff.length, seed);
+        // since Linux 6.13 the result is folded to 16 bits (not complemented), the same on every architecture
+        return Checksums.from32to16(Checksums.partial(diff, 0, diff.length, seed));
     }
 }

@@ -156,8 +156,15 @@ public final class TestRun {
             metalen = mdData;
             headroom -= metalen;
         }
-        if (size < ETH_HLEN || size > maxData) {
-            throw refuse(EINVAL, "data_in of " + size + " bytes: an XDP test packet has " + ETH_HLEN + " to " + maxData);
+        if (size < ETH_HLEN) {
+            throw refuse(EINVAL, "data_in of " + size + " bytes: an XDP test packet has at least " + ETH_HLEN);
+        }
+        // what does not fit the page goes to fragments the program does not see (it has no frags support
+        // here) and that come back unchanged after the linear part
+        byte[] frags = new byte[0];
+        if (size > maxData) {
+            frags = Arrays.copyOfRange(data, maxData, size);
+            size = maxData;
         }
         int ingress = md.getInt(12);
         int rxQueue = md.getInt(16);
@@ -186,6 +193,10 @@ public final class TestRun {
         p.bindContextFields(ctxPointer, 8, 0, 4);
         long[] r = runRepeated(c, in.repeat());
         byte[] out = p.copy(p.meta(), p.end());
+        if (frags.length > 0) {
+            out = Arrays.copyOf(out, out.length + frags.length);
+            System.arraycopy(frags, 0, out, out.length - frags.length, frags.length);
+        }
         byte[] ctxOut = in.ctxIn() == null ? new byte[SIZEOF_XDP_MD] : ctx.clone();
         ByteBuffer o = ByteBuffer.wrap(ctxOut).order(ByteOrder.LITTLE_ENDIAN);
         o.putInt(0, p.data() - p.meta());
@@ -238,6 +249,9 @@ public final class TestRun {
         int end = mac + data.length;
         int len = end - start;
         int protocol = ethProtocol(data);
+        if (protocol == 0x0800 && data.length - ETH_HLEN < 20 || protocol == 0x86dd && data.length - ETH_HLEN < 40) {
+            throw refuse(EINVAL, "data_in of " + data.length + " bytes is too short for its IP header");
+        }
         int wireLen = inb.getInt(160);
         if (wireLen != 0 && (wireLen < len || wireLen > 65536)) {
             throw refuse(EINVAL, "wire_len " + wireLen + " below the packet length " + len);
@@ -262,7 +276,8 @@ public final class TestRun {
             System.arraycopy(data, ETH_HLEN + 8, ctx, 116, 16);
         }
         sk.putLong(152, inb.getLong(152));
-        sk.putInt(160, wireLen != 0 ? wireLen : len);
+        // without ctx_in the kernel converts no __sk_buff, so wire_len (the qdisc cb's pkt_len) stays 0
+        sk.putInt(160, in.ctxIn() == null ? 0 : wireLen != 0 ? wireLen : len);
         sk.putInt(164, inb.getInt(164));
         sk.putInt(176, inb.getInt(176));
         sk.putLong(184, inb.getLong(184));
