@@ -168,6 +168,14 @@ class TestRunKernelTest {
         }
     }
 
+    /** Prints both durations (informative; speed is measured in bench, never asserted here). */
+    private static void reportDurations(KernelOracle k, ObjectPrograms o, String prog, byte[] f) throws IOException {
+        TestRun run = TestRun.of(o.programs.get(prog), ProgramType.XDP);
+        run.run(TestRunInput.ofData(f).withRepeat(1000));
+        long ours = run.run(TestRunInput.ofData(f).withRepeat(1000)).durationNs();
+        System.out.println("duration " + prog + ": interpreter " + ours + " ns/run, kernel " + k.run(prog, f, 1000).durationNs() + " ns/run");
+    }
+
     @FunctionalInterface
     interface Consumer2 {
         void accept(KernelOracle k, ObjectPrograms o) throws Exception;
@@ -190,6 +198,8 @@ class TestRunKernelTest {
             compare(k, o, ProgramType.XDP, "xdp_adjust", frames);
             compare(k, o, ProgramType.XDP, "xdp_fields", List.of(frame(14, 0, 0, 0, 0), frame(100, 0, 0, 0, 0)));
             compare(k, o, ProgramType.XDP, "xdp_compute", List.of(frame(64, 1, 2, 3, 4), frame(63, 1, 2, 3, 4), frame(1500, 9, 9, 9, 9)));
+            reportDurations(k, o, "xdp_compute", frame(64, 1, 2, 3, 4));
+            reportDurations(k, o, "xdp_adjust", frame(64, 0xaa, 0, 0, 0x0800));
         });
     }
 
@@ -247,6 +257,11 @@ class TestRunKernelTest {
             assertThat(records.get(1)).hasSize(16);
             assertThat(records.get(1)[8]).isEqualTo((byte) 20);
         });
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void reportComparisons() {
+        System.out.println("kernel comparisons matched: " + comparisons);
     }
 
     @Test
