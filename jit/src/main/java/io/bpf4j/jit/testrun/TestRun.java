@@ -146,26 +146,25 @@ public final class TestRun {
         ByteBuffer md = ByteBuffer.wrap(ctx).order(ByteOrder.LITTLE_ENDIAN);
         int headroom = XDP_PACKET_HEADROOM;
         int metalen = 0;
+        if (size < ETH_HLEN) {
+            throw refuse(EINVAL, "data_in of " + size + " bytes: an XDP test packet has at least " + ETH_HLEN);
+        }
+        // the linear part: what fits the page, or (Linux 6.17+) what ctx_in's data_end says; the rest
+        // goes to fragments the program does not see (no frags support here) and comes back unchanged
+        int linear = Math.min(size, maxData);
         if (in.ctxIn() != null) {
             int mdData = md.getInt(0);
             int mdEnd = md.getInt(4);
-            if (md.getInt(8) != 0 || mdEnd != size || Integer.compareUnsigned(mdData, mdEnd) > 0
+            if (md.getInt(8) != 0 || Integer.compareUnsigned(mdEnd, size) > 0 || Integer.compareUnsigned(mdData, mdEnd) > 0
                     || (mdData & 3) != 0 || Integer.compareUnsigned(mdData, 255) > 0) {
                 throw refuse(EINVAL, "xdp_md data, data_end, data_meta do not describe data_in");
             }
             metalen = mdData;
             headroom -= metalen;
+            linear = Math.min(mdEnd, maxData);
         }
-        if (size < ETH_HLEN) {
-            throw refuse(EINVAL, "data_in of " + size + " bytes: an XDP test packet has at least " + ETH_HLEN);
-        }
-        // what does not fit the page goes to fragments the program does not see (it has no frags support
-        // here) and that come back unchanged after the linear part
-        byte[] frags = new byte[0];
-        if (size > maxData) {
-            frags = Arrays.copyOfRange(data, maxData, size);
-            size = maxData;
-        }
+        byte[] frags = Arrays.copyOfRange(data, linear, size);
+        size = linear;
         int ingress = md.getInt(12);
         int rxQueue = md.getInt(16);
         if (md.getInt(20) != 0) {

@@ -32,7 +32,7 @@ final class KernelOracle implements AutoCloseable {
 
     final Path dir;
 
-    record Run(long retval, byte[] dataOut, long durationNs) {}
+    record Run(long retval, byte[] dataOut, byte[] ctxOut, long durationNs) {}
 
     private KernelOracle(Path dir) {
         this.dir = dir;
@@ -82,20 +82,36 @@ final class KernelOracle implements AutoCloseable {
 
     /** Runs pinned program {@code prog} on {@code data}, {@code repeat} times. */
     Run run(String prog, byte[] data, int repeat) throws IOException {
+        return run(prog, data, null, repeat);
+    }
+
+    /** Runs pinned program {@code prog} on {@code data} with context {@code ctx} (or none), {@code repeat} times. */
+    Run run(String prog, byte[] data, byte[] ctx, int repeat) throws IOException {
         Path in = Files.createTempFile("bpf4j-in", ".bin");
         Path out = Files.createTempFile("bpf4j-out", ".bin");
+        Path ctxIn = Files.createTempFile("bpf4j-ctx-in", ".bin");
+        Path ctxOut = Files.createTempFile("bpf4j-ctx-out", ".bin");
         try {
             Files.write(in, data);
-            String text = exec(List.of("bpftool", "prog", "run", "pinned", dir.resolve(prog).toString(), "data_in", in.toString(),
-                    "data_out", out.toString(), "repeat", Integer.toString(repeat)));
+            List<String> cmd = new ArrayList<>(List.of("bpftool", "prog", "run", "pinned", dir.resolve(prog).toString(), "data_in",
+                    in.toString(), "data_out", out.toString()));
+            if (ctx != null) {
+                Files.write(ctxIn, ctx);
+                cmd.addAll(List.of("ctx_in", ctxIn.toString(), "ctx_out", ctxOut.toString()));
+            }
+            cmd.addAll(List.of("repeat", Integer.toString(repeat)));
+            String text = exec(cmd);
             Matcher m = RUN.matcher(text);
             if (!m.find()) {
                 throw new IllegalStateException("unexpected bpftool output: " + text);
             }
-            return new Run(Long.parseLong(m.group(1)), Files.readAllBytes(out), Long.parseLong(m.group(2)));
+            return new Run(Long.parseLong(m.group(1)), Files.readAllBytes(out), ctx == null ? null : Files.readAllBytes(ctxOut),
+                    Long.parseLong(m.group(2)));
         } finally {
             Files.deleteIfExists(in);
             Files.deleteIfExists(out);
+            Files.deleteIfExists(ctxIn);
+            Files.deleteIfExists(ctxOut);
         }
     }
 

@@ -136,6 +136,57 @@ class TestRunKernelTest {
         return results;
     }
 
+    /** As {@link #compare}, with a context in and out. */
+    private static void compareWithContext(KernelOracle k, ObjectPrograms o, ProgramType type, String prog, byte[] f, byte[] ctx)
+            throws IOException {
+        KernelOracle.Run kr;
+        try {
+            kr = k.run(prog, f, ctx, 1);
+        } catch (IllegalStateException refused) {
+            assertThatThrownBy(() -> TestRun.of(o.programs.get(prog), type).run(TestRunInput.ofData(f).withCtx(ctx)))
+                    .as("%s with ctx %s: the kernel refused: %s", prog, HEX.formatHex(ctx), refused.getMessage())
+                    .isInstanceOf(TestRunException.class);
+            comparisons++;
+            return;
+        }
+        TestRunResult r = TestRun.of(o.programs.get(prog), type).run(TestRunInput.ofData(f).withCtx(ctx));
+        String what = prog + " with ctx " + HEX.formatHex(ctx);
+        assertThat(r.retval()).as("%s retval", what).isEqualTo(kr.retval());
+        assertThat(HEX.formatHex(r.dataOut())).as("%s data_out", what).isEqualTo(HEX.formatHex(kr.dataOut()));
+        assertThat(HEX.formatHex(r.ctxOut())).as("%s ctx_out", what).isEqualTo(HEX.formatHex(kr.ctxOut()));
+        comparisons++;
+    }
+
+    private static byte[] ctx(int size, int... offsetValuePairs) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < offsetValuePairs.length; i += 2) {
+            b.putInt(offsetValuePairs[i], offsetValuePairs[i + 1]);
+        }
+        return b.array();
+    }
+
+    @Test
+    void contextsInAndOut() throws Exception {
+        withObject("xdp", ProgramType.XDP, (k, o) -> {
+            byte[] f = frame(64, 0xaa, 5, 8, 0x0800);
+            for (byte[] c : List.of(ctx(24, 4, 64), ctx(24, 0, 8, 4, 64), ctx(24, 0, 6, 4, 64), ctx(24, 0, 8, 4, 63),
+                    ctx(24, 8, 4, 4, 64), ctx(24, 4, 64, 12, 1), ctx(24, 4, 64, 12, 1, 16, 1), ctx(24, 4, 64, 16, 1),
+                    ctx(24, 4, 64, 20, 1), ctx(24, 4, 64, 12, 99), ctx(32, 4, 64), ctx(32, 4, 64, 28, 1), ctx(16, 4, 64))) {
+                compareWithContext(k, o, ProgramType.XDP, "xdp_adjust", f, c);
+                compareWithContext(k, o, ProgramType.XDP, "xdp_fields", f, c);
+            }
+        });
+        withObject("skb", ProgramType.SCHED_CLS, (k, o) -> {
+            byte[] f = ipv4(17, 10, 0xaa);
+            for (byte[] c : List.of(ctx(192), ctx(192, 8, 5, 32, 6, 36, 1, 48, 7, 64, 9, 152, 123, 160, 100, 164, 2, 176, 1400),
+                    ctx(192, 160, 10), ctx(192, 40, 1), ctx(192, 40, 999), ctx(192, 12, 1), ctx(192, 0, 1), ctx(192, 44, 1),
+                    ctx(192, 184, 77))) {
+                compareWithContext(k, o, ProgramType.SCHED_CLS, "tc_fields", f, c);
+                compareMaps(k, o, "results");
+            }
+        });
+    }
+
     /** The map's elements as hex key → hex value; per-CPU values summed over CPUs (the in-process map has one). */
     private static TreeMap<String, String> inProcess(BpfMap map) {
         TreeMap<String, String> out = new TreeMap<>();
