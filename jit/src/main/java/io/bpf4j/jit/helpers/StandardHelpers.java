@@ -10,7 +10,7 @@ public final class StandardHelpers {
     private static final HelperTable WITHOUT_MAPS = PrintHelpers.addTo(LoopHelpers.addTo(StringHelpers.addTo(
             ProbeHelpers.addTo(TaskHelpers.addTo(TimeHelpers.addTo(HelperTable.empty()))))));
 
-    private static final HelperTable ALL = RingbufHelpers.addTo(MapHelpers.addTo(WITHOUT_MAPS));
+    private static final HelperTable ALL = LockHelpers.addTo(RingbufHelpers.addTo(MapHelpers.addTo(WITHOUT_MAPS)));
 
     /** Every helper that needs no map: time, task, random, probe_read, strings, bpf_loop, printing. */
     public static HelperTable withoutMaps() {
@@ -19,8 +19,8 @@ public final class StandardHelpers {
 
     /**
      * {@link #withoutMaps()} plus the map helpers over {@link io.bpf4j.maps.BpfMap} (lookup,
-     * update, delete, push/pop/peek, per-CPU lookup, for_each_map_elem, tail calls) and the ring
-     * buffer helpers: what every program type has.
+     * update, delete, push/pop/peek, per-CPU lookup, for_each_map_elem, tail calls), the ring
+     * buffer helpers and spin locks: what every program type has.
      */
     public static HelperTable all() {
         return ALL;

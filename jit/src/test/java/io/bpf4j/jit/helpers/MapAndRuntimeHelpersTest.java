@@ -186,6 +186,31 @@ class MapAndRuntimeHelpersTest {
     }
 
     @Test
+    void spinLockTakesTheWordBpfFLockUses() {
+        BpfMap map = MapFactory.create(MapDefinition.of(MapType.ARRAY, 4, 16, 1).withSpinLockOffset(0));
+        // v = lookup(map, 0); lock(v); read the lock word; v->count += 1; unlock(v); return word << 8 | count
+        Instructions insns = mapLoad(asm(
+                "stw [%r10-4], 0", "lddw %r1, 0", "mov %r2, %r10", "add %r2, -4", "call 1",
+                "jeq %r0, 0, +11",
+                "mov %r6, %r0", "mov %r1, %r6", "call 93",
+                "ldxw %r7, [%r6+0]",
+                "ldxdw %r8, [%r6+8]", "add %r8, 1", "stxdw [%r6+8], %r8",
+                "mov %r1, %r6", "call 94",
+                "lsh %r7, 8", "add %r7, %r8", "mov %r0, %r7",
+                "exit"), 1, Register.R1, 1);
+        Executable exe = prepare(insns, ProgramType.XDP, 1, map);
+        assertThat(exe.run(exe.newContext())).isEqualTo(1 << 8 | 1);
+        assertThat(map.lookup(TestMaps.u32(0))[0]).isZero();
+        // an unlock without the lock faults
+        Instructions bad = mapLoad(asm(
+                "stw [%r10-4], 0", "lddw %r1, 0", "mov %r2, %r10", "add %r2, -4", "call 1",
+                "jeq %r0, 0, +2", "mov %r1, %r0", "call 94", "exit"), 1, Register.R1, 1);
+        Executable b = prepare(bad, ProgramType.XDP, 1, map);
+        assertThat(catchThrowableOfType(io.bpf4j.jit.runtime.HelperFault.class, () -> b.run(b.newContext())))
+                .hasMessageContaining("bpf_spin_unlock of a lock this run does not hold");
+    }
+
+    @Test
     void checksumsMatchTheKernelsArithmetic() {
         byte[] ip = {0x45, 0, 0, 0x1c, 0, 0, 0, 0, 0x40, 0x11, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2};
         int sum = Checksums.fold(Checksums.partial(ip, 0, 20, 0));
