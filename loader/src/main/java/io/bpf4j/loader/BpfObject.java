@@ -1,5 +1,7 @@
 package io.bpf4j.loader;
 
+import io.bpf4j.jit.Executable;
+import io.bpf4j.maps.ProgArray;
 import io.bpf4j.elf.ElfObject;
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.isa.BpfException;
@@ -48,6 +50,7 @@ public final class BpfObject implements AutoCloseable {
     private ObjectState state = ObjectState.OPENED;
     private final Map<String, RelocatedProgram> relocated = new HashMap<>();
     private final Map<Integer, io.bpf4j.maps.BpfMap> runtime = new HashMap<>();
+    private final Map<String, Executable> executables = new HashMap<>();
 
     private BpfObject(ObjectSpec spec, OpenOptions options) {
         this.spec = spec;
@@ -228,10 +231,41 @@ public final class BpfObject implements AutoCloseable {
                 }
             }
         }
+        Map<String, Executable> prepared = new HashMap<>();
+        done.forEach((name, rp) -> prepared.put(name, ExecutableBuilder.prepare(rp, created)));
+        fillProgArrays(resolved, created, prepared);
         spec = resolved;
         relocated.putAll(done);
         runtime.putAll(created);
+        executables.putAll(prepared);
         state = ObjectState.LOADED;
+    }
+
+    /** libbpf's last load step: each prog_array's {@code .values} slot gets its program. */
+    private static void fillProgArrays(ObjectSpec obj, Map<Integer, io.bpf4j.maps.BpfMap> maps, Map<String, Executable> programs) {
+        for (int i = 0; i < obj.maps().size(); i++) {
+            MapSpec m = obj.maps().get(i);
+            if (m.typeId() != MapType.PROG_ARRAY.id() || !(maps.get(i) instanceof ProgArray array)) {
+                continue;
+            }
+            for (Map.Entry<Integer, String> slot : m.initialSlots().entrySet()) {
+                Executable target = programs.get(slot.getValue());
+                if (target == null) {
+                    throw new BpfException("map '" + m.name() + "': slot " + slot.getKey() + ": program '" + slot.getValue() + "' is not loaded");
+                }
+                array.setProgram(slot.getKey(), target);
+            }
+        }
+    }
+
+    /** The runnable form of a loaded program. */
+    synchronized Executable executable(String name) {
+        Executable e = executables.get(name);
+        if (e == null) {
+            throw new ObjectStateException("object '" + spec.name() + "': prog '" + name + "': "
+                    + (state == ObjectState.LOADED ? "was not loaded (autoload is off)" : "runs only after load()"), state);
+        }
+        return e;
     }
 
     private static io.bpf4j.maps.BpfMap create(MapSpec m) {
@@ -271,6 +305,7 @@ public final class BpfObject implements AutoCloseable {
     public synchronized void close() {
         state = ObjectState.CLOSED;
         relocated.clear();
+        executables.clear();
         runtime.clear();
     }
 
