@@ -29,8 +29,11 @@ import java.util.function.Consumer;
  * Any other type is refused.
  *
  * <p>Repeats run on the same packet and context, as in the kernel; the duration is the average
- * of wall-clock nanoseconds per run. {@code cpu} is the CPU every type's program sees (the
- * kernel honours it only for raw tracepoints with {@code BPF_F_TEST_RUN_ON_CPU}).
+ * of wall-clock nanoseconds per run. {@code cpu} is the CPU the program sees; raw tracepoints
+ * take it only with {@code BPF_F_TEST_RUN_ON_CPU}, as in the kernel, while the other types take
+ * it as a bpf4j extension (the kernel runs them on the calling CPU). The kernel also refuses a
+ * raw tracepoint context shorter than the program reads (the verifier's max_ctx_offset); without
+ * a verifier here, such a run faults at the read.
  */
 public final class TestRun {
     /** {@code XDP_PACKET_HEADROOM}. */
@@ -364,6 +367,9 @@ public final class TestRun {
         }
         if ((in.flags() & ~TestRunInput.BPF_F_TEST_RUN_ON_CPU) != 0) {
             throw refuse(EINVAL, "unknown flags " + in.flags());
+        }
+        if ((in.flags() & TestRunInput.BPF_F_TEST_RUN_ON_CPU) == 0 && in.cpu() != 0) {
+            throw refuse(EINVAL, "cpu " + in.cpu() + " without BPF_F_TEST_RUN_ON_CPU");
         }
         byte[] ctx = in.ctxIn() == null ? new byte[0] : in.ctxIn().clone();
         if (ctx.length > MAX_RAW_TP_ARGS * 8 || ctx.length % 8 != 0) {

@@ -210,6 +210,49 @@ class MapAndRuntimeHelpersTest {
                 .hasMessageContaining("bpf_spin_unlock of a lock this run does not hold");
     }
 
+    /** Runs {@code helper(ctx, delta)} as an XDP program on a 64-byte frame. */
+    private static io.bpf4j.jit.testrun.TestRunResult xdpCall(int helper, int delta) {
+        Instructions insns = asm("mov %r2, " + delta, "call " + helper, "exit");
+        return TestRun.of(prepare(insns, ProgramType.XDP), ProgramType.XDP).run(TestRunInput.ofData(new byte[64]));
+    }
+
+    @Test
+    void xdpAdjustTailAndMetaBoundsAreTheTestRunPage() {
+        // data_end may grow to the page end less skb_shared_info: 256 + 3520 - (256 + 64) bytes of tailroom
+        assertThat(xdpCall(65, 3456).retval()).isZero();
+        assertThat(xdpCall(65, 3456).dataOut()).hasSize(64 + 3456);
+        assertThat(xdpCall(65, 3457).retval()).isEqualTo(-22 & 0xffff_ffffL);
+        // and shrink down to an Ethernet header
+        assertThat(xdpCall(65, -50).dataOut()).hasSize(14);
+        assertThat(xdpCall(65, -51).retval()).isEqualTo(-22 & 0xffff_ffffL);
+        // metadata: multiples of 4, down to the xdp_frame at the page start; data_out starts at data_meta
+        assertThat(xdpCall(54, -216).dataOut()).hasSize(64 + 216);
+        assertThat(xdpCall(54, -220).retval()).isEqualTo(-22 & 0xffff_ffffL);
+        assertThat(xdpCall(54, -6).retval()).isEqualTo(-13 & 0xffff_ffffL);
+        assertThat(xdpCall(54, 4).retval()).isEqualTo(-22 & 0xffff_ffffL);
+    }
+
+    @Test
+    void skbLoadAndStoreBytesStopAtTheEnd() {
+        // r0 = store(skb, 58, fp-8, 4, 0) << 8 | -store(skb, 59, fp-8, 4, 0) << 4 | -load(skb, 61, fp-8, 4)
+        Instructions insns = asm(
+                "mov %r6, %r1", "stw [%r10-8], -1",
+                "mov %r1, %r6", "mov %r2, 58", "mov %r3, %r10", "add %r3, -8", "mov %r4, 4", "mov %r5, 0", "call 9", "mov %r7, %r0",
+                "mov %r1, %r6", "mov %r2, 59", "mov %r3, %r10", "add %r3, -8", "mov %r4, 4", "mov %r5, 0", "call 9", "neg %r0",
+                "lsh %r7, 8", "lsh %r0, 4", "or %r7, %r0",
+                "mov %r1, %r6", "mov %r2, 61", "mov %r3, %r10", "add %r3, -8", "mov %r4, 4", "call 26", "neg %r0", "or %r7, %r0",
+                "ldxw %r0, [%r10-8]", "lsh %r0, 32", "or %r0, %r7", "exit");
+        byte[] frame = new byte[62];
+        frame[12] = 0x08;
+        frame[13] = 0x06;
+        io.bpf4j.jit.testrun.TestRunResult r = TestRun.of(prepare(insns, ProgramType.SCHED_CLS), ProgramType.SCHED_CLS)
+                .run(TestRunInput.ofData(frame));
+        // the failed load zeroes its buffer
+        assertThat(r.retval()).isEqualTo(14 << 4 | 14);
+        assertThat(r.dataOut()[58]).isEqualTo((byte) 0xff);
+        assertThat(r.dataOut()[61]).isEqualTo((byte) 0xff);
+    }
+
     @Test
     void checksumsMatchTheKernelsArithmetic() {
         byte[] ip = {0x45, 0, 0, 0x1c, 0, 0, 0, 0, 0x40, 0x11, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2};

@@ -115,6 +115,18 @@ final class KernelOracle implements AutoCloseable {
         }
     }
 
+    /**
+     * BPF_PROG_TEST_RUN with only a context, through src/test/oracle/prog_test_run.py (bpftool
+     * always passes ctx_out, which syscall and raw tracepoint programs refuse): {retval, errno,
+     * the context after the run}.
+     */
+    Object[] runContextOnly(String prog, byte[] ctx, int flags, int cpu) {
+        String out = exec(List.of("python3", Path.of("src/test/oracle/prog_test_run.py").toAbsolutePath().toString(),
+                dir.resolve(prog).toString(), java.util.HexFormat.of().formatHex(ctx), Integer.toString(flags), Integer.toString(cpu))).trim();
+        String[] parts = out.split(" ", -1);
+        return new Object[] {Long.parseLong(parts[0]), Integer.parseInt(parts[1]), java.util.HexFormat.of().parseHex(parts[2])};
+    }
+
     /** Puts pinned program {@code prog} into slot {@code index} of pinned prog array {@code map}. */
     void setProgram(String map, int index, String prog) {
         exec(List.of("bpftool", "map", "update", "pinned", dir.resolve("maps").resolve(map).toString(), "key",

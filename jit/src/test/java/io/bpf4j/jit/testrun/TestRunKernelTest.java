@@ -222,8 +222,10 @@ class TestRunKernelTest {
     /** Prints both durations (informative; speed is measured in bench, never asserted here). */
     private static void reportDurations(KernelOracle k, ObjectPrograms o, String prog, byte[] f) throws IOException {
         TestRun run = TestRun.of(o.programs.get(prog), ProgramType.XDP);
-        run.run(TestRunInput.ofData(f).withRepeat(1000));
-        long ours = run.run(TestRunInput.ofData(f).withRepeat(1000)).durationNs();
+        long ours = Long.MAX_VALUE;
+        for (int i = 0; i < 8; i++) {
+            ours = Math.min(ours, run.run(TestRunInput.ofData(f).withRepeat(1000)).durationNs());
+        }
         System.out.println("duration " + prog + ": interpreter " + ours + " ns/run, kernel " + k.run(prog, f, 1000).durationNs() + " ns/run");
     }
 
@@ -307,6 +309,47 @@ class TestRunKernelTest {
             assertThat(HEX.formatHex(records.get(0))).isEqualTo(HEX.formatHex(frame(20, 1, 2, 3, 4), 0, 8));
             assertThat(records.get(1)).hasSize(16);
             assertThat(records.get(1)[8]).isEqualTo((byte) 20);
+        });
+    }
+
+    @Test
+    void syscallAndRawTracepointContexts() throws Exception {
+        withObject("ctxonly", ProgramType.SYSCALL, (k, o) -> {
+            for (byte[] c : List.of(ctx(16, 0, 5, 8, 2), ctx(16, 0, -1, 4, 7, 8, 100), ctx(24, 0, 1, 8, 1))) {
+                Object[] kr = k.runContextOnly("sys_prog", c, 0, 0);
+                TestRunResult r = TestRun.of(o.programs.get("sys_prog"), ProgramType.SYSCALL).run(TestRunInput.ofContext(c));
+                assertThat(kr[1]).isEqualTo(0);
+                assertThat(r.retval()).isEqualTo(kr[0]);
+                assertThat(HEX.formatHex(r.ctxOut())).isEqualTo(HEX.formatHex((byte[]) kr[2]));
+                comparisons++;
+            }
+        });
+        withObject("ctxonly", ProgramType.RAW_TRACEPOINT, (k, o) -> {
+            for (int[] fc : new int[][] {{0, 0}, {1, 0}, {1, 1}}) {
+                byte[] c = ctx(16, 0, 5, 8, 2);
+                Object[] kr = k.runContextOnly("rawtp", c, fc[0], fc[1]);
+                TestRunResult r = TestRun.of(o.programs.get("rawtp"), ProgramType.RAW_TRACEPOINT)
+                        .run(TestRunInput.ofContext(c).withFlags(fc[0]).withCpu(fc[1]));
+                assertThat(kr[1]).isEqualTo(0);
+                if (fc[0] == 0) {
+                    // without BPF_F_TEST_RUN_ON_CPU the kernel runs on the caller's CPU, whichever that is
+                    assertThat(r.retval() % 1000).isEqualTo((Long) kr[0] % 1000);
+                } else {
+                    assertThat(r.retval()).isEqualTo(kr[0]);
+                }
+                comparisons++;
+            }
+            // the kernel refuses a context shorter than the program reads (the verifier's max_ctx_offset);
+            // without a verifier the run faults at the read instead
+            Object[] kr = k.runContextOnly("rawtp", ctx(8, 0, 5), 0, 0);
+            assertThat(kr[1]).isEqualTo(22);
+            assertThatThrownBy(() -> TestRun.of(o.programs.get("rawtp"), ProgramType.RAW_TRACEPOINT).run(TestRunInput.ofContext(ctx(8, 0, 5))))
+                    .isInstanceOf(io.bpf4j.jit.runtime.MemoryFault.class);
+            // and a cpu without BPF_F_TEST_RUN_ON_CPU
+            assertThat(k.runContextOnly("rawtp", ctx(16, 0, 5), 0, 1)[1]).isEqualTo(22);
+            assertThatThrownBy(() -> TestRun.of(o.programs.get("rawtp"), ProgramType.RAW_TRACEPOINT)
+                    .run(TestRunInput.ofContext(ctx(16, 0, 5)).withCpu(1))).isInstanceOf(TestRunException.class);
+            comparisons += 2;
         });
     }
 
