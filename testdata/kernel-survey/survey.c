@@ -11,6 +11,7 @@
  * 64-byte zero packet; calculon_run additionally on the talk's three expressions:
  *   <object> <program> <input> retval <n>
  * Usage: survey OBJECT PIN_ROOT [run]   (PIN_ROOT: a directory on bpffs for pinned maps) */
+#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -92,8 +93,16 @@ static void reason(char *out, size_t size, int err)
 			line = nl ? nl + 1 : line + len;
 		}
 	}
-	if (best && best_len > 0)
+	if (best && best_len > 0) {
+		/* a log cut short by the instruction limit runs its last line into the message */
+		char *limit = memmem(best, best_len, "BPF program is too large", 24);
+
+		if (limit) {
+			best_len -= limit - best;
+			best = limit;
+		}
 		snprintf(out, size, "%.*s", (int)best_len, best);
+	}
 	else
 		snprintf(out, size, "%s (empty log)", strerror(-err));
 }

@@ -6,6 +6,14 @@ import io.bpf4j.elf.ElfSymbol;
 import io.bpf4j.elf.Relocation;
 import io.bpf4j.elf.RelocationSection;
 import io.bpf4j.elf.SymbolType;
+import io.bpf4j.isa.BpfException;
+import io.bpf4j.loader.BpfObject;
+import io.bpf4j.loader.OpenOptions;
+import io.bpf4j.relocator.core.CoreReloResult;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+import io.bpf4j.loader.MapInfo;
+import io.bpf4j.loader.ProgramInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +28,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code bpf4j inspect OBJ}: what an object contains, as tables (or JSON with -j). */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "List an object's sections, symbols, programs-to-be and relocations.")
+        description = "List an object's sections, symbols, functions, relocations, then its programs and maps as libbpf's open phase makes them.")
 final class InspectCommand implements Callable<Integer> {
     @ParentCommand
     Bpf4j root;
@@ -31,17 +39,125 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "OBJ", description = "A BPF ELF object.")
     Path object;
 
+    @Option(names = "--core", description = "List each CO-RE relocation: access string, local and target types, the value computed.")
+    boolean core;
+
+    @Option(names = "--btf", paramLabel = "FILE", description = "Target BTF for CO-RE (raw BTF or an ELF with .BTF); default /sys/kernel/btf/vmlinux.")
+    Path targetBtf;
+
     @Override
     public Integer call() throws Exception {
+        if (core) {
+            return inspectCore();
+        }
         ElfObject elf = ObjectFile.read(object);
         Output out = root.output(spec.commandLine().getOut());
         Map<String, Object> model = model(elf);
+        // libbpf's open phase on top of the ELF view; an object it rejects still shows its ELF tables.
+        List<ProgramInfo> programs = new ArrayList<>();
+        List<MapInfo> maps = new ArrayList<>();
+        String rejected = null;
+        try (BpfObject obj = ObjectFile.open(object)) {
+            obj.programs().forEach(p -> programs.add(p.info()));
+            obj.maps().forEach(m -> maps.add(m.info()));
+        } catch (CliException e) {
+            rejected = e.getMessage();
+        }
+        model.put("programs", programs);
+        model.put("maps", maps);
         if (out.json()) {
             out.printJson(model);
         } else {
             printText(out, elf);
+            printOpened(out, programs, maps);
+        }
+        if (rejected != null) {
+            throw new CliException(rejected);
         }
         return 0;
+    }
+
+    private int inspectCore() throws Exception {
+        Output out = root.output(spec.commandLine().getOut());
+        OpenOptions options = targetBtf == null ? OpenOptions.defaults() : OpenOptions.builder().targetBtf(targetBtf).build();
+        Map<String, List<CoreReloResult>> results;
+        try (BpfObject obj = ObjectFile.open(object, options)) {
+            results = obj.coreRelocations();
+        } catch (BpfException e) {
+            throw new CliException(object + ": " + e.getMessage(), e);
+        }
+        if (out.json()) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            results.forEach((prog, list) -> {
+                List<Object> rows = new ArrayList<>();
+                for (CoreReloResult r : list) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("relo", r.reloIndex());
+                    m.put("insn", r.insnIndex());
+                    m.put("kind", r.kind().name().toLowerCase(Locale.ROOT));
+                    m.put("access", r.accessString());
+                    m.put("local_type_id", r.localTypeId());
+                    m.put("local_type", r.localType());
+                    m.put("local_spec", r.localSpec());
+                    m.put("target_type_id", r.targetTypeId());
+                    m.put("target_type", r.targetType());
+                    m.put("target_btf", r.targetBtf());
+                    m.put("target_spec", r.targetSpec());
+                    m.put("candidates", r.candidates());
+                    m.put("original_value", r.originalValue());
+                    m.put("new_value", r.newValue());
+                    m.put("poisoned", r.poisoned());
+                    if (r.poisoned()) {
+                        m.put("reason", r.poisonReason());
+                    }
+                    rows.add(m);
+                }
+                json.put(prog, rows);
+            });
+            out.printJson(json);
+            return 0;
+        }
+        if (results.isEmpty()) {
+            out.println("no CO-RE relocations");
+            return 0;
+        }
+        Table t = new Table("PROG", "RELO", "INSN", "KIND", "ACCESS", "LOCAL", "TARGET TYPE", "VALUE", "RESULT");
+        results.forEach((prog, list) -> {
+            for (CoreReloResult r : list) {
+                String target = r.targetTypeId() == 0 ? r.targetType() : "[" + r.targetTypeId() + "] " + r.targetType();
+                String value = r.poisoned() ? "poisoned" : r.originalValue() + " -> " + r.newValue();
+                t.row(prog, "#" + r.reloIndex(), r.insnIndex(), r.kind().name().toLowerCase(Locale.ROOT), r.accessString(),
+                        r.localSpec().replaceFirst("^<\\w+> ", ""), target, value, r.poisoned() ? r.poisonReason() : "ok");
+            }
+        });
+        t.print(out.out());
+        return 0;
+    }
+
+    private static void printOpened(Output out, List<ProgramInfo> programs, List<MapInfo> maps) {
+        out.println("");
+        out.println("Programs (after relocation):");
+        Table t = new Table("NAME", "SECTION", "TYPE", "ATTACH", "INSNS", "OWN", "SUBPROGRAMS", "MAPS", "AUTOLOAD");
+        for (ProgramInfo p : programs) {
+            String attach = p.expectedAttachType() == null ? "-" : p.expectedAttachType();
+            if (p.attachTarget() != null) {
+                attach += " " + p.attachTarget();
+            }
+            t.row(p.name(), p.section(), p.type() + (p.sleepable() ? " (sleepable)" : ""), attach, p.insnCount(), p.ownInsnCount(),
+                    p.subprograms().isEmpty() ? "-" : String.join(",", p.subprograms()),
+                    p.maps().isEmpty() ? "-" : String.join(",", p.maps()), p.autoload());
+        }
+        t.print(out.out());
+        out.println("");
+        out.println("Maps:");
+        Table m = new Table("NAME", "KIND", "TYPE", "KEY", "VALUE", "MAX_ENTRIES", "FLAGS", "MAP_EXTRA", "INNER", "PINNING", "INITIAL", "SECTION");
+        for (MapInfo i : maps) {
+            String initial = i.initialDataSize() > 0 ? i.initialDataSize() + " bytes"
+                    : i.initialSlots().isEmpty() ? "-" : i.initialSlots().toString();
+            m.row(i.name(), i.kind(), i.type(), i.keySize(), i.valueSize(), i.maxEntries(), "0x" + Integer.toHexString(i.flags()),
+                    i.mapExtra(), i.innerMap() == null ? "-" : i.innerMap(), i.pinning(), initial, i.section());
+        }
+        m.print(out.out());
     }
 
     /** A function in an executable section: an entry program, or a subprogram when in .text (libbpf's rule). */

@@ -1,6 +1,8 @@
 package io.bpf4j.cli;
 
 import io.bpf4j.elf.ElfObject;
+import io.bpf4j.loader.BpfObject;
+import io.bpf4j.loader.OpenOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,20 @@ final class ObjectFile {
             throw new IOException(path + ": is a directory, not a BPF object");
         }
         return Files.readAllBytes(path);
+    }
+
+    /** Opens the object as libbpf's open phase does (specs and relocated programs, nothing loaded). */
+    static BpfObject open(Path path) throws IOException {
+        return open(path, OpenOptions.defaults());
+    }
+
+    static BpfObject open(Path path, OpenOptions options) throws IOException {
+        bytes(path); // the same checks and messages as every other command
+        try {
+            return BpfObject.open(path, options);
+        } catch (io.bpf4j.isa.BpfException e) {
+            throw new CliException(path + ": " + e.getMessage(), e);
+        }
     }
 
     static ElfObject read(Path path) throws IOException {

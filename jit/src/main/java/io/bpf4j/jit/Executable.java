@@ -1,10 +1,16 @@
 package io.bpf4j.jit;
 
+import io.bpf4j.maps.ProgramRef;
+
 /**
  * A program ready to run. Immutable and safe to share between threads; each thread runs with
  * its own {@link ExecutionContext}.
+ *
+ * <p>An executable is a {@link ProgramRef}: it can sit in a prog array slot and be the target
+ * of {@code bpf_tail_call}. Its {@link #id()} is unique in the process and it is registered with
+ * {@link io.bpf4j.maps.MapFactory#registerProgram}, so user-space prog array updates by id find it.
  */
-public interface Executable {
+public interface Executable extends ProgramRef {
     /** The image this was prepared from. */
     ProgramImage image();
 
@@ -13,11 +19,13 @@ public interface Executable {
      *
      * @throws io.bpf4j.jit.runtime.ExecutionFault when the program does something the runtime
      *         does not allow; it stops at that instruction
-     * @throws IllegalArgumentException when {@code context} was made for another program
      */
     long run(ExecutionContext context);
 
-    /** A fresh context for this program (its global data and instruction arrays already mapped). */
+    /**
+     * A fresh context for this program (its global data and instruction arrays already mapped).
+     * Any program may run in any context; a context is not thread safe.
+     */
     default ExecutionContext newContext() {
         return ExecutionContext.of(image());
     }

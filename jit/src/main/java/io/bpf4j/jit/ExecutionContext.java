@@ -2,18 +2,25 @@ package io.bpf4j.jit;
 
 import io.bpf4j.jit.runtime.BpfClock;
 import io.bpf4j.jit.runtime.Memory;
+import io.bpf4j.jit.runtime.Packet;
 import io.bpf4j.jit.runtime.Region;
 import io.bpf4j.jit.runtime.RegionKind;
 import io.bpf4j.jit.runtime.TaskContext;
 import io.bpf4j.jit.runtime.TraceBuffer;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
- * The mutable state of running one program: its memory (stack frames, the program's global data,
- * and the context, packet and plain memory added here), the arguments in r1 to r5, the
- * environment helpers see, and the limits of a run.
+ * The mutable state of running programs: the memory (stack frames, the context, packet and plain
+ * memory added here, and the global data of each program run here), the arguments in r1 to r5,
+ * the environment helpers see, and the limits of a run.
+ *
+ * <p>A context is made for one program, but any program may run in it: a program's global data
+ * and instruction arrays are mapped the first time it runs here (a tail call reaching another
+ * program included), and its instructions find them through {@link #staticBase}.
  *
  * <p>A context is reused run after run (regions added here stay; map values handed out during a
  * run are dropped when the next starts; each run gets zeroed stack frames). It is not thread
@@ -42,9 +49,8 @@ public final class ExecutionContext {
     private long instructionBudget = DEFAULT_INSTRUCTION_BUDGET;
     private long mayGotoBudget = DEFAULT_MAY_GOTO_BUDGET;
     private long contextPointer;
-    private long packetStart;
-    private long packetData;
-    private long packetEnd;
+    private Packet packet;
+    private final Map<ProgramImage, Integer> staticBases = new IdentityHashMap<>();
     private long instructionsExecuted;
     private Object engineState;
 
@@ -52,21 +58,36 @@ public final class ExecutionContext {
         this.image = image;
     }
 
-    /** A context for {@code image}: its static regions (global data, instruction arrays) come first, at fixed ids. */
+    /** A context for {@code image}, its static regions (global data, instruction arrays) already mapped. */
     public static ExecutionContext of(ProgramImage image) {
         ExecutionContext c = new ExecutionContext(Objects.requireNonNull(image, "image"));
-        for (Region r : image.staticRegions()) {
-            c.memory.addFixed(r);
-        }
+        c.staticBase(image);
         return c;
     }
 
-    /**
-     * The program this context was made for: its global data and instruction arrays sit at
-     * fixed places in the memory, so a context runs only that program.
-     */
+    /** The program this context was made for. */
     public ProgramImage image() {
         return image;
+    }
+
+    /**
+     * The region id of {@code program}'s first static region ({@link ProgramImage#staticRegions()})
+     * in this context's memory, mapping them on first use; engines add it to the region index an
+     * {@code ld_imm64} direct value load names.
+     */
+    public int staticBase(ProgramImage program) {
+        Integer base = staticBases.get(program);
+        if (base == null) {
+            base = 0;
+            for (Region r : program.staticRegions()) {
+                long p = memory.addFixed(r);
+                if (base == 0) {
+                    base = io.bpf4j.jit.runtime.Pointers.id(p);
+                }
+            }
+            staticBases.put(program, base);
+        }
+        return base;
     }
 
     /** The run's memory (engines and helpers use it; callers rarely need it). */
@@ -86,10 +107,15 @@ public final class ExecutionContext {
 
     /**
      * Sets the program's context (what r1 points to for most program types) and makes it r1.
-     * Returns the pointer.
+     * Returns the pointer. Setting it again replaces the region (same pointer, no pointer fields).
      */
     public long setContext(byte[] bytes, boolean writable) {
-        contextPointer = memory.addFixed(Region.of(RegionKind.CONTEXT, "ctx", bytes, writable));
+        Region r = Region.of(RegionKind.CONTEXT, "ctx", bytes, writable);
+        if (contextPointer == 0) {
+            contextPointer = memory.addFixed(r);
+        } else {
+            memory.replaceFixed(contextPointer, r);
+        }
         args[0] = contextPointer;
         return contextPointer;
     }
@@ -113,32 +139,45 @@ public final class ExecutionContext {
 
     /**
      * Adds packet memory: {@code buffer[metaOffset, dataEnd)} is addressable, with data_meta at
-     * {@code metaOffset}, data at {@code dataOffset} and data_end at {@code dataEnd}. Legacy
-     * packet loads ({@code LD_ABS}/{@code LD_IND}) read from data. Returns the data pointer;
-     * {@link #packetMeta()}, {@link #packetEnd()} give the others.
+     * {@code metaOffset}, data at {@code dataOffset} and data_end at {@code dataEnd}; the rest of
+     * the buffer is headroom and tailroom the adjust helpers may grow into. Legacy packet loads
+     * ({@code LD_ABS}/{@code LD_IND}) read from data. Returns the data pointer.
      */
     public long setPacket(byte[] buffer, int metaOffset, int dataOffset, int dataEnd) {
-        if (metaOffset < 0 || metaOffset > dataOffset || dataOffset > dataEnd || dataEnd > buffer.length) {
-            throw new IllegalArgumentException("packet offsets out of order: meta " + metaOffset + ", data " + dataOffset
-                    + ", end " + dataEnd + ", buffer " + buffer.length);
-        }
-        long start = memory.addFixed(Region.of(RegionKind.PACKET, "packet", buffer, metaOffset, dataEnd - metaOffset, true));
-        packetStart = start;
-        packetData = start + (dataOffset - metaOffset);
-        packetEnd = start + (dataEnd - metaOffset);
-        return packetData;
+        packet = Packet.create(memory, buffer, metaOffset, dataOffset, dataEnd);
+        return packet.dataPointer();
+    }
+
+    /** The packet of {@link #setPacket}, or {@code null}. */
+    public Packet packet() {
+        return packet;
     }
 
     public long packetMeta() {
-        return packetStart;
+        return packet == null ? 0 : packet.metaPointer();
     }
 
     public long packetData() {
-        return packetData;
+        return packet == null ? 0 : packet.dataPointer();
     }
 
     public long packetEnd() {
-        return packetEnd;
+        return packet == null ? 0 : packet.endPointer();
+    }
+
+    /** The CPU the program runs on: per-CPU map values, {@code bpf_get_smp_processor_id}. */
+    public int cpu() {
+        return task.cpu();
+    }
+
+    /** Sets the CPU the program runs on (kept in {@link #task()}). */
+    public ExecutionContext setCpu(int cpu) {
+        if (cpu < 0) {
+            throw new IllegalArgumentException("cpu must not be negative: " + cpu);
+        }
+        TaskContext t = task;
+        this.task = new TaskContext(t.pid(), t.tgid(), t.uid(), t.gid(), t.comm(), cpu);
+        return this;
     }
 
     /** Sets r1, r2, ... from the values given (at most five); the others are left as they were. */

@@ -1,9 +1,8 @@
 package io.bpf4j.jit;
 
 import io.bpf4j.isa.Instructions;
+import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.jit.runtime.HelperTable;
-import io.bpf4j.jit.runtime.MapHandle;
-import io.bpf4j.jit.runtime.MemorySlice;
 import io.bpf4j.jit.runtime.Pointers;
 import io.bpf4j.jit.runtime.Region;
 import io.bpf4j.jit.runtime.RegionKind;
@@ -15,10 +14,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import io.bpf4j.maps.BpfMap;
+import io.bpf4j.maps.MapFlags;
+import io.bpf4j.maps.ValueRef;
 
 /**
  * Everything an engine needs to make a program executable: its instructions (entry at slot 0),
  * the helpers it may call, and what its {@code ld_imm64} map sources name.
+ *
+ * <p>Maps are the maps module's live {@link BpfMap}s, the one seam between programs and map
+ * implementations. A map source ({@code BPF_PSEUDO_MAP_FD}/{@code _IDX}) loads a map pointer
+ * carrying the map's process-wide {@link BpfMap#id()}, so a map reached any other way (an inner
+ * map of a map-in-map lookup) is named the same way. A direct value source
+ * ({@code BPF_PSEUDO_MAP_VALUE}/{@code _IDX_VALUE}) needs what the kernel needs for
+ * {@code map_direct_value_addr}: an array map with one entry (global data); its value is a
+ * {@link io.bpf4j.jit.runtime.RegionKind#GLOBAL_DATA} region, read only when the map has
+ * {@code BPF_F_RDONLY_PROG}.
  *
  * <p>Maps and instruction arrays are bound under a handle, the number the relocated program
  * carries in {@code ld_imm64}'s imm (a map fd or index: the loader picks one numbering and uses
@@ -30,9 +41,10 @@ public final class ProgramImage {
     private final String name;
     private final Instructions instructions;
     private final HelperTable helpers;
-    private final Map<Integer, MapHandle> maps;
+    private final Map<Integer, BpfMap> maps;
     private final Map<Integer, int[]> instructionArrays;
     private final List<Integer> staticHandles;
+    private final BpfMap[] boundMaps;
 
     private ProgramImage(Builder b) {
         this.name = b.name;
@@ -44,10 +56,11 @@ public final class ProgramImage {
         this.instructionArrays = Collections.unmodifiableMap(arrays);
         List<Integer> statics = new ArrayList<>();
         maps.forEach((h, m) -> {
-            if (m.directValue() != null) {
+            if (hasDirectValue(m)) {
                 statics.add(h);
             }
         });
+        this.boundMaps = maps.values().stream().distinct().toArray(BpfMap[]::new);
         statics.addAll(instructionArrays.keySet());
         this.staticHandles = List.copyOf(statics);
     }
@@ -74,8 +87,28 @@ public final class ProgramImage {
     }
 
     /** The map bound under {@code handle}, or {@code null}. */
-    public MapHandle map(int handle) {
+    public BpfMap map(int handle) {
         return maps.get(handle);
+    }
+
+    /** The handles maps are bound under, in binding order. */
+    public List<Integer> mapHandles() {
+        return List.copyOf(maps.keySet());
+    }
+
+    /** The bound map whose {@link BpfMap#id()} is {@code id}, or {@code null}. */
+    public BpfMap mapById(int id) {
+        for (BpfMap m : boundMaps) {
+            if (m.id() == id) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** Whether a direct value load may name {@code map}: an array of one entry, as the kernel's array map allows. */
+    public static boolean hasDirectValue(BpfMap map) {
+        return map.type() == MapType.ARRAY && map.maxEntries() == 1;
     }
 
     /** A copy of the instruction array bound under {@code handle}, or {@code null}. */
@@ -91,10 +124,11 @@ public final class ProgramImage {
     public List<Region> staticRegions() {
         List<Region> out = new ArrayList<>();
         for (int handle : staticHandles) {
-            MapHandle m = maps.get(handle);
-            if (m != null && m.directValue() != null) {
-                MemorySlice v = m.directValue();
-                out.add(Region.of(RegionKind.GLOBAL_DATA, m.name(), v.bytes(), v.offset(), v.length(), m.writableByProgram()));
+            BpfMap m = maps.get(handle);
+            if (m != null) {
+                ValueRef v = m.lookupRef(new byte[4], 0);
+                boolean writable = (m.definition().flags() & MapFlags.BPF_F_RDONLY_PROG) == 0;
+                out.add(Region.of(RegionKind.GLOBAL_DATA, m.name(), v.array(), v.offset(), v.length(), writable));
             } else {
                 int[] targets = instructionArrays.get(handle);
                 ByteBuffer buf = ByteBuffer.allocate(targets.length * 8).order(ByteOrder.LITTLE_ENDIAN);
@@ -117,7 +151,7 @@ public final class ProgramImage {
         private final Instructions instructions;
         private String name = "prog";
         private HelperTable helpers = HelperTable.empty();
-        private final Map<Integer, MapHandle> maps = new LinkedHashMap<>();
+        private final Map<Integer, BpfMap> maps = new LinkedHashMap<>();
         private final Map<Integer, int[]> instructionArrays = new LinkedHashMap<>();
 
         private Builder(Instructions instructions) {
@@ -135,7 +169,7 @@ public final class ProgramImage {
         }
 
         /** Binds {@code map} under {@code handle}. */
-        public Builder map(int handle, MapHandle map) {
+        public Builder map(int handle, BpfMap map) {
             requireFree(handle);
             maps.put(handle, Objects.requireNonNull(map, "map"));
             return this;

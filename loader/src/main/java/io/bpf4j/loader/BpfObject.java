@@ -1,5 +1,7 @@
 package io.bpf4j.loader;
 
+import io.bpf4j.jit.Executable;
+import io.bpf4j.maps.ProgArray;
 import io.bpf4j.elf.ElfObject;
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.isa.BpfException;
@@ -10,11 +12,9 @@ import io.bpf4j.maps.MapFactory;
 import io.bpf4j.maps.MapFlags;
 import io.bpf4j.maps.spec.MapSpec;
 import io.bpf4j.maps.spec.MapSpecReader;
-import io.bpf4j.relocator.CoreSite;
 import io.bpf4j.relocator.ObjectSpec;
 import io.bpf4j.relocator.ProgramSpec;
 import io.bpf4j.relocator.RelocatedProgram;
-import io.bpf4j.relocator.RelocationException;
 import io.bpf4j.relocator.Relocator;
 import io.bpf4j.relocator.RelocatorOptions;
 
@@ -51,6 +51,7 @@ public final class BpfObject implements AutoCloseable {
     private final Map<String, RelocatedProgram> relocated = new HashMap<>();
     private final Map<String, List<io.bpf4j.maps.BpfMap>> tableMaps = new HashMap<>();
     private final Map<Integer, io.bpf4j.maps.BpfMap> runtime = new HashMap<>();
+    private final Map<String, Executable> executables = new HashMap<>();
 
     private BpfObject(ObjectSpec spec, OpenOptions options) {
         this.spec = spec;
@@ -110,7 +111,7 @@ public final class BpfObject implements AutoCloseable {
         ro.kconfig(kconfig.length() == 0 ? null : kconfig.toString());
         if (options.targetBtf() != null) {
             try {
-                ro.targetBtf(Btf.parse(Files.readAllBytes(options.targetBtf())));
+                ro.targetBtf(io.bpf4j.relocator.core.CoreTarget.parseBtf(Files.readAllBytes(options.targetBtf())));
             } catch (IOException e) {
                 throw new UncheckedIOException("btf: cannot read target BTF '" + options.targetBtf() + "'", e);
             }
@@ -176,31 +177,39 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
-     * Loads the object: externs resolved, every autoloaded program relocated (one needing CO-RE
-     * is refused: bpf4j does not compute CO-RE yet), every map with
+     * Loads the object: externs resolved, CO-RE applied against the target BTF of the open
+     * options or else the running kernel's, every autoloaded program relocated, every map with
      * autocreate created in process and given its initial data ({@code .rodata} and
      * {@code .kconfig} frozen afterwards, as libbpf does). Verification and compilation are
      * later stages.
      *
      * @throws ObjectStateException when the object is not open
      */
+    /**
+     * What CO-RE does to each program (libbpf's {@code bpf_core_apply_relo} results, which
+     * {@code inspect --core} shows), against the target BTF of the options or else the running
+     * kernel's; empty when the object has no CO-RE records. Nothing is loaded.
+     */
+    public synchronized Map<String, java.util.List<io.bpf4j.relocator.core.CoreReloResult>> coreRelocations() {
+        ObjectSpec externs = Relocator.resolveExterns(spec);
+        if (!HostCoreTarget.hasCore(externs)) {
+            return Map.of();
+        }
+        Map<String, java.util.List<io.bpf4j.relocator.core.CoreReloResult>> out = new java.util.TreeMap<>();
+        HostCoreTarget.relocateWithResults(externs).programs().forEach((name, r) -> out.put(name, r.results()));
+        return out;
+    }
+
     public synchronized void load() {
         if (state != ObjectState.OPENED) {
             throw new ObjectStateException("object '" + spec.name() + "': load is only possible once, after open (state "
                     + state.name().toLowerCase(java.util.Locale.ROOT) + ")", state);
         }
-        ObjectSpec resolved = Relocator.resolveExterns(spec);
+        ObjectSpec resolved = HostCoreTarget.relocate(Relocator.resolveExterns(spec));
         Map<String, RelocatedProgram> done = new HashMap<>();
         for (ProgramSpec p : resolved.programs()) {
             if (p.autoload()) {
-                RelocatedProgram r = Relocator.relocate(resolved, p.name());
-                if (!r.coreSites().isEmpty()) {
-                    CoreSite c = r.coreSites().get(0);
-                    throw new RelocationException("prog '" + p.name() + "': insn #" + c.slot() + ": CO-RE relocation ("
-                            + c.kind() + " of [" + c.typeId() + "] " + c.accessString() + ") is not supported by bpf4j yet; "
-                            + r.coreSites().size() + " in this program", p.name(), -1, c.slot(), null);
-                }
-                done.put(p.name(), r);
+                done.put(p.name(), Relocator.relocate(resolved, p.name()));
             }
         }
         Map<Integer, io.bpf4j.maps.BpfMap> created = new HashMap<>();
@@ -227,11 +236,28 @@ public final class BpfObject implements AutoCloseable {
         for (RelocatedProgram rp : done.values()) {
             tables.put(rp.name(), createTables(rp));
         }
+        Map<String, Executable> prepared = new HashMap<>();
+        done.forEach((name, rp) -> prepared.put(name, ExecutableBuilder.prepare(rp, visibleMaps(resolved, created, tables.get(name)))));
+        fillProgArrays(resolved, created, prepared);
         spec = resolved;
         relocated.putAll(done);
         runtime.putAll(created);
         tableMaps.putAll(tables);
+        executables.putAll(prepared);
         state = ObjectState.LOADED;
+    }
+
+    /** The object's maps plus a program's own table maps, by the index its instructions carry. */
+    private static Map<Integer, io.bpf4j.maps.BpfMap> visibleMaps(ObjectSpec obj, Map<Integer, io.bpf4j.maps.BpfMap> created,
+                                                                  List<io.bpf4j.maps.BpfMap> tables) {
+        if (tables.isEmpty()) {
+            return created;
+        }
+        Map<Integer, io.bpf4j.maps.BpfMap> out = new HashMap<>(created);
+        for (int k = 0; k < tables.size(); k++) {
+            out.put(obj.maps().size() + k, tables.get(k));
+        }
+        return out;
     }
 
     /**
@@ -259,6 +285,33 @@ public final class BpfObject implements AutoCloseable {
     /** The in-process table maps of a loaded program, in {@code indirect().tables()} order; empty before load. */
     synchronized List<io.bpf4j.maps.BpfMap> tableMaps(String program) {
         return tableMaps.getOrDefault(program, List.of());
+    }
+
+    /** libbpf's last load step: each prog_array's {@code .values} slot gets its program. */
+    private static void fillProgArrays(ObjectSpec obj, Map<Integer, io.bpf4j.maps.BpfMap> maps, Map<String, Executable> programs) {
+        for (int i = 0; i < obj.maps().size(); i++) {
+            MapSpec m = obj.maps().get(i);
+            if (m.typeId() != MapType.PROG_ARRAY.id() || !(maps.get(i) instanceof ProgArray array)) {
+                continue;
+            }
+            for (Map.Entry<Integer, String> slot : m.initialSlots().entrySet()) {
+                Executable target = programs.get(slot.getValue());
+                if (target == null) {
+                    throw new BpfException("map '" + m.name() + "': slot " + slot.getKey() + ": program '" + slot.getValue() + "' is not loaded");
+                }
+                array.setProgram(slot.getKey(), target);
+            }
+        }
+    }
+
+    /** The runnable form of a loaded program. */
+    synchronized Executable executable(String name) {
+        Executable e = executables.get(name);
+        if (e == null) {
+            throw new ObjectStateException("object '" + spec.name() + "': prog '" + name + "': "
+                    + (state == ObjectState.LOADED ? "was not loaded (autoload is off)" : "runs only after load()"), state);
+        }
+        return e;
     }
 
     private static io.bpf4j.maps.BpfMap create(MapSpec m) {
@@ -298,6 +351,7 @@ public final class BpfObject implements AutoCloseable {
     public synchronized void close() {
         state = ObjectState.CLOSED;
         relocated.clear();
+        executables.clear();
         runtime.clear();
         tableMaps.clear();
     }
@@ -313,7 +367,7 @@ public final class BpfObject implements AutoCloseable {
         checkNotClosed();
         RelocatedProgram r = relocated.get(name);
         if (r == null) {
-            r = Relocator.relocate(state == ObjectState.OPENED ? Relocator.resolveExterns(spec) : spec, name);
+            r = Relocator.relocate(state == ObjectState.OPENED ? HostCoreTarget.relocate(Relocator.resolveExterns(spec)) : spec, name);
             if (state == ObjectState.LOADED) {
                 relocated.put(name, r);
             }

@@ -1,6 +1,10 @@
 package io.bpf4j.loader;
 
 import io.bpf4j.isa.Instructions;
+import io.bpf4j.jit.Executable;
+import io.bpf4j.jit.testrun.TestRun;
+import io.bpf4j.jit.testrun.TestRunInput;
+import io.bpf4j.jit.testrun.TestRunResult;
 import io.bpf4j.isa.abi.AttachType;
 import io.bpf4j.isa.abi.ProgramType;
 import io.bpf4j.isa.abi.MapType;
@@ -145,6 +149,22 @@ public final class BpfProgram {
 
     public List<LineInfoRecord> lineInfo() {
         return relocated().lineInfo();
+    }
+
+    /**
+     * Runs the loaded program as {@code BPF_PROG_TEST_RUN} does for its type (XDP, TC, socket
+     * filter, syscall, raw tracepoint, kprobe): retval, data_out, ctx_out and duration.
+     *
+     * @throws ObjectStateException before {@link BpfObject#load()} or when the program was not loaded
+     * @throws io.bpf4j.jit.testrun.TestRunException for input the kernel would refuse
+     */
+    public TestRunResult testRun(TestRunInput input) {
+        return TestRun.of(owner.executable(name), type()).run(input);
+    }
+
+    /** The runnable program, once the object is loaded (what a prog_array slot holds). */
+    public Executable executable() {
+        return owner.executable(name);
     }
 
     /** Everything {@code inspect} shows. */

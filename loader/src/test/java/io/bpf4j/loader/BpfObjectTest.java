@@ -121,18 +121,6 @@ class BpfObjectTest {
     }
 
     @Test
-    void programNeedingCoReIsRefusedAtLoadNotSilentlyLeftUnpatched() {
-        Path core = Path.of(System.getProperty("bpf4j.root"), "testdata/objects/core_reads.v1.el.o");
-        try (BpfObject obj = BpfObject.open(core, options())) {
-            BpfProgram p = obj.programs().get(0);
-            assertThat(p.relocated().coreSites()).isNotEmpty();
-            obj.programs().forEach(x -> x.setAutoload(x.name().equals(p.name())));
-            assertThatThrownBy(obj::load).isInstanceOf(RelocationException.class)
-                    .hasMessageContaining("CO-RE relocation").hasMessageStartingWith("prog '" + p.name() + "': insn #");
-        }
-    }
-
-    @Test
     void kernelReleaseParsesAsLibbpfDoes() {
         assertThat(HostFacts.parseRelease("6.18.44-fc-v657")).isEqualTo(397868);
         assertThat(HostFacts.parseRelease("5.4.300")).isEqualTo((5 << 16) + (4 << 8) + 255);

@@ -2,8 +2,8 @@ package io.bpf4j.relocator;
 
 /**
  * A CO-RE relocation record ({@code .BTF.ext} core_relo) that lands in a relocated program.
- * bpf4j does not compute CO-RE results yet: the instruction at {@link #slot()} still holds
- * clang's value for the local BTF, and the loader refuses to load such a program.
+ * The instruction at {@link #slot()} holds the CO-RE result when the object went through
+ * {@link Relocator#relocateCore} first, clang's value for the local BTF otherwise.
  *
  * @param slot         the patched instruction's slot in the relocated program
  * @param kind         the CO-RE kind ({@code field_byte_offset}, {@code type_exists}, ...)

@@ -35,7 +35,7 @@ import java.util.TreeSet;
  *                             the object's map count names the program's own table map
  *                             {@code indirect.tables().get(mapIndex - objectMapCount)}
  * @param relocations          the program's relocations after appending (slots in this program), as applied
- * @param coreSites            CO-RE records in this program, not applied (bpf4j does not do CO-RE yet)
+ * @param coreSites            where the CO-RE records landed in this program (their results: {@link Relocator#relocateCore})
  * @param indirect             function pointers, call tables and jump tables of this program
  */
 public record RelocatedProgram(String name, String sectionName, ProgramType programType, int expectedAttachTypeId,

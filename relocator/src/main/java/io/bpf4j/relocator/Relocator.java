@@ -19,7 +19,8 @@ import java.util.List;
  * <p>{@link #open} runs, in libbpf's order: {@link Step#CLASSIFY_SECTIONS}, {@link Step#CARVE_PROGRAMS},
  * {@link Step#COLLECT_EXTERNS}, {@link Step#INIT_MAPS}, {@link Step#COLLECT_RELOCATIONS} (every
  * relocation is classified here, none applied), {@link Step#COLLECT_MAP_RELOCATIONS}.
- * {@link #relocate} then runs {@link Step#RESOLVE_EXTERNS}, {@link Step#LINK_CALLS} and
+ * {@link #relocateCore} runs {@link Step#RELOCATE_CORE} over the whole object (libbpf's first
+ * relocate pass); {@link #relocate} then runs {@link Step#RESOLVE_EXTERNS}, {@link Step#LINK_CALLS} and
  * {@link Step#RELOCATE_DATA} for one entry program (the last two inside {@code ProgramLinker},
  * linking every call before any map, data or extern relocation is applied, as libbpf does).
  */
@@ -27,7 +28,7 @@ public final class Relocator {
     /** The pipeline's steps, in the order they run. */
     public enum Step {
         CLASSIFY_SECTIONS, CARVE_PROGRAMS, COLLECT_EXTERNS, INIT_MAPS, COLLECT_RELOCATIONS, COLLECT_MAP_RELOCATIONS,
-        RESOLVE_EXTERNS, LINK_CALLS, RELOCATE_DATA
+        RESOLVE_EXTERNS, RELOCATE_CORE, LINK_CALLS, RELOCATE_DATA
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Relocator.class);
@@ -91,6 +92,17 @@ public final class Relocator {
             }
         }
         return obj.withMaps(maps);
+    }
+
+    /**
+     * CO-RE: every {@code .BTF.ext} core_relo record applied to its own program or subprogram
+     * against {@code target}, before any code is appended ({@code bpf_object__relocate_core}).
+     * Run it before {@link #relocate}; an object without CO-RE records comes back unchanged.
+     *
+     * @throws io.bpf4j.relocator.core.CoreRelocationException for a relocation libbpf refuses
+     */
+    public static CoreRelocatedObject relocateCore(ObjectSpec obj, io.bpf4j.relocator.core.CoreTarget target) {
+        return CoreStep.apply(obj, target);
     }
 
     /**

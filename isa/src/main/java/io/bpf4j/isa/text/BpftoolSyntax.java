@@ -70,6 +70,15 @@ public final class BpftoolSyntax {
         }
 
         /**
+         * The name of the function a {@code BPF_PSEUDO_FUNC} load at instruction {@code index}
+         * points to, printed after the offset as a call's target is
+         * ({@code r2 = subprog[+10]#callback}); null prints bpftool's bare {@code subprog[+10]}.
+         */
+        default String function(int index, LoadImm64 insn) {
+            return null;
+        }
+
+        /**
          * Lines bpftool prints before instruction {@code index}: a BTF function signature
          * ({@code int prog(struct __sk_buff * skb):}) and {@code ; source} lines from line_info.
          */
@@ -157,7 +166,7 @@ public final class BpftoolSyntax {
             case Opcodes.STX -> stx(s);
             case Opcodes.ST -> st(s);
             case Opcodes.LDX -> ldx(s);
-            case Opcodes.LD -> ld(insn);
+            case Opcodes.LD -> ld(index, insn);
             default -> jmp(index, insn);
         };
     }
@@ -256,7 +265,7 @@ public final class BpftoolSyntax {
         return p(s) + "r" + s.dst() + " = *(" + type + " *)(r" + s.src() + " " + off(s.off()) + ")";
     }
 
-    private String ld(Instruction insn) {
+    private String ld(int index, Instruction insn) {
         Slot s = insn.slot();
         int mode = s.code() & Opcodes.MODE_MASK;
         if (mode == Opcodes.ABS) {
@@ -267,12 +276,12 @@ public final class BpftoolSyntax {
         }
         if (insn instanceof LoadImm64) {
             LoadImm64 ld = (LoadImm64) insn;
-            return p(s) + "r" + s.dst() + " = " + imm64(ld);
+            return p(s) + "r" + s.dst() + " = " + imm64(index, ld);
         }
         return String.format("BUG_ld_%02x", s.code());
     }
 
-    private String imm64(LoadImm64 ld) {
+    private String imm64(int index, LoadImm64 ld) {
         int src = ld.slot().src();
         if (src == Opcodes.PSEUDO_MAP_FD || src == Opcodes.PSEUDO_MAP_VALUE || src == Opcodes.PSEUDO_MAP_IDX
                 || src == Opcodes.PSEUDO_MAP_IDX_VALUE) {
@@ -285,9 +294,13 @@ public final class BpftoolSyntax {
             case Opcodes.PSEUDO_MAP_FD -> "map[id:" + ld.slot().imm() + "]";
             case Opcodes.PSEUDO_MAP_VALUE -> "map[id:" + ld.slot().imm() + "][0]+" + ld.second().imm();
             case Opcodes.PSEUDO_MAP_IDX_VALUE -> "map[idx:" + ld.slot().imm() + "]+" + ld.second().imm();
-            case Opcodes.PSEUDO_FUNC -> "subprog[" + off(ld.slot().imm()) + "]";
+            case Opcodes.PSEUDO_FUNC -> "subprog[" + off(ld.slot().imm()) + "]" + named(symbols.function(index, ld));
             default -> "0x" + Long.toHexString(ld.value());
         };
+    }
+
+    private static String named(String name) {
+        return name == null ? "" : "#" + name;
     }
 
     private String jmp(int index, Instruction insn) {
@@ -302,7 +315,10 @@ public final class BpftoolSyntax {
             Call call = insn instanceof Call ? (Call) insn : new Call(s.withCode(Opcodes.CODE_CALL));
             if (s.src() == Opcodes.PSEUDO_CALL) {
                 String sym = symbols.subprogram(index, call);
-                return p(s) + "call pc" + off(s.off()) + (sym == null ? "" : "#" + sym);
+                // A JIT-compiled program's xlated dump keeps the distance in off (imm then holds
+                // the subprogram's number); before JIT, as libbpf hands it over, it is in imm.
+                int distance = s.off() != 0 ? s.off() : s.imm();
+                return p(s) + "call pc" + off(distance) + (sym == null ? "" : "#" + sym);
             }
             return p(s) + "call " + symbols.callee(index, call) + "#" + s.imm();
         }

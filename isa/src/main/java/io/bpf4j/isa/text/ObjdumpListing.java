@@ -37,6 +37,10 @@ import java.util.Objects;
  *     Each relocation is printed, in offset order, under the instruction whose bytes contain its
  *     offset; a run of zero bytes is folded into {@code ...} only up to the next relocation.
  *     Relocations inside bytes dumped as data are not printed.</li>
+ * <li>{@link CodeSection#annotations()}: lines llvm-objdump prints from other sections, such as
+ *     the {@code .BTF.ext} CO-RE relocation (llvm-objdump prints at most one, the first record
+ *     at that offset); see {@link Annotation}. They come before the relocation lines of the same
+ *     instruction.</li>
  * </ul>
  */
 public final class ObjdumpListing {
@@ -80,14 +84,38 @@ public final class ObjdumpListing {
         }
     }
 
-    /** One executable section with what the listing needs of it. */
-    public record CodeSection(String name, byte[] bytes, ByteOrder order, List<Symbol> symbols, List<Relocation> relocations) {
+    /**
+     * A line of extra text under the instruction that starts at byte {@code offset}, printed as
+     * {@code \t\t<offset as %016x>:  <text>} before that instruction's relocation lines, the way
+     * llvm-objdump prints a {@code .BTF.ext} CO-RE relocation ({@code text} is then
+     * {@code "CO-RE <byte_off> [7] struct task_struct::pid (0:0)"}). An annotation whose offset
+     * is not the start of a disassembled instruction (inside an instruction, in a {@code ...}
+     * zero block, in a data dump) is not printed, as llvm-objdump does not print it.
+     */
+    public record Annotation(long offset, String text) {
+        public Annotation {
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * One executable section with what the listing needs of it. Annotations at one offset are
+     * printed in list order.
+     */
+    public record CodeSection(String name, byte[] bytes, ByteOrder order, List<Symbol> symbols, List<Relocation> relocations,
+                              List<Annotation> annotations) {
         public CodeSection {
             Objects.requireNonNull(name, "name");
             bytes = bytes.clone();
             Objects.requireNonNull(order, "order");
             symbols = List.copyOf(symbols);
             relocations = List.copyOf(relocations);
+            annotations = List.copyOf(annotations);
+        }
+
+        /** A section without annotations. */
+        public CodeSection(String name, byte[] bytes, ByteOrder order, List<Symbol> symbols, List<Relocation> relocations) {
+            this(name, bytes, order, symbols, relocations, List.of());
         }
 
         @Override
@@ -182,6 +210,9 @@ public final class ObjdumpListing {
         List<Relocation> relocs = new ArrayList<>(s.relocations());
         relocs.sort(Comparator.comparingLong(Relocation::offset));
         int rel = 0;
+        List<Annotation> notes = new ArrayList<>(s.annotations());
+        notes.sort(Comparator.comparingLong(Annotation::offset)); // stable: list order within one offset
+        int note = 0;
         for (int li = 0; li < labels.size(); ) {
             long start = labels.get(li).addr();
             int lj = li;
@@ -260,6 +291,12 @@ public final class ObjdumpListing {
                     appendTarget(labels, target, out);
                 }
                 out.append('\n');
+                while (note < notes.size() && notes.get(note).offset() < index) {
+                    note++; // not at an instruction start: llvm-objdump looks annotations up by exact address
+                }
+                while (note < notes.size() && notes.get(note).offset() == index) {
+                    printAnnotation(notes.get(note++), out);
+                }
                 // Every relocation not yet printed whose offset is below the end of this
                 // instruction goes under it, including any left behind by a data dump.
                 while (rel < relocs.size() && relocs.get(rel).offset() < index + consumed) {
@@ -303,6 +340,10 @@ public final class ObjdumpListing {
             out.append("+0x").append(Long.toHexString(disp));
         }
         out.append('>');
+    }
+
+    private static void printAnnotation(Annotation a, StringBuilder out) {
+        out.append("\t\t").append(String.format("%016x", a.offset())).append(":  ").append(a.text()).append('\n');
     }
 
     private static void printRelocation(Relocation r, StringBuilder out) {

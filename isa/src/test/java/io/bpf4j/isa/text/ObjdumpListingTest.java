@@ -2,8 +2,10 @@ package io.bpf4j.isa.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -61,5 +63,36 @@ class ObjdumpListingTest {
         String listing = ObjdumpListing.of(sections(elf), LlvmSyntax.of(cpu)).render();
         String expected = TestElf.TestResources.text(DIR + golden);
         assertThat(listing.split("\n", -1)).containsExactly(expected.split("\n", -1));
+    }
+
+    /**
+     * Annotation placement as llvm-objdump places its CO-RE lines (checked against real output
+     * on clang objects by elf's CoreListingTest): under the instruction that starts at the
+     * offset, before its relocation lines, in list order; never inside an ld_imm64.
+     */
+    @Test
+    void annotationsGoUnderTheInstructionThatStartsThere() {
+        byte[] code = {
+            (byte) 0xb7, 0x01, 0, 0, 0x1c, 0, 0, 0,          // r1 = 0x1c
+            0x18, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // r1 = 0x0 ll
+            (byte) 0x95, 0, 0, 0, 0, 0, 0, 0,                // exit
+        };
+        ObjdumpListing.CodeSection s = new ObjdumpListing.CodeSection("tp/x", code, ByteOrder.LITTLE_ENDIAN,
+                List.of(new ObjdumpListing.Symbol("f", 0, ObjdumpListing.SymbolType.FUNC)),
+                List.of(new ObjdumpListing.Relocation(8, "R_BPF_64_64", "sink")),
+                List.of(new ObjdumpListing.Annotation(8, "CO-RE b"), new ObjdumpListing.Annotation(16, "CO-RE inside"),
+                        new ObjdumpListing.Annotation(0, "CO-RE a1"), new ObjdumpListing.Annotation(0, "CO-RE a2")));
+        assertThat(ObjdumpListing.of(List.of(s)).render()).isEqualTo("""
+                Disassembly of section tp/x:
+
+                0000000000000000 <f>:
+                       0:\tb7 01 00 00 1c 00 00 00\tr1 = 0x1c
+                \t\t0000000000000000:  CO-RE a1
+                \t\t0000000000000000:  CO-RE a2
+                       1:\t18 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00\tr1 = 0x0 ll
+                \t\t0000000000000008:  CO-RE b
+                \t\t0000000000000008:  R_BPF_64_64\tsink
+                       3:\t95 00 00 00 00 00 00 00\texit
+                """);
     }
 }

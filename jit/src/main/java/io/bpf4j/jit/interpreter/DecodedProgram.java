@@ -12,8 +12,9 @@ import io.bpf4j.isa.Jump;
 import io.bpf4j.isa.Load;
 import io.bpf4j.isa.LoadImm64;
 import io.bpf4j.isa.Unknown;
+import io.bpf4j.isa.abi.HelperId;
 import io.bpf4j.jit.ProgramImage;
-import io.bpf4j.jit.runtime.Memory;
+import io.bpf4j.jit.runtime.HelperTable;
 import io.bpf4j.jit.runtime.Pointers;
 import java.util.Arrays;
 import java.util.TreeSet;
@@ -38,6 +39,10 @@ final class DecodedProgram {
     static final int CALL_LOCAL = 0x08;
     static final int SDIV64_K = 0x10, SDIV64_X = 0x38, SMOD64_K = 0x58, SMOD64_X = 0x60;
     static final int SDIV32_K = 0x68, SDIV32_X = 0x70, SMOD32_K = 0x78, SMOD32_X = 0x80;
+    /** {@code ld_imm64} of a direct value: {@link #imm} is the pointer relative to the program's first static region. */
+    static final int LD_STATIC = 0xb0;
+    /** {@code call bpf_tail_call}, when the program's helper table has it. */
+    static final int TAIL_CALL = 0xb8;
     static final int MOVSX64_8 = 0x88, MOVSX64_16 = 0x90, MOVSX64_32 = 0x98, MOVSX32_8 = 0xa0, MOVSX32_16 = 0xa8;
 
     final int length;
@@ -52,8 +57,11 @@ final class DecodedProgram {
     /** First slot of each function; function 0 is the entry at slot 0. */
     final int[] functionStart;
 
+    private final HelperTable helpers;
+
     DecodedProgram(ProgramImage image) {
         Instructions insns = image.instructions();
+        this.helpers = image.helpers();
         int n = insns.slotCount();
         this.length = n;
         op = new int[n + 1];
@@ -219,7 +227,11 @@ final class DecodedProgram {
 
     private void decodeCall(Instructions insns, Call c, int pc) {
         switch (c.kind()) {
-            case HELPER -> { }
+            case HELPER -> {
+                if (c.imm() == HelperId.TAIL_CALL.id() && helpers.contains(c.imm())) {
+                    op[pc] = TAIL_CALL;
+                }
+            }
             case LOCAL -> {
                 int t = pc + c.imm() + 1;
                 int f = insns.indexAtSlot(t) >= 0 ? functionAt(t) : -1;
@@ -256,7 +268,7 @@ final class DecodedProgram {
                 if (image.map(handle) == null) {
                     illegal(pc, "ld_imm64 names map " + handle + ", which is not bound to the program");
                 } else {
-                    imm[pc] = Pointers.map(handle);
+                    imm[pc] = Pointers.map(image.map(handle).id());
                 }
             }
             case MAP_VALUE, MAP_IDX_VALUE -> {
@@ -264,7 +276,8 @@ final class DecodedProgram {
                 if (index < 0) {
                     illegal(pc, "ld_imm64 names the value of map " + handle + ", which has no direct value");
                 } else {
-                    imm[pc] = Pointers.data(1 + Memory.MAX_FRAMES + index, l.second().imm());
+                    op[pc] = LD_STATIC;
+                    imm[pc] = Pointers.data(index, l.second().imm());
                 }
             }
             case BTF_ID -> illegal(pc, "ld_imm64 of a kernel variable (btf id " + handle + ") is not available");

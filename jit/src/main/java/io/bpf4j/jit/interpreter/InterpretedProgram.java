@@ -9,12 +9,14 @@ import io.bpf4j.jit.runtime.AtomicOp;
 import io.bpf4j.jit.runtime.BudgetExhaustedFault;
 import io.bpf4j.jit.runtime.CallDepthFault;
 import io.bpf4j.jit.runtime.ControlFlowFault;
+import io.bpf4j.jit.runtime.Errno;
 import io.bpf4j.jit.runtime.Helper;
 import io.bpf4j.jit.runtime.HelperFault;
 import io.bpf4j.jit.runtime.HelperTable;
 import io.bpf4j.jit.runtime.IllegalInstructionFault;
 import io.bpf4j.jit.runtime.Memory;
 import io.bpf4j.jit.runtime.Pointers;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A prepared program and the interpreter loop that runs it.
@@ -26,6 +28,9 @@ import io.bpf4j.jit.runtime.Pointers;
  * the program ({@code bpf_loop}) starts a nested loop one frame deeper.
  */
 final class InterpretedProgram implements Executable {
+    private static final AtomicInteger NEXT_ID = new AtomicInteger(1);
+
+    private final int id = NEXT_ID.getAndIncrement();
     private final ProgramImage image;
     final DecodedProgram code;
     private final HelperTable helpers;
@@ -42,20 +47,27 @@ final class InterpretedProgram implements Executable {
     }
 
     @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return image.name();
+    }
+
+    @Override
     public long run(ExecutionContext context) {
-        if (context.image() != image) {
-            throw new IllegalArgumentException("execution context was made for program '" + context.image().name()
-                    + "', not '" + image.name() + "'");
-        }
         context.memory().reset();
         Machine m;
-        if (context.engineState() instanceof Machine cached && cached.program == this) {
+        if (context.engineState() instanceof Machine cached) {
             m = cached;
             m.reset();
         } else {
-            m = new Machine(this, context);
+            m = new Machine(context);
             context.setEngineState(m);
         }
+        m.current = this;
         try {
             return execute(m, 0, 0, context.arg(0), context.arg(1), context.arg(2), context.arg(3), context.arg(4));
         } finally {
@@ -74,6 +86,7 @@ final class InterpretedProgram implements Executable {
         final Memory mem = m.memory;
         final long[] r = m.registers(baseDepth);
         final long mayGotoBudget = m.context.mayGotoBudget();
+        final long staticBase = (long) m.context.staticBase(image) << 32;
         r[1] = a1;
         r[2] = a2;
         r[3] = a3;
@@ -162,6 +175,7 @@ final class InterpretedProgram implements Executable {
                 case 0xdc -> { r[dst[pc]] = AluOps.byteSwap(r[dst[pc]], (int) imm[pc]); pc++; }
                 // ---- loads, stores, atomics ----
                 case 0x18 -> { r[dst[pc]] = imm[pc]; pc += 2; }
+                case DecodedProgram.LD_STATIC -> { r[dst[pc]] = imm[pc] + staticBase; pc += 2; }
                 case 0x61 -> { r[dst[pc]] = mem.load32(r[src[pc]] + off[pc], pc); pc++; }
                 case 0x69 -> { r[dst[pc]] = mem.load16(r[src[pc]] + off[pc], pc); pc++; }
                 case 0x71 -> { r[dst[pc]] = mem.load8(r[src[pc]] + off[pc], pc); pc++; }
@@ -262,6 +276,38 @@ final class InterpretedProgram implements Executable {
                     r[0] = callHelper(m, (int) imm[pc], r, depth, pc);
                     budget = m.budget;
                     pc++;
+                }
+                case DecodedProgram.TAIL_CALL -> {
+                    InterpretedProgram next = m.tailCallTarget(r[2], r[3], pc);
+                    if (next == null) {
+                        // the kernel's tail call falls through on failure; r0 reads as the helper's documented error
+                        r[0] = -Errno.ENOENT;
+                        pc++;
+                        continue;
+                    }
+                    // the target replaces the running function: it runs in this frame with the same ctx,
+                    // and its result is what this function returns
+                    m.budget = budget;
+                    InterpretedProgram caller = m.current;
+                    m.current = next;
+                    try {
+                        r[0] = next.execute(m, 0, depth, r[1], 0, 0, 0, 0);
+                    } finally {
+                        m.current = caller;
+                        budget = m.budget;
+                    }
+                    if (depth == baseDepth) {
+                        return r[0];
+                    }
+                    depth--;
+                    int s = depth * 5;
+                    r[6] = m.saved[s];
+                    r[7] = m.saved[s + 1];
+                    r[8] = m.saved[s + 2];
+                    r[9] = m.saved[s + 3];
+                    r[10] = m.saved[s + 4];
+                    pc = m.returnPc[depth];
+                    func = m.returnFunction[depth];
                 }
                 case DecodedProgram.CALL_LOCAL, 0x8d -> {
                     int callee;
@@ -386,7 +432,7 @@ final class InterpretedProgram implements Executable {
 
     /** LD_ABS/LD_IND: the network-order value, or -1 when the bytes are not in the packet. */
     private static long packetLoad(Machine m, long[] r, int pc) {
-        DecodedProgram code = m.program.code;
+        DecodedProgram code = m.current.code;
         int size = Opcodes.sizeBytes(code.op[pc]);
         long offset = (code.op[pc] & Opcodes.MODE_MASK) == Opcodes.IND ? (int) (r[code.src[pc]] + code.imm[pc]) : (int) code.imm[pc];
         long data = m.context.packetData();

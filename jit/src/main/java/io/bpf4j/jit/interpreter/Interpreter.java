@@ -3,6 +3,7 @@ package io.bpf4j.jit.interpreter;
 import io.bpf4j.jit.Executable;
 import io.bpf4j.jit.ExecutionEngine;
 import io.bpf4j.jit.ProgramImage;
+import io.bpf4j.maps.MapFactory;
 
 /** The reference engine: a switch-dispatch interpreter over the pre-decoded program. */
 public final class Interpreter implements ExecutionEngine {
@@ -13,6 +14,8 @@ public final class Interpreter implements ExecutionEngine {
 
     @Override
     public Executable prepare(ProgramImage image) {
-        return new InterpretedProgram(image, new DecodedProgram(image));
+        InterpretedProgram p = new InterpretedProgram(image, new DecodedProgram(image));
+        MapFactory.registerProgram(p);
+        return p;
     }
 }

@@ -1,20 +1,24 @@
 package io.bpf4j.jit.runtime;
 
+import io.bpf4j.maps.ValueAtomics;
+import io.bpf4j.maps.ValueRef;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongBinaryOperator;
 
 /**
  * The regions one run of a program may address, and every access to them, bounds-checked.
  *
- * <p>The region table has three parts: ids 1 to {@value #MAX_FRAMES} are the stack frames (one
- * per call depth, {@value #FRAME_SIZE} bytes each); then the regions fixed for the execution
- * context (the program's global data and instruction arrays, then the context, packet and input
- * memory the caller added); then regions handed out during the run (map values), dropped when the
- * next run starts. Id 0 names nothing, so a pointer made from a zeroed word is never valid.
+ * <p>Region ids: 1 to {@value #MAX_FRAMES} are the stack frames (one per call depth,
+ * {@value #FRAME_SIZE} bytes each); then the regions fixed for the execution context (the
+ * context, packet and input memory the caller added, and each program's global data and
+ * instruction arrays the first time that program runs here); from {@link #DYNAMIC_BASE} on the
+ * regions handed out during the run (map values, ring buffer records), dropped when the next run
+ * starts. Id 0 names nothing, so a pointer made from a zeroed word is never valid.
  *
  * <p>All multi-byte accesses are little endian, through {@link VarHandle} views of the arrays.
  * An access that leaves its region, uses a value that is not a region pointer, writes a read-only
@@ -30,28 +34,37 @@ public final class Memory {
     private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** Ids from here on name the regions handed out during a run; ids below are fixed regions. */
+    public static final int DYNAMIC_BASE = 0x40_0000;
+
     private final byte[] stack = new byte[FRAME_SIZE * MAX_FRAMES];
     private Region[] regions = new Region[32];
-    private int count;
     private int fixedCount;
-    private final Map<MemorySlice, Integer> dynamicIds = new HashMap<>();
+    private Region[] dynamic = new Region[16];
+    private int dynamicCount;
+    private final Map<ValueRef, Integer> dynamicIds = new HashMap<>();
 
     public Memory() {
-        count = 1;
+        fixedCount = 1;
         for (int i = 0; i < MAX_FRAMES; i++) {
-            regions[count++] = Region.of(RegionKind.STACK, "stack#" + i, stack, i * FRAME_SIZE, FRAME_SIZE, true);
+            regions[fixedCount++] = Region.of(RegionKind.STACK, "stack#" + i, stack, i * FRAME_SIZE, FRAME_SIZE, true);
         }
-        fixedCount = count;
     }
 
-    /** Adds a region that stays for every run; returns a pointer to its first byte. */
+    /**
+     * Adds a region that stays for every run; returns a pointer to its first byte. Fixed regions
+     * may be added at any time, during a run too (a tail call reaching a program whose global
+     * data this memory has not seen yet): they have their own id range.
+     */
     public long addFixed(Region region) {
-        if (count != fixedCount) {
-            throw new IllegalStateException("fixed regions must be added before a run hands out others");
+        if (fixedCount == DYNAMIC_BASE) {
+            throw new IllegalStateException("too many fixed regions");
         }
-        int id = append(region);
-        fixedCount = count;
-        return Pointers.data(id, 0);
+        if (fixedCount == regions.length) {
+            regions = Arrays.copyOf(regions, regions.length * 2);
+        }
+        regions[fixedCount] = region;
+        return Pointers.data(fixedCount++, 0);
     }
 
     /** Replaces the fixed region a pointer names (a context rebuilt with pointer fields, say). */
@@ -67,20 +80,41 @@ public final class Memory {
      * A pointer to {@code slice} as a region for the rest of this run; the same slice gives the
      * same pointer every time (a value looked up twice is one region).
      */
-    public long pointerTo(MemorySlice slice, RegionKind kind, String name, boolean writable) {
+    public long pointerTo(ValueRef slice, RegionKind kind, String name, boolean writable) {
         Integer id = dynamicIds.get(slice);
         if (id == null) {
-            id = append(Region.of(kind, name, slice.bytes(), slice.offset(), slice.length(), writable));
+            if (dynamicCount == Pointers.MAX_ID - DYNAMIC_BASE) {
+                throw new IllegalStateException("too many regions in one run");
+            }
+            if (dynamicCount == dynamic.length) {
+                dynamic = Arrays.copyOf(dynamic, dynamic.length * 2);
+            }
+            dynamic[dynamicCount] = Region.of(kind, name, slice.array(), slice.offset(), slice.length(), writable);
+            id = DYNAMIC_BASE + dynamicCount++;
             dynamicIds.put(slice, id);
         }
         return Pointers.data(id, 0);
     }
 
+    /**
+     * Ends a region handed out during this run (a ring buffer record once submitted or
+     * discarded): it becomes empty, so any later access through an old pointer faults.
+     */
+    public void revoke(long pointer) {
+        int d = Pointers.id(pointer) - DYNAMIC_BASE;
+        if (Pointers.tag(pointer) != Pointers.TAG_DATA || d < 0 || d >= dynamicCount) {
+            throw new IllegalArgumentException("not a region of this run: " + Pointers.describe(pointer));
+        }
+        Region r = dynamic[d];
+        dynamicIds.remove(new ValueRef(r.bytes, r.start, r.length));
+        dynamic[d] = Region.of(r.kind, r.name + " (released)", r.bytes, r.start, 0, false);
+    }
+
     /** Drops the regions handed out by the last run. */
     public void reset() {
-        if (count != fixedCount) {
-            Arrays.fill(regions, fixedCount, count, null);
-            count = fixedCount;
+        if (dynamicCount != 0) {
+            Arrays.fill(dynamic, 0, dynamicCount, null);
+            dynamicCount = 0;
             dynamicIds.clear();
         }
     }
@@ -91,21 +125,17 @@ public final class Memory {
         return Pointers.data(1 + depth, FRAME_SIZE);
     }
 
-    private int append(Region region) {
-        if (count == Pointers.MAX_ID) {
-            throw new IllegalStateException("too many regions in one run");
-        }
-        if (count == regions.length) {
-            regions = Arrays.copyOf(regions, regions.length * 2);
-        }
-        regions[count] = region;
-        return count++;
-    }
-
     /** The region {@code address} names, or {@code null}. */
     public Region regionOf(long address) {
-        int id = Pointers.id(address);
-        return Pointers.tag(address) == Pointers.TAG_DATA && id > 0 && id < count ? regions[id] : null;
+        return Pointers.tag(address) == Pointers.TAG_DATA ? lookup(Pointers.id(address)) : null;
+    }
+
+    private Region lookup(int id) {
+        if (id < fixedCount) {
+            return id > 0 ? regions[id] : null;
+        }
+        int d = id - DYNAMIC_BASE;
+        return d >= 0 && d < dynamicCount ? dynamic[d] : null;
     }
 
     /**
@@ -116,11 +146,10 @@ public final class Memory {
         if (Pointers.tag(address) != Pointers.TAG_DATA) {
             throw new MemoryFault(pc, access, address, size, null, "not a pointer to memory");
         }
-        int id = Pointers.id(address);
-        if (id == 0 || id >= count) {
+        Region r = lookup(Pointers.id(address));
+        if (r == null) {
             throw new MemoryFault(pc, access, address, size, null, "no such region in this run");
         }
-        Region r = regions[id];
         long off = Pointers.offset(address);
         if (off < 0 || off > r.length - (long) size) {
             throw new MemoryFault(pc, access, address, size, r, "offset " + off + " outside [0, " + r.length + ")");
@@ -225,48 +254,35 @@ public final class Memory {
      * {@code address}; returns the old value (zero-extended for 4 bytes).
      *
      * <p>Byte-array views support only plain access on every JDK from 22 on (Java arrays promise
-     * no alignment beyond their element size), so read-modify-write holds the backing array's
-     * monitor: atomic with respect to every other atomic on the same memory, from any thread.
+     * no alignment beyond their element size), so read-modify-write goes through the maps
+     * module's {@link ValueAtomics}: atomic with respect to every other atomic on the same word,
+     * from any thread, {@code bpf_spin_lock} and {@code BPF_F_LOCK} map operations included.
      */
     public long atomicUpdate(long address, int size, AtomicOp op, long operand, int pc) {
         Region r = checkAtomic(address, size, MemoryFault.Access.ATOMIC, pc);
         int i = index(r, address);
-        synchronized (r.bytes) {
-            long old = size == 8 ? (long) LE64.get(r.bytes, i) : (int) LE32.get(r.bytes, i) & 0xffff_ffffL;
-            long updated = switch (op) {
-                case ADD -> old + operand;
-                case OR -> old | operand;
-                case AND -> old & operand;
-                case XOR -> old ^ operand;
-                case XCHG -> operand;
-            };
-            if (size == 8) {
-                LE64.set(r.bytes, i, updated);
-            } else {
-                LE32.set(r.bytes, i, (int) updated);
-            }
-            return old;
-        }
+        LongBinaryOperator f = switch (op) {
+            case ADD -> Long::sum;
+            case OR -> OR;
+            case AND -> AND;
+            case XOR -> XOR;
+            case XCHG -> XCHG;
+        };
+        return size == 8 ? ValueAtomics.getAndUpdate64(r.bytes, i, f, operand)
+                : ValueAtomics.getAndUpdate32(r.bytes, i, f, (int) operand) & 0xffff_ffffL;
     }
+
+    private static final LongBinaryOperator OR = (a, b) -> a | b;
+    private static final LongBinaryOperator AND = (a, b) -> a & b;
+    private static final LongBinaryOperator XOR = (a, b) -> a ^ b;
+    private static final LongBinaryOperator XCHG = (a, b) -> b;
 
     /** Atomic compare-and-exchange; returns the old value (zero-extended for 4 bytes). */
     public long compareExchange(long address, int size, long expected, long replacement, int pc) {
         Region r = checkAtomic(address, size, MemoryFault.Access.ATOMIC, pc);
         int i = index(r, address);
-        synchronized (r.bytes) {
-            if (size == 8) {
-                long old = (long) LE64.get(r.bytes, i);
-                if (old == expected) {
-                    LE64.set(r.bytes, i, replacement);
-                }
-                return old;
-            }
-            int old = (int) LE32.get(r.bytes, i);
-            if (old == (int) expected) {
-                LE32.set(r.bytes, i, (int) replacement);
-            }
-            return old & 0xffff_ffffL;
-        }
+        return size == 8 ? ValueAtomics.compareAndExchange64(r.bytes, i, expected, replacement)
+                : ValueAtomics.compareAndExchange32(r.bytes, i, (int) expected, (int) replacement) & 0xffff_ffffL;
     }
 
     /** Load-acquire of 1, 2, 4 or 8 bytes, zero-extended. */

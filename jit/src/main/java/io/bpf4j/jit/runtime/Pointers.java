@@ -14,7 +14,7 @@ package io.bpf4j.jit.runtime;
  *   <li>The tag says what the pointer names: {@link #TAG_DATA} a memory {@link Region} (id = its
  *   index in the run's region table), {@link #TAG_FUNC} a function of the program (id = its index
  *   in the function table), {@link #TAG_INSN} an instruction (id = its slot index, what
- *   {@code gotox} jumps to), {@link #TAG_MAP} a map bound to the program (id = its handle).</li>
+ *   {@code gotox} jumps to), {@link #TAG_MAP} a map (id = its process-wide {@code BpfMap.id()}).</li>
  *   <li>The offset is stored with a bias of 2<sup>31</sup>, so adding or subtracting anything up to
  *   2 GiB never carries into or borrows from the id: {@code r10 - 8} stays in the stack frame's
  *   region and becomes offset 504 of it, and {@code p - 1} on a region start is offset -1 of the
@@ -58,9 +58,12 @@ public final class Pointers {
         return make(TAG_INSN, slot, 0);
     }
 
-    /** A pointer naming the map bound to the program under {@code handle}. */
-    public static long map(int handle) {
-        return make(TAG_MAP, handle, 0);
+    /** A pointer naming the map whose process-wide id ({@code BpfMap.id()}) is {@code id}. */
+    public static long map(int id) {
+        if (id < 0 || id > MAX_ID) {
+            throw new IllegalArgumentException("map id " + id + " does not fit a pointer's " + Integer.bitCount(MAX_ID) + "-bit id");
+        }
+        return make(TAG_MAP, id, 0);
     }
 
     public static int tag(long pointer) {

@@ -49,12 +49,19 @@ public final class Region {
         return new Region(bytes, start, length, kind, writable, name, null, null);
     }
 
-    /** This region with a pointer field at {@code offset} whose loads yield {@code pointer}. */
+    /** This region with a pointer field at {@code offset} whose loads yield {@code pointer} (replacing one there). */
     public Region withPointerField(int offset, long pointer) {
         if (offset < 0 || offset > length - 4) {
             throw new IllegalArgumentException("pointer field at " + offset + " outside region '" + name + "' of " + length);
         }
         int n = pointerFieldOffsets == null ? 0 : pointerFieldOffsets.length;
+        for (int i = 0; i < n; i++) {
+            if (pointerFieldOffsets[i] == offset) {
+                long[] vals = pointerFieldValues.clone();
+                vals[i] = pointer;
+                return new Region(bytes, start, length, kind, writable, name, pointerFieldOffsets, vals);
+            }
+        }
         int[] offs = pointerFieldOffsets == null ? new int[1] : Arrays.copyOf(pointerFieldOffsets, n + 1);
         long[] vals = pointerFieldValues == null ? new long[1] : Arrays.copyOf(pointerFieldValues, n + 1);
         offs[n] = offset;

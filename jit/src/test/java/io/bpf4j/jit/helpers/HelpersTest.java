@@ -13,7 +13,8 @@ import io.bpf4j.jit.Executable;
 import io.bpf4j.jit.ExecutionContext;
 import io.bpf4j.jit.ExecutionEngine;
 import io.bpf4j.jit.ProgramImage;
-import io.bpf4j.jit.TestArrayMap;
+import io.bpf4j.jit.TestMaps;
+import io.bpf4j.maps.BpfMap;
 import io.bpf4j.jit.runtime.BpfClock;
 import io.bpf4j.jit.runtime.Errno;
 import io.bpf4j.jit.runtime.TaskContext;
@@ -201,8 +202,8 @@ class HelpersTest {
     }
 
     @Test
-    void mapHelpersWorkThroughMapHandle() {
-        TestArrayMap map = new TestArrayMap("m", 8, 4);
+    void mapHelpersWorkOnInProcessMaps() {
+        BpfMap map = TestMaps.array("m", 8, 4);
         // key 2 at fp-4, value 77 at fp-16: update(map, &key, &value, 0); v = lookup(map, &key); *v += 1; return *v
         Instructions insns = patch(patch(asm(
                 "stw [%r10-4], 2",
@@ -225,6 +226,6 @@ class HelpersTest {
                 "exit"), 2, pseudoLoad(Register.R1, Opcodes.PSEUDO_MAP_FD, 3, 0)), 9, pseudoLoad(Register.R1, Opcodes.PSEUDO_MAP_FD, 3, 0));
         Executable exe = ExecutionEngine.interpreter().prepare(ProgramImage.builder(insns).helpers(StandardHelpers.all()).map(3, map).build());
         assertThat(exe.run(exe.newContext())).isEqualTo(78);
-        assertThat(ByteBuffer.wrap(map.values(), 16, 8).order(ByteOrder.LITTLE_ENDIAN).getLong()).isEqualTo(78);
+        assertThat(TestMaps.u64(map.lookup(TestMaps.u32(2)), 0)).isEqualTo(78);
     }
 }

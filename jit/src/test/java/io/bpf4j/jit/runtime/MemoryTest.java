@@ -1,5 +1,6 @@
 package io.bpf4j.jit.runtime;
 
+import io.bpf4j.maps.ValueRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -54,9 +55,9 @@ class MemoryTest {
     void oneValueIsOneRegionForTheRunAndGoneAfterReset() {
         Memory m = new Memory();
         byte[] backing = new byte[32];
-        long a = m.pointerTo(new MemorySlice(backing, 8, 8), RegionKind.MAP_VALUE, "v", true);
-        long b = m.pointerTo(new MemorySlice(backing, 8, 8), RegionKind.MAP_VALUE, "v", true);
-        long c = m.pointerTo(new MemorySlice(backing, 16, 8), RegionKind.MAP_VALUE, "v", true);
+        long a = m.pointerTo(new ValueRef(backing, 8, 8), RegionKind.MAP_VALUE, "v", true);
+        long b = m.pointerTo(new ValueRef(backing, 8, 8), RegionKind.MAP_VALUE, "v", true);
+        long c = m.pointerTo(new ValueRef(backing, 16, 8), RegionKind.MAP_VALUE, "v", true);
         assertThat(a).isEqualTo(b).isNotEqualTo(c);
         m.store64(a, -1, 0);
         assertThat(backing[7]).isZero();
@@ -86,7 +87,7 @@ class MemoryTest {
         byte[] shared = new byte[16];
         Runnable adder = () -> {
             Memory m = new Memory();
-            long p = m.pointerTo(new MemorySlice(shared, 8, 8), RegionKind.MAP_VALUE, "v", true);
+            long p = m.pointerTo(new ValueRef(shared, 8, 8), RegionKind.MAP_VALUE, "v", true);
             for (int i = 0; i < 100_000; i++) {
                 m.atomicUpdate(p, 8, AtomicOp.ADD, 1, 0);
             }
@@ -98,6 +99,6 @@ class MemoryTest {
         a.join();
         b.join();
         Memory m = new Memory();
-        assertThat(m.load64(m.pointerTo(new MemorySlice(shared, 8, 8), RegionKind.MAP_VALUE, "v", true), 0)).isEqualTo(200_000);
+        assertThat(m.load64(m.pointerTo(new ValueRef(shared, 8, 8), RegionKind.MAP_VALUE, "v", true), 0)).isEqualTo(200_000);
     }
 }

@@ -1,0 +1,109 @@
+package io.bpf4j.cli;
+
+import io.bpf4j.isa.BpfException;
+import io.bpf4j.jit.testrun.TestRunInput;
+import io.bpf4j.jit.testrun.TestRunResult;
+import io.bpf4j.loader.BpfObject;
+import io.bpf4j.loader.BpfProgram;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bpf4j run OBJ --prog NAME}: loads the object in process and test-runs one program as
+ * {@code bpftool prog run} does through BPF_PROG_TEST_RUN, printing the same lines.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Load an object in process and test-run one program, as bpftool prog run does.")
+final class RunCommand implements Callable<Integer> {
+    @ParentCommand
+    Bpf4j root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "OBJ", description = "A BPF ELF object.")
+    Path object;
+
+    @Option(names = "--prog", required = true, paramLabel = "NAME", description = "The program to run.")
+    String prog;
+
+    @Option(names = "--data-in", paramLabel = "FILE", description = "Packet data (XDP, TC, socket filter).")
+    Path dataIn;
+
+    @Option(names = "--ctx-in", paramLabel = "FILE", description = "Context bytes (syscall, raw tracepoint, kprobe; optional for XDP/TC).")
+    Path ctxIn;
+
+    @Option(names = "--data-out", paramLabel = "FILE", description = "Where to write the packet after the run; - prints it in hex.")
+    String dataOut;
+
+    @Option(names = "--ctx-out", paramLabel = "FILE", description = "Where to write the context after the run; - prints it in hex.")
+    String ctxOut;
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", description = "Run N times; the duration is the average (default 1).")
+    int repeat;
+
+    @Override
+    public Integer call() throws Exception {
+        if (repeat < 1) {
+            throw new CliException("--repeat: must be at least 1, not " + repeat);
+        }
+        Output out = root.output(spec.commandLine().getOut());
+        TestRunResult result;
+        try (BpfObject obj = ObjectFile.open(object)) {
+            BpfProgram p = obj.program(prog).orElseThrow(() -> new CliException(object + ": no program named '" + prog + "'"));
+            obj.programs().forEach(other -> other.setAutoload(other.name().equals(prog) || other.autoload()));
+            try {
+                obj.load();
+                TestRunInput in = new TestRunInput(read(dataIn), read(ctxIn), repeat, 0, 0);
+                result = p.testRun(in);
+            } catch (BpfException e) {
+                throw new CliException(object + ": prog '" + prog + "': " + e.getMessage(), e);
+            }
+        }
+        if (out.json()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("retval", result.retval() & 0xffffffffL);
+            m.put("duration", result.durationNs());
+            out.printJson(m);
+        } else {
+            out.println("Return value: " + (result.retval() & 0xffffffffL) + ", duration" + (repeat > 1 ? " (average)" : "") + ": "
+                    + result.durationNs() + "ns");
+        }
+        write(dataOut, result.dataOut(), out.out());
+        write(ctxOut, result.ctxOut(), out.out());
+        return 0;
+    }
+
+    private static byte[] read(Path p) throws IOException {
+        return p == null ? null : ObjectFile.bytes(p);
+    }
+
+    private static void write(String where, byte[] bytes, PrintWriter out) throws IOException {
+        if (where == null || bytes == null) {
+            return;
+        }
+        if (!where.equals("-")) {
+            Files.write(Path.of(where), bytes);
+            return;
+        }
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < bytes.length; i++) {
+            line.append(String.format("%02x", bytes[i] & 0xff)).append(i % 16 == 15 || i == bytes.length - 1 ? "" : " ");
+            if (i % 16 == 15 || i == bytes.length - 1) {
+                out.println(line);
+                line.setLength(0);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.bpf4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bpf4j.testdata.TestData;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bpf4j run}, printing what {@code bpftool prog run} prints, on runs the kernel also made (kernel-runs.txt). */
+class RunCommandTest {
+
+    @Test
+    void xdpPassReturnsXdpPassLikeTheKernel(@TempDir Path dir) throws Exception {
+        Path packet = Files.write(dir.resolve("in"), new byte[64]);
+        CliRun run = CliRun.of("run", TestData.object("minimal.v1.el.o").toString(), "--prog", "xdp_pass", "--data-in", packet.toString(),
+                "--repeat", "5");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).matches("Return value: 2, duration \\(average\\): \\d+ns\n");
+        CliRun json = CliRun.of("-j", "run", TestData.object("minimal.v1.el.o").toString(), "--prog", "xdp_drop", "--data-in", packet.toString());
+        assertThat(json.out()).matches("\\{\"retval\":1,\"duration\":\\d+}\n");
+    }
+
+    @Test
+    void calculonWritesTheTalksResultBack(@TempDir Path dir) throws Exception {
+        String expr = "34+6522*321+*+*+*222**16+39-41+4321+*+*+*+-3+";
+        ByteBuffer ctx = ByteBuffer.allocate(80).order(ByteOrder.LITTLE_ENDIAN);
+        ctx.putInt(0, expr.length());
+        ctx.position(16);
+        ctx.put(expr.getBytes(StandardCharsets.US_ASCII));
+        Path in = Files.write(dir.resolve("ctx"), ctx.array());
+        Path out = dir.resolve("ctx.out");
+        CliRun run = CliRun.of("run", TestData.object("calculon_switch.v3.el.o").toString(), "--prog", "calculon_run",
+                "--ctx-in", in.toString(), "--ctx-out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("Return value: 0, duration: ");
+        assertThat(ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN).getLong(8)).isEqualTo(11);
+    }
+
+    @Test
+    void unknownProgramAndBadRepeatAreRejectedInput() {
+        String obj = TestData.object("minimal.v1.el.o").toString();
+        CliRun missing = CliRun.of("run", obj, "--prog", "nope");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("no program named 'nope'");
+        assertThat(CliRun.of("run", obj, "--prog", "xdp_pass", "--repeat", "0").exitCode()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,32 @@
+package io.bpf4j.loader;
+
+import io.bpf4j.jit.Executable;
+import io.bpf4j.jit.ExecutionEngine;
+import io.bpf4j.jit.ProgramImage;
+import io.bpf4j.jit.helpers.StandardHelpers;
+import io.bpf4j.maps.BpfMap;
+import io.bpf4j.relocator.MapReference;
+import io.bpf4j.relocator.RelocatedProgram;
+import java.util.Map;
+
+/** Turns a relocated program and the object's created maps into something the engine runs. */
+final class ExecutableBuilder {
+    private ExecutableBuilder() {}
+
+    /**
+     * The relocated program's map references carry the map's index in the object where libbpf
+     * puts a file descriptor, so that index is the handle the engine resolves them by.
+     */
+    static Executable prepare(RelocatedProgram program, Map<Integer, BpfMap> maps) {
+        ProgramImage.Builder image = ProgramImage.builder(program.instructions()).name(program.name())
+                .helpers(StandardHelpers.forProgramType(program.programType()));
+        java.util.Set<Integer> bound = new java.util.HashSet<>();
+        for (MapReference ref : program.mapReferences()) {
+            BpfMap map = maps.get(ref.mapIndex());
+            if (map != null && bound.add(ref.mapIndex())) {
+                image.map(ref.mapIndex(), map);
+            }
+        }
+        return ExecutionEngine.interpreter().prepare(image.build());
+    }
+}

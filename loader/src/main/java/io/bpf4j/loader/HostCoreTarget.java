@@ -1,0 +1,82 @@
+package io.bpf4j.loader;
+
+import io.bpf4j.elf.btf.Btf;
+import io.bpf4j.isa.BpfException;
+import io.bpf4j.relocator.CoreRelocatedObject;
+import io.bpf4j.relocator.ObjectSpec;
+import io.bpf4j.relocator.Relocator;
+import io.bpf4j.relocator.core.CoreTarget;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CO-RE step of {@link BpfObject#load()}: against the open options' target BTF when one
+ * was given (libbpf's {@code btf_custom_path}), else against the running kernel's BTF from
+ * {@code /sys/kernel/btf}: vmlinux, plus every module's split BTF for types vmlinux lacks.
+ * Parsing and indexing vmlinux takes a noticeable fraction of a second, so the host target is
+ * kept for the life of the JVM and rebuilt only when vmlinux's modification time changes.
+ */
+final class HostCoreTarget {
+    private static final Path SYS_BTF = Path.of("/sys/kernel/btf");
+    private static CoreTarget cached;
+    private static FileTime cachedTime;
+
+    private HostCoreTarget() {}
+
+    /** The object with CO-RE applied; unchanged when it has no CO-RE records. */
+    static ObjectSpec relocate(ObjectSpec obj) {
+        return hasCore(obj) ? relocateWithResults(obj).object() : obj;
+    }
+
+    static boolean hasCore(ObjectSpec obj) {
+        return obj.btfExt().map(e -> !e.coreRelos().isEmpty()).orElse(false);
+    }
+
+    /** CO-RE against the options' target BTF, else the running kernel's, with every relocation's result. */
+    static CoreRelocatedObject relocateWithResults(ObjectSpec obj) {
+        CoreTarget target = obj.options().target().map(CoreTarget::of).orElseGet(HostCoreTarget::host);
+        return Relocator.relocateCore(obj, target);
+    }
+
+    /** Every module's split BTF under /sys/kernel/btf, by name (libbpf asks the kernel for them by BTF id). */
+    private static Map<String, Btf> modules(Btf base) {
+        Map<String, Btf> modules = new LinkedHashMap<>();
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(SYS_BTF)) {
+            for (Path p : dir) {
+                if (!p.getFileName().toString().equals("vmlinux")) files.add(p);
+            }
+            files.sort(null);
+            for (Path p : files) {
+                modules.put(p.getFileName().toString(), Btf.parseSplit(Files.readAllBytes(p), base));
+            }
+        } catch (IOException e) {
+            throw new BpfException("failed to load module BTF from " + SYS_BTF + ": " + e.getMessage(), e);
+        }
+        return modules;
+    }
+
+    static synchronized CoreTarget host() {
+        Path vmlinux = SYS_BTF.resolve("vmlinux");
+        try {
+            FileTime time = Files.getLastModifiedTime(vmlinux);
+            if (cached != null && time.equals(cachedTime)) {
+                return cached;
+            }
+            Btf base = Btf.parse(Files.readAllBytes(vmlinux));
+            cached = CoreTarget.kernel(base, () -> modules(base));
+            cachedTime = time;
+            return cached;
+        } catch (IOException e) {
+            // libbpf fails the load the same way when the kernel exposes no BTF
+            throw new BpfException("Error loading vmlinux BTF: -ESRCH (" + vmlinux + ": " + e.getMessage() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.bpf4j.loader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bpf4j.isa.InstructionCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * CO-RE inside {@link BpfObject#load()}: against the open options' target BTF (an ELF here,
+ * as libbpf's btf_custom_path accepts), and by default against the running kernel's BTF.
+ * Expected programs are what libbpf 1.7 handed to BPF_PROG_LOAD for the same object and BTF
+ * (relocator/src/test/c/core/capture.sh).
+ */
+class LoaderCoreTest {
+    private static final Path CORE = Path.of("../relocator/src/test/resources/core");
+
+    private static void assertProgramsEqual(BpfObject obj, String golden) throws IOException {
+        JsonNode g = new ObjectMapper().readTree(CORE.resolve("goldens-1.7").resolve(golden).toFile());
+        for (JsonNode p : g.get("programs")) {
+            if (p.get("insns").isNull()) continue;
+            List<String> expected = new ArrayList<>();
+            p.get("insns").forEach(n -> expected.add(n.asText()));
+            byte[] b = InstructionCodec.encode(obj.program(p.get("name").asText()).orElseThrow().instructions(), ByteOrder.LITTLE_ENDIAN);
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i < b.length; i += 8) {
+                StringBuilder sb = new StringBuilder();
+                for (int k = 0; k < 8; k++) sb.append(String.format("%02x", b[i + k] & 0xff));
+                got.add(sb.toString());
+            }
+            assertThat(got).as("program '%s'", p.get("name").asText()).hasSameSizeAs(expected);
+            for (int i = 0; i < got.size(); i++) {
+                String want = expected.get(i);
+                // byte 1 is src << 4 | dst: a map load holds libbpf's fd where bpf4j keeps the map index
+                if (want.startsWith("18") && (want.charAt(2) == '1' || want.charAt(2) == '2')) {
+                    assertThat(got.get(i).substring(0, 8)).isEqualTo(want.substring(0, 8));
+                    i++;
+                    continue;
+                }
+                assertThat(got.get(i)).as("program '%s' slot %d", p.get("name").asText(), i).isEqualTo(want);
+            }
+        }
+    }
+
+    @Test
+    void targetBtfFromOptionsIsTheCoreTarget() throws IOException {
+        OpenOptions options = OpenOptions.builder().targetBtf(CORE.resolve("targets/core_target.o")).build();
+        try (BpfObject obj = BpfObject.open(CORE.resolve("objects/core_kernel.el.o"), options)) {
+            obj.load();
+            assertProgramsEqual(obj, "core_kernel.el@core_target.o.json");
+        }
+    }
+
+    @Test
+    void theCorpusCoreProgramLoadsRelocated() throws IOException {
+        Path object = Path.of(System.getProperty("bpf4j.root", ".."), "testdata/objects/core_reads.v3.el.o");
+        OpenOptions options = OpenOptions.builder().readHostKconfig(false).targetBtf(CORE.resolve("targets/core_target.btf")).build();
+        try (BpfObject obj = BpfObject.open(object, options)) {
+            obj.load();
+            assertThat(obj.program("core_kprobe").orElseThrow().relocated().coreSites()).isNotEmpty();
+            assertProgramsEqual(obj, "core_reads.v3.el@core_target.btf.json");
+        }
+    }
+
+    @Test
+    void theRunningKernelIsTheDefaultTarget() throws IOException {
+        Path host = Path.of("/sys/kernel/btf/vmlinux");
+        Assumptions.assumeTrue(Files.isReadable(host), "no kernel BTF on this host");
+        byte[] committed;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(CORE.resolve("targets/vmlinux.btf.gz")))) {
+            committed = in.readAllBytes();
+        }
+        // the golden was captured against the committed copy of one kernel's BTF
+        Assumptions.assumeTrue(Arrays.equals(Files.readAllBytes(host), committed), "the host runs another kernel than the golden's");
+        try (BpfObject obj = BpfObject.open(CORE.resolve("objects/core_kernel.el.o"), OpenOptions.builder().build())) {
+            obj.load();
+            assertProgramsEqual(obj, "core_kernel.el@vmlinux.json");
+        }
+    }
+}
