@@ -5,6 +5,7 @@ import io.bpf4j.elf.ObjdumpListings;
 import io.bpf4j.isa.text.LlvmSyntax;
 import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.BpfProgram;
+import io.bpf4j.maps.spec.MapSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,7 +92,10 @@ final class DumpCommand implements Callable<Integer> {
     }
 
     private static XlatedDump dumper(BpfObject obj, BpfProgram p) {
-        return new XlatedDump(p.relocated(), obj.spec().maps(), obj.spec().btf().orElse(null));
+        // table loads carry the object's map count plus the index of the program's own table map
+        List<MapSpec> maps = new java.util.ArrayList<>(obj.spec().maps());
+        p.relocated().indirect().tables().forEach(t -> maps.add(t.spec()));
+        return new XlatedDump(p.relocated(), maps, obj.spec().btf().orElse(null));
     }
 
     private List<BpfProgram> selected(BpfObject obj) {
