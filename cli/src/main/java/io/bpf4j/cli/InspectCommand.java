@@ -14,6 +14,7 @@ import java.util.Locale;
 import picocli.CommandLine.Option;
 import io.bpf4j.loader.MapInfo;
 import io.bpf4j.loader.ProgramInfo;
+import io.bpf4j.loader.TableInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,20 +57,26 @@ final class InspectCommand implements Callable<Integer> {
         // libbpf's open phase on top of the ELF view; an object it rejects still shows its ELF tables.
         List<ProgramInfo> programs = new ArrayList<>();
         List<MapInfo> maps = new ArrayList<>();
+        List<TableInfo> tables = new ArrayList<>();
         String rejected = null;
         try (BpfObject obj = ObjectFile.open(object)) {
             obj.programs().forEach(p -> programs.add(p.info()));
             obj.maps().forEach(m -> maps.add(m.info()));
+            obj.programs().forEach(p -> tables.addAll(p.tables()));
         } catch (CliException e) {
             rejected = e.getMessage();
         }
         model.put("programs", programs);
         model.put("maps", maps);
+        if (!tables.isEmpty()) {
+            model.put("tables", tables);
+        }
         if (out.json()) {
             out.printJson(model);
         } else {
             printText(out, elf);
             printOpened(out, programs, maps);
+            printTables(out, tables);
         }
         if (rejected != null) {
             throw new CliException(rejected);
@@ -158,6 +165,23 @@ final class InspectCommand implements Callable<Integer> {
                     i.mapExtra(), i.innerMap() == null ? "-" : i.innerMap(), i.pinning(), initial, i.section());
         }
         m.print(out.out());
+    }
+
+    /** Each program's call and jump tables: the instruction array the loader makes and where its entries lead. */
+    private static void printTables(Output out, List<TableInfo> tables) {
+        if (tables.isEmpty()) {
+            return;
+        }
+        out.println("");
+        out.println("Tables (one instruction array per program and table):");
+        Table t = new Table("PROGRAM", "MAP", "KIND", "TABLE", "TYPE", "MAX_ENTRIES", "MAP_EXTRA", "LOADS", "TARGETS");
+        for (TableInfo i : tables) {
+            List<String> targets = new ArrayList<>();
+            i.targets().forEach(x -> targets.add(x.key() + ":" + x.slot() + "(" + x.function() + ")"));
+            t.row(i.program(), i.map(), i.kind(), i.table(), i.mapType(), i.maxEntries(), i.mapExtra(), i.loads().toString(),
+                    String.join(",", targets));
+        }
+        t.print(out.out());
     }
 
     /** A function in an executable section: an entry program, or a subprogram when in .text (libbpf's rule). */

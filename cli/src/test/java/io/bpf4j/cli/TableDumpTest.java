@@ -30,4 +30,21 @@ class TableDumpTest {
         assertThat(out).filteredOn(l -> l.contains("= map[.jumptables][0]+0")).hasSize(2);
         assertThat(out).filteredOn(l -> l.endsWith("(0d) gotox r1")).hasSize(2);
     }
+
+    @Test
+    void inspectListsTablesInTextAndJson() throws Exception {
+        String obj = TestData.object("calltables.v1.el.o").toString();
+        CliRun text = CliRun.of("inspect", obj);
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("Tables (one instruction array per program and table):");
+        assertThat(text.out().lines()).anyMatch(l -> l.startsWith("map_table_test") && l.contains("foo_map") && l.contains("call_table")
+                && l.contains("(foo_2)") && l.contains("(foo_3)"));
+        CliRun json = CliRun.of("-j", "inspect", obj);
+        com.fasterxml.jackson.databind.JsonNode tables = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("tables");
+        assertThat(tables).hasSize(3);
+        assertThat(tables.get(0).get("program").asText()).isEqualTo("table_test");
+        assertThat(tables.get(0).get("targets").get(1).get("function").asText()).isEqualTo("foo_2");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(CliRun.of("-j", "inspect",
+                TestData.object("minimal.v1.el.o").toString()).out()).has("tables")).isFalse();
+    }
 }
