@@ -45,6 +45,7 @@ public final class ProgramImage {
     private final Map<Integer, int[]> instructionArrays;
     private final List<Integer> staticHandles;
     private final BpfMap[] boundMaps;
+    private final int[] functionStarts;
 
     private ProgramImage(Builder b) {
         this.name = b.name;
@@ -63,6 +64,15 @@ public final class ProgramImage {
         this.boundMaps = maps.values().stream().distinct().toArray(BpfMap[]::new);
         statics.addAll(instructionArrays.keySet());
         this.staticHandles = List.copyOf(statics);
+        this.functionStarts = b.functionStarts.clone();
+    }
+
+    /**
+     * Slots where the loader's function table says a function starts, beyond what calls and
+     * function-address loads in the code show: callees reached only through a call table.
+     */
+    public int[] functionStarts() {
+        return functionStarts.clone();
     }
 
     public static Builder builder(Instructions instructions) {
@@ -153,6 +163,7 @@ public final class ProgramImage {
         private HelperTable helpers = HelperTable.empty();
         private final Map<Integer, BpfMap> maps = new LinkedHashMap<>();
         private final Map<Integer, int[]> instructionArrays = new LinkedHashMap<>();
+        private int[] functionStarts = new int[0];
 
         private Builder(Instructions instructions) {
             this.instructions = Objects.requireNonNull(instructions, "instructions");
@@ -179,6 +190,12 @@ public final class ProgramImage {
         public Builder instructionArray(int handle, int... targets) {
             requireFree(handle);
             instructionArrays.put(handle, targets.clone());
+            return this;
+        }
+
+        /** The program's function table (first slot of each function), as the relocator made it. */
+        public Builder functionStarts(int... slots) {
+            this.functionStarts = slots.clone();
             return this;
         }
 

@@ -5,7 +5,10 @@ import io.bpf4j.jit.ExecutionEngine;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.helpers.StandardHelpers;
 import io.bpf4j.maps.BpfMap;
+import io.bpf4j.relocator.FunctionEntry;
 import io.bpf4j.relocator.MapReference;
+import io.bpf4j.relocator.tables.TableMap;
+import java.util.List;
 import io.bpf4j.relocator.RelocatedProgram;
 import java.util.Map;
 
@@ -17,10 +20,19 @@ final class ExecutableBuilder {
      * The relocated program's map references carry the map's index in the object where libbpf
      * puts a file descriptor, so that index is the handle the engine resolves them by.
      */
-    static Executable prepare(RelocatedProgram program, Map<Integer, BpfMap> maps) {
+    static Executable prepare(RelocatedProgram program, Map<Integer, BpfMap> maps, int objectMapCount) {
         ProgramImage.Builder image = ProgramImage.builder(program.instructions()).name(program.name())
-                .helpers(StandardHelpers.forProgramType(program.programType()));
+                .helpers(StandardHelpers.forProgramType(program.programType()))
+                .functionStarts(program.functions().stream().mapToInt(FunctionEntry::startSlot).toArray());
         java.util.Set<Integer> bound = new java.util.HashSet<>();
+        // A program's call and jump tables follow the object's maps, in the order the relocator
+        // made them; the engine sees them as instruction arrays of their target slots.
+        List<TableMap> tables = program.indirect().tables();
+        for (int k = 0; k < tables.size(); k++) {
+            int handle = objectMapCount + k;
+            image.instructionArray(handle, tables.get(k).targetSlots().stream().mapToInt(Integer::intValue).toArray());
+            bound.add(handle);
+        }
         for (MapReference ref : program.mapReferences()) {
             BpfMap map = maps.get(ref.mapIndex());
             if (map != null && bound.add(ref.mapIndex())) {

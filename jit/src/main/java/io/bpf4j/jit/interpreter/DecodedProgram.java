@@ -72,7 +72,7 @@ final class DecodedProgram {
         imm = new long[n + 1];
         reason = new String[n + 1];
         secondHalf = new boolean[n + 1];
-        functionStart = functions(insns);
+        functionStart = functions(insns, image.functionStarts());
         for (int i = 0; i < insns.size(); i++) {
             Instruction insn = insns.get(i);
             int pc = insns.slotOf(i);
@@ -86,9 +86,14 @@ final class DecodedProgram {
     }
 
     /** The function table: slot 0 plus every bpf-to-bpf call target and function pointer target, ascending. */
-    private static int[] functions(Instructions insns) {
+    private static int[] functions(Instructions insns, int[] declared) {
         TreeSet<Integer> starts = new TreeSet<>();
         starts.add(0);
+        for (int d : declared) {
+            if (insns.indexAtSlot(d) >= 0) {
+                starts.add(d);
+            }
+        }
         for (int i = 0; i < insns.size(); i++) {
             Instruction insn = insns.get(i);
             int pc = insns.slotOf(i);

@@ -315,6 +315,10 @@ final class InterpretedProgram implements Executable {
                         callee = target[pc];
                     } else {
                         long t = r[dst[pc]];
+                        if (Pointers.isExact(t, Pointers.TAG_INSN) && code.functionAt(Pointers.id(t)) >= 0) {
+                            // a call-table entry: the callee's first instruction (bpf4j's INSN_ARRAY call tables)
+                            t = Pointers.function(code.functionAt(Pointers.id(t)));
+                        }
                         if (!Pointers.isExact(t, Pointers.TAG_FUNC)) {
                             m.budget = budget;
                             r[0] = callHelper(m, helperIdOf(t, dst[pc], pc), r, depth, pc);
