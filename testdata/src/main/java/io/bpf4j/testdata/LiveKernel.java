@@ -194,6 +194,24 @@ public final class LiveKernel implements AutoCloseable {
         }
     }
 
+    /** The name the kernel gives program {@code id} ({@code bpftool prog show id}): at most 15 characters. */
+    public String programName(int id) {
+        return objectName("prog", id);
+    }
+
+    /** The name the kernel gives map {@code id} ({@code bpftool map show id}): at most 15 characters. */
+    public String mapName(int id) {
+        return objectName("map", id);
+    }
+
+    private static String objectName(String kind, int id) {
+        try {
+            return JSON.readTree(exec(List.of("bpftool", kind, "show", "id", Integer.toUnsignedString(id), "-j"))).get("name").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** {@code bpftool map peek}: the next value of a queue or stack, or null when it is empty. */
     public byte[] peek(String map) {
         Result r = execResult(List.of("bpftool", "map", "peek", "pinned", mapDir.resolve(mapPins.get(map)).toString(), "-j"));
