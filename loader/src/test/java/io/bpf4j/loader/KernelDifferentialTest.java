@@ -62,7 +62,9 @@ class KernelDifferentialTest {
 
     private static final Map<String, AutoCloseable> OPEN = new LinkedHashMap<>();
     private static final AtomicInteger PROGRAMS = new AtomicInteger();
+    private static final AtomicInteger OBJECTS = new AtomicInteger();
     private static final AtomicInteger RUNS = new AtomicInteger();
+    private static final AtomicInteger REFUSED = new AtomicInteger();
     private static final AtomicInteger COMPARISONS = new AtomicInteger();
     private static final AtomicInteger EQUAL = new AtomicInteger();
     private static final AtomicInteger EXCLUDED = new AtomicInteger();
@@ -89,8 +91,8 @@ class KernelDifferentialTest {
             c.close();
         }
         OPEN.clear();
-        System.out.printf("kernel differential: %d programs, %d runs, %d comparisons, %d equal, %d excluded%n",
-                PROGRAMS.get(), RUNS.get(), COMPARISONS.get(), EQUAL.get(), EXCLUDED.get());
+        System.out.printf("kernel differential: %d objects, %d programs, %d runs (%d refused by the kernel), %d comparisons, %d equal, %d excluded%n",
+                OBJECTS.get(), PROGRAMS.get(), RUNS.get(), REFUSED.get(), COMPARISONS.get(), EQUAL.get(), EXCLUDED.get());
         EXCLUSIONS.forEach((why, where) -> System.out.println("  excluded " + where.size() + "x: " + why + ": " + String.join(", ", where)));
     }
 
@@ -148,6 +150,7 @@ class KernelDifferentialTest {
         private void open() {
             if (kernel == null) {
                 kernel = LiveKernel.load(TestData.object(plan.object()), plan.sections().keySet());
+                OBJECTS.incrementAndGet();
                 OPEN.put(plan.object() + " kernel", kernel);
                 obj = BpfObject.open(TestData.object(plan.object()));
                 OPEN.put(plan.object() + " bpf4j", obj);
@@ -160,6 +163,9 @@ class KernelDifferentialTest {
             RUNS.incrementAndGet();
             boolean packet = PACKET_SECTIONS.contains(section);
             LiveKernel.Run k = packet ? kernel.run(prog, in.bytes(), null) : kernel.runContextOnly(prog, in.bytes());
+            if (k.error() != null) {
+                REFUSED.incrementAndGet();
+            }
             String what = plan.object() + " " + prog + " " + in.label();
             String got;
             TestRunResult r = null;
@@ -343,6 +349,11 @@ class KernelDifferentialTest {
         in.add(new Input("ipv4-udp-1500", ethernet(0x0800, ipv4(17, 5, udp(7, 9, big)))));
         in.add(new Input("ipv6-udp", ethernet(0x86dd, ipv6(17, udp(5353, 53, new byte[8])))));
         in.add(new Input("arp-42", ethernet(0x0806, new byte[28])));
+        byte[] vlan = ByteBuffer.allocate(4 + 20 + 8 + 4).putShort((short) 7).putShort((short) 0x0800).put(ipv4(17, 5, udp(1, 9, new byte[4]))).array();
+        in.add(new Input("vlan-ipv4-udp", ethernet(0x8100, vlan)));
+        // both sides must refuse these (EINVAL): shorter than an Ethernet header, larger than a test page takes
+        in.add(new Input("runt-13", new byte[13]));
+        in.add(new Input("oversize-4000", ethernet(0x0800, ipv4(17, 5, udp(1, 9, new byte[4000 - 14 - 28])))));
         if (prog.equals("calculon_xdp")) {
             for (String expr : List.of("34+6522*321+*+*+*222**16+39-41+4321+*+*+*+-3+", "2222222*****  ", "12345678901234567+", "99999999999999*")) {
                 in.add(new Input("expr " + expr.strip(), expr.getBytes(StandardCharsets.US_ASCII)));
