@@ -116,12 +116,12 @@ final class KernelOracle implements AutoCloseable {
     }
 
     /**
-     * BPF_PROG_TEST_RUN with only a context, through src/test/oracle/prog_test_run.py (bpftool
+     * BPF_PROG_TEST_RUN with only a context, through testdata/oracle/prog_test_run.py (bpftool
      * always passes ctx_out, which syscall and raw tracepoint programs refuse): {retval, errno,
      * the context after the run}.
      */
     Object[] runContextOnly(String prog, byte[] ctx, int flags, int cpu) {
-        String out = exec(List.of("python3", Path.of("src/test/oracle/prog_test_run.py").toAbsolutePath().toString(),
+        String out = exec(List.of("python3", io.bpf4j.testdata.TestData.dir().resolve("oracle").resolve("prog_test_run.py").toString(),
                 dir.resolve(prog).toString(), java.util.HexFormat.of().formatHex(ctx), Integer.toString(flags), Integer.toString(cpu))).trim();
         String[] parts = out.split(" ", -1);
         return new Object[] {Long.parseLong(parts[0]), Integer.parseInt(parts[1]), java.util.HexFormat.of().parseHex(parts[2])};

@@ -1,0 +1,305 @@
+package io.bpf4j.testdata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * This machine's kernel as the oracle for test runs: one object loaded through libbpf with only
+ * the programs asked for ({@code testdata/oracle/libbpf_load.py}; {@code bpftool prog loadall}
+ * cannot leave out a program the kernel refuses), its programs and maps pinned under two bpffs
+ * directories that {@link #close} removes; programs run with {@code bpftool prog run}, or for
+ * context-only types with {@code testdata/oracle/prog_test_run.py}; maps read with
+ * {@code bpftool map dump -j}.
+ *
+ * <p>Every run is pinned to CPU 0 ({@code taskset -c 0}) so per-CPU values land where an
+ * in-process run on CPU 0 puts them.
+ */
+public final class LiveKernel implements AutoCloseable {
+    /** Where bpffs is mounted. */
+    public static final Path BPFFS = Path.of("/sys/fs/bpf");
+    private static final Pattern RUN = Pattern.compile("Return value: (\\d+), duration(?: \\(average\\))?: (\\d+)ns");
+    private static final Pattern FAILED = Pattern.compile("failed to run program: (.*)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static String unavailable;
+    private static boolean probed;
+
+    private final Path progDir;
+    private final Path mapDir;
+    private final Map<String, String> mapPins;
+
+    /**
+     * One test run as the kernel answered it: {@code error} is null on success, else bpftool's
+     * or the syscall's error text (strerror), with the other fields meaningless.
+     */
+    public record Run(long retval, byte[] dataOut, byte[] ctxOut, String error) {}
+
+    /** One map element as {@code bpftool map dump -j} shows it; per-CPU maps have one value per possible CPU. */
+    public record Element(byte[] key, List<byte[]> values) {}
+
+    private LiveKernel(Path progDir, Path mapDir, Map<String, String> mapPins) {
+        this.progDir = progDir;
+        this.mapDir = mapDir;
+        this.mapPins = mapPins;
+    }
+
+    /**
+     * Why the kernel cannot be used here (not root, no bpftool, python3, taskset or libbpf, no
+     * bpffs), or null when it can. Mounts bpffs when it is missing.
+     */
+    public static synchronized String unavailableReason() {
+        if (!probed) {
+            probed = true;
+            try {
+                if (!"root".equals(System.getProperty("user.name"))) {
+                    unavailable = "not root";
+                } else if (!exec(List.of("bpftool", "version")).startsWith("bpftool")) {
+                    unavailable = "no bpftool";
+                } else {
+                    exec(List.of("python3", "-c", "import ctypes; ctypes.CDLL('libbpf.so.1')"));
+                    exec(List.of("taskset", "-c", "0", "true"));
+                    if (!Files.readString(Path.of("/proc/mounts")).contains(" " + BPFFS + " bpf ")) {
+                        exec(List.of("mount", "-t", "bpf", "bpf", BPFFS.toString()));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                unavailable = "kernel oracle unavailable: " + e.getMessage();
+            }
+        }
+        return unavailable;
+    }
+
+    /**
+     * Loads {@code object} with only {@code programs} autoloaded, pinning them under a fresh
+     * bpffs directory and every map under its sibling {@code <dir>_maps}.
+     */
+    public static LiveKernel load(Path object, Collection<String> programs) {
+        String stem = object.getFileName().toString().replaceAll("[^A-Za-z0-9_]", "_");
+        Path progDir = BPFFS.resolve("bpf4j_diff_" + stem + "_" + ProcessHandle.current().pid() + "_" + System.nanoTime());
+        Path mapDir = progDir.resolveSibling(progDir.getFileName() + "_maps");
+        LiveKernel k = new LiveKernel(progDir, mapDir, new LinkedHashMap<>());
+        try {
+            Files.createDirectories(progDir);
+            Files.createDirectories(mapDir);
+            List<String> cmd = new ArrayList<>(List.of("python3", oracleScript("libbpf_load.py"), object.toString(),
+                    progDir.toString(), mapDir.toString()));
+            cmd.addAll(programs);
+            for (String line : exec(cmd).split("\n")) {
+                String[] f = line.trim().split(" ");
+                if (f.length == 3 && f[0].equals("map")) {
+                    k.mapPins.put(f[2], f[1]);
+                }
+            }
+            return k;
+        } catch (IOException | RuntimeException e) {
+            k.close();
+            throw e instanceof IOException ? new UncheckedIOException((IOException) e) : (RuntimeException) e;
+        }
+    }
+
+    /** The maps libbpf created: libbpf's map name (e.g. {@code packet.bss}) to its pin name. */
+    public Map<String, String> maps() {
+        return Map.copyOf(mapPins);
+    }
+
+    /** {@code bpftool prog run} of {@code program} on {@code data} (and {@code ctx}, when not null), once, on CPU 0. */
+    public Run run(String program, byte[] data, byte[] ctx) {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempDirectory("bpf4j-run");
+            Path in = tmp.resolve("in");
+            Path out = tmp.resolve("out");
+            Files.write(in, data);
+            List<String> cmd = new ArrayList<>(List.of("taskset", "-c", "0", "bpftool", "prog", "run", "pinned",
+                    progDir.resolve(program).toString(), "data_in", in.toString(), "data_out", out.toString()));
+            if (ctx != null) {
+                Files.write(tmp.resolve("ctx_in"), ctx);
+                cmd.addAll(List.of("ctx_in", tmp.resolve("ctx_in").toString(), "ctx_out", tmp.resolve("ctx_out").toString()));
+            }
+            Result r = execResult(cmd);
+            Matcher m = RUN.matcher(r.text);
+            if (r.exit == 0 && m.find()) {
+                return new Run(Long.parseLong(m.group(1)), Files.readAllBytes(out),
+                        ctx == null ? null : Files.readAllBytes(tmp.resolve("ctx_out")), null);
+            }
+            Matcher f = FAILED.matcher(r.text);
+            if (f.find()) {
+                return new Run(0, null, null, f.group(1).trim());
+            }
+            throw new IllegalStateException(String.join(" ", cmd) + ": unexpected output: " + r.text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /**
+     * BPF_PROG_TEST_RUN with a context only (syscall programs, which bpftool cannot run), on
+     * CPU 0; the run's {@code ctxOut} is the context as the program left it.
+     */
+    public Run runContextOnly(String program, byte[] ctx) {
+        String out = exec(List.of("taskset", "-c", "0", "python3", oracleScript("prog_test_run.py"),
+                progDir.resolve(program).toString(), HexFormat.of().formatHex(ctx), "0", "0")).strip();
+        String[] parts = (out.split(" ").length == 2 ? out + " " : out).split(" ", -1);
+        int errno = Integer.parseInt(parts[1]);
+        if (errno != 0) {
+            return new Run(0, null, null, strerror(errno));
+        }
+        return new Run(Long.parseLong(parts[0]), null, HexFormat.of().parseHex(parts[2]), null);
+    }
+
+    /**
+     * {@code bpftool map dump -j} of the map libbpf named {@code map}, in the kernel's
+     * iteration order.
+     */
+    public List<Element> dump(String map) {
+        String pin = mapPins.get(map);
+        if (pin == null) {
+            throw new IllegalArgumentException("no map '" + map + "' pinned, only " + mapPins.keySet());
+        }
+        try {
+            JsonNode root = JSON.readTree(exec(List.of("bpftool", "map", "dump", "pinned", mapDir.resolve(pin).toString(), "-j")));
+            List<Element> out = new ArrayList<>();
+            for (JsonNode e : root) {
+                List<byte[]> values = new ArrayList<>();
+                if (e.has("values")) {
+                    for (JsonNode cpu : e.get("values")) {
+                        values.add(hex(cpu.get("value")));
+                    }
+                } else {
+                    values.add(hex(e.get("value")));
+                }
+                out.add(new Element(e.has("key") ? hex(e.get("key")) : new byte[0], values));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The name the kernel gives program {@code id} ({@code bpftool prog show id}): at most 15 characters. */
+    public String programName(int id) {
+        return objectName("prog", id);
+    }
+
+    /** The name the kernel gives map {@code id} ({@code bpftool map show id}): at most 15 characters. */
+    public String mapName(int id) {
+        return objectName("map", id);
+    }
+
+    private static String objectName(String kind, int id) {
+        try {
+            return JSON.readTree(exec(List.of("bpftool", kind, "show", "id", Integer.toUnsignedString(id), "-j"))).get("name").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code bpftool map peek}: the next value of a queue or stack, or null when it is empty. */
+    public byte[] peek(String map) {
+        Result r = execResult(List.of("bpftool", "map", "peek", "pinned", mapDir.resolve(mapPins.get(map)).toString(), "-j"));
+        if (r.exit != 0) {
+            if (r.text.contains("No such file or directory")) {
+                return null;
+            }
+            throw new IllegalStateException("bpftool map peek " + map + ": " + r.text);
+        }
+        try {
+            return hex(JSON.readTree(r.text).get("value"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The text strerror gives for the errnos test runs return (as bpftool prints them). */
+    public static String strerror(int errno) {
+        switch (errno) {
+            case 7: return "Argument list too long";
+            case 14: return "Bad address";
+            case 19: return "No such device";
+            case 22: return "Invalid argument";
+            case 95: return "Operation not supported";
+            case 524: return "Unknown error 524";
+            default: return "errno " + errno;
+        }
+    }
+
+    private static String oracleScript(String name) {
+        return TestData.dir().resolve("oracle").resolve(name).toString();
+    }
+
+    private static byte[] hex(JsonNode array) {
+        byte[] b = new byte[array.size()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) Integer.parseInt(array.get(i).asText().substring(2), 16);
+        }
+        return b;
+    }
+
+    private record Result(int exit, String text) {}
+
+    private static Result execResult(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            byte[] out;
+            try (InputStream s = p.getInputStream()) {
+                out = s.readAllBytes();
+            }
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("timed out: " + cmd);
+            }
+            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String exec(List<String> cmd) {
+        Result r = execResult(cmd);
+        if (r.exit != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed (" + r.exit + "): " + r.text);
+        }
+        return r.text;
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes both pin directories (the programs and maps go when their last reference does). */
+    @Override
+    public void close() {
+        deleteTree(progDir);
+        deleteTree(mapDir);
+    }
+}
