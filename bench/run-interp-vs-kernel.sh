@@ -4,7 +4,7 @@
 # testdata programs with the same inputs, and a check that both return the same value.
 #
 #   bench/run-interp-vs-kernel.sh [KERNEL_ITERATIONS]        (default 200000 runs per program)
-#   JMH="-wi 3 -w 1 -i 5 -r 1"   to change the JMH settings
+#   JMH="-wi 5 -w 1 -i 5 -r 1"   to change the JMH settings
 #
 # Inputs: XDP programs get the 64-byte UDP frame Workload.udpFrame() writes; syscall programs
 # get no context. What each side measures:
@@ -22,7 +22,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 iterations=${1:-200000}
 jar=$root/bench/target/bpf4j-bench.jar
-jmh=${JMH:--wi 3 -w 1 -i 5 -r 1}
+jmh=${JMH:--wi 5 -w 1 -i 5 -r 1}
 work=$(mktemp -d /tmp/bpf4j-interp-bench.XXXXXX)
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 

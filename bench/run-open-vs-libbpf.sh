@@ -5,6 +5,7 @@
 #
 #   bench/run-open-vs-libbpf.sh [LIBBPF_ITERATIONS]      (default 2000 per object)
 #   JMH_PER_OBJECT="-wi 2 -w 1 -i 3 -r 1"  JMH_CORPUS="-wi 3 -w 2 -i 5 -r 2"  to change JMH settings
+#   PREWARM=3   seconds each per-object fork first spends opening the whole corpus (JIT warm-up)
 #
 # Both sides read the file from the page cache and parse it completely; neither relocates in
 # the per-object table (libbpf 1.1 relocates only inside bpf_object__load). libbpf refuses
@@ -17,6 +18,7 @@ iterations=${1:-2000}
 jar=$root/bench/target/bpf4j-bench.jar
 per_object=${JMH_PER_OBJECT:--wi 2 -w 1 -i 3 -r 1}
 corpus=${JMH_CORPUS:--wi 3 -w 2 -i 5 -r 2}
+prewarm=${PREWARM:-3}
 work=$(mktemp -d /tmp/bpf4j-open-bench.XXXXXX)
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 
@@ -30,7 +32,7 @@ echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$root"
 "$work/open_bench" "$iterations" testdata/objects/*.o > "$work/libbpf1.txt"
 objects=$(awk '$2 != "fail" { print $1 }' "$work/libbpf1.txt" | paste -sd, -)
-java -jar "$jar" 'OpenBenchmark.open$' -p object="$objects" $per_object -f 1 -rf json -rff "$work/per-object.json" > "$work/per-object.log" 2>&1
+java -jar "$jar" 'OpenBenchmark.open$' -p object="$objects" -p prewarmSeconds="$prewarm" $per_object -f 1 -rf json -rff "$work/per-object.json" > "$work/per-object.log" 2>&1
 echo "# load average after the per-object JMH run: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$work/open_bench" "$iterations" testdata/objects/*.o > "$work/libbpf2.txt"
 java -jar "$jar" 'OpenBenchmark.open(Relocate)?$' $corpus -f 1 -rf json -rff "$work/corpus.json" > "$work/corpus.log" 2>&1

@@ -46,6 +46,14 @@ public class OpenBenchmark {
     @Param("")
     public String object;
 
+    /**
+     * Seconds spent opening and relocating the whole corpus before JMH's own warm-up, so a
+     * one-object fork measures code the JIT compiled for every kind of object (as in a process
+     * that opens many), not code still being compiled (each parameter value runs in its own fork).
+     */
+    @Param("0")
+    public int prewarmSeconds;
+
     private final List<Path> objects = new ArrayList<>();
     private final List<List<String>> relocatable = new ArrayList<>();
     private OpenOptions options;
@@ -75,8 +83,28 @@ public class OpenBenchmark {
             relocatable.add(ok);
             programs += ok.size();
         }
+        prewarm();
         System.err.println("bench: " + objects.size() + " objects open, " + programs + " programs relocate; not measured: "
                 + (refused.isEmpty() ? "none" : String.join("; ", refused)));
+    }
+
+    private void prewarm() {
+        if (prewarmSeconds <= 0) {
+            return;
+        }
+        long end = System.nanoTime() + prewarmSeconds * 1_000_000_000L;
+        List<Path> all = Corpus.objects();
+        while (System.nanoTime() < end) {
+            for (Path p : all) {
+                try (BpfObject o = BpfObject.open(p, options)) {
+                    for (BpfProgram prog : o.programs()) {
+                        prog.relocated();
+                    }
+                } catch (RuntimeException e) {
+                    // objects or programs bpf4j refuses still exercise the code up to the refusal
+                }
+            }
+        }
     }
 
     /** 6.18.0, what {@code KERNEL_VERSION(6, 18, 0)} gives: fixed so no run reads /proc. */
