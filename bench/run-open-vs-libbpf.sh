@@ -10,7 +10,8 @@
 # Both sides read the file from the page cache and parse it completely; neither relocates in
 # the per-object table (libbpf 1.1 relocates only inside bpf_object__load). libbpf refuses
 # big-endian objects, legacy "maps" sections and SEC("callx") tables: those rows are skipped.
-# The libbpf harness runs before and after the JMH run; its columns average the two.
+# Per object, the libbpf harness runs right before and right after bpf4j's JMH fork; its
+# columns average the two (mean) or take the lower (best batch).
 # Needs: gcc, libbpf-dev (1.1), libelf-dev, zlib; python3; the bench jar (built when missing).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,11 +31,16 @@ gcc -O2 -Wall -I/usr/include/x86_64-linux-gnu -o "$work/open_bench" "$root/bench
 echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nproc) CPUs, $(uname -r), libbpf $(pkg-config --modversion libbpf 2>/dev/null || echo '?'), $(java -version 2>&1 | head -1)"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$root"
-"$work/open_bench" "$iterations" testdata/objects/*.o > "$work/libbpf1.txt"
-objects=$(awk '$2 != "fail" { print $1 }' "$work/libbpf1.txt" | paste -sd, -)
-java -jar "$jar" 'OpenBenchmark.open$' -p object="$objects" -p prewarmSeconds="$prewarm" $per_object -f 1 -rf json -rff "$work/per-object.json" > "$work/per-object.log" 2>&1
-echo "# load average after the per-object JMH run: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$work/open_bench" "$iterations" testdata/objects/*.o > "$work/libbpf2.txt"
+"$work/open_bench" 1 testdata/objects/*.o > "$work/accepted.txt"
+# object by object, libbpf right before and right after bpf4j's fork: the load on a shared
+# machine drifts over minutes, and each side of a row should see the same load
+for object in $(awk '$2 != "fail" { print $1 }' "$work/accepted.txt"); do
+  "$work/open_bench" "$iterations" "testdata/objects/$object" >> "$work/libbpf1.txt"
+  java -jar "$jar" 'OpenBenchmark.open$' -p object="$object" -p prewarmSeconds="$prewarm" $per_object -f 1 \
+    -rf json -rff "$work/per-object-$object.json" >> "$work/per-object.log" 2>&1
+  "$work/open_bench" "$iterations" "testdata/objects/$object" >> "$work/libbpf2.txt"
+done
+echo "# load average after the per-object runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 java -jar "$jar" 'OpenBenchmark.open(Relocate)?$' $corpus -f 1 -rf json -rff "$work/corpus.json" > "$work/corpus.log" 2>&1
 echo "# load average after the corpus JMH run: $(cut -d' ' -f1-3 /proc/loadavg)"
 grep -o "bench:.*" "$work/corpus.log" | head -1 || true
@@ -50,12 +56,14 @@ def libbpf(name):
         out[f[0]] = None if f[1] == "fail" else (float(f[1]), float(f[2]))
     return out
 
-a, b = libbpf("libbpf1.txt"), libbpf("libbpf2.txt")
+a, b, accepted = libbpf("libbpf1.txt"), libbpf("libbpf2.txt"), libbpf("accepted.txt")
 def best(r):  # the fastest JMH iteration: the least disturbed by other load
     return min(x for fork in r["primaryMetric"]["rawData"] for x in fork)
 
 rows = []
-for r in json.load(open(os.path.join(work, "per-object.json"))):
+import glob
+for r in sorted((x for f in glob.glob(os.path.join(work, "per-object-*.json")) for x in json.load(open(f))),
+                key=lambda x: x["params"]["object"]):
     obj = r["params"]["object"]
     if a.get(obj) and b.get(obj):
         lm, lb = (a[obj][0] + b[obj][0]) / 2, min(a[obj][1], b[obj][1])
@@ -69,7 +77,7 @@ n = len(rows)
 print("%-28s %12.0f %12.0f %12.0f %12.0f %8.2f %8.2f" % ("TOTAL (%d objects)" % n, tj, tjb, tl, tlb, tj / tl, tjb / tlb))
 print("objects/s over these %d objects: bpf4j %.0f (best %.0f), libbpf %.0f (best %.0f); ratio = bpf4j time / libbpf time"
       % (n, n * 1e9 / tj, n * 1e9 / tjb, n * 1e9 / tl, n * 1e9 / tlb))
-skipped = sorted(k for k, v in a.items() if v is None)
+skipped = sorted(k for k, v in accepted.items() if v is None)
 print("libbpf refused (not compared): %d objects: %s" % (len(skipped), " ".join(skipped)))
 print()
 for r in json.load(open(os.path.join(work, "corpus.json"))):
