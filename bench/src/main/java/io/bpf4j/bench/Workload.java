@@ -25,7 +25,7 @@ public enum Workload {
     LOOPS_XDP("loops.v3.el.o", "loops_xdp", Kind.XDP),
     /** Packet parser: Ethernet, IPv4, UDP headers with bounds checks; writes two globals. */
     PACKET_XDP_UDP("packet.v3.el.o", "packet_xdp_udp", Kind.XDP),
-    /** Map-heavy: twelve lookups/updates/deletes over hash, per-CPU hash, LRU and LRU per-CPU maps. */
+    /** Map-heavy: thirteen lookups, updates and deletes over hash, per-CPU hash, LRU and LRU per-CPU maps. */
     MAPS_HASH_CHECK("maps_hash_array.v3.el.o", "maps_hash_check", Kind.SYSCALL),
     /** One array lookup and an atomic add per packet. */
     MAPS_COUNT_XDP("maps_hash_array.v3.el.o", "maps_count_xdp", Kind.XDP),
