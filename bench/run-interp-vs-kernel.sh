@@ -26,7 +26,8 @@ jmh=${JMH:--wi 5 -w 1 -i 5 -r 1}
 work=$(mktemp -d /tmp/bpf4j-interp-bench.XXXXXX)
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 
-if [ ! -f "$jar" ]; then
+# -am: a -pl bench build alone takes the other modules from ~/.m2, whatever was installed there
+if [ ! -f "$jar" ] || [ -n "${BUILD:-}" ]; then
   (cd "$root" && mvn -q -pl bench -am package -DskipTests)
 fi
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf

@@ -23,7 +23,8 @@ prewarm=${PREWARM:-3}
 work=$(mktemp -d /tmp/bpf4j-open-bench.XXXXXX)
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 
-if [ ! -f "$jar" ]; then
+# -am: a -pl bench build alone takes the other modules from ~/.m2, whatever was installed there
+if [ ! -f "$jar" ] || [ -n "${BUILD:-}" ]; then
   (cd "$root" && mvn -q -pl bench -am package -DskipTests)
 fi
 gcc -O2 -Wall -I/usr/include/x86_64-linux-gnu -o "$work/open_bench" "$root/bench/native/open_bench.c" -lbpf -lelf -lz

@@ -10,7 +10,8 @@ jar=$root/bench/target/bpf4j-bench.jar
 jmh=${JMH:--wi 3 -w 2 -i 5 -r 2}
 work=$(mktemp -d /tmp/bpf4j-parse-bench.XXXXXX)
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
-if [ ! -f "$jar" ]; then
+# -am: a -pl bench build alone takes the other modules from ~/.m2, whatever was installed there
+if [ ! -f "$jar" ] || [ -n "${BUILD:-}" ]; then
   (cd "$root" && mvn -q -pl bench -am package -DskipTests)
 fi
 gcc -O2 -Wall -I/usr/include/x86_64-linux-gnu -o "$work/btf_parse" "$root/bench/native/btf_parse.c" -lbpf -lelf -lz
