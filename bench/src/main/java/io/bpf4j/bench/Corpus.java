@@ -32,6 +32,12 @@ final class Corpus {
         }
     }
 
+    /** A file name under testdata/objects, or a path as given. */
+    static Path resolve(String object) {
+        Path inCorpus = testdata().resolve("objects").resolve(object);
+        return Files.exists(inCorpus) ? inCorpus : Path.of(object);
+    }
+
     static Path largestObject() {
         return objects().stream().max(Comparator.comparingLong(Corpus::size)).orElseThrow();
     }

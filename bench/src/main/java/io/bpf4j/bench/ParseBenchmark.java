@@ -23,7 +23,8 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Parsing one object completely: ELF sections, symbols and relocations, then BTF and BTF.ext
  * (reading the models forces every lazily parsed part). The default object is the largest one
- * in testdata/objects.
+ * in testdata/objects. {@link #parseVmlinuxBtf} parses the running kernel's raw BTF
+ * ({@code /sys/kernel/btf/vmlinux}, several MB), read into memory once before measuring.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -54,5 +55,23 @@ public class ParseBenchmark {
         bh.consume(btf == null ? 0 : btf.types().size());
         BtfExt ext = elf.btfExt().orElse(null);
         bh.consume(ext);
+    }
+
+    /** The kernel's BTF, read once; the benchmark fails at setup when the file is not readable. */
+    @State(Scope.Benchmark)
+    public static class KernelBtf {
+        byte[] bytes;
+
+        @Setup
+        public void load() throws IOException {
+            bytes = Files.readAllBytes(Path.of("/sys/kernel/btf/vmlinux"));
+            System.err.println("parsing /sys/kernel/btf/vmlinux (" + bytes.length + " bytes)");
+        }
+    }
+
+    /** Parses raw vmlinux BTF: header, every type record (strings stay in place, as in libbpf). */
+    @Benchmark
+    public int parseVmlinuxBtf(KernelBtf kernel) {
+        return Btf.parse(kernel.bytes).typeCount();
     }
 }
