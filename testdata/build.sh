@@ -33,7 +33,7 @@ for src in *.bpf.c; do
 		for e in $endians; do
 			obj="$name.$cpu.$e.o"
 			$CLANG -O2 -g -target bpf$e -mcpu=$cpu \
-				-I/usr/include/x86_64-linux-gnu -Iinclude \
+				-I/usr/include/x86_64-linux-gnu -Iinclude -fdebug-prefix-map="$PWD"=. \
 				-c "$src" -o "../objects/$obj"
 			$STRIP -g "../objects/$obj"
 			echo "$obj $src -mcpu=$cpu -target bpf$e" >> "$manifest.tmp"
