@@ -120,12 +120,17 @@ public final class KernelProfile {
      * ({@code program of this type cannot use helper %s#%d}).
      */
     public Optional<HelperProto> helper(ProgramType t, AttachType a, int id) {
+        // an entry for specific attach types overrides the program type's general one
+        Allowance chosen = null;
         for (Allowance al : allowances.getOrDefault(t, List.of())) {
-            if (al.helperId() == id && al.appliesTo(a)) {
-                for (HelperProto h : variants(id)) {
-                    if (h.variant().equals(al.variant())) {
-                        return Optional.of(h);
-                    }
+            if (al.helperId() == id && al.appliesTo(a) && (chosen == null || !al.onlyFor().isEmpty())) {
+                chosen = al;
+            }
+        }
+        if (chosen != null) {
+            for (HelperProto h : variants(id)) {
+                if (h.variant().equals(chosen.variant())) {
+                    return Optional.of(h);
                 }
             }
         }

@@ -20,7 +20,7 @@ import java.util.Set;
  *
  * <p>Prototypes, one per line:
  * <pre>
- *   id name[@variant] [gpl] [pkt] [sleep] [fastcall] [acquire] -&gt; ret[|flag...][&lt;btf&gt;] : arg, arg...
+ *   id name[@variant] [gpl] [pkt] [sleep] [fastcall] [acquire] [allowlist] -&gt; ret[|flag...][&lt;btf&gt;] : arg, arg...
  *   arg = kind[|flag...][(fixed size)][&lt;btf struct&gt;]      (kinds and flags lower-case enum names)
  * </pre>
  * Program types, any number of lines each, naming helpers (optionally {@code @variant}) and
@@ -91,7 +91,7 @@ final class ProfileText {
             variant = name.substring(at + 1);
             name = name.substring(0, at);
         }
-        boolean gpl = false, pkt = false, sleep = false, fastcall = false, acquire = false;
+        boolean gpl = false, pkt = false, sleep = false, fastcall = false, acquire = false, allowlist = false;
         for (int i = 2; i < head.length; i++) {
             switch (head[i]) {
                 case "gpl" -> gpl = true;
@@ -99,6 +99,7 @@ final class ProfileText {
                 case "sleep" -> sleep = true;
                 case "fastcall" -> fastcall = true;
                 case "acquire" -> acquire = true;
+                case "allowlist" -> allowlist = true;
                 default -> throw new IllegalArgumentException("unknown attribute " + head[i]);
             }
         }
@@ -124,7 +125,8 @@ final class ProfileText {
                 }
             }
         }
-        return new HelperProto(id, name, variant, ret, retFlags, retBtf, args, gpl, pkt, sleep, fastcall, acquire);
+        return new HelperProto(id, name, variant, ret, retFlags, retBtf, args, gpl, pkt, sleep, fastcall, acquire,
+                allowlist);
     }
 
     static ArgSpec parseArg(String a) {
