@@ -1,5 +1,7 @@
 package io.bpf4j.verifier.internal;
 
+import io.bpf4j.isa.abi.ContextLayout;
+import io.bpf4j.isa.abi.KernelProfile;
 import io.bpf4j.verifier.Privileges;
 import io.bpf4j.verifier.VerifierInput;
 import io.bpf4j.verifier.internal.scalar.Scalar;
@@ -14,7 +16,8 @@ final class Env {
     final VLog log;
     final Privileges priv;
     final VerifierInput input;
-    final Profile profile;
+    final KernelProfile profile;
+    final ContextLayout ctx;
 
     VState cur;
     int insnIdx;
@@ -32,17 +35,26 @@ final class Env {
     int prevInsnProcessed;
     final int[] stackDepth;
 
+    /** Per insn: the memory region its access touched on every path so far (facts). */
+    final io.bpf4j.isa.facts.RegionKind[] region;
+    /** Per insn: the pointer type of its memory operand on the first path (save_aux_ptr_type). */
+    final String[] auxPtrType;
+    int maxCtxOffset;
+
     // scratch marks decide which registers/slots the log prints after an instruction
     int scratchedRegs;
     long scratchedStack;
 
-    Env(Program prog, VLog log, VerifierInput input, Profile profile) {
+    Env(Program prog, VLog log, VerifierInput input) {
         this.prog = prog;
         this.log = log;
         this.priv = input.privileges();
         this.input = input;
-        this.profile = profile;
+        this.profile = input.profile();
+        this.ctx = profile.context(input.programType(), input.expectedAttachType());
         this.stackDepth = new int[prog.subprogCount];
+        this.region = new io.bpf4j.isa.facts.RegionKind[prog.len];
+        this.auxPtrType = new String[prog.len];
     }
 
     Reject reject(String line) {

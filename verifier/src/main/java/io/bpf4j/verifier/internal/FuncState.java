@@ -59,17 +59,16 @@ final class FuncState {
         spilled = Arrays.copyOf(spilled, n / REG_SIZE);
     }
 
-    /** The type of the byte at frame offset {@code off} (negative). */
+    /**
+     * The type of the byte at frame offset {@code off} (negative). As in the kernel, byte index
+     * 7 of a slot is its lowest address, so a spill marks indexes 7 down to 8-size.
+     */
     byte typeAt(int off) {
-        int spi = (-off - 1) / REG_SIZE;
-        int b = (off % REG_SIZE + REG_SIZE) % REG_SIZE;
-        return slotType[spi * REG_SIZE + b];
+        return slotType[-off - 1];
     }
 
     void setTypeAt(int off, byte t) {
-        int spi = (-off - 1) / REG_SIZE;
-        int b = (off % REG_SIZE + REG_SIZE) % REG_SIZE;
-        slotType[spi * REG_SIZE + b] = t;
+        slotType[-off - 1] = t;
     }
 
     byte type(int spi, int b) {

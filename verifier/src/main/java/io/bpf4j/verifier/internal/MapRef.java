@@ -13,7 +13,11 @@ import io.bpf4j.isa.abi.MapType;
  * @param inner    the inner map of a map-in-map, or null
  */
 record MapRef(int index, String name, MapType type, int keySize, int valueSize, int maxEntries, int flags,
-              boolean readOnly, boolean writeOnly, MapRef inner) {
+              boolean readOnly, boolean writeOnly, MapRef inner, int spinLockOff) {
+    boolean hasSpinLock() {
+        return spinLockOff >= 0;
+    }
+
     @Override
     public boolean equals(Object o) {
         return this == o;
