@@ -63,6 +63,41 @@ final class CallChecks {
         long memSize;
         int rawRegno = -1;
         int rawSize;
+        long constKey = -1;
+    }
+
+    /**
+     * get_constant_map_key (6.13+): a key known on the stack lets an array lookup in bounds
+     * return a value pointer that cannot be NULL.
+     */
+    private long constantMapKey(Reg key, int keySize) {
+        if (!env.priv.bpfCapable() || !(key instanceof Reg.Ptr p) || p.type() != Reg.PtrType.STACK
+                || !p.var().varOff().isConst()) {
+            return -1;
+        }
+        FuncState f = env.cur.frames[p.frameno()];
+        int stackOff = (int) (p.off() + p.var().varOff().value());
+        int slot = -stackOff - 1;
+        int spi = slot / FuncState.REG_SIZE;
+        int off = slot % FuncState.REG_SIZE;
+        int zero = 0;
+        for (int i = off; i >= 0 && f.type(spi, i) == FuncState.ZERO; i--) {
+            zero++;
+        }
+        if (zero >= keySize) {
+            return 0;
+        }
+        if (!(f.isSpill(spi) && f.spilled[spi] instanceof Reg.ScalarReg sr)) {
+            return -1;
+        }
+        int spill = 0;
+        for (int i = off; i >= 0 && f.type(spi, i) == FuncState.SPILL; i--) {
+            spill++;
+        }
+        if (spill != keySize || !sr.v().varOff().isConst()) {
+            return -1;
+        }
+        return sr.v().varOff().value();
     }
 
     static String helperName(int id) {
@@ -127,6 +162,12 @@ final class CallChecks {
             case PTR_TO_MAP_VALUE, PTR_TO_MAP_VALUE_OR_NULL -> {
                 if (meta.map == null) {
                     throw env.reject("kernel subsystem misconfigured verifier");
+                }
+                if (func == HelperId.MAP_LOOKUP_ELEM.id() && meta.constKey >= 0
+                        && meta.constKey < Integer.toUnsignedLong(meta.map.maxEntries())
+                        && (meta.map.type() == io.bpf4j.isa.abi.MapType.ARRAY
+                                || meta.map.type() == io.bpf4j.isa.abi.MapType.PERCPU_ARRAY)) {
+                    nullable = false;
                 }
                 int id = !nullable && meta.map.hasSpinLock() ? env.newId() : 0;
                 regs[0] = Reg.Ptr.map(Reg.PtrType.MAP_VALUE, meta.map, 0, id, nullable);
@@ -209,6 +250,10 @@ final class CallChecks {
                     throw env.reject("invalid map_ptr to access map->key");
                 }
                 helperMemAccess(regno, meta.map.keySize(), false, false, null);
+                if (meta.map.type() == io.bpf4j.isa.abi.MapType.ARRAY
+                        || meta.map.type() == io.bpf4j.isa.abi.MapType.PERCPU_ARRAY) {
+                    meta.constKey = constantMapKey(reg, meta.map.keySize());
+                }
             }
             case PTR_TO_MAP_VALUE -> {
                 if (spec.maybeNull() && isNull) {
