@@ -129,6 +129,12 @@ final class CallChecks {
         for (int i = 0; i < 5; i++) {
             checkArg(i, fn, meta, idx);
         }
+        recordFuncMap(func, meta);
+        if (func == HelperId.TAIL_CALL.id() && (meta.map == null || meta.map.type() != io.bpf4j.isa.abi.MapType.PROG_ARRAY)) {
+            // record_func_key words this one without a newline
+            env.log.errorNoNewline("expected prog array map for tail call");
+            throw new Reject();
+        }
         if (meta.rawRegno >= 0) {
             // the helper writes this memory: check it as byte stores
             for (int i = 0; i < meta.rawSize; i++) {
@@ -196,6 +202,23 @@ final class CallChecks {
         }
         if (HelperTraits.changesPacketData(func)) {
             clearPacketPointers();
+        }
+    }
+
+    /** record_func_map: map helpers need a map, and may not change a map read-only to programs. */
+    private void recordFuncMap(int func, Meta meta) {
+        boolean mapFunc = switch (func) {
+            case 12, 1, 2, 3, 87, 88, 89, 164, 51, 195 -> true;
+            default -> false;
+        };
+        if (!mapFunc) {
+            return;
+        }
+        if (meta.map == null) {
+            throw env.reject("kernel subsystem misconfigured verifier");
+        }
+        if ((meta.map.flags() & io.bpf4j.isa.abi.MapShape.F_RDONLY_PROG) != 0 && (func == 3 || func == 2 || func == 87 || func == 88)) {
+            throw env.reject("write into map forbidden");
         }
     }
 
