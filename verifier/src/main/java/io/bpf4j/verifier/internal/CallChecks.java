@@ -533,13 +533,12 @@ final class CallChecks {
             caller.regs[0] = r0;
             if (env.log.level1()) {
                 env.log.verbose("returning from callee:\n" + StatePrinter.frame(st, callee, true, 0, 0));
-                env.log.verbose("to caller at " + callee.callsite + ":\n" + StatePrinter.frame(st, caller, true, 0, 0));
+                env.log.verbose("to caller at " + (callee.callsite + 1) + ":\n" + StatePrinter.frame(st, caller, true, 0, 0));
             }
             st.frames[st.curframe] = null;
             st.curframe--;
             ex.nextInsn = callee.callsite + 1;
             ex.doPrintState = true;
-            env.markAllScratched();
             return;
         }
         checkReturnCode();
