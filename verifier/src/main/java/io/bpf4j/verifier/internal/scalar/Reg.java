@@ -351,6 +351,12 @@ final class Reg {
         }
         long lo = size == 1 ? Byte.MIN_VALUE : size == 2 ? Short.MIN_VALUE : Integer.MIN_VALUE;
         long hi = size == 1 ? Byte.MAX_VALUE : size == 2 ? Short.MAX_VALUE : Integer.MAX_VALUE;
+        if (smin >= lo && smax <= hi) {
+            // Observed on the oracle's 6.18.44 (not in the 6.18 source we read): a range that crosses
+            // zero but already fits the narrow type keeps all its bounds; only the tnum is dropped.
+            varOff = Tnum.unknown();
+            return;
+        }
         smin = lo;
         s32min = (int) lo;
         smax = hi;
