@@ -199,6 +199,15 @@ final class Reg {
         if (ule32(s32min, s32max)) {
             u32min = umax32Of(s32min, u32min);
             u32max = umin32Of(s32max, u32max);
+        } else if (ult32(u32max, s32min)) {
+            // Stable 6.18 (the 32-bit twin of the 64-bit rule below): the s32 range wraps through
+            // the sign bit and the u32 range meets only its non-negative part ...
+            s32min = u32min;
+            u32max = umin32Of(u32max, s32max);
+        } else if (ult32(s32max, u32min)) {
+            // ... or only its negative part
+            s32max = u32max;
+            u32min = umax32Of(u32min, s32min);
         }
     }
 
@@ -351,6 +360,18 @@ final class Reg {
         }
         long lo = size == 1 ? Byte.MIN_VALUE : size == 2 ? Short.MIN_VALUE : Integer.MIN_VALUE;
         long hi = size == 1 ? Byte.MAX_VALUE : size == 2 ? Short.MAX_VALUE : Integer.MAX_VALUE;
+        if (s32min >= lo && s32max <= hi) {
+            // Observed on the oracle's 6.18.44 (not in the 6.18 source we read): when the s32 range
+            // already fits the narrow type, extension leaves the low 32 bits as they are, so the
+            // 32-bit bounds stay, the 64-bit value is their sign extension, and the rest is re-derived.
+            smin = s32min;
+            smax = s32max;
+            umin = 0;
+            umax = U64_MAX;
+            varOff = Tnum.unknown();
+            sync();
+            return;
+        }
         smin = lo;
         s32min = (int) lo;
         smax = hi;

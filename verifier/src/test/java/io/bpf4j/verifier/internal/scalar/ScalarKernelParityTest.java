@@ -38,7 +38,7 @@ class ScalarKernelParityTest {
 
     @Test
     void randomProgramsMatchTheKernelLog() throws IOException {
-        Random rnd = new Random(0x5ca1a4L);
+        Random rnd = new Random(Long.getLong("bpf4j.scalarParitySeed", 0x5ca1a4L));
         int programs = Integer.getInteger("bpf4j.scalarParityPrograms", 400);
         int compared = 0;
         List<String> failures = new ArrayList<>();
