@@ -35,6 +35,11 @@ public record ContextField(int offset, int size, String name, Access access, Reg
         return offset + size;
     }
 
+    /** Whether this field answers for an access starting at {@code off}. */
+    public boolean covers(int off) {
+        return access.startOnly() ? off == offset : off >= offset && off < end();
+    }
+
     public boolean contains(int off, int len) {
         return off >= offset && off + len <= end();
     }
@@ -45,9 +50,11 @@ public record ContextField(int offset, int size, String name, Access access, Reg
 
     /**
      * The load and store sizes a field accepts, as bit masks over sizes 1, 2, 4 and 8
-     * (bit n set = an access of 2^n bytes is allowed).
+     * (bit n set = an access of 2^n bytes is allowed). With {@code startOnly} the field answers
+     * only for accesses that begin at its first byte (the kernel matches some fields by exact
+     * offset, so a narrow load of their second byte is refused, or judged by other rules).
      */
-    public record Access(int readSizes, int writeSizes) {
+    public record Access(int readSizes, int writeSizes, boolean startOnly) {
         public static final int B1 = 1, B2 = 2, B4 = 4, B8 = 8;
         public static final Access NONE = new Access(0, 0);
 
@@ -55,6 +62,15 @@ public record ContextField(int offset, int size, String name, Access access, Reg
             if ((readSizes | writeSizes) >>> 4 != 0) {
                 throw new IllegalArgumentException("size masks use bits 0..3");
             }
+        }
+
+        public Access(int readSizes, int writeSizes) {
+            this(readSizes, writeSizes, false);
+        }
+
+        /** This access, answering only for accesses that start at the field's first byte. */
+        public Access atStartOnly() {
+            return new Access(readSizes, writeSizes, true);
         }
 
         /** Mask with the given access sizes in bytes. */
@@ -82,7 +98,7 @@ public record ContextField(int offset, int size, String name, Access access, Reg
         }
 
         public Access withWrite(int mask) {
-            return new Access(readSizes, mask);
+            return new Access(readSizes, mask, startOnly);
         }
 
         public boolean readable() {

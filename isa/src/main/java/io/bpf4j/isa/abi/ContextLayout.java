@@ -77,9 +77,14 @@ public final class ContextLayout {
         return Optional.empty();
     }
 
-    /** True for contexts that are a window of raw bytes rather than named fields. */
+    /** True for contexts that are (mostly) a window of raw bytes rather than named fields. */
     public boolean isFlat() {
         return flat != null;
+    }
+
+    /** The raw window of a flat context. */
+    public Optional<Flat> flat() {
+        return Optional.ofNullable(flat);
     }
 
     /**
@@ -95,29 +100,46 @@ public final class ContextLayout {
      * {@code off} from the context start is valid, and what a load yields.
      */
     public CtxAccess access(int off, int size, boolean write) {
+        return access(off, size, write, false);
+    }
+
+    /**
+     * As {@link #access(int, int, boolean)}, for a sign-extending load ({@code BPF_MEMSX}) when
+     * {@code signExtend}: the kernel refuses those on packet pointer fields.
+     *
+     * <p>Fields may overlap (a 2-byte port that also accepts a 4-byte load at its offset is two
+     * entries); the access is valid when some field covering {@code off} accepts it.
+     */
+    public CtxAccess access(int off, int size, boolean write, boolean signExtend) {
         if (size != 1 && size != 2 && size != 4 && size != 8) {
             return CtxAccess.INVALID;
         }
         if (off < 0 || off % size != 0) {
             return CtxAccess.INVALID;
         }
-        if (flat != null) {
-            return flat.access(off, size, write);
-        }
+        boolean covered = false;
         for (ContextField f : fields) {
-            if (off >= f.offset() && off < f.end()) {
-                if (!f.contains(off, size) || !f.access().allows(size, write)) {
+            if (!f.covers(off)) {
+                continue;
+            }
+            covered = true;
+            if (!f.contains(off, size) || !f.access().allows(size, write)) {
+                continue;
+            }
+            if (write) {
+                return new CtxAccess(true, RegKind.NOT_INIT, f, 0, "");
+            }
+            if (f.isPointer()) {
+                if (signExtend) {
                     return CtxAccess.INVALID;
                 }
-                if (write) {
-                    return new CtxAccess(true, RegKind.NOT_INIT, f, 0, "");
-                }
-                if (f.isPointer()) {
-                    return new CtxAccess(true, f.pointerKind(), f, 0, f.btfType());
-                }
-                int elem = elementSize(f);
-                return CtxAccess.scalar(f, size < elem ? elem : 0);
+                return new CtxAccess(true, f.pointerKind(), f, 0, f.btfType());
             }
+            int elem = elementSize(f);
+            return CtxAccess.scalar(f, size < elem ? elem : 0);
+        }
+        if (!covered && flat != null) {
+            return flat.access(off, size, write);
         }
         return CtxAccess.INVALID;
     }
@@ -140,7 +162,8 @@ public final class ContextLayout {
      */
     public record Flat(int from, int to, int sizes, boolean writable) {
         CtxAccess access(int off, int size, boolean write) {
-            if (off < from || off + size > to || (write && !writable)) {
+            // the kernel bounds the start offset; alignment to the size keeps the end inside
+            if (off < from || off >= to || (write && !writable)) {
                 return CtxAccess.INVALID;
             }
             if ((sizes & (1 << Integer.numberOfTrailingZeros(size))) == 0) {

@@ -16,7 +16,8 @@ class KernelProfileTest {
         ContextLayout x = p.context(ProgramType.XDP, AttachType.XDP);
         assertThat(x.access(0, 4, false).yields()).isEqualTo(RegKind.PTR_TO_PACKET);
         assertThat(x.access(0, 2, false).valid()).isFalse();
-        assertThat(x.access(12, 1, false).valid()).isTrue();
+        assertThat(x.access(12, 1, false).valid()).isFalse();
+        assertThat(x.access(12, 4, false).valid()).isTrue();
         assertThat(x.access(12, 4, true).valid()).isFalse();
     }
 }
