@@ -283,7 +283,8 @@ public final class LiveKernel implements AutoCloseable {
         return r.text;
     }
 
-    private static void deleteTree(Path dir) {
+    /** Removes {@code dir} and everything under it, if it exists. */
+    static void deleteTree(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
