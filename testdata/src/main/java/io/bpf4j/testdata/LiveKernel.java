@@ -108,6 +108,12 @@ public final class LiveKernel implements AutoCloseable {
                         wanted.add(f[1]);
                     }
                 }
+                if (wanted.isEmpty() && !programs.contains("*")) {
+                    // libbpf could not open the object: every program asked for is refused with its reason
+                    String why = Refusal.reason(r.text());
+                    programs.forEach(p -> k.refused.put(p, new Refusal(p, why)));
+                    return k;
+                }
                 for (String p : wanted) {
                     Path scratch = progDir.resolveSibling(progDir.getFileName() + "_try");
                     try {
