@@ -91,7 +91,7 @@ class KernelFactsTest {
         assertThatThrownBy(() -> {
             throw KernelFacts.refused("(simulated) xdp.bpf.o xdp_adjust", "program of this type cannot use helper bpf_xdp_adjust_meta#54");
         }).isInstanceOf(TestAbortedException.class)
-                .hasMessageContaining("refuses xdp.bpf.o xdp_adjust: program of this type cannot use helper bpf_xdp_adjust_meta#54");
+                .hasMessageContaining("refuses (simulated) xdp.bpf.o xdp_adjust: program of this type cannot use helper bpf_xdp_adjust_meta#54");
     }
 
     /** Two types (int, a pointer to it, a struct with an int member, a func proto) moved up by 3. */
