@@ -46,6 +46,10 @@ final class CallChecks {
             case PTR_TO_SOCK_COMMON -> List.of(new Expect(Reg.PtrType.SOCK_COMMON, false, "sock_common"),
                     new Expect(Reg.PtrType.SOCKET, false, "sock"), new Expect(Reg.PtrType.TCP_SOCK, false, "tcp_sock"),
                     new Expect(Reg.PtrType.XDP_SOCK, false, "xdp_sock"));
+            case PTR_TO_BTF_ID_SOCK_COMMON -> List.of(new Expect(Reg.PtrType.SOCK_COMMON, false, "sock_common"),
+                    new Expect(Reg.PtrType.SOCKET, false, "sock"), new Expect(Reg.PtrType.TCP_SOCK, false, "tcp_sock"),
+                    new Expect(Reg.PtrType.XDP_SOCK, false, "xdp_sock"), new Expect(null, false, "ptr_"),
+                    new Expect(null, false, "trusted_ptr_"));
             case PTR_TO_SOCKET -> List.of(new Expect(Reg.PtrType.SOCKET, false, "sock"));
             case PTR_TO_RINGBUF_MEM -> List.of(new Expect(Reg.PtrType.MEM, true, "ringbuf_mem"));
             case PTR_TO_FUNC -> List.of(new Expect(Reg.PtrType.FUNC, false, "func"));
