@@ -241,6 +241,10 @@ final class Explorer {
             if (--p.branches > 0) {
                 break;
             }
+            if (p.inFreeList) {
+                p.inFreeList = false;
+                freeListSize--;
+            }
         }
         Pending next = stack.poll();
         if (next == null) {
@@ -307,10 +311,10 @@ final class Explorer {
                 if (cp.misses > cp.hits * n + n) {
                     // evicted: freed when fully explored, else parked (still counted in peak)
                     bucket.remove(i--);
+                    env.exploredStates--;
                     if (cp.st.branches > 0) {
+                        cp.st.inFreeList = true;
                         freeListSize++;
-                    } else {
-                        env.exploredStates--;
                     }
                 }
             }

@@ -22,6 +22,8 @@ final class VState {
     VState parent;
     /** For checkpoints: paths still being explored from here (0 = fully explored). */
     int branches;
+    /** An evicted checkpoint still referenced by pending paths (freed when its branches reach 0). */
+    boolean inFreeList;
     /** Activity counters used for the "add a checkpoint?" heuristic, copied along. */
     int firstInsnIdx;
 
