@@ -35,6 +35,15 @@ public final class Driver {
             log.error("bpf4j: empty program");
             throw fail(log, null, -1, start, input);
         }
+        switch (input.programType()) {
+            case TRACING, LSM, EXT, STRUCT_OPS -> {
+                // these attach to a BTF function whose prototype shapes the context: not modelled yet
+                log.error("bpf4j: not supported yet: " + input.programType().displayName() + " programs (BTF attach target)");
+                throw fail(log, null, -1, start, input);
+            }
+            default -> {
+            }
+        }
         Program prog = new Program(raw, input.lineInfo());
         Env env = null;
         try {

@@ -301,6 +301,7 @@ final class Explorer {
                     miss = !eq.statesEqual(cp.st, env.cur, Equivalence.Mode.NOT_EXACT);
                 }
                 if (!miss) {
+                    // a hit returns before max_states_per_insn is updated, as in the kernel
                     cp.hits++;
                     return true;
                 }
