@@ -110,7 +110,7 @@ public final class Driver {
         MapRef inner = m.inner().map(x -> mapRef(-1, x)).orElse(null);
         int lock = m.special(MapShape.SpecialField.Kind.SPIN_LOCK).map(MapShape.SpecialField::offset).orElse(-1);
         return new MapRef(index, m.name(), m.type(), m.keySize(), m.valueSize(), m.maxEntries(), m.flags(),
-                m.readOnlyToPrograms(), m.writeOnlyToPrograms(), inner, lock);
+                m.readOnlyToPrograms(), m.writeOnlyToPrograms(), inner, lock, m.specialFields().size());
     }
 
     /** check_max_stack_depth: the deepest static call chain's combined stack (JIT: 16-byte granules). */
