@@ -133,6 +133,12 @@ class HelperTest {
     }
 
     @Test
+    void spinLockNeedsMapBtf() {
+        Parity.socket(st(Size.DW, 10, -8, 0), movr(2, 10), alu(AluOp.ADD, 2, -8), ldMap(1, 0), call(1),
+                jmp(JumpOp.JEQ, 0, 0, 2), movr(1, 0), call(93), mov(0, 0), exit()).maps(HASH).rejected();
+    }
+
+    @Test
     void staticCallPassesArguments() {
         // main: r1 = 3; call sub; exit.  sub: r0 = r1; exit
         Parity.socket(mov(1, 3), callLocal(1), exit(), movr(0, 1), exit()).accepted();

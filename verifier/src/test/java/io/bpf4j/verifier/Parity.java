@@ -74,7 +74,12 @@ final class Parity {
 
     Outcome run() {
         KernelVerifier.Verdict k = kernel();
-        VerifierInput in = VerifierInput.builder(insns, type).maps(maps).logLevel(logLevel).build();
+        // the harness creates maps without names: so must bpf4j's copies be, for messages to compare
+        List<MapShape> unnamed = new ArrayList<>();
+        for (MapShape m : maps) {
+            unnamed.add(m.toBuilder().name("").build());
+        }
+        VerifierInput in = VerifierInput.builder(insns, type).maps(unnamed).logLevel(logLevel).build();
         try {
             VerifiedProgram p = Verifier.verify(in);
             return new Outcome(k, true, null, p.log(), p.stats());

@@ -46,11 +46,17 @@ final class CallChecks {
             case PTR_TO_SOCK_COMMON -> List.of(new Expect(Reg.PtrType.SOCK_COMMON, false, "sock_common"),
                     new Expect(Reg.PtrType.SOCKET, false, "sock"), new Expect(Reg.PtrType.TCP_SOCK, false, "tcp_sock"),
                     new Expect(Reg.PtrType.XDP_SOCK, false, "xdp_sock"));
+            case PTR_TO_BTF_ID_SOCK_COMMON -> List.of(new Expect(Reg.PtrType.SOCK_COMMON, false, "sock_common"),
+                    new Expect(Reg.PtrType.SOCKET, false, "sock"), new Expect(Reg.PtrType.TCP_SOCK, false, "tcp_sock"),
+                    new Expect(Reg.PtrType.XDP_SOCK, false, "xdp_sock"), new Expect(null, false, "ptr_"),
+                    new Expect(null, false, "trusted_ptr_"));
             case PTR_TO_SOCKET -> List.of(new Expect(Reg.PtrType.SOCKET, false, "sock"));
             case PTR_TO_RINGBUF_MEM -> List.of(new Expect(Reg.PtrType.MEM, true, "ringbuf_mem"));
             case PTR_TO_FUNC -> List.of(new Expect(Reg.PtrType.FUNC, false, "func"));
             case PTR_TO_STACK -> List.of(new Expect(Reg.PtrType.STACK, false, "fp"));
             case PTR_TO_CONST_STR, PTR_TO_TIMER -> List.of(new Expect(Reg.PtrType.MAP_VALUE, false, "map_value"));
+            case PTR_TO_SPIN_LOCK -> List.of(new Expect(Reg.PtrType.MAP_VALUE, false, "map_value"),
+                    new Expect(null, false, "ptr_"));
             default -> null;
         };
     }
@@ -121,9 +127,6 @@ final class CallChecks {
         }
         if (HelperTraits.callsSyncCallback(func) || HelperTraits.callsAsyncCallback(func)) {
             throw env.reject("bpf4j: not supported yet: helpers with callbacks (" + name + ")");
-        }
-        if (func == HelperId.SPIN_LOCK.id() || func == HelperId.SPIN_UNLOCK.id()) {
-            throw env.reject("bpf4j: not supported yet: " + name);
         }
         Meta meta = new Meta();
         for (int i = 0; i < 5; i++) {
@@ -297,6 +300,7 @@ final class CallChecks {
                 memSizeReg((Reg.ScalarReg) reg, regno, prev.has(TypeFlag.MEM_WRITE), kind == ArgKind.CONST_SIZE_OR_ZERO,
                         prev.has(TypeFlag.MEM_UNINIT) ? meta : null);
             }
+            case PTR_TO_SPIN_LOCK -> spinLock(regno, (Reg.Ptr) reg, func(fn) == HelperId.SPIN_LOCK.id(), idx);
             case CONST_ALLOC_SIZE_OR_ZERO -> {
                 Scalar v = ((Reg.ScalarReg) reg).v();
                 if (!v.isConst()) {
@@ -306,6 +310,52 @@ final class CallChecks {
             }
             default -> {
             }
+        }
+    }
+
+    private static int func(HelperProto fn) {
+        return fn.id();
+    }
+
+    /** process_spin_lock: one bpf_spin_lock at a time, at the map value's lock field. */
+    private void spinLock(int regno, Reg.Ptr reg, boolean lock, int idx) {
+        if (!reg.var().varOff().isConst()) {
+            throw env.reject("R" + regno + " doesn't have constant offset. bpf_spin_lock has to be at the constant offset");
+        }
+        MapRef map = reg.map();
+        if (map.specialFields() == 0) {
+            // a shape without special fields stands for a map created without value BTF
+            throw env.reject("map '" + map.name() + "' has to have BTF in order to use bpf_spin_lock");
+        }
+        if (!map.hasSpinLock()) {
+            throw env.reject("map '" + map.name() + "' has no valid bpf_spin_lock");
+        }
+        long off = reg.var().varOff().value() + reg.off();
+        if (map.spinLockOff() != off) {
+            throw env.reject("off " + off + " doesn't point to 'struct bpf_spin_lock' that is at " + map.spinLockOff());
+        }
+        VState st = env.cur;
+        if (lock) {
+            if (st.activeLocks() > 0) {
+                throw env.reject("Locking two bpf_spin_locks are not allowed");
+            }
+            st.refs.add(new VState.Ref(reg.id(), idx, true, map));
+            return;
+        }
+        if (st.activeLocks() == 0) {
+            throw env.reject("bpf_spin_unlock without taking a lock");
+        }
+        boolean released = false;
+        for (int i = st.refs.size() - 1; i >= 0; i--) {
+            VState.Ref r = st.refs.get(i);
+            if (r.lock() && r.id() == reg.id() && r.lockMap() == map) {
+                st.refs.remove(i);
+                released = true;
+                break;
+            }
+        }
+        if (!released) {
+            throw env.reject("bpf_spin_unlock of different lock");
         }
     }
 
@@ -477,11 +527,17 @@ final class CallChecks {
 
     /** check_resource_leak (6.18): locks and references that must not outlive an exit or tail call. */
     static void checkResourceLeak(Env env, boolean exceptionExit, boolean checkLock, String prefix) {
+        if (checkLock && env.cur.activeLocks() > 0) {
+            throw env.reject(prefix + " cannot be used inside bpf_spin_lock-ed region");
+        }
         if (!exceptionExit && env.frame().frameno != 0) {
             return;
         }
         boolean leak = false;
         for (VState.Ref r : env.cur.refs) {
+            if (r.lock()) {
+                continue;
+            }
             env.log.error("Unreleased reference id=" + r.id() + " alloc_insn=" + r.insnIdx());
             leak = true;
         }

@@ -35,6 +35,15 @@ public final class Driver {
             log.error("bpf4j: empty program");
             throw fail(log, null, -1, start, input);
         }
+        switch (input.programType()) {
+            case TRACING, LSM, EXT, STRUCT_OPS -> {
+                // these attach to a BTF function whose prototype shapes the context: not modelled yet
+                log.error("bpf4j: not supported yet: " + input.programType().displayName() + " programs (BTF attach target)");
+                throw fail(log, null, -1, start, input);
+            }
+            default -> {
+            }
+        }
         Program prog = new Program(raw, input.lineInfo());
         Env env = null;
         try {
@@ -101,7 +110,7 @@ public final class Driver {
         MapRef inner = m.inner().map(x -> mapRef(-1, x)).orElse(null);
         int lock = m.special(MapShape.SpecialField.Kind.SPIN_LOCK).map(MapShape.SpecialField::offset).orElse(-1);
         return new MapRef(index, m.name(), m.type(), m.keySize(), m.valueSize(), m.maxEntries(), m.flags(),
-                m.readOnlyToPrograms(), m.writeOnlyToPrograms(), inner, lock);
+                m.readOnlyToPrograms(), m.writeOnlyToPrograms(), inner, lock, m.specialFields().size());
     }
 
     /** check_max_stack_depth: the deepest static call chain's combined stack (JIT: 16-byte granules). */

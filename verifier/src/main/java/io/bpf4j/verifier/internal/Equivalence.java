@@ -67,7 +67,12 @@ final class Equivalence {
             return false;
         }
         for (int i = 0; i < old.refs.size(); i++) {
-            if (!checkIds(old.refs.get(i).id(), cur.refs.get(i).id())) {
+            VState.Ref o = old.refs.get(i);
+            VState.Ref c = cur.refs.get(i);
+            if (o.lock() != c.lock() || o.lockMap() != c.lockMap()) {
+                return false;
+            }
+            if (!checkIds(o.id(), c.id())) {
                 return false;
             }
         }

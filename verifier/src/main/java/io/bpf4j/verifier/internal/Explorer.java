@@ -241,6 +241,10 @@ final class Explorer {
             if (--p.branches > 0) {
                 break;
             }
+            if (p.inFreeList) {
+                p.inFreeList = false;
+                freeListSize--;
+            }
         }
         Pending next = stack.poll();
         if (next == null) {
@@ -297,6 +301,7 @@ final class Explorer {
                     miss = !eq.statesEqual(cp.st, env.cur, Equivalence.Mode.NOT_EXACT);
                 }
                 if (!miss) {
+                    // a hit returns before max_states_per_insn is updated, as in the kernel
                     cp.hits++;
                     return true;
                 }
@@ -307,10 +312,10 @@ final class Explorer {
                 if (cp.misses > cp.hits * n + n) {
                     // evicted: freed when fully explored, else parked (still counted in peak)
                     bucket.remove(i--);
+                    env.exploredStates--;
                     if (cp.st.branches > 0) {
+                        cp.st.inFreeList = true;
                         freeListSize++;
-                    } else {
-                        env.exploredStates--;
                     }
                 }
             }

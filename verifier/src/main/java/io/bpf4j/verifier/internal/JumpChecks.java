@@ -37,6 +37,10 @@ final class JumpChecks {
                     || s.dst() != 0 || cls == Opcodes.JMP32) {
                 throw env.reject("BPF_CALL uses reserved fields");
             }
+            if (env.cur.activeLocks() > 0 && s.src() == 0 && s.imm() != 94 /* bpf_spin_unlock */
+                    && s.imm() != 194 /* bpf_kptr_xchg */) {
+                throw env.reject("function calls are not allowed while holding a lock");
+            }
             if (s.src() == Opcodes.PSEUDO_CALL) {
                 ex.calls.subprogCall(idx, s);
             } else if (s.src() == Opcodes.PSEUDO_KFUNC_CALL) {

@@ -13,7 +13,7 @@ import io.bpf4j.isa.abi.MapType;
  * @param inner    the inner map of a map-in-map, or null
  */
 record MapRef(int index, String name, MapType type, int keySize, int valueSize, int maxEntries, int flags,
-              boolean readOnly, boolean writeOnly, MapRef inner, int spinLockOff) {
+              boolean readOnly, boolean writeOnly, MapRef inner, int spinLockOff, int specialFields) {
     boolean hasSpinLock() {
         return spinLockOff >= 0;
     }

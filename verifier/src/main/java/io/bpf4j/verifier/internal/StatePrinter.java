@@ -173,10 +173,12 @@ final class StatePrinter {
                 sb.append(types);
             }
         }
-        if (!st.refs.isEmpty()) {
+        if (!st.refs.isEmpty() && st.refs.get(0).id() != 0) {
             sb.append(" refs=").append(st.refs.get(0).id());
             for (int i = 1; i < st.refs.size(); i++) {
-                sb.append(',').append(st.refs.get(i).id());
+                if (st.refs.get(i).id() != 0) {
+                    sb.append(',').append(st.refs.get(i).id());
+                }
             }
         }
         sb.append('\n');

@@ -209,6 +209,9 @@ final class StructureChecks {
                 }
             }
         }
+        if (lineInfo.isEmpty()) {
+            return;
+        }
         int s = 0;
         int prev = 0;
         for (int i = 0; i < lineInfo.size(); i++) {

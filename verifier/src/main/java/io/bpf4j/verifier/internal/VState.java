@@ -8,8 +8,23 @@ import java.util.List;
  * references, and the bookkeeping exploration needs (checkpoint parent, pending branches).
  */
 final class VState {
-    /** An acquired reference (ringbuf record, socket...): its id and where it was acquired. */
-    record Ref(int id, int insnIdx) {
+    /**
+     * An acquired reference (ringbuf record, socket...) or, with {@code lock}, a held
+     * bpf_spin_lock (6.18 keeps both in one list): its id, where it was acquired, and for locks
+     * the map whose value holds the lock.
+     */
+    record Ref(int id, int insnIdx, boolean lock, MapRef lockMap) {
+        Ref(int id, int insnIdx) {
+            this(id, insnIdx, false, null);
+        }
+    }
+
+    int activeLocks() {
+        int n = 0;
+        for (Ref r : refs) {
+            n += r.lock() ? 1 : 0;
+        }
+        return n;
     }
 
     final FuncState[] frames = new FuncState[8];
@@ -22,6 +37,8 @@ final class VState {
     VState parent;
     /** For checkpoints: paths still being explored from here (0 = fully explored). */
     int branches;
+    /** An evicted checkpoint still referenced by pending paths (freed when its branches reach 0). */
+    boolean inFreeList;
     /** Activity counters used for the "add a checkpoint?" heuristic, copied along. */
     int firstInsnIdx;
 
