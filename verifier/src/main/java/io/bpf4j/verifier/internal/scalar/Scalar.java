@@ -175,6 +175,30 @@ public final class Scalar {
         return Alu.apply(op, alu64, d, op == AluOp.NEG ? d : new Reg(src)).freeze();
     }
 
+    /**
+     * Whether {@code dst &= src} / {@code dst |= src} forks the state first (see {@link ScalarFork});
+     * {@code null} when it does not. Only the source's full 64-bit tnum being constant matters,
+     * not the instruction's width: a 64-bit [-1, 0] forks on the whole value, otherwise a 32-bit
+     * [-1, 0] forks on the subregister.
+     */
+    public ScalarFork forkBeforeBitwise(AluOp op, Scalar src) {
+        if ((op != AluOp.AND && op != AluOp.OR) || !src.varOff.isConst()) {
+            return null;
+        }
+        Reg minusOne = new Reg(this);
+        Reg zero = new Reg(this);
+        if (smin == -1 && smax == 0) {
+            minusOne.markKnown(-1L);
+            zero.markKnown(0);
+        } else if (s32min == -1 && s32max == 0) {
+            minusOne.markKnown32(-1);
+            zero.markKnown32(0);
+        } else {
+            return null;
+        }
+        return new ScalarFork(minusOne.freeze(), zero.freeze());
+    }
+
     public Scalar neg(boolean alu64) {
         return alu(AluOp.NEG, alu64, this);
     }

@@ -44,7 +44,12 @@ class ScalarKernelParityTest {
         List<String> failures = new ArrayList<>();
         for (int n = 0; n < programs && failures.size() < 10; n++) {
             ScalarProgram p = randomProgram(rnd, 24);
+            int before = failures.size();
             compared += compare(p, failures);
+            if (before == 0 && !failures.isEmpty()) {
+                java.nio.file.Files.writeString(java.nio.file.Path.of("target/scalar-parity-failure.txt"),
+                        p + KernelVerifierLog.load(p.encode()));
+            }
         }
         System.out.println("scalar parity: " + programs + " programs, " + compared + " register states compared");
         assertThat(failures).isEmpty();
@@ -92,6 +97,11 @@ class ScalarKernelParityTest {
                 int sx = rnd.nextInt(2);
                 p.add(new Insn(Kind.SPILL, null, null, true, 10, dst, 0, 0, "spill r" + dst));
                 p.add(new Insn(Kind.FILL, null, null, true, dst, 10, sx, size, (sx == 1 ? "ldsx" : "ldx") + size));
+                // a spill and a fill that keeps the value link registers through a shared id, and a
+                // comparison of one would refine the others (vcore's business, not modelled here):
+                // overwrite the slot and let an ALU op drop the filled register's id
+                p.add(new Insn(Kind.CLOBBER, null, null, true, 10, -1, 0, 0, "*(u64 *)(r10 -8) = 0"));
+                p.alu(AluOp.OR, true, dst, -1, 0, 0);
             } else {
                 JumpOp op = JumpOp.values()[1 + rnd.nextInt(11)];
                 p.add(new Insn(Kind.JMP, null, op, wide, dst, src, 0, imm, "if " + dst + " " + op.symbol() + " "
@@ -111,6 +121,9 @@ class ScalarKernelParityTest {
         int compared = 0;
         int prologue = 8;
         List<String> kernelViolations = new ArrayList<>();
+        // A forked state re-executes from its instruction after the main path; everything it
+        // logs (up to the pop of an older state of the main path) is not modelled.
+        int forkedFrom = Integer.MAX_VALUE;
         for (String line : log.split("\n")) {
             if (line.contains("REG INVARIANTS VIOLATION")) {
                 kernelViolations.add(line);
@@ -121,10 +134,23 @@ class ScalarKernelParityTest {
             Scalar[] want;
             String regs;
             String where;
-            if (f.matches()) {
-                want = exp.takenAt().get(Integer.parseInt(f.group(1)));
+            if (f.matches() && f.group(1).equals(f.group(2))) {
+                int at = Integer.parseInt(f.group(1));
+                want = exp.forkAt().get(at);
+                regs = f.group(3);
+                where = "fork at " + at;
+                forkedFrom = Math.min(forkedFrom, at);
+            } else if (f.matches()) {
+                int from = Integer.parseInt(f.group(1));
+                if (from >= forkedFrom) {
+                    continue;
+                }
+                forkedFrom = Integer.MAX_VALUE;
+                want = exp.takenAt().get(from);
                 regs = f.group(3);
                 where = "taken edge of " + f.group(1);
+            } else if (forkedFrom != Integer.MAX_VALUE) {
+                continue;
             } else if (m.matches() && m.group(2) != null) {
                 int idx = Integer.parseInt(m.group(1));
                 if (idx < prologue || idx >= p.insns().size()) {
@@ -153,7 +179,7 @@ class ScalarKernelParityTest {
                 }
             }
         }
-        if (kernelViolations.size() != exp.violations().size()) {
+        if (exp.forkAt().isEmpty() && kernelViolations.size() != exp.violations().size()) {
             failures.add("invariant violations: kernel " + kernelViolations + " model " + exp.violations() + "\n" + p);
         }
         return compared;
