@@ -127,7 +127,8 @@ final class ScalarProgram {
                     Scalar before = regs[n.dst];
                     Scalar raw = before.aluUnchecked(n.alu, n.wide, src, n.off);
                     if (raw.invariantViolation() != null) {
-                        violations.add(i + ": alu " + raw.invariantViolation());
+                        violations.add(i + ": " + new BranchRefinement.Violation("alu", raw.invariantViolation(), raw)
+                                .message());
                     }
                     regs[n.dst] = before.alu(n.alu, n.wide, src, n.off);
                 }
