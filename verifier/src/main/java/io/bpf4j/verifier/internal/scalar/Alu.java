@@ -111,6 +111,15 @@ final class Alu {
         return dst;
     }
 
+    /** sync_linked_regs' "known register plus delta": both adds and the tnum add, no sync. */
+    static Reg plusUnsynced(Reg d, int delta) {
+        Reg c = new Reg(Scalar.constant(delta));
+        add32(d, c);
+        add64(d, c);
+        d.varOff = d.varOff.add(c.varOff);
+        return d;
+    }
+
     // ---- add / sub: signed overflow of an end loses the signed range; unsigned keeps a range
     // ---- when both ends wrap or neither does
 

@@ -199,6 +199,16 @@ public final class Scalar {
         return new ScalarFork(minusOne.freeze(), zero.freeze());
     }
 
+    /**
+     * What sync_linked_regs copies into a linked register whose BPF_ADD_CONST offset differs from
+     * the compared one's: this (the compared register's refined state) plus
+     * {@code delta = reg.off - known.off}, with the add's 32/64-bit bound rules and tnum add but
+     * without a sync, as the kernel leaves it.
+     */
+    public Scalar plusForLinkedRegister(int delta) {
+        return Alu.plusUnsynced(new Reg(this), delta).freeze();
+    }
+
     public Scalar neg(boolean alu64) {
         return alu(AluOp.NEG, alu64, this);
     }
@@ -229,7 +239,7 @@ public final class Scalar {
             r.zext32to64();
             r.sync();
         }
-        return r.freeze();
+        return r.freeze().sanitized();
     }
 
     /** {@code wX = wY}: the low half zero-extended, then synchronised. */
