@@ -43,7 +43,7 @@ class ScalarKernelParityTest {
         int compared = 0;
         List<String> failures = new ArrayList<>();
         for (int n = 0; n < programs && failures.size() < 10; n++) {
-            ScalarProgram p = randomProgram(rnd, 24);
+            ScalarProgram p = randomProgram(rnd, Integer.getInteger("bpf4j.scalarParityLength", 24));
             int before = failures.size();
             compared += compare(p, failures);
             if (before == 0 && !failures.isEmpty()) {
