@@ -71,6 +71,7 @@ class ScalarLogFormatTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // the run-time deadness is what is checked here
     void contradictionIsReportedAndReset() {
         Scalar bit = U.alu(AluOp.AND, true, k(1));
         BranchRefinement r = bit.refineSelf(JumpOp.JGE, true);

@@ -22,6 +22,15 @@ class ScalarSoundnessTest {
 
     private final List<String> failures = new ArrayList<>();
     private long checks;
+    private final long cpuStart = cpu();
+
+    private static long cpu() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    private String cpuMs() {
+        return (cpu() - cpuStart) / 1_000_000 + " ms cpu";
+    }
 
     private void expect(boolean ok, String what) {
         checks++;
@@ -59,7 +68,7 @@ class ScalarSoundnessTest {
                 }
             }
         }
-        System.out.println("alu soundness: " + checks + " checks");
+        System.out.println("alu soundness: " + checks + " checks, " + cpuMs());
         assertThat(failures).isEmpty();
     }
 
@@ -91,11 +100,12 @@ class ScalarSoundnessTest {
                 expect(a.sync().contains(x), "sync " + a);
             }
         }
-        System.out.println("unary soundness: " + checks + " checks");
+        System.out.println("unary soundness: " + checks + " checks, " + cpuMs());
         assertThat(failures).isEmpty();
     }
 
     @Test
+    @SuppressWarnings("deprecation") // the run-time deadness is what is checked here
     void branchDecisionsAndRefinementsContainTheConcreteOutcome() {
         AbstractValues gen = new AbstractValues(0xb4a2c4L);
         for (int i = 0; i < PAIRS; i++) {
@@ -126,7 +136,7 @@ class ScalarSoundnessTest {
                 expect(self < 0 || (self == 1) == Concrete.jump(op, false, x, x), "self decided wrongly " + op + " " + a);
             }
         }
-        System.out.println("branch soundness: " + checks + " checks");
+        System.out.println("branch soundness: " + checks + " checks, " + cpuMs());
         assertThat(failures).isEmpty();
     }
 
