@@ -165,6 +165,9 @@ public final class Scalar {
     /** The result before reg_bounds_sanity_check; compare with {@link #invariantViolation()}. */
     public Scalar aluUnchecked(AluOp op, boolean alu64, Scalar src, int off) {
         if (op == AluOp.MOV) {
+            if (off != 0) {
+                return src.movsx(off, alu64);
+            }
             return alu64 ? src : src.zext32();
         }
         if (!Alu.computable(op, alu64, op == AluOp.NEG ? this : src)) {
