@@ -31,6 +31,9 @@ class ScalarKernelParityTest {
     private static final int[] IMMS = {0, 1, -1, 2, 3, 4, 7, 8, 15, 16, 31, 32, 63, 64, 0xff, 0x100, 0xfff, 0xffff,
         0x10000, 0x7fffffff, Integer.MIN_VALUE, -2, -16, -256, -4096, 0x8000, 0x7fff, 0x12345678, 0xf0, 0xf00};
 
+    static int violationLines;
+    static int forkStates;
+
     @BeforeAll
     static void kernel() {
         KernelVerifierLog.assumeKernel();
@@ -51,7 +54,8 @@ class ScalarKernelParityTest {
                         p + KernelVerifierLog.load(p.encode()));
             }
         }
-        System.out.println("scalar parity: " + programs + " programs, " + compared + " register states compared");
+        System.out.println("scalar parity: " + programs + " programs, " + compared + " register states compared, "
+                + violationLines + " invariant-violation lines, " + forkStates + " forked states");
         assertThat(failures).isEmpty();
         assertThat(compared).isGreaterThan(programs);
     }
@@ -104,6 +108,20 @@ class ScalarKernelParityTest {
                 p.alu(AluOp.OR, true, dst, -1, 0, 0);
             } else {
                 JumpOp op = JumpOp.values()[1 + rnd.nextInt(11)];
+                if (src < 0 && rnd.nextBoolean()) {
+                    // an immediate at or next to an end of dst's current range hits the edge rules
+                    ScalarProgram.Expectation e = p.model();
+                    Scalar[] now = e.after().get(e.lastInsn());
+                    if (now != null && now[dst] != null) {
+                        Scalar d = now[dst];
+                        long[] ends = {d.umin(), d.umax(), d.smin(), d.smax(), d.u32min(), d.u32max(), d.s32min(),
+                            d.s32max(), d.varOff().value(), d.varOff().value() | d.varOff().mask()};
+                        long pick = ends[rnd.nextInt(ends.length)] + rnd.nextInt(3) - 1;
+                        if (pick == (int) pick) {
+                            imm = (int) pick;
+                        }
+                    }
+                }
                 p.add(new Insn(Kind.JMP, null, op, wide, dst, src, 0, imm, "if " + dst + " " + op.symbol() + " "
                         + (src < 0 ? Integer.toString(imm) : "r" + src) + (wide ? "" : " (32)")));
             }
@@ -126,6 +144,7 @@ class ScalarKernelParityTest {
         int forkedFrom = Integer.MAX_VALUE;
         for (String line : log.split("\n")) {
             if (line.contains("REG INVARIANTS VIOLATION")) {
+                violationLines++;
                 kernelViolations.add(line);
                 continue;
             }
@@ -140,6 +159,7 @@ class ScalarKernelParityTest {
                 regs = f.group(3);
                 where = "fork at " + at;
                 forkedFrom = Math.min(forkedFrom, at);
+                forkStates++;
             } else if (f.matches()) {
                 int from = Integer.parseInt(f.group(1));
                 if (from >= forkedFrom) {
