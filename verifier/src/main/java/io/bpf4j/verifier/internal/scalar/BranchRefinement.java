@@ -53,7 +53,12 @@ public record BranchRefinement(Scalar dstIfTaken, Scalar srcIfTaken, Scalar dstI
      * ({@code true_reg1}, {@code alu}, ...), {@code state} the contradictory state before the reset.
      */
     public record Violation(String context, String reason, Scalar state) {
-        /** The log text after {@code "verifier bug: "}, without the trailing newline. */
+        /**
+         * The log text after {@code "verifier bug: "}, without the trailing newline; the oracle
+         * kernel prints {@code "verifier bug: " + message() + "\n"} (no {@code (1)} suffix). An ALU
+         * result is checked the same way with context {@code "alu"}: see
+         * {@link Scalar#aluUnchecked} and {@link Scalar#invariantViolation()}.
+         */
         public String message() {
             return "REG INVARIANTS VIOLATION (" + context + "): " + reason + " " + state.invariantDetail();
         }
