@@ -74,6 +74,11 @@ class ScalarKernelCasesTest {
                     .alu(AluOp.SUB, true, 6, -1, 0x7fffffff, 0)),
             c("division and unknown shift are unknown", p -> p.alu(AluOp.AND, true, 6, -1, 0xff, 0)
                     .alu(AluOp.DIV, false, 6, -1, 3, 0).alu(AluOp.AND, true, 7, -1, 0xff, 0).alu(AluOp.LSH, true, 7, 8, 0, 0)),
+            c("alu32 shift amount constant only in the low half", p -> p.alu(AluOp.LSH, true, 7, -1, 32, 0)
+                    .alu(AluOp.OR, true, 7, -1, 5, 0).alu(AluOp.AND, true, 6, -1, 0xff, 0).alu(AluOp.LSH, false, 6, 7, 0, 0)
+                    .alu(AluOp.AND, true, 8, -1, 0xff, 0).alu(AluOp.ADD, false, 8, 7, 0, 0)),
+            c("jmp32 jset with a register constant in the low half", p -> p.alu(AluOp.LSH, true, 7, -1, 32, 0)
+                    .alu(AluOp.OR, true, 7, -1, 4, 0).add(jmp(JumpOp.JSET, false, 6, 7, 0)).add(jmp(JumpOp.JEQ, false, 6, 7, 0))),
             c("narrow fill and ldsx", p -> p.alu(AluOp.OR, true, 6, -1, 0x180, 0).alu(AluOp.AND, true, 6, -1, 0x1ff, 0)
                     .add(new Insn(Kind.SPILL, null, null, true, 10, 6, 0, 0, "spill"))
                     .add(new Insn(Kind.FILL, null, null, true, 7, 10, 1, 1, "ldsx1"))
