@@ -41,10 +41,12 @@ public final class KernelProfile {
     private final Map<ProgramType, List<Allowance>> allowances;
     private final BiFunction<ProgramType, AttachType, ContextLayout> contexts;
     private final Map<Integer, String> buildOptions;
+    private final Set<InsnFeature> insnFeatures;
 
     KernelProfile(String name, Map<Integer, List<HelperProto>> protos, Map<ProgramType, List<Allowance>> allowances,
                   Map<Integer, String> buildOptions, BiFunction<ProgramType, AttachType, ContextLayout> contexts) {
         this.buildOptions = Collections.unmodifiableMap(new java.util.TreeMap<>(buildOptions));
+        this.insnFeatures = java.util.EnumSet.complementOf(java.util.EnumSet.of(InsnFeature.CALLX, InsnFeature.GOTOX));
         this.name = Objects.requireNonNull(name);
         Map<Integer, List<HelperProto>> p = new LinkedHashMap<>();
         protos.forEach((k, v) -> p.put(k, List.copyOf(v)));
@@ -84,6 +86,11 @@ public final class KernelProfile {
      */
     public Map<Integer, String> buildOptions() {
         return buildOptions;
+    }
+
+    /** Whether this kernel's verifier accepts the instruction form at all (6.18: all but callx and gotox). */
+    public boolean supports(InsnFeature f) {
+        return insnFeatures.contains(f);
     }
 
     /** The main prototype of helper {@code id}. */
