@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * constant size), and a helper whose every argument takes 0 loads. A helper that may sleep is
  * refused in a non-sleepable program before its arguments are looked at, and one with an attach
  * target allowlist in a program without such a target. So the number of arguments, their
- * nullability, might_sleep and the allowlist of every prototype are compared with the kernel.
+ * nullability, might_sleep and the allowlist of every prototype are compared with the kernel; and
+ * gpl_only by the same call from a program under the MIT license.
  */
 @Tag("kernel")
 class HelperProtoKernelTest {
@@ -107,6 +108,14 @@ class HelperProtoKernelTest {
                     }
                     if (expected.isEmpty() ? !kernel.isEmpty() : !kernel.startsWith(expected)) {
                         wrong.add(t.type().displayName() + " " + h + ": kernel '" + kernel + "', expected '" + expected + "'");
+                    }
+                    // the same call from a program that is not GPL-compatible: refused first for gpl_only helpers
+                    LiveBpf.Verdict mit = live.load(t.type(), t.attach(), t.flags(), 0, 1, prog, "MIT");
+                    String gpl = "cannot call GPL-restricted function from non-GPL compatible program";
+                    String mitKernel = mit.ok() ? "" : mit.errorLine();
+                    if (h.gplOnly() ? !mitKernel.equals(gpl) : mitKernel.equals(gpl)) {
+                        wrong.add(t.type().displayName() + " " + h + ": gpl_only=" + h.gplOnly() + " but under MIT the kernel says '"
+                                + mitKernel + "'");
                     }
                 }
             }

@@ -89,8 +89,13 @@ final class LiveBpf implements AutoCloseable {
     }
 
     Verdict load(ProgramType t, AttachType a, int flags, int btfId, int logLevel, byte[] insns) {
+        return load(t, a, flags, btfId, logLevel, insns, "GPL");
+    }
+
+    /** Loads under the given license string (one word). */
+    Verdict load(ProgramType t, AttachType a, int flags, int btfId, int logLevel, byte[] insns, String license) {
         String req = "load " + t.id() + " " + (a == null ? 0 : a.id()) + " " + flags + " " + btfId + " " + logLevel + " "
-                + HexFormat.of().formatHex(insns);
+                + HexFormat.of().formatHex(insns) + " " + license;
         String line = ask(req);
         return new Verdict(line.contains("\"ok\": true"), intField(line, "errno"), stringField(line, "log"));
     }
