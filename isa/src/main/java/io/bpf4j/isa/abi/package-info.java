@@ -36,6 +36,7 @@
  * read their arguments as typed by the attach target's BTF, which this package does not know, so
  * their context is a flat window of scalars and LSM hooks other than lsm_cgroup have no return
  * range; struct_ops and extension programs have no helper table (they take their target's).
- * sk_reuseport and netfilter contexts have no fields yet.
+ * Netfilter's two context pointers are trusted BTF pointers (the PTR_TRUSTED flag is implied, not
+ * carried by {@link io.bpf4j.isa.abi.CtxAccess}).
  */
 package io.bpf4j.isa.abi;

@@ -64,6 +64,9 @@ class ContextLayoutKernelTest {
                 new Case(ProgramType.XDP, AttachType.XDP_CPUMAP, 0),
                 new Case(ProgramType.KPROBE, AttachType.TRACE_KPROBE_MULTI, 0),
                 new Case(ProgramType.KPROBE, AttachType.TRACE_KPROBE_SESSION, 0),
+                new Case(ProgramType.SK_REUSEPORT, AttachType.SK_REUSEPORT_SELECT, 0),
+                new Case(ProgramType.SK_REUSEPORT, AttachType.SK_REUSEPORT_SELECT_OR_MIGRATE, 0),
+                new Case(ProgramType.NETFILTER, AttachType.NETFILTER, 0),
                 new Case(ProgramType.SOCK_OPS, AttachType.CGROUP_SOCK_OPS, 0),
                 new Case(ProgramType.SK_LOOKUP, AttachType.SK_LOOKUP, 0),
                 new Case(ProgramType.CGROUP_DEVICE, AttachType.CGROUP_DEVICE, 0),
@@ -142,8 +145,10 @@ class ContextLayoutKernelTest {
                     } else if (!write) {
                         Matcher m = YIELD.matcher(v.log());
                         String kernelKind = m.find() ? m.group(1) : "?";
-                        if (!kernelKind.equals(mine.yields().logName())) {
-                            wrong.add(what + ": kernel yields " + kernelKind + ", layout " + mine.yields().logName());
+                        String myKind = mine.yields() == RegKind.PTR_TO_BTF_ID
+                                ? "trusted_ptr_" + mine.btfType() : mine.yields().logName();
+                        if (!kernelKind.equals(myKind)) {
+                            wrong.add(what + ": kernel yields " + kernelKind + ", layout " + myKind);
                         }
                     }
                 }
