@@ -18,7 +18,36 @@ import org.junit.jupiter.api.Test;
 @Tag("kernel")
 class HelperAllowanceKernelTest {
 
-    record Target(ProgramType type, AttachType attach, int flags) {
+    record Target(ProgramType type, AttachType attach, int flags, String btfTarget) {
+        Target(ProgramType type, AttachType attach, int flags) {
+            this(type, attach, flags, null);
+        }
+    }
+
+    /** BTF ids of vmlinux types and functions by name, from bpftool (null when unavailable). */
+    static java.util.Map<String, Integer> vmlinuxIds(java.util.Set<String> names) {
+        java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+        try {
+            Process p = new ProcessBuilder("bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                java.util.regex.Pattern pat = java.util.regex.Pattern.compile("^\\[(\\d+)] (?:FUNC|TYPEDEF) '([^']+)'");
+                while ((line = r.readLine()) != null) {
+                    java.util.regex.Matcher m = pat.matcher(line);
+                    if (m.find() && names.contains(m.group(2))) {
+                        ids.putIfAbsent(m.group(2), Integer.parseInt(m.group(1)));
+                    }
+                }
+            }
+            p.waitFor();
+        } catch (java.io.IOException e) {
+            return ids;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ids;
     }
 
     static final List<Target> TARGETS = List.of(
@@ -43,7 +72,10 @@ class HelperAllowanceKernelTest {
             new Target(ProgramType.XDP, AttachType.XDP_CPUMAP, 0),
             new Target(ProgramType.SK_REUSEPORT, AttachType.SK_REUSEPORT_SELECT_OR_MIGRATE, 0),
             new Target(ProgramType.LWT_SEG6LOCAL, null, 0),
-            new Target(ProgramType.SYSCALL, null, 1 << 4));
+            new Target(ProgramType.SYSCALL, null, 1 << 4),
+            // BTF-typed tracing programs (fentry/fexit/LSM are refused with EPERM on this machine)
+            new Target(ProgramType.TRACING, AttachType.TRACE_RAW_TP, 0, "btf_trace_sched_switch"),
+            new Target(ProgramType.TRACING, AttachType.TRACE_ITER, 0, "bpf_iter_task"));
 
     @Test
     void perAttachTypeAllowancesAreTheKernels() {
@@ -52,8 +84,18 @@ class HelperAllowanceKernelTest {
         List<String> build = new ArrayList<>();
         int compared = 0;
         try (LiveBpf live = LiveBpf.startOrSkip()) {
+            java.util.Map<String, Integer> btf = vmlinuxIds(java.util.Set.of("btf_trace_sched_switch", "bpf_iter_task"));
             for (Target t : TARGETS) {
-                List<Integer> kernel = live.helpers(t.type(), t.attach(), t.flags(), 0, 211);
+                int btfId = 0;
+                if (t.btfTarget() != null) {
+                    Integer id = btf.get(t.btfTarget());
+                    if (id == null) {
+                        build.add(t + ": no BTF id for " + t.btfTarget());
+                        continue;
+                    }
+                    btfId = id;
+                }
+                List<Integer> kernel = live.helpers(t.type(), t.attach(), t.flags(), btfId, 211);
                 if (kernel == null) {
                     build.add(t + ": not loadable here");
                     continue;
@@ -83,6 +125,28 @@ class HelperAllowanceKernelTest {
         }
         System.out.println("[HelperAllowanceKernelTest] " + compared + " (type, attach, helper) answers compared; build choices: "
                 + build);
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void btfTracingReturnRanges() {
+        KernelProfile p = KernelProfile.linux618();
+        List<String> wrong = new ArrayList<>();
+        try (LiveBpf live = LiveBpf.startOrSkip()) {
+            java.util.Map<String, Integer> btf = vmlinuxIds(java.util.Set.of("btf_trace_sched_switch", "bpf_iter_task"));
+            org.junit.jupiter.api.Assumptions.assumeTrue(btf.size() == 2, "vmlinux BTF ids not found");
+            for (Target t : List.of(new Target(ProgramType.TRACING, AttachType.TRACE_RAW_TP, 0, "btf_trace_sched_switch"),
+                    new Target(ProgramType.TRACING, AttachType.TRACE_ITER, 0, "bpf_iter_task"))) {
+                ContextLayout l = p.context(t.type(), t.attach());
+                for (long v : new long[] {-1, 0, 1, 2, 7}) {
+                    LiveBpf.Verdict k = live.load(t.type(), t.attach(), 0, btf.get(t.btfTarget()), 1, LiveBpf.exitWith((int) v));
+                    boolean mine = l.returnRange().map(r -> r.contains(v)).orElse(true);
+                    if (k.ok() != mine) {
+                        wrong.add(t + " r0=" + v + ": kernel " + (k.ok() ? "accepts" : k.errorLine()));
+                    }
+                }
+            }
+        }
         assertThat(wrong).isEmpty();
     }
 }
