@@ -20,7 +20,7 @@ import java.util.Set;
  *
  * <p>Prototypes, one per line:
  * <pre>
- *   id name[@variant] [gpl] [pkt] [sleep] [fastcall] [acquire] [allowlist] -&gt; ret[|flag...][&lt;btf&gt;] : arg, arg...
+ *   id name[@variant] [gpl] [pkt] [sleep] [fastcall] [acquire] [allowlist[(attach,...)]] -&gt; ret[|flag...][&lt;btf&gt;] : arg, arg...
  *   arg = kind[|flag...][(fixed size)][&lt;btf struct&gt;]      (kinds and flags lower-case enum names)
  * </pre>
  * Program types, any number of lines each, naming helpers (optionally {@code @variant}) and
@@ -92,6 +92,7 @@ final class ProfileText {
             name = name.substring(0, at);
         }
         boolean gpl = false, pkt = false, sleep = false, fastcall = false, acquire = false, allowlist = false;
+        Set<AttachType> passes = EnumSet.noneOf(AttachType.class);
         for (int i = 2; i < head.length; i++) {
             switch (head[i]) {
                 case "gpl" -> gpl = true;
@@ -100,7 +101,15 @@ final class ProfileText {
                 case "fastcall" -> fastcall = true;
                 case "acquire" -> acquire = true;
                 case "allowlist" -> allowlist = true;
-                default -> throw new IllegalArgumentException("unknown attribute " + head[i]);
+                default -> {
+                    if (!head[i].startsWith("allowlist(")) {
+                        throw new IllegalArgumentException("unknown attribute " + head[i]);
+                    }
+                    allowlist = true;
+                    for (String a : head[i].substring(10, head[i].length() - 1).split(",")) {
+                        passes.add(AttachType.valueOf(a.trim().toUpperCase(Locale.ROOT)));
+                    }
+                }
             }
         }
         String retText = (colon < 0 ? line.substring(arrow + 2) : line.substring(arrow + 2, colon)).trim();
@@ -126,7 +135,7 @@ final class ProfileText {
             }
         }
         return new HelperProto(id, name, variant, ret, retFlags, retBtf, args, gpl, pkt, sleep, fastcall, acquire,
-                allowlist);
+                allowlist, passes);
     }
 
     static ArgSpec parseArg(String a) {

@@ -24,32 +24,6 @@ class HelperAllowanceKernelTest {
         }
     }
 
-    /** BTF ids of vmlinux types and functions by name, from bpftool (null when unavailable). */
-    static java.util.Map<String, Integer> vmlinuxIds(java.util.Set<String> names) {
-        java.util.Map<String, Integer> ids = new java.util.HashMap<>();
-        try {
-            Process p = new ProcessBuilder("bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8))) {
-                String line;
-                java.util.regex.Pattern pat = java.util.regex.Pattern.compile("^\\[(\\d+)] (?:FUNC|TYPEDEF) '([^']+)'");
-                while ((line = r.readLine()) != null) {
-                    java.util.regex.Matcher m = pat.matcher(line);
-                    if (m.find() && names.contains(m.group(2))) {
-                        ids.putIfAbsent(m.group(2), Integer.parseInt(m.group(1)));
-                    }
-                }
-            }
-            p.waitFor();
-        } catch (java.io.IOException e) {
-            return ids;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return ids;
-    }
-
     static final List<Target> TARGETS = List.of(
             new Target(ProgramType.CGROUP_SOCK_ADDR, AttachType.CGROUP_INET4_BIND, 0),
             new Target(ProgramType.CGROUP_SOCK_ADDR, AttachType.CGROUP_INET6_CONNECT, 0),
@@ -84,7 +58,7 @@ class HelperAllowanceKernelTest {
         List<String> build = new ArrayList<>();
         int compared = 0;
         try (LiveBpf live = LiveBpf.startOrSkip()) {
-            java.util.Map<String, Integer> btf = vmlinuxIds(java.util.Set.of("btf_trace_sched_switch", "bpf_iter_task"));
+            java.util.Map<String, Integer> btf = LiveBpf.vmlinuxIds(java.util.Set.of("btf_trace_sched_switch", "bpf_iter_task"));
             for (Target t : TARGETS) {
                 int btfId = 0;
                 if (t.btfTarget() != null) {
@@ -133,7 +107,7 @@ class HelperAllowanceKernelTest {
         KernelProfile p = KernelProfile.linux618();
         List<String> wrong = new ArrayList<>();
         try (LiveBpf live = LiveBpf.startOrSkip()) {
-            java.util.Map<String, Integer> btf = vmlinuxIds(java.util.Set.of("btf_trace_sched_switch", "bpf_iter_task"));
+            java.util.Map<String, Integer> btf = LiveBpf.vmlinuxIds(java.util.Set.of("btf_trace_sched_switch", "bpf_iter_task"));
             org.junit.jupiter.api.Assumptions.assumeTrue(btf.size() == 2, "vmlinux BTF ids not found");
             for (Target t : List.of(new Target(ProgramType.TRACING, AttachType.TRACE_RAW_TP, 0, "btf_trace_sched_switch"),
                     new Target(ProgramType.TRACING, AttachType.TRACE_ITER, 0, "bpf_iter_task"))) {

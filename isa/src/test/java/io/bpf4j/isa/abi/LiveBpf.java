@@ -176,6 +176,33 @@ final class LiveBpf implements AutoCloseable {
         process.destroy();
     }
 
+    /** BTF ids of vmlinux types and functions by name, from bpftool (null when unavailable). */
+    static java.util.Map<String, Integer> vmlinuxIds(java.util.Set<String> names) {
+        java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+        try {
+            Process p = new ProcessBuilder("bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                java.util.regex.Pattern pat = java.util.regex.Pattern.compile("^\\[(\\d+)] (?:FUNC|TYPEDEF) '([^']+)'");
+                while ((line = r.readLine()) != null) {
+                    java.util.regex.Matcher m = pat.matcher(line);
+                    if (m.find() && names.contains(m.group(2))) {
+                        ids.putIfAbsent(m.group(2), Integer.parseInt(m.group(1)));
+                    }
+                }
+            }
+            p.waitFor();
+        } catch (java.io.IOException e) {
+            return ids;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ids;
+    }
+
+
     // ---- a few instruction encodings (little-endian, as the kernel takes them) ----
 
     static byte[] insn(int code, int dst, int src, int off, int imm) {
