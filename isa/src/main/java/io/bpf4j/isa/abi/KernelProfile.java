@@ -183,9 +183,18 @@ public final class KernelProfile {
      * given); a layout with no fields for program types this profile does not describe.
      */
     public ContextLayout context(ProgramType t, AttachType a) {
-        ContextLayout l = contexts.apply(t, a);
-        return l != null ? l : ContextLayout.builder(t, "unknown", 0).attachType(a).build();
+        // verifiers ask once per context access: build each layout once
+        return layouts.computeIfAbsent(new LayoutKey(t, a), k -> {
+            ContextLayout l = contexts.apply(t, a);
+            return l != null ? l : ContextLayout.builder(t, "unknown", 0).attachType(a).build();
+        });
     }
+
+    private record LayoutKey(ProgramType type, AttachType attach) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<LayoutKey, ContextLayout> layouts =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * This profile with program type {@code t} restricted to the helpers in {@code allowed}
