@@ -23,11 +23,18 @@ import java.util.function.BiFunction;
  */
 public final class KernelProfile {
 
-    /** One helper a program type may call: which prototype variant, and for which attach types. */
-    public record Allowance(int helperId, String variant, Set<AttachType> onlyFor) {
+    /**
+     * One helper a program type may call: which prototype variant, for which attach types, and
+     * whether the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) beyond CAP_BPF for it.
+     */
+    public record Allowance(int helperId, String variant, Set<AttachType> onlyFor, boolean needsPerfmon) {
         public Allowance {
             variant = variant == null ? "" : variant;
             onlyFor = onlyFor == null || onlyFor.isEmpty() ? Set.of() : Set.copyOf(onlyFor);
+        }
+
+        public Allowance(int helperId, String variant, Set<AttachType> onlyFor) {
+            this(helperId, variant, onlyFor, false);
         }
 
         /** True when the helper is allowed with expected attach type {@code a} (null: none given). */
@@ -212,6 +219,18 @@ public final class KernelProfile {
         a.put(t, kept);
         String n = name.contains("+restricted") ? name : name + "+restricted";
         return new KernelProfile(n, protos, a, buildOptions, contexts);
+    }
+
+    /**
+     * This profile for a loader with CAP_BPF but neither CAP_PERFMON nor CAP_SYS_ADMIN: the helpers
+     * the kernel reserves for performance-monitoring rights are gone (bpf_probe_read_*, trace_printk,
+     * the socket casts skc_to_*, ...). Program types that need CAP_PERFMON to load at all (tracing)
+     * are not removed; the loader refuses them before verification.
+     */
+    public KernelProfile withoutPerfmon() {
+        Map<ProgramType, List<Allowance>> a = new EnumMap<>(ProgramType.class);
+        allowances.forEach((t, l) -> a.put(t, l.stream().filter(al -> !al.needsPerfmon()).toList()));
+        return new KernelProfile(name + "-noperfmon", protos, a, buildOptions, contexts);
     }
 
     @Override

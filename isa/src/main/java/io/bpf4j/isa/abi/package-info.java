@@ -21,12 +21,16 @@
  *     get_current_uid_gid, get_current_comm, get_cgroup_classid (current task), current_task_under_cgroup,
  *     perf_event_read(_value), send_signal(_thread), copy_from_user(_task), find_vma, get_task_stack,
  *     task_storage_get/delete and get_branch_snapshot (6.12: tracing programs only).</li>
+ * <li>per_cpu_ptr and this_cpu_ptr need CAP_PERFMON (6.12: CAP_BPF); cgroup program types get
+ *     get_current_comm only with CAP_PERFMON (6.12: always).</li>
  * <li>get_netns_cookie is offered to socket filters, cgroup_skb and tc programs (a new prototype
  *     taking the skb context or NULL).</li>
  * <li>cgroup_sock_addr programs on the unix getpeername/getsockname hooks may call set/getsockopt.</li>
  * <li>lwt_seg6local programs may call skb_pull_data on a kernel without CONFIG_IPV6_SEG6_BPF.</li>
  * <li>Tracepoint programs may read 8192 bytes of the record (PERF_MAX_TRACE_SIZE, 2048 in 6.12).</li>
  * </ul>
+ * Privileges: the tables are for a root loader; {@link io.bpf4j.isa.abi.KernelProfile#withoutPerfmon()}
+ * gives the view of a loader with CAP_BPF only (checked against the kernel with capabilities dropped).
  * Kernel builds differ besides (config options, lockdown); {@link io.bpf4j.isa.abi.KernelProfile#buildOptions()}
  * names the helpers that depend on such choices, and the loader's {@code KernelProfiles.probe()}
  * narrows the built-in profile to the running kernel.

@@ -54,6 +54,11 @@ final class LiveBpf implements AutoCloseable {
 
     /** Starts the helper, or skips the test (fails it when bpf4j.requireKernel is set) when the kernel is out of reach. */
     static LiveBpf startOrSkip() {
+        return startOrSkip(List.of());
+    }
+
+    /** As {@link #startOrSkip()}, with the helper run under {@code wrapper} (e.g. capsh dropping capabilities). */
+    static LiveBpf startOrSkip(List<String> wrapper) {
         String why = null;
         if (!"root".equals(System.getProperty("user.name"))) {
             why = "not root";
@@ -66,7 +71,15 @@ final class LiveBpf implements AutoCloseable {
                     Files.write(script, s.readAllBytes());
                 }
                 script.toFile().deleteOnExit();
-                Process p = new ProcessBuilder("python3", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                List<String> cmd = new ArrayList<>(wrapper);
+                if (wrapper.isEmpty()) {
+                    cmd.add("python3");
+                    cmd.add(script.toString());
+                } else {
+                    // the wrapper runs a shell command line (capsh ... -- -c "python3 script")
+                    cmd.add("python3 " + script);
+                }
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 live = new LiveBpf(p);
                 Verdict v = live.load(ProgramType.SOCKET_FILTER, null, 0, 0, 0, exitWith(0));
                 if (!v.ok()) {
