@@ -5,6 +5,8 @@
 #        -> {"ok": bool, "errno": int, "log": str}          (license "GPL" unless given)
 #   helpers <prog_type> <attach_type> <prog_flags> <attach_btf_id> <max_id>
 #        -> {"ok": bool, "errno": int, "allowed": [ids], "log": str}
+#   map <map_type> <key_size> <value_size> <max_entries> <map_flags>
+#        -> {"ok": bool, "errno": int, "fd": int}   (the map stays open while this process runs)
 #      a helper is allowed unless the verifier says the program type cannot use it (or does not
 #      know it); "ok" is false when the program type itself cannot be loaded (then "log" says why).
 import ctypes, json, os, platform, struct, sys
@@ -53,6 +55,13 @@ def helpers(ptype, attach, flags, btf_id, max_id):
         return {"ok": False, "errno": first_err[0], "allowed": [], "log": first_err[1]}
     return {"ok": True, "errno": 0, "allowed": allowed, "log": ""}
 
+def map_create(mtype, key, value, entries, flags):
+    attr = bytearray(72)
+    struct.pack_into("<IIIII", attr, 0, mtype, key, value, entries, flags)
+    buf = (ctypes.c_char * len(attr)).from_buffer(attr)
+    fd = libc.syscall(SYS_BPF, 0, buf, len(attr))
+    return fd, (0 if fd >= 0 else ctypes.get_errno())
+
 for line in sys.stdin:
     f = line.split()
     if not f:
@@ -62,6 +71,9 @@ for line in sys.stdin:
             ok, err, log = load(int(f[1]), bytes.fromhex(f[6] if len(f) > 6 else ""), int(f[2]), int(f[3]),
                                 int(f[4]), int(f[5]), f[7].encode() if len(f) > 7 else b"GPL")
             out = {"ok": ok, "errno": err, "log": log}
+        elif f[0] == "map":
+            fd, err = map_create(int(f[1]), int(f[2]), int(f[3]), int(f[4]), int(f[5]))
+            out = {"ok": fd >= 0, "errno": err, "fd": fd}
         elif f[0] == "helpers":
             out = helpers(int(f[1]), int(f[2]), int(f[3]), int(f[4]), int(f[5]))
         else:

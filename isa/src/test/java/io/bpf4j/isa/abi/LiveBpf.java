@@ -113,6 +113,17 @@ final class LiveBpf implements AutoCloseable {
         return new Verdict(line.contains("\"ok\": true"), intField(line, "errno"), stringField(line, "log"));
     }
 
+    /** Creates a map that lives as long as this helper; its fd, or -1. */
+    int createMap(MapType type, int keySize, int valueSize, int maxEntries, int flags) {
+        String line = ask("map " + type.id() + " " + keySize + " " + valueSize + " " + maxEntries + " " + flags);
+        return line.contains("\"ok\": true") ? intField(line, "fd") : -1;
+    }
+
+    /** {@code ld_imm64 dst = map fd} (BPF_PSEUDO_MAP_FD), two slots. */
+    static byte[] ldMapFd(int dst, int fd) {
+        return concat(insn(0x18, dst, 1, 0, fd), insn(0, 0, 0, 0, 0));
+    }
+
     /** Helper ids the kernel lets program type {@code t} call, or null when the type cannot be loaded here. */
     List<Integer> helpers(ProgramType t, AttachType a, int flags, int btfId, int maxId) {
         String line = ask("helpers " + t.id() + " " + (a == null ? 0 : a.id()) + " " + flags + " " + btfId + " " + maxId);
