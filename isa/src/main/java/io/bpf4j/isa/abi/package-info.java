@@ -27,7 +27,7 @@
  *     taking the skb context or NULL).</li>
  * <li>cgroup_sock_addr programs on the unix getpeername/getsockname hooks may call set/getsockopt.</li>
  * <li>lwt_seg6local programs may call skb_pull_data on a kernel without CONFIG_IPV6_SEG6_BPF.</li>
- * <li>fib_lookup, sysctl_get_name and snprintf write their buffer (MEM_WRITE: a read-only map value
+ * <li>fib_lookup, sysctl_get_name, snprintf, snprintf_btf, read_branch_records and d_path write their buffer (MEM_WRITE: a read-only map value
  *     is refused there); bpf_loop's count may be any value, not only a scalar.</li>
  * <li>Tracepoint programs may read 8192 bytes of the record (PERF_MAX_TRACE_SIZE, 2048 in 6.12).</li>
  * </ul>

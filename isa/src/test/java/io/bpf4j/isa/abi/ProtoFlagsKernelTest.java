@@ -57,6 +57,13 @@ class ProtoFlagsKernelTest {
                     new Probe(ProgramType.SOCKET_FILTER, null, HelperId.SNPRINTF, 0, concat(insn(0xbf, 1, 0, 0, 0),
                             insn(0xb7, 2, 0, 0, 64), insn(0xbf, 3, 0, 0, 0), insn(0xb7, 4, 0, 0, 0), insn(0xb7, 5, 0, 0, 0),
                             insn(0x85, 0, 0, 0, 165))),
+                    // snprintf_btf(str = value, 64, ptr = value, 16, 0)
+                    new Probe(ProgramType.SOCKET_FILTER, null, HelperId.SNPRINTF_BTF, 0, concat(insn(0xbf, 1, 0, 0, 0),
+                            insn(0xb7, 2, 0, 0, 64), insn(0xbf, 3, 0, 0, 0), insn(0xb7, 4, 0, 0, 16), insn(0xb7, 5, 0, 0, 0),
+                            insn(0x85, 0, 0, 0, 149))),
+                    // read_branch_records(ctx, buf = value, 64, 0)
+                    new Probe(ProgramType.PERF_EVENT, null, HelperId.READ_BRANCH_RECORDS, 1, concat(insn(0xbf, 1, 6, 0, 0),
+                            insn(0xbf, 2, 0, 0, 0), insn(0xb7, 3, 0, 0, 64), insn(0xb7, 4, 0, 0, 0), insn(0x85, 0, 0, 0, 119))),
                     // get_current_comm(buf = value, 16): MEM_WRITE in both trees, a control
                     new Probe(ProgramType.SOCKET_FILTER, null, HelperId.GET_CURRENT_COMM, 0, concat(insn(0xbf, 1, 0, 0, 0),
                             insn(0xb7, 2, 0, 0, 16), insn(0x85, 0, 0, 0, 16))));
