@@ -57,7 +57,7 @@ class LoaderCoreTest {
     void targetBtfFromOptionsIsTheCoreTarget() throws IOException {
         OpenOptions options = OpenOptions.builder().targetBtf(CORE.resolve("targets/core_target.o")).build();
         try (BpfObject obj = BpfObject.open(CORE.resolve("objects/core_kernel.el.o"), options)) {
-            obj.load();
+            obj.load(LoadOptions.builder().verify(false).build());
             assertProgramsEqual(obj, "core_kernel.el@core_target.o.json");
         }
     }
@@ -67,7 +67,7 @@ class LoaderCoreTest {
         Path object = Path.of(System.getProperty("bpf4j.root", ".."), "testdata/objects/core_reads.v3.el.o");
         OpenOptions options = OpenOptions.builder().readHostKconfig(false).targetBtf(CORE.resolve("targets/core_target.btf")).build();
         try (BpfObject obj = BpfObject.open(object, options)) {
-            obj.load();
+            obj.load(LoadOptions.builder().verify(false).build());
             assertThat(obj.program("core_kprobe").orElseThrow().relocated().coreSites()).isNotEmpty();
             assertProgramsEqual(obj, "core_reads.v3.el@core_target.btf.json");
         }
@@ -84,7 +84,7 @@ class LoaderCoreTest {
         // the golden was captured against the committed copy of one kernel's BTF
         Assumptions.assumeTrue(Arrays.equals(Files.readAllBytes(host), committed), "the host runs another kernel than the golden's");
         try (BpfObject obj = BpfObject.open(CORE.resolve("objects/core_kernel.el.o"), OpenOptions.builder().build())) {
-            obj.load();
+            obj.load(LoadOptions.builder().verify(false).build());
             assertProgramsEqual(obj, "core_kernel.el@vmlinux.json");
         }
     }
