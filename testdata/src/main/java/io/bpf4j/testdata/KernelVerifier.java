@@ -1,5 +1,7 @@
 package io.bpf4j.testdata;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -46,7 +48,9 @@ public final class KernelVerifier {
     private static final String[] STATISTICS = {"processed ", "verification time ", "stack depth ", "Warning: ", "SCC exit"};
     /** System property: a directory holding another libbpf to build the harness against (see {@link #compile}). */
     public static final String LIBBPF_PROPERTY = "bpf4j.kernelVerifier.libbpf";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // level-2 logs of big programs run to hundreds of megabytes, beyond Jackson's default 20 MB string limit
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build()).build());
     private static final KernelVerifier INSTANCE = new KernelVerifier();
     private static String unavailable;
     private static Path binary;
