@@ -1,5 +1,7 @@
 package io.bpf4j.testdata;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -44,7 +46,11 @@ public final class KernelVerifier {
     private static final Pattern TIME = Pattern.compile("(?m)^verification time (\\d+) usec$");
     private static final Pattern STACK = Pattern.compile("(?m)^stack depth ([0-9+]+)$");
     private static final String[] STATISTICS = {"processed ", "verification time ", "stack depth ", "Warning: ", "SCC exit"};
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** System property: a directory holding another libbpf to build the harness against (see {@link #compile}). */
+    public static final String LIBBPF_PROPERTY = "bpf4j.kernelVerifier.libbpf";
+    // level-2 logs of big programs run to hundreds of megabytes, beyond Jackson's default 20 MB string limit
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build()).build());
     private static final KernelVerifier INSTANCE = new KernelVerifier();
     private static String unavailable;
     private static Path binary;
@@ -295,13 +301,24 @@ public final class KernelVerifier {
         return binary;
     }
 
-    /** Builds the harness once per source text (the name carries its hash, so an edit rebuilds it). */
+    /**
+     * Builds the harness once per source text and libbpf (the name carries their hash, so an edit
+     * rebuilds it): against this machine's libbpf, or with {@value #LIBBPF_PROPERTY}=DIR against
+     * another one ({@code DIR/include/bpf/libbpf.h}, {@code DIR/libbpf.a}), e.g. the libbpf of the
+     * kernel tree whose selftests are compared, which knows that tree's section names.
+     */
     private static Path compile() throws IOException {
         Path source = TestData.dir().resolve("oracle").resolve("kernel_verifier.c");
         byte[] text = Files.readAllBytes(source);
+        String libbpf = System.getProperty(LIBBPF_PROPERTY, "");
+        List<String> link = libbpf.isBlank() ? List.of("-lbpf")
+                : List.of("-I" + Path.of(libbpf, "include"), Path.of(libbpf, "libbpf.a").toString(), "-lelf", "-lz");
         String hash;
         try {
-            hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text)).substring(0, 16);
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(text);
+            md.update(libbpf.getBytes(StandardCharsets.UTF_8));
+            hash = HexFormat.of().formatHex(md.digest()).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -313,7 +330,16 @@ public final class KernelVerifier {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "build", ".tmp");
         try {
-            run(List.of("gcc", "-O1", "-Wall", "-o", tmp.toString(), source.toString(), "-lbpf"), null);
+            List<String> cmd = new ArrayList<>(List.of("gcc", "-O1", "-Wall", "-o", tmp.toString()));
+            if (!libbpf.isBlank()) {
+                cmd.add(link.get(0));
+                cmd.add(source.toString());
+                cmd.addAll(link.subList(1, link.size()));
+            } else {
+                cmd.add(source.toString());
+                cmd.addAll(link);
+            }
+            run(cmd, null);
             // several test JVMs may build it at once: the rename makes one of them win whole
             Files.move(tmp, bin, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
