@@ -126,7 +126,8 @@ public final class Driver {
         }
         for (int i = prog.subprogStart[sub]; i < prog.subprogStart[sub + 1]; i++) {
             Slot s = prog.slots[i];
-            boolean call = s.code() == Opcodes.CODE_CALL && s.src() == Opcodes.PSEUDO_CALL;
+            boolean call = s.code() == Opcodes.CODE_CALL && s.src() == Opcodes.PSEUDO_CALL
+                    || s.code() == Opcodes.CODE_LD_IMM64 && s.src() == Opcodes.PSEUDO_FUNC;
             if (!call) {
                 continue;
             }
