@@ -144,7 +144,12 @@ final class Explorer {
             prevInsnIdx = idx;
             pathEnded = false;
             nextInsn = -1;
+            env.facts.visit(idx);
+            int frameBefore = env.cur.curframe;
             step(idx);
+            if (!pathEnded) {
+                env.facts.afterInsn(idx, env.cur, frameBefore);
+            }
             if (pathEnded) {
                 if (!endPath()) {
                     return;
