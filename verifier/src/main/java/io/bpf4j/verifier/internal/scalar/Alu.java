@@ -111,6 +111,15 @@ final class Alu {
         return dst;
     }
 
+    /** sync_linked_regs' "known register plus delta": both adds and the tnum add, no sync. */
+    static Reg plusUnsynced(Reg d, int delta) {
+        Reg c = new Reg(Scalar.constant(delta));
+        add32(d, c);
+        add64(d, c);
+        d.varOff = d.varOff.add(c.varOff);
+        return d;
+    }
+
     // ---- add / sub: signed overflow of an end loses the signed range; unsigned keeps a range
     // ---- when both ends wrap or neither does
 
@@ -391,10 +400,11 @@ final class Alu {
     private static void lsh64(Reg d, Reg s) {
         long uminVal = s.umin;
         long umaxVal = s.umax;
-        // << 32 of a non-negative s32 is the usual sign-extension idiom (<<32 s>>32); keep its sign
+        // << 32 is the usual sign-extension idiom (<<32 s>>32): the s32 range moves to the top
+        // half in order, whatever its sign (stable 6.18 dropped the non-negative restriction)
         boolean by32 = uminVal == 32 && umaxVal == 32;
-        d.smax = by32 && d.s32max >= 0 ? (long) d.s32max << 32 : S64_MAX;
-        d.smin = by32 && d.s32min >= 0 ? (long) d.s32min << 32 : S64_MIN;
+        d.smax = by32 ? (long) d.s32max << 32 : S64_MAX;
+        d.smin = by32 ? (long) d.s32min << 32 : S64_MIN;
         if (ult(1L << (63 - umaxVal), d.umax)) {
             d.umin = 0;
             d.umax = U64_MAX;

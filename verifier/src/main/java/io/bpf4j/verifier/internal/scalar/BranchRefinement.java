@@ -23,12 +23,27 @@ public record BranchRefinement(Scalar dstIfTaken, Scalar srcIfTaken, Scalar dstI
         this(dstIfTaken, srcIfTaken, dstIfNotTaken, srcIfNotTaken, List.of());
     }
 
-    /** False when the refinement of the taken edge contradicted itself (the edge is dead at run time). */
+    /**
+     * False when the refinement of the taken edge contradicted itself: no value takes it at run
+     * time. The oracle kernel (6.18.44) nevertheless explores it (with the reset bounds) after
+     * logging the {@link #violations()}, so an analyzer matching its log and statistics must not
+     * prune on this.
+     *
+     * @deprecated 6.18 does not treat such an edge as dead; print {@link #violations()} and
+     *     continue on both edges.
+     */
+    @Deprecated
     public boolean takenPossible() {
         return violations.stream().noneMatch(v -> v.context().startsWith("true"));
     }
 
-    /** False when the refinement of the fall-through edge contradicted itself. */
+    /**
+     * False when the refinement of the fall-through edge contradicted itself (see
+     * {@link #takenPossible()}).
+     *
+     * @deprecated 6.18 does not treat such an edge as dead.
+     */
+    @Deprecated
     public boolean notTakenPossible() {
         return violations.stream().noneMatch(v -> v.context().startsWith("false"));
     }
@@ -38,7 +53,12 @@ public record BranchRefinement(Scalar dstIfTaken, Scalar srcIfTaken, Scalar dstI
      * ({@code true_reg1}, {@code alu}, ...), {@code state} the contradictory state before the reset.
      */
     public record Violation(String context, String reason, Scalar state) {
-        /** The log text after {@code "verifier bug: "}, without the trailing newline. */
+        /**
+         * The log text after {@code "verifier bug: "}, without the trailing newline; the oracle
+         * kernel prints {@code "verifier bug: " + message() + "\n"} (no {@code (1)} suffix). An ALU
+         * result is checked the same way with context {@code "alu"}: see
+         * {@link Scalar#aluUnchecked} and {@link Scalar#invariantViolation()}.
+         */
         public String message() {
             return "REG INVARIANTS VIOLATION (" + context + "): " + reason + " " + state.invariantDetail();
         }

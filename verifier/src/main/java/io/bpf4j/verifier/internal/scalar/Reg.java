@@ -146,16 +146,12 @@ final class Reg {
         boolean uminIn = (umin & ~m) == v;
         long tmax = v | m;
         if (uminIn && ult(umax, next)) {
-            markKnownRaw(umin);
+            markKnown(umin);
         } else if (!uminIn && next == tmax) {
-            markKnownRaw(tmax);
+            markKnown(tmax);
         } else if (!uminIn && ule(next, umax) && ult(umax, varOff.step(next))) {
-            markKnownRaw(next);
+            markKnown(next);
         }
-    }
-
-    private void markKnownRaw(long v) {
-        markKnown(v);
     }
 
     void updateFromTnum() {
@@ -334,7 +330,7 @@ final class Reg {
     /** Sign extension of the low {@code size} bytes into 64 bits (ldsx, movsx); no sync after. */
     void coerceToSizeSx(int size) {
         if (varOff.isConst()) {
-            markKnownKeepNothing(signExtend(varOff.value(), size));
+            markKnown(signExtend(varOff.value(), size));
             return;
         }
         int bits = size * 8;
@@ -381,12 +377,6 @@ final class Reg {
         umax = U64_MAX;
         u32max = U32_MAX;
         varOff = Tnum.unknown();
-    }
-
-    private void markKnownKeepNothing(long v) {
-        varOff = Tnum.constant(v);
-        smin = smax = umin = umax = v;
-        s32min = s32max = u32min = u32max = (int) v;
     }
 
     /** Sign extension of the low 1 or 2 bytes into the 32-bit subregister (movsx of w registers). */

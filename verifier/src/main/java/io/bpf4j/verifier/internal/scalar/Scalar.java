@@ -165,6 +165,9 @@ public final class Scalar {
     /** The result before reg_bounds_sanity_check; compare with {@link #invariantViolation()}. */
     public Scalar aluUnchecked(AluOp op, boolean alu64, Scalar src, int off) {
         if (op == AluOp.MOV) {
+            if (off != 0) {
+                return src.movsx(off, alu64);
+            }
             return alu64 ? src : src.zext32();
         }
         if (!Alu.computable(op, alu64, op == AluOp.NEG ? this : src)) {
@@ -173,6 +176,40 @@ public final class Scalar {
         }
         Reg d = new Reg(this);
         return Alu.apply(op, alu64, d, op == AluOp.NEG ? d : new Reg(src)).freeze();
+    }
+
+    /**
+     * Whether {@code dst &= src} / {@code dst |= src} forks the state first (see {@link ScalarFork});
+     * {@code null} when it does not. Only the source's full 64-bit tnum being constant matters,
+     * not the instruction's width: a 64-bit [-1, 0] forks on the whole value, otherwise a 32-bit
+     * [-1, 0] forks on the subregister.
+     */
+    public ScalarFork forkBeforeBitwise(AluOp op, Scalar src) {
+        if ((op != AluOp.AND && op != AluOp.OR) || !src.varOff.isConst()) {
+            return null;
+        }
+        Reg minusOne = new Reg(this);
+        Reg zero = new Reg(this);
+        if (smin == -1 && smax == 0) {
+            minusOne.markKnown(-1L);
+            zero.markKnown(0);
+        } else if (s32min == -1 && s32max == 0) {
+            minusOne.markKnown32(-1);
+            zero.markKnown32(0);
+        } else {
+            return null;
+        }
+        return new ScalarFork(minusOne.freeze(), zero.freeze());
+    }
+
+    /**
+     * What sync_linked_regs copies into a linked register whose BPF_ADD_CONST offset differs from
+     * the compared one's: this (the compared register's refined state) plus
+     * {@code delta = reg.off - known.off}, with the add's 32/64-bit bound rules and tnum add but
+     * without a sync, as the kernel leaves it.
+     */
+    public Scalar plusForLinkedRegister(int delta) {
+        return Alu.plusUnsynced(new Reg(this), delta).freeze();
     }
 
     public Scalar neg(boolean alu64) {
@@ -205,7 +242,7 @@ public final class Scalar {
             r.zext32to64();
             r.sync();
         }
-        return r.freeze();
+        return r.freeze().sanitized();
     }
 
     /** {@code wX = wY}: the low half zero-extended, then synchronised. */

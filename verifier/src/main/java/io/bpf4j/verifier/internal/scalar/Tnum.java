@@ -240,6 +240,16 @@ public record Tnum(long value, long mask) {
         return withSubreg(constant(Integer.toUnsignedLong(value)));
     }
 
+    /** tnum_sbin: 64 characters, most significant bit first, {@code x} for unknown bits. */
+    public String sbin() {
+        char[] c = new char[64];
+        for (int i = 0; i < 64; i++) {
+            long bit = 1L << (63 - i);
+            c[i] = (mask & bit) != 0 ? 'x' : (value & bit) != 0 ? '1' : '0';
+        }
+        return new String(c);
+    }
+
     /** As the kernel prints {@code var_off}: {@code (0x0; 0xff)}, lower-case hex, {@code 0x0} for zero. */
     public String format() {
         return "(" + hex(value) + "; " + hex(mask) + ")";

@@ -31,6 +31,9 @@ class ScalarKernelParityTest {
     private static final int[] IMMS = {0, 1, -1, 2, 3, 4, 7, 8, 15, 16, 31, 32, 63, 64, 0xff, 0x100, 0xfff, 0xffff,
         0x10000, 0x7fffffff, Integer.MIN_VALUE, -2, -16, -256, -4096, 0x8000, 0x7fff, 0x12345678, 0xf0, 0xf00};
 
+    static int violationLines;
+    static int forkStates;
+
     @BeforeAll
     static void kernel() {
         KernelVerifierLog.assumeKernel();
@@ -43,10 +46,16 @@ class ScalarKernelParityTest {
         int compared = 0;
         List<String> failures = new ArrayList<>();
         for (int n = 0; n < programs && failures.size() < 10; n++) {
-            ScalarProgram p = randomProgram(rnd, 24);
+            ScalarProgram p = randomProgram(rnd, Integer.getInteger("bpf4j.scalarParityLength", 24));
+            int before = failures.size();
             compared += compare(p, failures);
+            if (before == 0 && !failures.isEmpty()) {
+                java.nio.file.Files.writeString(java.nio.file.Path.of("target/scalar-parity-failure.txt"),
+                        p + KernelVerifierLog.load(p.encode()));
+            }
         }
-        System.out.println("scalar parity: " + programs + " programs, " + compared + " register states compared");
+        System.out.println("scalar parity: " + programs + " programs, " + compared + " register states compared, "
+                + violationLines + " invariant-violation lines, " + forkStates + " forked states");
         assertThat(failures).isEmpty();
         assertThat(compared).isGreaterThan(programs);
     }
@@ -92,8 +101,27 @@ class ScalarKernelParityTest {
                 int sx = rnd.nextInt(2);
                 p.add(new Insn(Kind.SPILL, null, null, true, 10, dst, 0, 0, "spill r" + dst));
                 p.add(new Insn(Kind.FILL, null, null, true, dst, 10, sx, size, (sx == 1 ? "ldsx" : "ldx") + size));
+                // a spill and a fill that keeps the value link registers through a shared id, and a
+                // comparison of one would refine the others (vcore's business, not modelled here):
+                // overwrite the slot and let an ALU op drop the filled register's id
+                p.add(new Insn(Kind.CLOBBER, null, null, true, 10, -1, 0, 0, "*(u64 *)(r10 -8) = 0"));
+                p.alu(AluOp.OR, true, dst, -1, 0, 0);
             } else {
                 JumpOp op = JumpOp.values()[1 + rnd.nextInt(11)];
+                if (src < 0 && rnd.nextBoolean()) {
+                    // an immediate at or next to an end of dst's current range hits the edge rules
+                    ScalarProgram.Expectation e = p.model();
+                    Scalar[] now = e.after().get(e.lastInsn());
+                    if (now != null && now[dst] != null) {
+                        Scalar d = now[dst];
+                        long[] ends = {d.umin(), d.umax(), d.smin(), d.smax(), d.u32min(), d.u32max(), d.s32min(),
+                            d.s32max(), d.varOff().value(), d.varOff().value() | d.varOff().mask()};
+                        long pick = ends[rnd.nextInt(ends.length)] + rnd.nextInt(3) - 1;
+                        if (pick == (int) pick) {
+                            imm = (int) pick;
+                        }
+                    }
+                }
                 p.add(new Insn(Kind.JMP, null, op, wide, dst, src, 0, imm, "if " + dst + " " + op.symbol() + " "
                         + (src < 0 ? Integer.toString(imm) : "r" + src) + (wide ? "" : " (32)")));
             }
@@ -111,8 +139,12 @@ class ScalarKernelParityTest {
         int compared = 0;
         int prologue = 8;
         List<String> kernelViolations = new ArrayList<>();
+        // A forked state re-executes from its instruction after the main path; everything it
+        // logs (up to the pop of an older state of the main path) is not modelled.
+        int forkedFrom = Integer.MAX_VALUE;
         for (String line : log.split("\n")) {
             if (line.contains("REG INVARIANTS VIOLATION")) {
+                violationLines++;
                 kernelViolations.add(line);
                 continue;
             }
@@ -121,10 +153,24 @@ class ScalarKernelParityTest {
             Scalar[] want;
             String regs;
             String where;
-            if (f.matches()) {
-                want = exp.takenAt().get(Integer.parseInt(f.group(1)));
+            if (f.matches() && f.group(1).equals(f.group(2))) {
+                int at = Integer.parseInt(f.group(1));
+                want = exp.forkAt().get(at);
+                regs = f.group(3);
+                where = "fork at " + at;
+                forkedFrom = Math.min(forkedFrom, at);
+                forkStates++;
+            } else if (f.matches()) {
+                int from = Integer.parseInt(f.group(1));
+                if (from >= forkedFrom) {
+                    continue;
+                }
+                forkedFrom = Integer.MAX_VALUE;
+                want = exp.takenAt().get(from);
                 regs = f.group(3);
                 where = "taken edge of " + f.group(1);
+            } else if (forkedFrom != Integer.MAX_VALUE) {
+                continue;
             } else if (m.matches() && m.group(2) != null) {
                 int idx = Integer.parseInt(m.group(1));
                 if (idx < prologue || idx >= p.insns().size()) {
@@ -153,8 +199,15 @@ class ScalarKernelParityTest {
                 }
             }
         }
-        if (kernelViolations.size() != exp.violations().size()) {
-            failures.add("invariant violations: kernel " + kernelViolations + " model " + exp.violations() + "\n" + p);
+        if (exp.forkAt().isEmpty()) {
+            boolean same = kernelViolations.size() == exp.violations().size();
+            for (int i = 0; same && i < kernelViolations.size(); i++) {
+                String model = exp.violations().get(i);
+                same = kernelViolations.get(i).endsWith(model.substring(model.indexOf(": ") + 2));
+            }
+            if (!same) {
+                failures.add("invariant violations: kernel " + kernelViolations + " model " + exp.violations() + "\n" + p);
+            }
         }
         return compared;
     }

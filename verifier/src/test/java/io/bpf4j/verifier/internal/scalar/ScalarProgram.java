@@ -20,7 +20,7 @@ final class ScalarProgram {
     record Insn(Kind kind, AluOp alu, JumpOp jmp, boolean wide, int dst, int src, int off, int imm, String text) {
     }
 
-    enum Kind { ALU, NEG, END, MOV, JMP, SPILL, FILL, CALL, EXIT }
+    enum Kind { ALU, NEG, END, MOV, JMP, SPILL, FILL, CLOBBER, CALL, EXIT }
 
     private final List<Insn> insns = new ArrayList<>();
 
@@ -64,6 +64,7 @@ final class ScalarProgram {
                 case JMP -> out.add(enc((n.wide ? 0x05 : 0x06) | n.jmp.bits() | (n.src < 0 ? 0 : 0x08), n.dst,
                         Math.max(n.src, 0), exit - i - 1, n.src < 0 ? n.imm : 0));
                 case SPILL -> out.add(enc(0x7b, 10, n.src, -8, 0));
+                case CLOBBER -> out.add(enc(0x7a, 10, 0, -8, 0));
                 case FILL -> out.add(enc(0x01 | (n.off != 0 ? 0x80 : 0x60) | sizeBits(n.imm), n.dst, 10, -8, 0));
                 default -> throw new IllegalStateException(n.toString());
             }
@@ -90,8 +91,8 @@ final class ScalarProgram {
     }
 
     /** The model's expectations. */
-    record Expectation(Map<Integer, Scalar[]> after, Map<Integer, Scalar[]> takenAt, int lastInsn,
-            List<String> violations) {
+    record Expectation(Map<Integer, Scalar[]> after, Map<Integer, Scalar[]> takenAt, Map<Integer, Scalar[]> forkAt,
+            int lastInsn, List<String> violations) {
     }
 
     Expectation model() {
@@ -99,6 +100,7 @@ final class ScalarProgram {
         Scalar spill = null;
         Map<Integer, Scalar[]> after = new HashMap<>();
         Map<Integer, Scalar[]> taken = new HashMap<>();
+        Map<Integer, Scalar[]> forks = new HashMap<>();
         List<String> violations = new ArrayList<>();
         int last = insns.size() - 1;
         for (int i = 0; i < insns.size(); i++) {
@@ -112,10 +114,21 @@ final class ScalarProgram {
                     regs[0] = Scalar.unknown();
                 }
                 case ALU -> {
+                    ScalarFork fork = regs[n.dst].forkBeforeBitwise(n.alu, src);
+                    if (fork != null) {
+                        Scalar[] pushed = regs.clone();
+                        pushed[n.dst] = fork.pushed();
+                        forks.put(i, pushed);
+                        regs[n.dst] = fork.continued();
+                        if (n.src == n.dst) {
+                            src = regs[n.dst];
+                        }
+                    }
                     Scalar before = regs[n.dst];
                     Scalar raw = before.aluUnchecked(n.alu, n.wide, src, n.off);
                     if (raw.invariantViolation() != null) {
-                        violations.add(i + ": alu " + raw.invariantViolation());
+                        violations.add(i + ": " + new BranchRefinement.Violation("alu", raw.invariantViolation(), raw)
+                                .message());
                     }
                     regs[n.dst] = before.alu(n.alu, n.wide, src, n.off);
                 }
@@ -131,13 +144,14 @@ final class ScalarProgram {
                     }
                 }
                 case SPILL -> spill = regs[n.src];
+                case CLOBBER -> spill = null;
                 case FILL -> regs[n.dst] = n.off != 0 ? spill.signExtendFrom(n.imm) : spill.coerceToSize(n.imm);
                 case JMP -> {
                     Scalar dst = regs[n.dst];
                     int pred = n.src == n.dst ? dst.isBranchTakenSelf(n.jmp, !n.wide) : dst.isBranchTaken(n.jmp, !n.wide, src);
                     if (pred == 1) {
                         after.put(i, regs.clone());
-                        return new Expectation(after, taken, i, violations);
+                        return new Expectation(after, taken, forks, i, violations);
                     }
                     if (pred < 0) {
                         BranchRefinement br = n.src == n.dst ? dst.refineSelf(n.jmp, !n.wide)
@@ -161,7 +175,7 @@ final class ScalarProgram {
             }
             after.put(i, regs.clone());
         }
-        return new Expectation(after, taken, last, violations);
+        return new Expectation(after, taken, forks, last, violations);
     }
 
     @Override
