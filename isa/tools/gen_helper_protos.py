@@ -143,7 +143,7 @@ def line(hid, name, variant, sym):
     if body.get("might_sleep") == "true": attrs.append("sleep")
     if body.get("allow_fastcall") == "true": attrs.append("fastcall")
     if name in ACQUIRE: attrs.append("acquire")
-    if "allowed" in body: attrs.append("allowlist")
+    if "allowed" in body: attrs.append("allowlist")  # attach types that always pass are added by hand
     args = []
     for i in range(1, 6):
         t = body.get("arg%d_type" % i)

@@ -97,13 +97,27 @@ public final class KernelProfiles {
     /**
      * The built-in profile ({@link KernelProfile#linux618()}) with every probed program type
      * restricted to the helpers the running kernel lets it call; program types the kernel would
-     * not load (not built, or needing an attach target) lose no helpers.
+     * not load (not built, or needing an attach target) lose no helpers. The answer is computed
+     * once per JVM (it takes some seconds) and then reused.
      *
      * @throws BpfException when the kernel cannot be asked (not root, no python3, no BPF)
      */
     public static KernelProfile probe() {
-        return restrict(KernelProfile.linux618(), probeHelpers());
+        KernelProfile p = probed;
+        if (p == null) {
+            synchronized (KernelProfiles.class) {
+                p = probed;
+                if (p == null) {
+                    // about 7000 trial loads, several seconds: the running kernel does not change, ask once
+                    p = restrict(KernelProfile.linux618(), probeHelpers());
+                    probed = p;
+                }
+            }
+        }
+        return p;
     }
+
+    private static volatile KernelProfile probed;
 
     /** {@link #probe()}, or the built-in profile unchanged when the kernel cannot be asked. */
     public static KernelProfile probeOrBuiltIn() {

@@ -1,10 +1,12 @@
 # Asks the running kernel about BPF programs through the bpf(2) system call (BPF_PROG_LOAD).
 # Used by io.bpf4j.loader.KernelProfiles.probe() and by kernel-tagged tests; needs root.
 # Reads requests from stdin, one per line, writes one JSON object per request to stdout:
-#   load <prog_type> <attach_type> <prog_flags> <attach_btf_id> <log_level> <hex instructions>
-#        -> {"ok": bool, "errno": int, "log": str}
+#   load <prog_type> <attach_type> <prog_flags> <attach_btf_id> <log_level> <hex instructions> [license]
+#        -> {"ok": bool, "errno": int, "log": str}          (license "GPL" unless given)
 #   helpers <prog_type> <attach_type> <prog_flags> <attach_btf_id> <max_id>
 #        -> {"ok": bool, "errno": int, "allowed": [ids], "log": str}
+#   map <map_type> <key_size> <value_size> <max_entries> <map_flags>
+#        -> {"ok": bool, "errno": int, "fd": int}   (the map stays open while this process runs)
 #      a helper is allowed unless the verifier says the program type cannot use it (or does not
 #      know it); "ok" is false when the program type itself cannot be loaded (then "log" says why).
 import ctypes, json, os, platform, struct, sys
@@ -13,10 +15,10 @@ SYS_BPF = {"x86_64": 321, "aarch64": 280, "riscv64": 280, "s390x": 351, "ppc64le
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
 
-def load(ptype, insns, attach, flags, btf_id, log_level):
+def load(ptype, insns, attach, flags, btf_id, log_level, license=b"GPL"):
     ib = ctypes.create_string_buffer(insns, len(insns))
     lb = ctypes.create_string_buffer(1 << 20)
-    lic = ctypes.create_string_buffer(b"GPL")
+    lic = ctypes.create_string_buffer(license)
     attr = bytearray(160)
     struct.pack_into("<IIQQIIQ", attr, 0, ptype, len(insns) // 8, ctypes.addressof(ib), ctypes.addressof(lic),
                      log_level, len(lb) if log_level else 0, ctypes.addressof(lb) if log_level else 0)
@@ -53,6 +55,13 @@ def helpers(ptype, attach, flags, btf_id, max_id):
         return {"ok": False, "errno": first_err[0], "allowed": [], "log": first_err[1]}
     return {"ok": True, "errno": 0, "allowed": allowed, "log": ""}
 
+def map_create(mtype, key, value, entries, flags):
+    attr = bytearray(72)
+    struct.pack_into("<IIIII", attr, 0, mtype, key, value, entries, flags)
+    buf = (ctypes.c_char * len(attr)).from_buffer(attr)
+    fd = libc.syscall(SYS_BPF, 0, buf, len(attr))
+    return fd, (0 if fd >= 0 else ctypes.get_errno())
+
 for line in sys.stdin:
     f = line.split()
     if not f:
@@ -60,8 +69,11 @@ for line in sys.stdin:
     try:
         if f[0] == "load":
             ok, err, log = load(int(f[1]), bytes.fromhex(f[6] if len(f) > 6 else ""), int(f[2]), int(f[3]),
-                                int(f[4]), int(f[5]))
+                                int(f[4]), int(f[5]), f[7].encode() if len(f) > 7 else b"GPL")
             out = {"ok": ok, "errno": err, "log": log}
+        elif f[0] == "map":
+            fd, err = map_create(int(f[1]), int(f[2]), int(f[3]), int(f[4]), int(f[5]))
+            out = {"ok": fd >= 0, "errno": err, "fd": fd}
         elif f[0] == "helpers":
             out = helpers(int(f[1]), int(f[2]), int(f[3]), int(f[4]), int(f[5]))
         else:

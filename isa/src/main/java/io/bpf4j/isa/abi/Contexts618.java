@@ -51,8 +51,8 @@ final class Contexts618 {
             // syscall programs read and write a caller-supplied buffer of up to U16_MAX bytes
             case SYSCALL -> flat(t, a, "syscall_ctx", 65535, 0, true, null);
             case TRACING -> flat(t, a, "tracing_args", 96, 0, false, tracingReturn(a));
-            case NETFILTER -> ContextLayout.builder(t, "bpf_nf_ctx", 16).attachType(a)
-                    .returnRange(ZERO_ONE).build();
+            case NETFILTER -> netfilter(a);
+            case SK_REUSEPORT -> skReuseport(a);
             case LSM -> ContextLayout.builder(t, "lsm_args", 96).attachType(a)
                     .flat(new ContextLayout.Flat(0, 96, R1248, false))
                     .returnRange(a == AttachType.LSM_CGROUP ? ZERO_ONE : null).build();
@@ -351,6 +351,30 @@ final class Contexts618 {
                 .field(f(44, 16, "local_ip6", R124, 0))
                 .field(f(60, 4, "local_port", R124, 0))
                 .field(f(64, 4, "ingress_ifindex", R124, 0))
+                .build();
+    }
+
+    static ContextLayout skReuseport(AttachType a) {
+        return ContextLayout.builder(ProgramType.SK_REUSEPORT, "sk_reuseport_md", 56).attachType(a)
+                .field(p(0, 8, "data", RegKind.PTR_TO_PACKET))
+                .field(p(8, 8, "data_end", RegKind.PTR_TO_PACKET_END))
+                .field(f(16, 4, "len", R124, 0))
+                // skb->protocol is 2 bytes: no single-byte loads of the ethernet protocol
+                .field(f(20, 4, "eth_protocol", sizes(2, 4), 0))
+                .field(f(24, 4, "ip_protocol", R124, 0))
+                .field(f(28, 4, "bind_inany", R124, 0))
+                .field(fx(32, 4, "hash", S4, 0))
+                .field(p(40, 8, "sk", RegKind.PTR_TO_SOCKET))
+                .field(p(48, 8, "migrating_sk", RegKind.PTR_TO_SOCK_COMMON_OR_NULL))
+                .build();
+    }
+
+    static ContextLayout netfilter(AttachType a) {
+        // both are trusted BTF pointers (PTR_TO_BTF_ID | PTR_TRUSTED)
+        return ContextLayout.builder(ProgramType.NETFILTER, "bpf_nf_ctx", 16).attachType(a)
+                .returnRange(ZERO_ONE)
+                .field(new ContextField(0, 8, "state", new Access(S8, 0), RegKind.PTR_TO_BTF_ID, "nf_hook_state"))
+                .field(new ContextField(8, 8, "skb", new Access(S8, 0), RegKind.PTR_TO_BTF_ID, "sk_buff"))
                 .build();
     }
 

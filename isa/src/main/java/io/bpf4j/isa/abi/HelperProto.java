@@ -30,10 +30,14 @@ import java.util.Set;
  * @param targetAllowlist the kernel also asks the attach target (the prototype's {@code allowed}
  *                    callback: d_path, ima_*_hash, sk_storage_* for tracing): a program whose target
  *                    is not on the kernel's list gets {@code helper call is not allowed in probe}
+ * @param allowlistPasses expected attach types that pass the allowlist whatever the target (d_path
+ *                    and the tracing sk_storage helpers from iterators, ...); other attach types
+ *                    depend on the target function, which this table does not know
  */
 public record HelperProto(int id, String name, String variant, RetKind ret, Set<TypeFlag> retFlags,
                           String retBtfType, List<ArgSpec> args, boolean gplOnly, boolean pktAccess,
-                          boolean mightSleep, boolean allowFastcall, boolean acquiresRef, boolean targetAllowlist) {
+                          boolean mightSleep, boolean allowFastcall, boolean acquiresRef, boolean targetAllowlist,
+                          Set<AttachType> allowlistPasses) {
 
     public HelperProto {
         Objects.requireNonNull(name, "name");
@@ -42,6 +46,7 @@ public record HelperProto(int id, String name, String variant, RetKind ret, Set<
         retFlags = retFlags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(retFlags));
         retBtfType = retBtfType == null ? "" : retBtfType;
         args = List.copyOf(args);
+        allowlistPasses = allowlistPasses == null || allowlistPasses.isEmpty() ? Set.of() : Set.copyOf(allowlistPasses);
         if (args.size() > 5) {
             throw new IllegalArgumentException(name + ": " + args.size() + " args");
         }
@@ -52,7 +57,7 @@ public record HelperProto(int id, String name, String variant, RetKind ret, Set<
                        List<ArgSpec> args, boolean gplOnly, boolean pktAccess, boolean mightSleep,
                        boolean allowFastcall, boolean acquiresRef) {
         this(id, name, variant, ret, retFlags, retBtfType, args, gplOnly, pktAccess, mightSleep, allowFastcall,
-                acquiresRef, false);
+                acquiresRef, false, Set.of());
     }
 
     /** True when R0 may be NULL after the call (an {@code *_OR_NULL} return or a PTR_MAYBE_NULL flag). */

@@ -23,11 +23,18 @@ import java.util.function.BiFunction;
  */
 public final class KernelProfile {
 
-    /** One helper a program type may call: which prototype variant, and for which attach types. */
-    public record Allowance(int helperId, String variant, Set<AttachType> onlyFor) {
+    /**
+     * One helper a program type may call: which prototype variant, for which attach types, and
+     * whether the loader needs CAP_PERFMON (or CAP_SYS_ADMIN) beyond CAP_BPF for it.
+     */
+    public record Allowance(int helperId, String variant, Set<AttachType> onlyFor, boolean needsPerfmon) {
         public Allowance {
             variant = variant == null ? "" : variant;
             onlyFor = onlyFor == null || onlyFor.isEmpty() ? Set.of() : Set.copyOf(onlyFor);
+        }
+
+        public Allowance(int helperId, String variant, Set<AttachType> onlyFor) {
+            this(helperId, variant, onlyFor, false);
         }
 
         /** True when the helper is allowed with expected attach type {@code a} (null: none given). */
@@ -41,10 +48,12 @@ public final class KernelProfile {
     private final Map<ProgramType, List<Allowance>> allowances;
     private final BiFunction<ProgramType, AttachType, ContextLayout> contexts;
     private final Map<Integer, String> buildOptions;
+    private final Set<InsnFeature> insnFeatures;
 
     KernelProfile(String name, Map<Integer, List<HelperProto>> protos, Map<ProgramType, List<Allowance>> allowances,
                   Map<Integer, String> buildOptions, BiFunction<ProgramType, AttachType, ContextLayout> contexts) {
         this.buildOptions = Collections.unmodifiableMap(new java.util.TreeMap<>(buildOptions));
+        this.insnFeatures = java.util.EnumSet.complementOf(java.util.EnumSet.of(InsnFeature.CALLX, InsnFeature.GOTOX));
         this.name = Objects.requireNonNull(name);
         Map<Integer, List<HelperProto>> p = new LinkedHashMap<>();
         protos.forEach((k, v) -> p.put(k, List.copyOf(v)));
@@ -84,6 +93,11 @@ public final class KernelProfile {
      */
     public Map<Integer, String> buildOptions() {
         return buildOptions;
+    }
+
+    /** Whether this kernel's verifier accepts the instruction form at all (6.18: all but callx and gotox). */
+    public boolean supports(InsnFeature f) {
+        return insnFeatures.contains(f);
     }
 
     /** The main prototype of helper {@code id}. */
@@ -176,9 +190,18 @@ public final class KernelProfile {
      * given); a layout with no fields for program types this profile does not describe.
      */
     public ContextLayout context(ProgramType t, AttachType a) {
-        ContextLayout l = contexts.apply(t, a);
-        return l != null ? l : ContextLayout.builder(t, "unknown", 0).attachType(a).build();
+        // verifiers ask once per context access: build each layout once
+        return layouts.computeIfAbsent(new LayoutKey(t, a), k -> {
+            ContextLayout l = contexts.apply(t, a);
+            return l != null ? l : ContextLayout.builder(t, "unknown", 0).attachType(a).build();
+        });
     }
+
+    private record LayoutKey(ProgramType type, AttachType attach) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<LayoutKey, ContextLayout> layouts =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * This profile with program type {@code t} restricted to the helpers in {@code allowed}
@@ -196,6 +219,18 @@ public final class KernelProfile {
         a.put(t, kept);
         String n = name.contains("+restricted") ? name : name + "+restricted";
         return new KernelProfile(n, protos, a, buildOptions, contexts);
+    }
+
+    /**
+     * This profile for a loader with CAP_BPF but neither CAP_PERFMON nor CAP_SYS_ADMIN: the helpers
+     * the kernel reserves for performance-monitoring rights are gone (bpf_probe_read_*, trace_printk,
+     * the socket casts skc_to_*, ...). Program types that need CAP_PERFMON to load at all (tracing)
+     * are not removed; the loader refuses them before verification.
+     */
+    public KernelProfile withoutPerfmon() {
+        Map<ProgramType, List<Allowance>> a = new EnumMap<>(ProgramType.class);
+        allowances.forEach((t, l) -> a.put(t, l.stream().filter(al -> !al.needsPerfmon()).toList()));
+        return new KernelProfile(name + "-noperfmon", protos, a, buildOptions, contexts);
     }
 
     @Override

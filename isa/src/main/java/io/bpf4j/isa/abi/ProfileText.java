@@ -20,7 +20,7 @@ import java.util.Set;
  *
  * <p>Prototypes, one per line:
  * <pre>
- *   id name[@variant] [gpl] [pkt] [sleep] [fastcall] [acquire] [allowlist] -&gt; ret[|flag...][&lt;btf&gt;] : arg, arg...
+ *   id name[@variant] [gpl] [pkt] [sleep] [fastcall] [acquire] [allowlist[(attach,...)]] -&gt; ret[|flag...][&lt;btf&gt;] : arg, arg...
  *   arg = kind[|flag...][(fixed size)][&lt;btf struct&gt;]      (kinds and flags lower-case enum names)
  * </pre>
  * Program types, any number of lines each, naming helpers (optionally {@code @variant}) and
@@ -28,7 +28,10 @@ import java.util.Set;
  * <pre>
  *   program xdp: %base redirect perf_event_output@xdp
  *   program cgroup_sock_addr[cgroup_inet4_bind cgroup_inet6_bind]: bind
+ *   group base{perfmon}: trace_printk ...      items of this line need CAP_PERFMON
  * </pre>
+ * A helper reached twice in one program type keeps the later prototype variant (the kernel asks the
+ * type's own switch before the shared ones) and needs CAP_PERFMON only if both paths do.
  * Helpers whose presence depends on how the kernel was built or is run (a config option,
  * lockdown), so that a kernel lacking them is no contradiction of the table:
  * <pre>
@@ -92,6 +95,7 @@ final class ProfileText {
             name = name.substring(0, at);
         }
         boolean gpl = false, pkt = false, sleep = false, fastcall = false, acquire = false, allowlist = false;
+        Set<AttachType> passes = EnumSet.noneOf(AttachType.class);
         for (int i = 2; i < head.length; i++) {
             switch (head[i]) {
                 case "gpl" -> gpl = true;
@@ -100,7 +104,15 @@ final class ProfileText {
                 case "fastcall" -> fastcall = true;
                 case "acquire" -> acquire = true;
                 case "allowlist" -> allowlist = true;
-                default -> throw new IllegalArgumentException("unknown attribute " + head[i]);
+                default -> {
+                    if (!head[i].startsWith("allowlist(")) {
+                        throw new IllegalArgumentException("unknown attribute " + head[i]);
+                    }
+                    allowlist = true;
+                    for (String a : head[i].substring(10, head[i].length() - 1).split(",")) {
+                        passes.add(AttachType.valueOf(a.trim().toUpperCase(Locale.ROOT)));
+                    }
+                }
             }
         }
         String retText = (colon < 0 ? line.substring(arrow + 2) : line.substring(arrow + 2, colon)).trim();
@@ -126,7 +138,7 @@ final class ProfileText {
             }
         }
         return new HelperProto(id, name, variant, ret, retFlags, retBtf, args, gpl, pkt, sleep, fastcall, acquire,
-                allowlist);
+                allowlist, passes);
     }
 
     static ArgSpec parseArg(String a) {
@@ -157,6 +169,7 @@ final class ProfileText {
         Map<String, Integer> byName = new HashMap<>();
         protos.forEach((id, l) -> l.forEach(p -> byName.put(p.name(), id)));
         Map<String, List<String>> groups = new HashMap<>();
+        Set<String> perfmonItems = new java.util.HashSet<>();
         Map<ProgramType, List<KernelProfile.Allowance>> out = new LinkedHashMap<>();
         for (String line : lines) {
             int colon = line.indexOf(':');
@@ -165,8 +178,18 @@ final class ProfileText {
             if (head.startsWith("build ")) {
                 continue;
             }
+            boolean perfmon = head.endsWith("{perfmon}");
+            if (perfmon) {
+                head = head.substring(0, head.length() - "{perfmon}".length()).trim();
+            }
             if (head.startsWith("group ")) {
-                groups.computeIfAbsent(head.substring(6).trim(), k -> new ArrayList<>()).addAll(items);
+                String g = head.substring(6).trim();
+                List<String> tagged = new ArrayList<>();
+                for (String item : items) {
+                    // perfmon-ness travels with the item into every program type that uses the group
+                    tagged.add(perfmon && !item.startsWith("%") ? item + "{perfmon}" : item);
+                }
+                groups.computeIfAbsent(g, k -> new ArrayList<>()).addAll(tagged);
                 continue;
             }
             if (!head.startsWith("program ")) {
@@ -183,7 +206,11 @@ final class ProfileText {
             }
             ProgramType t = ProgramType.valueOf(spec.toUpperCase(Locale.ROOT));
             List<KernelProfile.Allowance> list = out.computeIfAbsent(t, k -> new ArrayList<>());
-            expand(items, groups, byName, protos, only, list, 0);
+            List<String> tagged = new ArrayList<>();
+            for (String item : items) {
+                tagged.add(perfmon && !item.startsWith("%") ? item + "{perfmon}" : item);
+            }
+            expand(tagged, groups, byName, protos, only, list, 0);
         }
         return out;
     }
@@ -216,7 +243,8 @@ final class ProfileText {
         if (depth > 10) {
             throw new IllegalArgumentException("group nesting too deep");
         }
-        for (String item : items) {
+        for (String item0 : items) {
+            String item = item0;
             if (item.isEmpty()) {
                 continue;
             }
@@ -227,6 +255,10 @@ final class ProfileText {
                 }
                 expand(g, groups, byName, protos, only, list, depth + 1);
                 continue;
+            }
+            boolean perfmon = item.endsWith("{perfmon}");
+            if (perfmon) {
+                item = item.substring(0, item.length() - "{perfmon}".length());
             }
             String name = item;
             String variant = "";
@@ -243,9 +275,16 @@ final class ProfileText {
             if (protos.get(id).stream().noneMatch(p -> p.variant().equals(v))) {
                 throw new IllegalArgumentException("no prototype variant " + item);
             }
-            // a later, more specific line overrides an earlier entry for the same helper and attach set
+            // a later, more specific line overrides an earlier entry for the same helper and attach set;
+            // the helper needs CAP_PERFMON only when every path to it does
+            boolean needs = perfmon;
+            for (KernelProfile.Allowance al : list) {
+                if (al.helperId() == id && al.onlyFor().equals(only)) {
+                    needs = needs && al.needsPerfmon();
+                }
+            }
             list.removeIf(al -> al.helperId() == id && al.onlyFor().equals(only));
-            list.add(new KernelProfile.Allowance(id, variant, only));
+            list.add(new KernelProfile.Allowance(id, variant, only, needs));
         }
     }
 }

@@ -44,4 +44,14 @@ public final class Facts {
 
     /** Program-wide: stack depth in bytes of each subprogram, in subprogram order. */
     public static final FactKey<int[]> STACK_DEPTHS = FactKey.of("stack_depths", int[].class);
+
+    /** The standard per-instruction keys, in a stable order (for dumps and tools). */
+    public static java.util.List<FactKey<?>> perInstruction() {
+        return java.util.List.of(MEMORY_REGION, IN_BOUNDS, DST_IS_POINTER, KNOWN_CONSTANT, BRANCH_TAKEN, DEAD, CTX_FIELD);
+    }
+
+    /** The standard program-wide keys (found in {@link ProgramFacts#program()}). */
+    public static java.util.List<FactKey<?>> programWide() {
+        return java.util.List.of(MAX_CTX_OFFSET, STACK_DEPTHS);
+    }
 }

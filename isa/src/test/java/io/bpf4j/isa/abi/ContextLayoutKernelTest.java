@@ -53,6 +53,20 @@ class ContextLayoutKernelTest {
                 new Case(ProgramType.CGROUP_SOCK_ADDR, AttachType.CGROUP_UDP6_SENDMSG, 0),
                 new Case(ProgramType.CGROUP_SOCK_ADDR, AttachType.CGROUP_UDP4_RECVMSG, 0),
                 new Case(ProgramType.CGROUP_SOCK_ADDR, AttachType.CGROUP_UNIX_CONNECT, 0),
+                new Case(ProgramType.CGROUP_SOCK_ADDR, AttachType.CGROUP_UNIX_GETPEERNAME, 0),
+                new Case(ProgramType.CGROUP_SOCK_ADDR, AttachType.CGROUP_INET6_GETSOCKNAME, 0),
+                new Case(ProgramType.CGROUP_SOCK_ADDR, AttachType.CGROUP_UDP6_RECVMSG, 0),
+                new Case(ProgramType.CGROUP_SOCK_ADDR, AttachType.CGROUP_INET4_BIND, 0),
+                new Case(ProgramType.CGROUP_SOCK, AttachType.CGROUP_INET_SOCK_RELEASE, 0),
+                new Case(ProgramType.SK_SKB, AttachType.SK_SKB_STREAM_PARSER, 0),
+                new Case(ProgramType.LWT_OUT, null, 0),
+                new Case(ProgramType.LWT_SEG6LOCAL, null, 0),
+                new Case(ProgramType.XDP, AttachType.XDP_CPUMAP, 0),
+                new Case(ProgramType.KPROBE, AttachType.TRACE_KPROBE_MULTI, 0),
+                new Case(ProgramType.KPROBE, AttachType.TRACE_KPROBE_SESSION, 0),
+                new Case(ProgramType.SK_REUSEPORT, AttachType.SK_REUSEPORT_SELECT, 0),
+                new Case(ProgramType.SK_REUSEPORT, AttachType.SK_REUSEPORT_SELECT_OR_MIGRATE, 0),
+                new Case(ProgramType.NETFILTER, AttachType.NETFILTER, 0),
                 new Case(ProgramType.SOCK_OPS, AttachType.CGROUP_SOCK_OPS, 0),
                 new Case(ProgramType.SK_LOOKUP, AttachType.SK_LOOKUP, 0),
                 new Case(ProgramType.CGROUP_DEVICE, AttachType.CGROUP_DEVICE, 0),
@@ -131,14 +145,17 @@ class ContextLayoutKernelTest {
                     } else if (!write) {
                         Matcher m = YIELD.matcher(v.log());
                         String kernelKind = m.find() ? m.group(1) : "?";
-                        if (!kernelKind.equals(mine.yields().logName())) {
-                            wrong.add(what + ": kernel yields " + kernelKind + ", layout " + mine.yields().logName());
+                        String myKind = mine.yields() == RegKind.PTR_TO_BTF_ID
+                                ? "trusted_ptr_" + mine.btfType() : mine.yields().logName();
+                        if (!kernelKind.equals(myKind)) {
+                            wrong.add(what + ": kernel yields " + kernelKind + ", layout " + myKind);
                         }
                     }
                 }
             }
         }
         assertThat(checked).isPositive();
+        System.out.println("[ContextLayoutKernelTest] " + c + ": " + checked + " accesses, " + wrong.size() + " differ");
         assertThat(wrong).as("%s: %d of %d accesses differ from the kernel", c, wrong.size(), checked).isEmpty();
     }
 

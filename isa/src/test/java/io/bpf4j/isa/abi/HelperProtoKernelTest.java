@@ -17,12 +17,16 @@ import org.junit.jupiter.api.Test;
  * constant size), and a helper whose every argument takes 0 loads. A helper that may sleep is
  * refused in a non-sleepable program before its arguments are looked at, and one with an attach
  * target allowlist in a program without such a target. So the number of arguments, their
- * nullability, might_sleep and the allowlist of every prototype are compared with the kernel.
+ * nullability, might_sleep and the allowlist of every prototype are compared with the kernel; and
+ * gpl_only by the same call from a program under the MIT license.
  */
 @Tag("kernel")
 class HelperProtoKernelTest {
 
-    record Target(ProgramType type, AttachType attach, int flags) {
+    record Target(ProgramType type, AttachType attach, int flags, String btfTarget) {
+        Target(ProgramType type, AttachType attach, int flags) {
+            this(type, attach, flags, null);
+        }
     }
 
     static final List<Target> TARGETS = List.of(
@@ -48,11 +52,13 @@ class HelperProtoKernelTest {
             new Target(ProgramType.PERF_EVENT, null, 0),
             new Target(ProgramType.RAW_TRACEPOINT, null, 0),
             new Target(ProgramType.NETFILTER, AttachType.NETFILTER, 0),
-            new Target(ProgramType.SYSCALL, null, 1 << 4));
+            new Target(ProgramType.SYSCALL, null, 1 << 4),
+            new Target(ProgramType.TRACING, AttachType.TRACE_RAW_TP, 0, "btf_trace_sched_switch"),
+            new Target(ProgramType.TRACING, AttachType.TRACE_ITER, 0, "bpf_iter_task"));
 
     /** What the verifier should say about {@code call h} with R1..R5 = 0; "" when it accepts. */
-    static String predict(HelperProto h, boolean sleepable) {
-        if (h.targetAllowlist()) {
+    static String predict(HelperProto h, AttachType attach, boolean sleepable) {
+        if (h.targetAllowlist() && (attach == null || !h.allowlistPasses().contains(attach))) {
             // none of these programs has an attach target on the kernel's lists
             return "helper call is not allowed in probe";
         }
@@ -86,10 +92,16 @@ class HelperProtoKernelTest {
         Set<String> seen = new HashSet<>();
         int checked = 0;
         try (LiveBpf live = LiveBpf.startOrSkip()) {
+            java.util.Map<String, Integer> btf = LiveBpf.vmlinuxIds(java.util.Set.of("btf_trace_sched_switch", "bpf_iter_task"));
             for (Target t : TARGETS) {
+                int btfId = t.btfTarget() == null ? 0 : btf.getOrDefault(t.btfTarget(), -1);
+                if (btfId < 0) {
+                    continue;
+                }
                 for (int id : p.helperIds(t.type())) {
                     HelperProto h = p.helper(t.type(), t.attach(), id).orElse(null);
-                    if (h == null || !seen.add(h.name() + "@" + h.variant() + (h.mightSleep() ? t.flags() : ""))) {
+                    if (h == null || !seen.add(h.name() + "@" + h.variant() + (h.mightSleep() ? t.flags() : "")
+                            + (h.targetAllowlist() ? t.attach() : ""))) {
                         continue;
                     }
                     byte[] prog = LiveBpf.concat(
@@ -98,8 +110,8 @@ class HelperProtoKernelTest {
                             LiveBpf.insn(0xb7, 5, 0, 0, 0), LiveBpf.insn(0x85, 0, 0, 0, id),
                             LiveBpf.exitWith(t.type() == ProgramType.CGROUP_SOCK_ADDR || t.type() == ProgramType.CGROUP_SKB
                                     || t.type() == ProgramType.CGROUP_SOCK ? 1 : 0));
-                    LiveBpf.Verdict v = live.load(t.type(), t.attach(), t.flags(), 0, 1, prog);
-                    String expected = predict(h, t.flags() != 0);
+                    LiveBpf.Verdict v = live.load(t.type(), t.attach(), t.flags(), btfId, 1, prog);
+                    String expected = predict(h, t.attach(), t.flags() != 0);
                     String kernel = v.ok() ? "" : v.errorLine();
                     checked++;
                     if (v.log().contains("cannot use helper")) {
@@ -107,6 +119,14 @@ class HelperProtoKernelTest {
                     }
                     if (expected.isEmpty() ? !kernel.isEmpty() : !kernel.startsWith(expected)) {
                         wrong.add(t.type().displayName() + " " + h + ": kernel '" + kernel + "', expected '" + expected + "'");
+                    }
+                    // the same call from a program that is not GPL-compatible: refused first for gpl_only helpers
+                    LiveBpf.Verdict mit = live.load(t.type(), t.attach(), t.flags(), btfId, 1, prog, "MIT");
+                    String gpl = "cannot call GPL-restricted function from non-GPL compatible program";
+                    String mitKernel = mit.ok() ? "" : mit.errorLine();
+                    if (h.gplOnly() ? !mitKernel.equals(gpl) : mitKernel.equals(gpl)) {
+                        wrong.add(t.type().displayName() + " " + h + ": gpl_only=" + h.gplOnly() + " but under MIT the kernel says '"
+                                + mitKernel + "'");
                     }
                 }
             }

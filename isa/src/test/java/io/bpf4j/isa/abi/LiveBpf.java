@@ -54,6 +54,11 @@ final class LiveBpf implements AutoCloseable {
 
     /** Starts the helper, or skips the test (fails it when bpf4j.requireKernel is set) when the kernel is out of reach. */
     static LiveBpf startOrSkip() {
+        return startOrSkip(List.of());
+    }
+
+    /** As {@link #startOrSkip()}, with the helper run under {@code wrapper} (e.g. capsh dropping capabilities). */
+    static LiveBpf startOrSkip(List<String> wrapper) {
         String why = null;
         if (!"root".equals(System.getProperty("user.name"))) {
             why = "not root";
@@ -66,7 +71,15 @@ final class LiveBpf implements AutoCloseable {
                     Files.write(script, s.readAllBytes());
                 }
                 script.toFile().deleteOnExit();
-                Process p = new ProcessBuilder("python3", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                List<String> cmd = new ArrayList<>(wrapper);
+                if (wrapper.isEmpty()) {
+                    cmd.add("python3");
+                    cmd.add(script.toString());
+                } else {
+                    // the wrapper runs a shell command line (capsh ... -- -c "python3 script")
+                    cmd.add("python3 " + script);
+                }
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 live = new LiveBpf(p);
                 Verdict v = live.load(ProgramType.SOCKET_FILTER, null, 0, 0, 0, exitWith(0));
                 if (!v.ok()) {
@@ -89,10 +102,26 @@ final class LiveBpf implements AutoCloseable {
     }
 
     Verdict load(ProgramType t, AttachType a, int flags, int btfId, int logLevel, byte[] insns) {
+        return load(t, a, flags, btfId, logLevel, insns, "GPL");
+    }
+
+    /** Loads under the given license string (one word). */
+    Verdict load(ProgramType t, AttachType a, int flags, int btfId, int logLevel, byte[] insns, String license) {
         String req = "load " + t.id() + " " + (a == null ? 0 : a.id()) + " " + flags + " " + btfId + " " + logLevel + " "
-                + HexFormat.of().formatHex(insns);
+                + HexFormat.of().formatHex(insns) + " " + license;
         String line = ask(req);
         return new Verdict(line.contains("\"ok\": true"), intField(line, "errno"), stringField(line, "log"));
+    }
+
+    /** Creates a map that lives as long as this helper; its fd, or -1. */
+    int createMap(MapType type, int keySize, int valueSize, int maxEntries, int flags) {
+        String line = ask("map " + type.id() + " " + keySize + " " + valueSize + " " + maxEntries + " " + flags);
+        return line.contains("\"ok\": true") ? intField(line, "fd") : -1;
+    }
+
+    /** {@code ld_imm64 dst = map fd} (BPF_PSEUDO_MAP_FD), two slots. */
+    static byte[] ldMapFd(int dst, int fd) {
+        return concat(insn(0x18, dst, 1, 0, fd), insn(0, 0, 0, 0, 0));
     }
 
     /** Helper ids the kernel lets program type {@code t} call, or null when the type cannot be loaded here. */
@@ -170,6 +199,33 @@ final class LiveBpf implements AutoCloseable {
         }
         process.destroy();
     }
+
+    /** BTF ids of vmlinux types and functions by name, from bpftool (null when unavailable). */
+    static java.util.Map<String, Integer> vmlinuxIds(java.util.Set<String> names) {
+        java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+        try {
+            Process p = new ProcessBuilder("bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                java.util.regex.Pattern pat = java.util.regex.Pattern.compile("^\\[(\\d+)] (?:FUNC|TYPEDEF) '([^']+)'");
+                while ((line = r.readLine()) != null) {
+                    java.util.regex.Matcher m = pat.matcher(line);
+                    if (m.find() && names.contains(m.group(2))) {
+                        ids.putIfAbsent(m.group(2), Integer.parseInt(m.group(1)));
+                    }
+                }
+            }
+            p.waitFor();
+        } catch (java.io.IOException e) {
+            return ids;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ids;
+    }
+
 
     // ---- a few instruction encodings (little-endian, as the kernel takes them) ----
 
