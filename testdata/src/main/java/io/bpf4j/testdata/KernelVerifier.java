@@ -293,6 +293,11 @@ public final class KernelVerifier {
                 + Integer.toUnsignedString(m.flags()) + " " + Long.toUnsignedString(m.mapExtra());
     }
 
+    /** The compiled harness (also LiveKernel's loader for test runs). */
+    static Path harness() {
+        return binary();
+    }
+
     private static synchronized Path binary() {
         if (binary == null) {
             throw new IllegalStateException("kernel verifier unavailable: "

@@ -22,8 +22,9 @@ import java.util.stream.Stream;
 
 /**
  * This machine's kernel as the oracle for test runs: one object loaded through libbpf with only
- * the programs asked for ({@code testdata/oracle/libbpf_load.py}; {@code bpftool prog loadall}
- * cannot leave out a program the kernel refuses), its programs and maps pinned under two bpffs
+ * the programs asked for (the {@code pin} mode of {@link KernelVerifier}'s harness
+ * {@code testdata/oracle/kernel_verifier.c}; {@code bpftool prog loadall} cannot leave out a
+ * program the kernel refuses), its programs and maps pinned under two bpffs
  * directories that {@link #close} removes; programs run with {@code bpftool prog run}, or for
  * context-only types with {@code testdata/oracle/prog_test_run.py}; maps read with
  * {@code bpftool map dump -j}.
@@ -60,8 +61,8 @@ public final class LiveKernel implements AutoCloseable {
     }
 
     /**
-     * Why the kernel cannot be used here (not root, no bpftool, python3, taskset or libbpf, no
-     * bpffs), or null when it can. Mounts bpffs when it is missing.
+     * Why the kernel cannot be used here (not root, no bpftool, python3 or taskset, the harness
+     * cannot be built or load programs, no bpffs), or null when it can. Mounts bpffs when it is missing.
      */
     public static synchronized String unavailableReason() {
         if (!probed) {
@@ -72,8 +73,9 @@ public final class LiveKernel implements AutoCloseable {
                 } else if (!exec(List.of("bpftool", "version")).startsWith("bpftool")) {
                     unavailable = "no bpftool";
                 } else {
-                    exec(List.of("python3", "-c", "import ctypes; ctypes.CDLL('libbpf.so.1')"));
+                    exec(List.of("python3", "-c", "import ctypes"));
                     exec(List.of("taskset", "-c", "0", "true"));
+                    unavailable = KernelVerifier.unavailableReason();
                     if (!Files.readString(Path.of("/proc/mounts")).contains(" " + BPFFS + " bpf ")) {
                         exec(List.of("mount", "-t", "bpf", "bpf", BPFFS.toString()));
                     }
@@ -97,7 +99,7 @@ public final class LiveKernel implements AutoCloseable {
         try {
             Files.createDirectories(progDir);
             Files.createDirectories(mapDir);
-            List<String> cmd = new ArrayList<>(List.of("python3", oracleScript("libbpf_load.py"), object.toString(),
+            List<String> cmd = new ArrayList<>(List.of(KernelVerifier.harness().toString(), "pin", object.toString(),
                     progDir.toString(), mapDir.toString()));
             cmd.addAll(programs);
             for (String line : exec(cmd).split("\n")) {
