@@ -143,6 +143,7 @@ def line(hid, name, variant, sym):
     if body.get("might_sleep") == "true": attrs.append("sleep")
     if body.get("allow_fastcall") == "true": attrs.append("fastcall")
     if name in ACQUIRE: attrs.append("acquire")
+    if "allowed" in body: attrs.append("allowlist")
     args = []
     for i in range(1, 6):
         t = body.get("arg%d_type" % i)
@@ -151,7 +152,7 @@ def line(hid, name, variant, sym):
         args.append(arg_text(t, body.get("arg%d_size" % i), body.get("arg%d_btf_id" % i)))
     ret = ret_text(body.get("ret_type", "RET_INTEGER"), body.get("ret_btf_id"))
     nm = name + ("@" + variant if variant else "")
-    extra = "  # %s%s" % (sym, " (attach-target allowlist: %s)" % body["allowed"] if "allowed" in body else "")
+    extra = "  # %s" % sym
     return "%d %s%s -> %s : %s%s" % (hid, nm, "".join(" " + a for a in attrs), ret, ", ".join(args), extra)
 
 def variant_of(name, sym):

@@ -27,10 +27,7 @@
  *     {"file":"...","open_error":null|"...","programs":[{"name","section","prog_type",
  *      "expected_attach_type","autoload","verdict","errno","insns","log","libbpf"}...]}
  *     where "libbpf" holds libbpf's own warnings (why it refused before the kernel saw it).
- *
- *   kernel_verifier pin OBJECT PROG_DIR MAP_DIR PROGRAM...
- *     LiveKernel's load for test runs: only the named programs autoloaded, every map pinned under
- *     MAP_DIR ("map <pin name> <libbpf name>" per map on stdout), the programs under PROG_DIR.
+
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -574,67 +571,13 @@ static int object_mode(int argc, char **argv)
 	return 0;
 }
 
-/* What LiveKernel runs test runs on: the object loaded through libbpf with only the named
- * programs autoloaded (bpftool prog loadall cannot leave out one the kernel refuses), every map
- * pinned under MAP_DIR by the load itself (a map pinned by name would otherwise land at, or
- * reuse a stale map at, /sys/fs/bpf/<name>) and the named programs under PROG_DIR. */
-static int pin_mode(int argc, char **argv)
-{
-	const char *path = argv[0], *prog_dir = argv[1], *map_dir = argv[2];
-	struct bpf_object *obj = bpf_object__open_file(path, NULL);
-	struct bpf_program *prog;
-	struct bpf_map *map;
-	char pin[4096];
-	int err;
-
-	if (!obj) {
-		fprintf(stderr, "open %s failed: %s\n", path, strerror(errno));
-		return 1;
-	}
-	bpf_object__for_each_program(prog, obj)
-		bpf_program__set_autoload(prog, wanted(bpf_program__name(prog), argc - 3, argv + 3) && argc > 3);
-	bpf_object__for_each_map(map, obj) {
-		char name[256];
-
-		snprintf(name, sizeof(name), "%s", bpf_map__name(map));
-		for (char *c = name; *c; c++)
-			if (*c == '.')
-				*c = '_'; /* bpffs refuses dots */
-		snprintf(pin, sizeof(pin), "%s/%s", map_dir, name);
-		if (bpf_map__set_pin_path(map, pin)) {
-			fprintf(stderr, "pin path %s failed\n", bpf_map__name(map));
-			return 1;
-		}
-		printf("map %s %s\n", name, bpf_map__name(map));
-	}
-	err = bpf_object__load(obj);
-	if (err) {
-		fprintf(stderr, "load %s: %s\n", path, strerror(-err));
-		return 1;
-	}
-	bpf_object__for_each_program(prog, obj) {
-		if (!bpf_program__autoload(prog))
-			continue;
-		snprintf(pin, sizeof(pin), "%s/%s", prog_dir, bpf_program__name(prog));
-		err = bpf_program__pin(prog, pin);
-		if (err) {
-			fprintf(stderr, "pin %s: %s\n", bpf_program__name(prog), strerror(-err));
-			return 1;
-		}
-	}
-	bpf_object__close(obj);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "raw"))
 		return raw_mode();
 	if (argc >= 3 && !strcmp(argv[1], "object"))
 		return object_mode(argc - 2, argv + 2);
-	if (argc >= 5 && !strcmp(argv[1], "pin"))
-		return pin_mode(argc - 2, argv + 2);
-	fprintf(stderr, "usage: %s raw < SPEC | %s object OBJECT [LOG_LEVEL [PROG_FLAGS [PROGRAM...]]]\n"
-			"       %s pin OBJECT PROG_DIR MAP_DIR PROGRAM...\n", argv[0], argv[0], argv[0]);
+	fprintf(stderr, "usage: %s raw < SPEC | %s object OBJECT [LOG_LEVEL [PROG_FLAGS [PROGRAM...]]]\n", argv[0],
+		argv[0]);
 	return 2;
 }

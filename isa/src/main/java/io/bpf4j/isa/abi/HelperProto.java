@@ -27,10 +27,13 @@ import java.util.Set;
  * @param acquiresRef R0 carries a new reference the program must release (sk_lookup_*, ringbuf_reserve,
  *                    kptr_xchg...). map_lookup_elem acquires one only on sockmap/sockhash: see
  *                    {@link #acquiresRef(MapType)}.
+ * @param targetAllowlist the kernel also asks the attach target (the prototype's {@code allowed}
+ *                    callback: d_path, ima_*_hash, sk_storage_* for tracing): a program whose target
+ *                    is not on the kernel's list gets {@code helper call is not allowed in probe}
  */
 public record HelperProto(int id, String name, String variant, RetKind ret, Set<TypeFlag> retFlags,
                           String retBtfType, List<ArgSpec> args, boolean gplOnly, boolean pktAccess,
-                          boolean mightSleep, boolean allowFastcall, boolean acquiresRef) {
+                          boolean mightSleep, boolean allowFastcall, boolean acquiresRef, boolean targetAllowlist) {
 
     public HelperProto {
         Objects.requireNonNull(name, "name");
@@ -42,6 +45,19 @@ public record HelperProto(int id, String name, String variant, RetKind ret, Set<
         if (args.size() > 5) {
             throw new IllegalArgumentException(name + ": " + args.size() + " args");
         }
+    }
+
+    /** Without a target allowlist (the shape before {@code targetAllowlist} existed). */
+    public HelperProto(int id, String name, String variant, RetKind ret, Set<TypeFlag> retFlags, String retBtfType,
+                       List<ArgSpec> args, boolean gplOnly, boolean pktAccess, boolean mightSleep,
+                       boolean allowFastcall, boolean acquiresRef) {
+        this(id, name, variant, ret, retFlags, retBtfType, args, gplOnly, pktAccess, mightSleep, allowFastcall,
+                acquiresRef, false);
+    }
+
+    /** True when R0 may be NULL after the call (an {@code *_OR_NULL} return or a PTR_MAYBE_NULL flag). */
+    public boolean retMaybeNull() {
+        return ret.maybeNull() || retFlags.contains(TypeFlag.PTR_MAYBE_NULL);
     }
 
     /** The argument at 0-based index {@code i}, DONTCARE beyond the declared ones. */

@@ -40,9 +40,11 @@ public final class KernelProfile {
     private final Map<Integer, List<HelperProto>> protos;
     private final Map<ProgramType, List<Allowance>> allowances;
     private final BiFunction<ProgramType, AttachType, ContextLayout> contexts;
+    private final Map<Integer, String> buildOptions;
 
     KernelProfile(String name, Map<Integer, List<HelperProto>> protos, Map<ProgramType, List<Allowance>> allowances,
-                  BiFunction<ProgramType, AttachType, ContextLayout> contexts) {
+                  Map<Integer, String> buildOptions, BiFunction<ProgramType, AttachType, ContextLayout> contexts) {
+        this.buildOptions = Collections.unmodifiableMap(new java.util.TreeMap<>(buildOptions));
         this.name = Objects.requireNonNull(name);
         Map<Integer, List<HelperProto>> p = new LinkedHashMap<>();
         protos.forEach((k, v) -> p.put(k, List.copyOf(v)));
@@ -73,6 +75,15 @@ public final class KernelProfile {
     /** A name for reports: {@code "linux-6.18"}, or that name plus what restricted it. */
     public String name() {
         return name;
+    }
+
+    /**
+     * Helpers whose availability depends on the kernel's build or run-time settings rather than
+     * its version (a config option such as {@code CONFIG_XFRM}, or lockdown), by id, with that
+     * option: a kernel that lacks one of them does not contradict this profile.
+     */
+    public Map<Integer, String> buildOptions() {
+        return buildOptions;
     }
 
     /** The main prototype of helper {@code id}. */
@@ -109,12 +120,17 @@ public final class KernelProfile {
      * ({@code program of this type cannot use helper %s#%d}).
      */
     public Optional<HelperProto> helper(ProgramType t, AttachType a, int id) {
+        // an entry for specific attach types overrides the program type's general one
+        Allowance chosen = null;
         for (Allowance al : allowances.getOrDefault(t, List.of())) {
-            if (al.helperId() == id && al.appliesTo(a)) {
-                for (HelperProto h : variants(id)) {
-                    if (h.variant().equals(al.variant())) {
-                        return Optional.of(h);
-                    }
+            if (al.helperId() == id && al.appliesTo(a) && (chosen == null || !al.onlyFor().isEmpty())) {
+                chosen = al;
+            }
+        }
+        if (chosen != null) {
+            for (HelperProto h : variants(id)) {
+                if (h.variant().equals(chosen.variant())) {
+                    return Optional.of(h);
                 }
             }
         }
@@ -179,7 +195,7 @@ public final class KernelProfile {
         }
         a.put(t, kept);
         String n = name.contains("+restricted") ? name : name + "+restricted";
-        return new KernelProfile(n, protos, a, contexts);
+        return new KernelProfile(n, protos, a, buildOptions, contexts);
     }
 
     @Override

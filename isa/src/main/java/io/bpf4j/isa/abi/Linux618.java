@@ -14,8 +14,9 @@ final class Linux618 {
 
     static KernelProfile build() {
         Map<Integer, List<HelperProto>> protos = ProfileText.parseProtos(ProfileText.lines(PROTOS));
-        Map<ProgramType, List<KernelProfile.Allowance>> allowed =
-                ProfileText.parseProgramTypes(ProfileText.lines(PROGRAM_TYPES), protos);
-        return new KernelProfile("linux-6.18", protos, allowed, Contexts618::layout);
+        List<String> lines = ProfileText.lines(PROGRAM_TYPES);
+        Map<ProgramType, List<KernelProfile.Allowance>> allowed = ProfileText.parseProgramTypes(lines, protos);
+        return new KernelProfile("linux-6.18", protos, allowed, ProfileText.parseBuildOptions(lines, protos),
+                Contexts618::layout);
     }
 }

@@ -20,7 +20,7 @@ import java.util.Set;
  *
  * <p>Prototypes, one per line:
  * <pre>
- *   id name[@variant] [gpl] [pkt] [sleep] [fastcall] [acquire] -&gt; ret[|flag...][&lt;btf&gt;] : arg, arg...
+ *   id name[@variant] [gpl] [pkt] [sleep] [fastcall] [acquire] [allowlist] -&gt; ret[|flag...][&lt;btf&gt;] : arg, arg...
  *   arg = kind[|flag...][(fixed size)][&lt;btf struct&gt;]      (kinds and flags lower-case enum names)
  * </pre>
  * Program types, any number of lines each, naming helpers (optionally {@code @variant}) and
@@ -28,6 +28,11 @@ import java.util.Set;
  * <pre>
  *   program xdp: %base redirect perf_event_output@xdp
  *   program cgroup_sock_addr[cgroup_inet4_bind cgroup_inet6_bind]: bind
+ * </pre>
+ * Helpers whose presence depends on how the kernel was built or is run (a config option,
+ * lockdown), so that a kernel lacking them is no contradiction of the table:
+ * <pre>
+ *   build CONFIG_XFRM: skb_get_xfrm_state
  * </pre>
  * {@code #} starts a comment.
  */
@@ -86,7 +91,7 @@ final class ProfileText {
             variant = name.substring(at + 1);
             name = name.substring(0, at);
         }
-        boolean gpl = false, pkt = false, sleep = false, fastcall = false, acquire = false;
+        boolean gpl = false, pkt = false, sleep = false, fastcall = false, acquire = false, allowlist = false;
         for (int i = 2; i < head.length; i++) {
             switch (head[i]) {
                 case "gpl" -> gpl = true;
@@ -94,6 +99,7 @@ final class ProfileText {
                 case "sleep" -> sleep = true;
                 case "fastcall" -> fastcall = true;
                 case "acquire" -> acquire = true;
+                case "allowlist" -> allowlist = true;
                 default -> throw new IllegalArgumentException("unknown attribute " + head[i]);
             }
         }
@@ -119,7 +125,8 @@ final class ProfileText {
                 }
             }
         }
-        return new HelperProto(id, name, variant, ret, retFlags, retBtf, args, gpl, pkt, sleep, fastcall, acquire);
+        return new HelperProto(id, name, variant, ret, retFlags, retBtf, args, gpl, pkt, sleep, fastcall, acquire,
+                allowlist);
     }
 
     static ArgSpec parseArg(String a) {
@@ -155,6 +162,9 @@ final class ProfileText {
             int colon = line.indexOf(':');
             String head = line.substring(0, colon).trim();
             List<String> items = List.of(line.substring(colon + 1).trim().split("\\s+"));
+            if (head.startsWith("build ")) {
+                continue;
+            }
             if (head.startsWith("group ")) {
                 groups.computeIfAbsent(head.substring(6).trim(), k -> new ArrayList<>()).addAll(items);
                 continue;
@@ -174,6 +184,28 @@ final class ProfileText {
             ProgramType t = ProgramType.valueOf(spec.toUpperCase(Locale.ROOT));
             List<KernelProfile.Allowance> list = out.computeIfAbsent(t, k -> new ArrayList<>());
             expand(items, groups, byName, protos, only, list, 0);
+        }
+        return out;
+    }
+
+    /** The {@code build} lines: helper id to the build choice it depends on. */
+    static Map<Integer, String> parseBuildOptions(List<String> lines, Map<Integer, List<HelperProto>> protos) {
+        Map<String, Integer> byName = new HashMap<>();
+        protos.forEach((id, l) -> l.forEach(p -> byName.put(p.name(), id)));
+        Map<Integer, String> out = new java.util.TreeMap<>();
+        for (String line : lines) {
+            if (!line.startsWith("build ")) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            String option = line.substring(6, colon).trim();
+            for (String name : line.substring(colon + 1).trim().split("\\s+")) {
+                Integer id = byName.get(name);
+                if (id == null) {
+                    throw new IllegalArgumentException("no prototype for helper " + name);
+                }
+                out.merge(id, option, (x, y) -> x + ", " + y);
+            }
         }
         return out;
     }

@@ -63,6 +63,41 @@ final class CallChecks {
         long memSize;
         int rawRegno = -1;
         int rawSize;
+        long constKey = -1;
+    }
+
+    /**
+     * get_constant_map_key (6.13+): a key known on the stack lets an array lookup in bounds
+     * return a value pointer that cannot be NULL.
+     */
+    private long constantMapKey(Reg key, int keySize) {
+        if (!env.priv.bpfCapable() || !(key instanceof Reg.Ptr p) || p.type() != Reg.PtrType.STACK
+                || !p.var().varOff().isConst()) {
+            return -1;
+        }
+        FuncState f = env.cur.frames[p.frameno()];
+        int stackOff = (int) (p.off() + p.var().varOff().value());
+        int slot = -stackOff - 1;
+        int spi = slot / FuncState.REG_SIZE;
+        int off = slot % FuncState.REG_SIZE;
+        int zero = 0;
+        for (int i = off; i >= 0 && f.type(spi, i) == FuncState.ZERO; i--) {
+            zero++;
+        }
+        if (zero >= keySize) {
+            return 0;
+        }
+        if (!(f.isSpill(spi) && f.spilled[spi] instanceof Reg.ScalarReg sr)) {
+            return -1;
+        }
+        int spill = 0;
+        for (int i = off; i >= 0 && f.type(spi, i) == FuncState.SPILL; i--) {
+            spill++;
+        }
+        if (spill != keySize || !sr.v().varOff().isConst()) {
+            return -1;
+        }
+        return sr.v().varOff().value();
     }
 
     static String helperName(int id) {
@@ -93,6 +128,12 @@ final class CallChecks {
         Meta meta = new Meta();
         for (int i = 0; i < 5; i++) {
             checkArg(i, fn, meta, idx);
+        }
+        recordFuncMap(func, meta);
+        if (func == HelperId.TAIL_CALL.id() && (meta.map == null || meta.map.type() != io.bpf4j.isa.abi.MapType.PROG_ARRAY)) {
+            // record_func_key words this one without a newline
+            env.log.errorNoNewline("expected prog array map for tail call");
+            throw new Reject();
         }
         if (meta.rawRegno >= 0) {
             // the helper writes this memory: check it as byte stores
@@ -128,6 +169,12 @@ final class CallChecks {
                 if (meta.map == null) {
                     throw env.reject("kernel subsystem misconfigured verifier");
                 }
+                if (func == HelperId.MAP_LOOKUP_ELEM.id() && meta.constKey >= 0
+                        && meta.constKey < Integer.toUnsignedLong(meta.map.maxEntries())
+                        && (meta.map.type() == io.bpf4j.isa.abi.MapType.ARRAY
+                                || meta.map.type() == io.bpf4j.isa.abi.MapType.PERCPU_ARRAY)) {
+                    nullable = false;
+                }
                 int id = !nullable && meta.map.hasSpinLock() ? env.newId() : 0;
                 regs[0] = Reg.Ptr.map(Reg.PtrType.MAP_VALUE, meta.map, 0, id, nullable);
             }
@@ -155,6 +202,23 @@ final class CallChecks {
         }
         if (HelperTraits.changesPacketData(func)) {
             clearPacketPointers();
+        }
+    }
+
+    /** record_func_map: map helpers need a map, and may not change a map read-only to programs. */
+    private void recordFuncMap(int func, Meta meta) {
+        boolean mapFunc = switch (func) {
+            case 12, 1, 2, 3, 87, 88, 89, 164, 51, 195 -> true;
+            default -> false;
+        };
+        if (!mapFunc) {
+            return;
+        }
+        if (meta.map == null) {
+            throw env.reject("kernel subsystem misconfigured verifier");
+        }
+        if ((meta.map.flags() & io.bpf4j.isa.abi.MapShape.F_RDONLY_PROG) != 0 && (func == 3 || func == 2 || func == 87 || func == 88)) {
+            throw env.reject("write into map forbidden");
         }
     }
 
@@ -209,6 +273,10 @@ final class CallChecks {
                     throw env.reject("invalid map_ptr to access map->key");
                 }
                 helperMemAccess(regno, meta.map.keySize(), false, false, null);
+                if (meta.map.type() == io.bpf4j.isa.abi.MapType.ARRAY
+                        || meta.map.type() == io.bpf4j.isa.abi.MapType.PERCPU_ARRAY) {
+                    meta.constKey = constantMapKey(reg, meta.map.keySize());
+                }
             }
             case PTR_TO_MAP_VALUE -> {
                 if (spec.maybeNull() && isNull) {
@@ -465,13 +533,12 @@ final class CallChecks {
             caller.regs[0] = r0;
             if (env.log.level1()) {
                 env.log.verbose("returning from callee:\n" + StatePrinter.frame(st, callee, true, 0, 0));
-                env.log.verbose("to caller at " + callee.callsite + ":\n" + StatePrinter.frame(st, caller, true, 0, 0));
+                env.log.verbose("to caller at " + (callee.callsite + 1) + ":\n" + StatePrinter.frame(st, caller, true, 0, 0));
             }
             st.frames[st.curframe] = null;
             st.curframe--;
             ex.nextInsn = callee.callsite + 1;
             ex.doPrintState = true;
-            env.markAllScratched();
             return;
         }
         checkReturnCode();

@@ -22,6 +22,21 @@ final class Equivalence {
         this.env = env;
     }
 
+    /** states_maybe_looping: the top frames' registers are identical, ids included. */
+    static boolean maybeLooping(VState old, VState cur) {
+        if (old.curframe != cur.curframe) {
+            return false;
+        }
+        Reg[] a = old.frames[old.curframe].regs;
+        Reg[] b = cur.frames[cur.curframe].regs;
+        for (int i = 0; i < FuncState.MAX_REG; i++) {
+            if (!a[i].equals(b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     boolean statesEqual(VState old, VState cur, Mode mode) {
         if (old.curframe != cur.curframe) {
             return false;
@@ -38,7 +53,9 @@ final class Equivalence {
             if (old.frames[i].callsite != cur.frames[i].callsite) {
                 return false;
             }
-            if (!funcStatesEqual(old.frames[i], cur.frames[i], mode)) {
+            // the top frame is compared at the state's insn, outer frames at their call insn
+            int at = i == old.curframe ? old.insnIdx : old.frames[i + 1].callsite;
+            if (!funcStatesEqual(old.frames[i], cur.frames[i], mode, env.prog.liveRegs[at])) {
                 return false;
             }
         }
@@ -57,9 +74,9 @@ final class Equivalence {
         return true;
     }
 
-    private boolean funcStatesEqual(FuncState old, FuncState cur, Mode mode) {
+    private boolean funcStatesEqual(FuncState old, FuncState cur, Mode mode, int live) {
         for (int i = 0; i < 10; i++) {
-            if (!regsafe(old.regs[i], cur.regs[i], mode)) {
+            if ((live & (1 << i)) != 0 && !regsafe(old.regs[i], cur.regs[i], mode)) {
                 return false;
             }
         }

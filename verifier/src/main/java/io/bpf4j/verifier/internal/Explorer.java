@@ -63,6 +63,24 @@ final class Explorer {
 
     /** do_check_common for the main program: R1 = ctx, R10 = fp. */
     void verifyMain() {
+        Program prog = env.prog;
+        prog.scc = Liveness.scc(prog);
+        prog.liveRegs = Liveness.liveRegs(prog, env.profile, env.input.programType(), env.input.expectedAttachType());
+        if (env.log.level2()) {
+            StringBuilder sb = new StringBuilder("Live regs before insn:\n");
+            for (int i = 0; i < prog.len; i++) {
+                sb.append(prog.scc[i] != 0 ? String.format("%3d ", prog.scc[i]) : "    ");
+                sb.append(String.format("%3d: ", i));
+                for (int r = 0; r < 10; r++) {
+                    sb.append((prog.liveRegs[i] & (1 << r)) != 0 ? (char) ('0' + r) : '.');
+                }
+                sb.append(' ').append(insnText(i)).append('\n');
+                if (prog.isLdImm64(i)) {
+                    i++;
+                }
+            }
+            env.log.verbose(sb.toString());
+        }
         VState st = new VState();
         st.frames[0] = new FuncState(0, -1, 0);
         st.frames[0].regs[1] = Reg.Ptr.of(Reg.PtrType.CTX);
@@ -263,7 +281,7 @@ final class Explorer {
                 }
                 boolean miss;
                 if (cp.st.branches > 0) {
-                    if (eq.statesEqual(cp.st, env.cur, Equivalence.Mode.EXACT)) {
+                    if (Equivalence.maybeLooping(cp.st, env.cur) && eq.statesEqual(cp.st, env.cur, Equivalence.Mode.EXACT)) {
                         Linfo.print(env.log, env.prog, insn, "; ");
                         env.log.error("infinite loop detected at insn " + insn);
                         env.log.verbose("cur state:" + StatePrinter.frame(env.cur, env.frame(), true, 0, 0));

@@ -148,7 +148,7 @@ final class JumpChecks {
                 && dst instanceof Reg.Ptr dp && dp.maybeNull()) {
             markPtrOrNull(env.cur, dp, op == JumpOp.JNE);
             markPtrOrNull(other, dp, op == JumpOp.JEQ);
-        } else if (!matchPktPointers(s, jmp32, x, op, dst, src, other) && env.isPointerValue(dstNo)) {
+        } else if (!matchPktPointers(s, jmp32, x, op, dst, src, other, dstNo, s.src()) && env.isPointerValue(dstNo)) {
             throw env.reject("R" + dstNo + " pointer comparison prohibited");
         }
         if (env.log.level1()) {
@@ -173,7 +173,7 @@ final class JumpChecks {
 
     private int branchTaken(Reg dst, Reg src, JumpOp op, boolean jmp32) {
         if (isPkt(dst) && isPkt(src) && !jmp32) {
-            return -1;
+            return pktBranchTaken(dst, src, op);
         }
         if (dst instanceof Reg.Ptr || src instanceof Reg.Ptr) {
             Reg ptr = dst;
@@ -289,7 +289,55 @@ final class JumpChecks {
     }
 
     /** try_match_pkt_pointers: a packet pointer compared with the packet end proves a range. */
-    private boolean matchPktPointers(Slot s, boolean jmp32, boolean x, JumpOp op, Reg dst, Reg src, VState other) {
+    private static final int AT_PKT_END = -1;
+    private static final int BEYOND_PKT_END = -2;
+
+    /** mark_pkt_end: in the branch where the packet pointer is at or past the end, remember it. */
+    private static void markPktEnd(VState st, int regno, boolean rangeOpen) {
+        if (st.regs()[regno] instanceof Reg.Ptr p && p.type() == Reg.PtrType.PACKET) {
+            st.regs()[regno] = p.withRange(rangeOpen ? BEYOND_PKT_END : AT_PKT_END);
+        }
+    }
+
+    /** is_pkt_ptr_branch_taken: only decided by the marks markPktEnd left. */
+    private static int pktBranchTaken(Reg dst, Reg src, JumpOp op) {
+        Reg.Ptr pkt;
+        if (src instanceof Reg.Ptr sp && sp.type() == Reg.PtrType.PACKET_END) {
+            pkt = (Reg.Ptr) dst;
+        } else if (dst instanceof Reg.Ptr dp && dp.type() == Reg.PtrType.PACKET_END) {
+            pkt = (Reg.Ptr) src;
+            op = switch (op) {
+                case JGT -> JumpOp.JLT;
+                case JLT -> JumpOp.JGT;
+                case JGE -> JumpOp.JLE;
+                case JLE -> JumpOp.JGE;
+                default -> op;
+            };
+        } else {
+            return -1;
+        }
+        if (pkt.range() >= 0) {
+            return -1;
+        }
+        switch (op) {
+            case JLE, JGT -> {
+                if (pkt.range() == BEYOND_PKT_END) {
+                    return op == JumpOp.JGT ? 1 : 0;
+                }
+            }
+            case JLT, JGE -> {
+                if (pkt.range() == BEYOND_PKT_END || pkt.range() == AT_PKT_END) {
+                    return op == JumpOp.JGE ? 1 : 0;
+                }
+            }
+            default -> {
+            }
+        }
+        return -1;
+    }
+
+    private boolean matchPktPointers(Slot s, boolean jmp32, boolean x, JumpOp op, Reg dst, Reg src, VState other,
+                                     int dstNo, int srcNo) {
         if (!x || jmp32 || !(dst instanceof Reg.Ptr d) || !(src instanceof Reg.Ptr sr)) {
             return false;
         }
@@ -302,8 +350,10 @@ final class JumpChecks {
             case JGT -> {
                 if (dstData) {
                     goodPkt(fall, d, false);
+                    markPktEnd(other, dstNo, true);
                 } else if (srcData) {
                     goodPkt(other, sr, true);
+                    markPktEnd(fall, srcNo, false);
                 } else {
                     return false;
                 }
@@ -311,8 +361,10 @@ final class JumpChecks {
             case JLT -> {
                 if (dstData) {
                     goodPkt(other, d, true);
+                    markPktEnd(fall, dstNo, false);
                 } else if (srcData) {
                     goodPkt(fall, sr, false);
+                    markPktEnd(other, srcNo, true);
                 } else {
                     return false;
                 }
@@ -320,8 +372,10 @@ final class JumpChecks {
             case JGE -> {
                 if (dstData) {
                     goodPkt(fall, d, true);
+                    markPktEnd(other, dstNo, false);
                 } else if (srcData) {
                     goodPkt(other, sr, false);
+                    markPktEnd(fall, srcNo, true);
                 } else {
                     return false;
                 }
@@ -329,8 +383,10 @@ final class JumpChecks {
             case JLE -> {
                 if (dstData) {
                     goodPkt(other, d, false);
+                    markPktEnd(fall, dstNo, true);
                 } else if (srcData) {
                     goodPkt(fall, sr, true);
+                    markPktEnd(other, srcNo, false);
                 } else {
                     return false;
                 }

@@ -18,6 +18,10 @@ final class Program {
     /** Subprogram starts, sorted, with the fake end entry {@code len} last. */
     int[] subprogStart = {0};
     int subprogCount = 1;
+    private final boolean[] secondHalf;
+    /** Registers (bits R0-R9) live before each insn, and each insn's SCC id (0 when not on a cycle). */
+    int[] liveRegs;
+    int[] scc;
     final boolean[] prunePoint;
     final boolean[] jmpPoint;
     final boolean[] forceCheckpoint;
@@ -38,12 +42,23 @@ final class Program {
             Slot next = i + 1 < len ? slots[i + 1] : null;
             insns[i] = Instruction.of(slots[i], slots[i].code() == Opcodes.CODE_LD_IMM64 ? next : null);
         }
+        secondHalf = new boolean[len];
+        for (int i = 0; i + 1 < len; i++) {
+            if (slots[i].code() == Opcodes.CODE_LD_IMM64) {
+                secondHalf[++i] = true;
+            }
+        }
         prunePoint = new boolean[len];
         jmpPoint = new boolean[len];
         forceCheckpoint = new boolean[len];
         ldMap = new MapRef[len];
         ldMapOff = new int[len];
         this.lineInfo = lineInfo;
+    }
+
+    /** True for the second slot of an ld_imm64 (never an instruction of its own). */
+    boolean isSecondHalf(int i) {
+        return secondHalf[i];
     }
 
     boolean isLdImm64(int i) {

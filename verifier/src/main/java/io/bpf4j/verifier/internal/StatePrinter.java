@@ -85,7 +85,7 @@ final class StatePrinter {
                 sep = ",";
             }
             if (p.isPacket()) {
-                sb.append(sep).append("r=").append(unum(p.range() & 0xffffffffL));
+                sb.append(sep).append("r=").append(unum(p.range()));
                 sep = ",";
             }
             if (p.type() == Reg.PtrType.MEM) {

@@ -273,6 +273,11 @@ final class StructureChecks {
             default -> throw log.reject("unrecognized bpf_ld_imm64 insn");
         }
         int idx = s.imm();
+        boolean byIndex = s.src() == Opcodes.PSEUDO_MAP_IDX || s.src() == Opcodes.PSEUDO_MAP_IDX_VALUE;
+        if (byIndex && maps.isEmpty()) {
+            // the loader passes an fd_array only when the program has maps
+            throw log.reject("fd_idx without fd_array is invalid");
+        }
         if (idx < 0 || idx >= maps.size()) {
             throw log.reject("fd " + idx + " is not pointing to valid bpf_map");
         }

@@ -143,6 +143,53 @@ public record Tnum(long value, long mask) {
         return new Tnum(v & ~mu, mu);
     }
 
+    /**
+     * The smallest member greater than {@code z} (unsigned); the largest member when {@code z} is
+     * at or above it, the smallest when {@code z} is below it. Stable 6.18 uses it to notice that
+     * a range and a tnum share a single value.
+     */
+    public long step(long z) {
+        long tmax = value | mask;
+        if (Long.compareUnsigned(z, tmax) >= 0) {
+            return tmax;
+        }
+        if (Long.compareUnsigned(z, value) < 0) {
+            return value;
+        }
+        long n = z + 1; // no wrap: z < tmax
+        long differ = (value ^ n) & ~mask;
+        if (differ == 0) {
+            return n; // n agrees with every known bit
+        }
+        int k = 63 - Long.numberOfLeadingZeros(differ);
+        if ((value & (1L << k)) != 0) {
+            // the known bit k is 1 where n has 0: keep n above k, the minimum from k down
+            return (n & ~lowBits(k + 1)) | (value & lowBits(k + 1));
+        }
+        // the known bit k is 0 where n has 1: carry into the lowest unknown bit above k that n has clear
+        long free = mask & ~n & ~lowBits(k + 1);
+        if (free == 0) {
+            return tmax;
+        }
+        int j = Long.numberOfTrailingZeros(free);
+        return (n & ~lowBits(j + 1)) | (1L << j) | (value & lowBits(j));
+    }
+
+    private static long lowBits(int n) {
+        return n >= 64 ? -1L : (1L << n) - 1;
+    }
+
+    /** The low {@code sizeBytes}-byte value with its bytes reversed (bswap16/32/64), zero above. */
+    public Tnum bswap(int bits) {
+        return switch (bits) {
+            case 16 -> new Tnum(Short.toUnsignedLong(Short.reverseBytes((short) value)),
+                    Short.toUnsignedLong(Short.reverseBytes((short) mask)));
+            case 32 -> new Tnum(Integer.toUnsignedLong(Integer.reverseBytes((int) value)),
+                    Integer.toUnsignedLong(Integer.reverseBytes((int) mask)));
+            default -> new Tnum(Long.reverseBytes(value), Long.reverseBytes(mask));
+        };
+    }
+
     /** Truncation to the low {@code sizeBytes} bytes (1, 2, 4 or 8), i.e. a zero-extended narrow value. */
     public Tnum cast(int sizeBytes) {
         if (sizeBytes >= 8) {
