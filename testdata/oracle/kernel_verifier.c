@@ -21,11 +21,13 @@
  *     (a prog_array's initial slots need the programs they name); when that fails, and for
  *     programs not autoloaded (or named on the command line), opens the object once per
  *     program and loads only that one (autoload forced on, every other one off), so one
- *     rejection does not hide the rest. Maps pinned by name go to a private bpffs directory
+ *     rejection does not hide the rest (programs a prog_array's initial slots name are loaded
+ *     with it, as libbpf cannot fill the slots otherwise). Maps pinned by name go to a private bpffs directory
  *     removed afterwards. prints
  *     {"file":"...","open_error":null|"...","programs":[{"name","section","prog_type",
  *      "expected_attach_type","autoload","verdict","errno","insns","log","libbpf"}...]}
  *     where "libbpf" holds libbpf's own warnings (why it refused before the kernel saw it).
+
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,6 +46,7 @@
 #define MAX_MAPS 64
 #define FIRST_LOG (16u << 20)
 #define MAX_LOG (1u << 30)
+#define MAX_SLOT_PROGS 16
 
 /* BPF_PROG_LOAD's attribute as 6.4+ kernels define it (log_true_size is newer than the
  * installed uapi header); the kernel zero-fills what a shorter size leaves out. */
@@ -409,8 +412,11 @@ static void fresh_pins(char *pins)
 static char *load_one(const char *path, char *pins, int index, uint32_t log_level, uint32_t flags)
 {
 	size_t log_size = FIRST_LOG, len = 0;
-	char *log = NULL, *json = NULL;
+	char *log = NULL, *json = NULL, *slot;
 	FILE *out = open_memstream(&json, &len);
+	/* programs a prog_array's initial slots name: libbpf fails the load unless they load too */
+	char slot_progs[MAX_SLOT_PROGS][128];
+	int nslot = 0;
 
 	for (;;) {
 		struct bpf_program *prog, *target = NULL;
@@ -424,9 +430,13 @@ static char *load_one(const char *path, char *pins, int index, uint32_t log_leve
 			break;
 		}
 		bpf_object__for_each_program(prog, obj) {
+			int keep = 0;
+
+			for (int k = 0; k < nslot; k++)
+				keep |= !strcmp(slot_progs[k], bpf_program__name(prog));
 			if (i++ == index)
 				target = prog;
-			else
+			else if (!keep)
 				bpf_program__set_autoload(prog, false);
 		}
 		autoload = bpf_program__autoload(target);
@@ -443,6 +453,16 @@ static char *load_one(const char *path, char *pins, int index, uint32_t log_leve
 		/* libbpf keeps a caller's buffer as it is, and a full one fails even a good program */
 		if (err == -ENOSPC && log_size < MAX_LOG && strlen(log) + 2 >= log_size) {
 			log_size *= 4;
+			bpf_object__close(obj);
+			fresh_pins(pins);
+			continue;
+		}
+		slot = libbpf_msgs ? strstr(libbpf_msgs, "failed to initialize slot [") : NULL;
+		slot = slot ? strstr(slot, "to prog '") : NULL;
+		if (err == -EBADF && slot && nslot < MAX_SLOT_PROGS) {
+			char *end = strchr(slot + 9, '\'');
+
+			snprintf(slot_progs[nslot++], sizeof(slot_progs[0]), "%.*s", end ? (int)(end - slot - 9) : 0, slot + 9);
 			bpf_object__close(obj);
 			fresh_pins(pins);
 			continue;

@@ -95,7 +95,7 @@ public enum Workload {
     Prepared prepare() {
         OpenOptions options = OpenOptions.builder().readHostKconfig(false).build();
         BpfObject obj = BpfObject.open(Corpus.resolve(object), options);
-        obj.load();
+        obj.load(io.bpf4j.loader.LoadOptions.builder().verify(false).build()); // the interpreter is measured, not the verifier
         BpfProgram prog = obj.program(program).orElseThrow(() -> new IllegalStateException("no program " + program + " in " + object));
         // load() prepared the program for the interpreter with the object's maps bound
         Executable exe = prog.executable();

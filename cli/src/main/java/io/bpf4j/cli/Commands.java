@@ -10,6 +10,7 @@ final class Commands {
         root.addSubcommand(new DumpCommand());
         root.addSubcommand(new InspectCommand());
         root.addSubcommand(new BtfCommand());
+        root.addSubcommand(new VerifyCommand());
         root.addSubcommand(new RunCommand());
         root.addSubcommand(new ConformancePluginCommand());
     }

@@ -5,6 +5,8 @@ import io.bpf4j.jit.testrun.TestRunInput;
 import io.bpf4j.jit.testrun.TestRunResult;
 import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.BpfProgram;
+import io.bpf4j.loader.LoadOptions;
+import io.bpf4j.loader.ProgramRejectedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -50,6 +52,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--ctx-out", paramLabel = "FILE", description = "Where to write the context after the run; - prints it in hex.")
     String ctxOut;
 
+    @Option(names = "--no-verify", description = "Run even what the verifier rejects (as the kernel would not).")
+    boolean noVerify;
+
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", description = "Run N times; the duration is the average (default 1).")
     int repeat;
 
@@ -64,9 +69,12 @@ final class RunCommand implements Callable<Integer> {
             BpfProgram p = obj.program(prog).orElseThrow(() -> new CliException(object + ": no program named '" + prog + "'"));
             obj.programs().forEach(other -> other.setAutoload(other.name().equals(prog) || other.autoload()));
             try {
-                obj.load();
+                obj.load(LoadOptions.builder().verify(!noVerify).build());
                 TestRunInput in = new TestRunInput(read(dataIn), read(ctxIn), repeat, 0, 0);
                 result = p.testRun(in);
+            } catch (ProgramRejectedException e) {
+                // the message is libbpf's, log included; it names the program itself
+                throw new CliException(object + ": " + e.getMessage() + "\nbpf4j: the verifier rejects it; --no-verify runs it anyway", e);
             } catch (BpfException e) {
                 throw new CliException(object + ": prog '" + prog + "': " + e.getMessage(), e);
             }

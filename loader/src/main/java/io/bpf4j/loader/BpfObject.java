@@ -52,6 +52,7 @@ public final class BpfObject implements AutoCloseable {
     private final Map<String, List<io.bpf4j.maps.BpfMap>> tableMaps = new HashMap<>();
     private final Map<Integer, io.bpf4j.maps.BpfMap> runtime = new HashMap<>();
     private final Map<String, Executable> executables = new HashMap<>();
+    private final Map<String, ProgramVerification> verifications = new HashMap<>();
 
     private BpfObject(ObjectSpec spec, OpenOptions options) {
         this.spec = spec;
@@ -201,6 +202,15 @@ public final class BpfObject implements AutoCloseable {
     }
 
     public synchronized void load() {
+        load(LoadOptions.defaults());
+    }
+
+    /**
+     * {@link #load()} with options: unless they turn verification off, each autoloaded program
+     * is verified before it is prepared, in object order, and the first rejection is a
+     * {@link ProgramRejectedException} (nothing is created then).
+     */
+    public synchronized void load(LoadOptions options) {
         if (state != ObjectState.OPENED) {
             throw new ObjectStateException("object '" + spec.name() + "': load is only possible once, after open (state "
                     + state.name().toLowerCase(java.util.Locale.ROOT) + ")", state);
@@ -210,6 +220,12 @@ public final class BpfObject implements AutoCloseable {
         for (ProgramSpec p : resolved.programs()) {
             if (p.autoload()) {
                 done.put(p.name(), Relocator.relocate(resolved, p.name()));
+            }
+        }
+        Map<String, ProgramVerification> verified = new HashMap<>();
+        for (ProgramSpec p : resolved.programs()) {
+            if (done.containsKey(p.name())) {
+                verified.put(p.name(), ProgramVerifier.verifyForLoad(resolved, done.get(p.name()), options));
             }
         }
         Map<Integer, io.bpf4j.maps.BpfMap> created = new HashMap<>();
@@ -244,6 +260,7 @@ public final class BpfObject implements AutoCloseable {
         runtime.putAll(created);
         tableMaps.putAll(tables);
         executables.putAll(prepared);
+        verifications.putAll(verified);
         state = ObjectState.LOADED;
     }
 
@@ -302,6 +319,16 @@ public final class BpfObject implements AutoCloseable {
                 array.setProgram(slot.getKey(), target);
             }
         }
+    }
+
+    /** How {@link #load} verified a program; empty before load or when it was not loaded. */
+    synchronized Optional<ProgramVerification> verification(String name) {
+        return Optional.ofNullable(verifications.get(name));
+    }
+
+    /** Verifies one program as load would, without loading anything. */
+    synchronized ProgramVerification verify(String name, LoadOptions options) {
+        return ProgramVerifier.verify(spec, relocated(name), options);
     }
 
     /** The runnable form of a loaded program. */

@@ -152,6 +152,20 @@ public final class BpfProgram {
     }
 
     /**
+     * bpf4j's verifier on this program as {@link BpfObject#load(LoadOptions)} would run it
+     * (verification is done even when the options turn it off for load), without loading.
+     */
+    public ProgramVerification verify(LoadOptions options) {
+        return owner.verify(name, LoadOptions.builder().verify(true).logLevel(options.logLevel())
+                .kernelProfile(options.profile()).build());
+    }
+
+    /** How {@link BpfObject#load} verified this program; empty before load or when it was not loaded. */
+    public Optional<ProgramVerification> verification() {
+        return owner.verification(name);
+    }
+
+    /**
      * Runs the loaded program as {@code BPF_PROG_TEST_RUN} does for its type (XDP, TC, socket
      * filter, syscall, raw tracepoint, kprobe): retval, data_out, ctx_out and duration.
      *

@@ -66,7 +66,7 @@ class BpfObjectTest {
             obj.program("maybe").orElseThrow().setAutoload(true);
             assertThat(obj.map("reloc_ri.rodata").orElseThrow().variables()).extracting(v -> v.name())
                     .contains("ro_global", "ro_table");
-            obj.load();
+            obj.load(LoadOptions.builder().verify(false).build());
             assertThat(obj.state()).isEqualTo(ObjectState.LOADED);
             io.bpf4j.maps.BpfMap hsh = obj.map("hsh").orElseThrow().runtime().orElseThrow();
             assertThat(hsh.maxEntries()).isEqualTo(128);

@@ -44,7 +44,7 @@ class HostTest {
         }
         assertThat(want).as("libbpf wrote the Kconfig map").isNotNull();
         try (BpfObject obj = BpfObject.open(object)) {
-            obj.load();
+            obj.load(LoadOptions.builder().verify(false).build());
             byte[] kconfig = obj.map("kconfig.kconfig").orElseThrow().runtime().orElseThrow().lookup(new byte[4]);
             assertThat(HEX.formatHex(kconfig)).as("kconfig.kconfig").isEqualTo(want);
             byte[] insns = InstructionCodec.encode(obj.program(load.get("program").asText()).orElseThrow().instructions(),

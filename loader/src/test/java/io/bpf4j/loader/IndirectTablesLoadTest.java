@@ -34,7 +34,7 @@ class IndirectTablesLoadTest {
             });
             assertThat(p.tableMaps()).isEmpty();
             assertThat(p.indirectTargets().indirectlyCallable()).containsExactly("calculon_add", "calculon_sub", "calculon_mul");
-            obj.load();
+            obj.load(LoadOptions.builder().verify(false).build());
             List<BpfMap> maps = p.tableMaps();
             TableMap spec = p.indirectTargets().tables().get(0);
             assertThat(maps).singleElement().isInstanceOf(InsnArray.class);
@@ -52,7 +52,7 @@ class IndirectTablesLoadTest {
     @Test
     void jumpTablesGiveOneArrayPerTableAndProgram() {
         try (BpfObject obj = BpfObject.open(corpus("jumptables.v4.el.o"), BpfObjectTest.options())) {
-            obj.load();
+            obj.load(LoadOptions.builder().verify(false).build());
             BpfProgram computed = obj.program("jt_computed").orElseThrow();
             assertThat(computed.tables()).extracting(TableInfo::table).containsExactly("BPF.JT.2.0", "BPF.JT.2.1");
             assertThat(computed.tables()).extracting(TableInfo::map).containsOnly(".jumptables");

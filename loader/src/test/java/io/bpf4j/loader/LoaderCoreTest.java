@@ -56,7 +56,7 @@ class LoaderCoreTest {
     void targetBtfFromOptionsIsTheCoreTarget() throws IOException {
         OpenOptions options = OpenOptions.builder().targetBtf(CORE.resolve("targets/core_target.o")).build();
         try (BpfObject obj = BpfObject.open(CORE.resolve("objects/core_kernel.el.o"), options)) {
-            obj.load();
+            obj.load(LoadOptions.builder().verify(false).build());
             assertProgramsEqual(obj, "core_kernel.el@core_target.o.json");
         }
     }
@@ -66,7 +66,7 @@ class LoaderCoreTest {
         Path object = Path.of(System.getProperty("bpf4j.root", ".."), "testdata/objects/core_reads.v3.el.o");
         OpenOptions options = OpenOptions.builder().readHostKconfig(false).targetBtf(CORE.resolve("targets/core_target.btf")).build();
         try (BpfObject obj = BpfObject.open(object, options)) {
-            obj.load();
+            obj.load(LoadOptions.builder().verify(false).build());
             assertThat(obj.program("core_kprobe").orElseThrow().relocated().coreSites()).isNotEmpty();
             assertProgramsEqual(obj, "core_reads.v3.el@core_target.btf.json");
         }
@@ -87,7 +87,7 @@ class LoaderCoreTest {
             Path committed = root.resolve("testdata/goldens/libbpf-relo/" + object.getFileName().toString().replace(".o", ".json"));
             JsonNode live = Files.exists(committed) ? LibbpfCapture.liveComparedWith(committed, object) : LibbpfCapture.live(object);
             try (BpfObject obj = BpfObject.open(object, OpenOptions.builder().build())) {
-                obj.load();
+                obj.load(LoadOptions.builder().verify(false).build());
                 int compared = 0;
                 for (JsonNode load : live.get("loads")) {
                     JsonNode pl = load.get("prog_load");

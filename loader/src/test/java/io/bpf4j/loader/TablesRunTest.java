@@ -43,7 +43,7 @@ class TablesRunTest {
         long[] switchTable = {10, 20, 30, 40, 50, 10, 20, 30, 40, 50, 10, 20, -1};
         for (String obj : new String[] {"jumptables.v4.el.o"}) {
             try (BpfObject o = BpfObject.open(TestData.object(obj))) {
-                o.load();
+                o.load(LoadOptions.builder().verify(false).build());
                 BpfProgram computed = o.program("jt_computed").orElseThrow();
                 assertThat(computed.testRun(TestRunInput.ofContext(jtContext(0, 0))).retval()).isEqualTo(100);
                 assertThat(computed.testRun(TestRunInput.ofContext(jtContext(1, 0))).retval()).isEqualTo(200);
@@ -70,7 +70,7 @@ class TablesRunTest {
     void calculonThroughItsCallxCallTable() {
         for (String obj : new String[] {"calculon_table.v1.el.o", "calculon_table.v3.el.o", "calculon_table.v4.el.o"}) {
             try (BpfObject o = BpfObject.open(TestData.object(obj))) {
-                o.load();
+                o.load(LoadOptions.builder().verify(false).build());
                 assertThat(o.program("calculon_selftest").orElseThrow().testRun(TestRunInput.ofContext(new byte[96])).retval())
                         .as(obj).isZero();
                 String[] exprs = {"1234567++++++", "2222222*****", "34+6522*321+*+*+*222**16+39-41+4321+*+*+*+-3+"};

@@ -1,5 +1,7 @@
 package io.bpf4j.testdata;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -20,12 +22,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * This machine's kernel verifier as the oracle for bpf4j's: {@code testdata/oracle/kernel_verifier.c},
- * compiled with gcc at test time into {@code testdata/target/kernel-verifier/}, loads a
+ * compiled at test time (as {@link LibbpfCapture}'s harness is, with the same compiler) into
+ * {@code testdata/target/kernel-verifier/}, loads a
  * hand-assembled program ({@link #verify}) or every program of an object through libbpf
  * ({@link #verifyObject}) and reports the kernel's verdict, errno and log. Everything is
  * captured live, in the test run that compares with it: the kernel build changes between
@@ -44,7 +45,11 @@ public final class KernelVerifier {
     private static final Pattern TIME = Pattern.compile("(?m)^verification time (\\d+) usec$");
     private static final Pattern STACK = Pattern.compile("(?m)^stack depth ([0-9+]+)$");
     private static final String[] STATISTICS = {"processed ", "verification time ", "stack depth ", "Warning: ", "SCC exit"};
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** System property: a directory holding another libbpf to build the harness against (see {@link #compile}). */
+    public static final String LIBBPF_PROPERTY = "bpf4j.kernelVerifier.libbpf";
+    // level-2 logs of big programs run to hundreds of megabytes, beyond Jackson's default 20 MB string limit
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build()).build());
     private static final KernelVerifier INSTANCE = new KernelVerifier();
     private static String unavailable;
     private static Path binary;
@@ -148,28 +153,21 @@ public final class KernelVerifier {
      * BPF programs, failed instead when {@code -Dbpf4j.requireKernel=true}.
      */
     public static KernelVerifier require() {
-        String why = unavailableReason();
-        if (why != null && Boolean.getBoolean("bpf4j.requireKernel")) {
-            Assertions.fail("bpf4j.requireKernel is set but the kernel verifier cannot be used: " + why);
-        }
-        Assumptions.assumeTrue(why == null, () -> "kernel verifier unavailable: " + why);
+        KernelFacts.assume(unavailableReason());
         return INSTANCE;
     }
 
-    /** Why the kernel cannot judge programs here (not Linux, not root, no gcc or libbpf-dev, BPF refused), or null. */
+    /**
+     * Why the kernel cannot judge programs here ({@link LiveKernel#unavailableReason()}: root,
+     * bpffs, libbpf...; no C compiler; BPF refused), or null. Builds the harness on first use.
+     */
     public static synchronized String unavailableReason() {
         if (!probed) {
             probed = true;
             try {
-                if (!System.getProperty("os.name", "").equals("Linux")) {
-                    unavailable = "not Linux";
-                } else if (!"root".equals(System.getProperty("user.name"))) {
-                    unavailable = "not root";
-                } else {
+                unavailable = LiveKernel.unavailableReason();
+                if (unavailable == null) {
                     binary = compile();
-                    if (!Files.readString(Path.of("/proc/mounts")).contains(" " + LiveKernel.BPFFS + " bpf ")) {
-                        run(List.of("mount", "-t", "bpf", "bpf", LiveKernel.BPFFS.toString()), null);
-                    }
                     // r0 = 0; exit: a socket filter any BPF-capable kernel takes
                     Verdict v = INSTANCE.verify(Program.of(1, HexFormat.of().parseHex("b7000000000000009500000000000000")));
                     if (!v.accepted()) {
@@ -177,7 +175,7 @@ public final class KernelVerifier {
                     }
                 }
             } catch (RuntimeException | IOException e) {
-                unavailable = e.getMessage();
+                unavailable = "cannot build or run the kernel verifier harness (cc, libbpf-dev): " + e.getMessage();
             }
         }
         return unavailable;
@@ -295,13 +293,24 @@ public final class KernelVerifier {
         return binary;
     }
 
-    /** Builds the harness once per source text (the name carries its hash, so an edit rebuilds it). */
+    /**
+     * Builds the harness once per source text and libbpf (the name carries their hash, so an edit
+     * rebuilds it): against this machine's libbpf, or with {@value #LIBBPF_PROPERTY}=DIR against
+     * another one ({@code DIR/include/bpf/libbpf.h}, {@code DIR/libbpf.a}), e.g. the libbpf of the
+     * kernel tree whose selftests are compared, which knows that tree's section names.
+     */
     private static Path compile() throws IOException {
         Path source = TestData.dir().resolve("oracle").resolve("kernel_verifier.c");
         byte[] text = Files.readAllBytes(source);
+        String libbpf = System.getProperty(LIBBPF_PROPERTY, "");
+        List<String> link = libbpf.isBlank() ? List.of("-lbpf")
+                : List.of("-I" + Path.of(libbpf, "include"), Path.of(libbpf, "libbpf.a").toString(), "-lelf", "-lz");
         String hash;
         try {
-            hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text)).substring(0, 16);
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(text);
+            md.update(libbpf.getBytes(StandardCharsets.UTF_8));
+            hash = HexFormat.of().formatHex(md.digest()).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -313,7 +322,16 @@ public final class KernelVerifier {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "build", ".tmp");
         try {
-            run(List.of("gcc", "-O1", "-Wall", "-o", tmp.toString(), source.toString(), "-lbpf"), null);
+            List<String> cmd = new ArrayList<>(List.of(LibbpfCapture.compiler(), "-O1", "-Wall", "-o", tmp.toString()));
+            if (!libbpf.isBlank()) {
+                cmd.add(link.get(0));
+                cmd.add(source.toString());
+                cmd.addAll(link.subList(1, link.size()));
+            } else {
+                cmd.add(source.toString());
+                cmd.addAll(link);
+            }
+            Exec.run(cmd).orThrow(cmd);
             // several test JVMs may build it at once: the rename makes one of them win whole
             Files.move(tmp, bin, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {

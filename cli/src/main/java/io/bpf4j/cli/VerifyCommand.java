@@ -1,0 +1,196 @@
+package io.bpf4j.cli;
+
+import io.bpf4j.isa.BpfException;
+import io.bpf4j.loader.BpfObject;
+import io.bpf4j.loader.BpfProgram;
+import io.bpf4j.loader.LoadOptions;
+import io.bpf4j.loader.ProgramVerification;
+import io.bpf4j.verifier.VerifierStats;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bpf4j verify OBJ...}: bpf4j's verifier on every program of each object, each on its
+ * own, printed as veristat prints the kernel's verdicts (table, {@code -o csv}, or with
+ * {@code -j} a JSON array keyed by veristat's CSV names plus {@code error} and {@code log});
+ * {@code --compare A.csv B.csv} is veristat's comparison mode. Exit code 1 when a program is
+ * rejected (or could not be verified) or an object could not be opened.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Verify every program of BPF objects in process and print veristat's statistics.")
+final class VerifyCommand implements Callable<Integer> {
+    @ParentCommand
+    Bpf4j root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "OBJ", arity = "1..*", description = "BPF ELF objects (with --compare: two veristat CSV files).")
+    List<Path> files;
+
+    @Option(names = "--prog", paramLabel = "NAME", description = "Only this program (repeatable).")
+    List<String> programs = new ArrayList<>();
+
+    @Option(names = {"-l", "--log-level"}, paramLabel = "LEVEL", defaultValue = "1",
+            description = "Verifier log level for --log and the JSON log: 1 or 2 (default 1).")
+    int logLevel;
+
+    @Option(names = {"-v", "--log"}, description = "Print each program's verifier log first, as veristat -v does.")
+    boolean log;
+
+    @Option(names = {"-o", "--output-format"}, paramLabel = "FMT", defaultValue = "table",
+            description = "table or csv (default table).")
+    String format;
+
+    @Option(names = {"-C", "--compare"}, description = "Comparison mode: compare two CSV files of results, as veristat -C.")
+    boolean compare;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.equals("table") && !format.equals("csv")) {
+            throw new CliException("-o: unrecognized output format '" + format + "' (table or csv)");
+        }
+        if (logLevel != 1 && logLevel != 2) {
+            throw new CliException("--log-level: must be 1 or 2, not " + logLevel);
+        }
+        Output out = root.output(spec.commandLine().getOut());
+        if (compare) {
+            return compare(out);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        boolean table = format.equals("table") && !out.json();
+        List<Result> results = new ArrayList<>();
+        int filesDone = 0;
+        int filesSkipped = 0;
+        for (Path file : files) {
+            String base = file.getFileName().toString();
+            if (table) {
+                out.println("Processing '" + base + "'...");
+            }
+            try (BpfObject obj = ObjectFile.open(file)) {
+                filesDone++;
+                for (BpfProgram p : obj.programs()) {
+                    if (programs.isEmpty() || programs.contains(p.name())) {
+                        results.add(verify(base, p));
+                    }
+                }
+            } catch (IOException | BpfException e) {
+                err.println("bpf4j: error: " + e.getMessage());
+                filesSkipped++;
+            }
+        }
+        results.sort((a, b) -> Veristat.ORDER.compare(a.row(), b.row()));
+        if (log && !out.json()) {
+            for (Result r : results) {
+                out.println("PROCESSING " + r.row().file() + "/" + r.row().prog() + ", DURATION US: "
+                        + r.row().number(Veristat.Stat.DURATION) + ", VERDICT: " + r.row().text(Veristat.Stat.VERDICT)
+                        + ", VERIFIER LOG:\n" + r.log());
+            }
+        }
+        List<Veristat.Row> rows = results.stream().map(Result::row).toList();
+        if (out.json()) {
+            out.printJson(results.stream().map(VerifyCommand::json).toList());
+        } else if (table) {
+            Veristat.printTable(out.out(), Veristat.TABLE, rows, "Done. Processed " + filesDone + " files, "
+                    + rows.size() + " programs. Skipped " + filesSkipped + " files, 0 programs.");
+        } else {
+            Veristat.printCsv(out.out(), Veristat.CSV, rows);
+        }
+        boolean failed = filesSkipped > 0 || rows.stream().anyMatch(r -> !r.success());
+        return failed ? 1 : 0;
+    }
+
+    /** One program: its row, the error line of a failure, the log, and facts only JSON shows. */
+    private record Result(Veristat.Row row, String error, String log, String progType, String attachType, long stackDepth) {}
+
+    private Result verify(String file, BpfProgram p) {
+        LoadOptions options = LoadOptions.builder().logLevel(logLevel | 4).build();
+        ProgramVerification v;
+        try {
+            v = p.verify(options);
+        } catch (BpfException e) {
+            // refused before the verifier could see it (relocation), as libbpf fails before BPF_PROG_LOAD
+            return new Result(new Veristat.Row(file, p.name(), false, Map.of()), e.getMessage(), "",
+                    p.type().displayName(), attach(p), 0);
+        }
+        Map<Veristat.Stat, Long> n = new EnumMap<>(Veristat.Stat.class);
+        VerifierStats s = v.stats();
+        long stack = 0;
+        if (s != null) {
+            n.put(Veristat.Stat.DURATION, s.verificationTime().toNanos() / 1000);
+            n.put(Veristat.Stat.TOTAL_INSNS, (long) s.processedInsns());
+            n.put(Veristat.Stat.TOTAL_STATES, (long) s.totalStates());
+            n.put(Veristat.Stat.PEAK_STATES, (long) s.peakStates());
+            n.put(Veristat.Stat.MAX_STATES_PER_INSN, (long) s.maxStatesPerInsn());
+            n.put(Veristat.Stat.MARK_READ_MAX_LEN, (long) s.markRead());
+            for (int d : s.stackDepths()) {
+                stack += d;
+            }
+        }
+        return new Result(new Veristat.Row(file, p.name(), v.accepted(), n), v.errorLine().orElse(null), v.log(),
+                p.type().displayName(), attach(p), stack);
+    }
+
+    private static String attach(BpfProgram p) {
+        return p.expectedAttachType().map(a -> a.displayName()).orElse(null);
+    }
+
+    private static Map<String, Object> json(Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Veristat.Stat s : Veristat.CSV) {
+            m.put(s.csvName(), s.text ? r.row().text(s) : (Object) r.row().number(s));
+        }
+        m.put("stack_depth", r.stackDepth());
+        m.put("prog_type", r.progType());
+        m.put("attach_type", r.attachType());
+        m.put("error", r.error());
+        String text = r.log().endsWith("\n") ? r.log().substring(0, r.log().length() - 1) : r.log();
+        m.put("log", text.isEmpty() ? List.of() : List.of(text.split("\n", -1)));
+        return m;
+    }
+
+    private int compare(Output out) throws IOException {
+        if (files.size() != 2) {
+            throw new CliException("comparison mode expects exactly two input CSV files");
+        }
+        Veristat.Csv a = Veristat.readCsv(files.get(0));
+        Veristat.Csv b = Veristat.readCsv(files.get(1));
+        if (!a.columns().equals(b.columns())) {
+            throw new CliException("stats composition differs between '" + files.get(0) + "' and '" + files.get(1) + "'");
+        }
+        List<Veristat.Joined> joined = Veristat.join(a.rows(), b.rows());
+        if (out.json()) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            String[] sfx = {"_base", "_comp", "_diff"};
+            for (Veristat.Joined j : joined) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (Veristat.Stat s : Veristat.CSV) {
+                    String[] cells = Veristat.compareCells(j, s);
+                    for (int k = 0; k < cells.length; k++) {
+                        m.put(s.csvName() + (s.key() ? "" : sfx[k]), cells[k]);
+                    }
+                }
+                rows.add(m);
+            }
+            out.printJson(rows);
+        } else if (format.equals("csv")) {
+            Veristat.printCompareCsv(out.out(), Veristat.CSV, joined);
+        } else {
+            Veristat.printCompareTable(out.out(), Veristat.TABLE, joined);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,66 @@
+package io.bpf4j.loader;
+
+import java.util.List;
+
+/**
+ * The errno {@code BPF_PROG_LOAD} fails with for a verifier message, as the 6.18 verifier returns
+ * them: malformed programs (structure, opcodes, ld_imm64, helper ids) are EINVAL, complexity
+ * limits E2BIG, everything the walk of the program finds EACCES. bpf4j's own "not supported yet"
+ * maps to ENOTSUPP (524), the kernel's answer for what it does not support.
+ */
+final class KernelErrno {
+    static final int E2BIG = 7;
+    static final int EACCES = 13;
+    static final int EINVAL = 22;
+    static final int ENOTSUPP = 524;
+
+    private static final List<String> INVALID = List.of(
+            "unknown opcode", "invalid insn", "jump out of range", "unreachable insn", "last insn is not an exit or jmp",
+            "jump into the middle of ldimm64", "back-edge from insn", "infinite loop detected", "invalid BPF_LD_IMM",
+            "invalid bpf_ld_imm64", "invalid func unknown#", "unknown func ", "program of this type cannot use helper",
+            "BPF_EXIT uses reserved fields", "BPF_JA uses reserved fields", "BPF_CALL uses reserved fields",
+            "BPF_ALU uses reserved fields", "BPF_ST uses reserved fields", "BPF_STX uses reserved fields",
+            "BPF_LDX uses reserved fields", "BPF_LD_[ABS|IND] uses reserved fields", "invalid BPF_ALU opcode",
+            "invalid BPF_JMP", "invalid BPF_LD mode", "invalid mode", "invalid atomic operation",
+            "func#", "function calls are not allowed", "loading/calling other bpf or kernel functions are allowed",
+            "R10 is read only", "frame pointer is read only", "invalid register", "invalid src register",
+            "number of funcs in func_info", "invalid func info", "invalid line_info", "callbacks are not allowed",
+            "tail_calls are not allowed");
+    private static final List<String> TOO_BIG = List.of(
+            "BPF program is too large", "The sequence of ", "the call stack of ", "combined stack size");
+
+    private KernelErrno() {
+    }
+
+    /** The errno for the verifier's error line. */
+    static int of(String kernelMessage) {
+        if (kernelMessage == null) {
+            return EACCES;
+        }
+        if (kernelMessage.startsWith(ProgramVerification.NOT_SUPPORTED)) {
+            return ENOTSUPP;
+        }
+        for (String p : TOO_BIG) {
+            if (kernelMessage.startsWith(p)) {
+                return p.startsWith("combined") ? EACCES : E2BIG;
+            }
+        }
+        for (String p : INVALID) {
+            if (kernelMessage.startsWith(p)) {
+                return EINVAL;
+            }
+        }
+        return EACCES;
+    }
+
+    /** strerror's text, as libbpf prints it. */
+    static String text(int errno) {
+        switch (errno) {
+            case E2BIG: return "Argument list too long";
+            case EACCES: return "Permission denied";
+            case EINVAL: return "Invalid argument";
+            case ENOTSUPP: return "Unknown error 524";
+            default: return "errno " + errno;
+        }
+    }
+}

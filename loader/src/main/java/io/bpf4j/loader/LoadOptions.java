@@ -1,0 +1,62 @@
+package io.bpf4j.loader;
+
+import io.bpf4j.isa.abi.KernelProfile;
+import java.util.Objects;
+
+/**
+ * Options of {@link BpfObject#load(LoadOptions)}, beside {@link OpenOptions}: whether each
+ * autoloaded program is verified before it is prepared (on by default, as the kernel always
+ * verifies), the verifier log level ({@code log_level} of {@code BPF_PROG_LOAD}: 0, 1, 2, or'ed
+ * with 4 for statistics) and the kernel whose rules judge it.
+ *
+ * <p>At log level 0 a rejected program is verified once more at level 1 for the log the
+ * exception carries, as libbpf reloads a failed program with a log.
+ *
+ * @param verify   verify every autoloaded program before preparing it
+ * @param logLevel the verifier log level
+ * @param profile  the kernel build whose helpers, contexts and instruction forms apply
+ */
+public record LoadOptions(boolean verify, int logLevel, KernelProfile profile) {
+    public LoadOptions {
+        Objects.requireNonNull(profile, "profile");
+        if ((logLevel & ~7) != 0) {
+            throw new IllegalArgumentException("log level " + logLevel + ": only 0, 1, 2 and the statistics bit 4");
+        }
+    }
+
+    /** Verification on, log level 0, Linux 6.18's rules. */
+    public static LoadOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link LoadOptions}. */
+    public static final class Builder {
+        private boolean verify = true;
+        private int logLevel;
+        private KernelProfile profile;
+
+        /** Off: programs are prepared unverified (what bpf4j did before it had a verifier). */
+        public Builder verify(boolean on) {
+            this.verify = on;
+            return this;
+        }
+
+        public Builder logLevel(int level) {
+            this.logLevel = level;
+            return this;
+        }
+
+        public Builder kernelProfile(KernelProfile p) {
+            this.profile = p;
+            return this;
+        }
+
+        public LoadOptions build() {
+            return new LoadOptions(verify, logLevel, profile != null ? profile : KernelProfile.linux618());
+        }
+    }
+}

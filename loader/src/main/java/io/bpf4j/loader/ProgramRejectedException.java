@@ -1,0 +1,73 @@
+package io.bpf4j.loader;
+
+import io.bpf4j.isa.BpfException;
+import io.bpf4j.verifier.LineInfo;
+import io.bpf4j.verifier.VerifierException;
+
+/**
+ * {@link BpfObject#load} refused a program because the verifier rejected it, as the kernel
+ * would. The message reads as libbpf's:
+ *
+ * <pre>
+ * prog 'xdp_main': BPF program load failed: Permission denied
+ * prog 'xdp_main': -- BEGIN PROG LOAD LOG --
+ * ...the kernel-format log...
+ * -- END PROG LOAD LOG --
+ * at xdp.bpf.c:42: if (eth + 1 > data_end)
+ * </pre>
+ *
+ * (the last line only when the program has line info). The verifier's own exception is the
+ * {@linkplain #getCause() cause} and {@link #verifierException()}.
+ */
+public final class ProgramRejectedException extends BpfException {
+    private static final long serialVersionUID = 1L;
+
+    private final String program;
+    private final int errno;
+
+    ProgramRejectedException(String program, int errno, VerifierException cause) {
+        super(message(program, errno, cause), cause);
+        this.program = program;
+        this.errno = errno;
+    }
+
+    /** The program's name. */
+    public String program() {
+        return program;
+    }
+
+    /** The errno BPF_PROG_LOAD would fail with (EACCES, EINVAL, E2BIG...). */
+    public int errno() {
+        return errno;
+    }
+
+    public VerifierException verifierException() {
+        return (VerifierException) getCause();
+    }
+
+    /** The kernel's error line. */
+    public String kernelMessage() {
+        return verifierException().kernelMessage();
+    }
+
+    private static String message(String program, int errno, VerifierException e) {
+        StringBuilder sb = new StringBuilder("prog '").append(program).append("': BPF program load failed: ")
+                .append(KernelErrno.text(errno));
+        String log = e.log();
+        if (log != null && !log.isEmpty()) {
+            sb.append("\nprog '").append(program).append("': -- BEGIN PROG LOAD LOG --\n").append(log);
+            if (!log.endsWith("\n")) {
+                sb.append('\n');
+            }
+            sb.append("-- END PROG LOAD LOG --");
+        } else {
+            sb.append("\n").append(e.kernelMessage());
+        }
+        if (e.sourceLine().isPresent()) {
+            LineInfo l = e.sourceLine().get();
+            String file = l.fileName() == null ? "" : l.fileName().substring(l.fileName().lastIndexOf('/') + 1);
+            sb.append("\nat ").append(file).append(':').append(l.line()).append(": ").append(l.sourceText().strip());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,38 @@
+package io.bpf4j.loader;
+
+import io.bpf4j.verifier.VerifierException;
+import io.bpf4j.verifier.VerifierStats;
+import java.util.Optional;
+
+/**
+ * How a program fared with bpf4j's verifier: accepted (with the kernel's statistics), rejected
+ * (the kernel would refuse it: {@link #rejection()} says why), unsupported (the verifier does
+ * not model a feature the program uses yet, so it ran unverified), or not verified at all.
+ *
+ * @param program the program name
+ * @param status  the outcome
+ * @param stats   the verifier's statistics (null when not verified)
+ * @param log     the kernel-format log at the requested level (empty at level 0 or when not verified)
+ * @param rejection the verifier's exception for {@link Status#REJECTED} and {@link Status#UNSUPPORTED}, else null
+ */
+public record ProgramVerification(String program, Status status, VerifierStats stats, String log,
+                                  VerifierException rejection) {
+    /** The message prefix of a feature the verifier does not model yet. */
+    public static final String NOT_SUPPORTED = "bpf4j: not supported yet";
+
+    /** The outcomes. */
+    public enum Status { ACCEPTED, REJECTED, UNSUPPORTED, OFF }
+
+    public ProgramVerification {
+        log = log == null ? "" : log;
+    }
+
+    public boolean accepted() {
+        return status == Status.ACCEPTED;
+    }
+
+    /** The kernel's error line of a rejection (or the feature bpf4j lacks), if any. */
+    public Optional<String> errorLine() {
+        return rejection == null ? Optional.empty() : Optional.of(rejection.kernelMessage());
+    }
+}

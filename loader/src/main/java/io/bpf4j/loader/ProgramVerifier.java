@@ -1,0 +1,134 @@
+package io.bpf4j.loader;
+
+import io.bpf4j.elf.btf.Btf;
+import io.bpf4j.elf.btf.BtfType;
+import io.bpf4j.elf.btf.FuncLinkage;
+import io.bpf4j.isa.abi.AttachType;
+import io.bpf4j.isa.abi.MapShape;
+import io.bpf4j.relocator.FuncInfoRecord;
+import io.bpf4j.relocator.FunctionEntry;
+import io.bpf4j.relocator.LineInfoRecord;
+import io.bpf4j.relocator.ObjectSpec;
+import io.bpf4j.relocator.RelocatedProgram;
+import io.bpf4j.relocator.tables.TableMap;
+import io.bpf4j.verifier.FuncInfo;
+import io.bpf4j.verifier.LineInfo;
+import io.bpf4j.verifier.VerifiedProgram;
+import io.bpf4j.verifier.Verifier;
+import io.bpf4j.verifier.VerifierException;
+import io.bpf4j.verifier.VerifierInput;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs bpf4j's verifier on a relocated program as the kernel's BPF_PROG_LOAD would see it: its
+ * instructions, type and expected attach type, the object's maps by the index its
+ * {@code ld_imm64}s carry (then the program's own table maps), func_info and line_info from
+ * BTF.ext with their source text.
+ */
+final class ProgramVerifier {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgramVerifier.class);
+
+    private ProgramVerifier() {
+    }
+
+    /** The verifier's input for {@code rp}, a program of {@code obj}. */
+    static VerifierInput input(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
+        Btf btf = obj.btf().orElse(null);
+        List<MapShape> maps = new ArrayList<>();
+        obj.maps().forEach(m -> maps.add(MapShapes.of(m, btf)));
+        for (TableMap t : rp.indirect().tables()) {
+            maps.add(MapShapes.of(t.spec(), btf));
+        }
+        return VerifierInput.builder(rp.instructions(), rp.programType())
+                .expectedAttachType(AttachType.ofId(rp.expectedAttachTypeId()))
+                .maps(maps)
+                .funcInfo(funcInfo(rp, btf))
+                .lineInfo(lineInfo(rp))
+                .profile(options.profile())
+                .logLevel(options.logLevel())
+                .build();
+    }
+
+    /**
+     * Verifies {@code rp}. A rejection at log level 0 is verified again at level 1 so that it
+     * carries a log (libbpf reloads a failed program with one).
+     */
+    static ProgramVerification verify(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
+        if (!options.verify()) {
+            return new ProgramVerification(rp.name(), ProgramVerification.Status.OFF, null, "", null);
+        }
+        try {
+            VerifiedProgram v = Verifier.verify(input(obj, rp, options));
+            return new ProgramVerification(rp.name(), ProgramVerification.Status.ACCEPTED, v.stats(), v.log(), null);
+        } catch (VerifierException e) {
+            VerifierException withLog = e;
+            if ((options.logLevel() & 3) == 0) {
+                LoadOptions level1 = LoadOptions.builder().verify(true).logLevel(options.logLevel() | 1)
+                        .kernelProfile(options.profile()).build();
+                try {
+                    Verifier.verify(input(obj, rp, level1));
+                } catch (VerifierException again) {
+                    withLog = again;
+                }
+            }
+            boolean unsupported = withLog.kernelMessage().startsWith(ProgramVerification.NOT_SUPPORTED);
+            return new ProgramVerification(rp.name(),
+                    unsupported ? ProgramVerification.Status.UNSUPPORTED : ProgramVerification.Status.REJECTED,
+                    withLog.stats(), withLog.log(), withLog);
+        }
+    }
+
+    /**
+     * What {@link BpfObject#load} does with each program before preparing it: a rejection is a
+     * {@link ProgramRejectedException}; a program using a feature the verifier does not model
+     * yet loads unverified, with a warning (the in-process runtime checks every access itself).
+     */
+    static ProgramVerification verifyForLoad(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
+        ProgramVerification v = verify(obj, rp, options);
+        if (v.status() == ProgramVerification.Status.REJECTED) {
+            throw new ProgramRejectedException(rp.name(), KernelErrno.of(v.rejection().kernelMessage()), v.rejection());
+        }
+        if (v.status() == ProgramVerification.Status.UNSUPPORTED) {
+            LOG.warn("prog '{}': loaded unverified: {}", rp.name(), v.rejection().kernelMessage());
+        }
+        return v;
+    }
+
+    private static List<FuncInfo> funcInfo(RelocatedProgram rp, Btf btf) {
+        List<FuncInfo> out = new ArrayList<>();
+        for (FuncInfoRecord r : rp.funcInfo()) {
+            String name = null;
+            boolean global = false;
+            if (btf != null && r.typeId() > 0 && r.typeId() < btf.typeCount()
+                    && btf.type(r.typeId()) instanceof BtfType.Func f) {
+                name = f.name();
+                global = f.linkage() == FuncLinkage.GLOBAL;
+            }
+            if (name == null) {
+                name = functionAt(rp, r.insnOffset());
+            }
+            out.add(new FuncInfo(r.insnOffset(), name, global));
+        }
+        return out;
+    }
+
+    private static String functionAt(RelocatedProgram rp, int slot) {
+        for (FunctionEntry f : rp.functions()) {
+            if (f.startSlot() == slot) {
+                return f.name();
+            }
+        }
+        return "";
+    }
+
+    private static List<LineInfo> lineInfo(RelocatedProgram rp) {
+        List<LineInfo> out = new ArrayList<>();
+        for (LineInfoRecord r : rp.lineInfo()) {
+            out.add(new LineInfo(r.insnOffset(), r.fileName(), r.lineNumber(), r.column(), r.line()));
+        }
+        return out;
+    }
+}

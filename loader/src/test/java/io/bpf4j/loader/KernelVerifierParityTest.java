@@ -1,0 +1,68 @@
+package io.bpf4j.loader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bpf4j.testdata.KernelVerifier;
+import io.bpf4j.testdata.TestData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kernel parity of bpf4j's verifier, measured live: every program of the little-endian testdata
+ * objects judged by this machine's kernel (through libbpf, {@link KernelVerifier}) and by bpf4j
+ * as {@code load()} would verify it, in the same run; the counts and every program that does
+ * not agree go to standard output and {@code target/verifier-parity-<set>.txt}.
+ *
+ * <p>bpf4j must never crash, and every program must have been judged by both sides. Verdict and
+ * error-line agreement on every program is asserted with {@code -Dbpf4j.verifierParity=strict}
+ * (for when the verifier reaches parity; until then the figures are the measurement). The
+ * kernel's verifier selftests, built outside the repository, run the same way with
+ * {@code -Dbpf4j.selftests=DIR} (skipped without it).
+ */
+@Tag("kernel")
+class KernelVerifierParityTest {
+
+    @Test
+    void testdataObjects() throws Exception {
+        KernelVerifier k = KernelVerifier.require();
+        List<Path> objects = TestData.objects().stream().filter(o -> !TestData.isBigEndian(o)).toList();
+        check("testdata", k, objects);
+    }
+
+    @Test
+    void kernelVerifierSelftests() throws Exception {
+        String dir = System.getProperty("bpf4j.selftests");
+        Assumptions.assumeTrue(dir != null && !dir.isBlank(),
+                "set -Dbpf4j.selftests=DIR to a directory of progs/verifier_*.c objects built from the kernel tree");
+        check("selftests", KernelVerifier.require(), VerifierParity.objects(Path.of(dir)));
+    }
+
+    private static void check(String set, KernelVerifier k, List<Path> objects) throws Exception {
+        List<VerifierParity.Program> all = new ArrayList<>();
+        for (Path o : objects) {
+            all.addAll(VerifierParity.compare(k, o, 1));
+        }
+        ByteArrayOutputStream report = new ByteArrayOutputStream();
+        VerifierParity.print(all, new PrintStream(report, true, StandardCharsets.UTF_8));
+        String text = report.toString(StandardCharsets.UTF_8);
+        System.out.println(text);
+        Path target = Path.of(System.getProperty("user.dir"), "target");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("verifier-parity-" + set + ".txt"), text);
+
+        assertThat(all).as("programs compared").isNotEmpty();
+        assertThat(all).filteredOn(p -> p.outcome() == VerifierParity.Outcome.CRASH).as(text).isEmpty();
+        if ("strict".equals(System.getProperty("bpf4j.verifierParity"))) {
+            assertThat(all).filteredOn(p -> p.outcome() != VerifierParity.Outcome.AGREE
+                    && p.outcome() != VerifierParity.Outcome.NOT_JUDGED).as(text).isEmpty();
+        }
+    }
+}
