@@ -71,6 +71,7 @@ final class CallChecks {
         int rawSize;
         long constKey = -1;
         int subprog = -1;
+        long msizeMax;
     }
 
     /**
@@ -131,6 +132,7 @@ final class CallChecks {
             throw env.reject("bpf4j: not supported yet: helpers with callbacks (" + name + ")");
         }
         Meta meta = new Meta();
+        msizeMax = 0;
         for (int i = 0; i < 5; i++) {
             checkArg(i, fn, meta, idx);
         }
@@ -217,6 +219,7 @@ final class CallChecks {
             env.cur.refs.add(new VState.Ref(id, idx));
             regs[0] = p.withId(id).withRefObjId(id);
         }
+        regs[0] = refineRetval(func, regs[0]);
         if (meta.map != null && !MapFuncCompat.compatible(meta.map, func, env.input.programType())) {
             throw env.reject("cannot pass map_type " + meta.map.type().id() + " into func " + name + "#" + func);
         }
@@ -397,6 +400,32 @@ final class CallChecks {
         return false;
     }
 
+    /** The largest size argument of the call being checked (the kernel's meta->msize_max_value). */
+    private long msizeMax;
+
+    /** do_refine_retval_range: helpers whose result is known to lie in a range. */
+    private Reg refineRetval(int func, Reg r0) {
+        if (!(r0 instanceof Reg.ScalarReg)) {
+            return r0;
+        }
+        switch (func) {
+            case 67, 141, 45, 115, 114 -> { // get_stack, get_task_stack, probe_read_str, probe_read_kernel_str, probe_read_user_str
+                Scalar v = Scalar.of(io.bpf4j.verifier.internal.scalar.Tnum.unknown(), -4095, msizeMax, 0, -1L,
+                        -4095, (int) msizeMax, 0, -1).sync();
+                return Reg.ScalarReg.of(v);
+            }
+            case 8 -> { // get_smp_processor_id
+                long max = env.input.nrCpuIds() - 1L;
+                Scalar v = Scalar.of(io.bpf4j.verifier.internal.scalar.Tnum.unknown(), 0, max, 0, max, 0, (int) max, 0,
+                        (int) max).sync();
+                return Reg.ScalarReg.of(v);
+            }
+            default -> {
+                return r0;
+            }
+        }
+    }
+
     /** check_func_arg_reg_off. */
     private void argRegOff(Reg.Ptr p, int regno, ArgSpec spec) {
         if (spec.releases()) {
@@ -416,6 +445,7 @@ final class CallChecks {
     /** check_mem_size_reg: the size register must be bounded; the memory before it is checked at its max. */
     private void memSizeReg(Reg.ScalarReg sizeReg, int regno, boolean write, boolean zeroOk, Meta meta) {
         Scalar v = sizeReg.v();
+        msizeMax = v.umax();
         if (!v.varOff().isConst()) {
             meta = null;
         }

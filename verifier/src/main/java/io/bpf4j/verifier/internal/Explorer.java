@@ -55,7 +55,7 @@ final class Explorer {
         this.env = env;
         this.buckets = new List[Math.max(env.prog.len, 1)];
         this.eq = new Equivalence(env);
-        this.alu = new AluChecks(env);
+        this.alu = new AluChecks(env, this);
         this.mem = new MemChecks(env);
         this.jmp = new JumpChecks(env, this);
         this.calls = new CallChecks(env, this);

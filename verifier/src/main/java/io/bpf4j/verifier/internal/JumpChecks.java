@@ -249,7 +249,7 @@ final class JumpChecks {
         if (regOff == knownOff) {
             return new Reg.ScalarReg(known.v(), reg.id(), reg.addConst(), reg.delta());
         }
-        Scalar shifted = known.v().alu(AluOp.ADD, true, Scalar.constant((long) regOff - knownOff));
+        Scalar shifted = known.v().plusForLinkedRegister(regOff - knownOff);
         return new Reg.ScalarReg(shifted, reg.id(), reg.addConst(), reg.delta());
     }
 
