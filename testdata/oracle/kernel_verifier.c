@@ -27,6 +27,7 @@
  *     {"file":"...","open_error":null|"...","programs":[{"name","section","prog_type",
  *      "expected_attach_type","autoload","verdict","errno","insns","log","libbpf"}...]}
  *     where "libbpf" holds libbpf's own warnings (why it refused before the kernel saw it).
+
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -22,12 +22,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * This machine's kernel verifier as the oracle for bpf4j's: {@code testdata/oracle/kernel_verifier.c},
- * compiled with gcc at test time into {@code testdata/target/kernel-verifier/}, loads a
+ * compiled at test time (as {@link LibbpfCapture}'s harness is, with the same compiler) into
+ * {@code testdata/target/kernel-verifier/}, loads a
  * hand-assembled program ({@link #verify}) or every program of an object through libbpf
  * ({@link #verifyObject}) and reports the kernel's verdict, errno and log. Everything is
  * captured live, in the test run that compares with it: the kernel build changes between
@@ -154,28 +153,21 @@ public final class KernelVerifier {
      * BPF programs, failed instead when {@code -Dbpf4j.requireKernel=true}.
      */
     public static KernelVerifier require() {
-        String why = unavailableReason();
-        if (why != null && Boolean.getBoolean("bpf4j.requireKernel")) {
-            Assertions.fail("bpf4j.requireKernel is set but the kernel verifier cannot be used: " + why);
-        }
-        Assumptions.assumeTrue(why == null, () -> "kernel verifier unavailable: " + why);
+        KernelFacts.assume(unavailableReason());
         return INSTANCE;
     }
 
-    /** Why the kernel cannot judge programs here (not Linux, not root, no gcc or libbpf-dev, BPF refused), or null. */
+    /**
+     * Why the kernel cannot judge programs here ({@link LiveKernel#unavailableReason()}: root,
+     * bpffs, libbpf...; no C compiler; BPF refused), or null. Builds the harness on first use.
+     */
     public static synchronized String unavailableReason() {
         if (!probed) {
             probed = true;
             try {
-                if (!System.getProperty("os.name", "").equals("Linux")) {
-                    unavailable = "not Linux";
-                } else if (!"root".equals(System.getProperty("user.name"))) {
-                    unavailable = "not root";
-                } else {
+                unavailable = LiveKernel.unavailableReason();
+                if (unavailable == null) {
                     binary = compile();
-                    if (!Files.readString(Path.of("/proc/mounts")).contains(" " + LiveKernel.BPFFS + " bpf ")) {
-                        run(List.of("mount", "-t", "bpf", "bpf", LiveKernel.BPFFS.toString()), null);
-                    }
                     // r0 = 0; exit: a socket filter any BPF-capable kernel takes
                     Verdict v = INSTANCE.verify(Program.of(1, HexFormat.of().parseHex("b7000000000000009500000000000000")));
                     if (!v.accepted()) {
@@ -183,7 +175,7 @@ public final class KernelVerifier {
                     }
                 }
             } catch (RuntimeException | IOException e) {
-                unavailable = e.getMessage();
+                unavailable = "cannot build or run the kernel verifier harness (cc, libbpf-dev): " + e.getMessage();
             }
         }
         return unavailable;
@@ -330,7 +322,7 @@ public final class KernelVerifier {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "build", ".tmp");
         try {
-            List<String> cmd = new ArrayList<>(List.of("gcc", "-O1", "-Wall", "-o", tmp.toString()));
+            List<String> cmd = new ArrayList<>(List.of(LibbpfCapture.compiler(), "-O1", "-Wall", "-o", tmp.toString()));
             if (!libbpf.isBlank()) {
                 cmd.add(link.get(0));
                 cmd.add(source.toString());
@@ -339,7 +331,7 @@ public final class KernelVerifier {
                 cmd.add(source.toString());
                 cmd.addAll(link);
             }
-            run(cmd, null);
+            Exec.run(cmd).orThrow(cmd);
             // several test JVMs may build it at once: the rename makes one of them win whole
             Files.move(tmp, bin, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {

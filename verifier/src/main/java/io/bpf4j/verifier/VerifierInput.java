@@ -23,10 +23,13 @@ import java.util.Objects;
  * @param profile            the kernel build judged against ({@link KernelProfile#linux618()} by default)
  * @param logLevel           0, 1 or 2, optionally or-ed with 4 (statistics lines)
  * @param limits             the complexity limits
+ * @param nrCpuIds           the kernel's {@code nr_cpu_ids}: 6.18 bounds {@code bpf_get_smp_processor_id()}
+ *                           by it (default: this host's processor count)
  */
 public record VerifierInput(List<Instruction> instructions, ProgramType programType, AttachType expectedAttachType,
                             Privileges privileges, List<MapShape> maps, List<FuncInfo> funcInfo,
-                            List<LineInfo> lineInfo, KernelProfile profile, int logLevel, VerifierLimits limits) {
+                            List<LineInfo> lineInfo, KernelProfile profile, int logLevel, VerifierLimits limits,
+                            int nrCpuIds) {
     public VerifierInput {
         instructions = List.copyOf(instructions);
         Objects.requireNonNull(programType, "programType");
@@ -36,6 +39,9 @@ public record VerifierInput(List<Instruction> instructions, ProgramType programT
         funcInfo = List.copyOf(funcInfo);
         lineInfo = List.copyOf(lineInfo);
         Objects.requireNonNull(limits, "limits");
+        if (nrCpuIds < 1) {
+            throw new IllegalArgumentException("nrCpuIds " + nrCpuIds);
+        }
         if ((logLevel & ~7) != 0) {
             throw new IllegalArgumentException("log level " + logLevel + " has unknown bits");
         }
@@ -57,6 +63,7 @@ public record VerifierInput(List<Instruction> instructions, ProgramType programT
         private List<LineInfo> lineInfo = List.of();
         private int logLevel;
         private VerifierLimits limits = VerifierLimits.KERNEL;
+        private int nrCpuIds = Runtime.getRuntime().availableProcessors();
 
         private Builder(List<? extends Instruction> instructions, ProgramType programType) {
             this.instructions = List.copyOf(instructions);
@@ -103,9 +110,14 @@ public record VerifierInput(List<Instruction> instructions, ProgramType programT
             return this;
         }
 
+        public Builder nrCpuIds(int n) {
+            this.nrCpuIds = n;
+            return this;
+        }
+
         public VerifierInput build() {
             return new VerifierInput(instructions, programType, expectedAttachType, privileges, maps, funcInfo,
-                    lineInfo, profile != null ? profile : KernelProfile.linux618(), logLevel, limits);
+                    lineInfo, profile != null ? profile : KernelProfile.linux618(), logLevel, limits, nrCpuIds);
         }
     }
 }

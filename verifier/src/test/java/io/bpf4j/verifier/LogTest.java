@@ -57,6 +57,21 @@ class LogTest {
                 ldx(Size.B, 0, 2, 13), ldx(Size.B, 0, 2, 14), mov(0, 2), exit()).logLevel(1));
     }
 
+    /** 6.18 bounds helper results: get_smp_processor_id by nr_cpu_ids, string reads by the buffer size. */
+    @Test
+    void helperResultRanges() {
+        sameLog(Parity.of(ProgramType.KPROBE, call(8), movr(6, 0), movr(1, 10), alu(AluOp.ADD, 1, -16), mov(2, 16),
+                ldx(Size.DW, 3, 1, 0), call(115), movr(7, 0), ldx(Size.B, 0, 9, 0), exit()).logLevel(1));
+    }
+
+    /** 6.18 forks a [-1, 0] value before AND/OR with a constant (the s>>= 63; &= K idiom). */
+    @Test
+    void andOfSignMaskForks() {
+        sameLog(Parity.socket(ldx(Size.W, 2, 1, 0), alu(AluOp.LSH, 2, 63), alu(AluOp.ARSH, 2, 63), alu(AluOp.AND, 2, 8),
+                movr(3, 10), alu(AluOp.ADD, 3, -16), alur(AluOp.ADD, 3, 2), st(Size.DW, 3, 0, 0), ldx(Size.B, 0, 9, 0), exit())
+                .logLevel(1));
+    }
+
     @Test
     void staticCallLog() {
         sameLog(Parity.socket(mov(1, 3), callLocal(1), exit(), movr(0, 1), exit()).logLevel(2));

@@ -17,9 +17,11 @@ final class AluChecks {
             "=", "s>>=", "endian", "?", "?"};
 
     private final Env env;
+    private final Explorer ex;
 
-    AluChecks(Env env) {
+    AluChecks(Env env, Explorer ex) {
         this.env = env;
+        this.ex = ex;
     }
 
     void check(Instruction insn) {
@@ -186,6 +188,13 @@ final class AluChecks {
         }
         Reg.ScalarReg ds = (Reg.ScalarReg) d;
         Reg.ScalarReg ss = (Reg.ScalarReg) src;
+        io.bpf4j.verifier.internal.scalar.ScalarFork fork = ds.v().forkBeforeBitwise(op, ss.v());
+        if (fork != null) {
+            // maybe_fork_scalars: a [-1, 0] value is split; the 0 case re-runs this insn later
+            VState pushed = ex.push(env.insnIdx, env.insnIdx, false);
+            pushed.regs()[dst] = Reg.ScalarReg.of(fork.pushed());
+            ds = Reg.ScalarReg.of(fork.continued());
+        }
         Scalar r = ds.v().alu(op, alu64, ss.v(), s.off());
         int id = 0;
         boolean addConst = false;

@@ -70,6 +70,8 @@ final class CallChecks {
         int rawRegno = -1;
         int rawSize;
         long constKey = -1;
+        int subprog = -1;
+        long msizeMax;
     }
 
     /**
@@ -125,10 +127,12 @@ final class CallChecks {
         if (fn.mightSleep()) {
             throw env.reject("helper call might sleep in a non-sleepable prog");
         }
-        if (HelperTraits.callsSyncCallback(func) || HelperTraits.callsAsyncCallback(func)) {
+        boolean supportedCallback = func == HelperId.LOOP.id() || func == HelperId.FOR_EACH_MAP_ELEM.id();
+        if (!supportedCallback && (HelperTraits.callsSyncCallback(func) || HelperTraits.callsAsyncCallback(func))) {
             throw env.reject("bpf4j: not supported yet: helpers with callbacks (" + name + ")");
         }
         Meta meta = new Meta();
+        msizeMax = 0;
         for (int i = 0; i < 5; i++) {
             checkArg(i, fn, meta, idx);
         }
@@ -158,6 +162,21 @@ final class CallChecks {
         }
         if (func == HelperId.TAIL_CALL.id()) {
             checkResourceLeak(env, false, true, "tail_call");
+        }
+        if (func == HelperId.LOOP.id()) {
+            FuncState f = env.frame();
+            Reg n = regs[1];
+            long max = n instanceof Reg.ScalarReg ns ? ns.v().umax() : 0;
+            if (Long.compareUnsigned(f.callbackDepth, max) < 0) {
+                pushCallback(idx, meta, false);
+            } else {
+                f.callbackDepth = 0;
+                if (env.log.level2()) {
+                    env.log.verbose("frame" + env.cur.curframe + " bpf_loop iteration limit reached\n");
+                }
+            }
+        } else if (func == HelperId.FOR_EACH_MAP_ELEM.id()) {
+            pushCallback(idx, meta, true);
         }
         for (int r = 0; r <= 5; r++) {
             regs[r] = Reg.NotInit.INSTANCE;
@@ -200,6 +219,7 @@ final class CallChecks {
             env.cur.refs.add(new VState.Ref(id, idx));
             regs[0] = p.withId(id).withRefObjId(id);
         }
+        regs[0] = refineRetval(func, regs[0]);
         if (meta.map != null && !MapFuncCompat.compatible(meta.map, func, env.input.programType())) {
             throw env.reject("cannot pass map_type " + meta.map.type().id() + " into func " + name + "#" + func);
         }
@@ -271,6 +291,7 @@ final class CallChecks {
         boolean write = spec.has(TypeFlag.MEM_WRITE);
         switch (kind) {
             case CONST_MAP_PTR -> meta.map = ((Reg.Ptr) reg).map();
+            case PTR_TO_FUNC -> meta.subprog = ((Reg.Ptr) reg).subprog();
             case PTR_TO_MAP_KEY -> {
                 if (meta.map == null) {
                     throw env.reject("invalid map_ptr to access map->key");
@@ -379,6 +400,32 @@ final class CallChecks {
         return false;
     }
 
+    /** The largest size argument of the call being checked (the kernel's meta->msize_max_value). */
+    private long msizeMax;
+
+    /** do_refine_retval_range: helpers whose result is known to lie in a range. */
+    private Reg refineRetval(int func, Reg r0) {
+        if (!(r0 instanceof Reg.ScalarReg)) {
+            return r0;
+        }
+        switch (func) {
+            case 67, 141, 45, 115, 114 -> { // get_stack, get_task_stack, probe_read_str, probe_read_kernel_str, probe_read_user_str
+                Scalar v = Scalar.of(io.bpf4j.verifier.internal.scalar.Tnum.unknown(), -4095, msizeMax, 0, -1L,
+                        -4095, (int) msizeMax, 0, -1).sync();
+                return Reg.ScalarReg.of(v);
+            }
+            case 8 -> { // get_smp_processor_id
+                long max = env.input.nrCpuIds() - 1L;
+                Scalar v = Scalar.of(io.bpf4j.verifier.internal.scalar.Tnum.unknown(), 0, max, 0, max, 0, (int) max, 0,
+                        (int) max).sync();
+                return Reg.ScalarReg.of(v);
+            }
+            default -> {
+                return r0;
+            }
+        }
+    }
+
     /** check_func_arg_reg_off. */
     private void argRegOff(Reg.Ptr p, int regno, ArgSpec spec) {
         if (spec.releases()) {
@@ -398,6 +445,7 @@ final class CallChecks {
     /** check_mem_size_reg: the size register must be bounded; the memory before it is checked at its max. */
     private void memSizeReg(Reg.ScalarReg sizeReg, int regno, boolean write, boolean zeroOk, Meta meta) {
         Scalar v = sizeReg.v();
+        msizeMax = v.umax();
         if (!v.varOff().isConst()) {
             meta = null;
         }
@@ -546,6 +594,36 @@ final class CallChecks {
         }
     }
 
+    /**
+     * push_callback_call: a pending path enters the callback once more (it returns to this
+     * call insn, which runs again), while the current path goes on as if it was not called.
+     */
+    private void pushCallback(int idx, Meta meta, boolean mapElem) {
+        int sub = meta.subprog;
+        VState cb = ex.push(env.prog.subprogStart[sub], idx, false);
+        if (cb.curframe + 1 >= MAX_CALL_FRAMES) {
+            throw env.reject("the call stack of " + (cb.curframe + 2) + " frames is too deep");
+        }
+        FuncState caller = cb.cur();
+        FuncState callee = new FuncState(cb.curframe + 1, idx, sub);
+        callee.inCallback = true;
+        if (mapElem) {
+            MapRef m = meta.map;
+            callee.regs[1] = caller.regs[1];
+            callee.regs[2] = Reg.Ptr.map(Reg.PtrType.MAP_KEY, m, 0, 0, false);
+            callee.regs[3] = Reg.Ptr.map(Reg.PtrType.MAP_VALUE, m, 0, 0, false);
+            callee.regs[4] = caller.regs[3];
+        } else {
+            callee.regs[1] = Reg.ScalarReg.UNKNOWN;
+            callee.regs[2] = caller.regs[3];
+        }
+        cb.frames[cb.curframe + 1] = callee;
+        cb.curframe++;
+        cb.callbackUnrollDepth++;
+        caller.callbackDepth++;
+        env.frame().callbackDepth = 0;
+    }
+
     // ---- bpf-to-bpf calls ----
 
     void subprogCall(int idx, Slot s) {
@@ -586,14 +664,31 @@ final class CallChecks {
                 throw env.reject("cannot return stack pointer to the caller");
             }
             FuncState caller = st.frames[st.curframe - 1];
-            caller.regs[0] = r0;
+            if (callee.inCallback) {
+                if (!(r0 instanceof Reg.ScalarReg cr)) {
+                    throw env.reject("R0 not a scalar value");
+                }
+                Scalar v = cr.v();
+                if (v.smin() < 0 || v.smax() > 1) {
+                    throw env.reject(invalidScalar("At callback return", v, 0, 1));
+                }
+            } else {
+                caller.regs[0] = r0;
+            }
             if (env.log.level1()) {
                 env.log.verbose("returning from callee:\n" + StatePrinter.frame(st, callee, true, 0, 0));
                 env.log.verbose("to caller at " + (callee.callsite + 1) + ":\n" + StatePrinter.frame(st, caller, true, 0, 0));
             }
             st.frames[st.curframe] = null;
             st.curframe--;
-            ex.nextInsn = callee.callsite + 1;
+            if (callee.inCallback) {
+                VState prev = findPrevEntry(st, callee.callsite);
+                if (prev != null) {
+                    widen(prev, st);
+                }
+            }
+            // a callback goes back to its call insn, which decides whether to iterate again
+            ex.nextInsn = callee.inCallback ? callee.callsite : callee.callsite + 1;
             ex.doPrintState = true;
             return;
         }
@@ -618,7 +713,64 @@ final class CallChecks {
         if (rr.min() <= v.smin() && v.smax() <= rr.max()) {
             return;
         }
-        StringBuilder sb = new StringBuilder("At program exit the register R0 has");
+        throw env.reject(invalidScalar("At program exit", v, rr.min(), rr.max()));
+    }
+
+    /** find_prev_entry: the checkpoint at {@code insn} on the current path (an ancestor still being explored). */
+    private static VState findPrevEntry(VState cur, int insn) {
+        for (VState p = cur.parent; p != null; p = p.parent) {
+            if (p.insnIdx == insn && p.branches > 0 && sameCallsites(p, cur)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameCallsites(VState a, VState b) {
+        if (a.curframe != b.curframe) {
+            return false;
+        }
+        for (int i = 0; i <= a.curframe; i++) {
+            if (a.frames[i].callsite != b.frames[i].callsite) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * widen_imprecise_scalars: scalars that changed since the previous iteration become unknown,
+     * so that callback iterations converge. The kernel widens only scalars no check has needed
+     * exactly (imprecise ones); without precision tracking bpf4j widens every one that changed,
+     * which is sound but may reject a program whose loop relies on an exact value.
+     */
+    private static void widen(VState old, VState cur) {
+        for (int f = old.curframe; f >= 0; f--) {
+            FuncState fo = old.frames[f];
+            FuncState fc = cur.frames[f];
+            for (int r = 0; r < FuncState.MAX_REG; r++) {
+                fc.regs[r] = widened(fo.regs[r], fc.regs[r]);
+            }
+            int slots = Math.min(fo.allocated(), fc.allocated()) / FuncState.REG_SIZE;
+            for (int spi = 0; spi < slots; spi++) {
+                if (fo.isSpill(spi) && fc.isSpill(spi)) {
+                    fc.spilled[spi] = widened(fo.spilled[spi], fc.spilled[spi]);
+                }
+            }
+        }
+    }
+
+    private static Reg widened(Reg old, Reg cur) {
+        if (old instanceof Reg.ScalarReg os && cur instanceof Reg.ScalarReg cs
+                && !(os.v().equals(cs.v()) && os.addConst() == cs.addConst() && os.delta() == cs.delta())) {
+            return Reg.ScalarReg.UNKNOWN;
+        }
+        return cur;
+    }
+
+    /** verbose_invalid_scalar. */
+    private static String invalidScalar(String ctx, Scalar v, long min, long max) {
+        StringBuilder sb = new StringBuilder(ctx + " the register R0 has");
         boolean unknown = true;
         if (v.smin() > Long.MIN_VALUE) {
             sb.append(" smin=").append(v.smin());
@@ -631,7 +783,6 @@ final class CallChecks {
         if (unknown) {
             sb.append(" unknown scalar value");
         }
-        sb.append(" should have been in [").append(rr.min()).append(", ").append(rr.max()).append("]");
-        throw env.reject(sb.toString());
+        return sb.append(" should have been in [").append(min).append(", ").append(max).append("]").toString();
     }
 }

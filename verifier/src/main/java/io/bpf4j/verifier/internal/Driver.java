@@ -5,7 +5,6 @@ import io.bpf4j.isa.Opcodes;
 import io.bpf4j.isa.Slot;
 import io.bpf4j.isa.Unknown;
 import io.bpf4j.isa.abi.MapShape;
-import io.bpf4j.isa.facts.Facts;
 import io.bpf4j.isa.facts.ProgramFacts;
 import io.bpf4j.verifier.LineInfo;
 import io.bpf4j.verifier.VerifiedProgram;
@@ -126,7 +125,8 @@ public final class Driver {
         }
         for (int i = prog.subprogStart[sub]; i < prog.subprogStart[sub + 1]; i++) {
             Slot s = prog.slots[i];
-            boolean call = s.code() == Opcodes.CODE_CALL && s.src() == Opcodes.PSEUDO_CALL;
+            boolean call = s.code() == Opcodes.CODE_CALL && s.src() == Opcodes.PSEUDO_CALL
+                    || s.code() == Opcodes.CODE_LD_IMM64 && s.src() == Opcodes.PSEUDO_FUNC;
             if (!call) {
                 continue;
             }
@@ -139,15 +139,6 @@ public final class Driver {
     }
 
     private static ProgramFacts facts(Env env) {
-        ProgramFacts.Builder b = ProgramFacts.builder(env.prog.len);
-        for (int i = 0; i < env.prog.len; i++) {
-            if (env.region[i] != null) {
-                b.put(i, Facts.MEMORY_REGION, env.region[i]);
-                b.put(i, Facts.IN_BOUNDS, Boolean.TRUE);
-            }
-        }
-        b.putProgram(Facts.MAX_CTX_OFFSET, env.maxCtxOffset);
-        b.putProgram(Facts.STACK_DEPTHS, env.stackDepth.clone());
-        return b.build();
+        return env.facts.build(env);
     }
 }

@@ -40,6 +40,7 @@ final class Env {
     /** Per insn: the pointer type of its memory operand on the first path (save_aux_ptr_type). */
     final String[] auxPtrType;
     int maxCtxOffset;
+    final FactsRecorder facts;
 
     // scratch marks decide which registers/slots the log prints after an instruction
     int scratchedRegs;
@@ -55,6 +56,7 @@ final class Env {
         this.stackDepth = new int[prog.subprogCount];
         this.region = new io.bpf4j.isa.facts.RegionKind[prog.len];
         this.auxPtrType = new String[prog.len];
+        this.facts = new FactsRecorder(prog);
     }
 
     Reject reject(String line) {

@@ -80,6 +80,9 @@ final class Equivalence {
     }
 
     private boolean funcStatesEqual(FuncState old, FuncState cur, Mode mode, int live) {
+        if (old.callbackDepth > cur.callbackDepth) {
+            return false;
+        }
         for (int i = 0; i < 10; i++) {
             if ((live & (1 << i)) != 0 && !regsafe(old.regs[i], cur.regs[i], mode)) {
                 return false;

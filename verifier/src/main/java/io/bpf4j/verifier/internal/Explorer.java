@@ -55,7 +55,7 @@ final class Explorer {
         this.env = env;
         this.buckets = new List[Math.max(env.prog.len, 1)];
         this.eq = new Equivalence(env);
-        this.alu = new AluChecks(env);
+        this.alu = new AluChecks(env, this);
         this.mem = new MemChecks(env);
         this.jmp = new JumpChecks(env, this);
         this.calls = new CallChecks(env, this);
@@ -144,7 +144,12 @@ final class Explorer {
             prevInsnIdx = idx;
             pathEnded = false;
             nextInsn = -1;
+            env.facts.visit(idx);
+            int frameBefore = env.cur.curframe;
             step(idx);
+            if (!pathEnded) {
+                env.facts.afterInsn(idx, env.cur, frameBefore);
+            }
             if (pathEnded) {
                 if (!endPath()) {
                     return;
@@ -158,7 +163,10 @@ final class Explorer {
 
     String insnText(int idx) {
         Instruction insn = env.prog.insns[idx];
-        if (insn instanceof LoadImm64 ld && ld.slot().src() != 0 && ld.slot().src() != Opcodes.PSEUDO_FUNC) {
+        if (insn instanceof LoadImm64 ld && ld.slot().src() == Opcodes.PSEUDO_FUNC) {
+            return String.format("(%02x) r%d = 0x%x", ld.code(), ld.dstReg(), ld.value());
+        }
+        if (insn instanceof LoadImm64 ld && ld.slot().src() != 0) {
             // the kernel prints the map's address here; there is none in process
             return String.format("(%02x) r%d = 0x0", ld.code(), ld.dstReg());
         }
@@ -285,7 +293,18 @@ final class Explorer {
                 }
                 boolean miss;
                 if (cp.st.branches > 0) {
-                    if (Equivalence.maybeLooping(cp.st, env.cur) && eq.statesEqual(cp.st, env.cur, Equivalence.Mode.EXACT)) {
+                    boolean loopCheck = true;
+                    if (env.prog.callsCallback[insn]) {
+                        // a callback loop converged: this iteration starts where an earlier one did
+                        if (eq.statesEqual(cp.st, env.cur, Equivalence.Mode.RANGE_WITHIN)) {
+                            cp.hits++;
+                            return true;
+                        }
+                        loopCheck = false;
+                    }
+                    if (loopCheck && Equivalence.maybeLooping(cp.st, env.cur)
+                            && cp.st.callbackUnrollDepth == env.cur.callbackUnrollDepth
+                            && eq.statesEqual(cp.st, env.cur, Equivalence.Mode.EXACT)) {
                         Linfo.print(env.log, env.prog, insn, "; ");
                         env.log.error("infinite loop detected at insn " + insn);
                         env.log.verbose("cur state:" + StatePrinter.frame(env.cur, env.frame(), true, 0, 0));

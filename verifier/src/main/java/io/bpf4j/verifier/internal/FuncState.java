@@ -27,6 +27,10 @@ final class FuncState {
     /** The call insn in the caller (-1 for the main frame). */
     final int callsite;
     final int subprog;
+    /** A synchronous callback's frame (bpf_loop, for_each_map_elem): returns to its call insn. */
+    boolean inCallback;
+    /** How many callback iterations this frame's call insn has started on this path. */
+    int callbackDepth;
 
     FuncState(int frameno, int callsite, int subprog) {
         this.frameno = frameno;
@@ -41,6 +45,8 @@ final class FuncState {
         System.arraycopy(regs, 0, c.regs, 0, MAX_REG);
         c.slotType = slotType.clone();
         c.spilled = spilled.clone();
+        c.inCallback = inCallback;
+        c.callbackDepth = callbackDepth;
         return c;
     }
 

@@ -111,6 +111,7 @@ final class JumpChecks {
             if (pred == 1) {
                 ex.nextInsn = target;
             }
+            env.facts.branch(idx, pred == 0, pred == 1);
             return;
         }
         BranchRefinement ref = null;
@@ -127,10 +128,12 @@ final class JumpChecks {
                 if (ref.takenPossible()) {
                     ex.nextInsn = target;
                 }
+                env.facts.branch(idx, !ref.takenPossible(), ref.takenPossible());
                 return;
             }
         }
         VState other = ex.push(target, idx, false);
+        env.facts.branch(idx, true, true);
         if (ref != null) {
             Reg.ScalarReg ds = (Reg.ScalarReg) dst;
             Reg.ScalarReg ss = (Reg.ScalarReg) src;
@@ -246,7 +249,7 @@ final class JumpChecks {
         if (regOff == knownOff) {
             return new Reg.ScalarReg(known.v(), reg.id(), reg.addConst(), reg.delta());
         }
-        Scalar shifted = known.v().alu(AluOp.ADD, true, Scalar.constant((long) regOff - knownOff));
+        Scalar shifted = known.v().plusForLinkedRegister(regOff - knownOff);
         return new Reg.ScalarReg(shifted, reg.id(), reg.addConst(), reg.delta());
     }
 

@@ -348,6 +348,7 @@ final class MemChecks {
             throw env.reject("bpf4j: not supported yet: BTF-typed pointer from the context");
         }
         env.maxCtxOffset = Math.max(env.maxCtxOffset, off + size);
+        env.facts.ctxField(idx, off, size);
         if (t == READ && valueReg >= 0) {
             if (a.yields() == RegKind.SCALAR) {
                 env.markUnknown(valueReg);

@@ -25,6 +25,8 @@ final class Program {
     final boolean[] prunePoint;
     final boolean[] jmpPoint;
     final boolean[] forceCheckpoint;
+    /** Helper calls that call a BPF callback synchronously (bpf_loop...). */
+    final boolean[] callsCallback;
     /** For ld_imm64 of a map or map value: the map; else null. */
     final MapRef[] ldMap;
     /** For ld_imm64 of a map value: the offset into the value. */
@@ -51,6 +53,7 @@ final class Program {
         prunePoint = new boolean[len];
         jmpPoint = new boolean[len];
         forceCheckpoint = new boolean[len];
+        callsCallback = new boolean[len];
         ldMap = new MapRef[len];
         ldMapOff = new int[len];
         this.lineInfo = lineInfo;

@@ -181,6 +181,9 @@ final class StatePrinter {
                 }
             }
         }
+        if (f.inCallback) {
+            sb.append(" cb");
+        }
         sb.append('\n');
         return sb.toString();
     }

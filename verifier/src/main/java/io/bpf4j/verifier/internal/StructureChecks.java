@@ -407,6 +407,7 @@ final class StructureChecks {
                 return DONE;
             case Opcodes.CALL:
                 if (s.src() == 0 && HelperTraits.callsSyncCallback(s.imm())) {
+                    prog.callsCallback[t] = true;
                     prog.forceCheckpoint[t] = true;
                     prog.prunePoint[t] = true;
                     prog.jmpPoint[t] = true;

@@ -31,6 +31,8 @@ final class VState {
     int curframe;
     List<Ref> refs = new ArrayList<>();
     boolean speculative;
+    /** Callback iterations entered on this path (the kernel's callback_unroll_depth). */
+    int callbackUnrollDepth;
     /** For checkpoints: the insn it was saved at. */
     int insnIdx;
     /** The checkpoint this path continues from (null before the first). */
@@ -53,6 +55,7 @@ final class VState {
         c.curframe = curframe;
         c.refs = new ArrayList<>(refs);
         c.speculative = speculative;
+        c.callbackUnrollDepth = callbackUnrollDepth;
         c.insnIdx = insnIdx;
         c.parent = parent;
         c.firstInsnIdx = firstInsnIdx;
