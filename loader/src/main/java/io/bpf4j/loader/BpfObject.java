@@ -237,7 +237,7 @@ public final class BpfObject implements AutoCloseable {
             tables.put(rp.name(), createTables(rp));
         }
         Map<String, Executable> prepared = new HashMap<>();
-        done.forEach((name, rp) -> prepared.put(name, ExecutableBuilder.prepare(rp, visibleMaps(resolved, created, tables.get(name)), resolved.maps().size())));
+        done.forEach((name, rp) -> prepared.put(name, ExecutableBuilder.prepare(rp, visibleMaps(resolved, created, tables.get(name)), resolved.maps().size(), Engine.INTERPRETER)));
         fillProgArrays(resolved, created, prepared);
         spec = resolved;
         relocated.putAll(done);
