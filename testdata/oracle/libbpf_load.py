@@ -4,8 +4,9 @@ would) but only the programs named, then pins those programs and every map, and 
 pins keep them alive. bpftool prog loadall cannot leave out a program the kernel refuses
 (fentry under lockdown), which would otherwise cost the whole object.
 
-usage: libbpf_load.py OBJECT PROG_DIR MAP_DIR PROGRAM...
-prints: one line per pinned map, "map <pin name> <libbpf map name>"
+usage: libbpf_load.py OBJECT PROG_DIR MAP_DIR PROGRAM...   (PROGRAM "*": every program)
+prints: one line per program of the object, "prog <name>", and one per pinned map,
+"map <pin name> <libbpf map name>"; libbpf's messages (a refused program's verifier log) go to stderr
 """
 import ctypes
 import os
@@ -40,9 +41,14 @@ def main():
     obj = libbpf.bpf_object__open_file(path.encode(), None)
     if not obj or libbpf.libbpf_get_error(obj):
         sys.exit("open %s failed" % path)
+    every = "*" in wanted
     prog = libbpf.bpf_object__next_program(obj, None)
     while prog:
-        libbpf.bpf_program__set_autoload(prog, libbpf.bpf_program__name(prog).decode() in wanted)
+        name = libbpf.bpf_program__name(prog).decode()
+        print("prog", name)
+        if every:
+            wanted.add(name)
+        libbpf.bpf_program__set_autoload(prog, name in wanted)
         prog = libbpf.bpf_object__next_program(obj, prog)
     # Every map is pinned under MAP_DIR by the load itself; a map declared with
     # LIBBPF_PIN_BY_NAME would otherwise be pinned at (or reuse a stale map at) /sys/fs/bpf/<name>.
@@ -53,6 +59,7 @@ def main():
         check("pin path " + name, libbpf.bpf_map__set_pin_path(m, os.path.join(map_dir, pin).encode()))
         print("map", pin, name)
         m = libbpf.bpf_object__next_map(obj, m)
+    sys.stdout.flush()
     check("load " + path, libbpf.bpf_object__load(obj))
     prog = libbpf.bpf_object__next_program(obj, None)
     while prog:

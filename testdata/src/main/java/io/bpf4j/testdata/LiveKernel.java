@@ -43,6 +43,7 @@ public final class LiveKernel implements AutoCloseable {
     private final Path progDir;
     private final Path mapDir;
     private final Map<String, String> mapPins;
+    private final Map<String, Refusal> refused = new LinkedHashMap<>();
 
     /**
      * One test run as the kernel answered it: {@code error} is null on success, else bpftool's
@@ -86,8 +87,11 @@ public final class LiveKernel implements AutoCloseable {
     }
 
     /**
-     * Loads {@code object} with only {@code programs} autoloaded, pinning them under a fresh
-     * bpffs directory and every map under its sibling {@code <dir>_maps}.
+     * Loads {@code object} with only {@code programs} autoloaded ({@code "*"}: every program),
+     * pinning them under a fresh bpffs directory and every map under its sibling
+     * {@code <dir>_maps}. When the kernel refuses the load, each program is tried alone to find
+     * the ones it refuses, and the others are loaded without them: {@link #refused()} says which
+     * and why (a helper this kernel build lacks, lockdown), so that a test can skip them by name.
      */
     public static LiveKernel load(Path object, Collection<String> programs) {
         String stem = object.getFileName().toString().replaceAll("[^A-Za-z0-9_]", "_");
@@ -95,22 +99,84 @@ public final class LiveKernel implements AutoCloseable {
         Path mapDir = progDir.resolveSibling(progDir.getFileName() + "_maps");
         LiveKernel k = new LiveKernel(progDir, mapDir, new LinkedHashMap<>());
         try {
-            Files.createDirectories(progDir);
-            Files.createDirectories(mapDir);
-            List<String> cmd = new ArrayList<>(List.of("python3", oracleScript("libbpf_load.py"), object.toString(),
-                    progDir.toString(), mapDir.toString()));
-            cmd.addAll(programs);
-            for (String line : exec(cmd).split("\n")) {
+            Exec.Result r = loadInto(object, progDir, mapDir, programs);
+            if (r.exit() != 0) {
+                List<String> wanted = new ArrayList<>();
+                for (String line : r.text().split("\n")) {
+                    String[] f = line.trim().split(" ");
+                    if (f.length == 2 && f[0].equals("prog") && (programs.contains("*") || programs.contains(f[1]))) {
+                        wanted.add(f[1]);
+                    }
+                }
+                if (wanted.isEmpty() && !programs.contains("*")) {
+                    // libbpf could not open the object: every program asked for is refused with its reason
+                    String why = Refusal.reason(r.text());
+                    programs.forEach(p -> k.refused.put(p, new Refusal(p, why)));
+                    return k;
+                }
+                for (String p : wanted) {
+                    Path scratch = progDir.resolveSibling(progDir.getFileName() + "_try");
+                    try {
+                        Exec.Result alone = loadInto(object, scratch, scratch.resolveSibling(scratch.getFileName() + "_maps"), List.of(p));
+                        if (alone.exit() != 0) {
+                            k.refused.put(p, new Refusal(p, Refusal.reason(alone.text())));
+                        }
+                    } finally {
+                        deleteTree(scratch);
+                        deleteTree(scratch.resolveSibling(scratch.getFileName() + "_maps"));
+                    }
+                }
+                if (k.refused.isEmpty()) {
+                    throw new IllegalStateException("loading " + object + " failed, yet every program loads alone: " + r.text());
+                }
+                List<String> rest = new ArrayList<>(wanted);
+                rest.removeAll(k.refused.keySet());
+                deleteTree(progDir);
+                deleteTree(mapDir);
+                r = loadInto(object, progDir, mapDir, rest);
+                if (r.exit() != 0) {
+                    throw new IllegalStateException("loading " + object + " without " + k.refused.keySet() + " failed: " + r.text());
+                }
+            }
+            for (String line : r.text().split("\n")) {
                 String[] f = line.trim().split(" ");
                 if (f.length == 3 && f[0].equals("map")) {
                     k.mapPins.put(f[2], f[1]);
                 }
             }
             return k;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             k.close();
-            throw e instanceof IOException ? new UncheckedIOException((IOException) e) : (RuntimeException) e;
+            throw e;
         }
+    }
+
+    private static Exec.Result loadInto(Path object, Path progDir, Path mapDir, Collection<String> programs) {
+        try {
+            Files.createDirectories(progDir);
+            Files.createDirectories(mapDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> cmd = new ArrayList<>(List.of("python3", oracleScript("libbpf_load.py"), object.toString(),
+                progDir.toString(), mapDir.toString()));
+        cmd.addAll(programs);
+        return Exec.run(cmd);
+    }
+
+    /** The programs asked for that this kernel refused, by name, with libbpf's reason. */
+    public Map<String, Refusal> refused() {
+        return Map.copyOf(refused);
+    }
+
+    /** Where program {@code name} is pinned. */
+    public Path programPin(String name) {
+        return progDir.resolve(name);
+    }
+
+    /** Where the map libbpf named {@code name} (or pinned as {@code name}) is pinned. */
+    public Path mapPin(String name) {
+        return mapDir.resolve(mapPins.getOrDefault(name, name));
     }
 
     /** The maps libbpf created: libbpf's map name (e.g. {@code packet.bss}) to its pin name. */
@@ -283,7 +349,8 @@ public final class LiveKernel implements AutoCloseable {
         return r.text;
     }
 
-    private static void deleteTree(Path dir) {
+    /** Removes {@code dir} and everything under it, if it exists. */
+    static void deleteTree(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

@@ -135,6 +135,48 @@ public final class TestData {
         return dir().resolve("goldens").resolve("kernel-runs.txt");
     }
 
+    /**
+     * The names of an object's extern symbols (undefined globals of its symbol table:
+     * {@code .kconfig} values and {@code __ksym} variables and kfuncs). What libbpf gives the
+     * kernel for such an object holds facts of the kernel build and boot (Kconfig values,
+     * BTF ids, kallsyms addresses), so tests take it from a live capture.
+     */
+    public static List<String> externs(Path object) {
+        try {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(object));
+            b.order(b.get(5) == 2 ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+            long shoff = b.getLong(0x28);
+            int shentsize = b.getShort(0x3a) & 0xffff;
+            int shnum = b.getShort(0x3c) & 0xffff;
+            List<String> out = new java.util.ArrayList<>();
+            for (int i = 0; i < shnum; i++) {
+                int sh = (int) (shoff + (long) i * shentsize);
+                if (b.getInt(sh + 4) != 2) { // SHT_SYMTAB
+                    continue;
+                }
+                int off = (int) b.getLong(sh + 0x18);
+                int size = (int) b.getLong(sh + 0x20);
+                int strtab = (int) (shoff + (long) b.getInt(sh + 0x28) * shentsize);
+                int strOff = (int) b.getLong(strtab + 0x18);
+                for (int sym = off + 24; sym + 24 <= off + size; sym += 24) {
+                    int bind = (b.get(sym + 4) & 0xff) >> 4;
+                    int shndx = b.getShort(sym + 6) & 0xffff;
+                    int name = b.getInt(sym);
+                    if (shndx == 0 && name != 0 && (bind == 1 || bind == 2)) {
+                        int end = strOff + name;
+                        while (b.get(end) != 0) {
+                            end++;
+                        }
+                        out.add(new String(b.array(), strOff + name, end - strOff - name, java.nio.charset.StandardCharsets.US_ASCII));
+                    }
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The build manifest: {@code <object> <source> -mcpu=<cpu> -target <bpfel|bpfeb>} per line. */
     public static Path manifest() {
         return objectsDir().resolve("MANIFEST.txt");

@@ -1,5 +1,6 @@
 /**
- * The BPF verifier: judges a program as the Linux 6.18 verifier judges it (same verdict, same
- * error line, same log and statistics), in process, from {@code isa} types only.
+ * The in-process BPF verifier: {@link io.bpf4j.verifier.Verifier#verify} judges a
+ * {@link io.bpf4j.verifier.VerifierInput} with Linux 6.18's rules. Everything under
+ * {@code internal} is implementation.
  */
 package io.bpf4j.verifier;

@@ -1,83 +1,84 @@
 package io.bpf4j.jit.testrun;
 
-import static org.assertj.core.api.Assertions.fail;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
+import io.bpf4j.testdata.Exec;
+import io.bpf4j.testdata.KernelFacts;
+import io.bpf4j.testdata.LiveKernel;
+import io.bpf4j.testdata.Refusal;
 
 /**
- * The live kernel as the oracle for test runs, through bpftool: an object is loaded with
- * {@code bpftool prog loadall} (programs and maps pinned under one bpffs directory, removed by
- * {@link #close}), programs run with {@code bpftool prog run}, maps read with
- * {@code bpftool map show/dump -j}.
+ * The live kernel as the oracle for test runs: an object is loaded through libbpf
+ * ({@link LiveKernel}: programs and maps pinned under bpffs directories removed by
+ * {@link #close}; a program the running kernel refuses, such as one calling a helper this
+ * build lacks, is left out and {@linkplain #skip skipped by name with the reason}), programs
+ * run with {@code bpftool prog run}, maps read with {@code bpftool map show/dump -j}.
  */
 final class KernelOracle implements AutoCloseable {
-    static final Path BPFFS = Path.of("/sys/fs/bpf");
     private static final Pattern RUN = Pattern.compile("Return value: (\\d+), duration(?: \\(average\\))?: (\\d+)ns");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Boolean available;
+    /** Comparisons left out because the kernel refused the program: reason to programs. */
+    static final java.util.Map<String, java.util.Set<String>> EXCLUDED = new java.util.TreeMap<>();
 
-    final Path dir;
+    private final LiveKernel live;
+    private final String name;
 
     record Run(long retval, byte[] dataOut, byte[] ctxOut, long durationNs) {}
 
-    private KernelOracle(Path dir) {
-        this.dir = dir;
+    private KernelOracle(String name, LiveKernel live) {
+        this.name = name;
+        this.live = live;
     }
 
-    /** Skips the calling test without root and bpftool, or fails it when {@code bpf4j.requireKernel} is true. */
+    /** Skips the calling test without root, bpftool and libbpf, or fails it when {@code bpf4j.requireKernel} is true. */
     static void assumeKernel() {
-        boolean ok = isAvailable();
-        if (!ok && Boolean.getBoolean("bpf4j.requireKernel")) {
-            fail("bpf4j.requireKernel is set but bpftool cannot load programs here (root, bpftool and bpffs are needed)");
-        }
-        Assumptions.assumeTrue(ok, "needs root, bpftool and BPF");
+        KernelFacts.assumeKernel();
     }
 
-    private static synchronized boolean isAvailable() {
-        if (available == null) {
-            try {
-                available = "root".equals(System.getProperty("user.name")) && Files.isDirectory(BPFFS)
-                        && exec(List.of("bpftool", "version")).startsWith("bpftool");
-                if (available && !Files.readString(Path.of("/proc/mounts")).contains(" " + BPFFS + " bpf ")) {
-                    exec(List.of("mount", "-t", "bpf", "bpf", BPFFS.toString()));
-                }
-            } catch (IOException | RuntimeException e) {
-                available = false;
-            }
-        }
-        return available;
-    }
-
-    /** Loads the object {@code bytes} (named {@code name}) into the kernel. */
+    /** Loads the object {@code bytes} (named {@code name}) into the kernel, every program the kernel accepts. */
     static KernelOracle load(String name, byte[] bytes) throws IOException {
         Path obj = Files.createTempFile("bpf4j-" + name, ".o");
-        Files.write(obj, bytes);
-        Path dir = BPFFS.resolve("bpf4j_testrun_" + name + "_" + ProcessHandle.current().pid() + "_" + System.nanoTime());
-        Files.createDirectories(dir);
-        KernelOracle k = new KernelOracle(dir);
         try {
-            exec(List.of("bpftool", "prog", "loadall", obj.toString(), dir.toString(), "pinmaps", dir.resolve("maps").toString()));
-        } catch (RuntimeException e) {
-            k.close();
-            throw e;
+            Files.write(obj, bytes);
+            KernelOracle k = new KernelOracle(name, LiveKernel.load(obj, List.of("*")));
+            k.live.refused().values().forEach(r -> System.out.println("kernel refused " + name + " " + r));
+            return k;
         } finally {
             Files.deleteIfExists(obj);
         }
-        return k;
+    }
+
+    /**
+     * True, after counting and printing an exclusion, when the running kernel refused
+     * {@code prog} (a helper its build lacks): its comparisons are skipped by name with the reason.
+     */
+    boolean skip(String prog) {
+        Refusal r = live.refused().get(prog);
+        if (r == null) {
+            return false;
+        }
+        synchronized (EXCLUDED) {
+            if (EXCLUDED.computeIfAbsent("this kernel (" + KernelFacts.release() + ") refuses: " + r.reason(), k -> new java.util.TreeSet<>())
+                    .add(name + " " + prog)) {
+                System.out.println("excluded: comparisons of " + name + " " + r);
+            }
+        }
+        return true;
+    }
+
+    /** Aborts the calling test (by name, with the reason) when the kernel refused {@code prog}. */
+    void requireLoaded(String prog) {
+        Refusal r = live.refused().get(prog);
+        if (r != null) {
+            throw KernelFacts.refused(name + " " + prog, r.reason());
+        }
     }
 
     /** Runs pinned program {@code prog} on {@code data}, {@code repeat} times. */
@@ -93,7 +94,7 @@ final class KernelOracle implements AutoCloseable {
         Path ctxOut = Files.createTempFile("bpf4j-ctx-out", ".bin");
         try {
             Files.write(in, data);
-            List<String> cmd = new ArrayList<>(List.of("bpftool", "prog", "run", "pinned", dir.resolve(prog).toString(), "data_in",
+            List<String> cmd = new ArrayList<>(List.of("bpftool", "prog", "run", "pinned", live.programPin(prog).toString(), "data_in",
                     in.toString(), "data_out", out.toString()));
             if (ctx != null) {
                 Files.write(ctxIn, ctx);
@@ -122,21 +123,21 @@ final class KernelOracle implements AutoCloseable {
      */
     Object[] runContextOnly(String prog, byte[] ctx, int flags, int cpu) {
         String out = exec(List.of("python3", io.bpf4j.testdata.TestData.dir().resolve("oracle").resolve("prog_test_run.py").toString(),
-                dir.resolve(prog).toString(), java.util.HexFormat.of().formatHex(ctx), Integer.toString(flags), Integer.toString(cpu))).trim();
+                live.programPin(prog).toString(), java.util.HexFormat.of().formatHex(ctx), Integer.toString(flags), Integer.toString(cpu))).trim();
         String[] parts = out.split(" ", -1);
         return new Object[] {Long.parseLong(parts[0]), Integer.parseInt(parts[1]), java.util.HexFormat.of().parseHex(parts[2])};
     }
 
     /** Puts pinned program {@code prog} into slot {@code index} of pinned prog array {@code map}. */
     void setProgram(String map, int index, String prog) {
-        exec(List.of("bpftool", "map", "update", "pinned", dir.resolve("maps").resolve(map).toString(), "key",
+        exec(List.of("bpftool", "map", "update", "pinned", live.mapPin(map).toString(), "key",
                 Integer.toString(index & 0xff), Integer.toString(index >>> 8 & 0xff), "0", "0",
-                "value", "pinned", dir.resolve(prog).toString()));
+                "value", "pinned", live.programPin(prog).toString()));
     }
 
     /** {@code bpftool map show -j} of a pinned map. */
     JsonNode mapInfo(String map) throws IOException {
-        return JSON.readTree(exec(List.of("bpftool", "map", "show", "pinned", dir.resolve("maps").resolve(map).toString(), "-j")));
+        return JSON.readTree(exec(List.of("bpftool", "map", "show", "pinned", live.mapPin(map).toString(), "-j")));
     }
 
     /** {@code bpftool map dump -j}: the raw key and value bytes; a per-CPU value is the sum of every CPU's u64 (or u32). */
@@ -146,7 +147,7 @@ final class KernelOracle implements AutoCloseable {
 
     /** As {@link #dump(String)}, but a per-CPU value is the largest of the CPUs' values (for values set, not added). */
     List<byte[][]> dump(String map, boolean maxOverCpus) throws IOException {
-        JsonNode root = JSON.readTree(exec(List.of("bpftool", "map", "dump", "pinned", dir.resolve("maps").resolve(map).toString(), "-j")));
+        JsonNode root = JSON.readTree(exec(List.of("bpftool", "map", "dump", "pinned", live.mapPin(map).toString(), "-j")));
         List<byte[][]> out = new ArrayList<>();
         for (JsonNode e : root) {
             byte[] key = hex(e.get("key"));
@@ -194,37 +195,11 @@ final class KernelOracle implements AutoCloseable {
     }
 
     static String exec(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            byte[] out;
-            try (InputStream s = p.getInputStream()) {
-                out = s.readAllBytes();
-            }
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("timed out: " + cmd);
-            }
-            String text = new String(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + text);
-            }
-            return text;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Exec.check(cmd);
     }
 
     @Override
-    public void close() throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+    public void close() {
+        live.close();
     }
 }

@@ -1,0 +1,111 @@
+package io.bpf4j.verifier;
+
+import io.bpf4j.isa.Instruction;
+import io.bpf4j.isa.abi.AttachType;
+import io.bpf4j.isa.abi.KernelProfile;
+import io.bpf4j.isa.abi.MapShape;
+import io.bpf4j.isa.abi.ProgramType;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the verifier judges a program by. Build it with {@link #builder}: the record's
+ * components may grow, the builder stays source compatible.
+ *
+ * @param instructions       the program, {@code ld_imm64} as one instruction of two slots
+ * @param programType        the program type (decides context, helpers, return range)
+ * @param expectedAttachType the expected attach type, or null
+ * @param privileges         the loader's capabilities ({@link Privileges#ROOT} by default)
+ * @param maps               index i is the map an {@code ld_imm64} with src PSEUDO_MAP_IDX/PSEUDO_MAP_IDX_VALUE
+ *                           (or PSEUDO_MAP_FD/PSEUDO_MAP_VALUE) and imm i names
+ * @param funcInfo           BTF func_info, empty without BTF
+ * @param lineInfo           BTF line_info, empty without BTF
+ * @param profile            the kernel build judged against ({@link KernelProfile#linux618()} by default)
+ * @param logLevel           0, 1 or 2, optionally or-ed with 4 (statistics lines)
+ * @param limits             the complexity limits
+ */
+public record VerifierInput(List<Instruction> instructions, ProgramType programType, AttachType expectedAttachType,
+                            Privileges privileges, List<MapShape> maps, List<FuncInfo> funcInfo,
+                            List<LineInfo> lineInfo, KernelProfile profile, int logLevel, VerifierLimits limits) {
+    public VerifierInput {
+        instructions = List.copyOf(instructions);
+        Objects.requireNonNull(programType, "programType");
+        Objects.requireNonNull(privileges, "privileges");
+        maps = List.copyOf(maps);
+        Objects.requireNonNull(profile, "profile");
+        funcInfo = List.copyOf(funcInfo);
+        lineInfo = List.copyOf(lineInfo);
+        Objects.requireNonNull(limits, "limits");
+        if ((logLevel & ~7) != 0) {
+            throw new IllegalArgumentException("log level " + logLevel + " has unknown bits");
+        }
+    }
+
+    public static Builder builder(List<? extends Instruction> instructions, ProgramType programType) {
+        return new Builder(instructions, programType);
+    }
+
+    /** Builds a {@link VerifierInput}; defaults: root, no BTF, log level 0, the kernel's limits. */
+    public static final class Builder {
+        private final List<Instruction> instructions;
+        private final ProgramType programType;
+        private AttachType expectedAttachType;
+        private Privileges privileges = Privileges.ROOT;
+        private List<MapShape> maps = List.of();
+        private KernelProfile profile;
+        private List<FuncInfo> funcInfo = List.of();
+        private List<LineInfo> lineInfo = List.of();
+        private int logLevel;
+        private VerifierLimits limits = VerifierLimits.KERNEL;
+
+        private Builder(List<? extends Instruction> instructions, ProgramType programType) {
+            this.instructions = List.copyOf(instructions);
+            this.programType = programType;
+        }
+
+        public Builder expectedAttachType(AttachType t) {
+            this.expectedAttachType = t;
+            return this;
+        }
+
+        public Builder privileges(Privileges p) {
+            this.privileges = p;
+            return this;
+        }
+
+        public Builder maps(List<MapShape> m) {
+            this.maps = m;
+            return this;
+        }
+
+        public Builder profile(KernelProfile p) {
+            this.profile = p;
+            return this;
+        }
+
+        public Builder funcInfo(List<FuncInfo> f) {
+            this.funcInfo = f;
+            return this;
+        }
+
+        public Builder lineInfo(List<LineInfo> l) {
+            this.lineInfo = l;
+            return this;
+        }
+
+        public Builder logLevel(int level) {
+            this.logLevel = level;
+            return this;
+        }
+
+        public Builder limits(VerifierLimits l) {
+            this.limits = l;
+            return this;
+        }
+
+        public VerifierInput build() {
+            return new VerifierInput(instructions, programType, expectedAttachType, privileges, maps, funcInfo,
+                    lineInfo, profile != null ? profile : KernelProfile.linux618(), logLevel, limits);
+        }
+    }
+}

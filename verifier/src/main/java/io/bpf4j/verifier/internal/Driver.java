@@ -1,0 +1,144 @@
+package io.bpf4j.verifier.internal;
+
+import io.bpf4j.isa.Instruction;
+import io.bpf4j.isa.Opcodes;
+import io.bpf4j.isa.Slot;
+import io.bpf4j.isa.Unknown;
+import io.bpf4j.isa.abi.MapShape;
+import io.bpf4j.isa.facts.Facts;
+import io.bpf4j.isa.facts.ProgramFacts;
+import io.bpf4j.verifier.LineInfo;
+import io.bpf4j.verifier.VerifiedProgram;
+import io.bpf4j.verifier.VerifierException;
+import io.bpf4j.verifier.VerifierInput;
+import io.bpf4j.verifier.VerifierStats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Entry of the analyzer: runs the passes in the kernel's order and turns the outcome into the API's types. */
+public final class Driver {
+    private Driver() {}
+
+    public static VerifiedProgram verify(VerifierInput input) {
+        long start = System.nanoTime();
+        VLog log = new VLog(input.logLevel());
+        List<Slot> raw = new ArrayList<>();
+        for (Instruction insn : input.instructions()) {
+            if (insn instanceof Unknown u && u.reason().startsWith("truncated instruction")) {
+                log.error("bpf4j: program size is not a multiple of 8 bytes");
+                throw fail(log, null, -1, start, input);
+            }
+            raw.addAll(insn.raw());
+        }
+        if (raw.isEmpty()) {
+            log.error("bpf4j: empty program");
+            throw fail(log, null, -1, start, input);
+        }
+        Program prog = new Program(raw, input.lineInfo());
+        Env env = null;
+        try {
+            new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps())).run(input.funcInfo(), input.lineInfo());
+            env = new Env(prog, log, input);
+            Explorer ex = new Explorer(env);
+            ex.verifyMain();
+            checkMaxStackDepth(env);
+        } catch (Reject r) {
+            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input);
+        } catch (NotSupported e) {
+            log.error("bpf4j: not supported yet: " + e.getMessage());
+            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input);
+        } catch (RuntimeException e) {
+            // a bug here must still end in a verdict, never in an unexpected exception
+            log.error("bpf4j: internal error: " + e);
+            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input);
+        } catch (StackOverflowError e) {
+            log.error("bpf4j: internal error: " + e);
+            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input);
+        }
+        VerifierStats stats = stats(env, start);
+        finish(log, stats);
+        return new VerifiedProgram(facts(env), stats, log.toString());
+    }
+
+    private static VerifierException fail(VLog log, Env env, int insn, long start, VerifierInput input) {
+        VerifierStats stats = stats(env, start);
+        finish(log, stats);
+        LineInfo li = null;
+        if (insn >= 0 && env != null) {
+            li = env.prog.lineFor(insn);
+        }
+        return new VerifierException(log.lastLine(), insn, li, log.toString(), stats);
+    }
+
+    private static VerifierStats stats(Env env, long start) {
+        Duration t = Duration.ofNanos(System.nanoTime() - start);
+        if (env == null) {
+            return new VerifierStats(0, 0, 0, 0, 0, new int[] {0}, t);
+        }
+        return new VerifierStats(env.insnProcessed, env.totalStates, env.peakStates, env.maxStatesPerInsn, 0,
+                env.stackDepth.clone(), t);
+    }
+
+    /** print_verification_stats: the last lines of every log. */
+    private static void finish(VLog log, VerifierStats stats) {
+        if ((log.level & VLog.STATS) != 0) {
+            log.verbose("verification time " + stats.verificationTime().toNanos() / 1000 + " usec\n");
+            log.verbose(stats.stackDepthLine() + "\n");
+        }
+        log.verbose(stats.processedLine() + "\n");
+    }
+
+    private static List<MapRef> mapRefs(List<MapShape> maps) {
+        List<MapRef> out = new ArrayList<>(maps.size());
+        for (int i = 0; i < maps.size(); i++) {
+            out.add(mapRef(i, maps.get(i)));
+        }
+        return out;
+    }
+
+    private static MapRef mapRef(int index, MapShape m) {
+        MapRef inner = m.inner().map(x -> mapRef(-1, x)).orElse(null);
+        int lock = m.special(MapShape.SpecialField.Kind.SPIN_LOCK).map(MapShape.SpecialField::offset).orElse(-1);
+        return new MapRef(index, m.name(), m.type(), m.keySize(), m.valueSize(), m.maxEntries(), m.flags(),
+                m.readOnlyToPrograms(), m.writeOnlyToPrograms(), inner, lock);
+    }
+
+    /** check_max_stack_depth: the deepest static call chain's combined stack (JIT: 16-byte granules). */
+    private static void checkMaxStackDepth(Env env) {
+        walk(env, 0, 0, 0);
+    }
+
+    private static void walk(Env env, int sub, int depth, int frame) {
+        Program prog = env.prog;
+        depth += (env.stackDepth[sub] + 15) / 16 * 16;
+        if (depth > FuncState.MAX_STACK) {
+            throw env.reject("combined stack size of " + (frame + 1) + " calls is " + depth + ". Too large");
+        }
+        for (int i = prog.subprogStart[sub]; i < prog.subprogStart[sub + 1]; i++) {
+            Slot s = prog.slots[i];
+            boolean call = s.code() == Opcodes.CODE_CALL && s.src() == Opcodes.PSEUDO_CALL;
+            if (!call) {
+                continue;
+            }
+            int callee = prog.findSubprog(i + s.imm() + 1);
+            if (frame + 1 >= CallChecks.MAX_CALL_FRAMES) {
+                throw env.reject("the call stack of " + (frame + 2) + " frames is too deep !");
+            }
+            walk(env, callee, depth, frame + 1);
+        }
+    }
+
+    private static ProgramFacts facts(Env env) {
+        ProgramFacts.Builder b = ProgramFacts.builder(env.prog.len);
+        for (int i = 0; i < env.prog.len; i++) {
+            if (env.region[i] != null) {
+                b.put(i, Facts.MEMORY_REGION, env.region[i]);
+                b.put(i, Facts.IN_BOUNDS, Boolean.TRUE);
+            }
+        }
+        b.putProgram(Facts.MAX_CTX_OFFSET, env.maxCtxOffset);
+        b.putProgram(Facts.STACK_DEPTHS, env.stackDepth.clone());
+        return b.build();
+    }
+}

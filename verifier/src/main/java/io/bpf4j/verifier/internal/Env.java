@@ -1,0 +1,147 @@
+package io.bpf4j.verifier.internal;
+
+import io.bpf4j.isa.abi.ContextLayout;
+import io.bpf4j.isa.abi.KernelProfile;
+import io.bpf4j.verifier.Privileges;
+import io.bpf4j.verifier.VerifierInput;
+import io.bpf4j.verifier.internal.scalar.Scalar;
+
+/**
+ * The verifier's environment (the kernel's {@code bpf_verifier_env}): the program, the log, the
+ * privileges, the current state and the counters. The check classes read and update it; the
+ * explorer owns the loop.
+ */
+final class Env {
+    final Program prog;
+    final VLog log;
+    final Privileges priv;
+    final VerifierInput input;
+    final KernelProfile profile;
+    final ContextLayout ctx;
+
+    VState cur;
+    int insnIdx;
+    int prevInsnIdx;
+    int idGen;
+
+    // statistics, as print_verification_stats reports them
+    int insnProcessed;
+    int totalStates;
+    int peakStates;
+    int maxStatesPerInsn;
+    int exploredStates;
+    int jmpsProcessed;
+    int prevJmpsProcessed;
+    int prevInsnProcessed;
+    final int[] stackDepth;
+
+    /** Per insn: the memory region its access touched on every path so far (facts). */
+    final io.bpf4j.isa.facts.RegionKind[] region;
+    /** Per insn: the pointer type of its memory operand on the first path (save_aux_ptr_type). */
+    final String[] auxPtrType;
+    int maxCtxOffset;
+
+    // scratch marks decide which registers/slots the log prints after an instruction
+    int scratchedRegs;
+    long scratchedStack;
+
+    Env(Program prog, VLog log, VerifierInput input) {
+        this.prog = prog;
+        this.log = log;
+        this.priv = input.privileges();
+        this.input = input;
+        this.profile = input.profile();
+        this.ctx = profile.context(input.programType(), input.expectedAttachType());
+        this.stackDepth = new int[prog.subprogCount];
+        this.region = new io.bpf4j.isa.facts.RegionKind[prog.len];
+        this.auxPtrType = new String[prog.len];
+    }
+
+    Reject reject(String line) {
+        return log.reject(line);
+    }
+
+    Reg[] regs() {
+        return cur.regs();
+    }
+
+    FuncState frame() {
+        return cur.cur();
+    }
+
+    void markRegScratched(int regno) {
+        scratchedRegs |= 1 << regno;
+    }
+
+    void markStackScratched(int spi) {
+        if (spi < 64) {
+            scratchedStack |= 1L << spi;
+        }
+    }
+
+    void markAllScratched() {
+        scratchedRegs = -1;
+        scratchedStack = -1L;
+    }
+
+    boolean scratched() {
+        return scratchedRegs != 0 || scratchedStack != 0;
+    }
+
+    /** check_reg_arg(SRC_OP): the register must be initialised. */
+    Reg src(int regno) {
+        if (regno >= FuncState.MAX_REG) {
+            throw reject("R" + regno + " is invalid");
+        }
+        markRegScratched(regno);
+        Reg r = regs()[regno];
+        if (r instanceof Reg.NotInit) {
+            throw reject("R" + regno + " !read_ok");
+        }
+        return r;
+    }
+
+    /** check_reg_arg(DST_OP / DST_OP_NO_MARK): the register is about to be written. */
+    void dst(int regno) {
+        if (regno >= FuncState.MAX_REG) {
+            throw reject("R" + regno + " is invalid");
+        }
+        markRegScratched(regno);
+        if (regno == 10) {
+            throw reject("frame pointer is read only");
+        }
+    }
+
+    void setReg(int regno, Reg r) {
+        regs()[regno] = r;
+    }
+
+    void markUnknown(int regno) {
+        regs()[regno] = Reg.ScalarReg.UNKNOWN;
+    }
+
+    int newId() {
+        return ++idGen;
+    }
+
+    /** is_pointer_value: a pointer the program may not treat as a number (without leak rights). */
+    boolean isPointerValue(int regno) {
+        return !priv.allowPtrLeaks() && regs()[regno] instanceof Reg.Ptr;
+    }
+
+    static boolean isScalar(Reg r) {
+        return r instanceof Reg.ScalarReg;
+    }
+
+    static Scalar scalarOf(Reg r) {
+        return ((Reg.ScalarReg) r).v();
+    }
+
+    void growStack(FuncState f, int size) {
+        f.grow(size);
+        int s = f.subprog;
+        if (f.allocated() > stackDepth[s]) {
+            stackDepth[s] = f.allocated();
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package io.bpf4j.verifier.internal;
+
+import io.bpf4j.isa.Instruction;
+import io.bpf4j.isa.Load;
+import io.bpf4j.isa.LoadImm64;
+import io.bpf4j.isa.Opcodes;
+import io.bpf4j.isa.PacketLoad;
+import io.bpf4j.isa.Slot;
+import io.bpf4j.isa.Store;
+import io.bpf4j.isa.text.BpftoolSyntax;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The kernel's {@code do_check}: simulates one path at a time, depth first, keeping the current
+ * state, a LIFO stack of pending branch states and, per prune point, checkpoints that end a
+ * path whose state they subsume. No joins at merge points, no fixpoint: this is what makes the
+ * verdicts, the log and the statistics those of the kernel.
+ */
+final class Explorer {
+    /** A pending branch: the state to resume, where, and the log position at push time. */
+    private record Pending(VState st, int insnIdx, int prevInsnIdx, int logPos) {
+    }
+
+    /** A checkpoint in its bucket, with the hit/miss counts the eviction heuristic uses. */
+    private static final class Checkpoint {
+        final VState st;
+        int hits;
+        int misses;
+
+        Checkpoint(VState st) {
+            this.st = st;
+        }
+    }
+
+    private final Env env;
+    private final ArrayDeque<Pending> stack = new ArrayDeque<>();
+    private final List<Checkpoint>[] buckets;
+    private int freeListSize;
+    private final Equivalence eq;
+    private final BpftoolSyntax syntax = BpftoolSyntax.defaults();
+    final AluChecks alu;
+    final MemChecks mem;
+    final JumpChecks jmp;
+    final CallChecks calls;
+    /** Set by a check that ends the path (exit of the main frame). */
+    boolean pathEnded;
+    /** The next instruction chosen by a jump (or -1 to fall through). */
+    int nextInsn = -1;
+    boolean doPrintState;
+
+    @SuppressWarnings("unchecked")
+    Explorer(Env env) {
+        this.env = env;
+        this.buckets = new List[Math.max(env.prog.len, 1)];
+        this.eq = new Equivalence(env);
+        this.alu = new AluChecks(env);
+        this.mem = new MemChecks(env);
+        this.jmp = new JumpChecks(env, this);
+        this.calls = new CallChecks(env, this);
+    }
+
+    /** do_check_common for the main program: R1 = ctx, R10 = fp. */
+    void verifyMain() {
+        Program prog = env.prog;
+        prog.scc = Liveness.scc(prog);
+        prog.liveRegs = Liveness.liveRegs(prog, env.profile, env.input.programType(), env.input.expectedAttachType());
+        if (env.log.level2()) {
+            StringBuilder sb = new StringBuilder("Live regs before insn:\n");
+            for (int i = 0; i < prog.len; i++) {
+                sb.append(prog.scc[i] != 0 ? String.format("%3d ", prog.scc[i]) : "    ");
+                sb.append(String.format("%3d: ", i));
+                for (int r = 0; r < 10; r++) {
+                    sb.append((prog.liveRegs[i] & (1 << r)) != 0 ? (char) ('0' + r) : '.');
+                }
+                sb.append(' ').append(insnText(i)).append('\n');
+                if (prog.isLdImm64(i)) {
+                    i++;
+                }
+            }
+            env.log.verbose(sb.toString());
+        }
+        VState st = new VState();
+        st.frames[0] = new FuncState(0, -1, 0);
+        st.frames[0].regs[1] = Reg.Ptr.of(Reg.PtrType.CTX);
+        st.branches = 1;
+        env.cur = st;
+        env.insnIdx = 0;
+        env.log.prevLinfo = null;
+        env.markAllScratched();
+        doCheck();
+        if (!env.log.level2()) {
+            // a successful unit leaves nothing of its trace at level 1
+            env.log.reset(0);
+        }
+    }
+
+    private void doCheck() {
+        Program prog = env.prog;
+        VLog log = env.log;
+        int prevInsnIdx = -1;
+        doPrintState = false;
+        for (;;) {
+            env.prevInsnIdx = prevInsnIdx;
+            int idx = env.insnIdx;
+            if (idx >= prog.len || idx < 0) {
+                throw env.reject("invalid insn idx " + idx + " insn_cnt " + prog.len);
+            }
+            if (++env.insnProcessed > env.input.limits().maxProcessedInsns()) {
+                throw env.reject("BPF program is too large. Processed " + env.insnProcessed + " insn");
+            }
+            if (prog.prunePoint[idx] && isStateVisited(idx)) {
+                if (log.level1()) {
+                    if (doPrintState) {
+                        log.verbose("\nfrom " + env.prevInsnIdx + " to " + idx
+                                + (env.cur.speculative ? " (speculative execution)" : "") + ": safe\n");
+                    } else {
+                        log.verbose(idx + ": safe\n");
+                    }
+                }
+                if (!endPath()) {
+                    return;
+                }
+                prevInsnIdx = env.prevInsnIdx;
+                continue;
+            }
+            if (log.level2() && doPrintState) {
+                log.verbose("\nfrom " + env.prevInsnIdx + " to " + idx
+                        + (env.cur.speculative ? " (speculative execution)" : "") + ":");
+                log.verbose(StatePrinter.frame(env.cur, env.frame(), true, 0, 0));
+                doPrintState = false;
+            }
+            if (log.level1()) {
+                if (env.scratched()) {
+                    printInsnState();
+                }
+                Linfo.print(log, prog, idx, "; ");
+                log.prevLogPos = log.pos();
+                log.verbose(idx + ": " + insnText(idx) + "\n");
+                log.prevInsnPrintPos = log.pos() - log.prevLogPos;
+                log.prevLogPos = log.pos();
+            }
+            prevInsnIdx = idx;
+            pathEnded = false;
+            nextInsn = -1;
+            step(idx);
+            if (pathEnded) {
+                if (!endPath()) {
+                    return;
+                }
+                prevInsnIdx = env.prevInsnIdx;
+                continue;
+            }
+            env.insnIdx = nextInsn >= 0 ? nextInsn : idx + prog.insns[idx].slots();
+        }
+    }
+
+    String insnText(int idx) {
+        Instruction insn = env.prog.insns[idx];
+        if (insn instanceof LoadImm64 ld && ld.slot().src() != 0 && ld.slot().src() != Opcodes.PSEUDO_FUNC) {
+            // the kernel prints the map's address here; there is none in process
+            return String.format("(%02x) r%d = 0x0", ld.code(), ld.dstReg());
+        }
+        return syntax.format(idx, insn);
+    }
+
+    /** print_insn_state: the scratched part of the state, appended to the last insn line when possible. */
+    void printInsnState() {
+        VLog log = env.log;
+        if (log.prevLogPos != 0 && log.prevLogPos == log.pos()) {
+            log.reset(log.prevLogPos - 1);
+            int pos = log.prevInsnPrintPos;
+            int width = (Math.max(pos + 4, 40) + 7) / 8 * 8 - pos - 1;
+            log.verbose(" ".repeat(Math.max(width, 1)) + ";");
+        } else {
+            log.verbose(env.insnIdx + ":");
+        }
+        log.verbose(StatePrinter.frame(env.cur, env.frame(), false, env.scratchedRegs, env.scratchedStack));
+        env.scratchedRegs = 0;
+        env.scratchedStack = 0;
+    }
+
+    private void step(int idx) {
+        Instruction insn = env.prog.insns[idx];
+        Slot s = insn.slot();
+        int cls = s.instructionClass();
+        switch (cls) {
+            case Opcodes.ALU, Opcodes.ALU64 -> alu.check(insn);
+            case Opcodes.LDX -> mem.load(idx, (Load) insn);
+            case Opcodes.STX -> {
+                if ((s.code() & Opcodes.MODE_MASK) == Opcodes.ATOMIC) {
+                    mem.atomic(idx, s);
+                    return;
+                }
+                if ((s.code() & Opcodes.MODE_MASK) != Opcodes.MEM || s.imm() != 0) {
+                    throw env.reject("BPF_STX uses reserved fields");
+                }
+                mem.storeReg(idx, (Store) insn);
+            }
+            case Opcodes.ST -> {
+                if ((s.code() & Opcodes.MODE_MASK) != Opcodes.MEM || s.src() != 0) {
+                    throw env.reject("BPF_ST uses reserved fields");
+                }
+                mem.storeImm(idx, (Store) insn);
+            }
+            case Opcodes.JMP, Opcodes.JMP32 -> jmp.check(idx, insn);
+            default -> { // LD
+                int mode = s.code() & Opcodes.MODE_MASK;
+                if (mode == Opcodes.ABS || mode == Opcodes.IND) {
+                    mem.ldAbs(idx, (PacketLoad) insn);
+                } else if (mode == Opcodes.IMM) {
+                    mem.ldImm64(idx, (LoadImm64) insn);
+                } else {
+                    throw env.reject("invalid BPF_LD mode");
+                }
+            }
+        }
+    }
+
+    // ---- branches ----
+
+    /** push_stack: a copy of the current state to resume at {@code insn} later. */
+    VState push(int insn, int prevInsn, boolean speculative) {
+        VState c = env.cur.copy();
+        c.speculative |= speculative;
+        stack.push(new Pending(c, insn, prevInsn, env.log.pos()));
+        if (stack.size() > env.input.limits().maxPendingBranches()) {
+            throw env.reject("The sequence of " + stack.size() + " jumps is too complex.");
+        }
+        if (c.parent != null) {
+            c.parent.branches++;
+        }
+        return c;
+    }
+
+    /** The end of a path: count it done, resume the latest pending branch. False when none is left. */
+    private boolean endPath() {
+        env.markAllScratched();
+        for (VState p = env.cur.parent; p != null; p = p.parent) {
+            if (--p.branches > 0) {
+                break;
+            }
+        }
+        Pending next = stack.poll();
+        if (next == null) {
+            return false;
+        }
+        env.cur = next.st();
+        if (!env.log.level2()) {
+            env.log.reset(next.logPos());
+        }
+        env.insnIdx = next.insnIdx();
+        env.prevInsnIdx = next.prevInsnIdx();
+        doPrintState = true;
+        return true;
+    }
+
+    // ---- checkpoints ----
+
+    private int bucketOf(int insn) {
+        long callsite = env.cur.cur().callsite;
+        long key = ((insn ^ callsite) & 0xffffffffL);
+        return (int) (key % env.prog.len);
+    }
+
+    /** is_state_visited: true when a checkpoint subsumes the current state (prune). */
+    private boolean isStateVisited(int insn) {
+        boolean forceNew = env.prog.forceCheckpoint[insn];
+        boolean addNew = forceNew
+                || env.jmpsProcessed - env.prevJmpsProcessed >= 2 && env.insnProcessed - env.prevInsnProcessed >= 8;
+        int b = bucketOf(insn);
+        List<Checkpoint> bucket = buckets[b];
+        int statesCnt = 0;
+        if (bucket != null) {
+            for (int i = 0; i < bucket.size(); i++) {
+                Checkpoint cp = bucket.get(i);
+                statesCnt++;
+                if (cp.st.insnIdx != insn) {
+                    continue;
+                }
+                boolean miss;
+                if (cp.st.branches > 0) {
+                    if (Equivalence.maybeLooping(cp.st, env.cur) && eq.statesEqual(cp.st, env.cur, Equivalence.Mode.EXACT)) {
+                        Linfo.print(env.log, env.prog, insn, "; ");
+                        env.log.error("infinite loop detected at insn " + insn);
+                        env.log.verbose("cur state:" + StatePrinter.frame(env.cur, env.frame(), true, 0, 0));
+                        env.log.verbose("old state:" + StatePrinter.frame(cp.st, cp.st.frames[env.cur.curframe], true, 0, 0));
+                        throw new Reject();
+                    }
+                    if (!forceNew && env.jmpsProcessed - env.prevJmpsProcessed < 20
+                            && env.insnProcessed - env.prevInsnProcessed < 100) {
+                        addNew = false;
+                    }
+                    miss = true;
+                } else {
+                    miss = !eq.statesEqual(cp.st, env.cur, Equivalence.Mode.NOT_EXACT);
+                }
+                if (!miss) {
+                    cp.hits++;
+                    return true;
+                }
+                if (addNew) {
+                    cp.misses++;
+                }
+                int n = forceNew && cp.st.branches > 0 ? 64 : 3;
+                if (cp.misses > cp.hits * n + n) {
+                    // evicted: freed when fully explored, else parked (still counted in peak)
+                    bucket.remove(i--);
+                    if (cp.st.branches > 0) {
+                        freeListSize++;
+                    } else {
+                        env.exploredStates--;
+                    }
+                }
+            }
+        }
+        if (env.maxStatesPerInsn < statesCnt) {
+            env.maxStatesPerInsn = statesCnt;
+        }
+        if (!env.priv.bpfCapable() && statesCnt > 64) {
+            return false;
+        }
+        if (!addNew) {
+            return false;
+        }
+        env.totalStates++;
+        env.exploredStates++;
+        env.peakStates = Math.max(env.peakStates, env.exploredStates + freeListSize);
+        env.prevJmpsProcessed = env.jmpsProcessed;
+        env.prevInsnProcessed = env.insnProcessed;
+        VState cp = env.cur.copy();
+        cp.insnIdx = insn;
+        cp.branches = 1;
+        env.cur.parent = cp;
+        env.cur.firstInsnIdx = insn;
+        if (bucket == null) {
+            bucket = new ArrayList<>(2);
+            buckets[b] = bucket;
+        }
+        bucket.add(0, new Checkpoint(cp));
+        return false;
+    }
+}

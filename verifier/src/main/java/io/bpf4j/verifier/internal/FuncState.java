@@ -1,0 +1,93 @@
+package io.bpf4j.verifier.internal;
+
+import java.util.Arrays;
+
+/**
+ * One call frame: registers R0-R10 and the stack, the kernel's {@code bpf_func_state}. Mutable
+ * for the current path and copied whole when a branch is pushed or a checkpoint saved (the
+ * kernel copies too; values themselves are immutable {@link Reg}s).
+ */
+final class FuncState {
+    static final int MAX_REG = 11;
+    static final int REG_SIZE = 8;
+    static final int MAX_STACK = 512;
+
+    static final byte INVALID = 0;
+    static final byte SPILL = 1;
+    static final byte MISC = 2;
+    static final byte ZERO = 3;
+    private static final char[] TYPE_CHAR = {'?', 'r', 'm', '0'};
+
+    final Reg[] regs = new Reg[MAX_REG];
+    /** Byte types of the allocated stack; index 0 is fp-1, growing downwards. */
+    byte[] slotType = new byte[0];
+    /** The spilled register of each 8-byte slot (index 0 is fp-8); null where no spill. */
+    Reg[] spilled = new Reg[0];
+    final int frameno;
+    /** The call insn in the caller (-1 for the main frame). */
+    final int callsite;
+    final int subprog;
+
+    FuncState(int frameno, int callsite, int subprog) {
+        this.frameno = frameno;
+        this.callsite = callsite;
+        this.subprog = subprog;
+        Arrays.fill(regs, Reg.NotInit.INSTANCE);
+        regs[10] = Reg.Ptr.stack(frameno);
+    }
+
+    FuncState copy() {
+        FuncState c = new FuncState(frameno, callsite, subprog);
+        System.arraycopy(regs, 0, c.regs, 0, MAX_REG);
+        c.slotType = slotType.clone();
+        c.spilled = spilled.clone();
+        return c;
+    }
+
+    int allocated() {
+        return slotType.length;
+    }
+
+    /** Grows the stack to at least {@code size} bytes (rounded up to 8), as grow_stack_state does. */
+    void grow(int size) {
+        int n = (size + REG_SIZE - 1) / REG_SIZE * REG_SIZE;
+        if (n <= slotType.length) {
+            return;
+        }
+        // byte i of slot s is at index s*8 + i, where slot s covers [-(s+1)*8, -s*8)
+        slotType = Arrays.copyOf(slotType, n);
+        spilled = Arrays.copyOf(spilled, n / REG_SIZE);
+    }
+
+    /**
+     * The type of the byte at frame offset {@code off} (negative). As in the kernel, byte index
+     * 7 of a slot is its lowest address, so a spill marks indexes 7 down to 8-size.
+     */
+    byte typeAt(int off) {
+        return slotType[-off - 1];
+    }
+
+    void setTypeAt(int off, byte t) {
+        slotType[-off - 1] = t;
+    }
+
+    byte type(int spi, int b) {
+        return slotType[spi * REG_SIZE + b];
+    }
+
+    void setType(int spi, int b, byte t) {
+        slotType[spi * REG_SIZE + b] = t;
+    }
+
+    boolean isSpill(int spi) {
+        return slotType[spi * REG_SIZE + REG_SIZE - 1] == SPILL;
+    }
+
+    String typeChars(int spi) {
+        char[] c = new char[REG_SIZE];
+        for (int b = 0; b < REG_SIZE; b++) {
+            c[b] = TYPE_CHAR[slotType[spi * REG_SIZE + b]];
+        }
+        return new String(c);
+    }
+}

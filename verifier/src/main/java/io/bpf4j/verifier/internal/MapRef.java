@@ -1,0 +1,30 @@
+package io.bpf4j.verifier.internal;
+
+import io.bpf4j.isa.abi.MapType;
+
+/**
+ * What the verifier needs to know of one map an instruction references (the kernel's
+ * {@code struct bpf_map} fields it reads). Identity-compared: two loads of the same index give
+ * the same object, as the kernel's map pointers are equal.
+ *
+ * @param index    the index in {@code VerifierInput.maps}
+ * @param name     the map's name ("" when unnamed; the log prints {@code map=} only for named maps)
+ * @param readOnly BPF_F_RDONLY_PROG or frozen .rodata: programs may not write its values
+ * @param inner    the inner map of a map-in-map, or null
+ */
+record MapRef(int index, String name, MapType type, int keySize, int valueSize, int maxEntries, int flags,
+              boolean readOnly, boolean writeOnly, MapRef inner, int spinLockOff) {
+    boolean hasSpinLock() {
+        return spinLockOff >= 0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+}

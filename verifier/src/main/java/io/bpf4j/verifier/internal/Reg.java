@@ -1,0 +1,110 @@
+package io.bpf4j.verifier.internal;
+
+import io.bpf4j.verifier.internal.scalar.Scalar;
+
+/**
+ * The abstract value of one register (or spilled stack slot): the kernel's
+ * {@code struct bpf_reg_state} split into its kinds. Immutable; every transfer returns a new one.
+ */
+sealed interface Reg permits Reg.NotInit, Reg.ScalarReg, Reg.Ptr {
+
+    /** Never written on this path: reading it is {@code R%d !read_ok}. */
+    record NotInit() implements Reg {
+        static final NotInit INSTANCE = new NotInit();
+    }
+
+    /**
+     * A number. {@code id} links copies of the same value (0: none); with {@code addConst} the
+     * register equals the linked one plus {@code delta} (the kernel's BPF_ADD_CONST).
+     */
+    record ScalarReg(Scalar v, int id, boolean addConst, int delta) implements Reg {
+        static final ScalarReg UNKNOWN = new ScalarReg(Scalar.unknown(), 0, false, 0);
+
+        static ScalarReg of(Scalar v) {
+            return new ScalarReg(v, 0, false, 0);
+        }
+
+        static ScalarReg constant(long c) {
+            return of(Scalar.constant(c));
+        }
+
+        ScalarReg withValue(Scalar nv) {
+            return new ScalarReg(nv, id, addConst, delta);
+        }
+
+        ScalarReg withoutId() {
+            return id == 0 && !addConst ? this : new ScalarReg(v, 0, false, 0);
+        }
+    }
+
+    /**
+     * A pointer: its base type and flags, the fixed offset {@code off}, the variable part
+     * {@code var} (a scalar, constant 0 for most), and the type-specific fields the kernel keeps
+     * in a union (map, packet range, memory size, stack frame, subprogram).
+     */
+    record Ptr(PtrType type, boolean maybeNull, boolean rdonly, boolean ringbuf, int off, Scalar var, int id,
+               int refObjId, MapRef map, int range, int memSize, int frameno, int subprog) implements Reg {
+        static Ptr of(PtrType type) {
+            return new Ptr(type, false, false, false, 0, Scalar.constant(0), 0, 0, null, 0, 0, 0, 0);
+        }
+
+        static Ptr stack(int frameno) {
+            return new Ptr(PtrType.STACK, false, false, false, 0, Scalar.constant(0), 0, 0, null, 0, 0, frameno, 0);
+        }
+
+        static Ptr map(PtrType type, MapRef map, int off, int id, boolean maybeNull) {
+            return new Ptr(type, maybeNull, false, false, off, Scalar.constant(0), id, 0, map, 0, 0, 0, 0);
+        }
+
+        Ptr withOff(int o) {
+            return new Ptr(type, maybeNull, rdonly, ringbuf, o, var, id, refObjId, map, range, memSize, frameno, subprog);
+        }
+
+        Ptr withVar(Scalar v) {
+            return new Ptr(type, maybeNull, rdonly, ringbuf, off, v, id, refObjId, map, range, memSize, frameno, subprog);
+        }
+
+        Ptr withId(int i) {
+            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, i, refObjId, map, range, memSize, frameno, subprog);
+        }
+
+        Ptr withRange(int r) {
+            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, id, refObjId, map, r, memSize, frameno, subprog);
+        }
+
+        Ptr withType(PtrType t, boolean nullable) {
+            return new Ptr(t, nullable, rdonly, ringbuf, off, var, id, refObjId, map, range, memSize, frameno, subprog);
+        }
+
+        Ptr withRefObjId(int r) {
+            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, id, r, map, range, memSize, frameno, subprog);
+        }
+
+        boolean constOffset() {
+            return var.isConst();
+        }
+
+        boolean isPacket() {
+            return type == PtrType.PACKET || type == PtrType.PACKET_META;
+        }
+
+        /** The kernel's {@code reg_type_str}. */
+        String typeName() {
+            return (rdonly ? "rdonly_" : "") + (ringbuf ? "ringbuf_" : "") + type.kernelName + (maybeNull ? "_or_null" : "");
+        }
+    }
+
+    /** Base pointer types with the names {@code reg_type_str} prints. */
+    enum PtrType {
+        CTX("ctx"), CONST_MAP("map_ptr"), MAP_VALUE("map_value"), STACK("fp"), PACKET("pkt"),
+        PACKET_META("pkt_meta"), PACKET_END("pkt_end"), FLOW_KEYS("flow_keys"), SOCKET("sock"),
+        SOCK_COMMON("sock_common"), TCP_SOCK("tcp_sock"), TP_BUFFER("tp_buffer"), XDP_SOCK("xdp_sock"),
+        MEM("mem"), BUF("buf"), FUNC("func"), MAP_KEY("map_key");
+
+        final String kernelName;
+
+        PtrType(String kernelName) {
+            this.kernelName = kernelName;
+        }
+    }
+}

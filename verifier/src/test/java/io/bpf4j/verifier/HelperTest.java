@@ -1,0 +1,186 @@
+package io.bpf4j.verifier;
+
+import static io.bpf4j.verifier.Asm.*;
+
+import io.bpf4j.isa.AluOp;
+import io.bpf4j.isa.JumpOp;
+import io.bpf4j.isa.Size;
+import io.bpf4j.isa.abi.MapShape;
+import io.bpf4j.isa.abi.MapType;
+import io.bpf4j.isa.abi.ProgramType;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Helper calls, references, static calls and limits. */
+@Tag("kernel")
+class HelperTest {
+    static final MapShape HASH = MapShape.builder(MapType.HASH).name("h").keySize(8).valueSize(8).maxEntries(16).build();
+    static final MapShape RINGBUF = MapShape.builder(MapType.RINGBUF).name("rb").maxEntries(4096).build();
+    static final MapShape PROGS = MapShape.builder(MapType.PROG_ARRAY).name("progs").keySize(4).valueSize(4).maxEntries(4).build();
+
+    @Test
+    void helperNotAllowedForProgramType() {
+        // bpf_xdp_adjust_head (44) from a socket filter
+        Parity.socket(mov(2, 0), call(44), mov(0, 0), exit()).rejected();
+    }
+
+    @Test
+    void invalidHelperId() {
+        Parity.socket(call(100000), mov(0, 0), exit()).rejected();
+    }
+
+    @Test
+    void callerSavedRegistersScratched() {
+        Parity.socket(mov(1, 5), call(7), movr(0, 1), exit()).rejected();
+    }
+
+    @Test
+    void calleeSavedRegistersKept() {
+        Parity.socket(mov(6, 5), call(7), movr(0, 6), exit()).accepted();
+    }
+
+    @Test
+    void wrongArgumentType() {
+        // map_lookup_elem(ctx, fp-8)
+        Parity.socket(st(Size.DW, 10, -8, 0), movr(2, 10), alu(AluOp.ADD, 2, -8), call(1), mov(0, 0), exit()).maps(HASH)
+                .rejected();
+    }
+
+    @Test
+    void keyNotInitialisedIsFineForRoot() {
+        Parity.socket(movr(2, 10), alu(AluOp.ADD, 2, -8), ldMap(1, 0), call(1), mov(0, 0), exit()).maps(HASH).agrees();
+    }
+
+    @Test
+    void keyOutsideStack() {
+        Parity.socket(movr(2, 10), alu(AluOp.ADD, 2, -4), ldMap(1, 0), call(1), mov(0, 0), exit()).maps(HASH).rejected();
+    }
+
+    @Test
+    void scalarAsKey() {
+        Parity.socket(mov(2, 0), ldMap(1, 0), call(1), mov(0, 0), exit()).maps(HASH).rejected();
+    }
+
+    @Test
+    void updateElem() {
+        Parity.socket(st(Size.DW, 10, -8, 0), st(Size.DW, 10, -16, 0), movr(2, 10), alu(AluOp.ADD, 2, -8), movr(3, 10),
+                alu(AluOp.ADD, 3, -16), mov(4, 0), ldMap(1, 0), call(2), mov(0, 0), exit()).maps(HASH).accepted();
+    }
+
+    @Test
+    void tailCallNeedsProgArray() {
+        Parity.socket(ldMap(2, 0), mov(3, 0), call(12), mov(0, 0), exit()).maps(HASH).rejected();
+    }
+
+    @Test
+    void tailCall() {
+        Parity.socket(ldMap(2, 0), mov(3, 0), call(12), mov(0, 0), exit()).maps(PROGS).accepted();
+    }
+
+    @Test
+    void progArrayToLookup() {
+        Parity.socket(st(Size.W, 10, -4, 0), movr(2, 10), alu(AluOp.ADD, 2, -4), ldMap(1, 0), call(1), mov(0, 0), exit())
+                .maps(PROGS).rejected();
+    }
+
+    @Test
+    void probeReadSizeMustBeBounded() {
+        // bpf_probe_read_kernel(fp-8, len, 0) from kprobe with an unbounded size
+        Parity.of(ProgramType.KPROBE, ldx(Size.DW, 2, 1, 0), movr(1, 10), alu(AluOp.ADD, 1, -8), mov(3, 0), call(113),
+                mov(0, 0), exit()).rejected();
+    }
+
+    @Test
+    void probeReadBoundedSize() {
+        Parity.of(ProgramType.KPROBE, ldx(Size.DW, 2, 1, 0), alu(AluOp.AND, 2, 7), movr(1, 10), alu(AluOp.ADD, 1, -8),
+                mov(3, 0), call(113), mov(0, 0), exit()).accepted();
+    }
+
+    @Test
+    void probeReadZeroSize() {
+        Parity.of(ProgramType.KPROBE, mov(2, 0), movr(1, 10), alu(AluOp.ADD, 1, -8), mov(3, 0), call(113), mov(0, 0), exit())
+                .agrees();
+    }
+
+    @Test
+    void ringbufReserveSubmit() {
+        Parity.of(ProgramType.KPROBE, ldMap(1, 0), mov(2, 8), mov(3, 0), call(131), jmp(JumpOp.JEQ, 0, 0, 4), st(Size.DW, 0, 0, 1),
+                movr(1, 0), mov(2, 0), call(132), mov(0, 0), exit()).maps(RINGBUF).accepted();
+    }
+
+    @Test
+    void ringbufReserveLeaks() {
+        Parity.of(ProgramType.KPROBE, ldMap(1, 0), mov(2, 8), mov(3, 0), call(131), jmp(JumpOp.JEQ, 0, 0, 1),
+                st(Size.DW, 0, 0, 1), mov(0, 0), exit()).maps(RINGBUF).rejected();
+    }
+
+    @Test
+    void ringbufSubmitTwice() {
+        Parity.of(ProgramType.KPROBE, ldMap(1, 0), mov(2, 8), mov(3, 0), call(131), jmp(JumpOp.JEQ, 0, 0, 7), movr(6, 0),
+                movr(1, 0), mov(2, 0), call(132), movr(1, 6), mov(2, 0), call(132), mov(0, 0), exit()).maps(RINGBUF).rejected();
+    }
+
+    @Test
+    void ringbufReserveSizeNotConstant() {
+        Parity.of(ProgramType.KPROBE, ldx(Size.DW, 2, 1, 0), ldMap(1, 0), mov(3, 0), call(131), mov(0, 0), exit())
+                .maps(RINGBUF).rejected();
+    }
+
+    @Test
+    void ringbufWriteOutOfBounds() {
+        Parity.of(ProgramType.KPROBE, ldMap(1, 0), mov(2, 8), mov(3, 0), call(131), jmp(JumpOp.JEQ, 0, 0, 4), st(Size.DW, 0, 4, 1),
+                movr(1, 0), mov(2, 0), call(132), mov(0, 0), exit()).maps(RINGBUF).rejected();
+    }
+
+    @Test
+    void staticCallPassesArguments() {
+        // main: r1 = 3; call sub; exit.  sub: r0 = r1; exit
+        Parity.socket(mov(1, 3), callLocal(1), exit(), movr(0, 1), exit()).accepted();
+    }
+
+    @Test
+    void staticCallClobbersCallerRegs() {
+        Parity.socket(mov(2, 3), callLocal(2), movr(0, 2), exit(), mov(0, 0), exit()).rejected();
+    }
+
+    @Test
+    void staticCallReturningStackPointer() {
+        Parity.socket(callLocal(2), mov(0, 0), exit(), movr(0, 10), exit()).rejected();
+    }
+
+    @Test
+    void callStackTooDeep() {
+        // nine nested frames: each subprog calls the next
+        io.bpf4j.isa.Instruction[] p = new io.bpf4j.isa.Instruction[2 + 9 * 2 + 2];
+        int i = 0;
+        p[i++] = callLocal(1);
+        p[i++] = exit();
+        for (int k = 0; k < 9; k++) {
+            p[i++] = callLocal(1);
+            p[i++] = exit();
+        }
+        p[i++] = mov(0, 0);
+        p[i] = exit();
+        Parity.socket(p).rejected();
+    }
+
+    @Test
+    void combinedStackTooLarge() {
+        // main uses 512 bytes of stack and calls a subprog using 8 more
+        Parity.socket(st(Size.DW, 10, -512, 0), callLocal(2), mov(0, 0), exit(), st(Size.DW, 10, -8, 0), mov(0, 0), exit())
+                .rejected();
+    }
+
+    @Test
+    void tooManyPendingBranches() {
+        int n = 8200;
+        io.bpf4j.isa.Instruction[] p = new io.bpf4j.isa.Instruction[n + 3];
+        p[0] = ldx(Size.W, 2, 1, 0);
+        for (int k = 1; k <= n; k++) {
+            p[k] = jmp(JumpOp.JEQ, 2, k, 0);
+        }
+        p[n + 1] = mov(0, 0);
+        p[n + 2] = exit();
+        Parity.socket(p).rejected();
+    }
+}
