@@ -7,7 +7,7 @@ import io.bpf4j.isa.InstructionCodec;
 import io.bpf4j.isa.Instructions;
 import io.bpf4j.jit.Executable;
 import io.bpf4j.jit.ExecutionContext;
-import io.bpf4j.jit.ExecutionEngine;
+import io.bpf4j.jit.interpreter.Interpreter;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.helpers.StandardHelpers;
 import java.io.BufferedReader;
@@ -58,7 +58,7 @@ final class ConformancePluginCommand implements Callable<Integer> {
         byte[] code = hex(program != null ? program : readStdinLine());
         byte[] mem = memory == null ? new byte[0] : hex(memory);
         Instructions insns = elf ? textOf(code) : InstructionCodec.decode(code, ByteOrder.LITTLE_ENDIAN);
-        Executable exe = ExecutionEngine.interpreter().prepare(ProgramImage.of(insns, StandardHelpers.all()));
+        Executable exe = Interpreter.INSTANCE.prepare(ProgramImage.of(insns, StandardHelpers.all()));
         ExecutionContext ctx = exe.newContext();
         long pointer = ctx.addMemory("mem", mem, true);
         ctx.setArgs(pointer, mem.length);

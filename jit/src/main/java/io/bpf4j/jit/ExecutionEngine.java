@@ -1,10 +1,10 @@
 package io.bpf4j.jit;
 
-import io.bpf4j.jit.interpreter.Interpreter;
-
 /**
  * The one seam between programs and the ways of running them: the interpreter (the reference,
- * {@link #interpreter()}) and, later, the bytecode compiler implement it, and behave the same.
+ * {@code io.bpf4j.jit.interpreter.Interpreter}) and, later, the bytecode compiler implement it,
+ * and behave the same. Which engine runs a program is the loader's choice; this package knows
+ * none of them.
  */
 @FunctionalInterface
 public interface ExecutionEngine {
@@ -13,9 +13,4 @@ public interface ExecutionEngine {
      * when (and only when) a run reaches them, the way an unverified program would.
      */
     Executable prepare(ProgramImage image);
-
-    /** The reference interpreter. */
-    static ExecutionEngine interpreter() {
-        return Interpreter.INSTANCE;
-    }
 }

@@ -1,6 +1,9 @@
 package io.bpf4j.jit;
 
+import io.bpf4j.isa.Call;
+import io.bpf4j.isa.Instruction;
 import io.bpf4j.isa.Instructions;
+import io.bpf4j.isa.LoadImm64;
 import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.jit.runtime.HelperTable;
 import io.bpf4j.jit.runtime.Pointers;
@@ -14,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import io.bpf4j.maps.BpfMap;
 import io.bpf4j.maps.MapFlags;
 import io.bpf4j.maps.ValueRef;
@@ -64,15 +68,48 @@ public final class ProgramImage {
         this.boundMaps = maps.values().stream().distinct().toArray(BpfMap[]::new);
         statics.addAll(instructionArrays.keySet());
         this.staticHandles = List.copyOf(statics);
-        this.functionStarts = b.functionStarts.clone();
+        this.functionStarts = functionTable(instructions, b.functionStarts);
     }
 
     /**
-     * Slots where the loader's function table says a function starts, beyond what calls and
-     * function-address loads in the code show: callees reached only through a call table.
+     * The program's function table: the first slot of each function, ascending, the entry at
+     * slot 0 first. Engines number functions by their position here (what a function pointer
+     * and a local call carry).
      */
     public int[] functionStarts() {
         return functionStarts.clone();
+    }
+
+    /**
+     * The relocator's table when the builder was given one, since it already knows every
+     * function (including callees reached only through a call table); else, for instructions
+     * written by hand, slot 0 and every bpf-to-bpf call and function-address target.
+     */
+    private static int[] functionTable(Instructions insns, int[] declared) {
+        TreeSet<Integer> starts = new TreeSet<>();
+        starts.add(0);
+        if (declared != null) {
+            for (int d : declared) {
+                if (insns.indexAtSlot(d) >= 0) {
+                    starts.add(d);
+                }
+            }
+        } else {
+            for (int i = 0; i < insns.size(); i++) {
+                Instruction insn = insns.get(i);
+                int pc = insns.slotOf(i);
+                int t = -1;
+                if (insn instanceof Call c && c.kind() == Call.Kind.LOCAL) {
+                    t = pc + c.imm() + 1;
+                } else if (insn instanceof LoadImm64 l && l.source() == LoadImm64.Source.FUNC) {
+                    t = pc + l.imm() + 1;
+                }
+                if (t >= 0 && insns.indexAtSlot(t) >= 0) {
+                    starts.add(t);
+                }
+            }
+        }
+        return starts.stream().mapToInt(Integer::intValue).toArray();
     }
 
     public static Builder builder(Instructions instructions) {
@@ -163,7 +200,7 @@ public final class ProgramImage {
         private HelperTable helpers = HelperTable.empty();
         private final Map<Integer, BpfMap> maps = new LinkedHashMap<>();
         private final Map<Integer, int[]> instructionArrays = new LinkedHashMap<>();
-        private int[] functionStarts = new int[0];
+        private int[] functionStarts;
 
         private Builder(Instructions instructions) {
             this.instructions = Objects.requireNonNull(instructions, "instructions");
@@ -193,7 +230,10 @@ public final class ProgramImage {
             return this;
         }
 
-        /** The program's function table (first slot of each function), as the relocator made it. */
+        /**
+         * The program's function table (first slot of each function), as the relocator made it;
+         * without one the table is found from the code's calls and function addresses.
+         */
         public Builder functionStarts(int... slots) {
             this.functionStarts = slots.clone();
             return this;

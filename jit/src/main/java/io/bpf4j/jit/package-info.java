@@ -9,7 +9,7 @@
  *         .map(3, counters)                        // what ld_imm64 map sources with imm 3 name
  *         .instructionArray(7, 12, 20, 31)         // gotox targets (slot indices) under handle 7
  *         .build();
- * Executable exe = ExecutionEngine.interpreter().prepare(image);
+ * Executable exe = Interpreter.INSTANCE.prepare(image);    // the loader picks the engine for objects
  * ExecutionContext ctx = exe.newContext();         // one per thread, reusable run after run
  * long mem = ctx.addMemory("mem", input, true);    // a pointer to the region's first byte
  * ctx.setArgs(mem, input.length);                  // r1, r2
@@ -18,7 +18,10 @@
  *
  * <p>{@link io.bpf4j.jit.ExecutionEngine} is the seam: the interpreter is the reference, and a
  * bytecode compiler will implement the same interface, calling the same semantics
- * ({@link io.bpf4j.jit.runtime.AluOps}, {@link io.bpf4j.jit.runtime.Memory}).
+ * ({@link io.bpf4j.jit.runtime.AluOps} for arithmetic and jump conditions,
+ * {@link io.bpf4j.jit.runtime.Memory}). This package names no engine: engines depend on it, not
+ * the other way round, and the loader chooses one. Engines share the decoded program and the
+ * run state (frames, budgets, tail calls, callbacks) from {@code io.bpf4j.jit.internal}.
  *
  * <p>Maps are the maps module's live {@link io.bpf4j.maps.BpfMap}s; a looked-up value is the
  * element's own storage. An {@link io.bpf4j.jit.Executable} is a {@link io.bpf4j.maps.ProgramRef},

@@ -1,5 +1,6 @@
 package io.bpf4j.jit;
 
+import io.bpf4j.jit.interpreter.Interpreter;
 import io.bpf4j.isa.Instruction;
 import io.bpf4j.isa.Instructions;
 import io.bpf4j.isa.LoadImm64;
@@ -31,7 +32,7 @@ public final class TestPrograms {
     }
 
     public static Executable prepare(Instructions insns, HelperTable helpers) {
-        return ExecutionEngine.interpreter().prepare(ProgramImage.of(insns, helpers));
+        return Interpreter.INSTANCE.prepare(ProgramImage.of(insns, helpers));
     }
 
     /** Runs with no arguments in a fresh context; returns r0. */

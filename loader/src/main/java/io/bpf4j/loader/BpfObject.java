@@ -12,11 +12,13 @@ import io.bpf4j.maps.MapFactory;
 import io.bpf4j.maps.MapFlags;
 import io.bpf4j.elf.spec.MapSpec;
 import io.bpf4j.elf.spec.MapSpecReader;
+import io.bpf4j.relocator.CoreRelocatedObject;
 import io.bpf4j.relocator.ObjectSpec;
 import io.bpf4j.relocator.ProgramSpec;
 import io.bpf4j.relocator.RelocatedProgram;
 import io.bpf4j.relocator.Relocator;
 import io.bpf4j.relocator.RelocatorOptions;
+import io.bpf4j.relocator.core.CoreReloResult;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +30,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A BPF object, opened as libbpf's {@code bpf_object__open} opens it and loaded as far as bpf4j
@@ -35,6 +39,10 @@ import java.util.Optional;
  * relocations) into specs that can still be adjusted; {@link #load} freezes them, relocates
  * every autoloaded program and creates the maps in process with their initial data. The
  * lifecycle is guarded by {@link ObjectState}.
+ *
+ * <p>The relocation phases (externs resolved, CO-RE applied, each program relocated) are
+ * computed at most once for the object as it stands, whether {@link #load}, {@link #coreRelocations}
+ * or a program's {@link BpfProgram#relocated()} asks first; changing a spec drops them.
  *
  * <pre>{@code
  * try (BpfObject obj = BpfObject.open(Path.of("prog.bpf.o"))) {
@@ -48,6 +56,9 @@ public final class BpfObject implements AutoCloseable {
     private final OpenOptions options;
     private ObjectSpec spec;
     private ObjectState state = ObjectState.OPENED;
+    /** The externs-resolved, CO-RE-applied phase of {@link #spec}, or null until asked for. */
+    private CoreRelocatedObject core;
+    /** Programs relocated from {@link #core}, by name. */
     private final Map<String, RelocatedProgram> relocated = new HashMap<>();
     private final Map<String, List<io.bpf4j.maps.BpfMap>> tableMaps = new HashMap<>();
     private final Map<Integer, io.bpf4j.maps.BpfMap> runtime = new HashMap<>();
@@ -117,14 +128,17 @@ public final class BpfObject implements AutoCloseable {
                 throw new UncheckedIOException("btf: cannot read target BTF '" + options.targetBtf() + "'", e);
             }
         }
-        java.util.Set<String> typeless = new java.util.HashSet<>();
-        for (io.bpf4j.elf.spec.Extern e : io.bpf4j.elf.spec.Externs.collect(elf, elf.btf().orElse(null))) {
+        ObjectSpec spec = Relocator.open(elf, name, ro.build());
+        // addresses are looked up only for the typeless ksyms the object declares, so they join
+        // the host facts after open has collected its externs
+        Set<String> typeless = new java.util.HashSet<>();
+        for (io.bpf4j.elf.spec.Extern e : spec.externs()) {
             if (e.typeless()) {
                 typeless.add(e.name());
             }
         }
-        ro.kallsyms(HostFacts.kallsyms(typeless));
-        return new BpfObject(Relocator.open(elf, name, ro.build()), options);
+        spec = spec.withOptions(spec.options().withKallsyms(HostFacts.kallsyms(typeless)));
+        return new BpfObject(spec, options);
     }
 
     /** The current lifecycle state. */
@@ -178,29 +192,25 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
-     * Loads the object: externs resolved, CO-RE applied against the target BTF of the open
-     * options or else the running kernel's, every autoloaded program relocated, every map with
-     * autocreate created in process and given its initial data ({@code .rodata} and
-     * {@code .kconfig} frozen afterwards, as libbpf does). Verification and compilation are
-     * later stages.
-     *
-     * @throws ObjectStateException when the object is not open
-     */
-    /**
      * What CO-RE does to each program (libbpf's {@code bpf_core_apply_relo} results, which
      * {@code inspect --core} shows), against the target BTF of the options or else the running
      * kernel's; empty when the object has no CO-RE records. Nothing is loaded.
      */
-    public synchronized Map<String, java.util.List<io.bpf4j.relocator.core.CoreReloResult>> coreRelocations() {
-        ObjectSpec externs = Relocator.resolveExterns(spec);
-        if (!HostCoreTarget.hasCore(externs)) {
-            return Map.of();
-        }
-        Map<String, java.util.List<io.bpf4j.relocator.core.CoreReloResult>> out = new java.util.TreeMap<>();
-        HostCoreTarget.relocateWithResults(externs).programs().forEach((name, r) -> out.put(name, r.results()));
+    public synchronized Map<String, List<CoreReloResult>> coreRelocations() {
+        Map<String, List<CoreReloResult>> out = new TreeMap<>();
+        coreApplied().programs().forEach((name, r) -> out.put(name, r.results()));
         return out;
     }
 
+    /**
+     * Loads the object, in libbpf's order: relocate (externs resolved, CO-RE applied against the
+     * target BTF of the open options or else the running kernel's, every autoloaded program
+     * relocated), create the maps in process with their initial data ({@code .rodata} and
+     * {@code .kconfig} frozen afterwards, as libbpf does) and each program's call and jump
+     * tables, prepare each program for its engine, and fill the prog arrays.
+     *
+     * @throws ObjectStateException when the object is not open
+     */
     public synchronized void load() {
         load(LoadOptions.defaults());
     }
@@ -215,19 +225,44 @@ public final class BpfObject implements AutoCloseable {
             throw new ObjectStateException("object '" + spec.name() + "': load is only possible once, after open (state "
                     + state.name().toLowerCase(java.util.Locale.ROOT) + ")", state);
         }
-        ObjectSpec resolved = HostCoreTarget.relocate(Relocator.resolveExterns(spec));
+        // relocate
+        CoreRelocatedObject relocatedObject = coreApplied();
+        ObjectSpec resolved = relocatedObject.object();
         Map<String, RelocatedProgram> done = new HashMap<>();
         for (ProgramSpec p : resolved.programs()) {
             if (p.autoload()) {
-                done.put(p.name(), Relocator.relocate(resolved, p.name()));
+                done.put(p.name(), relocated(p.name()));
             }
         }
+        // verify: every program is checked here, before any map is created (a rejection leaves nothing behind)
         Map<String, ProgramVerification> verified = new HashMap<>();
         for (ProgramSpec p : resolved.programs()) {
             if (done.containsKey(p.name())) {
                 verified.put(p.name(), ProgramVerifier.verifyForLoad(resolved, done.get(p.name()), options));
             }
         }
+        // create maps
+        Map<Integer, io.bpf4j.maps.BpfMap> created = createMaps(resolved);
+        Map<String, List<io.bpf4j.maps.BpfMap>> tables = new HashMap<>();
+        for (RelocatedProgram rp : done.values()) {
+            tables.put(rp.name(), createTables(rp));
+        }
+        // prepare
+        Map<String, Executable> prepared = new HashMap<>();
+        done.forEach((name, rp) -> prepared.put(name, ExecutableBuilder.prepare(rp, visibleMaps(resolved, created, tables.get(name)),
+                resolved.maps().size(), Engine.INTERPRETER)));
+        // fill prog arrays
+        fillProgArrays(resolved, created, prepared);
+        spec = resolved;
+        runtime.putAll(created);
+        tableMaps.putAll(tables);
+        executables.putAll(prepared);
+        verifications.putAll(verified);
+        state = ObjectState.LOADED;
+    }
+
+    /** The object's autocreated maps, by index, with their initial data and map-in-map slots. */
+    private static Map<Integer, io.bpf4j.maps.BpfMap> createMaps(ObjectSpec resolved) {
         Map<Integer, io.bpf4j.maps.BpfMap> created = new HashMap<>();
         for (int i = 0; i < resolved.maps().size(); i++) {
             MapSpec m = resolved.maps().get(i);
@@ -248,20 +283,15 @@ public final class BpfObject implements AutoCloseable {
                 }
             }
         }
-        Map<String, List<io.bpf4j.maps.BpfMap>> tables = new HashMap<>();
-        for (RelocatedProgram rp : done.values()) {
-            tables.put(rp.name(), createTables(rp));
+        return created;
+    }
+
+    /** The object as it stands with its externs resolved and CO-RE applied, computed once. */
+    private CoreRelocatedObject coreApplied() {
+        if (core == null) {
+            core = HostCoreTarget.relocate(Relocator.resolve(spec));
         }
-        Map<String, Executable> prepared = new HashMap<>();
-        done.forEach((name, rp) -> prepared.put(name, ExecutableBuilder.prepare(rp, visibleMaps(resolved, created, tables.get(name)), resolved.maps().size())));
-        fillProgArrays(resolved, created, prepared);
-        spec = resolved;
-        relocated.putAll(done);
-        runtime.putAll(created);
-        tableMaps.putAll(tables);
-        executables.putAll(prepared);
-        verifications.putAll(verified);
-        state = ObjectState.LOADED;
+        return core;
     }
 
     /** The object's maps plus a program's own table maps, by the index its instructions carry. */
@@ -377,6 +407,7 @@ public final class BpfObject implements AutoCloseable {
     @Override
     public synchronized void close() {
         state = ObjectState.CLOSED;
+        core = null;
         relocated.clear();
         executables.clear();
         runtime.clear();
@@ -394,10 +425,8 @@ public final class BpfObject implements AutoCloseable {
         checkNotClosed();
         RelocatedProgram r = relocated.get(name);
         if (r == null) {
-            r = Relocator.relocate(state == ObjectState.OPENED ? HostCoreTarget.relocate(Relocator.resolveExterns(spec)) : spec, name);
-            if (state == ObjectState.LOADED) {
-                relocated.put(name, r);
-            }
+            r = Relocator.relocate(coreApplied(), name);
+            relocated.put(name, r);
         }
         return r;
     }
@@ -405,11 +434,18 @@ public final class BpfObject implements AutoCloseable {
     synchronized void updateProgram(ProgramSpec p) {
         checkOpen("prog '" + p.name() + "'");
         spec = spec.withProgram(p);
+        dropPhases();
     }
 
     synchronized void updateMap(int index, MapSpec m) {
         checkOpen("map '" + m.name() + "'");
         spec = spec.withMap(index, m);
+        dropPhases();
+    }
+
+    private void dropPhases() {
+        core = null;
+        relocated.clear();
     }
 
     Optional<io.bpf4j.maps.BpfMap> runtimeMap(int index) {

@@ -1,7 +1,6 @@
 package io.bpf4j.loader;
 
 import io.bpf4j.jit.Executable;
-import io.bpf4j.jit.ExecutionEngine;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.helpers.StandardHelpers;
 import io.bpf4j.maps.BpfMap;
@@ -20,7 +19,7 @@ final class ExecutableBuilder {
      * The relocated program's map references carry the map's index in the object where libbpf
      * puts a file descriptor, so that index is the handle the engine resolves them by.
      */
-    static Executable prepare(RelocatedProgram program, Map<Integer, BpfMap> maps, int objectMapCount) {
+    static Executable prepare(RelocatedProgram program, Map<Integer, BpfMap> maps, int objectMapCount, Engine engine) {
         ProgramImage.Builder image = ProgramImage.builder(program.instructions()).name(program.name())
                 .helpers(StandardHelpers.forProgramType(program.programType()))
                 .functionStarts(program.functions().stream().mapToInt(FunctionEntry::startSlot).toArray());
@@ -39,6 +38,6 @@ final class ExecutableBuilder {
                 image.map(ref.mapIndex(), map);
             }
         }
-        return ExecutionEngine.interpreter().prepare(image.build());
+        return engine.create().prepare(image.build());
     }
 }

@@ -3,7 +3,7 @@ package io.bpf4j.loader;
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.isa.BpfException;
 import io.bpf4j.relocator.CoreRelocatedObject;
-import io.bpf4j.relocator.ObjectSpec;
+import io.bpf4j.relocator.ResolvedObject;
 import io.bpf4j.relocator.Relocator;
 import io.bpf4j.relocator.core.CoreTarget;
 import java.io.IOException;
@@ -30,18 +30,13 @@ final class HostCoreTarget {
 
     private HostCoreTarget() {}
 
-    /** The object with CO-RE applied; unchanged when it has no CO-RE records. */
-    static ObjectSpec relocate(ObjectSpec obj) {
-        return hasCore(obj) ? relocateWithResults(obj).object() : obj;
-    }
-
-    static boolean hasCore(ObjectSpec obj) {
-        return obj.btfExt().map(e -> !e.coreRelos().isEmpty()).orElse(false);
-    }
-
-    /** CO-RE against the options' target BTF, else the running kernel's, with every relocation's result. */
-    static CoreRelocatedObject relocateWithResults(ObjectSpec obj) {
-        CoreTarget target = obj.options().target().map(CoreTarget::of).orElseGet(HostCoreTarget::host);
+    /**
+     * CO-RE against the options' target BTF, else the running kernel's; the kernel's BTF is read
+     * only when the object has CO-RE records.
+     */
+    static CoreRelocatedObject relocate(ResolvedObject obj) {
+        CoreTarget target = !Relocator.hasCore(obj.object()) ? null
+                : obj.object().options().target().map(CoreTarget::of).orElseGet(HostCoreTarget::host);
         return Relocator.relocateCore(obj, target);
     }
 

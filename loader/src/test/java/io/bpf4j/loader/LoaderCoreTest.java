@@ -72,6 +72,24 @@ class LoaderCoreTest {
         }
     }
 
+    @Test
+    void eachRelocationPhaseRunsOncePerObjectState() {
+        Path object = Path.of(System.getProperty("bpf4j.root", ".."), "testdata/objects/core_reads.v3.el.o");
+        OpenOptions options = OpenOptions.builder().readHostKconfig(false).targetBtf(CORE.resolve("targets/core_target.btf")).build();
+        try (BpfObject obj = BpfObject.open(object, options)) {
+            BpfProgram p = obj.program("core_kprobe").orElseThrow();
+            var first = p.relocated();
+            assertThat(obj.coreRelocations()).containsKey("core_kprobe");
+            assertThat(p.relocated()).isSameAs(first);
+            p.setAutoload(true); // any change of spec drops the phases computed for the old one
+            var again = p.relocated();
+            assertThat(again).isNotSameAs(first);
+            assertThat(again.instructions()).isEqualTo(first.instructions());
+            obj.load();
+            assertThat(p.relocated()).isSameAs(again);
+        }
+    }
+
     /**
      * Without a target in the options, CO-RE goes against the running kernel's BTF: the
      * instructions equal what this machine's libbpf hands this kernel for the same object,

@@ -22,10 +22,16 @@ import java.util.Optional;
 final class CoreStep {
     private CoreStep() {}
 
-    static CoreRelocatedObject apply(ObjectSpec obj, CoreTarget target) {
+    static boolean hasRecords(ObjectSpec obj) {
         Optional<BtfExt> ext = obj.btfExt();
-        if (ext.isEmpty() || ext.get().coreRelos().isEmpty() || obj.btf().isEmpty()) {
-            return new CoreRelocatedObject(obj, Map.of(), List.of());
+        return ext.isPresent() && !ext.get().coreRelos().isEmpty() && obj.btf().isPresent();
+    }
+
+    static CoreRelocatedObject apply(ResolvedObject resolved, CoreTarget target) {
+        ObjectSpec obj = resolved.object();
+        Optional<BtfExt> ext = obj.btfExt();
+        if (!hasRecords(obj)) {
+            return new CoreRelocatedObject(obj, Map.of(), List.of(), resolved.externs);
         }
         CoreRelocator relocator = new CoreRelocator(obj.btf().get(), target);
         List<ProgramSpec> programs = new ArrayList<>(obj.allPrograms());
@@ -61,6 +67,6 @@ final class CoreStep {
         }
         ObjectSpec patched = new ObjectSpec(obj.name(), obj.elf(), obj.sections(), obj.license(), obj.kernelVersion(), programs,
                 obj.maps(), obj.externs(), obj.options());
-        return new CoreRelocatedObject(patched, done, log);
+        return new CoreRelocatedObject(patched, done, log, resolved.externs);
     }
 }

@@ -157,6 +157,14 @@ public final class ObjectSpec {
         return new ObjectSpec(name, elf, sections, license, kernelVersion, programs, copy, externs, options);
     }
 
+    /**
+     * A copy with other host facts, for those a loader gathers after open because they depend
+     * on what the object declares (the addresses of its typeless ksyms).
+     */
+    public ObjectSpec withOptions(RelocatorOptions newOptions) {
+        return new ObjectSpec(name, elf, sections, license, kernelVersion, programs, maps, externs, newOptions);
+    }
+
     ObjectSpec withMaps(List<MapSpec> newMaps) {
         return new ObjectSpec(name, elf, sections, license, kernelVersion, programs, newMaps, externs, options);
     }

@@ -16,13 +16,17 @@ import java.util.List;
 /**
  * libbpf's open and relocate pipeline as ordered, named, pure steps over immutable specs.
  *
- * <p>{@link #open} runs, in libbpf's order: {@link Step#CLASSIFY_SECTIONS}, {@link Step#CARVE_PROGRAMS},
- * {@link Step#COLLECT_EXTERNS}, {@link Step#INIT_MAPS}, {@link Step#COLLECT_RELOCATIONS} (every
- * relocation is classified here, none applied), {@link Step#COLLECT_MAP_RELOCATIONS}.
- * {@link #relocateCore} runs {@link Step#RELOCATE_CORE} over the whole object (libbpf's first
- * relocate pass); {@link #relocate} then runs {@link Step#RESOLVE_EXTERNS}, {@link Step#LINK_CALLS} and
- * {@link Step#RELOCATE_DATA} for one entry program (the last two inside {@code ProgramLinker},
- * linking every call before any map, data or extern relocation is applied, as libbpf does).
+ * <p>Each phase is a type, and each is computed once per object state:
+ * <pre>
+ * ObjectSpec           {@link #open}:         CLASSIFY_SECTIONS, CARVE_PROGRAMS, COLLECT_EXTERNS, INIT_MAPS,
+ *                                          COLLECT_RELOCATIONS (classified, none applied), COLLECT_MAP_RELOCATIONS
+ * ResolvedObject       {@link #resolve}:      RESOLVE_EXTERNS (the .kconfig image, ksyms)
+ * CoreRelocatedObject  {@link #relocateCore}: RELOCATE_CORE over the whole object (libbpf's first relocate pass)
+ * RelocatedProgram     {@link #relocate(CoreRelocatedObject, String)}: LINK_CALLS then RELOCATE_DATA for one
+ *                                          entry program (every call linked before any map, data or
+ *                                          extern relocation is applied, as libbpf does)
+ * </pre>
+ * The overloads taking an {@link ObjectSpec} run the earlier phases for that call alone.
  */
 public final class Relocator {
     /** The pipeline's steps, in the order they run. */
@@ -77,12 +81,12 @@ public final class Relocator {
 
     /**
      * Resolves externs: the {@code .kconfig} map's image filled from the options' Kconfig text
-     * and virtual values, kernel symbols checked against the target BTF or addresses.
+     * and virtual values, kernel symbols checked against the target BTF or addresses. The
+     * second phase; run it once per object state and relocate every program from its result.
      *
-     * @return the object with its {@code .kconfig} map's initial data filled
      * @throws RelocationException for an extern libbpf cannot resolve (libbpf's message)
      */
-    public static ObjectSpec resolveExterns(ObjectSpec obj) {
+    public static ResolvedObject resolve(ObjectSpec obj) {
         step(Step.RESOLVE_EXTERNS, obj.name());
         ExternResolver.Resolved r = ExternResolver.resolve(obj.externs(), Externs.kconfigSize(obj.externs()), obj.options());
         List<MapSpec> maps = new ArrayList<>(obj.maps());
@@ -91,23 +95,70 @@ public final class Relocator {
                 maps.set(i, maps.get(i).withInitialData(r.kconfig));
             }
         }
-        return obj.withMaps(maps);
+        return new ResolvedObject(obj.withMaps(maps), r);
+    }
+
+    /**
+     * {@link #resolve}, keeping only the object.
+     *
+     * @return the object with its {@code .kconfig} map's initial data filled
+     * @throws RelocationException for an extern libbpf cannot resolve (libbpf's message)
+     */
+    public static ObjectSpec resolveExterns(ObjectSpec obj) {
+        return resolve(obj).object();
+    }
+
+    /** Whether the object has CO-RE records, so that {@link #relocateCore} needs a target. */
+    public static boolean hasCore(ObjectSpec obj) {
+        return CoreStep.hasRecords(obj);
     }
 
     /**
      * CO-RE: every {@code .BTF.ext} core_relo record applied to its own program or subprogram
      * against {@code target}, before any code is appended ({@code bpf_object__relocate_core}).
-     * Run it before {@link #relocate}; an object without CO-RE records comes back unchanged.
+     * The third phase; an object without CO-RE records comes back unchanged.
      *
+     * @param target the target BTF; may be null when {@link #hasCore} is false
      * @throws io.bpf4j.relocator.core.CoreRelocationException for a relocation libbpf refuses
      */
-    public static CoreRelocatedObject relocateCore(ObjectSpec obj, io.bpf4j.relocator.core.CoreTarget target) {
+    public static CoreRelocatedObject relocateCore(ResolvedObject obj, io.bpf4j.relocator.core.CoreTarget target) {
+        step(Step.RELOCATE_CORE, obj.object().name());
         return CoreStep.apply(obj, target);
     }
 
+    /** {@link #resolve} then {@link #relocateCore(ResolvedObject, io.bpf4j.relocator.core.CoreTarget)}. */
+    public static CoreRelocatedObject relocateCore(ObjectSpec obj, io.bpf4j.relocator.core.CoreTarget target) {
+        return relocateCore(resolve(obj), target);
+    }
+
     /**
-     * Relocates one entry program: subprograms appended in libbpf's order, every relocation
-     * applied, func_info and line_info rebased.
+     * Relocates one entry program of an object past CO-RE: subprograms appended in libbpf's
+     * order, every relocation applied with the externs resolved once for the object, func_info
+     * and line_info rebased.
+     *
+     * @throws RelocationException when libbpf would refuse to relocate it
+     */
+    public static RelocatedProgram relocate(CoreRelocatedObject obj, String programName) {
+        ProgramSpec main = obj.object().program(programName)
+                .orElseThrow(() -> new IllegalArgumentException("no program '" + programName + "'"));
+        step(Step.LINK_CALLS, obj.object().name() + "/" + programName);
+        return ProgramLinker.relocate(obj.object(), main, obj.externs);
+    }
+
+    /** Relocates every entry program whose autoload is set, in object order. */
+    public static List<RelocatedProgram> relocateAll(CoreRelocatedObject obj) {
+        List<RelocatedProgram> out = new ArrayList<>();
+        for (ProgramSpec p : obj.object().programs()) {
+            if (p.autoload()) {
+                out.add(relocate(obj, p.name()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Relocates one entry program of an object as it was opened, without CO-RE (its externs
+     * resolved for this call alone): for objects without CO-RE records and for tests.
      *
      * @throws RelocationException when libbpf would refuse to relocate it
      */
@@ -120,7 +171,7 @@ public final class Relocator {
         return ProgramLinker.relocate(obj, main, r);
     }
 
-    /** Relocates every entry program whose autoload is set, in object order. */
+    /** Relocates every entry program whose autoload is set, in object order, without CO-RE. */
     public static List<RelocatedProgram> relocateAll(ObjectSpec obj) {
         ExternResolver.Resolved r = ExternResolver.resolve(obj.externs(), Externs.kconfigSize(obj.externs()), obj.options());
         List<RelocatedProgram> out = new ArrayList<>();

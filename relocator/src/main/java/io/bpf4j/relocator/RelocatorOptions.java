@@ -32,6 +32,12 @@ public record RelocatorOptions(String objectName, String kconfig, Btf targetBtf,
         return builder().build();
     }
 
+    /** A copy with these typeless ksym addresses. */
+    public RelocatorOptions withKallsyms(Map<String, Long> addresses) {
+        return new RelocatorOptions(objectName, kconfig, targetBtf, addresses, kernelVersion, hasBpfCookie,
+                hasSyscallWrapper, pageSize);
+    }
+
     public Optional<Btf> target() {
         return Optional.ofNullable(targetBtf);
     }

@@ -4,6 +4,7 @@ import io.bpf4j.isa.Opcodes;
 import io.bpf4j.jit.Executable;
 import io.bpf4j.jit.ExecutionContext;
 import io.bpf4j.jit.ProgramImage;
+import io.bpf4j.jit.internal.DecodedProgram;
 import io.bpf4j.jit.runtime.AluOps;
 import io.bpf4j.jit.runtime.AtomicOp;
 import io.bpf4j.jit.runtime.BudgetExhaustedFault;
@@ -67,42 +68,46 @@ final class InterpretedProgram implements Executable {
             m = new Machine(context);
             context.setEngineState(m);
         }
-        m.current = this;
+        m.setCurrent(this);
         try {
             return execute(m, 0, 0, context.arg(0), context.arg(1), context.arg(2), context.arg(3), context.arg(4));
         } finally {
-            context.recordInstructionsExecuted(context.instructionBudget() - m.budget);
+            context.recordInstructionsExecuted(m.instructionsExecuted());
         }
     }
 
     /** Runs function {@code function} in a fresh frame at {@code baseDepth} until it exits; returns r0. */
     long execute(Machine m, int function, int baseDepth, long a1, long a2, long a3, long a4, long a5) {
-        final int[] op = code.op;
-        final int[] dst = code.dst;
-        final int[] src = code.src;
-        final int[] off = code.off;
-        final int[] target = code.target;
-        final long[] imm = code.imm;
-        final Memory mem = m.memory;
+        final int[] op = code.op();
+        final int[] dst = code.dst();
+        final int[] src = code.src();
+        final int[] off = code.off();
+        final int[] target = code.target();
+        final long[] imm = code.imm();
+        final Memory mem = m.memory();
         final long[] r = m.registers(baseDepth);
-        final long mayGotoBudget = m.context.mayGotoBudget();
-        final long staticBase = (long) m.context.staticBase(image) << 32;
+        final long[] saved = m.savedRegisters();
+        final int[] returnPc = m.returnSlots();
+        final int[] returnFunction = m.returnFunctions();
+        final long[] mayGoto = m.mayGotoBudgets();
+        final long mayGotoBudget = m.context().mayGotoBudget();
+        final long staticBase = (long) m.context().staticBase(image) << 32;
         r[1] = a1;
         r[2] = a2;
         r[3] = a3;
         r[4] = a4;
         r[5] = a5;
         r[10] = mem.enterFrame(baseDepth);
-        m.mayGoto[baseDepth] = mayGotoBudget;
+        mayGoto[baseDepth] = mayGotoBudget;
         int depth = baseDepth;
         int func = function;
-        int pc = code.functionStart[function];
-        long budget = m.budget;
+        int pc = code.functionStart(function);
+        long budget = m.budget();
         try {
             for (;;) {
                 if (--budget < 0) {
                     budget = 0;
-                    throw new BudgetExhaustedFault(pc, m.context.instructionBudget());
+                    throw new BudgetExhaustedFault(pc, m.context().instructionBudget());
                 }
                 switch (op[pc]) {
                 // ---- 64-bit arithmetic (ALU64) ----
@@ -140,33 +145,33 @@ final class InterpretedProgram implements Executable {
                 case 0xcf -> { r[dst[pc]] = AluOps.arsh64(r[dst[pc]], r[src[pc]]); pc++; }
                 case 0xd7 -> { r[dst[pc]] = AluOps.byteSwap(r[dst[pc]], (int) imm[pc]); pc++; }
                 // ---- 32-bit arithmetic (ALU): results zero-extended ----
-                case 0x04 -> { r[dst[pc]] = (r[dst[pc]] + imm[pc]) & 0xffff_ffffL; pc++; }
-                case 0x0c -> { r[dst[pc]] = (r[dst[pc]] + r[src[pc]]) & 0xffff_ffffL; pc++; }
-                case 0x14 -> { r[dst[pc]] = (r[dst[pc]] - imm[pc]) & 0xffff_ffffL; pc++; }
-                case 0x1c -> { r[dst[pc]] = (r[dst[pc]] - r[src[pc]]) & 0xffff_ffffL; pc++; }
-                case 0x24 -> { r[dst[pc]] = (r[dst[pc]] * imm[pc]) & 0xffff_ffffL; pc++; }
-                case 0x2c -> { r[dst[pc]] = (r[dst[pc]] * r[src[pc]]) & 0xffff_ffffL; pc++; }
+                case 0x04 -> { r[dst[pc]] = AluOps.add32(r[dst[pc]], imm[pc]); pc++; }
+                case 0x0c -> { r[dst[pc]] = AluOps.add32(r[dst[pc]], r[src[pc]]); pc++; }
+                case 0x14 -> { r[dst[pc]] = AluOps.sub32(r[dst[pc]], imm[pc]); pc++; }
+                case 0x1c -> { r[dst[pc]] = AluOps.sub32(r[dst[pc]], r[src[pc]]); pc++; }
+                case 0x24 -> { r[dst[pc]] = AluOps.mul32(r[dst[pc]], imm[pc]); pc++; }
+                case 0x2c -> { r[dst[pc]] = AluOps.mul32(r[dst[pc]], r[src[pc]]); pc++; }
                 case 0x34 -> { r[dst[pc]] = AluOps.div32(r[dst[pc]], imm[pc]); pc++; }
                 case 0x3c -> { r[dst[pc]] = AluOps.div32(r[dst[pc]], r[src[pc]]); pc++; }
                 case DecodedProgram.SDIV32_K -> { r[dst[pc]] = AluOps.sdiv32(r[dst[pc]], imm[pc]); pc++; }
                 case DecodedProgram.SDIV32_X -> { r[dst[pc]] = AluOps.sdiv32(r[dst[pc]], r[src[pc]]); pc++; }
-                case 0x44 -> { r[dst[pc]] = (r[dst[pc]] | imm[pc]) & 0xffff_ffffL; pc++; }
-                case 0x4c -> { r[dst[pc]] = (r[dst[pc]] | r[src[pc]]) & 0xffff_ffffL; pc++; }
-                case 0x54 -> { r[dst[pc]] = (r[dst[pc]] & imm[pc]) & 0xffff_ffffL; pc++; }
-                case 0x5c -> { r[dst[pc]] = (r[dst[pc]] & r[src[pc]]) & 0xffff_ffffL; pc++; }
+                case 0x44 -> { r[dst[pc]] = AluOps.or32(r[dst[pc]], imm[pc]); pc++; }
+                case 0x4c -> { r[dst[pc]] = AluOps.or32(r[dst[pc]], r[src[pc]]); pc++; }
+                case 0x54 -> { r[dst[pc]] = AluOps.and32(r[dst[pc]], imm[pc]); pc++; }
+                case 0x5c -> { r[dst[pc]] = AluOps.and32(r[dst[pc]], r[src[pc]]); pc++; }
                 case 0x64 -> { r[dst[pc]] = AluOps.lsh32(r[dst[pc]], imm[pc]); pc++; }
                 case 0x6c -> { r[dst[pc]] = AluOps.lsh32(r[dst[pc]], r[src[pc]]); pc++; }
                 case 0x74 -> { r[dst[pc]] = AluOps.rsh32(r[dst[pc]], imm[pc]); pc++; }
                 case 0x7c -> { r[dst[pc]] = AluOps.rsh32(r[dst[pc]], r[src[pc]]); pc++; }
-                case 0x84 -> { r[dst[pc]] = -r[dst[pc]] & 0xffff_ffffL; pc++; }
+                case 0x84 -> { r[dst[pc]] = AluOps.neg32(r[dst[pc]]); pc++; }
                 case 0x94 -> { r[dst[pc]] = AluOps.mod32(r[dst[pc]], imm[pc]); pc++; }
                 case 0x9c -> { r[dst[pc]] = AluOps.mod32(r[dst[pc]], r[src[pc]]); pc++; }
                 case DecodedProgram.SMOD32_K -> { r[dst[pc]] = AluOps.smod32(r[dst[pc]], imm[pc]); pc++; }
                 case DecodedProgram.SMOD32_X -> { r[dst[pc]] = AluOps.smod32(r[dst[pc]], r[src[pc]]); pc++; }
-                case 0xa4 -> { r[dst[pc]] = (r[dst[pc]] ^ imm[pc]) & 0xffff_ffffL; pc++; }
-                case 0xac -> { r[dst[pc]] = (r[dst[pc]] ^ r[src[pc]]) & 0xffff_ffffL; pc++; }
-                case 0xb4 -> { r[dst[pc]] = imm[pc] & 0xffff_ffffL; pc++; }
-                case 0xbc -> { r[dst[pc]] = r[src[pc]] & 0xffff_ffffL; pc++; }
+                case 0xa4 -> { r[dst[pc]] = AluOps.xor32(r[dst[pc]], imm[pc]); pc++; }
+                case 0xac -> { r[dst[pc]] = AluOps.xor32(r[dst[pc]], r[src[pc]]); pc++; }
+                case 0xb4 -> { r[dst[pc]] = AluOps.mov32(imm[pc]); pc++; }
+                case 0xbc -> { r[dst[pc]] = AluOps.mov32(r[src[pc]]); pc++; }
                 case DecodedProgram.MOVSX32_8 -> { r[dst[pc]] = AluOps.signExtend32(r[src[pc]], 8); pc++; }
                 case DecodedProgram.MOVSX32_16 -> { r[dst[pc]] = AluOps.signExtend32(r[src[pc]], 16); pc++; }
                 case 0xc4 -> { r[dst[pc]] = AluOps.arsh32(r[dst[pc]], imm[pc]); pc++; }
@@ -205,76 +210,76 @@ final class InterpretedProgram implements Executable {
                         }
                         depth--;
                         int s = depth * 5;
-                        r[6] = m.saved[s];
-                        r[7] = m.saved[s + 1];
-                        r[8] = m.saved[s + 2];
-                        r[9] = m.saved[s + 3];
-                        r[10] = m.saved[s + 4];
-                        pc = m.returnPc[depth];
-                        func = m.returnFunction[depth];
+                        r[6] = saved[s];
+                        r[7] = saved[s + 1];
+                        r[8] = saved[s + 2];
+                        r[9] = saved[s + 3];
+                        r[10] = saved[s + 4];
+                        pc = returnPc[depth];
+                        func = returnFunction[depth];
                     }
                 }
                 // ---- jumps ----
                 case 0x05 -> pc = target[pc];
                 case 0x06 -> pc = target[pc];
                 case 0xe5 -> {
-                    if (m.mayGoto[depth] == 0) {
+                    if (mayGoto[depth] == 0) {
                         pc = target[pc];
                     } else {
-                        m.mayGoto[depth]--;
+                        mayGoto[depth]--;
                         pc++;
                     }
                 }
                 case 0x0d -> pc = gotoTarget(r[dst[pc]], func, pc);
-                case 0x15 -> pc = r[dst[pc]] == imm[pc] ? target[pc] : pc + 1; // jeq imm
-                case 0x1d -> pc = r[dst[pc]] == r[src[pc]] ? target[pc] : pc + 1; // jeq reg
-                case 0x16 -> pc = (int) r[dst[pc]] == (int) imm[pc] ? target[pc] : pc + 1; // jeq32 imm
-                case 0x1e -> pc = (int) r[dst[pc]] == (int) r[src[pc]] ? target[pc] : pc + 1; // jeq32 reg
-                case 0x25 -> pc = Long.compareUnsigned(r[dst[pc]], imm[pc]) > 0 ? target[pc] : pc + 1; // jgt imm
-                case 0x2d -> pc = Long.compareUnsigned(r[dst[pc]], r[src[pc]]) > 0 ? target[pc] : pc + 1; // jgt reg
-                case 0x26 -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) imm[pc]) > 0 ? target[pc] : pc + 1; // jgt32 imm
-                case 0x2e -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) r[src[pc]]) > 0 ? target[pc] : pc + 1; // jgt32 reg
-                case 0x35 -> pc = Long.compareUnsigned(r[dst[pc]], imm[pc]) >= 0 ? target[pc] : pc + 1; // jge imm
-                case 0x3d -> pc = Long.compareUnsigned(r[dst[pc]], r[src[pc]]) >= 0 ? target[pc] : pc + 1; // jge reg
-                case 0x36 -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) imm[pc]) >= 0 ? target[pc] : pc + 1; // jge32 imm
-                case 0x3e -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) r[src[pc]]) >= 0 ? target[pc] : pc + 1; // jge32 reg
-                case 0x45 -> pc = (r[dst[pc]] & imm[pc]) != 0 ? target[pc] : pc + 1; // jset imm
-                case 0x4d -> pc = (r[dst[pc]] & r[src[pc]]) != 0 ? target[pc] : pc + 1; // jset reg
-                case 0x46 -> pc = (((int) r[dst[pc]]) & (int) imm[pc]) != 0 ? target[pc] : pc + 1; // jset32 imm
-                case 0x4e -> pc = (((int) r[dst[pc]]) & (int) r[src[pc]]) != 0 ? target[pc] : pc + 1; // jset32 reg
-                case 0x55 -> pc = r[dst[pc]] != imm[pc] ? target[pc] : pc + 1; // jne imm
-                case 0x5d -> pc = r[dst[pc]] != r[src[pc]] ? target[pc] : pc + 1; // jne reg
-                case 0x56 -> pc = (int) r[dst[pc]] != (int) imm[pc] ? target[pc] : pc + 1; // jne32 imm
-                case 0x5e -> pc = (int) r[dst[pc]] != (int) r[src[pc]] ? target[pc] : pc + 1; // jne32 reg
-                case 0x65 -> pc = r[dst[pc]] > imm[pc] ? target[pc] : pc + 1; // jsgt imm
-                case 0x6d -> pc = r[dst[pc]] > r[src[pc]] ? target[pc] : pc + 1; // jsgt reg
-                case 0x66 -> pc = (int) r[dst[pc]] > (int) imm[pc] ? target[pc] : pc + 1; // jsgt32 imm
-                case 0x6e -> pc = (int) r[dst[pc]] > (int) r[src[pc]] ? target[pc] : pc + 1; // jsgt32 reg
-                case 0x75 -> pc = r[dst[pc]] >= imm[pc] ? target[pc] : pc + 1; // jsge imm
-                case 0x7d -> pc = r[dst[pc]] >= r[src[pc]] ? target[pc] : pc + 1; // jsge reg
-                case 0x76 -> pc = (int) r[dst[pc]] >= (int) imm[pc] ? target[pc] : pc + 1; // jsge32 imm
-                case 0x7e -> pc = (int) r[dst[pc]] >= (int) r[src[pc]] ? target[pc] : pc + 1; // jsge32 reg
-                case 0xa5 -> pc = Long.compareUnsigned(r[dst[pc]], imm[pc]) < 0 ? target[pc] : pc + 1; // jlt imm
-                case 0xad -> pc = Long.compareUnsigned(r[dst[pc]], r[src[pc]]) < 0 ? target[pc] : pc + 1; // jlt reg
-                case 0xa6 -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) imm[pc]) < 0 ? target[pc] : pc + 1; // jlt32 imm
-                case 0xae -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) r[src[pc]]) < 0 ? target[pc] : pc + 1; // jlt32 reg
-                case 0xb5 -> pc = Long.compareUnsigned(r[dst[pc]], imm[pc]) <= 0 ? target[pc] : pc + 1; // jle imm
-                case 0xbd -> pc = Long.compareUnsigned(r[dst[pc]], r[src[pc]]) <= 0 ? target[pc] : pc + 1; // jle reg
-                case 0xb6 -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) imm[pc]) <= 0 ? target[pc] : pc + 1; // jle32 imm
-                case 0xbe -> pc = Integer.compareUnsigned((int) r[dst[pc]], (int) r[src[pc]]) <= 0 ? target[pc] : pc + 1; // jle32 reg
-                case 0xc5 -> pc = r[dst[pc]] < imm[pc] ? target[pc] : pc + 1; // jslt imm
-                case 0xcd -> pc = r[dst[pc]] < r[src[pc]] ? target[pc] : pc + 1; // jslt reg
-                case 0xc6 -> pc = (int) r[dst[pc]] < (int) imm[pc] ? target[pc] : pc + 1; // jslt32 imm
-                case 0xce -> pc = (int) r[dst[pc]] < (int) r[src[pc]] ? target[pc] : pc + 1; // jslt32 reg
-                case 0xd5 -> pc = r[dst[pc]] <= imm[pc] ? target[pc] : pc + 1; // jsle imm
-                case 0xdd -> pc = r[dst[pc]] <= r[src[pc]] ? target[pc] : pc + 1; // jsle reg
-                case 0xd6 -> pc = (int) r[dst[pc]] <= (int) imm[pc] ? target[pc] : pc + 1; // jsle32 imm
-                case 0xde -> pc = (int) r[dst[pc]] <= (int) r[src[pc]] ? target[pc] : pc + 1; // jsle32 reg
+                case 0x15 -> pc = AluOps.jeq(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0x1d -> pc = AluOps.jeq(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0x16 -> pc = AluOps.jeq32(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0x1e -> pc = AluOps.jeq32(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0x25 -> pc = AluOps.jgt(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0x2d -> pc = AluOps.jgt(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0x26 -> pc = AluOps.jgt32(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0x2e -> pc = AluOps.jgt32(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0x35 -> pc = AluOps.jge(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0x3d -> pc = AluOps.jge(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0x36 -> pc = AluOps.jge32(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0x3e -> pc = AluOps.jge32(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0x45 -> pc = AluOps.jset(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0x4d -> pc = AluOps.jset(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0x46 -> pc = AluOps.jset32(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0x4e -> pc = AluOps.jset32(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0x55 -> pc = AluOps.jne(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0x5d -> pc = AluOps.jne(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0x56 -> pc = AluOps.jne32(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0x5e -> pc = AluOps.jne32(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0x65 -> pc = AluOps.jsgt(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0x6d -> pc = AluOps.jsgt(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0x66 -> pc = AluOps.jsgt32(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0x6e -> pc = AluOps.jsgt32(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0x75 -> pc = AluOps.jsge(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0x7d -> pc = AluOps.jsge(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0x76 -> pc = AluOps.jsge32(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0x7e -> pc = AluOps.jsge32(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0xa5 -> pc = AluOps.jlt(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0xad -> pc = AluOps.jlt(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0xa6 -> pc = AluOps.jlt32(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0xae -> pc = AluOps.jlt32(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0xb5 -> pc = AluOps.jle(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0xbd -> pc = AluOps.jle(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0xb6 -> pc = AluOps.jle32(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0xbe -> pc = AluOps.jle32(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0xc5 -> pc = AluOps.jslt(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0xcd -> pc = AluOps.jslt(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0xc6 -> pc = AluOps.jslt32(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0xce -> pc = AluOps.jslt32(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0xd5 -> pc = AluOps.jsle(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0xdd -> pc = AluOps.jsle(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
+                case 0xd6 -> pc = AluOps.jsle32(r[dst[pc]], imm[pc]) ? target[pc] : pc + 1;
+                case 0xde -> pc = AluOps.jsle32(r[dst[pc]], r[src[pc]]) ? target[pc] : pc + 1;
                 // ---- calls ----
                 case 0x85 -> {
-                    m.budget = budget;
+                    m.setBudget(budget);
                     r[0] = callHelper(m, (int) imm[pc], r, depth, pc);
-                    budget = m.budget;
+                    budget = m.budget();
                     pc++;
                 }
                 case DecodedProgram.TAIL_CALL -> {
@@ -287,27 +292,27 @@ final class InterpretedProgram implements Executable {
                     }
                     // the target replaces the running function: it runs in this frame with the same ctx,
                     // and its result is what this function returns
-                    m.budget = budget;
-                    InterpretedProgram caller = m.current;
-                    m.current = next;
+                    m.setBudget(budget);
+                    InterpretedProgram caller = m.current();
+                    m.setCurrent(next);
                     try {
                         r[0] = next.execute(m, 0, depth, r[1], 0, 0, 0, 0);
                     } finally {
-                        m.current = caller;
-                        budget = m.budget;
+                        m.setCurrent(caller);
+                        budget = m.budget();
                     }
                     if (depth == baseDepth) {
                         return r[0];
                     }
                     depth--;
                     int s = depth * 5;
-                    r[6] = m.saved[s];
-                    r[7] = m.saved[s + 1];
-                    r[8] = m.saved[s + 2];
-                    r[9] = m.saved[s + 3];
-                    r[10] = m.saved[s + 4];
-                    pc = m.returnPc[depth];
-                    func = m.returnFunction[depth];
+                    r[6] = saved[s];
+                    r[7] = saved[s + 1];
+                    r[8] = saved[s + 2];
+                    r[9] = saved[s + 3];
+                    r[10] = saved[s + 4];
+                    pc = returnPc[depth];
+                    func = returnFunction[depth];
                 }
                 case DecodedProgram.CALL_LOCAL, 0x8d -> {
                     int callee;
@@ -320,14 +325,14 @@ final class InterpretedProgram implements Executable {
                             t = Pointers.function(code.functionAt(Pointers.id(t)));
                         }
                         if (!Pointers.isExact(t, Pointers.TAG_FUNC)) {
-                            m.budget = budget;
+                            m.setBudget(budget);
                             r[0] = callHelper(m, helperIdOf(t, dst[pc], pc), r, depth, pc);
-                            budget = m.budget;
+                            budget = m.budget();
                             pc++;
                             continue;
                         }
                         callee = Pointers.id(t);
-                        if (callee >= code.functionStart.length) {
+                        if (callee >= code.functionCount()) {
                             throw new ControlFlowFault(pc, "callx through r" + dst[pc] + " = " + Pointers.describe(t)
                                     + ": no such function");
                         }
@@ -336,18 +341,18 @@ final class InterpretedProgram implements Executable {
                         throw new CallDepthFault(pc, depth + 2);
                     }
                     int s = depth * 5;
-                    m.saved[s] = r[6];
-                    m.saved[s + 1] = r[7];
-                    m.saved[s + 2] = r[8];
-                    m.saved[s + 3] = r[9];
-                    m.saved[s + 4] = r[10];
-                    m.returnPc[depth] = pc + 1;
-                    m.returnFunction[depth] = func;
+                    saved[s] = r[6];
+                    saved[s + 1] = r[7];
+                    saved[s + 2] = r[8];
+                    saved[s + 3] = r[9];
+                    saved[s + 4] = r[10];
+                    returnPc[depth] = pc + 1;
+                    returnFunction[depth] = func;
                     depth++;
                     r[10] = mem.enterFrame(depth);
-                    m.mayGoto[depth] = mayGotoBudget;
+                    mayGoto[depth] = mayGotoBudget;
                     func = callee;
-                    pc = code.functionStart[callee];
+                    pc = code.functionStart(callee);
                 }
                 case 0x95 -> {
                     if (depth == baseDepth) {
@@ -355,20 +360,20 @@ final class InterpretedProgram implements Executable {
                     }
                     depth--;
                     int s = depth * 5;
-                    r[6] = m.saved[s];
-                    r[7] = m.saved[s + 1];
-                    r[8] = m.saved[s + 2];
-                    r[9] = m.saved[s + 3];
-                    r[10] = m.saved[s + 4];
-                    pc = m.returnPc[depth];
-                    func = m.returnFunction[depth];
+                    r[6] = saved[s];
+                    r[7] = saved[s + 1];
+                    r[8] = saved[s + 2];
+                    r[9] = saved[s + 3];
+                    r[10] = saved[s + 4];
+                    pc = returnPc[depth];
+                    func = returnFunction[depth];
                 }
-                case DecodedProgram.ILLEGAL -> throw new IllegalInstructionFault(pc, codeAt(pc), code.reason[pc]);
+                case DecodedProgram.ILLEGAL -> throw new IllegalInstructionFault(pc, codeAt(pc), code.reason(pc));
                 default -> throw new IllegalInstructionFault(pc, codeAt(pc), String.format("unknown opcode %#04x", codeAt(pc)));
                 }
             }
         } finally {
-            m.budget = budget;
+            m.setBudget(budget);
         }
     }
 
@@ -382,8 +387,7 @@ final class InterpretedProgram implements Executable {
         if (h == null) {
             throw new HelperFault(pc, id, "unknown helper " + helpers.name(id) + " (id " + id + "): not available to this program");
         }
-        m.depth = depth;
-        m.pc = pc;
+        m.enterHelper(depth, pc);
         return h.call(m, r[1], r[2], r[3], r[4], r[5]);
     }
 
@@ -401,7 +405,7 @@ final class InterpretedProgram implements Executable {
         if (!Pointers.isExact(value, Pointers.TAG_INSN)) {
             throw new ControlFlowFault(pc, "gotox through " + Pointers.describe(value) + ": not an instruction pointer");
         }
-        int start = code.functionStart[func];
+        int start = code.functionStart(func);
         int end = code.functionEnd(func);
         if (t < start || t >= end || !code.startsInstruction(t)) {
             throw new ControlFlowFault(pc, "gotox to insn " + t + " outside the function [" + start + ", " + (end - 1) + "]");
@@ -410,12 +414,14 @@ final class InterpretedProgram implements Executable {
     }
 
     private void atomic(Memory mem, long[] r, int pc) {
-        int size = Opcodes.sizeBytes(code.op[pc]);
-        long address = r[code.dst[pc]] + code.off[pc];
-        int s = code.src[pc];
-        int operation = (int) code.imm[pc];
+        int size = Opcodes.sizeBytes(code.op()[pc]);
+        int dst = code.dst()[pc];
+        int off = code.off()[pc];
+        long address = r[dst] + off;
+        int s = code.src()[pc];
+        int operation = (int) code.imm()[pc];
         switch (operation) {
-            case Opcodes.ATOMIC_LOAD_ACQ -> r[code.dst[pc]] = mem.loadAcquire(r[s] + code.off[pc], size, pc);
+            case Opcodes.ATOMIC_LOAD_ACQ -> r[dst] = mem.loadAcquire(r[s] + off, size, pc);
             case Opcodes.ATOMIC_STORE_REL -> mem.storeRelease(address, size, r[s], pc);
             case Opcodes.ATOMIC_CMPXCHG -> r[0] = mem.compareExchange(address, size, r[0], r[s], pc);
             case Opcodes.ATOMIC_XCHG -> r[s] = mem.atomicUpdate(address, size, AtomicOp.XCHG, r[s], pc);
@@ -436,14 +442,16 @@ final class InterpretedProgram implements Executable {
 
     /** LD_ABS/LD_IND: the network-order value, or -1 when the bytes are not in the packet. */
     private static long packetLoad(Machine m, long[] r, int pc) {
-        DecodedProgram code = m.current.code;
-        int size = Opcodes.sizeBytes(code.op[pc]);
-        long offset = (code.op[pc] & Opcodes.MODE_MASK) == Opcodes.IND ? (int) (r[code.src[pc]] + code.imm[pc]) : (int) code.imm[pc];
-        long data = m.context.packetData();
-        long length = m.context.packetEnd() - data;
+        DecodedProgram code = m.current().code;
+        int op = code.op()[pc];
+        int size = Opcodes.sizeBytes(op);
+        long imm = code.imm()[pc];
+        long offset = (op & Opcodes.MODE_MASK) == Opcodes.IND ? (int) (r[code.src()[pc]] + imm) : (int) imm;
+        long data = m.context().packetData();
+        long length = m.context().packetEnd() - data;
         if (data == 0 || offset < 0 || offset > length - size) {
             return -1;
         }
-        return AluOps.networkOrder(m.memory.load(data + offset, size, pc), size);
+        return AluOps.networkOrder(m.memory().load(data + offset, size, pc), size);
     }
 }

@@ -3,6 +3,7 @@ package io.bpf4j.jit.interpreter;
 import io.bpf4j.jit.Executable;
 import io.bpf4j.jit.ExecutionEngine;
 import io.bpf4j.jit.ProgramImage;
+import io.bpf4j.jit.internal.DecodedProgram;
 import io.bpf4j.maps.MapFactory;
 
 /** The reference engine: a switch-dispatch interpreter over the pre-decoded program. */

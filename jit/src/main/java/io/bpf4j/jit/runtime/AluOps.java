@@ -142,7 +142,133 @@ public final class AluOps {
         };
     }
 
+    // ---- the rest of 32-bit arithmetic: low halves, result zero-extended -------------------
+
+    public static long add32(long dst, long src) {
+        return (dst + src) & LOW32;
+    }
+
+    public static long sub32(long dst, long src) {
+        return (dst - src) & LOW32;
+    }
+
+    public static long mul32(long dst, long src) {
+        return (dst * src) & LOW32;
+    }
+
+    public static long or32(long dst, long src) {
+        return (dst | src) & LOW32;
+    }
+
+    public static long and32(long dst, long src) {
+        return dst & src & LOW32;
+    }
+
+    public static long xor32(long dst, long src) {
+        return (dst ^ src) & LOW32;
+    }
+
+    public static long neg32(long dst) {
+        return -dst & LOW32;
+    }
+
+    /** {@code mov32}: also what {@code w = imm} writes (the immediate's low half, zero-extended). */
+    public static long mov32(long src) {
+        return src & LOW32;
+    }
+
     // ---- jumps (RFC 9669 §4.3) ----------------------------------------------------------------
+    // One method per condition so that an engine dispatching on the opcode byte calls the one it
+    // needs (and the JVM inlines it); compare64/compare32 dispatch on the operation nibble.
+
+    public static boolean jeq(long a, long b) {
+        return a == b;
+    }
+
+    public static boolean jne(long a, long b) {
+        return a != b;
+    }
+
+    /** {@code jset}: any bit in common. */
+    public static boolean jset(long a, long b) {
+        return (a & b) != 0;
+    }
+
+    public static boolean jgt(long a, long b) {
+        return Long.compareUnsigned(a, b) > 0;
+    }
+
+    public static boolean jge(long a, long b) {
+        return Long.compareUnsigned(a, b) >= 0;
+    }
+
+    public static boolean jlt(long a, long b) {
+        return Long.compareUnsigned(a, b) < 0;
+    }
+
+    public static boolean jle(long a, long b) {
+        return Long.compareUnsigned(a, b) <= 0;
+    }
+
+    public static boolean jsgt(long a, long b) {
+        return a > b;
+    }
+
+    public static boolean jsge(long a, long b) {
+        return a >= b;
+    }
+
+    public static boolean jslt(long a, long b) {
+        return a < b;
+    }
+
+    public static boolean jsle(long a, long b) {
+        return a <= b;
+    }
+
+    public static boolean jeq32(long a, long b) {
+        return (int) a == (int) b;
+    }
+
+    public static boolean jne32(long a, long b) {
+        return (int) a != (int) b;
+    }
+
+    public static boolean jset32(long a, long b) {
+        return ((int) a & (int) b) != 0;
+    }
+
+    public static boolean jgt32(long a, long b) {
+        return Integer.compareUnsigned((int) a, (int) b) > 0;
+    }
+
+    public static boolean jge32(long a, long b) {
+        return Integer.compareUnsigned((int) a, (int) b) >= 0;
+    }
+
+    public static boolean jlt32(long a, long b) {
+        return Integer.compareUnsigned((int) a, (int) b) < 0;
+    }
+
+    public static boolean jle32(long a, long b) {
+        return Integer.compareUnsigned((int) a, (int) b) <= 0;
+    }
+
+    public static boolean jsgt32(long a, long b) {
+        return (int) a > (int) b;
+    }
+
+    public static boolean jsge32(long a, long b) {
+        return (int) a >= (int) b;
+    }
+
+    public static boolean jslt32(long a, long b) {
+        return (int) a < (int) b;
+    }
+
+    public static boolean jsle32(long a, long b) {
+        return (int) a <= (int) b;
+    }
 
     /**
      * The condition of a jump with operation nibble {@code op} (JEQ .. JSLE, {@code Opcodes} values)
@@ -150,37 +276,35 @@ public final class AluOps {
      */
     public static boolean compare64(int op, long a, long b) {
         return switch (op) {
-            case 0x10 -> a == b;
-            case 0x20 -> Long.compareUnsigned(a, b) > 0;
-            case 0x30 -> Long.compareUnsigned(a, b) >= 0;
-            case 0x40 -> (a & b) != 0;
-            case 0x50 -> a != b;
-            case 0x60 -> a > b;
-            case 0x70 -> a >= b;
-            case 0xa0 -> Long.compareUnsigned(a, b) < 0;
-            case 0xb0 -> Long.compareUnsigned(a, b) <= 0;
-            case 0xc0 -> a < b;
-            case 0xd0 -> a <= b;
+            case 0x10 -> jeq(a, b);
+            case 0x20 -> jgt(a, b);
+            case 0x30 -> jge(a, b);
+            case 0x40 -> jset(a, b);
+            case 0x50 -> jne(a, b);
+            case 0x60 -> jsgt(a, b);
+            case 0x70 -> jsge(a, b);
+            case 0xa0 -> jlt(a, b);
+            case 0xb0 -> jle(a, b);
+            case 0xc0 -> jslt(a, b);
+            case 0xd0 -> jsle(a, b);
             default -> throw new IllegalArgumentException("not a conditional jump: " + op);
         };
     }
 
     /** The same over the low 32 bits (class JMP32). */
     public static boolean compare32(int op, long a, long b) {
-        int x = (int) a;
-        int y = (int) b;
         return switch (op) {
-            case 0x10 -> x == y;
-            case 0x20 -> Integer.compareUnsigned(x, y) > 0;
-            case 0x30 -> Integer.compareUnsigned(x, y) >= 0;
-            case 0x40 -> (x & y) != 0;
-            case 0x50 -> x != y;
-            case 0x60 -> x > y;
-            case 0x70 -> x >= y;
-            case 0xa0 -> Integer.compareUnsigned(x, y) < 0;
-            case 0xb0 -> Integer.compareUnsigned(x, y) <= 0;
-            case 0xc0 -> x < y;
-            case 0xd0 -> x <= y;
+            case 0x10 -> jeq32(a, b);
+            case 0x20 -> jgt32(a, b);
+            case 0x30 -> jge32(a, b);
+            case 0x40 -> jset32(a, b);
+            case 0x50 -> jne32(a, b);
+            case 0x60 -> jsgt32(a, b);
+            case 0x70 -> jsge32(a, b);
+            case 0xa0 -> jlt32(a, b);
+            case 0xb0 -> jle32(a, b);
+            case 0xc0 -> jslt32(a, b);
+            case 0xd0 -> jsle32(a, b);
             default -> throw new IllegalArgumentException("not a conditional jump: " + op);
         };
     }

@@ -6,7 +6,7 @@
  * the packet and context as the kernel copies them out, and the duration per run.
  *
  * <pre>{@code
- * Executable exe = ExecutionEngine.interpreter().prepare(ProgramImage.builder(insns)
+ * Executable exe = Interpreter.INSTANCE.prepare(ProgramImage.builder(insns)
  *         .helpers(StandardHelpers.forProgramType(ProgramType.XDP)).map(1, counters).build());
  * TestRunResult r = TestRun.of(exe, ProgramType.XDP).run(TestRunInput.ofData(frame).withRepeat(100));
  * }</pre>

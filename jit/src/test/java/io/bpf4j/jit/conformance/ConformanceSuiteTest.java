@@ -8,6 +8,7 @@ import io.bpf4j.isa.InstructionCodec;
 import io.bpf4j.jit.Executable;
 import io.bpf4j.jit.ExecutionContext;
 import io.bpf4j.jit.ExecutionEngine;
+import io.bpf4j.jit.interpreter.Interpreter;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.helpers.StandardHelpers;
 import io.bpf4j.jit.runtime.ExecutionFault;
@@ -46,9 +47,9 @@ class ConformanceSuiteTest {
         List<ConformanceCase> cases = ConformanceCase.load();
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             if (c.expectedError() != null) {
-                assertThatThrownBy(() -> run(ExecutionEngine.interpreter(), c)).isInstanceOf(ExecutionFault.class);
+                assertThatThrownBy(() -> run(Interpreter.INSTANCE, c)).isInstanceOf(ExecutionFault.class);
             } else {
-                assertThat(run(ExecutionEngine.interpreter(), c))
+                assertThat(run(Interpreter.INSTANCE, c))
                         .as("r0 of %s", c.name())
                         .isEqualTo(c.expectedR0());
             }

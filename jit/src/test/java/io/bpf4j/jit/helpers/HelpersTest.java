@@ -11,7 +11,7 @@ import io.bpf4j.isa.Opcodes;
 import io.bpf4j.isa.Register;
 import io.bpf4j.jit.Executable;
 import io.bpf4j.jit.ExecutionContext;
-import io.bpf4j.jit.ExecutionEngine;
+import io.bpf4j.jit.interpreter.Interpreter;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.TestMaps;
 import io.bpf4j.maps.BpfMap;
@@ -224,7 +224,7 @@ class HelpersTest {
                 "lock add [%r0+0], %r1",
                 "ldxdw %r0, [%r0+0]",
                 "exit"), 2, pseudoLoad(Register.R1, Opcodes.PSEUDO_MAP_FD, 3, 0)), 9, pseudoLoad(Register.R1, Opcodes.PSEUDO_MAP_FD, 3, 0));
-        Executable exe = ExecutionEngine.interpreter().prepare(ProgramImage.builder(insns).helpers(StandardHelpers.all()).map(3, map).build());
+        Executable exe = Interpreter.INSTANCE.prepare(ProgramImage.builder(insns).helpers(StandardHelpers.all()).map(3, map).build());
         assertThat(exe.run(exe.newContext())).isEqualTo(78);
         assertThat(TestMaps.u64(map.lookup(TestMaps.u32(2)), 0)).isEqualTo(78);
     }

@@ -13,7 +13,7 @@ import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.isa.abi.ProgramType;
 import io.bpf4j.jit.Executable;
 import io.bpf4j.jit.ExecutionContext;
-import io.bpf4j.jit.ExecutionEngine;
+import io.bpf4j.jit.interpreter.Interpreter;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.TestMaps;
 import io.bpf4j.jit.runtime.MemoryFault;
@@ -40,7 +40,7 @@ class MapAndRuntimeHelpersTest {
         for (int i = 0; i < handlesAndMaps.length; i += 2) {
             b.map((Integer) handlesAndMaps[i], (BpfMap) handlesAndMaps[i + 1]);
         }
-        return ExecutionEngine.interpreter().prepare(b.build());
+        return Interpreter.INSTANCE.prepare(b.build());
     }
 
     @Test

@@ -17,7 +17,6 @@ import io.bpf4j.isa.Size;
 import io.bpf4j.isa.Slot;
 import io.bpf4j.jit.Executable;
 import io.bpf4j.jit.ExecutionContext;
-import io.bpf4j.jit.ExecutionEngine;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.runtime.ControlFlowFault;
 import org.junit.jupiter.api.Test;
@@ -75,7 +74,7 @@ class ControlFlowTest {
                 "mov %r0, 1", "exit", "mov %r0, 2", "exit");
         Instructions insns = patch(patch(base, 0, pseudoLoad(Register.R1, Opcodes.PSEUDO_MAP_VALUE, 40, 0)),
                 4, Jump.gotox(Register.R2));
-        Executable exe = ExecutionEngine.interpreter().prepare(ProgramImage.builder(insns).instructionArray(40, 8, 6).build());
+        Executable exe = Interpreter.INSTANCE.prepare(ProgramImage.builder(insns).instructionArray(40, 8, 6).build());
         ExecutionContext ctx = exe.newContext();
         assertThat(exe.run(ctx.setArgs(0, 0, 0))).isEqualTo(2);
         assertThat(exe.run(ctx.setArgs(0, 0, 1))).isEqualTo(1);
@@ -86,7 +85,7 @@ class ControlFlowTest {
         Instructions base = asm("lddw %r1, 0", "ldxdw %r2, [%r1+0]", "ja +0", "exit", "f:", "mov %r0, 3", "exit");
         Instructions insns = patch(patch(base, 0, pseudoLoad(Register.R1, Opcodes.PSEUDO_MAP_VALUE, 1, 0)), 2, Jump.gotox(Register.R2));
         // slot 5 is in the program but the array names it from function 0 = [0, 6]; make f a function with a call
-        Executable exe = ExecutionEngine.interpreter().prepare(ProgramImage.builder(insns).instructionArray(1, 9).build());
+        Executable exe = Interpreter.INSTANCE.prepare(ProgramImage.builder(insns).instructionArray(1, 9).build());
         ControlFlowFault f = catchThrowableOfType(ControlFlowFault.class, () -> exe.run(exe.newContext()));
         assertThat(f.pc()).isEqualTo(3);
         assertThat(f).hasMessage("insn 3: gotox to insn 9 outside the function [0, 6]");

@@ -17,7 +17,6 @@ import io.bpf4j.isa.Slot;
 import io.bpf4j.isa.Unknown;
 import io.bpf4j.jit.Executable;
 import io.bpf4j.jit.ExecutionContext;
-import io.bpf4j.jit.ExecutionEngine;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.TestMaps;
 import io.bpf4j.maps.BpfMap;
@@ -116,7 +115,7 @@ class FaultsTest {
                 "stdw [%r0+8], 1",
                 "exit");
         lookup = patch(lookup, 1, TestPrograms.pseudoLoad(Register.R1, Opcodes.PSEUDO_MAP_FD, 5, 0));
-        Executable exe = ExecutionEngine.interpreter().prepare(
+        Executable exe = Interpreter.INSTANCE.prepare(
                 ProgramImage.builder(lookup).helpers(StandardHelpers.all()).map(5, map).build());
         MemoryFault f = memoryFault(exe, exe.newContext());
         assertThat(f.pc()).isEqualTo(6);
@@ -126,13 +125,13 @@ class FaultsTest {
         // global data: ld_imm64 map value of the map at offset 4, then an 8-byte read
         Instructions global = patch(asm("lddw %r1, 0", "ldxdw %r0, [%r1+0]", "exit"), 0,
                 TestPrograms.pseudoLoad(Register.R1, Opcodes.PSEUDO_MAP_VALUE, 5, 4));
-        Executable g = ExecutionEngine.interpreter().prepare(ProgramImage.builder(global).map(5, TestMaps.array(".data", 8, 1)).build());
+        Executable g = Interpreter.INSTANCE.prepare(ProgramImage.builder(global).map(5, TestMaps.array(".data", 8, 1)).build());
         assertThat(memoryFault(g, g.newContext()).regionKind()).isEqualTo(RegionKind.GLOBAL_DATA);
 
         // instruction arrays are read only
         Instructions insnArray = patch(asm("lddw %r1, 0", "stdw [%r1+0], 0", "exit"), 0,
                 TestPrograms.pseudoLoad(Register.R1, Opcodes.PSEUDO_MAP_VALUE, 9, 0));
-        Executable ia = ExecutionEngine.interpreter().prepare(ProgramImage.builder(insnArray).instructionArray(9, 3).build());
+        Executable ia = Interpreter.INSTANCE.prepare(ProgramImage.builder(insnArray).instructionArray(9, 3).build());
         MemoryFault w = memoryFault(ia, ia.newContext());
         assertThat(w.regionKind()).isEqualTo(RegionKind.INSN_ARRAY);
         assertThat(w).hasMessageContaining("read only");
@@ -241,8 +240,8 @@ class FaultsTest {
         dataB.update(TestMaps.u32(0), TestMaps.u64(22), 0);
         Instructions read = patch(asm("lddw %r1, 0", "ldxdw %r0, [%r1+0]", "exit"), 0,
                 TestPrograms.pseudoLoad(Register.R1, Opcodes.PSEUDO_MAP_VALUE, 1, 0));
-        Executable a = ExecutionEngine.interpreter().prepare(ProgramImage.builder(read).map(1, dataA).build());
-        Executable b = ExecutionEngine.interpreter().prepare(ProgramImage.builder(read).map(1, dataB).build());
+        Executable a = Interpreter.INSTANCE.prepare(ProgramImage.builder(read).map(1, dataA).build());
+        Executable b = Interpreter.INSTANCE.prepare(ProgramImage.builder(read).map(1, dataB).build());
         ExecutionContext ctx = a.newContext();
         assertThat(a.run(ctx)).isEqualTo(11);
         assertThat(b.run(ctx)).isEqualTo(22);

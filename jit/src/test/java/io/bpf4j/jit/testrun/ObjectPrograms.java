@@ -15,7 +15,7 @@ import io.bpf4j.isa.Register;
 import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.isa.abi.ProgramType;
 import io.bpf4j.jit.Executable;
-import io.bpf4j.jit.ExecutionEngine;
+import io.bpf4j.jit.interpreter.Interpreter;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.helpers.StandardHelpers;
 import io.bpf4j.maps.BpfMap;
@@ -91,7 +91,7 @@ final class ObjectPrograms {
         for (int i = 0; i < names.size(); i++) {
             b.map(i + 1, maps.get(names.get(i)));
         }
-        return ExecutionEngine.interpreter().prepare(b.build());
+        return Interpreter.INSTANCE.prepare(b.build());
     }
 
     private static Instructions relocate(ElfObject elf, Instructions insns, int slot, Relocation r, int textBase, List<String> mapNames) {

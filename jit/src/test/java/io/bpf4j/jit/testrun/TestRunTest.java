@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.bpf4j.isa.abi.ProgramType;
 import io.bpf4j.jit.Executable;
-import io.bpf4j.jit.ExecutionEngine;
+import io.bpf4j.jit.interpreter.Interpreter;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.helpers.StandardHelpers;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Input checks and layouts of the in-process test run, without the kernel. */
 class TestRunTest {
     private static Executable prog(ProgramType type, String... lines) {
-        return ExecutionEngine.interpreter().prepare(ProgramImage.builder(asm(lines)).helpers(StandardHelpers.forProgramType(type)).build());
+        return Interpreter.INSTANCE.prepare(ProgramImage.builder(asm(lines)).helpers(StandardHelpers.forProgramType(type)).build());
     }
 
     @Test

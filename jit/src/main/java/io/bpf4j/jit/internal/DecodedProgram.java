@@ -1,4 +1,4 @@
-package io.bpf4j.jit.interpreter;
+package io.bpf4j.jit.internal;
 
 import io.bpf4j.isa.Alu;
 import io.bpf4j.isa.AluOp;
@@ -17,49 +17,50 @@ import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.runtime.HelperTable;
 import io.bpf4j.jit.runtime.Pointers;
 import java.util.Arrays;
-import java.util.TreeSet;
 
 /**
- * A program flattened for the interpreter's dispatch loop: one entry per slot (so jump
- * arithmetic is the kernel's), operands in parallel primitive arrays, every target, callee and
- * {@code ld_imm64} value resolved once. Anything that cannot run becomes an {@link #ILLEGAL}
- * entry with its reason, which faults only if a run reaches it.
+ * A program flattened once for every engine: one entry per slot (so jump arithmetic is the
+ * kernel's), operands in parallel primitive arrays, every target, callee and {@code ld_imm64}
+ * value resolved once. Anything that cannot run becomes an {@link #ILLEGAL} entry with its
+ * reason, which faults only if a run reaches it. The interpreter dispatches on it; a compiler
+ * translates it, so both agree on what each slot means and on which slots cannot run.
  *
  * <p>The operation code is the opcode byte, except for forms that share a byte and differ in
- * another field: those get a code above 0xff (see the constants).
+ * another field: those get a code placed on an otherwise meaningless byte (see the constants).
+ * The arrays are shared, not copied: engines read them and never write them.
  */
-final class DecodedProgram {
+public final class DecodedProgram {
     // The operation codes of forms that share an opcode byte with another, placed on opcode bytes
     // of class LD that encode nothing (every real instruction with such a byte decodes as Unknown
     // and becomes ILLEGAL), so all codes stay below 0x100 and the dispatch switch is a dense table.
 
     /** Faults with {@link #reason}. Also fills the second slot of each {@code ld_imm64} and the slot after the end. */
-    static final int ILLEGAL = 0x00;
+    public static final int ILLEGAL = 0x00;
     /** {@code call} of a BPF function; {@link #target} is the callee's function index. */
-    static final int CALL_LOCAL = 0x08;
-    static final int SDIV64_K = 0x10, SDIV64_X = 0x38, SMOD64_K = 0x58, SMOD64_X = 0x60;
-    static final int SDIV32_K = 0x68, SDIV32_X = 0x70, SMOD32_K = 0x78, SMOD32_X = 0x80;
+    public static final int CALL_LOCAL = 0x08;
+    public static final int SDIV64_K = 0x10, SDIV64_X = 0x38, SMOD64_K = 0x58, SMOD64_X = 0x60;
+    public static final int SDIV32_K = 0x68, SDIV32_X = 0x70, SMOD32_K = 0x78, SMOD32_X = 0x80;
     /** {@code ld_imm64} of a direct value: {@link #imm} is the pointer relative to the program's first static region. */
-    static final int LD_STATIC = 0xb0;
+    public static final int LD_STATIC = 0xb0;
     /** {@code call bpf_tail_call}, when the program's helper table has it. */
-    static final int TAIL_CALL = 0xb8;
-    static final int MOVSX64_8 = 0x88, MOVSX64_16 = 0x90, MOVSX64_32 = 0x98, MOVSX32_8 = 0xa0, MOVSX32_16 = 0xa8;
+    public static final int TAIL_CALL = 0xb8;
+    public static final int MOVSX64_8 = 0x88, MOVSX64_16 = 0x90, MOVSX64_32 = 0x98, MOVSX32_8 = 0xa0, MOVSX32_16 = 0xa8;
 
-    final int length;
-    final int[] op;
-    final int[] dst;
-    final int[] src;
-    final int[] off;
-    final int[] target;
-    final long[] imm;
-    final String[] reason;
+    private final int length;
+    private final int[] op;
+    private final int[] dst;
+    private final int[] src;
+    private final int[] off;
+    private final int[] target;
+    private final long[] imm;
+    private final String[] reason;
     private final boolean[] secondHalf;
     /** First slot of each function; function 0 is the entry at slot 0. */
-    final int[] functionStart;
+    private final int[] functionStart;
 
     private final HelperTable helpers;
 
-    DecodedProgram(ProgramImage image) {
+    public DecodedProgram(ProgramImage image) {
         Instructions insns = image.instructions();
         this.helpers = image.helpers();
         int n = insns.slotCount();
@@ -72,7 +73,7 @@ final class DecodedProgram {
         imm = new long[n + 1];
         reason = new String[n + 1];
         secondHalf = new boolean[n + 1];
-        functionStart = functions(insns, image.functionStarts());
+        functionStart = image.functionStarts();
         for (int i = 0; i < insns.size(); i++) {
             Instruction insn = insns.get(i);
             int pc = insns.slotOf(i);
@@ -85,39 +86,61 @@ final class DecodedProgram {
         illegal(n, n == 0 ? "the program is empty" : "ran past the last instruction (insn " + (n - 1) + ")");
     }
 
-    /** The function table: slot 0 plus every bpf-to-bpf call target and function pointer target, ascending. */
-    private static int[] functions(Instructions insns, int[] declared) {
-        TreeSet<Integer> starts = new TreeSet<>();
-        starts.add(0);
-        for (int d : declared) {
-            if (insns.indexAtSlot(d) >= 0) {
-                starts.add(d);
-            }
-        }
-        for (int i = 0; i < insns.size(); i++) {
-            Instruction insn = insns.get(i);
-            int pc = insns.slotOf(i);
-            int t = -1;
-            if (insn instanceof Call c && c.kind() == Call.Kind.LOCAL) {
-                t = pc + c.imm() + 1;
-            } else if (insn instanceof LoadImm64 l && l.source() == LoadImm64.Source.FUNC) {
-                t = pc + l.imm() + 1;
-            }
-            if (t >= 0 && insns.indexAtSlot(t) >= 0) {
-                starts.add(t);
-            }
-        }
-        return starts.stream().mapToInt(Integer::intValue).toArray();
+    /** Slots: the program's length, plus one {@link #ILLEGAL} entry past the end. */
+    public int length() {
+        return length;
+    }
+
+    /** The operation of each slot: the opcode byte or one of this class's constants. */
+    public int[] op() {
+        return op;
+    }
+
+    public int[] dst() {
+        return dst;
+    }
+
+    public int[] src() {
+        return src;
+    }
+
+    public int[] off() {
+        return off;
+    }
+
+    /** A jump's target slot, or a local call's callee function index. */
+    public int[] target() {
+        return target;
+    }
+
+    /** The immediate, or the resolved 64-bit value of an {@code ld_imm64}. */
+    public long[] imm() {
+        return imm;
+    }
+
+    /** Why an {@link #ILLEGAL} slot cannot run. */
+    public String reason(int pc) {
+        return reason[pc];
+    }
+
+    /** How many functions the program has (its function table's length). */
+    public int functionCount() {
+        return functionStart.length;
+    }
+
+    /** The first slot of function {@code f}. */
+    public int functionStart(int f) {
+        return functionStart[f];
     }
 
     /** The index of the function starting at {@code slot}, or -1. */
-    int functionAt(int slot) {
+    public int functionAt(int slot) {
         int i = Arrays.binarySearch(functionStart, slot);
         return i >= 0 ? i : -1;
     }
 
     /** The slot after the last of function {@code f}. */
-    int functionEnd(int f) {
+    public int functionEnd(int f) {
         return f + 1 < functionStart.length ? functionStart[f + 1] : length;
     }
 
@@ -241,7 +264,7 @@ final class DecodedProgram {
                 int t = pc + c.imm() + 1;
                 int f = insns.indexAtSlot(t) >= 0 ? functionAt(t) : -1;
                 if (f < 0) {
-                    illegal(pc, "call to insn " + t + ", which is not an instruction of the program");
+                    illegal(pc, "call to insn " + t + ", which " + notAFunction(insns, t));
                 } else {
                     op[pc] = CALL_LOCAL;
                     target[pc] = f;
@@ -250,6 +273,11 @@ final class DecodedProgram {
             case KFUNC -> illegal(pc, "kernel function calls (kfunc btf id " + c.imm() + ") are not available");
             default -> illegal(pc, "call with unknown src_reg " + c.srcReg());
         }
+    }
+
+    private static String notAFunction(Instructions insns, int slot) {
+        return insns.indexAtSlot(slot) >= 0 ? "starts no function of the program's function table"
+                : "is not an instruction of the program";
     }
 
     private void decodeLoadImm64(ProgramImage image, Instructions insns, LoadImm64 l, int pc) {
@@ -264,7 +292,7 @@ final class DecodedProgram {
                 int t = pc + l.imm() + 1;
                 int f = insns.indexAtSlot(t) >= 0 ? functionAt(t) : -1;
                 if (f < 0) {
-                    illegal(pc, "function pointer to insn " + t + ", which is not an instruction of the program");
+                    illegal(pc, "function pointer to insn " + t + ", which " + notAFunction(insns, t));
                 } else {
                     imm[pc] = Pointers.function(f);
                 }
@@ -294,7 +322,7 @@ final class DecodedProgram {
     }
 
     /** Whether {@code slot} starts an instruction (not the second half of an {@code ld_imm64}). */
-    boolean startsInstruction(int slot) {
+    public boolean startsInstruction(int slot) {
         return slot >= 0 && slot < length && !secondHalf[slot];
     }
 }

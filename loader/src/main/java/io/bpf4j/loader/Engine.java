@@ -1,0 +1,19 @@
+package io.bpf4j.loader;
+
+import io.bpf4j.jit.ExecutionEngine;
+import io.bpf4j.jit.interpreter.Interpreter;
+
+/**
+ * The ways a loaded program can run. The loader owns the choice: the {@code jit} module offers
+ * engines but does not pick one.
+ */
+public enum Engine {
+    /** The reference interpreter: every access checked, every fault names its instruction. */
+    INTERPRETER;
+
+    ExecutionEngine create() {
+        return switch (this) {
+            case INTERPRETER -> Interpreter.INSTANCE;
+        };
+    }
+}
