@@ -161,7 +161,9 @@ final class InspectCommand implements Callable<Integer> {
         for (MapInfo i : maps) {
             String initial = i.initialDataSize() > 0 ? i.initialDataSize() + " bytes"
                     : i.initialSlots().isEmpty() ? "-" : i.initialSlots().toString();
-            m.row(i.name(), i.kind(), i.type(), i.keySize(), i.valueSize(), i.maxEntries(), "0x" + Integer.toHexString(i.flags()),
+            // key_size, value_size and max_entries are u32 in bpf_attr: 2^32-1 is not -1
+            m.row(i.name(), i.kind(), i.type(), Integer.toUnsignedString(i.keySize()), Integer.toUnsignedString(i.valueSize()),
+                    Integer.toUnsignedString(i.maxEntries()), "0x" + Integer.toHexString(i.flags()),
                     i.mapExtra(), i.innerMap() == null ? "-" : i.innerMap(), i.pinning(), initial, i.section());
         }
         m.print(out.out());

@@ -134,7 +134,7 @@ public final class BpfMap {
                 s.flags(), s.numaNode(), s.mapExtra(), s.keyTypeId(), s.valueTypeId(),
                 s.pinning().name().toLowerCase(java.util.Locale.ROOT), pinPath().map(Path::toString).orElse(null),
                 s.innerMap() == null ? null : s.innerMap().name(), s.initialSlots(),
-                s.initialData() == null ? 0 : s.initialData().length, s.sectionName(), s.autocreate());
+                s.initialDataSize(), s.sectionName(), s.autocreate());
     }
 
     @Override

@@ -30,7 +30,8 @@ import java.util.TreeMap;
  * @param initialSlots   {@code .values} initialisation of a prog array or map-in-map: slot index
  *                       to the name of the program or map put there
  * @param initialData    the initial value image of a global-data map (section bytes, in the
- *                       object's byte order; zeros for {@code .bss}); null for other maps
+ *                       object's byte order); null for other maps, and null for a {@code .bss}
+ *                       map still all zeros, whose image {@link #initialData()} makes on demand
  * @param sectionName    the ELF section the declaration lives in ({@code .maps}, {@code .data.custom},
  *                       {@code .kconfig} for the kconfig map), libbpf's {@code real_name} for data maps
  * @param sectionIndex   that section's index (for {@code .kconfig}: the symbol table's, as libbpf)
@@ -96,10 +97,25 @@ public record MapSpec(String name, Kind kind, int typeId, int keySize, int value
         return MapType.ofId(typeId);
     }
 
-    /** A copy of the initial value image, or null for maps that have none. */
+    /**
+     * A copy of the initial value image, or null for maps that have none; for a {@code .bss}
+     * map not given an image, {@link #valueSize()} zeros (made now: a large {@code .bss} costs
+     * nothing until something asks for its image).
+     */
     @Override
     public byte[] initialData() {
-        return initialData == null ? null : initialData.clone();
+        if (initialData == null) {
+            return kind == Kind.BSS ? new byte[valueSize] : null;
+        }
+        return initialData.clone();
+    }
+
+    /** {@return the length of {@link #initialData()}, without copying it (0 when there is none)} */
+    public int initialDataSize() {
+        if (initialData == null) {
+            return kind == Kind.BSS ? valueSize : 0;
+        }
+        return initialData.length;
     }
 
     /** Whether programs may only read the value ({@link #F_RDONLY_PROG}). */
@@ -165,14 +181,33 @@ public record MapSpec(String name, Kind kind, int typeId, int keySize, int value
                 && valueSize == m.valueSize && keyTypeId == m.keyTypeId && valueTypeId == m.valueTypeId
                 && maxEntries == m.maxEntries && flags == m.flags && numaNode == m.numaNode && pinning == m.pinning
                 && mapExtra == m.mapExtra && Objects.equals(innerMap, m.innerMap) && initialSlots.equals(m.initialSlots)
-                && Arrays.equals(initialData, m.initialData) && Objects.equals(sectionName, m.sectionName)
+                && sameImage(this, m) && Objects.equals(sectionName, m.sectionName)
                 && sectionIndex == m.sectionIndex && sectionOffset == m.sectionOffset
                 && declarationSize == m.declarationSize && autocreate == m.autocreate;
     }
 
+    // a .bss image not made yet equals the zeros it stands for
+    private static boolean sameImage(MapSpec a, MapSpec b) {
+        if (a.initialData == null || b.initialData == null) {
+            byte[] given = a.initialData == null ? b.initialData : a.initialData;
+            MapSpec lazy = a.initialData == null ? a : b;
+            return given == null || lazy.kind == Kind.BSS && given.length == lazy.valueSize && allZero(given);
+        }
+        return Arrays.equals(a.initialData, b.initialData);
+    }
+
+    private static boolean allZero(byte[] b) {
+        for (byte x : b) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public int hashCode() {
-        return Objects.hash(name, kind, typeId, keySize, valueSize, maxEntries, flags, Arrays.hashCode(initialData));
+        return Objects.hash(name, kind, typeId, keySize, valueSize, maxEntries, flags, initialDataSize());
     }
 
     @Override

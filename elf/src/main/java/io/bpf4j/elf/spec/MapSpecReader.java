@@ -57,11 +57,21 @@ public final class MapSpecReader {
      */
     public static List<MapSpec> read(ElfObject elf, ObjectSections sections, Btf btf, String objectName,
                                      List<Extern> externs, int pageSize) {
+        return read(elf, sections, btf, objectName, externs, pageSize, ObjectLimits.defaults());
+    }
+
+    /**
+     * Reads the maps of {@code elf} under {@code limits}.
+     *
+     * @throws DeclarationException for a declaration libbpf or the kernel refuses, or one past {@code limits}
+     */
+    public static List<MapSpec> read(ElfObject elf, ObjectSections sections, Btf btf, String objectName,
+                                     List<Extern> externs, int pageSize, ObjectLimits limits) {
         MapSpecReader r = new MapSpecReader(elf, sections, btf, objectName, pageSize);
         List<MapSpec> maps = new ArrayList<>();
         r.legacyMaps(maps);
         r.btfMaps(maps);
-        r.dataMaps(maps);
+        r.dataMaps(maps, limits);
         r.kconfigMap(maps, externs);
         return List.copyOf(maps);
     }
@@ -412,11 +422,26 @@ public final class MapSpecReader {
 
     // ---- global data ----------------------------------------------------------------------
 
-    private void dataMaps(List<MapSpec> maps) {
+    private void dataMaps(List<MapSpec> maps, ObjectLimits limits) {
+        long total = 0;
         for (ElfSection s : elf.sections()) {
             SectionKind k = sections.kind(s.index());
             if (!k.isGlobalData() || s.size() == 0) {
                 continue;
+            }
+            // sh_size is u64 and, for NOBITS, backed by nothing in the file: check it before any cast or allocation
+            String mapName = internalMapName(objectName, s.name());
+            long size = s.size();
+            if (Long.compareUnsigned(size, ObjectLimits.MAX_VALUE_SIZE) > 0) {
+                throw new DeclarationException("map '" + mapName + "': size " + Long.toUnsignedString(size) + " of section '"
+                        + s.name() + "' exceeds the largest map value (" + ObjectLimits.MAX_VALUE_SIZE
+                        + " bytes, INT_MAX; the kernel refuses it with -E2BIG)", mapName, s.name());
+            }
+            total += size;
+            if (total > limits.maxGlobalData()) {
+                throw new DeclarationException("map '" + mapName + "': size " + size + " of section '" + s.name()
+                        + "' brings the object's global data to " + total + " bytes, over the limit of "
+                        + limits.maxGlobalData() + " bytes (ObjectLimits.maxGlobalData)", mapName, s.name());
             }
             MapSpec.Kind kind = k == SectionKind.DATA ? MapSpec.Kind.DATA : k == SectionKind.RODATA ? MapSpec.Kind.RODATA
                     : MapSpec.Kind.BSS;
@@ -434,8 +459,9 @@ public final class MapSpecReader {
                 }
             }
             int flags = (kind == MapSpec.Kind.RODATA ? MapSpec.F_RDONLY_PROG : 0) | (mmapable ? MapSpec.F_MMAPABLE : 0);
-            byte[] data = kind == MapSpec.Kind.BSS ? new byte[(int) s.size()] : s.bytes();
-            maps.add(new MapSpec(internalMapName(objectName, s.name()), kind, MapType.ARRAY.id(), 4, (int) s.size(), 0,
+            // a .bss image is all zeros: MapSpec makes it on demand rather than holding it from open
+            byte[] data = kind == MapSpec.Kind.BSS ? null : s.bytes();
+            maps.add(new MapSpec(mapName, kind, MapType.ARRAY.id(), 4, (int) s.size(), 0,
                     valueTypeId, 1, flags, 0, MapSpec.Pinning.NONE, 0, null, Map.of(), data, s.name(), s.index(), 0, s.size(),
                     true));
         }

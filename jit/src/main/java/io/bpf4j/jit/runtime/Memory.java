@@ -316,11 +316,18 @@ public final class Memory {
 
     /** Copies {@code length} bytes at {@code address} out of the program's memory. */
     public byte[] read(long address, int length, int pc) {
-        byte[] out = new byte[length];
-        if (length > 0) {
-            Region r = check(address, length, MemoryFault.Access.READ, pc);
-            System.arraycopy(r.bytes, index(r, address), out, 0, length);
+        // the length comes from the program: check it against the region before allocating, so
+        // a helper asked for 2 GiB faults instead of exhausting the heap
+        if (length < 0) {
+            throw new MemoryFault(pc, MemoryFault.Access.READ, address, length, null,
+                    "length " + Integer.toUnsignedString(length) + " is negative as a signed 32-bit size");
         }
+        if (length == 0) {
+            return new byte[0];
+        }
+        Region r = check(address, length, MemoryFault.Access.READ, pc);
+        byte[] out = new byte[length];
+        System.arraycopy(r.bytes, index(r, address), out, 0, length);
         return out;
     }
 

@@ -5,16 +5,48 @@ import io.bpf4j.maps.Errno;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.MapException;
 import io.bpf4j.maps.MapFlags;
+import io.bpf4j.maps.MemoryBudget;
+import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** What every map shares: its definition, id, freezing and the user-space permission checks. */
 abstract class AbstractBpfMap implements BpfMap {
     protected final MapDefinition def;
     private final int id;
     private volatile boolean frozen;
+    /** What this map has charged to {@link MemoryBudget#process()}; returned when it is collected. */
+    private final AtomicLong charged = new AtomicLong();
+
+    private static final Cleaner CLEANER = Cleaner.create();
 
     AbstractBpfMap(MapDefinition def) {
         this.def = def;
         this.id = Registry.register(this);
+        AtomicLong c = charged;
+        CLEANER.register(this, () -> MemoryBudget.process().release(c.getAndSet(0)));
+    }
+
+    /** Takes over a charge {@link MapCreator} made before construction. */
+    final void adoptCharge(long bytes) {
+        charged.addAndGet(bytes);
+    }
+
+    /**
+     * Charges {@code bytes} for an element being added; throws {@code ENOMEM} for {@code op}
+     * when the budget is spent, as a kernel map whose allocation fails.
+     */
+    final void charge(long bytes, String op) {
+        MemoryBudget b = MemoryBudget.process();
+        if (!b.tryCharge(bytes)) {
+            throw error(Errno.ENOMEM, op, b.refusal(bytes));
+        }
+        charged.addAndGet(bytes);
+    }
+
+    /** Returns the charge of an element removed. */
+    final void uncharge(long bytes) {
+        charged.addAndGet(-bytes);
+        MemoryBudget.process().release(bytes);
     }
 
     @Override

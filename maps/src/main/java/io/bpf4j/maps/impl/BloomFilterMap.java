@@ -23,15 +23,25 @@ final class BloomFilterMap extends AbstractBpfMap implements BloomFilter {
 
     BloomFilterMap(MapDefinition def) {
         super(def);
+        this.hashes = hashCount(def);
+        long n = bitCount(def);
+        this.bits = new AtomicLongArray((int) (n / 64));
+        this.bitMask = n - 1;
+    }
+
+    private static int hashCount(MapDefinition def) {
         int k = (int) (def.mapExtra() & HASH_MASK);
-        this.hashes = k == 0 ? DEFAULT_HASH_FUNCS : k;
-        double wanted = Math.ceil(def.maxEntries() * (double) hashes / Math.log(2));
+        return k == 0 ? DEFAULT_HASH_FUNCS : k;
+    }
+
+    /** Bits of the filter: max_entries * hashes / ln 2, rounded up to a power of two. */
+    static long bitCount(MapDefinition def) {
+        double wanted = Math.ceil(def.maxEntries() * (double) hashCount(def) / Math.log(2));
         long n = 64;
         while (n < wanted && n < (1L << 32)) {
             n <<= 1;
         }
-        this.bits = new AtomicLongArray((int) (n / 64));
-        this.bitMask = n - 1;
+        return n;
     }
 
     /** The number of hash functions in use. */

@@ -69,11 +69,7 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
         this.lru = t == MapType.LRU_HASH || t == MapType.LRU_PERCPU_HASH;
         this.cpus = def.isPerCpu() ? def.numCpus() : 1;
         this.stride = def.isPerCpu() ? Bytes.roundUp8(def.valueSize()) : def.valueSize();
-        int n = 1;
-        while (n < def.maxEntries() && n < MAX_BUCKETS) {
-            n <<= 1;
-        }
-        this.buckets = new AtomicReferenceArray<>(n);
+        this.buckets = new AtomicReferenceArray<>(bucketCount(def.maxEntries()));
         for (int i = 0; i < LOCK_STRIPES; i++) {
             locks[i] = new Object();
         }
@@ -282,6 +278,7 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
         } finally {
             if (reserved) {
                 count.decrementAndGet();
+                uncharge(elementBytes());
             }
         }
     }
@@ -325,12 +322,35 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
         }
     }
 
+    /** Buckets for {@code maxEntries}: the next power of two, at most {@code MAX_BUCKETS}. */
+    static int bucketCount(int maxEntries) {
+        int n = 1;
+        while (n < maxEntries && n < MAX_BUCKETS) {
+            n <<= 1;
+        }
+        return n;
+    }
+
+    /**
+     * What one element costs the budget: its key and value storage and the kernel's
+     * {@code htab_elem} header, a fair stand-in for the Java objects and bucket slot.
+     */
+    long elementBytes() {
+        return (long) def.keySize() + (long) cpus * stride + MapCreator.HTAB_ELEM_SIZE;
+    }
+
     /** Takes one of max_entries slots for a new element, evicting from an LRU map when full. */
     private void reserveSlot() {
         while (true) {
             int c = count.get();
             if (c < def.maxEntries()) {
                 if (count.compareAndSet(c, c + 1)) {
+                    try {
+                        charge(elementBytes(), "update");
+                    } catch (RuntimeException e) {
+                        count.decrementAndGet();
+                        throw e;
+                    }
                     return;
                 }
                 continue;
@@ -384,6 +404,7 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
             buckets.set(bi, nb.length == 0 ? null : nb);
             gone.removed = true;
             count.decrementAndGet();
+            uncharge(elementBytes());
             if (lru && lruQueued.get() > 2 * def.maxEntries() + 64) {
                 int before = lruOrder.size();
                 lruOrder.removeIf(x -> x.removed);

@@ -169,6 +169,9 @@ final class LpmTrieMap extends AbstractBpfMap {
             if (old == null && exact.size() >= def.maxEntries()) {
                 throw error(Errno.ENOSPC, "update", "trie is full (" + def.maxEntries() + " prefixes)");
             }
+            if (old == null) {
+                charge((long) def.keySize() + def.valueSize(), "update");
+            }
             Node fresh = new Node(key.clone(), value.clone());
             order.put(p, fresh);
             exact.put(p, fresh);
@@ -192,6 +195,7 @@ final class LpmTrieMap extends AbstractBpfMap {
             }
             order.remove(p);
             perLength.decrementAndGet((int) len);
+            uncharge((long) def.keySize() + def.valueSize());
         }
     }
 

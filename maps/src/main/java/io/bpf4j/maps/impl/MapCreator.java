@@ -20,6 +20,7 @@ import io.bpf4j.maps.Errno;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.MapException;
 import io.bpf4j.maps.MapFlags;
+import io.bpf4j.maps.MemoryBudget;
 
 /**
  * {@code BPF_MAP_CREATE} in process: the kernel's checks of a definition for its type (the
@@ -49,6 +50,53 @@ public final class MapCreator {
     /** Creates the map, or throws the {@link MapException} the kernel's checks give. */
     public static BpfMap create(MapDefinition def) {
         check(def);
+        long bytes = upfrontBytes(def);
+        MemoryBudget budget = MemoryBudget.process();
+        if (!budget.tryCharge(bytes)) {
+            throw fail(def, Errno.ENOMEM, budget.refusal(bytes));
+        }
+        AbstractBpfMap map;
+        try {
+            map = construct(def);
+        } catch (RuntimeException | Error e) {
+            budget.release(bytes);
+            throw e;
+        }
+        map.adoptCharge(bytes);
+        return map;
+    }
+
+    /**
+     * The storage a map of this definition allocates when it is created; what grows later
+     * (hash elements, queue values, trie prefixes) is charged as it grows.
+     */
+    static long upfrontBytes(MapDefinition def) {
+        long n = Integer.toUnsignedLong(def.maxEntries());
+        switch (def.type()) {
+            case ARRAY:
+            case PERCPU_ARRAY:
+                return ArrayMap.storageBytes(def);
+            case PROG_ARRAY:
+            case ARRAY_OF_MAPS:
+                return n * 8;
+            case HASH:
+            case PERCPU_HASH:
+            case LRU_HASH:
+            case LRU_PERCPU_HASH:
+            case HASH_OF_MAPS:
+                return HashMapImpl.bucketCount(def.maxEntries()) * 8L;
+            case BLOOM_FILTER:
+                return BloomFilterMap.bitCount(def) / 8;
+            case RINGBUF:
+                return 2 * n;
+            case INSN_ARRAY:
+                return n * (InsnArrayMap.VALUE_SIZE + 8);
+            default:
+                return 0;
+        }
+    }
+
+    private static AbstractBpfMap construct(MapDefinition def) {
         switch (def.type()) {
             case ARRAY:
             case PERCPU_ARRAY:
@@ -141,9 +189,9 @@ public final class MapCreator {
             case QUEUE:
             case STACK:
                 require(def, def.keySize() == 0, Errno.EINVAL, "key size must be 0");
-                require(def, def.valueSize() > 0, Errno.EINVAL, "value size is 0");
+                require(def, def.valueSize() != 0, Errno.EINVAL, "value size is 0");
                 require(def, (f & ~QUEUE_FLAGS) == 0, Errno.EINVAL, "flags " + f + " are not allowed");
-                require(def, def.valueSize() <= KMALLOC_MAX_SIZE, Errno.E2BIG, "value size too large");
+                require(def, Integer.toUnsignedLong(def.valueSize()) <= KMALLOC_MAX_SIZE, Errno.E2BIG, "value size too large");
                 break;
             case BLOOM_FILTER:
                 require(def, def.keySize() == 0, Errno.EINVAL, "key size must be 0");
@@ -157,7 +205,9 @@ public final class MapCreator {
                 int n = def.maxEntries();
                 require(def, Integer.bitCount(n) == 1 && n % RingBufferMap.PAGE_SIZE == 0, Errno.EINVAL,
                         "size " + n + " is not a power of 2 multiple of the page size");
-                require(def, n <= (1 << 30), Errno.ENOMEM, "size " + n + " is too large for this process");
+                // the ring is kept twice over in one Java array (see RingBufferMap)
+                require(def, n <= MAX_STORAGE / 2, Errno.ENOMEM, "size " + n + " is too large for this process (at most "
+                        + Integer.highestOneBit((int) (MAX_STORAGE / 2)) + " bytes)");
                 break;
             case INSN_ARRAY:
                 require(def, def.keySize() == 4 && def.valueSize() == InsnArrayMap.VALUE_SIZE, Errno.EINVAL, "key size must be 4 and value size 16");
@@ -176,14 +226,16 @@ public final class MapCreator {
     private static void checkArray(MapDefinition def) {
         int f = def.flags();
         require(def, def.keySize() == 4, Errno.EINVAL, "key size must be 4");
-        require(def, def.valueSize() > 0, Errno.EINVAL, "value size is 0");
+        require(def, def.valueSize() != 0, Errno.EINVAL, "value size is 0");
         require(def, (f & ~ARRAY_FLAGS) == 0, Errno.EINVAL, "flags " + f + " are not allowed");
         require(def, def.type() == MapType.ARRAY || (f & (BPF_F_MMAPABLE | BPF_F_INNER_MAP)) == 0, Errno.EINVAL,
                 "BPF_F_MMAPABLE and BPF_F_INNER_MAP are for plain arrays");
         require(def, (f & BPF_F_PRESERVE_ELEMS) == 0, Errno.EINVAL, "BPF_F_PRESERVE_ELEMS is for perf event arrays");
         require(def, !(def.isPerCpu() && (f & BPF_F_NUMA_NODE) != 0), Errno.EINVAL, "per-CPU maps take no NUMA node");
         require(def, !def.isPerCpu() || Bytes.roundUp8(def.valueSize()) <= PCPU_MIN_UNIT_SIZE, Errno.E2BIG, "per-CPU value too large");
-        require(def, def.valueSize() > 0, Errno.E2BIG, "value size too large");
+        // array_map_alloc_check: value_size > INT_MAX is E2BIG (bpf_attr's sizes are u32)
+        require(def, def.valueSize() > 0, Errno.E2BIG, "value size " + Integer.toUnsignedString(def.valueSize())
+                + " exceeds INT_MAX");
         require(def, ArrayMap.storageBytes(def) <= MAX_STORAGE, Errno.ENOMEM, "array of " + ArrayMap.storageBytes(def) + " bytes is too large");
     }
 
@@ -194,10 +246,11 @@ public final class MapCreator {
         require(def, lru || (f & BPF_F_NO_COMMON_LRU) == 0, Errno.EINVAL, "BPF_F_NO_COMMON_LRU is for LRU hashes");
         require(def, !lru || (f & BPF_F_NO_PREALLOC) == 0, Errno.ENOTSUPP, "LRU hashes are always preallocated");
         require(def, !(def.isPerCpu() && (f & BPF_F_NUMA_NODE) != 0), Errno.EINVAL, "per-CPU maps take no NUMA node");
-        require(def, def.keySize() > 0 && def.valueSize() > 0, Errno.EINVAL, "key and value size must not be 0");
+        require(def, def.keySize() != 0 && def.valueSize() != 0, Errno.EINVAL, "key and value size must not be 0");
         require(def, def.type() != MapType.HASH_OF_MAPS || def.valueSize() == 4, Errno.EINVAL, "value size must be 4");
-        require(def, (long) def.keySize() + def.valueSize() < KMALLOC_MAX_SIZE - HTAB_ELEM_SIZE, Errno.E2BIG,
-                "key and value of " + ((long) def.keySize() + def.valueSize()) + " bytes are too large");
+        long kv = Integer.toUnsignedLong(def.keySize()) + Integer.toUnsignedLong(def.valueSize());
+        require(def, kv < KMALLOC_MAX_SIZE - HTAB_ELEM_SIZE, Errno.E2BIG,
+                "key and value of " + kv + " bytes are too large");
         require(def, !def.isPerCpu() || Bytes.roundUp8(def.valueSize()) <= PCPU_MIN_UNIT_SIZE, Errno.E2BIG, "per-CPU value too large");
         require(def, (long) def.numCpus() * Bytes.roundUp8(def.valueSize()) <= MAX_STORAGE, Errno.ENOMEM, "per-CPU values of " + def.numCpus() + " CPUs are too large");
     }

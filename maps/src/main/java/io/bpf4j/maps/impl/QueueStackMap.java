@@ -34,7 +34,9 @@ final class QueueStackMap extends AbstractBpfMap {
                 throw error(Errno.E2BIG, "push", "map is full (" + def.maxEntries() + " values)");
             }
             values.pollFirst();
+            uncharge(def.valueSize());
         }
+        charge(def.valueSize(), "push");
         values.addLast(value.clone());
     }
 
@@ -44,6 +46,7 @@ final class QueueStackMap extends AbstractBpfMap {
         if (v == null) {
             throw error(Errno.ENOENT, "pop", "map is empty");
         }
+        uncharge(def.valueSize());
         return v;
     }
 
