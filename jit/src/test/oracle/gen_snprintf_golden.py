@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Regenerates ../resources/oracle/snprintf.golden.jsonl: bpf_snprintf results from the live kernel.
+"""Regenerates ../resources/oracle/snprintf.golden.jsonl (or the file given as the only argument,
+as SnprintfKernelOracleTest does against the running kernel): bpf_snprintf results from the live kernel.
 
 Builds an XDP program (clang-19) that calls bpf_snprintf once per case below, writing each
 output and return value to .bss, runs it once with BPF_PROG_TEST_RUN through bpftool, and
@@ -31,7 +32,7 @@ def c_string(s):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    golden = os.path.join(here, "..", "resources", "oracle", "snprintf.golden.jsonl")
+    golden = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "resources", "oracle", "snprintf.golden.jsonl")
     src = ["#include <linux/bpf.h>", "#include <bpf/bpf_helpers.h>",
            f"char out[{len(CASES)}][{OUT_SIZE}];", f"long ret[{len(CASES)}];"]
     for i, (fmt, _) in enumerate(CASES):
@@ -46,7 +47,7 @@ def main():
         c = os.path.join(tmp, "snp.bpf.c"); o = os.path.join(tmp, "snp.bpf.o")
         open(c, "w").write("\n".join(src) + "\n")
         subprocess.run(["clang-19", "-target", "bpf", "-O2", "-g", "-mcpu=v3", "-I/usr/include/x86_64-linux-gnu", "-c", c, "-o", o], check=True)
-        pin = "/sys/fs/bpf/bpf4j_snprintf_oracle"
+        pin = "/sys/fs/bpf/bpf4j_snprintf_oracle_%d" % os.getpid()
         subprocess.run(["rm", "-f", pin])
         subprocess.run(["bpftool", "prog", "load", o, pin], check=True)
         try:

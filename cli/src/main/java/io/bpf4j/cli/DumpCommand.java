@@ -5,7 +5,7 @@ import io.bpf4j.elf.ObjdumpListings;
 import io.bpf4j.isa.text.LlvmSyntax;
 import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.BpfProgram;
-import io.bpf4j.maps.spec.MapSpec;
+import io.bpf4j.elf.spec.MapSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -8,7 +8,7 @@ import io.bpf4j.isa.Instructions;
 import io.bpf4j.isa.LoadImm64;
 import io.bpf4j.isa.Opcodes;
 import io.bpf4j.isa.text.BpftoolSyntax;
-import io.bpf4j.maps.spec.MapSpec;
+import io.bpf4j.elf.spec.MapSpec;
 import io.bpf4j.relocator.FuncInfoRecord;
 import io.bpf4j.relocator.FunctionEntry;
 import io.bpf4j.relocator.LineInfoRecord;

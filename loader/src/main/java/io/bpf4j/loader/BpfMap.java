@@ -3,10 +3,10 @@ package io.bpf4j.loader;
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.elf.btf.BtfType;
 import io.bpf4j.isa.abi.MapType;
-import io.bpf4j.maps.spec.DataSecVar;
-import io.bpf4j.maps.spec.DataSecs;
-import io.bpf4j.maps.spec.DeclarationException;
-import io.bpf4j.maps.spec.MapSpec;
+import io.bpf4j.elf.spec.DataSecVar;
+import io.bpf4j.elf.spec.DataSecs;
+import io.bpf4j.elf.spec.DeclarationException;
+import io.bpf4j.elf.spec.MapSpec;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -10,8 +10,8 @@ import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.MapException;
 import io.bpf4j.maps.MapFactory;
 import io.bpf4j.maps.MapFlags;
-import io.bpf4j.maps.spec.MapSpec;
-import io.bpf4j.maps.spec.MapSpecReader;
+import io.bpf4j.elf.spec.MapSpec;
+import io.bpf4j.elf.spec.MapSpecReader;
 import io.bpf4j.relocator.ObjectSpec;
 import io.bpf4j.relocator.ProgramSpec;
 import io.bpf4j.relocator.RelocatedProgram;
@@ -118,7 +118,7 @@ public final class BpfObject implements AutoCloseable {
             }
         }
         java.util.Set<String> typeless = new java.util.HashSet<>();
-        for (io.bpf4j.maps.spec.Extern e : io.bpf4j.maps.spec.Externs.collect(elf, elf.btf().orElse(null))) {
+        for (io.bpf4j.elf.spec.Extern e : io.bpf4j.elf.spec.Externs.collect(elf, elf.btf().orElse(null))) {
             if (e.typeless()) {
                 typeless.add(e.name());
             }

@@ -3,7 +3,7 @@ package io.bpf4j.loader;
 import java.util.Map;
 
 /**
- * What {@code inspect} shows of a map: every {@link io.bpf4j.maps.spec.MapSpec} field as a plain
+ * What {@code inspect} shows of a map: every {@link io.bpf4j.elf.spec.MapSpec} field as a plain
  * record (JSON-able).
  *
  * @param name          map name

@@ -5,7 +5,7 @@ import io.bpf4j.elf.btf.BtfType;
 import io.bpf4j.isa.abi.MapShape;
 import io.bpf4j.isa.abi.MapShape.SpecialField;
 import io.bpf4j.isa.abi.MapType;
-import io.bpf4j.maps.spec.MapSpec;
+import io.bpf4j.elf.spec.MapSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

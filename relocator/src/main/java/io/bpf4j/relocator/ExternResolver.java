@@ -3,7 +3,7 @@ package io.bpf4j.relocator;
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.elf.btf.BtfKind;
 import io.bpf4j.elf.btf.BtfType;
-import io.bpf4j.maps.spec.Extern;
+import io.bpf4j.elf.spec.Extern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,7 @@ package io.bpf4j.relocator;
 import io.bpf4j.isa.Opcodes;
 import io.bpf4j.isa.Slot;
 import io.bpf4j.maps.MapFlags;
-import io.bpf4j.maps.spec.MapSpec;
+import io.bpf4j.elf.spec.MapSpec;
 import io.bpf4j.relocator.tables.FunctionPointer;
 import io.bpf4j.relocator.tables.IndirectTargets;
 import io.bpf4j.relocator.tables.TableDeclaration;

@@ -7,9 +7,9 @@ import io.bpf4j.elf.Relocation;
 import io.bpf4j.elf.SymbolType;
 import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.maps.MapFlags;
-import io.bpf4j.maps.spec.MapSpec;
-import io.bpf4j.maps.spec.ObjectSections;
-import io.bpf4j.maps.spec.SectionKind;
+import io.bpf4j.elf.spec.MapSpec;
+import io.bpf4j.elf.spec.ObjectSections;
+import io.bpf4j.elf.spec.SectionKind;
 import io.bpf4j.relocator.tables.TableDeclaration;
 import io.bpf4j.relocator.tables.TableKind;
 

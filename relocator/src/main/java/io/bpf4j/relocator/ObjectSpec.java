@@ -3,9 +3,9 @@ package io.bpf4j.relocator;
 import io.bpf4j.elf.ElfObject;
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.elf.btf.BtfExt;
-import io.bpf4j.maps.spec.Extern;
-import io.bpf4j.maps.spec.MapSpec;
-import io.bpf4j.maps.spec.ObjectSections;
+import io.bpf4j.elf.spec.Extern;
+import io.bpf4j.elf.spec.MapSpec;
+import io.bpf4j.elf.spec.ObjectSections;
 
 import java.nio.ByteOrder;
 import java.util.ArrayList;

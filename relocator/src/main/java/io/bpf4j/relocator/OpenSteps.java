@@ -15,11 +15,11 @@ import io.bpf4j.isa.Instructions;
 import io.bpf4j.isa.Opcodes;
 import io.bpf4j.isa.Slot;
 import io.bpf4j.isa.abi.MapType;
-import io.bpf4j.maps.spec.DataSecs;
-import io.bpf4j.maps.spec.Extern;
-import io.bpf4j.maps.spec.MapSpec;
-import io.bpf4j.maps.spec.ObjectSections;
-import io.bpf4j.maps.spec.SectionKind;
+import io.bpf4j.elf.spec.DataSecs;
+import io.bpf4j.elf.spec.Extern;
+import io.bpf4j.elf.spec.MapSpec;
+import io.bpf4j.elf.spec.ObjectSections;
+import io.bpf4j.elf.spec.SectionKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,7 +205,7 @@ final class OpenSteps {
             throw new RelocationException("prog '" + p.name() + "': invalid relo against '" + symName + "' for insns["
                     + slot + "].code 0x" + Integer.toHexString(insn.code()), p.name(), -1, slot, symName);
         }
-        if (io.bpf4j.maps.spec.Externs.isExtern(sym)) {
+        if (io.bpf4j.elf.spec.Externs.isExtern(sym)) {
             for (int i = 0; i < externs.size(); i++) {
                 if (externs.get(i).symbolIndex() == sym.index()) {
                     return new RelocationRecord(call ? RelocationKind.EXTERN_CALL : RelocationKind.EXTERN_LD64, slot, symName,

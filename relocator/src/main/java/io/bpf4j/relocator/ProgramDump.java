@@ -7,7 +7,7 @@ import io.bpf4j.isa.LoadImm64;
 import io.bpf4j.isa.Opcodes;
 import io.bpf4j.isa.Slot;
 import io.bpf4j.isa.text.BpftoolSyntax;
-import io.bpf4j.maps.spec.MapSpec;
+import io.bpf4j.elf.spec.MapSpec;
 import io.bpf4j.relocator.tables.TableMap;
 
 import java.util.ArrayList;

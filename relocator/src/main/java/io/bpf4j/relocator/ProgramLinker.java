@@ -13,8 +13,8 @@ import io.bpf4j.isa.Instruction;
 import io.bpf4j.isa.Instructions;
 import io.bpf4j.isa.Opcodes;
 import io.bpf4j.isa.Slot;
-import io.bpf4j.maps.spec.Extern;
-import io.bpf4j.maps.spec.MapSpec;
+import io.bpf4j.elf.spec.Extern;
+import io.bpf4j.elf.spec.MapSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,13 +2,13 @@ package io.bpf4j.relocator;
 
 import io.bpf4j.elf.ElfObject;
 import io.bpf4j.elf.btf.Btf;
-import io.bpf4j.maps.spec.DeclarationException;
-import io.bpf4j.maps.spec.Extern;
-import io.bpf4j.maps.spec.Externs;
-import io.bpf4j.maps.spec.MapSpec;
-import io.bpf4j.maps.spec.MapSpecReader;
-import io.bpf4j.maps.spec.ObjectSections;
-import io.bpf4j.maps.spec.SectionKind;
+import io.bpf4j.elf.spec.DeclarationException;
+import io.bpf4j.elf.spec.Extern;
+import io.bpf4j.elf.spec.Externs;
+import io.bpf4j.elf.spec.MapSpec;
+import io.bpf4j.elf.spec.MapSpecReader;
+import io.bpf4j.elf.spec.ObjectSections;
+import io.bpf4j.elf.spec.SectionKind;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.bpf4j.relocator;
 
 import io.bpf4j.elf.ElfObject;
-import io.bpf4j.maps.spec.MapSpec;
+import io.bpf4j.elf.spec.MapSpec;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;

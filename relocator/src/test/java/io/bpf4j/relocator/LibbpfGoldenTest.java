@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bpf4j.elf.ElfObject;
 import io.bpf4j.isa.InstructionCodec;
 import io.bpf4j.isa.Slot;
-import io.bpf4j.maps.spec.MapSpec;
+import io.bpf4j.elf.spec.MapSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;

@@ -85,7 +85,7 @@ class ProgramDumpKernelTest {
         LiveKernel k = loaded(object);
         Refusal refused = k.refused().get(program);
         if (refused != null) {
-            throw KernelFacts.refused(object + " " + program, refused.reason());
+            throw KernelFacts.refusedProgram(object, refused);
         }
         List<String> cmd = List.of("bpftool", "prog", "dump", "xlated", "pinned", k.programPin(program).toString(), "opcodes");
         List<String> kernel = kernelLines(Exec.check(cmd), k);

@@ -6,7 +6,7 @@ import io.bpf4j.elf.ElfSection;
 import io.bpf4j.elf.ElfSymbol;
 import io.bpf4j.elf.RelocationSection;
 import io.bpf4j.isa.BpfException;
-import io.bpf4j.maps.spec.DeclarationException;
+import io.bpf4j.elf.spec.DeclarationException;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;

@@ -4,7 +4,7 @@ import io.bpf4j.elf.ElfObject;
 import io.bpf4j.isa.Instruction;
 import io.bpf4j.isa.LoadImm64;
 import io.bpf4j.isa.Opcodes;
-import io.bpf4j.maps.spec.MapSpec;
+import io.bpf4j.elf.spec.MapSpec;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -104,13 +104,13 @@ class RelocatorTest {
 
     @Test
     void objectNameAndInternalMapNamesFollowLibbpf() {
-        assertThat(io.bpf4j.maps.spec.MapSpecReader.objectName("/x/my_long_object_name.bpf.o")).isEqualTo("my_long_object_");
-        assertThat(io.bpf4j.maps.spec.MapSpecReader.objectName("t1_bpf.o")).isEqualTo("t1_bpf");
-        assertThat(io.bpf4j.maps.spec.MapSpecReader.internalMapName("my_long_object_", ".data")).isEqualTo("my_long_.data");
-        assertThat(io.bpf4j.maps.spec.MapSpecReader.internalMapName("my_long_object_", ".kconfig")).isEqualTo("my_long.kconfig");
-        assertThat(io.bpf4j.maps.spec.MapSpecReader.internalMapName("t1_bpf", ".bss")).isEqualTo("t1_bpf.bss");
-        assertThat(io.bpf4j.maps.spec.MapSpecReader.internalMapName("t1_bpf", ".rodata.str1.1")).isEqualTo(".rodata.str1.1");
-        assertThat(io.bpf4j.maps.spec.MapSpecReader.internalMapName("t1_bpf", ".data.a-very-long-custom-name"))
+        assertThat(io.bpf4j.elf.spec.MapSpecReader.objectName("/x/my_long_object_name.bpf.o")).isEqualTo("my_long_object_");
+        assertThat(io.bpf4j.elf.spec.MapSpecReader.objectName("t1_bpf.o")).isEqualTo("t1_bpf");
+        assertThat(io.bpf4j.elf.spec.MapSpecReader.internalMapName("my_long_object_", ".data")).isEqualTo("my_long_.data");
+        assertThat(io.bpf4j.elf.spec.MapSpecReader.internalMapName("my_long_object_", ".kconfig")).isEqualTo("my_long.kconfig");
+        assertThat(io.bpf4j.elf.spec.MapSpecReader.internalMapName("t1_bpf", ".bss")).isEqualTo("t1_bpf.bss");
+        assertThat(io.bpf4j.elf.spec.MapSpecReader.internalMapName("t1_bpf", ".rodata.str1.1")).isEqualTo(".rodata.str1.1");
+        assertThat(io.bpf4j.elf.spec.MapSpecReader.internalMapName("t1_bpf", ".data.a-very-long-custom-name"))
                 .isEqualTo(".data.a_very_lo");
     }
 

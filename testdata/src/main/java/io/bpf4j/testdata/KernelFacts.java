@@ -63,6 +63,26 @@ public final class KernelFacts {
         return new TestAbortedException(line);
     }
 
+    /**
+     * What a test does with a program of {@code object} that the running kernel refused: skip
+     * it (JUnit abort, by name with the reason) when the committed survey already records it
+     * as rejected, or when the reason is one of the kernel's build ({@link Refusal#ofTheKernelBuild()});
+     * otherwise fail (this throws the assertion), since the refusal is explained by nothing.
+     * Throw what this returns.
+     */
+    public static RuntimeException refusedProgram(String object, Refusal refusal) {
+        String committed = KernelSurvey.committed().verdicts().get(object + " " + refusal.program());
+        String what = object + " " + refusal.program();
+        if (committed != null && committed.contains(" rejected: ")) {
+            return refused(what, refusal.reason() + " (kernel-accepts.txt records it rejected too)");
+        }
+        if (refusal.ofTheKernelBuild()) {
+            return refused(what, refusal.reason() + (committed == null ? "" : " (kernel-accepts.txt says accepted: a limit of this build)"));
+        }
+        throw new org.opentest4j.AssertionFailedError("this kernel (" + release() + ") refuses " + what + " for a reason that is not one of its build"
+                + (committed == null ? "" : " (kernel-accepts.txt: " + committed + ")") + ": " + refusal.reason());
+    }
+
     /** {@code uname -r} of the running kernel, or "unknown". */
     public static String release() {
         try {

@@ -94,6 +94,18 @@ class KernelFactsTest {
                 .hasMessageContaining("refuses (simulated) xdp.bpf.o xdp_adjust: program of this type cannot use helper bpf_xdp_adjust_meta#54");
     }
 
+    /** A refusal is skipped when the committed survey records it or the build explains it, and fails otherwise. */
+    @Test
+    void aRefusalIsSkippedOnlyWhenSomethingExplainsIt() {
+        assertThat(KernelFacts.refusedProgram("sections.v1.el.o", new Refusal("sec_fentry", "Operation not permitted (empty log)")))
+                .isInstanceOf(TestAbortedException.class).hasMessageContaining("records it rejected too");
+        assertThat(KernelFacts.refusedProgram("minimal.v1.el.o",
+                new Refusal("xdp_pass", "program of this type cannot use helper bpf_xdp_adjust_meta#54")))
+                .isInstanceOf(TestAbortedException.class).hasMessageContaining("a limit of this build");
+        assertThatThrownBy(() -> KernelFacts.refusedProgram("minimal.v1.el.o", new Refusal("xdp_pass", "R1 invalid mem access 'scalar'")))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("not one of its build");
+    }
+
     /** Two types (int, a pointer to it, a struct with an int member, a func proto) moved up by 3. */
     @Test
     void shiftedBtfRenumbersEveryReference() {

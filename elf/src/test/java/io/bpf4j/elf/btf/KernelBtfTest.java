@@ -1,7 +1,6 @@
 package io.bpf4j.elf.btf;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +9,8 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
+import io.bpf4j.testdata.KernelFacts;
 import org.junit.jupiter.api.Test;
 
 /** The running kernel's BTF: raw-format parsing at full scale, compared with bpftool on the same file. */
@@ -20,10 +19,7 @@ class KernelBtfTest {
     private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
 
     private static byte[] vmlinux() throws IOException {
-        if (!Files.isReadable(VMLINUX)) {
-            if (Boolean.getBoolean("bpf4j.requireKernel")) fail("bpf4j.requireKernel is set but " + VMLINUX + " is not readable");
-            Assumptions.abort(VMLINUX + " is not readable on this host");
-        }
+        KernelFacts.assume(Files.isReadable(VMLINUX) ? null : VMLINUX + " is not readable on this host");
         return Files.readAllBytes(VMLINUX);
     }
 
@@ -98,10 +94,7 @@ class KernelBtfTest {
     void dumpEqualsBpftool() throws Exception {
         byte[] data = vmlinux();
         Path bpftool = Path.of("/usr/sbin/bpftool");
-        if (!Files.isExecutable(bpftool)) {
-            if (Boolean.getBoolean("bpf4j.requireKernel")) fail("bpf4j.requireKernel is set but bpftool is missing");
-            Assumptions.abort("bpftool is not installed");
-        }
+        KernelFacts.assume(Files.isExecutable(bpftool) ? null : "bpftool is not installed");
         Process p = new ProcessBuilder(bpftool.toString(), "btf", "dump", "file", VMLINUX.toString()).redirectErrorStream(true).start();
         String expected = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).isZero();

@@ -64,6 +64,9 @@ final class KernelOracle implements AutoCloseable {
         if (r == null) {
             return false;
         }
+        if (!r.ofTheKernelBuild()) {
+            throw new AssertionError("the kernel refuses " + name + " " + prog + " for a reason that is not one of its build: " + r.reason());
+        }
         synchronized (EXCLUDED) {
             if (EXCLUDED.computeIfAbsent("this kernel (" + KernelFacts.release() + ") refuses: " + r.reason(), k -> new java.util.TreeSet<>())
                     .add(name + " " + prog)) {
@@ -77,7 +80,7 @@ final class KernelOracle implements AutoCloseable {
     void requireLoaded(String prog) {
         Refusal r = live.refused().get(prog);
         if (r != null) {
-            throw KernelFacts.refused(name + " " + prog, r.reason());
+            throw KernelFacts.refusedProgram(name, r);
         }
     }
 

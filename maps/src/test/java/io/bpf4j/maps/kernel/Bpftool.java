@@ -1,8 +1,7 @@
 package io.bpf4j.maps.kernel;
 
-import static org.assertj.core.api.Assertions.fail;
-
 import io.bpf4j.maps.Errno;
+import io.bpf4j.testdata.KernelFacts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * This machine's kernel as the oracle for map semantics, reached through {@code bpftool map}
@@ -38,11 +36,7 @@ final class Bpftool implements AutoCloseable {
 
     /** Skips the calling test without a usable kernel, or fails it when {@code bpf4j.requireKernel} is true. */
     static void assumeKernel() {
-        boolean ok = isAvailable();
-        if (!ok && Boolean.getBoolean("bpf4j.requireKernel")) {
-            fail("bpf4j.requireKernel is set but bpftool cannot create maps here (root, bpftool and bpffs are needed)");
-        }
-        Assumptions.assumeTrue(ok, "needs root, bpftool and BPF");
+        KernelFacts.assume(isAvailable() ? null : "bpftool cannot create maps here (root, bpftool and bpffs are needed)");
     }
 
     static synchronized boolean isAvailable() {

@@ -1,6 +1,6 @@
 package io.bpf4j.relocator.tables;
 
-import io.bpf4j.maps.spec.MapSpec;
+import io.bpf4j.elf.spec.MapSpec;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

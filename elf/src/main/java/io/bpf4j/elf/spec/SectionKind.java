@@ -1,4 +1,4 @@
-package io.bpf4j.maps.spec;
+package io.bpf4j.elf.spec;
 
 /**
  * What libbpf makes of an ELF section when it first walks them ({@code bpf_object__elf_collect}),

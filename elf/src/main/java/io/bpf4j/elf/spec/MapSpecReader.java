@@ -1,4 +1,4 @@
-package io.bpf4j.maps.spec;
+package io.bpf4j.elf.spec;
 
 import io.bpf4j.elf.ElfObject;
 import io.bpf4j.elf.ElfSection;
@@ -25,6 +25,11 @@ import java.util.Map;
  */
 public final class MapSpecReader {
     private static final Logger LOG = LoggerFactory.getLogger(MapSpecReader.class);
+    /**
+     * {@code BPF_F_CALL_TABLE}, repeated because reading an object must
+     * not depend on the runtime maps (elf sits below maps).
+     */
+    private static final long BPF_F_CALL_TABLE = 1;
 
     /** libbpf's {@code BPF_OBJ_NAME_LEN}: the kernel keeps 15 characters of a name. */
     public static final int OBJ_NAME_LEN = 16;
@@ -322,7 +327,7 @@ public final class MapSpecReader {
             throw new DeclarationException("map '" + name + "': '" + m.name() + "' member should be last.", name, ".maps");
         }
         // a bpf4j call table (INSN_ARRAY + BPF_F_CALL_TABLE, docs/indirect-calls.md) lists functions as a prog array does
-        boolean callTable = d.type == MapType.INSN_ARRAY.id() && (d.mapExtra & io.bpf4j.maps.MapFlags.BPF_F_CALL_TABLE) != 0;
+        boolean callTable = d.type == MapType.INSN_ARRAY.id() && (d.mapExtra & BPF_F_CALL_TABLE) != 0;
         boolean progArray = d.type == MapType.PROG_ARRAY.id() || callTable;
         if (d.type != MapType.ARRAY_OF_MAPS.id() && d.type != MapType.HASH_OF_MAPS.id() && !progArray) {
             throw new DeclarationException("map '" + name + "': should be map-in-map or prog-array.", name, ".maps");

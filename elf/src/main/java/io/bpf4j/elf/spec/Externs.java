@@ -1,4 +1,4 @@
-package io.bpf4j.maps.spec;
+package io.bpf4j.elf.spec;
 
 import io.bpf4j.elf.ElfObject;
 import io.bpf4j.elf.ElfSymbol;

@@ -1,4 +1,4 @@
-package io.bpf4j.maps.spec;
+package io.bpf4j.elf.spec;
 
 /**
  * An extern an object declares (an undefined global symbol) with what libbpf learns about it
