@@ -1,6 +1,7 @@
 package io.bpf4j.loader;
 
 import io.bpf4j.isa.BpfException;
+import io.bpf4j.isa.abi.KernelProfile;
 import io.bpf4j.testdata.KernelVerifier;
 import io.bpf4j.testdata.KernelVerifier.ObjectProgram;
 import io.bpf4j.testdata.KernelVerifier.ObjectVerdicts;
@@ -49,8 +50,11 @@ public final class VerifierParity {
     private VerifierParity() {
     }
 
-    /** Every program of {@code object} on both sides, at {@code logLevel}. */
-    public static List<Program> compare(KernelVerifier kernel, Path object, int logLevel) {
+    /**
+     * Every program of {@code object} on both sides, at {@code logLevel}, bpf4j judging with
+     * {@code profile} (the running kernel's: {@link KernelProfiles#probe()}).
+     */
+    public static List<Program> compare(KernelVerifier kernel, Path object, int logLevel, KernelProfile profile) {
         String file = object.getFileName().toString();
         ObjectVerdicts k = kernel.verifyObject(object, logLevel);
         List<Program> out = new ArrayList<>();
@@ -70,13 +74,13 @@ public final class VerifierParity {
         }
         try (obj) {
             for (ObjectProgram p : k.programs()) {
-                out.add(compare(file, p, obj, logLevel));
+                out.add(compare(file, p, obj, logLevel, profile));
             }
         }
         return out;
     }
 
-    private static Program compare(String file, ObjectProgram kp, BpfObject obj, int logLevel) {
+    private static Program compare(String file, ObjectProgram kp, BpfObject obj, int logLevel, KernelProfile profile) {
         KernelVerifier.Verdict kv = kp.verdict();
         String kernelSide = kv.summary();
         if (!kv.accepted() && kv.errorLine() == null) {
@@ -90,7 +94,7 @@ public final class VerifierParity {
         }
         ProgramVerification v;
         try {
-            v = p.verify(LoadOptions.builder().logLevel(logLevel).build());
+            v = p.verify(LoadOptions.builder().logLevel(logLevel).kernelProfile(profile).build());
         } catch (BpfException e) {
             // bpf4j's relocation refused what libbpf relocated
             return new Program(file, kp.name(), Outcome.DISAGREE, kernelSide, "relocation: " + e.getMessage(), "");
@@ -175,9 +179,10 @@ public final class VerifierParity {
         }
         int level = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         KernelVerifier k = KernelVerifier.require();
+        KernelProfile profile = KernelProfiles.probe();
         List<Program> all = new ArrayList<>();
         for (Path o : objects(Path.of(args[0]))) {
-            all.addAll(compare(k, o, level));
+            all.addAll(compare(k, o, level, profile));
         }
         print(all, System.out);
     }
