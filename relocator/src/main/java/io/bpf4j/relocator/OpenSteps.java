@@ -205,6 +205,12 @@ final class OpenSteps {
             throw new RelocationException("prog '" + p.name() + "': invalid relo against '" + symName + "' for insns["
                     + slot + "].code 0x" + Integer.toHexString(insn.code()), p.name(), -1, slot, symName);
         }
+        // every ld_imm64 relocation also writes the second half; libbpf would write past its buffer
+        if (ldimm64 && slot + 1 >= p.slotCount()) {
+            throw new RelocationException("prog '" + p.name() + "': invalid relo against '" + symName + "' for insns["
+                    + slot + "]: ld_imm64 is cut off at the end of the program in section '" + p.section().elfSectionName()
+                    + "' (" + p.slotCount() + " instructions)", p.name(), -1, slot, symName);
+        }
         if (io.bpf4j.elf.spec.Externs.isExtern(sym)) {
             for (int i = 0; i < externs.size(); i++) {
                 if (externs.get(i).symbolIndex() == sym.index()) {

@@ -10,6 +10,7 @@ import io.bpf4j.elf.spec.MapSpec;
 import io.bpf4j.elf.spec.MapSpecReader;
 import io.bpf4j.elf.spec.ObjectLimits;
 import io.bpf4j.elf.spec.ObjectSections;
+import io.bpf4j.testdata.CraftedElf;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

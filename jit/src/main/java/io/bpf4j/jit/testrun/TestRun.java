@@ -54,25 +54,42 @@ public final class TestRun {
     static final int E2BIG = 7;
     static final int ENODEV = 19;
     static final int ENOTSUPP = 524;
+    static final int EINTR = 4;
+    static final int ETIMEDOUT = 110;
 
     private final Executable program;
     private final ProgramType type;
     private final Consumer<ExecutionContext> setup;
+    private final java.time.Duration timeLimit;
 
-    private TestRun(Executable program, ProgramType type, Consumer<ExecutionContext> setup) {
+    private TestRun(Executable program, ProgramType type, Consumer<ExecutionContext> setup, java.time.Duration timeLimit) {
         this.program = program;
         this.type = type;
         this.setup = setup;
+        this.timeLimit = timeLimit;
     }
 
-    /** A test run of {@code program} as a program of {@code type}. */
+    /** A test run of {@code program} as a program of {@code type}, with no time limit. */
     public static TestRun of(Executable program, ProgramType type) {
-        return new TestRun(Objects.requireNonNull(program, "program"), Objects.requireNonNull(type, "type"), c -> { });
+        return new TestRun(Objects.requireNonNull(program, "program"), Objects.requireNonNull(type, "type"), c -> { }, null);
     }
 
     /** This test run with {@code setup} applied to each run's context first (clock, trace, budgets). */
     public TestRun withContextSetup(Consumer<ExecutionContext> contextSetup) {
-        return new TestRun(program, type, Objects.requireNonNull(contextSetup, "contextSetup"));
+        return new TestRun(program, type, Objects.requireNonNull(contextSetup, "contextSetup"), timeLimit);
+    }
+
+    /**
+     * This test run with a wall-clock limit on its repeat loop: past it, the run stops between
+     * two repetitions with a {@link TestRunException} ({@code ETIMEDOUT}). Without one (the
+     * default) only an interrupt stops a long repeat loop: like the kernel's test loop on a
+     * pending signal, the run then ends with {@code EINTR}.
+     */
+    public TestRun withTimeLimit(java.time.Duration limit) {
+        if (limit.isNegative() || limit.isZero()) {
+            throw new IllegalArgumentException("time limit " + limit + " is not positive");
+        }
+        return new TestRun(program, type, setup, limit);
     }
 
     /** Runs the program; throws {@link TestRunException} for input the kernel refuses. */
@@ -112,11 +129,27 @@ public final class TestRun {
         int n = Math.max(1, repeat);
         long ret = 0;
         long start = System.nanoTime();
+        long limitNanos = timeLimit == null ? Long.MAX_VALUE : saturatedNanos(timeLimit);
         for (int i = 0; i < n; i++) {
+            // bpf_test_timer_continue: a pending signal ends the loop with -EINTR
+            if (Thread.currentThread().isInterrupted()) {
+                throw refuse(EINTR, "interrupted after " + i + " of " + n + " runs");
+            }
+            if (System.nanoTime() - start > limitNanos) {
+                throw refuse(ETIMEDOUT, "time limit of " + timeLimit.toMillis() + " ms reached after " + i + " of " + n + " runs");
+            }
             ret = program.run(c);
         }
         long elapsed = System.nanoTime() - start;
         return new long[] {ret & 0xffff_ffffL, Math.min(elapsed / n, 0xffff_ffffL)};
+    }
+
+    private static long saturatedNanos(java.time.Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static byte[] ctxCopy(byte[] ctxIn, int size, TestRun run) {

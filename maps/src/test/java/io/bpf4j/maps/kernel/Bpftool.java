@@ -91,7 +91,7 @@ final class Bpftool implements AutoCloseable {
     Result create(String type, int key, int value, int entries, int flags, Path innerPin) {
         Path pin = PIN_DIR.resolve("bpf4j_maps_test_" + ProcessHandle.current().pid() + "_" + (seq++));
         List<String> cmd = new ArrayList<>(List.of("bpftool", "-j", "map", "create", pin.toString(), "type", type,
-                "key", Integer.toString(key), "value", Integer.toString(value), "entries", Integer.toString(entries),
+                "key", Integer.toUnsignedString(key), "value", Integer.toUnsignedString(value), "entries", Integer.toUnsignedString(entries),
                 "name", "bpf4j_t"));
         if (flags != 0) {
             cmd.add("flags");

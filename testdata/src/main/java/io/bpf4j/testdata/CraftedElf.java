@@ -1,4 +1,4 @@
-package io.bpf4j.elf.hostile;
+package io.bpf4j.testdata;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,40 +11,40 @@ import java.util.List;
  * writes (a NOBITS size of 2^64-1, say): the crafted inputs of issue 20. Nothing is committed
  * as a binary; every case is built here.
  */
-final class CraftedElf {
-    static final int PROGBITS = 1;
-    static final int SYMTAB = 2;
-    static final int STRTAB = 3;
-    static final int NOBITS = 8;
-    static final int REL = 9;
-    static final long ALLOC = 2;
-    static final long WRITE = 1;
-    static final long EXEC = 4;
+public final class CraftedElf {
+    public static final int PROGBITS = 1;
+    public static final int SYMTAB = 2;
+    public static final int STRTAB = 3;
+    public static final int NOBITS = 8;
+    public static final int REL = 9;
+    public static final long ALLOC = 2;
+    public static final long WRITE = 1;
+    public static final long EXEC = 4;
 
     private record Section(String name, int type, long flags, byte[] data, long size, int link, int info, long entsize) {}
 
     private final List<Section> sections = new ArrayList<>();
 
     /** Adds a section whose sh_size is its data's length; returns its index. */
-    int add(String name, int type, long flags, byte[] data, int link, int info, long entsize) {
+    public int add(String name, int type, long flags, byte[] data, int link, int info, long entsize) {
         return add(name, type, flags, data, data.length, link, info, entsize);
     }
 
     /** Adds a section with an explicit sh_size (a NOBITS size, or one that lies). */
-    int add(String name, int type, long flags, byte[] data, long size, int link, int info, long entsize) {
+    public int add(String name, int type, long flags, byte[] data, long size, int link, int info, long entsize) {
         sections.add(new Section(name, type, flags, data, size, link, info, entsize));
         return sections.size();
     }
 
-    int nobits(String name, long size) {
+    public int nobits(String name, long size) {
         return add(name, NOBITS, ALLOC | WRITE, new byte[0], size, 0, 0, 0);
     }
 
-    static ByteBuffer le(int size) {
+    public static ByteBuffer le(int size) {
         return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    static byte[] strings(String... s) {
+    public static byte[] strings(String... s) {
         StringBuilder b = new StringBuilder("\0");
         for (String x : s) {
             b.append(x).append('\0');
@@ -52,15 +52,15 @@ final class CraftedElf {
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    static byte[] symbol(int name, int info, int shndx, long value, long size) {
+    public static byte[] symbol(int name, int info, int shndx, long value, long size) {
         return le(24).putInt(name).put((byte) info).put((byte) 0).putShort((short) shndx).putLong(value).putLong(size).array();
     }
 
-    static byte[] rel(long offset, long sym, long type) {
+    public static byte[] rel(long offset, long sym, long type) {
         return le(16).putLong(offset).putLong(sym << 32 | type).array();
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         int n = 0;
         for (byte[] p : parts) {
             n += p.length;
@@ -73,7 +73,7 @@ final class CraftedElf {
     }
 
     /** Header, section data, then the section header table with .shstrtab last. */
-    byte[] bytes() {
+    public byte[] bytes() {
         List<Section> all = new ArrayList<>(sections);
         StringBuilder names = new StringBuilder("\0");
         int[] nameOff = new int[all.size() + 1];
