@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bpf4j.isa.abi.ProgramType;
 import io.bpf4j.jit.Executable;
-import io.bpf4j.jit.ExecutionEngine;
+import io.bpf4j.jit.interpreter.Interpreter;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.helpers.StandardHelpers;
 import io.bpf4j.jit.testrun.TestRun;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 class HostileTestRunTimeTest {
 
     private static TestRun xdpPass() {
-        Executable exe = ExecutionEngine.interpreter().prepare(ProgramImage.builder(asm("mov %r0, 2", "exit"))
+        Executable exe = Interpreter.INSTANCE.prepare(ProgramImage.builder(asm("mov %r0, 2", "exit"))
                 .helpers(StandardHelpers.forProgramType(ProgramType.XDP)).build());
         return TestRun.of(exe, ProgramType.XDP);
     }
