@@ -138,6 +138,13 @@ class HelperTest {
                 jmp(JumpOp.JEQ, 0, 0, 2), movr(1, 0), call(93), mov(0, 0), exit()).maps(HASH).rejected();
     }
 
+    /** A callback address needs BTF func_info (bpf_loop callbacks themselves are checked against testdata objects). */
+    @Test
+    void callbackWithoutFuncInfo() {
+        Parity.socket(mov(1, 4), io.bpf4j.isa.LoadImm64.of(r(2), io.bpf4j.isa.Opcodes.PSEUDO_FUNC, 5, 0), mov(3, 0), mov(4, 0),
+                call(181), mov(0, 0), exit(), mov(0, 0), exit()).rejected();
+    }
+
     @Test
     void staticCallPassesArguments() {
         // main: r1 = 3; call sub; exit.  sub: r0 = r1; exit
