@@ -47,6 +47,20 @@ class RefinementTest {
                 ldx(Size.B, 0, 9, 0), exit()).logLevel(2));
     }
 
+    /**
+     * Two different registers: {@code if r8 != r6} where r8 is a multiple of 2^31 and r6 is in
+     * [2, 0xffffffff] with w6 > 1: the fall-through's r6 contradicts itself (false_reg2), the
+     * kernel reports it and still explores both edges.
+     */
+    @Test
+    void contradictionBetweenTwoRegisters() {
+        Parity.Outcome o = sameLog(Parity.socket(call(7), movr(6, 0), call(7), movr(7, 0), call(7), movr(8, 0), call(7),
+                movr(9, 0), alur(AluOp.MUL, 9, 7), jmpr(JumpOp.JSET, 8, 7, 6), jmp32(JumpOp.JLE, 6, 1, 5),
+                alu(AluOp.AND, 9, 1774138), jmpr(JumpOp.JLE, 6, 7, 3), jmp32(JumpOp.JSLE, 6, -2, 2),
+                alu(AluOp.AND, 8, Integer.MIN_VALUE), jmpr(JumpOp.JNE, 8, 6, 0), mov(0, 0), exit()).logLevel(2));
+        assertThat(o.kernel().log()).contains("verifier bug: REG INVARIANTS VIOLATION (false_reg2)");
+    }
+
     /** {@code if r2 == r2} on an unknown value: undecided, nothing to refine. */
     @Test
     void selfCompareEquality() {
