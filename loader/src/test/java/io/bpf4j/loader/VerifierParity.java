@@ -101,6 +101,7 @@ public final class VerifierParity {
         } catch (RuntimeException | StackOverflowError e) {
             return new Program(file, kp.name(), Outcome.CRASH, kernelSide, e.toString(), "");
         }
+        recordStats(file, kp.name(), kv.log(), v.log());
         String line = v.rejection() == null ? null
                 : v.log().isBlank() ? v.rejection().kernelMessage() : KernelVerifier.errorLine(v.log());
         String bpf4jSide = v.accepted() ? "accepted" : "rejected: " + line;
@@ -114,6 +115,33 @@ public final class VerifierParity {
             o = Outcome.UNSUPPORTED;
         }
         return new Program(file, kp.name(), o, kernelSide, bpf4jSide, "");
+    }
+
+    /**
+     * With {@code -Dbpf4j.statsReport=FILE}: appends file, program and both sides' {@code processed}
+     * lines, tab-separated (how closely bpf4j's exploration and pruning follow the kernel's).
+     */
+    private static void recordStats(String file, String prog, String kernelLog, String bpf4jLog) {
+        String out = System.getProperty("bpf4j.statsReport");
+        if (out == null || out.isBlank()) {
+            return;
+        }
+        try {
+            Files.writeString(Path.of(out), file + "\t" + prog + "\t" + processed(kernelLog) + "\t" + processed(bpf4jLog) + "\n",
+                    java.nio.charset.StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String processed(String log) {
+        int at = log == null ? -1 : log.lastIndexOf("processed ");
+        if (at < 0) {
+            return "-";
+        }
+        int end = log.indexOf('\n', at);
+        return log.substring(at, end < 0 ? log.length() : end);
     }
 
     private static String lastLine(String text) {

@@ -77,7 +77,9 @@ public final class KernelParity {
                 .withMaps(maps.stream().map(KernelParity::mapDef).toList())
                 .withLogLevel(logLevel);
         KernelVerifier.Verdict k = kernel.verify(p);
-        return new Comparison(k, runBpf4j());
+        Comparison c = new Comparison(k, runBpf4j());
+        StatsRecorder.record(k.log(), c.bpf4j().log());
+        return c;
     }
 
     /** Runs both sides and fails, with both logs, unless verdict and error line agree. */

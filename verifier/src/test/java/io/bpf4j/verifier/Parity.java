@@ -82,8 +82,10 @@ final class Parity {
         VerifierInput in = VerifierInput.builder(insns, type).maps(unnamed).logLevel(logLevel).build();
         try {
             VerifiedProgram p = Verifier.verify(in);
+            StatsRecorder.record(k.log(), p.log());
             return new Outcome(k, true, null, p.log(), p.stats());
         } catch (VerifierException e) {
+            StatsRecorder.record(k.log(), e.log());
             return new Outcome(k, false, e.kernelMessage(), e.log(), e.stats());
         }
     }

@@ -4,6 +4,7 @@ import io.bpf4j.isa.AluOp;
 import io.bpf4j.isa.Instruction;
 import io.bpf4j.isa.Opcodes;
 import io.bpf4j.isa.Slot;
+import io.bpf4j.verifier.internal.scalar.BranchRefinement;
 import io.bpf4j.verifier.internal.scalar.Scalar;
 
 /**
@@ -48,7 +49,7 @@ final class AluChecks {
             Scalar v = old instanceof Reg.ScalarReg sr ? sr.v() : Scalar.unknown();
             Scalar r;
             if (opcode == Opcodes.NEG) {
-                r = v.neg(alu64);
+                r = old instanceof Reg.ScalarReg ? sanityChecked(v.aluUnchecked(AluOp.NEG, alu64, v, 0)) : v;
             } else if (alu64) {
                 r = v.bswap(s.imm());
             } else {
@@ -195,7 +196,7 @@ final class AluChecks {
             pushed.regs()[dst] = Reg.ScalarReg.of(fork.pushed());
             ds = Reg.ScalarReg.of(fork.continued());
         }
-        Scalar r = ds.v().alu(op, alu64, ss.v(), s.off());
+        Scalar r = sanityChecked(ds.v().aluUnchecked(op, alu64, ss.v(), s.off()));
         int id = 0;
         boolean addConst = false;
         int delta = 0;
@@ -208,6 +209,19 @@ final class AluChecks {
             }
         }
         env.setReg(dst, new Reg.ScalarReg(r, id, addConst, delta));
+    }
+
+    /**
+     * reg_bounds_sanity_check(.., "alu") at the end of check_alu_op: a contradictory result is
+     * reported and, as 6.18 does without its test flag, continues with unbounded ranges.
+     */
+    private Scalar sanityChecked(Scalar raw) {
+        String reason = raw.invariantViolation();
+        if (reason == null) {
+            return raw;
+        }
+        env.log.verbose("verifier bug: " + new BranchRefinement.Violation("alu", reason, raw).message() + "\n");
+        return raw.withUnboundedRanges();
     }
 
     private void adjustPtr(int dst, AluOp op, boolean alu64, Reg.Ptr ptr, Reg.ScalarReg offReg, boolean scalarIsDst) {

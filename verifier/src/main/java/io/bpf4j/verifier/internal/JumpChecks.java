@@ -100,7 +100,9 @@ final class JumpChecks {
             src = Reg.ScalarReg.constant(s.imm());
         }
         int target = idx + s.off() + 1;
-        int pred = branchTaken(dst, src, op, jmp32);
+        boolean self = x && s.src() == dstNo;
+        int pred = self && dst instanceof Reg.ScalarReg sd ? sd.v().isBranchTakenSelf(op, jmp32)
+                : branchTaken(dst, src, op, jmp32);
         if (pred == 1 || pred == 0) {
             if (!env.priv.bypassSpecV1()) {
                 throw env.reject("bpf4j: not supported yet: speculative paths of unprivileged loaders");
@@ -114,31 +116,17 @@ final class JumpChecks {
             env.facts.branch(idx, pred == 0, pred == 1);
             return;
         }
-        BranchRefinement ref = null;
-        if (dst instanceof Reg.ScalarReg ds && src instanceof Reg.ScalarReg ss) {
-            ref = ds.v().refine(op, jmp32, ss.v());
-            if (!ref.takenPossible() || !ref.notTakenPossible()) {
-                // 6.18 learns that one side is dead from the refined bounds: follow only the live one
-                Scalar nd = ref.takenPossible() ? ref.dstIfTaken() : ref.dstIfNotTaken();
-                Scalar ns = ref.takenPossible() ? ref.srcIfTaken() : ref.srcIfNotTaken();
-                applyRefined(env.cur, dstNo, x ? s.src() : -1, ds, ss, nd, ns);
-                if (env.log.level1()) {
-                    ex.printInsnState();
-                }
-                if (ref.takenPossible()) {
-                    ex.nextInsn = target;
-                }
-                env.facts.branch(idx, !ref.takenPossible(), ref.takenPossible());
-                return;
-            }
-        }
         VState other = ex.push(target, idx, false);
         env.facts.branch(idx, true, true);
-        if (ref != null) {
-            Reg.ScalarReg ds = (Reg.ScalarReg) dst;
-            Reg.ScalarReg ss = (Reg.ScalarReg) src;
-            applyRefined(other, dstNo, x ? s.src() : -1, ds, ss, ref.dstIfTaken(), ref.srcIfTaken());
-            applyRefined(env.cur, dstNo, x ? s.src() : -1, ds, ss, ref.dstIfNotTaken(), ref.srcIfNotTaken());
+        if (dst instanceof Reg.ScalarReg ds && src instanceof Reg.ScalarReg ss) {
+            // reg_set_min_max runs after push_stack, so its lines belong to the fall-through's log;
+            // a contradictory refinement is reported but, in 6.18, neither edge is dropped
+            BranchRefinement ref = self ? ds.v().refineSelf(op, jmp32) : ds.v().refine(op, jmp32, ss.v());
+            for (BranchRefinement.Violation v : ref.violations()) {
+                env.log.verbose("verifier bug: " + v.message() + "\n");
+            }
+            applyRefined(idx, other, dstNo, x ? s.src() : -1, ds, ss, ref.dstIfTaken(), ref.srcIfTaken());
+            applyRefined(idx, env.cur, dstNo, x ? s.src() : -1, ds, ss, ref.dstIfNotTaken(), ref.srcIfNotTaken());
         }
         if (!jmp32 && x && dst instanceof Reg.Ptr dp && src instanceof Reg.Ptr sp) {
             VState eqBranch = op == JumpOp.JEQ ? other : op == JumpOp.JNE ? env.cur : null;
@@ -207,7 +195,7 @@ final class JumpChecks {
     }
 
     /** Writes the refined values into a branch's registers and syncs the scalars linked to them. */
-    private void applyRefined(VState st, int dstNo, int srcNo, Reg.ScalarReg ds, Reg.ScalarReg ss, Scalar nd, Scalar ns) {
+    private void applyRefined(int idx, VState st, int dstNo, int srcNo, Reg.ScalarReg ds, Reg.ScalarReg ss, Scalar nd, Scalar ns) {
         Reg[] regs = st.regs();
         Reg.ScalarReg newDst = ds.withValue(nd);
         regs[dstNo] = newDst;
@@ -216,19 +204,27 @@ final class JumpChecks {
             newSrc = ((Reg.ScalarReg) regs[srcNo]).withValue(ns);
             regs[srcNo] = newSrc;
             if (newSrc.id() != 0) {
-                syncLinked(st, newSrc);
+                syncLinked(env.prog, idx, st, newSrc);
             }
         }
         if (newDst.id() != 0) {
-            syncLinked(st, srcNo == dstNo && newSrc != null ? newSrc : newDst);
+            syncLinked(env.prog, idx, st, srcNo == dstNo && newSrc != null ? newSrc : newDst);
         }
     }
 
-    /** sync_linked_regs: every scalar sharing the id learns the refined value (shifted by its delta). */
-    static void syncLinked(VState st, Reg.ScalarReg known) {
+    /**
+     * collect_linked_regs + sync_linked_regs: every scalar sharing the id learns the refined value
+     * (shifted by its delta). The oracle's stable kernel collects only registers live before the
+     * frame's instruction (the jump, or the call site for outer frames); spilled ones always.
+     */
+    static void syncLinked(Program prog, int jumpIdx, VState st, Reg.ScalarReg known) {
         for (int f = 0; f <= st.curframe; f++) {
             FuncState fr = st.frames[f];
+            int live = prog.liveRegs == null ? -1 : prog.liveRegs[f == st.curframe ? jumpIdx : st.frames[f + 1].callsite];
             for (int r = 0; r < 10; r++) {
+                if ((live & (1 << r)) == 0) {
+                    continue;
+                }
                 Reg o = fr.regs[r];
                 if (o instanceof Reg.ScalarReg os && os != known && os.id() == known.id()) {
                     fr.regs[r] = linkedValue(os, known);
@@ -249,7 +245,8 @@ final class JumpChecks {
         if (regOff == knownOff) {
             return new Reg.ScalarReg(known.v(), reg.id(), reg.addConst(), reg.delta());
         }
-        Scalar shifted = known.v().plusForLinkedRegister(regOff - knownOff);
+        // the oracle's stable kernel synchronises the bounds after the add (later fix than 6.18.0)
+        Scalar shifted = known.v().plusForLinkedRegister(regOff - knownOff).sync();
         return new Reg.ScalarReg(shifted, reg.id(), reg.addConst(), reg.delta());
     }
 
