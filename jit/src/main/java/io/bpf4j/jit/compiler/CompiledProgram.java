@@ -4,19 +4,23 @@ import io.bpf4j.jit.Executable;
 import io.bpf4j.jit.ExecutionContext;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.internal.DecodedProgram;
+import io.bpf4j.jit.internal.InterpreterForm;
 import io.bpf4j.jit.internal.ProgramIds;
+import io.bpf4j.jit.interpreter.Interpreter;
 
 /** A program whose instructions run as one generated class. */
-public final class CompiledProgram implements Executable {
+public final class CompiledProgram implements Executable, InterpreterForm {
     private final int id = ProgramIds.next();
     private final ProgramImage image;
     final DecodedProgram code;
     final CompiledCode compiled;
+    private final Executable interpreted;
 
     CompiledProgram(ProgramImage image, DecodedProgram code, CompiledCode compiled) {
         this.image = image;
         this.code = code;
         this.compiled = compiled;
+        this.interpreted = Interpreter.INSTANCE.interpreterForm(image, code);
     }
 
     @Override
@@ -32,6 +36,12 @@ public final class CompiledProgram implements Executable {
     @Override
     public String name() {
         return image.name();
+    }
+
+    /** Interpreted programs tail-call into this one in this form (compiled code has no tail calls yet). */
+    @Override
+    public Executable interpreterForm() {
+        return interpreted;
     }
 
     @Override
