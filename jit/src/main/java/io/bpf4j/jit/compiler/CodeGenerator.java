@@ -27,9 +27,10 @@ final class CodeGenerator {
     private static final String SUPPORT = "io/bpf4j/jit/compiler/Support";
     private static final String ATOMIC_OP = "io/bpf4j/jit/runtime/AtomicOp";
     private static final String FUNCTION_D = "(" + STATE_D + "IJJJJJJJJJJ)J";
+    private static final String DISPATCH_D = "(" + STATE_D + "IIJJJJJJJJJJ)J";
 
     // locals of a function method: the state, the depth, r0..r10 (two slots each), then ours
-    private static final int ST = 0, DEPTH = 1, BUDGET = 24, MEM = 26, MAY_GOTO = 27, EXC = 29;
+    private static final int ST = 0, DEPTH = 1, BUDGET = 24, MEM = 26, MAY_GOTO = 27, EXC = 29, CALLEE = 30;
 
     /** Register ALU operations the interpreter sends to AluOps, by operation code. */
     private static final Map<Integer, String> ALU_CALLS = Map.ofEntries(
@@ -92,7 +93,7 @@ final class CodeGenerator {
 
     /**
      * Why {@code code} cannot be compiled yet, or {@code null}. These run on the interpreter for
-     * now: tail calls, callx, gotox, LD_ABS/LD_IND, and control flow that leaves its function
+     * now: tail calls, gotox, LD_ABS/LD_IND, and control flow that leaves its function
      * (a jump into another function, or running off a function's end into the next), which
      * the interpreter follows slot by slot but one method per function cannot.
      */
@@ -109,7 +110,6 @@ final class CodeGenerator {
                 int o = op[pc];
                 switch (o) {
                     case DecodedProgram.TAIL_CALL -> { return "insn " + pc + ": bpf_tail_call"; }
-                    case 0x8d -> { return "insn " + pc + ": callx"; }
                     case 0x0d -> { return "insn " + pc + ": gotox"; }
                     case 0x20, 0x28, 0x30, 0x40, 0x48, 0x50 -> { return "insn " + pc + ": LD_ABS/LD_IND"; }
                     default -> { }
@@ -152,6 +152,7 @@ final class CodeGenerator {
         init.visitMaxs(0, 0);
         init.visitEnd();
         emitInvoke(cw);
+        emitDispatch(cw);
         for (int f = 0; f < code.functionCount(); f++) {
             new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + f, FUNCTION_D, null, null), f).emit();
         }
@@ -184,6 +185,38 @@ final class CodeGenerator {
             mv.visitMethodInsn(INVOKESTATIC, NAME, "f" + i, FUNCTION_D, false);
             mv.visitInsn(LRETURN);
         }
+        mv.visitLabel(dflt);
+        mv.visitTypeInsn(NEW, "java/lang/IllegalArgumentException");
+        mv.visitInsn(DUP);
+        mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalArgumentException", "<init>", "()V", false);
+        mv.visitInsn(ATHROW);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** {@code dispatch(state, function, depth, r0..r9)}: callx's way into a function known only at run time. */
+    private void emitDispatch(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "dispatch", DISPATCH_D, null, null);
+        mv.visitCode();
+        int n = code.functionCount();
+        Label[] cases = new Label[n];
+        for (int i = 0; i < n; i++) {
+            cases[i] = new Label();
+        }
+        Label dflt = new Label();
+        mv.visitVarInsn(ILOAD, 1);
+        mv.visitTableSwitchInsn(0, n - 1, dflt, cases);
+        for (int i = 0; i < n; i++) {
+            mv.visitLabel(cases[i]);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ILOAD, 2);
+            for (int r = 0; r <= 9; r++) {
+                mv.visitVarInsn(LLOAD, 3 + 2 * r);
+            }
+            mv.visitMethodInsn(INVOKESTATIC, NAME, "f" + i, FUNCTION_D, false);
+            mv.visitInsn(LRETURN);
+        }
+        // Support.callxTarget only returns function indexes below the count
         mv.visitLabel(dflt);
         mv.visitTypeInsn(NEW, "java/lang/IllegalArgumentException");
         mv.visitInsn(DUP);
@@ -234,7 +267,7 @@ final class CodeGenerator {
             Label rangeStart = tryStart;
             Map<Integer, Label[]> callGaps = new java.util.HashMap<>();
             for (int pc = start; pc <= last; pc++) {
-                if (emitted(pc) && op[pc] == DecodedProgram.CALL_LOCAL) {
+                if (emitted(pc) && (op[pc] == DecodedProgram.CALL_LOCAL || op[pc] == 0x8d)) {
                     Label before = new Label();
                     Label after = new Label();
                     callGaps.put(pc, new Label[] {before, after});
@@ -382,6 +415,7 @@ final class CodeGenerator {
                 }
                 case 0x85 -> helperCall(pc, (int) imm);
                 case DecodedProgram.CALL_LOCAL -> localCall(pc, code.target()[pc], callGap);
+                case 0x8d -> callx(pc, dst, callGap);
                 case 0x95 -> exit();
                 case DecodedProgram.ILLEGAL -> fault(pc, code.reason(pc));
                 default -> fault(pc, String.format("unknown opcode %#04x", codeAt(pc)));
@@ -529,6 +563,9 @@ final class CodeGenerator {
             mv.visitLabel(ok);
             syncBudgetOut();
             mv.visitVarInsn(ALOAD, ST);
+            if (callee < 0) {
+                mv.visitVarInsn(ILOAD, CALLEE);
+            }
             mv.visitVarInsn(ILOAD, DEPTH);
             mv.visitInsn(ICONST_1);
             mv.visitInsn(IADD);
@@ -537,7 +574,11 @@ final class CodeGenerator {
                 load(r);
             }
             mv.visitLabel(gap[0]);
-            mv.visitMethodInsn(INVOKESTATIC, NAME, "f" + callee, FUNCTION_D, false);
+            if (callee < 0) {
+                mv.visitMethodInsn(INVOKESTATIC, NAME, "dispatch", DISPATCH_D, false);
+            } else {
+                mv.visitMethodInsn(INVOKESTATIC, NAME, "f" + callee, FUNCTION_D, false);
+            }
             mv.visitLabel(gap[1]);
             store(0);
             syncBudgetIn();
@@ -548,6 +589,37 @@ final class CodeGenerator {
                 mv.visitInsn(LALOAD);
                 store(r);
             }
+        }
+
+        /** callx: a function of the program through {@code dispatch}, or a helper by id. */
+        private void callx(int pc, int reg, Label[] gap) {
+            Label function = new Label();
+            Label done = new Label();
+            mv.visitVarInsn(ALOAD, ST);
+            load(reg);
+            pushInt(reg);
+            pushInt(pc);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callxTarget", "(" + STATE_D + "JII)I", false);
+            mv.visitVarInsn(ISTORE, CALLEE);
+            mv.visitVarInsn(ILOAD, CALLEE);
+            mv.visitJumpInsn(IFGE, function);
+            syncBudgetOut();
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitInsn(ICONST_M1);
+            mv.visitVarInsn(ILOAD, CALLEE);
+            mv.visitInsn(ISUB);
+            mv.visitVarInsn(ILOAD, DEPTH);
+            pushInt(pc);
+            for (int r = 1; r <= 5; r++) {
+                load(r);
+            }
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callHelper", "(" + STATE_D + "IIIJJJJJ)J", false);
+            store(0);
+            syncBudgetIn();
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(function);
+            localCall(pc, -1, gap);
+            mv.visitLabel(done);
         }
 
         private void exit() {
