@@ -93,9 +93,15 @@ public enum Workload {
 
     /** The program loaded (maps created with their initial data) and ready to run in the interpreter. */
     Prepared prepare() {
+        return prepare(io.bpf4j.loader.Engine.INTERPRETER);
+    }
+
+    /** The program loaded and ready to run on {@code engine}. */
+    Prepared prepare(io.bpf4j.loader.Engine engine) {
         OpenOptions options = OpenOptions.builder().readHostKconfig(false).build();
         BpfObject obj = BpfObject.open(Corpus.resolve(object), options);
-        obj.load(io.bpf4j.loader.LoadOptions.builder().verify(false).build()); // the interpreter is measured, not the verifier
+        // the engine is measured, not the verifier
+        obj.load(io.bpf4j.loader.LoadOptions.builder().verify(false).engine(engine).build());
         BpfProgram prog = obj.program(program).orElseThrow(() -> new IllegalStateException("no program " + program + " in " + object));
         // load() prepared the program for the interpreter with the object's maps bound
         Executable exe = prog.executable();

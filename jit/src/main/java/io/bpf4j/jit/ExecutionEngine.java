@@ -2,8 +2,8 @@ package io.bpf4j.jit;
 
 /**
  * The one seam between programs and the ways of running them: the interpreter (the reference,
- * {@code io.bpf4j.jit.interpreter.Interpreter}) and, later, the bytecode compiler implement it,
- * and behave the same. Which engine runs a program is the loader's choice; this package knows
+ * {@code io.bpf4j.jit.interpreter.Interpreter}) and the bytecode compiler
+ * ({@code io.bpf4j.jit.compiler.Compiler}, checked against it) implement it, and behave the same. Which engine runs a program is the loader's choice; this package knows
  * none of them.
  */
 @FunctionalInterface

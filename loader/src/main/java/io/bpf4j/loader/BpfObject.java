@@ -250,7 +250,7 @@ public final class BpfObject implements AutoCloseable {
         // prepare
         Map<String, Executable> prepared = new HashMap<>();
         done.forEach((name, rp) -> prepared.put(name, ExecutableBuilder.prepare(rp, visibleMaps(resolved, created, tables.get(name)),
-                resolved.maps().size(), Engine.INTERPRETER)));
+                resolved.maps().size(), options.engine())));
         // fill prog arrays
         fillProgArrays(resolved, created, prepared);
         spec = resolved;

@@ -1,6 +1,7 @@
 package io.bpf4j.loader;
 
 import io.bpf4j.jit.ExecutionEngine;
+import io.bpf4j.jit.compiler.Compiler;
 import io.bpf4j.jit.interpreter.Interpreter;
 
 /**
@@ -9,11 +10,18 @@ import io.bpf4j.jit.interpreter.Interpreter;
  */
 public enum Engine {
     /** The reference interpreter: every access checked, every fault names its instruction. */
-    INTERPRETER;
+    INTERPRETER,
+    /**
+     * The bytecode compiler ({@code io.bpf4j.jit.compiler}): the same results and faults as the
+     * interpreter; a program it cannot compile yet runs on the interpreter (logged with the
+     * reason). Opt-in until it passes the whole conformance suite without falling back.
+     */
+    COMPILER;
 
     ExecutionEngine create() {
         return switch (this) {
             case INTERPRETER -> Interpreter.INSTANCE;
+            case COMPILER -> Compiler.INSTANCE;
         };
     }
 }

@@ -15,16 +15,25 @@ import java.util.Objects;
  * @param verify   verify every autoloaded program before preparing it
  * @param logLevel the verifier log level
  * @param profile  the kernel build whose helpers, contexts and instruction forms apply
+ * @param engine   what runs the prepared programs ({@link Engine#INTERPRETER} unless chosen)
  */
-public record LoadOptions(boolean verify, int logLevel, KernelProfile profile) {
+public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, Engine engine) {
     public LoadOptions {
         Objects.requireNonNull(profile, "profile");
+        if (engine == null) {
+            engine = Engine.INTERPRETER;
+        }
         if ((logLevel & ~7) != 0) {
             throw new IllegalArgumentException("log level " + logLevel + ": only 0, 1, 2 and the statistics bit 4");
         }
     }
 
-    /** Verification on, log level 0, Linux 6.18's rules. */
+    /** Options that run programs on the interpreter (what this record held before it had an engine). */
+    public LoadOptions(boolean verify, int logLevel, KernelProfile profile) {
+        this(verify, logLevel, profile, Engine.INTERPRETER);
+    }
+
+    /** Verification on, log level 0, Linux 6.18's rules, the interpreter. */
     public static LoadOptions defaults() {
         return builder().build();
     }
@@ -38,6 +47,7 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile) {
         private boolean verify = true;
         private int logLevel;
         private KernelProfile profile;
+        private Engine engine = Engine.INTERPRETER;
 
         /** Off: programs are prepared unverified (what bpf4j did before it had a verifier). */
         public Builder verify(boolean on) {
@@ -55,8 +65,14 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile) {
             return this;
         }
 
+        /** {@link Engine#COMPILER} opts in to the bytecode compiler; the interpreter is the default. */
+        public Builder engine(Engine e) {
+            this.engine = Objects.requireNonNull(e, "engine");
+            return this;
+        }
+
         public LoadOptions build() {
-            return new LoadOptions(verify, logLevel, profile != null ? profile : KernelProfile.linux618());
+            return new LoadOptions(verify, logLevel, profile != null ? profile : KernelProfile.linux618(), engine);
         }
     }
 }

@@ -212,12 +212,17 @@ public abstract class RunState<P extends Executable> implements HelperRuntime {
         if (ref == null) {
             return null;
         }
-        if (!programClass.isInstance(ref)) {
+        ProgramRef target = ref;
+        if (!programClass.isInstance(target) && target instanceof InterpreterForm f) {
+            // a program another engine prepared (the compiler): entered in its interpreted form
+            target = f.interpreterForm();
+        }
+        if (!programClass.isInstance(target)) {
             throw new HelperFault(callPc, HelperId.TAIL_CALL.id(), "tail call target '" + ref.name()
                     + "' was not prepared by " + engineName);
         }
         tailCalls++;
-        return programClass.cast(ref);
+        return programClass.cast(target);
     }
 
     @Override

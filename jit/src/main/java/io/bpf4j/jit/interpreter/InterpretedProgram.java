@@ -5,6 +5,7 @@ import io.bpf4j.jit.Executable;
 import io.bpf4j.jit.ExecutionContext;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.internal.DecodedProgram;
+import io.bpf4j.jit.internal.ProgramIds;
 import io.bpf4j.jit.runtime.AluOps;
 import io.bpf4j.jit.runtime.AtomicOp;
 import io.bpf4j.jit.runtime.BudgetExhaustedFault;
@@ -17,7 +18,6 @@ import io.bpf4j.jit.runtime.HelperTable;
 import io.bpf4j.jit.runtime.IllegalInstructionFault;
 import io.bpf4j.jit.runtime.Memory;
 import io.bpf4j.jit.runtime.Pointers;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A prepared program and the interpreter loop that runs it.
@@ -29,9 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the program ({@code bpf_loop}) starts a nested loop one frame deeper.
  */
 final class InterpretedProgram implements Executable {
-    private static final AtomicInteger NEXT_ID = new AtomicInteger(1);
-
-    private final int id = NEXT_ID.getAndIncrement();
+    private final int id = ProgramIds.next();
     private final ProgramImage image;
     final DecodedProgram code;
     private final HelperTable helpers;

@@ -19,4 +19,12 @@ public final class Interpreter implements ExecutionEngine {
         MapFactory.registerProgram(p);
         return p;
     }
+
+    /**
+     * The interpreter's form of a program another engine prepared from {@code code}, so that an
+     * interpreted program can tail-call into it; not registered (the other engine's program is).
+     */
+    public Executable interpreterForm(ProgramImage image, DecodedProgram code) {
+        return new InterpretedProgram(image, code);
+    }
 }

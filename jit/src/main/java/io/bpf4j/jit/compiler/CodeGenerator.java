@@ -1,0 +1,689 @@
+package io.bpf4j.jit.compiler;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import io.bpf4j.isa.Opcodes;
+import io.bpf4j.jit.ProgramImage;
+import io.bpf4j.jit.internal.DecodedProgram;
+import io.bpf4j.jit.runtime.Memory;
+import java.util.Map;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Translates a {@link DecodedProgram} into one class: a static method per BPF function
+ * ({@code (state, depth, r0..r9) -> r0}) with the registers in {@code long} locals, and an
+ * {@link CompiledCode#invoke} that enters any function. Each slot keeps the interpreter's order
+ * of effects exactly: budget first, then the instruction, through the same {@code AluOps} and
+ * {@code Memory} calls, so results and faults (class, pc, message) are the interpreter's.
+ */
+final class CodeGenerator {
+    private static final String NAME = "io/bpf4j/jit/compiler/Prog";
+    private static final String STATE = "io/bpf4j/jit/compiler/CompiledState";
+    private static final String STATE_D = "L" + STATE + ";";
+    private static final String MEMORY = "io/bpf4j/jit/runtime/Memory";
+    private static final String ALU = "io/bpf4j/jit/runtime/AluOps";
+    private static final String SUPPORT = "io/bpf4j/jit/compiler/Support";
+    private static final String ATOMIC_OP = "io/bpf4j/jit/runtime/AtomicOp";
+    private static final String FUNCTION_D = "(" + STATE_D + "IJJJJJJJJJJ)J";
+    private static final String DISPATCH_D = "(" + STATE_D + "IIJJJJJJJJJJ)J";
+
+    // locals of a function method: the state, the depth, r0..r10 (two slots each), then ours
+    private static final int ST = 0, DEPTH = 1, BUDGET = 24, MEM = 26, MAY_GOTO = 27, EXC = 29, CALLEE = 30;
+
+    /** Register ALU operations the interpreter sends to AluOps, by operation code. */
+    private static final Map<Integer, String> ALU_CALLS = Map.ofEntries(
+            Map.entry(0x37, "div64"), Map.entry(0x3f, "div64"),
+            Map.entry(DecodedProgram.SDIV64_K, "sdiv64"), Map.entry(DecodedProgram.SDIV64_X, "sdiv64"),
+            Map.entry(0x67, "lsh64"), Map.entry(0x6f, "lsh64"), Map.entry(0x77, "rsh64"), Map.entry(0x7f, "rsh64"),
+            Map.entry(0x97, "mod64"), Map.entry(0x9f, "mod64"),
+            Map.entry(DecodedProgram.SMOD64_K, "smod64"), Map.entry(DecodedProgram.SMOD64_X, "smod64"),
+            Map.entry(0xc7, "arsh64"), Map.entry(0xcf, "arsh64"),
+            Map.entry(0x04, "add32"), Map.entry(0x0c, "add32"), Map.entry(0x14, "sub32"), Map.entry(0x1c, "sub32"),
+            Map.entry(0x24, "mul32"), Map.entry(0x2c, "mul32"), Map.entry(0x34, "div32"), Map.entry(0x3c, "div32"),
+            Map.entry(DecodedProgram.SDIV32_K, "sdiv32"), Map.entry(DecodedProgram.SDIV32_X, "sdiv32"),
+            Map.entry(0x44, "or32"), Map.entry(0x4c, "or32"), Map.entry(0x54, "and32"), Map.entry(0x5c, "and32"),
+            Map.entry(0x64, "lsh32"), Map.entry(0x6c, "lsh32"), Map.entry(0x74, "rsh32"), Map.entry(0x7c, "rsh32"),
+            Map.entry(0x94, "mod32"), Map.entry(0x9c, "mod32"),
+            Map.entry(DecodedProgram.SMOD32_K, "smod32"), Map.entry(DecodedProgram.SMOD32_X, "smod32"),
+            Map.entry(0xa4, "xor32"), Map.entry(0xac, "xor32"), Map.entry(0xc4, "arsh32"), Map.entry(0xcc, "arsh32"));
+
+    /** Which operand an ALU_CALLS code takes: the register (true) or the immediate. */
+    private static boolean registerOperand(int op) {
+        return switch (op) {
+            case DecodedProgram.SDIV64_X, DecodedProgram.SMOD64_X, DecodedProgram.SDIV32_X, DecodedProgram.SMOD32_X -> true;
+            case DecodedProgram.SDIV64_K, DecodedProgram.SMOD64_K, DecodedProgram.SDIV32_K, DecodedProgram.SMOD32_K -> false;
+            default -> (op & 0x08) != 0;
+        };
+    }
+
+    /** The AluOps comparison of a conditional jump, or null when {@code op} is none. */
+    private static String comparison(int op) {
+        int cls = op & 0x07;
+        if (cls != 0x05 && cls != 0x06) {
+            return null;
+        }
+        String name = switch (op & 0xf0) {
+            case 0x10 -> "jeq";
+            case 0x20 -> "jgt";
+            case 0x30 -> "jge";
+            case 0x40 -> "jset";
+            case 0x50 -> "jne";
+            case 0x60 -> "jsgt";
+            case 0x70 -> "jsge";
+            case 0xa0 -> "jlt";
+            case 0xb0 -> "jle";
+            case 0xc0 -> "jslt";
+            case 0xd0 -> "jsle";
+            default -> null;
+        };
+        return name == null ? null : cls == 0x06 ? name + "32" : name;
+    }
+
+    private final ProgramImage image;
+    private final DecodedProgram code;
+    private final int[] op;
+
+    CodeGenerator(ProgramImage image, DecodedProgram code) {
+        this.image = image;
+        this.code = code;
+        this.op = code.op();
+    }
+
+    /**
+     * Why {@code code} cannot be compiled yet, or {@code null}. These run on the interpreter for
+     * now: tail calls, gotox, LD_ABS/LD_IND, and control flow that leaves its function
+     * (a jump into another function, or running off a function's end into the next), which
+     * the interpreter follows slot by slot but one method per function cannot.
+     */
+    static String unsupported(DecodedProgram code) {
+        int[] op = code.op();
+        for (int f = 0; f < code.functionCount(); f++) {
+            int start = code.functionStart(f);
+            int end = code.functionEnd(f);
+            boolean last = f == code.functionCount() - 1;
+            for (int pc = start; pc < end; pc++) {
+                if (!code.startsInstruction(pc)) {
+                    continue;
+                }
+                int o = op[pc];
+                switch (o) {
+                    case DecodedProgram.TAIL_CALL -> { return "insn " + pc + ": bpf_tail_call"; }
+                    case 0x0d -> { return "insn " + pc + ": gotox"; }
+                    case 0x20, 0x28, 0x30, 0x40, 0x48, 0x50 -> { return "insn " + pc + ": LD_ABS/LD_IND"; }
+                    default -> { }
+                }
+                if (o == 0x05 || o == 0x06 || o == 0xe5 || comparison(o) != null) {
+                    int t = code.target()[pc];
+                    if (t < start || t >= end) {
+                        return "insn " + pc + ": jump to insn " + t + " outside its function [" + start + ", " + (end - 1) + "]";
+                    }
+                }
+                int width = o == 0x18 || o == DecodedProgram.LD_STATIC ? 2 : 1;
+                if (!last && pc + width >= end && fallsThrough(o)) {
+                    return "insn " + pc + ": runs off the end of function " + f + " into the next";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean fallsThrough(int o) {
+        return o != 0x95 && o != 0x05 && o != 0x06 && o != DecodedProgram.ILLEGAL;
+    }
+
+    byte[] generate() {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+            // every merge in generated code is of one type with itself; never load classes to find out
+            @Override
+            protected String getCommonSuperClass(String type1, String type2) {
+                return "java/lang/Object";
+            }
+        };
+        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, NAME, null, "java/lang/Object",
+                new String[] {"io/bpf4j/jit/compiler/CompiledCode"});
+        cw.visitSource("prog '" + image.name() + "'", null);
+        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(ALOAD, 0);
+        init.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        emitInvoke(cw);
+        emitDispatch(cw);
+        for (int f = 0; f < code.functionCount(); f++) {
+            new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + f, FUNCTION_D, null, null), f).emit();
+        }
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    private void emitInvoke(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "invoke", "(" + STATE_D + "IIJJJJJ)J", null, null);
+        mv.visitCode();
+        int n = code.functionCount();
+        Label[] cases = new Label[n];
+        for (int i = 0; i < n; i++) {
+            cases[i] = new Label();
+        }
+        Label dflt = new Label();
+        mv.visitVarInsn(ILOAD, 2);
+        mv.visitTableSwitchInsn(0, n - 1, dflt, cases);
+        for (int i = 0; i < n; i++) {
+            mv.visitLabel(cases[i]);
+            mv.visitVarInsn(ALOAD, 1);
+            mv.visitVarInsn(ILOAD, 3);
+            mv.visitInsn(LCONST_0);
+            for (int r = 1; r <= 5; r++) {
+                mv.visitVarInsn(LLOAD, 2 + 2 * r);
+            }
+            for (int r = 6; r <= 9; r++) {
+                mv.visitInsn(LCONST_0);
+            }
+            mv.visitMethodInsn(INVOKESTATIC, NAME, "f" + i, FUNCTION_D, false);
+            mv.visitInsn(LRETURN);
+        }
+        mv.visitLabel(dflt);
+        mv.visitTypeInsn(NEW, "java/lang/IllegalArgumentException");
+        mv.visitInsn(DUP);
+        mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalArgumentException", "<init>", "()V", false);
+        mv.visitInsn(ATHROW);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** {@code dispatch(state, function, depth, r0..r9)}: callx's way into a function known only at run time. */
+    private void emitDispatch(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "dispatch", DISPATCH_D, null, null);
+        mv.visitCode();
+        int n = code.functionCount();
+        Label[] cases = new Label[n];
+        for (int i = 0; i < n; i++) {
+            cases[i] = new Label();
+        }
+        Label dflt = new Label();
+        mv.visitVarInsn(ILOAD, 1);
+        mv.visitTableSwitchInsn(0, n - 1, dflt, cases);
+        for (int i = 0; i < n; i++) {
+            mv.visitLabel(cases[i]);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ILOAD, 2);
+            for (int r = 0; r <= 9; r++) {
+                mv.visitVarInsn(LLOAD, 3 + 2 * r);
+            }
+            mv.visitMethodInsn(INVOKESTATIC, NAME, "f" + i, FUNCTION_D, false);
+            mv.visitInsn(LRETURN);
+        }
+        // Support.callxTarget only returns function indexes below the count
+        mv.visitLabel(dflt);
+        mv.visitTypeInsn(NEW, "java/lang/IllegalArgumentException");
+        mv.visitInsn(DUP);
+        mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalArgumentException", "<init>", "()V", false);
+        mv.visitInsn(ATHROW);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private static int reg(int r) {
+        return 2 + 2 * r;
+    }
+
+    /** Emits one function's method. */
+    private final class FunctionEmitter {
+        private final MethodVisitor mv;
+        private final int start;
+        /** Last slot emitted, inclusive: the last function also holds the ILLEGAL slot past the end. */
+        private final int last;
+        private final Label[] labels;
+        private final Label[] budgetStubs;
+
+        FunctionEmitter(MethodVisitor mv, int f) {
+            this.mv = mv;
+            this.start = code.functionStart(f);
+            int end = code.functionEnd(f);
+            this.last = f == code.functionCount() - 1 ? code.length() : end - 1;
+            this.labels = new Label[last - start + 1];
+            this.budgetStubs = new Label[last - start + 1];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = new Label();
+                budgetStubs[i] = new Label();
+            }
+        }
+
+        private boolean emitted(int pc) {
+            return pc == code.length() || code.startsInstruction(pc);
+        }
+
+        void emit() {
+            mv.visitCode();
+            // The handler stores this method's budget in the run state when a fault leaves it, as the
+            // interpreter's finally does. The invokes of bpf-to-bpf calls are outside its ranges: a
+            // fault in a callee has already stored the callee's (later) budget.
+            Label tryStart = new Label();
+            Label tryEnd = new Label();
+            Label handler = new Label();
+            Label rangeStart = tryStart;
+            Map<Integer, Label[]> callGaps = new java.util.HashMap<>();
+            for (int pc = start; pc <= last; pc++) {
+                if (emitted(pc) && (op[pc] == DecodedProgram.CALL_LOCAL || op[pc] == 0x8d)) {
+                    Label before = new Label();
+                    Label after = new Label();
+                    callGaps.put(pc, new Label[] {before, after});
+                    mv.visitTryCatchBlock(rangeStart, before, handler, null);
+                    rangeStart = after;
+                }
+            }
+            mv.visitTryCatchBlock(rangeStart, tryEnd, handler, null);
+
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
+            mv.visitVarInsn(ASTORE, MEM);
+            mv.visitVarInsn(ALOAD, MEM);
+            mv.visitVarInsn(ILOAD, DEPTH);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "enterFrame", "(I)J", false);
+            mv.visitVarInsn(LSTORE, reg(10));
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "budget", "()J", false);
+            mv.visitVarInsn(LSTORE, BUDGET);
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "context", "()Lio/bpf4j/jit/ExecutionContext;", false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/ExecutionContext", "mayGotoBudget", "()J", false);
+            mv.visitVarInsn(LSTORE, MAY_GOTO);
+            mv.visitLabel(tryStart);
+            for (int pc = start; pc <= last; pc++) {
+                if (!emitted(pc)) {
+                    continue;
+                }
+                mv.visitLabel(labels[pc - start]);
+                // --budget < 0 faults before the instruction does anything
+                mv.visitVarInsn(LLOAD, BUDGET);
+                mv.visitInsn(LCONST_1);
+                mv.visitInsn(LSUB);
+                mv.visitInsn(DUP2);
+                mv.visitVarInsn(LSTORE, BUDGET);
+                mv.visitInsn(LCONST_0);
+                mv.visitInsn(LCMP);
+                mv.visitJumpInsn(IFLT, budgetStubs[pc - start]);
+                instruction(pc, callGaps.get(pc));
+            }
+            for (int pc = start; pc <= last; pc++) {
+                if (emitted(pc)) {
+                    mv.visitLabel(budgetStubs[pc - start]);
+                    mv.visitInsn(LCONST_0);
+                    mv.visitVarInsn(LSTORE, BUDGET);
+                    mv.visitVarInsn(ALOAD, ST);
+                    pushInt(pc);
+                    mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "budgetExhausted", "(" + STATE_D + "I)Ljava/lang/RuntimeException;", false);
+                    mv.visitInsn(ATHROW);
+                }
+            }
+            mv.visitLabel(tryEnd);
+            mv.visitLabel(handler);
+            mv.visitVarInsn(ASTORE, EXC);
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitVarInsn(LLOAD, BUDGET);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
+            mv.visitVarInsn(ALOAD, EXC);
+            mv.visitInsn(ATHROW);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+
+        private Label at(int slot) {
+            return labels[slot - start];
+        }
+
+        private void instruction(int pc, Label[] callGap) {
+            int o = op[pc];
+            int dst = code.dst()[pc];
+            int src = code.src()[pc];
+            long imm = code.imm()[pc];
+            String alu = ALU_CALLS.get(o);
+            if (alu != null) {
+                load(dst);
+                operand(registerOperand(o), src, imm);
+                mv.visitMethodInsn(INVOKESTATIC, ALU, alu, "(JJ)J", false);
+                store(dst);
+                return;
+            }
+            String cmp = comparison(o);
+            if (cmp != null) {
+                load(dst);
+                operand((o & 0x08) != 0, src, imm);
+                mv.visitMethodInsn(INVOKESTATIC, ALU, cmp, "(JJ)Z", false);
+                mv.visitJumpInsn(IFNE, at(code.target()[pc]));
+                return;
+            }
+            switch (o) {
+                case 0x07, 0x0f -> inline64(dst, (o & 0x08) != 0, src, imm, LADD);
+                case 0x17, 0x1f -> inline64(dst, (o & 0x08) != 0, src, imm, LSUB);
+                case 0x27, 0x2f -> inline64(dst, (o & 0x08) != 0, src, imm, LMUL);
+                case 0x47, 0x4f -> inline64(dst, (o & 0x08) != 0, src, imm, LOR);
+                case 0x57, 0x5f -> inline64(dst, (o & 0x08) != 0, src, imm, LAND);
+                case 0xa7, 0xaf -> inline64(dst, (o & 0x08) != 0, src, imm, LXOR);
+                case 0x87 -> { load(dst); mv.visitInsn(LNEG); store(dst); }
+                case 0xb7, 0x18 -> { pushLong(imm); store(dst); }
+                case 0xbf -> { load(src); store(dst); }
+                case DecodedProgram.LD_STATIC -> {
+                    pushLong(imm);
+                    mv.visitVarInsn(ALOAD, ST);
+                    mv.visitFieldInsn(GETFIELD, STATE, "staticBase", "J");
+                    mv.visitInsn(LADD);
+                    store(dst);
+                }
+                case 0x84 -> unary(dst, dst, "neg32");
+                case 0xb4 -> { pushLong(imm); mv.visitMethodInsn(INVOKESTATIC, ALU, "mov32", "(J)J", false); store(dst); }
+                case 0xbc -> unary(dst, src, "mov32");
+                case DecodedProgram.MOVSX64_8 -> widthOp(dst, src, "signExtend", 8);
+                case DecodedProgram.MOVSX64_16 -> widthOp(dst, src, "signExtend", 16);
+                case DecodedProgram.MOVSX64_32 -> widthOp(dst, src, "signExtend", 32);
+                case DecodedProgram.MOVSX32_8 -> widthOp(dst, src, "signExtend32", 8);
+                case DecodedProgram.MOVSX32_16 -> widthOp(dst, src, "signExtend32", 16);
+                case 0xd7, 0xdc -> widthOp(dst, dst, "byteSwap", (int) imm);
+                case 0xd4 -> widthOp(dst, dst, "toLittleEndian", (int) imm);
+                case 0x61 -> load(pc, dst, src, "load32", 0);
+                case 0x69 -> load(pc, dst, src, "load16", 0);
+                case 0x71 -> load(pc, dst, src, "load8", 0);
+                case 0x79 -> load(pc, dst, src, "load64", 0);
+                case 0x81 -> load(pc, dst, src, "load32", I2L);
+                case 0x89 -> load(pc, dst, src, "load16", I2S);
+                case 0x91 -> load(pc, dst, src, "load8", I2B);
+                case 0x62 -> store(pc, dst, false, src, imm, "store32");
+                case 0x6a -> store(pc, dst, false, src, imm, "store16");
+                case 0x72 -> store(pc, dst, false, src, imm, "store8");
+                case 0x7a -> store(pc, dst, false, src, imm, "store64");
+                case 0x63 -> store(pc, dst, true, src, imm, "store32");
+                case 0x6b -> store(pc, dst, true, src, imm, "store16");
+                case 0x73 -> store(pc, dst, true, src, imm, "store8");
+                case 0x7b -> store(pc, dst, true, src, imm, "store64");
+                case 0xc3, 0xdb, 0xcb, 0xd3 -> atomic(pc, o, dst, src, (int) imm);
+                case 0x05, 0x06 -> mv.visitJumpInsn(GOTO, at(code.target()[pc]));
+                case 0xe5 -> {
+                    // may_goto: taken when this frame's budget is used up, otherwise counts down
+                    Label go = new Label();
+                    mv.visitVarInsn(LLOAD, MAY_GOTO);
+                    mv.visitInsn(LCONST_0);
+                    mv.visitInsn(LCMP);
+                    mv.visitJumpInsn(IFEQ, at(code.target()[pc]));
+                    mv.visitVarInsn(LLOAD, MAY_GOTO);
+                    mv.visitInsn(LCONST_1);
+                    mv.visitInsn(LSUB);
+                    mv.visitVarInsn(LSTORE, MAY_GOTO);
+                    mv.visitLabel(go);
+                }
+                case 0x85 -> helperCall(pc, (int) imm);
+                case DecodedProgram.CALL_LOCAL -> localCall(pc, code.target()[pc], callGap);
+                case 0x8d -> callx(pc, dst, callGap);
+                case 0x95 -> exit();
+                case DecodedProgram.ILLEGAL -> fault(pc, code.reason(pc));
+                default -> fault(pc, String.format("unknown opcode %#04x", codeAt(pc)));
+            }
+        }
+
+        private void inline64(int dst, boolean x, int src, long imm, int insn) {
+            load(dst);
+            operand(x, src, imm);
+            mv.visitInsn(insn);
+            store(dst);
+        }
+
+        private void unary(int dst, int src, String name) {
+            load(src);
+            mv.visitMethodInsn(INVOKESTATIC, ALU, name, "(J)J", false);
+            store(dst);
+        }
+
+        private void widthOp(int dst, int src, String name, int width) {
+            load(src);
+            pushInt(width);
+            mv.visitMethodInsn(INVOKESTATIC, ALU, name, "(JI)J", false);
+            store(dst);
+        }
+
+        /** A load; {@code narrow} is the cast that sign-extends it (0 for a zero-extending load). */
+        private void load(int pc, int dst, int src, String name, int narrow) {
+            mv.visitVarInsn(ALOAD, MEM);
+            address(src, pc);
+            pushInt(pc);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name, "(JI)J", false);
+            if (narrow != 0) {
+                mv.visitInsn(L2I);
+                if (narrow != I2L) {
+                    mv.visitInsn(narrow);
+                }
+                mv.visitInsn(I2L);
+            }
+            store(dst);
+        }
+
+        private void store(int pc, int dst, boolean x, int src, long imm, String name) {
+            mv.visitVarInsn(ALOAD, MEM);
+            address(dst, pc);
+            operand(x, src, imm);
+            pushInt(pc);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name, "(JJI)V", false);
+        }
+
+        private void address(int base, int pc) {
+            load(base);
+            pushLong(code.off()[pc]);
+            mv.visitInsn(LADD);
+        }
+
+        private void atomic(int pc, int o, int dst, int src, int operation) {
+            int size = Opcodes.sizeBytes(o);
+            mv.visitVarInsn(ALOAD, MEM);
+            switch (operation) {
+                case Opcodes.ATOMIC_LOAD_ACQ -> {
+                    address(src, pc);
+                    pushInt(size);
+                    pushInt(pc);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "loadAcquire", "(JII)J", false);
+                    store(dst);
+                }
+                case Opcodes.ATOMIC_STORE_REL -> {
+                    address(dst, pc);
+                    pushInt(size);
+                    load(src);
+                    pushInt(pc);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "storeRelease", "(JIJI)V", false);
+                }
+                case Opcodes.ATOMIC_CMPXCHG -> {
+                    address(dst, pc);
+                    pushInt(size);
+                    load(0);
+                    load(src);
+                    pushInt(pc);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "compareExchange", "(JIJJI)J", false);
+                    store(0);
+                }
+                default -> {
+                    // the interpreter's mapping, unknown operations included (the decoder rejects those)
+                    String name = operation == Opcodes.ATOMIC_XCHG ? "XCHG" : switch (operation & ~Opcodes.ATOMIC_FETCH) {
+                        case Opcodes.ADD -> "ADD";
+                        case Opcodes.OR -> "OR";
+                        case Opcodes.AND -> "AND";
+                        default -> "XOR";
+                    };
+                    address(dst, pc);
+                    pushInt(size);
+                    mv.visitFieldInsn(GETSTATIC, ATOMIC_OP, name, "L" + ATOMIC_OP + ";");
+                    load(src);
+                    pushInt(pc);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "atomicUpdate", "(JIL" + ATOMIC_OP + ";JI)J", false);
+                    if (operation == Opcodes.ATOMIC_XCHG || (operation & Opcodes.ATOMIC_FETCH) != 0) {
+                        store(src);
+                    } else {
+                        mv.visitInsn(POP2);
+                    }
+                }
+            }
+        }
+
+        private void syncBudgetOut() {
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitVarInsn(LLOAD, BUDGET);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
+        }
+
+        private void syncBudgetIn() {
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "budget", "()J", false);
+            mv.visitVarInsn(LSTORE, BUDGET);
+        }
+
+        private void helperCall(int pc, int id) {
+            // callbacks (bpf_loop) spend from the same budget
+            syncBudgetOut();
+            mv.visitVarInsn(ALOAD, ST);
+            pushInt(id);
+            mv.visitVarInsn(ILOAD, DEPTH);
+            pushInt(pc);
+            for (int r = 1; r <= 5; r++) {
+                load(r);
+            }
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callHelper", "(" + STATE_D + "IIIJJJJJ)J", false);
+            store(0);
+            syncBudgetIn();
+        }
+
+        private void localCall(int pc, int callee, Label[] gap) {
+            Label ok = new Label();
+            mv.visitVarInsn(ILOAD, DEPTH);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IADD);
+            pushInt(Memory.MAX_FRAMES);
+            mv.visitJumpInsn(IF_ICMPLT, ok);
+            pushInt(pc);
+            mv.visitVarInsn(ILOAD, DEPTH);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callDepth", "(II)Ljava/lang/RuntimeException;", false);
+            mv.visitInsn(ATHROW);
+            mv.visitLabel(ok);
+            syncBudgetOut();
+            mv.visitVarInsn(ALOAD, ST);
+            if (callee < 0) {
+                mv.visitVarInsn(ILOAD, CALLEE);
+            }
+            mv.visitVarInsn(ILOAD, DEPTH);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IADD);
+            // the callee starts with the caller's r0-r9, as in the interpreter's shared register file
+            for (int r = 0; r <= 9; r++) {
+                load(r);
+            }
+            mv.visitLabel(gap[0]);
+            if (callee < 0) {
+                mv.visitMethodInsn(INVOKESTATIC, NAME, "dispatch", DISPATCH_D, false);
+            } else {
+                mv.visitMethodInsn(INVOKESTATIC, NAME, "f" + callee, FUNCTION_D, false);
+            }
+            mv.visitLabel(gap[1]);
+            store(0);
+            syncBudgetIn();
+            for (int r = 1; r <= 5; r++) {
+                mv.visitVarInsn(ALOAD, ST);
+                mv.visitFieldInsn(GETFIELD, STATE, "ret", "[J");
+                pushInt(r);
+                mv.visitInsn(LALOAD);
+                store(r);
+            }
+        }
+
+        /** callx: a function of the program through {@code dispatch}, or a helper by id. */
+        private void callx(int pc, int reg, Label[] gap) {
+            Label function = new Label();
+            Label done = new Label();
+            mv.visitVarInsn(ALOAD, ST);
+            load(reg);
+            pushInt(reg);
+            pushInt(pc);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callxTarget", "(" + STATE_D + "JII)I", false);
+            mv.visitVarInsn(ISTORE, CALLEE);
+            mv.visitVarInsn(ILOAD, CALLEE);
+            mv.visitJumpInsn(IFGE, function);
+            syncBudgetOut();
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitInsn(ICONST_M1);
+            mv.visitVarInsn(ILOAD, CALLEE);
+            mv.visitInsn(ISUB);
+            mv.visitVarInsn(ILOAD, DEPTH);
+            pushInt(pc);
+            for (int r = 1; r <= 5; r++) {
+                load(r);
+            }
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callHelper", "(" + STATE_D + "IIIJJJJJ)J", false);
+            store(0);
+            syncBudgetIn();
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(function);
+            localCall(pc, -1, gap);
+            mv.visitLabel(done);
+        }
+
+        private void exit() {
+            for (int r = 1; r <= 5; r++) {
+                mv.visitVarInsn(ALOAD, ST);
+                mv.visitFieldInsn(GETFIELD, STATE, "ret", "[J");
+                pushInt(r);
+                load(r);
+                mv.visitInsn(LASTORE);
+            }
+            syncBudgetOut();
+            load(0);
+            mv.visitInsn(LRETURN);
+        }
+
+        private void fault(int pc, String reason) {
+            pushInt(pc);
+            pushInt(codeAt(pc));
+            mv.visitLdcInsn(reason);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "illegal", "(IILjava/lang/String;)Ljava/lang/RuntimeException;", false);
+            mv.visitInsn(ATHROW);
+        }
+
+        private void operand(boolean register, int src, long imm) {
+            if (register) {
+                load(src);
+            } else {
+                pushLong(imm);
+            }
+        }
+
+        private void load(int r) {
+            mv.visitVarInsn(LLOAD, reg(r));
+        }
+
+        private void store(int r) {
+            mv.visitVarInsn(LSTORE, reg(r));
+        }
+
+        private void pushLong(long v) {
+            if (v == 0) {
+                mv.visitInsn(LCONST_0);
+            } else if (v == 1) {
+                mv.visitInsn(LCONST_1);
+            } else {
+                mv.visitLdcInsn(v);
+            }
+        }
+
+        private void pushInt(int v) {
+            if (v >= -1 && v <= 5) {
+                mv.visitInsn(ICONST_0 + v);
+            } else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+                mv.visitIntInsn(BIPUSH, v);
+            } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+                mv.visitIntInsn(SIPUSH, v);
+            } else {
+                mv.visitLdcInsn(v);
+            }
+        }
+    }
+
+    private int codeAt(int pc) {
+        int i = image.instructions().indexAtSlot(pc);
+        return i >= 0 ? image.instructions().get(i).code() : 0;
+    }
+}

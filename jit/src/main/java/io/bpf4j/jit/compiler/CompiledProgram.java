@@ -1,0 +1,67 @@
+package io.bpf4j.jit.compiler;
+
+import io.bpf4j.jit.Executable;
+import io.bpf4j.jit.ExecutionContext;
+import io.bpf4j.jit.ProgramImage;
+import io.bpf4j.jit.internal.DecodedProgram;
+import io.bpf4j.jit.internal.InterpreterForm;
+import io.bpf4j.jit.internal.ProgramIds;
+import io.bpf4j.jit.interpreter.Interpreter;
+
+/** A program whose instructions run as one generated class. */
+public final class CompiledProgram implements Executable, InterpreterForm {
+    private final int id = ProgramIds.next();
+    private final ProgramImage image;
+    final DecodedProgram code;
+    final CompiledCode compiled;
+    private final Executable interpreted;
+
+    CompiledProgram(ProgramImage image, DecodedProgram code, CompiledCode compiled) {
+        this.image = image;
+        this.code = code;
+        this.compiled = compiled;
+        this.interpreted = Interpreter.INSTANCE.interpreterForm(image, code);
+    }
+
+    @Override
+    public ProgramImage image() {
+        return image;
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return image.name();
+    }
+
+    /** Interpreted programs tail-call into this one in this form (compiled code has no tail calls yet). */
+    @Override
+    public Executable interpreterForm() {
+        return interpreted;
+    }
+
+    @Override
+    public long run(ExecutionContext context) {
+        context.memory().reset();
+        CompiledState s;
+        // a context may have been run by the interpreter before: its state is of another kind
+        if (context.engineState() instanceof CompiledState cached) {
+            s = cached;
+            s.reset();
+        } else {
+            s = new CompiledState(context);
+            context.setEngineState(s);
+        }
+        s.setCurrent(this);
+        s.staticBase = (long) context.staticBase(image) << 32;
+        try {
+            return compiled.invoke(s, 0, 0, context.arg(0), context.arg(1), context.arg(2), context.arg(3), context.arg(4));
+        } finally {
+            context.recordInstructionsExecuted(s.instructionsExecuted());
+        }
+    }
+}

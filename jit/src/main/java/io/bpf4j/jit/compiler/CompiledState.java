@@ -1,0 +1,34 @@
+package io.bpf4j.jit.compiler;
+
+import io.bpf4j.jit.ExecutionContext;
+import io.bpf4j.jit.internal.DecodedProgram;
+import io.bpf4j.jit.internal.RunState;
+
+/**
+ * The compiled engine's run state: the shared {@link RunState} (budget, frames, helpers' state)
+ * plus what generated code exchanges with itself. Public only because hidden classes link to it.
+ */
+public final class CompiledState extends RunState<CompiledProgram> {
+    /**
+     * r1-r5 as a returning BPF function left them. The interpreter's callee shares its caller's
+     * register file, so after a bpf-to-bpf call the caller sees the callee's r1-r5; generated
+     * methods return r0 and leave r1-r5 here for the caller to reload.
+     */
+    public final long[] ret = new long[6];
+    /** The running program's first static region, as an address high half (see {@code LD_STATIC}). */
+    public long staticBase;
+
+    CompiledState(ExecutionContext context) {
+        super(context, CompiledProgram.class, "the compiler");
+    }
+
+    @Override
+    protected DecodedProgram code(CompiledProgram program) {
+        return program.code;
+    }
+
+    @Override
+    protected long invoke(CompiledProgram program, int function, int depth, long r1, long r2, long r3, long r4, long r5) {
+        return program.compiled.invoke(this, function, depth, r1, r2, r3, r4, r5);
+    }
+}

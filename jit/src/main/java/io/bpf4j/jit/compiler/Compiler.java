@@ -1,0 +1,78 @@
+package io.bpf4j.jit.compiler;
+
+import io.bpf4j.jit.Executable;
+import io.bpf4j.jit.ExecutionEngine;
+import io.bpf4j.jit.ProgramImage;
+import io.bpf4j.jit.internal.DecodedProgram;
+import io.bpf4j.jit.interpreter.Interpreter;
+import io.bpf4j.maps.MapFactory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import org.objectweb.asm.MethodTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bytecode compiler engine: each program becomes one hidden class with one static method
+ * per BPF function. A program with anything the compiler does not translate yet, or whose
+ * method would exceed the JVM's 64 KB limit, is prepared by the {@link Interpreter} instead,
+ * with a log line giving the reason, so this engine is never wrong, only sometimes not faster.
+ */
+public final class Compiler implements ExecutionEngine {
+    /** The one instance (the compiler keeps no state of its own). */
+    public static final Compiler INSTANCE = new Compiler();
+
+    private static final Logger LOG = LoggerFactory.getLogger(Compiler.class);
+
+    private Compiler() {}
+
+    /**
+     * The outcome of compiling one program.
+     *
+     * @param executable     what runs: compiled, or the interpreter's when {@code fallbackReason} is set
+     * @param classFile      the generated class, or {@code null} on fallback
+     * @param fallbackReason why the interpreter runs it, or {@code null} when compiled
+     */
+    public record Compilation(Executable executable, byte[] classFile, String fallbackReason) {
+        public boolean compiled() {
+            return fallbackReason == null;
+        }
+    }
+
+    @Override
+    public Executable prepare(ProgramImage image) {
+        return compile(image).executable();
+    }
+
+    /** Compiles {@code image}, or prepares it with the interpreter and says why. */
+    public Compilation compile(ProgramImage image) {
+        DecodedProgram code = new DecodedProgram(image);
+        String unsupported = CodeGenerator.unsupported(code);
+        if (unsupported != null) {
+            return fallback(image, unsupported);
+        }
+        byte[] bytes;
+        try {
+            bytes = new CodeGenerator(image, code).generate();
+        } catch (MethodTooLargeException e) {
+            return fallback(image, "function method too large (" + e.getMethodName() + ", " + e.getCodeSize() + " bytes)");
+        }
+        CompiledCode compiled;
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
+            compiled = (CompiledCode) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("generated class for prog '" + image.name() + "' cannot be instantiated", e);
+        }
+        CompiledProgram p = new CompiledProgram(image, code, compiled);
+        MapFactory.registerProgram(p);
+        return new Compilation(p, bytes, null);
+    }
+
+    private static Compilation fallback(ProgramImage image, String reason) {
+        LOG.info("prog '{}': runs on the interpreter: {}", image.name(), reason);
+        return new Compilation(Interpreter.INSTANCE.prepare(image), null, reason);
+    }
+}

@@ -1,0 +1,108 @@
+package io.bpf4j.loader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bpf4j.isa.abi.MapType;
+import io.bpf4j.jit.compiler.CompiledProgram;
+import io.bpf4j.jit.testrun.TestRunInput;
+import io.bpf4j.jit.testrun.TestRunResult;
+import io.bpf4j.loader.KernelRunsTest.KernelRun;
+import io.bpf4j.testdata.TestData;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every recorded test run of the testdata programs (the inputs of {@link KernelRunsTest}) made on
+ * an object loaded with the interpreter and on the same object loaded with the compiler, in the
+ * same order: equal retval (or failure), data_out, ctx_out, and every map's contents after each
+ * run. Reports how many of the programs were compiled and which fell back, with the reason.
+ */
+class EngineParityTest {
+
+    private static String outcome(BpfProgram prog, TestRunInput input) {
+        try {
+            TestRunResult r = prog.testRun(input);
+            return "retval " + r.retval() + " data_out " + hex(r.dataOut()) + " ctx_out " + hex(r.ctxOut());
+        } catch (RuntimeException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
+    private static String hex(byte[] b) {
+        return b == null ? "-" : HexFormat.of().formatHex(b);
+    }
+
+    /** Every map's entries, as text; a map that cannot be listed says so (the same for both engines). */
+    private static Map<String, String> maps(BpfObject obj) {
+        Map<String, String> out = new TreeMap<>();
+        for (BpfMap m : obj.maps()) {
+            io.bpf4j.maps.BpfMap live = m.runtime().orElse(null);
+            if (live == null) {
+                continue;
+            }
+            StringBuilder sb = new StringBuilder();
+            // the values of a map of maps are map ids, unique in the process, so differ between the two objects
+            boolean ids = live.type() == MapType.ARRAY_OF_MAPS || live.type() == MapType.HASH_OF_MAPS;
+            try {
+                for (byte[] k : live.keys()) {
+                    sb.append(hex(k)).append('=').append(ids ? "(id)" : hex(live.lookup(k))).append(' ');
+                }
+            } catch (RuntimeException e) {
+                sb.append("(not listable: ").append(e.getClass().getSimpleName()).append(')');
+            }
+            out.put(m.name(), sb.toString());
+        }
+        return out;
+    }
+
+    private static TestRunInput input(KernelRun r) {
+        return switch (r.input()) {
+            case "zero-ctx" -> TestRunInput.ofContext(new byte[96]);
+            case "zero-packet-64" -> TestRunInput.ofData(new byte[64]);
+            default -> TestRunInput.ofContext(KernelRunsTest.calculonContext(r.input()));
+        };
+    }
+
+    @Test
+    void compilerAgreesWithTheInterpreterOnEveryRecordedRun() throws Exception {
+        List<KernelRun> runs = KernelRunsTest.runs();
+        Map<String, BpfObject[]> objects = new TreeMap<>();
+        Map<String, String> fallbacks = new TreeMap<>();
+        TreeSet<String> compiled = new TreeSet<>();
+        try {
+            for (KernelRun r : runs) {
+                BpfObject[] pair = objects.computeIfAbsent(r.object(), o -> new BpfObject[] {
+                        load(o, Engine.INTERPRETER), load(o, Engine.COMPILER)});
+                BpfProgram byInterpreter = pair[0].program(r.program()).orElseThrow();
+                BpfProgram byCompiler = pair[1].program(r.program()).orElseThrow();
+                String key = r.object() + "/" + r.program();
+                if (byCompiler.executable() instanceof CompiledProgram) {
+                    compiled.add(key);
+                } else {
+                    fallbacks.put(key, "interpreter");
+                }
+                String what = key + " " + r.input();
+                assertThat(outcome(byCompiler, input(r))).as(what).isEqualTo(outcome(byInterpreter, input(r)));
+                assertThat(maps(pair[1])).as("maps after %s", what).isEqualTo(maps(pair[0]));
+            }
+        } finally {
+            objects.values().forEach(p -> {
+                p[0].close();
+                p[1].close();
+            });
+        }
+        System.out.printf("testdata runs through both engines: %d runs, %d programs compiled, %d on the interpreter %s%n",
+                runs.size(), compiled.size(), fallbacks.size(), fallbacks.keySet());
+        assertThat(compiled).isNotEmpty();
+    }
+
+    private static BpfObject load(String object, Engine engine) {
+        BpfObject obj = BpfObject.open(TestData.object(object));
+        obj.load(LoadOptions.builder().verify(false).engine(engine).build());
+        return obj;
+    }
+}
