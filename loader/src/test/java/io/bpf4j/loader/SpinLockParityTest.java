@@ -22,7 +22,7 @@ class SpinLockParityTest {
         List<Path> objects = TestData.objectsStartingWith("helpers.").stream().filter(o -> !TestData.isBigEndian(o)).toList();
         assertThat(objects).as("helpers objects (one per cpu version)").hasSizeGreaterThanOrEqualTo(3);
         for (Path o : objects) {
-            List<VerifierParity.Program> progs = VerifierParity.compare(k, o, 1);
+            List<VerifierParity.Program> progs = VerifierParity.compare(k, o, 1, KernelProfiles.probe());
             VerifierParity.Program p = progs.stream().filter(x -> x.name().equals("helpers_check")).findFirst().orElseThrow();
             assertThat(p.outcome()).as("%s: kernel %s, bpf4j %s", o.getFileName(), p.kernel(), p.bpf4j())
                     .isEqualTo(VerifierParity.Outcome.AGREE);
