@@ -16,6 +16,7 @@ import io.bpf4j.jit.runtime.HelperFault;
 import io.bpf4j.jit.runtime.HelperTable;
 import io.bpf4j.jit.runtime.IllegalInstructionFault;
 import io.bpf4j.jit.runtime.Memory;
+import io.bpf4j.jit.runtime.MemoryFault;
 import io.bpf4j.jit.runtime.Pointers;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -372,6 +373,10 @@ final class InterpretedProgram implements Executable {
                 default -> throw new IllegalInstructionFault(pc, codeAt(pc), String.format("unknown opcode %#04x", codeAt(pc)));
                 }
             }
+        } catch (MemoryFault f) {
+            // a stack fault names the instruction's base register, as the kernel does
+            int cls = op[f.pc()] & 0x07;
+            throw !f.outsideStack() || op[f.pc()] > 0xff ? f : f.withRegister(cls == 0x01 ? src[f.pc()] : dst[f.pc()]);
         } finally {
             m.setBudget(budget);
         }
