@@ -30,6 +30,10 @@ public final class MemoryFault extends ExecutionFault {
     private final int register;
 
     public MemoryFault(int pc, Access access, long address, int size, Region region, String reason) {
+        this(pc, access, address, size, region, reason, null);
+    }
+
+    private MemoryFault(int pc, Access access, long address, int size, Region region, String reason, Long stackOffset) {
         super(pc, "invalid " + access.label() + " of " + size + " bytes at " + Pointers.describe(address)
                 + (region == null ? "" : " in " + region) + ": " + reason);
         this.address = address;
@@ -37,7 +41,7 @@ public final class MemoryFault extends ExecutionFault {
         this.access = access;
         this.regionName = region == null ? null : region.name();
         this.regionKind = region == null ? null : region.kind();
-        this.stackOffset = null;
+        this.stackOffset = stackOffset;
         this.register = -1;
     }
 
@@ -55,13 +59,13 @@ public final class MemoryFault extends ExecutionFault {
     }
 
     /**
-     * An access that leaves its stack frame, worded as the kernel's verifier words it
-     * ({@code invalid read from stack off=-520 size=8}); {@code stackOffset} counts from the frame
-     * pointer (r10), as the kernel's {@code off} does. The engine names the register with
-     * {@link #withRegister}.
+     * An access that leaves its stack frame; {@code stackOffset} counts from the frame pointer
+     * (r10), as the kernel's {@code off} does. An instruction's own access is reworded in the
+     * kernel's terms by {@link #withRegister}; a helper's keeps this wording.
      */
     public static MemoryFault outsideStack(int pc, Access access, long address, int size, Region region, long stackOffset) {
-        return new MemoryFault(pc, access, address, size, region.name(), region.kind(), stackOffset, -1);
+        return new MemoryFault(pc, access, address, size, region,
+                "offset " + (stackOffset + Memory.FRAME_SIZE) + " outside [0, " + Memory.FRAME_SIZE + ")", stackOffset);
     }
 
     /** {@return whether this is an access outside a stack frame ({@link #outsideStack})} */
@@ -70,8 +74,9 @@ public final class MemoryFault extends ExecutionFault {
     }
 
     /**
-     * This fault naming the base register of the faulting instruction, as the kernel does
-     * ({@code invalid read from stack R10 off=-520 size=8}); itself when not {@link #outsideStack}.
+     * This fault worded as the kernel's verifier words an instruction's stack access out of its
+     * frame, naming the instruction's base register ({@code invalid read from stack R10 off=-520 size=8});
+     * itself when not {@link #outsideStack} or already reworded.
      */
     public MemoryFault withRegister(int register) {
         if (stackOffset == null || this.register >= 0) {
