@@ -88,7 +88,10 @@ final class BtfJson {
             for (BtfType.EnumValue v : en.values()) {
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("name", name(v.name()));
-                e.put("val", enumValue(en.signed(), v.value()));
+                // bpftool 7.1 widens a 32-bit enumerator from its __s32 field: an unsigned one
+                // with the top bit set is printed as the sign-extended 64-bit pattern
+                long value = t instanceof BtfType.Enum ? (long) (int) v.value() : v.value();
+                e.put("val", enumValue(en.signed(), value));
                 values.add(e);
             }
             m.put("values", values);

@@ -76,7 +76,10 @@ final class RunCommand implements Callable<Integer> {
                 // the message is libbpf's, log included; it names the program itself
                 throw new CliException(object + ": " + e.getMessage() + "\nbpf4j: the verifier rejects it; --no-verify runs it anyway", e);
             } catch (BpfException e) {
-                throw new CliException(object + ": prog '" + prog + "': " + e.getMessage(), e);
+                // name the program once: a test-run refusal names it already
+                String tag = "prog '" + prog + "': ";
+                String msg = String.valueOf(e.getMessage());
+                throw new CliException(object + ": " + (msg.startsWith(tag) ? msg : tag + msg), e);
             }
         }
         if (out.json()) {

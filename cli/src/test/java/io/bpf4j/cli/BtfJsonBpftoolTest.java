@@ -8,6 +8,7 @@ import io.bpf4j.testdata.KernelFacts;
 import io.bpf4j.testdata.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * {@code bpf4j -j btf dump OBJ} against {@code bpftool -j btf dump file OBJ}, run live on every
- * testdata object (both byte orders: bpftool reads big-endian BTF too) in the same test run and
+ * testdata object (both byte orders: bpftool reads big-endian BTF too) and on kinds.c in the same test run and
  * compared as parsed JSON. Skipped without bpftool, failed instead under
  * {@code -Dbpf4j.requireKernel=true}.
  */
@@ -25,8 +26,11 @@ class BtfJsonBpftoolTest {
 
     @TestFactory
     Stream<DynamicTest> jsonEqualsBpftool() {
-        KernelFacts.assume(bpftoolUnavailable());
-        return TestData.objects().stream().map(obj -> DynamicTest.dynamicTest(obj.getFileName().toString(), () -> {
+        String unavailable = bpftoolUnavailable();
+        Stream<Path> objects = Stream.concat(TestData.objects().stream(), Stream.of(resource("/btf/kinds.o")));
+        return objects.map(obj -> DynamicTest.dynamicTest(obj.getFileName().toString(), () -> {
+            // skipped (each by name, with the reason) without bpftool; failed under -Dbpf4j.requireKernel=true
+            KernelFacts.assume(unavailable);
             Bpftool expected = bpftool("-j", "btf", "dump", "file", obj.toString());
             assertThat(expected.exit).as("bpftool: %s", expected.text).isZero();
             CliRun run = CliRun.of("-j", "btf", "dump", obj.toString());
@@ -39,6 +43,15 @@ class BtfJsonBpftoolTest {
             }
             assertThat(got).isEqualTo(want);
         }));
+    }
+
+    /** kinds.c: every kind bpftool dumps, bitfields, ENUM64, signed and top-bit-set unsigned enumerators. */
+    private static Path resource(String name) {
+        try {
+            return Path.of(BtfJsonBpftoolTest.class.getResource(name).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private record Bpftool(int exit, String text) {}

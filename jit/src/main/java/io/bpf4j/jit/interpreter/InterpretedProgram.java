@@ -17,6 +17,7 @@ import io.bpf4j.jit.runtime.HelperFault;
 import io.bpf4j.jit.runtime.HelperTable;
 import io.bpf4j.jit.runtime.IllegalInstructionFault;
 import io.bpf4j.jit.runtime.Memory;
+import io.bpf4j.jit.runtime.MemoryFault;
 import io.bpf4j.jit.runtime.Pointers;
 
 /**
@@ -370,6 +371,13 @@ final class InterpretedProgram implements Executable {
                 default -> throw new IllegalInstructionFault(pc, codeAt(pc), String.format("unknown opcode %#04x", codeAt(pc)));
                 }
             }
+        } catch (MemoryFault f) {
+            // a stack fault names the instruction's base register, as the kernel does
+            // (LDX, ST, STX and atomics; a helper's access keeps its own wording)
+            int code = op[f.pc()];
+            int cls = code & 0x07;
+            boolean memoryInsn = code <= 0xff && (cls == 0x01 || cls == 0x02 || cls == 0x03);
+            throw !f.outsideStack() || !memoryInsn ? f : f.withRegister(cls == 0x01 ? src[f.pc()] : dst[f.pc()]);
         } finally {
             m.setBudget(budget);
         }

@@ -152,6 +152,10 @@ public final class Memory {
         }
         long off = Pointers.offset(address);
         if (off < 0 || off > r.length - (long) size) {
+            if (r.kind == RegionKind.STACK && r.bytes == stack) {
+                // the kernel counts stack offsets from the frame pointer (r10), at the frame's end
+                throw MemoryFault.outsideStack(pc, access, address, size, r, off - FRAME_SIZE);
+            }
             throw new MemoryFault(pc, access, address, size, r, "offset " + off + " outside [0, " + r.length + ")");
         }
         if (access != MemoryFault.Access.READ && !r.writable) {

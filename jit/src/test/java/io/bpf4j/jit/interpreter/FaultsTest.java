@@ -50,7 +50,20 @@ class FaultsTest {
         assertThat(f.size()).isEqualTo(8);
         assertThat(f.access()).isEqualTo(MemoryFault.Access.READ);
         assertThat(Pointers.offset(f.address())).isEqualTo(512);
-        assertThat(f).hasMessageStartingWith("insn 1: invalid read of 8 bytes at region#1+512");
+        assertThat(f).hasMessage("insn 1: invalid read from stack R10 off=0 size=8");
+    }
+
+    /** Worded as the kernel's verifier words it (checked with bpftool prog load on Linux 6.18): register, off from it, size. */
+    @Test
+    void stackFaultsNameTheRegisterAndTheOffsetFromTheFramePointer() {
+        Executable read = prepare(asm("ldxdw %r0, [%r10-520]", "exit"));
+        MemoryFault f = memoryFault(read, read.newContext());
+        assertThat(f).hasMessage("insn 0: invalid read from stack R10 off=-520 size=8");
+        assertThat(f.outsideStack()).isTrue();
+        Executable write = prepare(asm("mov %r1, %r10", "add %r1, -16", "stw [%r1-512], 7", "mov %r0, 0", "exit"));
+        f = memoryFault(write, write.newContext());
+        assertThat(f.pc()).isEqualTo(2);
+        assertThat(f).hasMessage("insn 2: invalid write to stack R1 off=-528 size=4");
     }
 
     @Test
@@ -62,6 +75,7 @@ class FaultsTest {
         assertThat(f.access()).isEqualTo(MemoryFault.Access.WRITE);
         assertThat(Pointers.offset(f.address())).isEqualTo(-8);
         assertThat(f.regionKind()).isEqualTo(RegionKind.STACK);
+        assertThat(f).hasMessage("insn 1: invalid write to stack R10 off=-520 size=8");
     }
 
     @Test
