@@ -4,6 +4,7 @@ import io.bpf4j.jit.Executable;
 import io.bpf4j.jit.ExecutionContext;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.internal.DecodedProgram;
+import io.bpf4j.jit.runtime.MemoryFault;
 import io.bpf4j.jit.internal.InterpreterForm;
 import io.bpf4j.jit.internal.ProgramIds;
 import io.bpf4j.jit.interpreter.Interpreter;
@@ -60,6 +61,8 @@ public final class CompiledProgram implements Executable, InterpreterForm {
         s.staticBase = (long) context.staticBase(image) << 32;
         try {
             return compiled.invoke(s, 0, 0, context.arg(0), context.arg(1), context.arg(2), context.arg(3), context.arg(4));
+        } catch (MemoryFault f) {
+            throw code.inKernelTerms(f);
         } finally {
             context.recordInstructionsExecuted(s.instructionsExecuted());
         }

@@ -16,6 +16,7 @@ import io.bpf4j.isa.abi.HelperId;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.runtime.HelperTable;
 import io.bpf4j.jit.runtime.Pointers;
+import io.bpf4j.jit.runtime.MemoryFault;
 import java.util.Arrays;
 
 /**
@@ -92,6 +93,21 @@ public final class DecodedProgram {
     }
 
     /** The operation of each slot: the opcode byte or one of this class's constants. */
+    /**
+     * A stack fault of a load, store or atomic named in the kernel's terms: by the instruction's
+     * base register (LDX: src, ST/STX/atomics: dst). A helper's access keeps its own wording.
+     * Every engine reports faults through this, so their messages cannot drift apart.
+     */
+    public MemoryFault inKernelTerms(MemoryFault f) {
+        if (!f.outsideStack() || f.pc() < 0 || f.pc() >= op.length) {
+            return f;
+        }
+        int code = op[f.pc()];
+        int cls = code & 0x07;
+        boolean memoryInsn = code <= 0xff && (cls == 0x01 || cls == 0x02 || cls == 0x03);
+        return memoryInsn ? f.withRegister(cls == 0x01 ? src[f.pc()] : dst[f.pc()]) : f;
+    }
+
     public int[] op() {
         return op;
     }

@@ -372,12 +372,7 @@ final class InterpretedProgram implements Executable {
                 }
             }
         } catch (MemoryFault f) {
-            // a stack fault names the instruction's base register, as the kernel does
-            // (LDX, ST, STX and atomics; a helper's access keeps its own wording)
-            int code = op[f.pc()];
-            int cls = code & 0x07;
-            boolean memoryInsn = code <= 0xff && (cls == 0x01 || cls == 0x02 || cls == 0x03);
-            throw !f.outsideStack() || !memoryInsn ? f : f.withRegister(cls == 0x01 ? src[f.pc()] : dst[f.pc()]);
+            throw code.inKernelTerms(f);
         } finally {
             m.setBudget(budget);
         }
