@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -66,11 +65,10 @@ final class LiveBpf implements AutoCloseable {
         LiveBpf live = null;
         if (why == null) {
             try {
-                Path script = Files.createTempFile("bpf_probe", ".py");
-                try (InputStream s = LiveBpf.class.getResourceAsStream("bpf_probe.py")) {
-                    Files.write(script, s.readAllBytes());
-                }
-                script.toFile().deleteOnExit();
+                // the loader ships this script for KernelProfiles.probe(); isa cannot depend on
+                // loader, so its tests run the one copy from the source tree
+                Path script = Path.of(System.getProperty("bpf4j.root", ".."),
+                        "loader/src/main/resources/io/bpf4j/loader/bpf_probe.py");
                 List<String> cmd = new ArrayList<>(wrapper);
                 if (wrapper.isEmpty()) {
                     cmd.add("python3");
