@@ -58,11 +58,25 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", description = "Run N times; the duration is the average (default 1).")
     int repeat;
 
+    /** The warm-up when --repeat asks for a timing and --warmup is not given. */
+    static final int DEFAULT_WARMUP = 1_000_000;
+
+    @Option(names = "--warmup", paramLabel = "N", description = {
+        "Before the timed runs, run N times uncounted (each run on a fresh copy of the input, at most 5 s in all),"
+            + " so that HotSpot has compiled the program's code: the duration then is that of compiled code, as the"
+            + " kernel's is of JIT'ed code. Default " + DEFAULT_WARMUP + " when --repeat is above 1, else 0;"
+            + " 0 counts everything. Warm-up runs change maps as counted runs do."})
+    Integer warmup;
+
     @Override
     public Integer call() throws Exception {
         if (repeat < 1) {
             throw new CliException("--repeat: must be at least 1, not " + repeat);
         }
+        if (warmup != null && warmup < 0) {
+            throw new CliException("--warmup: must not be negative, not " + warmup);
+        }
+        int warmupRuns = warmup != null ? warmup : repeat > 1 ? DEFAULT_WARMUP : 0;
         Output out = root.output(spec.commandLine().getOut());
         TestRunResult result;
         try (BpfObject obj = ObjectFile.open(object)) {
@@ -70,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
             obj.programs().forEach(other -> other.setAutoload(other.name().equals(prog) || other.autoload()));
             try {
                 obj.load(LoadOptions.builder().verify(!noVerify).build());
-                TestRunInput in = new TestRunInput(read(dataIn), read(ctxIn), repeat, 0, 0);
+                TestRunInput in = new TestRunInput(read(dataIn), read(ctxIn), repeat, 0, 0, warmupRuns);
                 result = p.testRun(in);
             } catch (ProgramRejectedException e) {
                 // the message is libbpf's, log included; it names the program itself

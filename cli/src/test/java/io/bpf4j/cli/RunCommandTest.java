@@ -48,5 +48,14 @@ class RunCommandTest {
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).contains("no program named 'nope'");
         assertThat(CliRun.of("run", obj, "--prog", "xdp_pass", "--repeat", "0").exitCode()).isEqualTo(1);
+        CliRun warmup = CliRun.of("run", obj, "--prog", "xdp_pass", "--warmup", "-1");
+        assertThat(warmup.exitCode()).isEqualTo(1);
+        assertThat(warmup.err()).contains("--warmup: must not be negative");
+    }
+
+    @Test
+    void helpDocumentsTheWarmup() {
+        CliRun help = CliRun.of("run", "--help");
+        assertThat(help.out()).contains("--warmup=N").contains("0 counts everything");
     }
 }

@@ -61,22 +61,28 @@ public final class TestRun {
     private final ProgramType type;
     private final Consumer<ExecutionContext> setup;
     private final java.time.Duration timeLimit;
+    /** True for the warm-up of another run: its loop ends quietly after {@link #WARMUP_TIME_LIMIT_NANOS}. */
+    private final boolean warmup;
 
-    private TestRun(Executable program, ProgramType type, Consumer<ExecutionContext> setup, java.time.Duration timeLimit) {
+    /** The longest a warm-up runs, whatever the number of runs asked for. */
+    public static final long WARMUP_TIME_LIMIT_NANOS = 5_000_000_000L;
+
+    private TestRun(Executable program, ProgramType type, Consumer<ExecutionContext> setup, java.time.Duration timeLimit, boolean warmup) {
         this.program = program;
         this.type = type;
         this.setup = setup;
         this.timeLimit = timeLimit;
+        this.warmup = warmup;
     }
 
     /** A test run of {@code program} as a program of {@code type}, with no time limit. */
     public static TestRun of(Executable program, ProgramType type) {
-        return new TestRun(Objects.requireNonNull(program, "program"), Objects.requireNonNull(type, "type"), c -> { }, null);
+        return new TestRun(Objects.requireNonNull(program, "program"), Objects.requireNonNull(type, "type"), c -> { }, null, false);
     }
 
     /** This test run with {@code setup} applied to each run's context first (clock, trace, budgets). */
     public TestRun withContextSetup(Consumer<ExecutionContext> contextSetup) {
-        return new TestRun(program, type, Objects.requireNonNull(contextSetup, "contextSetup"), timeLimit);
+        return new TestRun(program, type, Objects.requireNonNull(contextSetup, "contextSetup"), timeLimit, warmup);
     }
 
     /**
@@ -89,11 +95,23 @@ public final class TestRun {
         if (limit.isNegative() || limit.isZero()) {
             throw new IllegalArgumentException("time limit " + limit + " is not positive");
         }
-        return new TestRun(program, type, setup, limit);
+        return new TestRun(program, type, setup, limit, warmup);
     }
 
-    /** Runs the program; throws {@link TestRunException} for input the kernel refuses. */
+    /**
+     * Runs the program; throws {@link TestRunException} for input the kernel refuses. With
+     * {@link TestRunInput#warmup()} runs, the types that repeat (XDP, socket buffers, kprobe)
+     * first run that many times on a fresh copy of the input, uncounted, for at most
+     * {@link #WARMUP_TIME_LIMIT_NANOS}; syscall and raw tracepoint programs run once, as in the kernel.
+     */
     public TestRunResult run(TestRunInput in) {
+        if (in.warmup() > 0 && type != ProgramType.SYSCALL && type != ProgramType.RAW_TRACEPOINT) {
+            new TestRun(program, type, setup, timeLimit, true).dispatch(in.withRepeat(in.warmup()).withWarmup(0));
+        }
+        return dispatch(in);
+    }
+
+    private TestRunResult dispatch(TestRunInput in) {
         switch (type) {
             case XDP:
                 return xdp(in);
@@ -125,17 +143,28 @@ public final class TestRun {
         return c;
     }
 
+    /**
+     * The kernel's {@code bpf_test_run} loop: the context, packet and regions were set up once by
+     * the caller; each run resets only what a run may change (the engine's run state and stack
+     * frame, regions handed out during the run). The clock is read around the loop, and inside it
+     * only when a time limit needs it.
+     */
     private long[] runRepeated(ExecutionContext c, int repeat) {
         int n = Math.max(1, repeat);
         long ret = 0;
+        long limitNanos = warmup ? WARMUP_TIME_LIMIT_NANOS : timeLimit == null ? Long.MAX_VALUE : saturatedNanos(timeLimit);
+        boolean clocked = limitNanos != Long.MAX_VALUE;
+        Thread self = Thread.currentThread();
         long start = System.nanoTime();
-        long limitNanos = timeLimit == null ? Long.MAX_VALUE : saturatedNanos(timeLimit);
         for (int i = 0; i < n; i++) {
             // bpf_test_timer_continue: a pending signal ends the loop with -EINTR
-            if (Thread.currentThread().isInterrupted()) {
+            if (self.isInterrupted()) {
                 throw refuse(EINTR, "interrupted after " + i + " of " + n + " runs");
             }
-            if (System.nanoTime() - start > limitNanos) {
+            if (clocked && System.nanoTime() - start > limitNanos) {
+                if (warmup) {
+                    break;
+                }
                 throw refuse(ETIMEDOUT, "time limit of " + timeLimit.toMillis() + " ms reached after " + i + " of " + n + " runs");
             }
             ret = program.run(c);
