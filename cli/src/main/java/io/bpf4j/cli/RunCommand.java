@@ -5,6 +5,7 @@ import io.bpf4j.jit.testrun.TestRunInput;
 import io.bpf4j.jit.testrun.TestRunResult;
 import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.BpfProgram;
+import io.bpf4j.loader.Engine;
 import io.bpf4j.loader.LoadOptions;
 import io.bpf4j.loader.ProgramRejectedException;
 import java.io.IOException;
@@ -58,6 +59,22 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", description = "Run N times; the duration is the average (default 1).")
     int repeat;
 
+    /** The engines {@code --engine} names, as the JSON output names them. */
+    enum EngineName {
+        interpreter(Engine.INTERPRETER), compiled(Engine.COMPILER);
+
+        final Engine engine;
+
+        EngineName(Engine engine) {
+            this.engine = engine;
+        }
+    }
+
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "compiled", description = {
+        "What runs the program: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}). A program the compiler cannot"
+            + " compile yet runs on the interpreter; the JSON output says which engine ran."})
+    EngineName engine;
+
     /** The warm-up when --repeat asks for a timing and --warmup is not given. */
     static final int DEFAULT_WARMUP = 1_000_000;
 
@@ -79,11 +96,13 @@ final class RunCommand implements Callable<Integer> {
         int warmupRuns = warmup != null ? warmup : repeat > 1 ? DEFAULT_WARMUP : 0;
         Output out = root.output(spec.commandLine().getOut());
         TestRunResult result;
+        String ran;
         try (BpfObject obj = ObjectFile.open(object)) {
             BpfProgram p = obj.program(prog).orElseThrow(() -> new CliException(object + ": no program named '" + prog + "'"));
             obj.programs().forEach(other -> other.setAutoload(other.name().equals(prog) || other.autoload()));
             try {
-                obj.load(LoadOptions.builder().verify(!noVerify).build());
+                obj.load(LoadOptions.builder().verify(!noVerify).engine(engine.engine).build());
+                ran = p.executable().engineName();
                 TestRunInput in = new TestRunInput(read(dataIn), read(ctxIn), repeat, 0, 0, warmupRuns);
                 result = p.testRun(in);
             } catch (ProgramRejectedException e) {
@@ -100,6 +119,7 @@ final class RunCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("retval", result.retval() & 0xffffffffL);
             m.put("duration", result.durationNs());
+            m.put("engine", ran);
             out.printJson(m);
         } else {
             out.println("Return value: " + (result.retval() & 0xffffffffL) + ", duration" + (repeat > 1 ? " (average)" : "") + ": "

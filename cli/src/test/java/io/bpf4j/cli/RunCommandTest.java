@@ -22,7 +22,10 @@ class RunCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).matches("Return value: 2, duration \\(average\\): \\d+ns\n");
         CliRun json = CliRun.of("-j", "run", TestData.object("minimal.v1.el.o").toString(), "--prog", "xdp_drop", "--data-in", packet.toString());
-        assertThat(json.out()).matches("\\{\"retval\":1,\"duration\":\\d+}\n");
+        assertThat(json.out()).matches("\\{\"retval\":1,\"duration\":\\d+,\"engine\":\"compiled\"}\n");
+        CliRun interpreted = CliRun.of("-j", "run", TestData.object("minimal.v1.el.o").toString(), "--prog", "xdp_drop", "--data-in",
+                packet.toString(), "--engine", "interpreter");
+        assertThat(interpreted.out()).matches("\\{\"retval\":1,\"duration\":\\d+,\"engine\":\"interpreter\"}\n");
     }
 
     @Test

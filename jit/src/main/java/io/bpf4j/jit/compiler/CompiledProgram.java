@@ -35,6 +35,11 @@ public final class CompiledProgram implements Executable, InterpreterForm {
     }
 
     @Override
+    public String engineName() {
+        return "compiled";
+    }
+
+    @Override
     public String name() {
         return image.name();
     }
