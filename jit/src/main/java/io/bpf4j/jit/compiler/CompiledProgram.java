@@ -44,7 +44,7 @@ public final class CompiledProgram implements Executable, InterpreterForm {
         return image.name();
     }
 
-    /** Interpreted programs tail-call into this one in this form (compiled code has no tail calls yet). */
+    /** Interpreted programs tail-call into this one in this form (a run stays on one engine). */
     @Override
     public Executable interpreterForm() {
         return interpreted;
