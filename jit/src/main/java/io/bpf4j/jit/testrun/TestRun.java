@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * Any other type is refused.
  *
  * <p>Repeats run on the same packet and context, as in the kernel; the duration is the average
- * of wall-clock nanoseconds per run. {@code cpu} is the CPU the program sees; raw tracepoints
+ * per run of the running thread's CPU time (wall-clock time where the JVM cannot measure it),
+ * as the kernel's excludes the time its test loop spends rescheduled. {@code cpu} is the CPU the program sees; raw tracepoints
  * take it only with {@code BPF_F_TEST_RUN_ON_CPU}, as in the kernel, while the other types take
  * it as a bpf4j extension (the kernel runs them on the calling CPU). The kernel also refuses a
  * raw tracepoint context shorter than the program reads (the verifier's max_ctx_offset); without
@@ -155,6 +156,7 @@ public final class TestRun {
         long limitNanos = warmup ? WARMUP_TIME_LIMIT_NANOS : timeLimit == null ? Long.MAX_VALUE : saturatedNanos(timeLimit);
         boolean clocked = limitNanos != Long.MAX_VALUE;
         Thread self = Thread.currentThread();
+        long cpuStart = threadCpuTime();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             // bpf_test_timer_continue: a pending signal ends the loop with -EINTR
@@ -170,7 +172,27 @@ public final class TestRun {
             ret = program.run(c);
         }
         long elapsed = System.nanoTime() - start;
+        long cpuEnd = threadCpuTime();
+        if (cpuStart >= 0 && cpuEnd >= 0) {
+            elapsed = cpuEnd - cpuStart;
+        }
         return new long[] {ret & 0xffff_ffffL, Math.min(elapsed / n, 0xffff_ffffL)};
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * This thread's CPU time in ns, or -1 when the JVM cannot tell. The kernel's test loop stops
+     * its clock while the task is rescheduled ({@code bpf_test_timer_leave} around
+     * {@code cond_resched}), so the time the loop spends descheduled is not in its duration;
+     * on a machine shared with other work, this thread's CPU time is the comparable figure.
+     */
+    private static long threadCpuTime() {
+        try {
+            return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+        } catch (UnsupportedOperationException e) {
+            return -1;
+        }
     }
 
     private static long saturatedNanos(java.time.Duration d) {
