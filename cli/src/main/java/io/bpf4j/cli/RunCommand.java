@@ -5,6 +5,7 @@ import io.bpf4j.jit.testrun.TestRunInput;
 import io.bpf4j.jit.testrun.TestRunResult;
 import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.BpfProgram;
+import io.bpf4j.loader.Engine;
 import io.bpf4j.loader.LoadOptions;
 import io.bpf4j.loader.ProgramRejectedException;
 import java.io.IOException;
@@ -58,19 +59,51 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", description = "Run N times; the duration is the average (default 1).")
     int repeat;
 
+    /** The engines {@code --engine} names, as the JSON output names them. */
+    enum EngineName {
+        interpreter(Engine.INTERPRETER), compiled(Engine.COMPILER);
+
+        final Engine engine;
+
+        EngineName(Engine engine) {
+            this.engine = engine;
+        }
+    }
+
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "compiled", description = {
+        "What runs the program: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}). A program the compiler cannot"
+            + " compile yet runs on the interpreter; the JSON output says which engine ran."})
+    EngineName engine;
+
+    /** The warm-up when --repeat asks for a timing and --warmup is not given. */
+    static final int DEFAULT_WARMUP = 1_000_000;
+
+    @Option(names = "--warmup", paramLabel = "N", description = {
+        "Before the timed runs, run N times uncounted (each run on a fresh copy of the input, at most 5 s in all),"
+            + " so that HotSpot has compiled the program's code: the duration then is that of compiled code, as the"
+            + " kernel's is of JIT'ed code. Default " + DEFAULT_WARMUP + " when --repeat is above 1, else 0;"
+            + " 0 counts everything. Warm-up runs change maps as counted runs do."})
+    Integer warmup;
+
     @Override
     public Integer call() throws Exception {
         if (repeat < 1) {
             throw new CliException("--repeat: must be at least 1, not " + repeat);
         }
+        if (warmup != null && warmup < 0) {
+            throw new CliException("--warmup: must not be negative, not " + warmup);
+        }
+        int warmupRuns = warmup != null ? warmup : repeat > 1 ? DEFAULT_WARMUP : 0;
         Output out = root.output(spec.commandLine().getOut());
         TestRunResult result;
+        String ran;
         try (BpfObject obj = ObjectFile.open(object)) {
             BpfProgram p = obj.program(prog).orElseThrow(() -> new CliException(object + ": no program named '" + prog + "'"));
             obj.programs().forEach(other -> other.setAutoload(other.name().equals(prog) || other.autoload()));
             try {
-                obj.load(LoadOptions.builder().verify(!noVerify).build());
-                TestRunInput in = new TestRunInput(read(dataIn), read(ctxIn), repeat, 0, 0);
+                obj.load(LoadOptions.builder().verify(!noVerify).engine(engine.engine).build());
+                ran = p.executable().engineName();
+                TestRunInput in = new TestRunInput(read(dataIn), read(ctxIn), repeat, 0, 0, warmupRuns);
                 result = p.testRun(in);
             } catch (ProgramRejectedException e) {
                 // the message is libbpf's, log included; it names the program itself
@@ -86,6 +119,7 @@ final class RunCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("retval", result.retval() & 0xffffffffL);
             m.put("duration", result.durationNs());
+            m.put("engine", ran);
             out.printJson(m);
         } else {
             out.println("Return value: " + (result.retval() & 0xffffffffL) + ", duration" + (repeat > 1 ? " (average)" : "") + ": "

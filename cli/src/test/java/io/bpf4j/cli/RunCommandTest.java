@@ -22,7 +22,10 @@ class RunCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).matches("Return value: 2, duration \\(average\\): \\d+ns\n");
         CliRun json = CliRun.of("-j", "run", TestData.object("minimal.v1.el.o").toString(), "--prog", "xdp_drop", "--data-in", packet.toString());
-        assertThat(json.out()).matches("\\{\"retval\":1,\"duration\":\\d+}\n");
+        assertThat(json.out()).matches("\\{\"retval\":1,\"duration\":\\d+,\"engine\":\"compiled\"}\n");
+        CliRun interpreted = CliRun.of("-j", "run", TestData.object("minimal.v1.el.o").toString(), "--prog", "xdp_drop", "--data-in",
+                packet.toString(), "--engine", "interpreter");
+        assertThat(interpreted.out()).matches("\\{\"retval\":1,\"duration\":\\d+,\"engine\":\"interpreter\"}\n");
     }
 
     @Test
@@ -48,5 +51,14 @@ class RunCommandTest {
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).contains("no program named 'nope'");
         assertThat(CliRun.of("run", obj, "--prog", "xdp_pass", "--repeat", "0").exitCode()).isEqualTo(1);
+        CliRun warmup = CliRun.of("run", obj, "--prog", "xdp_pass", "--warmup", "-1");
+        assertThat(warmup.exitCode()).isEqualTo(1);
+        assertThat(warmup.err()).contains("--warmup: must not be negative");
+    }
+
+    @Test
+    void helpDocumentsTheWarmup() {
+        CliRun help = CliRun.of("run", "--help");
+        assertThat(help.out()).contains("--warmup=N").contains("0 counts everything");
     }
 }

@@ -15,6 +15,12 @@ public interface Executable extends ProgramRef {
     ProgramImage image();
 
     /**
+     * Which engine runs this: {@code "interpreter"} or {@code "compiled"} (a program the compiler
+     * handed to the interpreter says {@code "interpreter"}).
+     */
+    String engineName();
+
+    /**
      * Runs the program once from slot 0 with r1 to r5 from {@code context} and returns r0.
      *
      * @throws io.bpf4j.jit.runtime.ExecutionFault when the program does something the runtime

@@ -14,7 +14,7 @@ public enum Engine {
     /**
      * The bytecode compiler ({@code io.bpf4j.jit.compiler}): the same results and faults as the
      * interpreter; a program it cannot compile yet runs on the interpreter (logged with the
-     * reason). Opt-in until it passes the whole conformance suite without falling back.
+     * reason). The default.
      */
     COMPILER;
 

@@ -15,25 +15,26 @@ import java.util.Objects;
  * @param verify   verify every autoloaded program before preparing it
  * @param logLevel the verifier log level
  * @param profile  the kernel build whose helpers, contexts and instruction forms apply
- * @param engine   what runs the prepared programs ({@link Engine#INTERPRETER} unless chosen)
+ * @param engine   what runs the prepared programs ({@link Engine#COMPILER} unless chosen; a program it
+ *                 cannot compile runs on the interpreter, logged with the reason)
  */
 public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, Engine engine) {
     public LoadOptions {
         Objects.requireNonNull(profile, "profile");
         if (engine == null) {
-            engine = Engine.INTERPRETER;
+            engine = Engine.COMPILER;
         }
         if ((logLevel & ~7) != 0) {
             throw new IllegalArgumentException("log level " + logLevel + ": only 0, 1, 2 and the statistics bit 4");
         }
     }
 
-    /** Options that run programs on the interpreter (what this record held before it had an engine). */
+    /** Options with the default engine (what this record held before it had an engine). */
     public LoadOptions(boolean verify, int logLevel, KernelProfile profile) {
-        this(verify, logLevel, profile, Engine.INTERPRETER);
+        this(verify, logLevel, profile, Engine.COMPILER);
     }
 
-    /** Verification on, log level 0, Linux 6.18's rules, the interpreter. */
+    /** Verification on, log level 0, Linux 6.18's rules, the compiler. */
     public static LoadOptions defaults() {
         return builder().build();
     }
@@ -47,7 +48,7 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
         private boolean verify = true;
         private int logLevel;
         private KernelProfile profile;
-        private Engine engine = Engine.INTERPRETER;
+        private Engine engine = Engine.COMPILER;
 
         /** Off: programs are prepared unverified (what bpf4j did before it had a verifier). */
         public Builder verify(boolean on) {
@@ -65,7 +66,7 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
             return this;
         }
 
-        /** {@link Engine#COMPILER} opts in to the bytecode compiler; the interpreter is the default. */
+        /** The engine; {@link Engine#COMPILER} (the default) falls back to the interpreter per program, with a logged reason. */
         public Builder engine(Engine e) {
             this.engine = Objects.requireNonNull(e, "engine");
             return this;

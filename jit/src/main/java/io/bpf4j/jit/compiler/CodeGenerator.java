@@ -30,7 +30,8 @@ final class CodeGenerator {
     private static final String DISPATCH_D = "(" + STATE_D + "IIJJJJJJJJJJ)J";
 
     // locals of a function method: the state, the depth, r0..r10 (two slots each), then ours
-    private static final int ST = 0, DEPTH = 1, BUDGET = 24, MEM = 26, MAY_GOTO = 27, EXC = 29, CALLEE = 30;
+    private static final int ST = 0, DEPTH = 1, BUDGET = 24, MEM = 26, MAY_GOTO = 27, EXC = 29, CALLEE = 30, TARGET = 31;
+    private static final String PROGRAM = "io/bpf4j/jit/compiler/CompiledProgram";
 
     /** Register ALU operations the interpreter sends to AluOps, by operation code. */
     private static final Map<Integer, String> ALU_CALLS = Map.ofEntries(
@@ -93,9 +94,9 @@ final class CodeGenerator {
 
     /**
      * Why {@code code} cannot be compiled yet, or {@code null}. These run on the interpreter for
-     * now: tail calls, gotox, LD_ABS/LD_IND, and control flow that leaves its function
-     * (a jump into another function, or running off a function's end into the next), which
-     * the interpreter follows slot by slot but one method per function cannot.
+     * now: control flow that leaves its function (a jump into another function, or running off a
+     * function's end into the next), which the interpreter follows slot by slot but one method
+     * per function cannot.
      */
     static String unsupported(DecodedProgram code) {
         int[] op = code.op();
@@ -108,12 +109,6 @@ final class CodeGenerator {
                     continue;
                 }
                 int o = op[pc];
-                switch (o) {
-                    case DecodedProgram.TAIL_CALL -> { return "insn " + pc + ": bpf_tail_call"; }
-                    case 0x0d -> { return "insn " + pc + ": gotox"; }
-                    case 0x20, 0x28, 0x30, 0x40, 0x48, 0x50 -> { return "insn " + pc + ": LD_ABS/LD_IND"; }
-                    default -> { }
-                }
                 if (o == 0x05 || o == 0x06 || o == 0xe5 || comparison(o) != null) {
                     int t = code.target()[pc];
                     if (t < start || t >= end) {
@@ -234,6 +229,7 @@ final class CodeGenerator {
     private final class FunctionEmitter {
         private final MethodVisitor mv;
         private final int start;
+        private final int function;
         /** Last slot emitted, inclusive: the last function also holds the ILLEGAL slot past the end. */
         private final int last;
         private final Label[] labels;
@@ -242,6 +238,7 @@ final class CodeGenerator {
         FunctionEmitter(MethodVisitor mv, int f) {
             this.mv = mv;
             this.start = code.functionStart(f);
+            this.function = f;
             int end = code.functionEnd(f);
             this.last = f == code.functionCount() - 1 ? code.length() : end - 1;
             this.labels = new Label[last - start + 1];
@@ -267,7 +264,7 @@ final class CodeGenerator {
             Label rangeStart = tryStart;
             Map<Integer, Label[]> callGaps = new java.util.HashMap<>();
             for (int pc = start; pc <= last; pc++) {
-                if (emitted(pc) && (op[pc] == DecodedProgram.CALL_LOCAL || op[pc] == 0x8d)) {
+                if (emitted(pc) && (op[pc] == DecodedProgram.CALL_LOCAL || op[pc] == 0x8d || op[pc] == DecodedProgram.TAIL_CALL)) {
                     Label before = new Label();
                     Label after = new Label();
                     callGaps.put(pc, new Label[] {before, after});
@@ -414,6 +411,9 @@ final class CodeGenerator {
                     mv.visitLabel(go);
                 }
                 case 0x85 -> helperCall(pc, (int) imm);
+                case DecodedProgram.TAIL_CALL -> tailCall(pc, callGap);
+                case 0x0d -> gotox(pc, dst);
+                case 0x20, 0x28, 0x30, 0x40, 0x48, 0x50 -> packetLoad(pc, o, src, imm);
                 case DecodedProgram.CALL_LOCAL -> localCall(pc, code.target()[pc], callGap);
                 case 0x8d -> callx(pc, dst, callGap);
                 case 0x95 -> exit();
@@ -589,6 +589,88 @@ final class CodeGenerator {
                 mv.visitInsn(LALOAD);
                 store(r);
             }
+        }
+
+        /**
+         * bpf_tail_call: when the prog array slot holds a program (and the run has tail calls
+         * left), it runs in this frame and its r0 is this function's; it leaves r1-r5 for the
+         * caller itself. Otherwise r0 = -ENOENT and execution goes on, as in the kernel.
+         */
+        private void tailCall(int pc, Label[] gap) {
+            Label ran = new Label();
+            Label next = new Label();
+            mv.visitVarInsn(ALOAD, ST);
+            load(2);
+            load(3);
+            pushInt(pc);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "tailCallTarget", "(" + STATE_D + "JJI)L" + PROGRAM + ";", false);
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ASTORE, TARGET);
+            mv.visitJumpInsn(IFNONNULL, ran);
+            pushLong(-io.bpf4j.jit.runtime.Errno.ENOENT);
+            store(0);
+            mv.visitJumpInsn(GOTO, next);
+            mv.visitLabel(ran);
+            syncBudgetOut();
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitVarInsn(ALOAD, TARGET);
+            load(1);
+            mv.visitVarInsn(ILOAD, DEPTH);
+            mv.visitLabel(gap[0]);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "enterTailCall", "(" + STATE_D + "L" + PROGRAM + ";JI)J", false);
+            mv.visitLabel(gap[1]);
+            mv.visitInsn(LRETURN);
+            mv.visitLabel(next);
+        }
+
+        /** gotox: the target the interpreter would take, checked the same way, then a tableswitch over this function's slots. */
+        private void gotox(int pc, int reg) {
+            mv.visitVarInsn(ALOAD, ST);
+            load(reg);
+            pushInt(function);
+            pushInt(pc);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "gotoxTarget", "(" + STATE_D + "JII)I", false);
+            Label unreachable = new Label();
+            Label[] cases = new Label[last - start + 1];
+            for (int t = start; t <= last; t++) {
+                cases[t - start] = emitted(t) ? at(t) : unreachable;
+            }
+            mv.visitTableSwitchInsn(start, last, unreachable, cases);
+            mv.visitLabel(unreachable);
+            mv.visitTypeInsn(NEW, "java/lang/IllegalStateException");
+            mv.visitInsn(DUP);
+            mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalStateException", "<init>", "()V", false);
+            mv.visitInsn(ATHROW);
+        }
+
+        /**
+         * LD_ABS/LD_IND: r0 = the network-order value; a load outside the packet sets r0 = 0 and
+         * leaves the function, as the kernel's rewrite of these instructions does.
+         */
+        private void packetLoad(int pc, int o, int src, long imm) {
+            Label inPacket = new Label();
+            mv.visitVarInsn(ALOAD, ST);
+            pushInt(Opcodes.sizeBytes(o));
+            if ((o & Opcodes.MODE_MASK) == Opcodes.IND) {
+                load(src);
+                pushLong(imm);
+                mv.visitInsn(LADD);
+                mv.visitInsn(L2I);
+                mv.visitInsn(I2L);
+            } else {
+                pushLong((int) imm);
+            }
+            pushInt(pc);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "packetLoad", "(" + STATE_D + "IJI)J", false);
+            store(0);
+            load(0);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFGE, inPacket);
+            mv.visitInsn(LCONST_0);
+            store(0);
+            exit();
+            mv.visitLabel(inPacket);
         }
 
         /** callx: a function of the program through {@code dispatch}, or a helper by id. */

@@ -35,11 +35,16 @@ public final class CompiledProgram implements Executable, InterpreterForm {
     }
 
     @Override
+    public String engineName() {
+        return "compiled";
+    }
+
+    @Override
     public String name() {
         return image.name();
     }
 
-    /** Interpreted programs tail-call into this one in this form (compiled code has no tail calls yet). */
+    /** Interpreted programs tail-call into this one in this form (a run stays on one engine). */
     @Override
     public Executable interpreterForm() {
         return interpreted;

@@ -1,6 +1,7 @@
 package io.bpf4j.jit.compiler;
 
 import io.bpf4j.jit.internal.DecodedProgram;
+import io.bpf4j.jit.runtime.AluOps;
 import io.bpf4j.jit.runtime.BudgetExhaustedFault;
 import io.bpf4j.jit.runtime.CallDepthFault;
 import io.bpf4j.jit.runtime.ControlFlowFault;
@@ -8,6 +9,7 @@ import io.bpf4j.jit.runtime.Helper;
 import io.bpf4j.jit.runtime.HelperFault;
 import io.bpf4j.jit.runtime.HelperTable;
 import io.bpf4j.jit.runtime.IllegalInstructionFault;
+import io.bpf4j.jit.runtime.MemoryFault;
 import io.bpf4j.jit.runtime.Pointers;
 
 /**
@@ -51,6 +53,56 @@ public final class Support {
             throw new ControlFlowFault(pc, "callx through r" + reg + " = " + Pointers.describe(t) + ": no such function");
         }
         return callee;
+    }
+
+    /** The program a tail call enters, or {@code null} when it falls through (see {@code RunState.tailCallTarget}). */
+    public static CompiledProgram tailCallTarget(CompiledState s, long progArray, long index, int pc) {
+        return s.tailCallTarget(progArray, index, pc);
+    }
+
+    /**
+     * Runs {@code next} in the tail-calling function's frame (its stack zeroed, a fresh may_goto
+     * budget) with {@code r1}; its global data in place of the caller's while it runs. A memory
+     * fault is put in {@code next}'s terms, as the interpreter's nested run does.
+     */
+    public static long enterTailCall(CompiledState s, CompiledProgram next, long r1, int depth) {
+        CompiledProgram caller = s.current();
+        long callerStatic = s.staticBase;
+        s.setCurrent(next);
+        s.staticBase = (long) s.context().staticBase(next.image()) << 32;
+        try {
+            return next.compiled.invoke(s, 0, depth, r1, 0, 0, 0, 0);
+        } catch (MemoryFault f) {
+            throw next.code.inKernelTerms(f);
+        } finally {
+            s.setCurrent(caller);
+            s.staticBase = callerStatic;
+        }
+    }
+
+    /** gotox's target slot, refused as the interpreter refuses it. */
+    public static int gotoxTarget(CompiledState s, long value, int function, int pc) {
+        DecodedProgram code = s.current().code;
+        int t = Pointers.id(value);
+        if (!Pointers.isExact(value, Pointers.TAG_INSN)) {
+            throw new ControlFlowFault(pc, "gotox through " + Pointers.describe(value) + ": not an instruction pointer");
+        }
+        int start = code.functionStart(function);
+        int end = code.functionEnd(function);
+        if (t < start || t >= end || !code.startsInstruction(t)) {
+            throw new ControlFlowFault(pc, "gotox to insn " + t + " outside the function [" + start + ", " + (end - 1) + "]");
+        }
+        return t;
+    }
+
+    /** LD_ABS/LD_IND: the network-order value of {@code size} bytes at packet data + {@code offset}, or -1 outside the packet. */
+    public static long packetLoad(CompiledState s, int size, long offset, int pc) {
+        long data = s.context().packetData();
+        long length = s.context().packetEnd() - data;
+        if (data == 0 || offset < 0 || offset > length - size) {
+            return -1;
+        }
+        return AluOps.networkOrder(s.memory().load(data + offset, size, pc), size);
     }
 
     public static RuntimeException budgetExhausted(CompiledState s, int pc) {

@@ -52,6 +52,11 @@ final class InterpretedProgram implements Executable {
     }
 
     @Override
+    public String engineName() {
+        return "interpreter";
+    }
+
+    @Override
     public String name() {
         return image.name();
     }

@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * Any other type is refused.
  *
  * <p>Repeats run on the same packet and context, as in the kernel; the duration is the average
- * of wall-clock nanoseconds per run. {@code cpu} is the CPU the program sees; raw tracepoints
+ * per run of the running thread's CPU time (wall-clock time where the JVM cannot measure it),
+ * as the kernel's excludes the time its test loop spends rescheduled. {@code cpu} is the CPU the program sees; raw tracepoints
  * take it only with {@code BPF_F_TEST_RUN_ON_CPU}, as in the kernel, while the other types take
  * it as a bpf4j extension (the kernel runs them on the calling CPU). The kernel also refuses a
  * raw tracepoint context shorter than the program reads (the verifier's max_ctx_offset); without
@@ -61,22 +62,28 @@ public final class TestRun {
     private final ProgramType type;
     private final Consumer<ExecutionContext> setup;
     private final java.time.Duration timeLimit;
+    /** True for the warm-up of another run: its loop ends quietly after {@link #WARMUP_TIME_LIMIT_NANOS}. */
+    private final boolean warmup;
 
-    private TestRun(Executable program, ProgramType type, Consumer<ExecutionContext> setup, java.time.Duration timeLimit) {
+    /** The longest a warm-up runs, whatever the number of runs asked for. */
+    public static final long WARMUP_TIME_LIMIT_NANOS = 5_000_000_000L;
+
+    private TestRun(Executable program, ProgramType type, Consumer<ExecutionContext> setup, java.time.Duration timeLimit, boolean warmup) {
         this.program = program;
         this.type = type;
         this.setup = setup;
         this.timeLimit = timeLimit;
+        this.warmup = warmup;
     }
 
     /** A test run of {@code program} as a program of {@code type}, with no time limit. */
     public static TestRun of(Executable program, ProgramType type) {
-        return new TestRun(Objects.requireNonNull(program, "program"), Objects.requireNonNull(type, "type"), c -> { }, null);
+        return new TestRun(Objects.requireNonNull(program, "program"), Objects.requireNonNull(type, "type"), c -> { }, null, false);
     }
 
     /** This test run with {@code setup} applied to each run's context first (clock, trace, budgets). */
     public TestRun withContextSetup(Consumer<ExecutionContext> contextSetup) {
-        return new TestRun(program, type, Objects.requireNonNull(contextSetup, "contextSetup"), timeLimit);
+        return new TestRun(program, type, Objects.requireNonNull(contextSetup, "contextSetup"), timeLimit, warmup);
     }
 
     /**
@@ -89,11 +96,23 @@ public final class TestRun {
         if (limit.isNegative() || limit.isZero()) {
             throw new IllegalArgumentException("time limit " + limit + " is not positive");
         }
-        return new TestRun(program, type, setup, limit);
+        return new TestRun(program, type, setup, limit, warmup);
     }
 
-    /** Runs the program; throws {@link TestRunException} for input the kernel refuses. */
+    /**
+     * Runs the program; throws {@link TestRunException} for input the kernel refuses. With
+     * {@link TestRunInput#warmup()} runs, the types that repeat (XDP, socket buffers, kprobe)
+     * first run that many times on a fresh copy of the input, uncounted, for at most
+     * {@link #WARMUP_TIME_LIMIT_NANOS}; syscall and raw tracepoint programs run once, as in the kernel.
+     */
     public TestRunResult run(TestRunInput in) {
+        if (in.warmup() > 0 && type != ProgramType.SYSCALL && type != ProgramType.RAW_TRACEPOINT) {
+            new TestRun(program, type, setup, timeLimit, true).dispatch(in.withRepeat(in.warmup()).withWarmup(0));
+        }
+        return dispatch(in);
+    }
+
+    private TestRunResult dispatch(TestRunInput in) {
         switch (type) {
             case XDP:
                 return xdp(in);
@@ -125,23 +144,55 @@ public final class TestRun {
         return c;
     }
 
+    /**
+     * The kernel's {@code bpf_test_run} loop: the context, packet and regions were set up once by
+     * the caller; each run resets only what a run may change (the engine's run state and stack
+     * frame, regions handed out during the run). The clock is read around the loop, and inside it
+     * only when a time limit needs it.
+     */
     private long[] runRepeated(ExecutionContext c, int repeat) {
         int n = Math.max(1, repeat);
         long ret = 0;
+        long limitNanos = warmup ? WARMUP_TIME_LIMIT_NANOS : timeLimit == null ? Long.MAX_VALUE : saturatedNanos(timeLimit);
+        boolean clocked = limitNanos != Long.MAX_VALUE;
+        Thread self = Thread.currentThread();
+        long cpuStart = threadCpuTime();
         long start = System.nanoTime();
-        long limitNanos = timeLimit == null ? Long.MAX_VALUE : saturatedNanos(timeLimit);
         for (int i = 0; i < n; i++) {
             // bpf_test_timer_continue: a pending signal ends the loop with -EINTR
-            if (Thread.currentThread().isInterrupted()) {
+            if (self.isInterrupted()) {
                 throw refuse(EINTR, "interrupted after " + i + " of " + n + " runs");
             }
-            if (System.nanoTime() - start > limitNanos) {
+            if (clocked && System.nanoTime() - start > limitNanos) {
+                if (warmup) {
+                    break;
+                }
                 throw refuse(ETIMEDOUT, "time limit of " + timeLimit.toMillis() + " ms reached after " + i + " of " + n + " runs");
             }
             ret = program.run(c);
         }
         long elapsed = System.nanoTime() - start;
+        long cpuEnd = threadCpuTime();
+        if (cpuStart >= 0 && cpuEnd >= 0) {
+            elapsed = cpuEnd - cpuStart;
+        }
         return new long[] {ret & 0xffff_ffffL, Math.min(elapsed / n, 0xffff_ffffL)};
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * This thread's CPU time in ns, or -1 when the JVM cannot tell. The kernel's test loop stops
+     * its clock while the task is rescheduled ({@code bpf_test_timer_leave} around
+     * {@code cond_resched}), so the time the loop spends descheduled is not in its duration;
+     * on a machine shared with other work, this thread's CPU time is the comparable figure.
+     */
+    private static long threadCpuTime() {
+        try {
+            return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+        } catch (UnsupportedOperationException e) {
+            return -1;
+        }
     }
 
     private static long saturatedNanos(java.time.Duration d) {

@@ -63,4 +63,19 @@ class TestRunTest {
         assertThat(r.retval()).isEqualTo(42);
         assertThat(r.ctxOut()[0]).isEqualTo((byte) 42);
     }
+
+    @Test
+    void warmupRunsOnAFreshCopySoTheResultIsThatOfTheCountedRepeats() {
+        // data[0] += 1 on every run; r0 = the new value
+        Executable p = prog(ProgramType.XDP, "ldxw %r2, [%r1+0]", "ldxb %r0, [%r2+0]", "add %r0, 1", "stxb [%r2+0], %r0", "exit");
+        TestRunResult r = TestRun.of(p, ProgramType.XDP).run(TestRunInput.ofData(new byte[60]).withRepeat(3).withWarmup(50));
+        assertThat(r.retval()).isEqualTo(3);
+        assertThat(r.dataOut()[0]).isEqualTo((byte) 3);
+        assertThat(TestRun.of(p, ProgramType.XDP).run(TestRunInput.ofData(new byte[60]).withRepeat(3)).dataOut()[0]).isEqualTo((byte) 3);
+    }
+
+    @Test
+    void aNegativeWarmupIsRefused() {
+        assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> TestRunInput.ofData(new byte[60]).withWarmup(-1))).isNotNull();
+    }
 }
