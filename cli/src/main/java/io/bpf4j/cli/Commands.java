@@ -12,6 +12,7 @@ final class Commands {
         root.addSubcommand(new BtfCommand());
         root.addSubcommand(new VerifyCommand());
         root.addSubcommand(new RunCommand());
+        root.addSubcommand(new TestCommand());
         root.addSubcommand(new ConformancePluginCommand());
     }
 }

@@ -4,8 +4,7 @@ import io.bpf4j.isa.BpfException;
 import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.BpfProgram;
 import io.bpf4j.loader.LoadOptions;
-import io.bpf4j.loader.ProgramVerification;
-import io.bpf4j.verifier.VerifierStats;
+import io.bpf4j.loader.VerifyReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -107,59 +106,33 @@ final class VerifyCommand implements Callable<Integer> {
             Veristat.printTable(out.out(), Veristat.TABLE, rows, "Done. Processed " + filesDone + " files, "
                     + rows.size() + " programs. Skipped " + filesSkipped + " files, 0 programs.");
         } else {
-            Veristat.printCsv(out.out(), Veristat.CSV, rows);
+            out.out().print(VerifyReport.csv(results.stream().map(Result::entry).toList()));
         }
         boolean failed = filesSkipped > 0 || rows.stream().anyMatch(r -> !r.success());
         return failed ? 1 : 0;
     }
 
-    /** One program: its row, the error line of a failure, the log, and facts only JSON shows. */
-    private record Result(Veristat.Row row, String error, String log, String progType, String attachType, long stackDepth) {}
-
-    private Result verify(String file, BpfProgram p) {
-        LoadOptions options = LoadOptions.builder().logLevel(logLevel | 4).build();
-        ProgramVerification v;
-        try {
-            v = p.verify(options);
-        } catch (BpfException e) {
-            // refused before the verifier could see it (relocation), as libbpf fails before BPF_PROG_LOAD
-            return new Result(new Veristat.Row(file, p.name(), false, Map.of()), e.getMessage(), "",
-                    p.type().displayName(), attach(p), 0);
+    /** One program: its veristat row and the loader's report entry (error line, source place, log, JSON facts). */
+    private record Result(Veristat.Row row, VerifyReport.Entry entry) {
+        String log() {
+            return entry.log();
         }
-        Map<Veristat.Stat, Long> n = new EnumMap<>(Veristat.Stat.class);
-        VerifierStats s = v.stats();
-        long stack = 0;
-        if (s != null) {
-            n.put(Veristat.Stat.DURATION, s.verificationTime().toNanos() / 1000);
-            n.put(Veristat.Stat.TOTAL_INSNS, (long) s.processedInsns());
-            n.put(Veristat.Stat.TOTAL_STATES, (long) s.totalStates());
-            n.put(Veristat.Stat.PEAK_STATES, (long) s.peakStates());
-            n.put(Veristat.Stat.MAX_STATES_PER_INSN, (long) s.maxStatesPerInsn());
-            n.put(Veristat.Stat.MARK_READ_MAX_LEN, (long) s.markRead());
-            for (int d : s.stackDepths()) {
-                stack += d;
-            }
-        }
-        return new Result(new Veristat.Row(file, p.name(), v.accepted(), n), v.errorLine().orElse(null), v.log(),
-                p.type().displayName(), attach(p), stack);
     }
 
-    private static String attach(BpfProgram p) {
-        return p.expectedAttachType().map(a -> a.displayName()).orElse(null);
+    private Result verify(String file, BpfProgram p) {
+        VerifyReport.Entry e = VerifyReport.verify(file, p, LoadOptions.builder().logLevel(logLevel).build());
+        Map<Veristat.Stat, Long> n = new EnumMap<>(Veristat.Stat.class);
+        n.put(Veristat.Stat.DURATION, e.durationUs());
+        n.put(Veristat.Stat.TOTAL_INSNS, e.totalInsns());
+        n.put(Veristat.Stat.TOTAL_STATES, e.totalStates());
+        n.put(Veristat.Stat.PEAK_STATES, e.peakStates());
+        n.put(Veristat.Stat.MAX_STATES_PER_INSN, e.maxStatesPerInsn());
+        n.put(Veristat.Stat.MARK_READ_MAX_LEN, e.markReadMaxLen());
+        return new Result(new Veristat.Row(file, p.name(), e.success(), n), e);
     }
 
     private static Map<String, Object> json(Result r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (Veristat.Stat s : Veristat.CSV) {
-            m.put(s.csvName(), s.text ? r.row().text(s) : (Object) r.row().number(s));
-        }
-        m.put("stack_depth", r.stackDepth());
-        m.put("prog_type", r.progType());
-        m.put("attach_type", r.attachType());
-        m.put("error", r.error());
-        String text = r.log().endsWith("\n") ? r.log().substring(0, r.log().length() - 1) : r.log();
-        m.put("log", text.isEmpty() ? List.of() : List.of(text.split("\n", -1)));
-        return m;
+        return r.entry().jsonFields();
     }
 
     private int compare(Output out) throws IOException {

@@ -90,6 +90,41 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
+     * Opens an object shipped on the classpath, such as the {@code bpf/<name>.bpf.o} files the
+     * Maven plugin's {@code compile} goal writes into the build's output directory:
+     * {@code BpfObject.openResource("bpf/xdp_counter.bpf.o")}. The name is looked up with the
+     * thread's context class loader, else this class's loader (a leading {@code /} is ignored);
+     * the object is named after the resource's file name, as {@link #open(Path)} names a file.
+     *
+     * @throws BpfException naming the resource when no class loader has it
+     */
+    public static BpfObject openResource(String resource) {
+        return openResource(resource, OpenOptions.defaults());
+    }
+
+    /** {@link #openResource(String)} with options. */
+    public static BpfObject openResource(String resource, OpenOptions options) {
+        String name = resource.startsWith("/") ? resource.substring(1) : resource;
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        InputStream in = context == null ? null : context.getResourceAsStream(name);
+        if (in == null) {
+            in = BpfObject.class.getClassLoader().getResourceAsStream(name);
+        }
+        if (in == null) {
+            throw new BpfException("elf: no classpath resource '" + name + "'");
+        }
+        byte[] bytes;
+        try (InputStream stream = in) {
+            bytes = stream.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("elf: cannot read classpath resource '" + name + "'", e);
+        }
+        String objectName = options.objectName() != null ? options.objectName()
+                : MapSpecReader.objectName(name.substring(name.lastIndexOf('/') + 1));
+        return open(bytes, objectName, options);
+    }
+
+    /**
      * Opens an object from memory. libbpf names such an object after its buffer address; bpf4j
      * takes the name from the options, or uses {@code "obj"}.
      */

@@ -45,6 +45,11 @@ public final class ProgramRejectedException extends BpfException {
         return (VerifierException) getCause();
     }
 
+    /** Where in the C source the verifier stopped, when the object carries line info. */
+    public java.util.Optional<SourceLocation> sourceLocation() {
+        return verifierException().sourceLine().map(l -> new SourceLocation(l.fileName(), l.line(), l.sourceText()));
+    }
+
     /** The kernel's error line. */
     public String kernelMessage() {
         return verifierException().kernelMessage();

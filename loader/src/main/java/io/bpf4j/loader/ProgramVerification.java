@@ -31,6 +31,15 @@ public record ProgramVerification(String program, Status status, VerifierStats s
         return status == Status.ACCEPTED;
     }
 
+    /**
+     * Where in the C source the verifier stopped with a rejection (from the program's line info),
+     * if the rejection has a place and the object carries line info.
+     */
+    public Optional<SourceLocation> sourceLocation() {
+        return rejection == null ? Optional.empty() : rejection.sourceLine()
+                .map(l -> new SourceLocation(l.fileName(), l.line(), l.sourceText()));
+    }
+
     /** The kernel's error line of a rejection (or the feature bpf4j lacks), if any. */
     public Optional<String> errorLine() {
         return rejection == null ? Optional.empty() : Optional.of(rejection.kernelMessage());

@@ -57,6 +57,19 @@ public final class TestData {
         return dir().resolve("objects");
     }
 
+    /**
+     * One object of {@code selftests/objects} (programs annotated in the kernel's verifier
+     * selftests convention, built by {@code selftests/build.sh}), e.g.
+     * {@code selftestObject("selftest_pass.v3.el.o")}.
+     */
+    public static Path selftestObject(String fileName) {
+        Path p = dir().resolve("selftests").resolve("objects").resolve(fileName);
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("no selftest object " + p);
+        }
+        return p;
+    }
+
     /** Every {@code .o} object, sorted by file name. */
     public static List<Path> objects() {
         try (Stream<Path> files = Files.list(objectsDir())) {
