@@ -1,58 +1,141 @@
 #!/bin/bash
-# Builds every testdata/src/*.bpf.c into testdata/objects/<name>.<cpu>.<el|eb>.o and
-# regenerates the goldens (llvm-objdump -dr, bpftool btf dump) and TOOLCHAIN.txt.
+# Builds every testdata/src/*.bpf.c into testdata/objects and regenerates the goldens
+# (llvm-objdump -dr, bpftool btf dump), MANIFEST.txt and TOOLCHAIN.txt.
 #
+# Two toolchains:
+#   clang-19  -> <name>.<cpu>.<el|eb>.o          goldens from llvm-objdump-19
+#   clang-22  -> <name>.<cpu>.<el|eb>.clang22.o  goldens from llvm-objdump-22
 # Each source declares what to build in its header comment:
-#   bpf4j-cpu: v1 v2 v3 v4     the -mcpu values it is built for
-#   bpf4j-endian: el eb        the byte orders (el = bpfel, eb = bpfeb)
+#   bpf4j-cpu: v1 v2 v3 v4     the -mcpu values clang-19 builds it for
+#   bpf4j-endian: el eb        the byte orders (el = bpfel, eb = bpfeb), for both toolchains
+#   bpf4j-clang22: v3 v4       the -mcpu values clang-22 builds it for (absent: not built)
+# A toolchain whose clang is not on the PATH is skipped with a message and its committed
+# objects and goldens are left as they are; BPF4J_REQUIRE_TOOLCHAINS=1 makes that an error.
+# CLANG19=... / CLANG22=... (and LLVM19_BIN / LLVM22_BIN for llvm-strip and llvm-objdump)
+# point at other installs.
 # Deterministic: clang runs from testdata/src with relative paths, DWARF is stripped
 # (BTF and .BTF.ext stay), so a rerun changes nothing.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
-CLANG=${CLANG:-clang-19}
-STRIP=${STRIP:-llvm-strip-19}
-OBJDUMP=${OBJDUMP:-llvm-objdump-19}
 BPFTOOL=${BPFTOOL:-bpftool}
+CLANG19=${CLANG19:-${CLANG:-clang-19}}
+CLANG22=${CLANG22:-clang-22}
+
+# tool <llvm major> <tool>: llvm-strip-19, llvm-objdump-22, ...
+tool() {
+	local dir_var="LLVM$1_BIN"
+	if [ -n "${!dir_var:-}" ]; then
+		echo "${!dir_var}/$2"
+	else
+		echo "$2-$1"
+	fi
+}
+
+available=()
+for v in 19 22; do
+	cc_var="CLANG$v"
+	cc=${!cc_var}
+	missing=""
+	for t in "$cc" "$(tool $v llvm-strip)" "$(tool $v llvm-objdump)"; do
+		command -v "$t" > /dev/null || missing="$missing $t"
+	done
+	if [ -n "$missing" ]; then
+		msg="testdata/build.sh: clang-$v toolchain incomplete (not found:$missing; apt-get install clang-$v llvm-$v)"
+		if [ "${BPF4J_REQUIRE_TOOLCHAINS:-0}" = 1 ]; then
+			echo "$msg" >&2
+			exit 1
+		fi
+		echo "$msg: keeping the committed clang-$v objects and goldens" >&2
+	else
+		available+=("$v")
+	fi
+done
+command -v "$BPFTOOL" > /dev/null || { echo "testdata/build.sh: $BPFTOOL not found (apt-get install bpftool)" >&2; exit 1; }
+[ ${#available[@]} -gt 0 ] || { echo "testdata/build.sh: neither clang-19 nor clang-22 found" >&2; exit 1; }
+
+# suffix <llvm major>: the part of an object name that says which toolchain built it
+suffix() {
+	[ "$1" = 19 ] && echo "" || echo ".clang$1"
+}
 
 cd "$here/src"
-rm -rf ../objects ../goldens/llvm-objdump ../goldens/btf
 mkdir -p ../objects ../goldens/llvm-objdump ../goldens/btf
+for v in "${available[@]}"; do
+	# only this toolchain's files: <name>.<cpu>.<order>.o has exactly four dot-separated parts
+	if [ "$v" = 19 ]; then
+		pattern='^[^.]+\.v[0-9]\.e[lb]\.o'
+	else
+		pattern="^[^.]+\\.v[0-9]\\.e[lb]\\.clang$v\\.o"
+	fi
+	for dir in ../objects ../goldens/llvm-objdump ../goldens/btf; do
+		find "$dir" -maxdepth 1 -type f | while read -r f; do
+			if basename "$f" | grep -Eq "$pattern(\\.txt)?\$"; then rm "$f"; fi
+		done
+	done
+done
 
 manifest=../objects/MANIFEST.txt
+touch "$manifest"
+# keep the manifest lines of toolchains not rebuilt now
 : > "$manifest.tmp"
-for src in *.bpf.c; do
-	name=${src%.bpf.c}
-	cpus=$(sed -n 's/^.*bpf4j-cpu:\([ a-z0-9]*\).*$/\1/p' "$src" | head -1)
-	endians=$(sed -n 's/^.*bpf4j-endian:\([ a-z]*\).*$/\1/p' "$src" | head -1)
-	if [ -z "$cpus" ] || [ -z "$endians" ]; then
-		echo "$src: missing bpf4j-cpu or bpf4j-endian line" >&2
-		exit 1
-	fi
-	for cpu in $cpus; do
-		for e in $endians; do
-			obj="$name.$cpu.$e.o"
-			$CLANG -O2 -g -target bpf$e -mcpu=$cpu \
-				-I/usr/include/x86_64-linux-gnu -Iinclude -fdebug-prefix-map="$PWD"=. \
-				-c "$src" -o "../objects/$obj"
-			$STRIP -g "../objects/$obj"
-			echo "$obj $src -mcpu=$cpu -target bpf$e" >> "$manifest.tmp"
+for v in 19 22; do
+	case " ${available[*]} " in *" $v "*) ;; *) grep " clang-$v\$" "$manifest" >> "$manifest.tmp" || true ;; esac
+done
+
+for v in "${available[@]}"; do
+	cc_var="CLANG$v"
+	cc=${!cc_var}
+	strip=$(tool $v llvm-strip)
+	objdump=$(tool $v llvm-objdump)
+	sfx=$(suffix $v)
+	for src in *.bpf.c; do
+		name=${src%.bpf.c}
+		if [ "$v" = 19 ]; then
+			cpus=$(sed -n 's/^.*bpf4j-cpu:\([ a-z0-9]*\).*$/\1/p' "$src" | head -1)
+		else
+			cpus=$(sed -n "s/^.*bpf4j-clang$v:\\([ a-z0-9]*\\).*\$/\\1/p" "$src" | head -1)
+		fi
+		endians=$(sed -n 's/^.*bpf4j-endian:\([ a-z]*\).*$/\1/p' "$src" | head -1)
+		if [ "$v" = 19 ] && { [ -z "$cpus" ] || [ -z "$endians" ]; }; then
+			echo "$src: missing bpf4j-cpu or bpf4j-endian line" >&2
+			exit 1
+		fi
+		for cpu in $cpus; do
+			for e in $endians; do
+				obj="$name.$cpu.$e$sfx.o"
+				"$cc" -O2 -g -target bpf$e -mcpu=$cpu \
+					-I/usr/include/x86_64-linux-gnu -Iinclude -fdebug-prefix-map="$PWD"=. \
+					-c "$src" -o "../objects/$obj"
+				"$strip" -g "../objects/$obj"
+				echo "$obj $src -mcpu=$cpu -target bpf$e clang-$v" >> "$manifest.tmp"
+				(cd ../objects && "$objdump" -dr "$obj" > "../goldens/llvm-objdump/$obj.txt" \
+					&& "$BPFTOOL" btf dump file "$obj" > "../goldens/btf/$obj.txt")
+			done
 		done
 	done
 done
 sort "$manifest.tmp" > "$manifest"
 rm "$manifest.tmp"
 
-cd ../objects
-for obj in *.o; do
-	$OBJDUMP -dr "$obj" > "../goldens/llvm-objdump/$obj.txt"
-	$BPFTOOL btf dump file "$obj" > "../goldens/btf/$obj.txt"
-done
-
+# TOOLCHAIN.txt: one block per toolchain; a block not rebuilt now is kept as it was
+old=$(cat ../TOOLCHAIN.txt 2> /dev/null || true)
 {
 	echo "# Tools that produced testdata/objects and testdata/goldens (written by build.sh)"
-	$CLANG --version | head -1
-	$OBJDUMP --version | grep -i 'llvm version' | sed 's/^ *//'
-	$BPFTOOL version | head -2
+	for v in 19 22; do
+		case " ${available[*]} " in
+		*" $v "*)
+			cc_var="CLANG$v"
+			echo "## clang-$v: objects *.<cpu>.<el|eb>$(suffix $v).o"
+			"${!cc_var}" --version | head -1
+			"$(tool $v llvm-objdump)" --version | grep -i 'llvm version' | sed 's/^ *//'
+			;;
+		*)
+			echo "$old" | sed -n "/^## clang-$v:/,/^##/p" | sed '$ { /^## clang-/d }'
+			;;
+		esac
+	done
+	echo "## btf goldens"
+	"$BPFTOOL" version | head -2
 } > ../TOOLCHAIN.txt
-echo "built $(ls *.o | wc -l) objects from $(ls ../src/*.bpf.c | wc -l) sources"
+echo "built $(ls ../objects/*.o | wc -l) objects from $(ls *.bpf.c | wc -l) sources with clang ${available[*]}"

@@ -22,7 +22,7 @@ out="$here/goldens/kernel-accepts.txt"
 {
 	echo "# $(uname -sr); libbpf $(bpftool version | sed -n 's/^using libbpf //p'); written by kernel-survey.sh"
 	cd "$here/objects"
-	for obj in *.el.o; do
+	for obj in *.el.o *.el.clang*.o; do
 		if ! reason=$(timeout 300 "$bin/survey" "$obj" "$pins"); then
 			# programs: global functions in executable sections other than .text
 			"$OBJDUMP" -t "$obj" | awk '$2 == "g" && $3 == "F" && $4 != ".text" { print $4, $6 }' |
@@ -44,7 +44,7 @@ runs="$here/goldens/kernel-runs.txt"
 {
 	echo "# $(uname -sr); <object> <program> <input> retval <n>; written by kernel-survey.sh"
 	cd "$here/objects"
-	for obj in *.el.o; do
+	for obj in *.el.o *.el.clang*.o; do
 		timeout 300 "$bin/survey" "$obj" "$pins" run || true
 		rm -rf "${pins:?}"/*
 	done

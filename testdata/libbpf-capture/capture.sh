@@ -18,7 +18,7 @@ cd "$here/objects"
 n=0
 skipped=()
 accepts="$here/goldens/kernel-accepts.txt"
-for obj in *.el.o; do
+for obj in *.el.o *.el.clang*.o; do
 	# programs the kernel survey saw rejected are left out so the rest can be captured
 	mapfile -t rejected < <(awk -v o="$obj" '$1 == o && $4 == "rejected:" { print $3 }' "$accepts")
 	if timeout 300 "$bin/capture" "$obj" "${rejected[@]}" > "$out/$obj.json.tmp" 2>/dev/null; then

@@ -20,7 +20,7 @@ mkdir -p "$outdir"
 # what libbpf's section table says for a list of names (section-names.txt)
 "$build/secdefs" < "$here/section-names.txt" > "$outdir/section-types.tsv"
 if [ $# -eq 0 ]; then
-  set -- "$root"/testdata/objects/*.el.o
+  set -- "$root"/testdata/objects/*.el.o "$root"/testdata/objects/*.el.clang*.o
   for d in ${BPF4J_CAPTURE_DIRS:-}; do set -- "$@" "$d"/*.o; done
 fi
 for obj in "$@"; do

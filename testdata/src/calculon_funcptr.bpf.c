@@ -3,7 +3,7 @@
  * through it, as on the talk's slide (clang emits ld_imm64 of .text addresses + callx).
  * The kernel of this machine rejects callx ("unknown opcode 8d").
  * Covers: taking the address of static functions, callx, ops taking a pointer to the stack.
- * bpf4j-cpu: v1 v3 v4
+ * bpf4j-cpu: v1 v3 v4; bpf4j-clang22: v3 v4
  * bpf4j-endian: el */
 #include "calculon.h"
 

@@ -3,7 +3,7 @@
  * Covers: static __noinline subprogram with pointer arguments, bounded loop over map-value
  * bytes, .rodata/.rodata.str1.1/.bss/.data globals, syscall programs writing their context,
  * and an XDP program taking the expression from the packet.
- * bpf4j-cpu: v1 v3 v4
+ * bpf4j-cpu: v1 v3 v4; bpf4j-clang22: v3 v4
  * bpf4j-endian: el eb */
 #include "calculon.h"
 

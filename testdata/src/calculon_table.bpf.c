@@ -4,7 +4,7 @@
  * 8-byte slots with R_BPF_64_ABS64 relocations against the functions; libbpf 1.1 refuses
  * it ("bad map relo against 'calculon_ops' in section 'callx'").
  * Covers: function-pointer arrays in a data section, indexed indirect calls (callx).
- * bpf4j-cpu: v1 v3 v4
+ * bpf4j-cpu: v1 v3 v4; bpf4j-clang22: v3 v4
  * bpf4j-endian: el eb */
 #include "calculon.h"
 

@@ -3,7 +3,7 @@
  * array and a hash, a callback that stops the iteration early, and a callback used by two
  * programs. Callback addresses are ld_imm64 with a relocation against .text (libbpf turns
  * them into BPF_PSEUDO_FUNC). Self-checking.
- * bpf4j-cpu: v1 v3 v4
+ * bpf4j-cpu: v1 v3 v4; bpf4j-clang22: v3 v4
  * bpf4j-endian: el */
 #include "bpf4j_test.h"
 

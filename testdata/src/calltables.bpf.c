@@ -4,7 +4,7 @@
  * array whose element is taken at a constant index (a load of table + 8), and the explicit
  * .maps form (an INSN_ARRAY with map_extra BPF_F_CALL_TABLE whose .values are functions) used
  * through bpf_map_lookup_elem. libbpf 1.1 refuses the object; no kernel has call tables.
- * bpf4j-cpu: v1 v3
+ * bpf4j-cpu: v1 v3; bpf4j-clang22: v3 v4
  * bpf4j-endian: el */
 #include "bpf4j_test.h"
 

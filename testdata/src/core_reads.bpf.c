@@ -4,7 +4,7 @@
  * bpf_core_field_exists/size/offset, bpf_core_type_exists/size/id, bpf_core_enum_value and
  * _exists, ___flavor structs describing another kernel version's layout, and a field that
  * does not exist in this kernel (guarded by field_exists).
- * bpf4j-cpu: v1 v2 v3 v4
+ * bpf4j-cpu: v1 v2 v3 v4; bpf4j-clang22: v3 v4
  * bpf4j-endian: el eb */
 /* bpf_tracing.h needs an architecture for PT_REGS; x86-64 register layout throughout. */
 #define __TARGET_ARCH_x86

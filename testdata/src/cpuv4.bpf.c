@@ -4,7 +4,7 @@
  * unconditional byte swaps (bswap16/32/64), and gotol (a jump with a 32-bit offset in imm,
  * written in inline assembly).
  * Self-checking.
- * bpf4j-cpu: v4
+ * bpf4j-cpu: v4; bpf4j-clang22: v4
  * bpf4j-endian: el eb */
 #include "bpf4j_test.h"
 

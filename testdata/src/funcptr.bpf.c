@@ -3,7 +3,7 @@
  * against .text) and called with callx, as in the talk's toy selftest; a pointer passed as
  * an argument; a pointer spilled to the stack; a local array of pointers. The kernel here
  * rejects callx ("unknown opcode 8d").
- * bpf4j-cpu: v1 v3
+ * bpf4j-cpu: v1 v3; bpf4j-clang22: v3 v4
  * bpf4j-endian: el */
 #include "bpf4j_test.h"
 

@@ -15,7 +15,7 @@
  * subprogram used by two programs (two maps, different offsets), a table loaded twice in one
  * program (one map), a computed goto over a label array and a single block address
  * (a 1-entry table). The kernel here rejects gotox ("unknown opcode 0d").
- * bpf4j-cpu: v4
+ * bpf4j-cpu: v4; bpf4j-clang22: v4
  * bpf4j-endian: el eb */
 #include "bpf4j_test.h"
 

@@ -3,7 +3,7 @@
  * non-static __noinline functions (verified on their own by the kernel, BTF linkage global),
  * a subprogram shared by programs in two sections, nested calls, and a recursion-free call
  * chain of depth 4. Every program is self-checking (0 = pass, else the failing line).
- * bpf4j-cpu: v1 v2 v3 v4
+ * bpf4j-cpu: v1 v2 v3 v4; bpf4j-clang22: v3 v4
  * bpf4j-endian: el eb */
 #include "bpf4j_test.h"
 

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         description = {"Disassemble an object's programs.",
             "--format=xlated (default): each entry program after relocation, as bpftool prog dump xlated prints it,",
             "with maps by name, calls as call pc+N#callee and function addresses as subprog[+N]#callee.",
-            "--format=llvm: exactly what llvm-objdump -dr prints (the object as compiled)."})
+            "--format=llvm: exactly what llvm-objdump -dr prints (the object as compiled); --llvm=19 for",
+            "llvm-objdump-19's syntax, 22 (default) for llvm-objdump-22's."})
 final class DumpCommand implements Callable<Integer> {
     /** The dialects {@code dump} speaks. */
     enum Format { xlated, llvm }
@@ -48,7 +49,10 @@ final class DumpCommand implements Callable<Integer> {
     @Option(names = "--opcodes", description = "Print each instruction's raw bytes beneath it, as bpftool's opcodes keyword does (xlated).")
     boolean opcodes;
 
-    @Option(names = "--mcpu", description = "llvm-objdump --mcpu syntax: v1 (default, as plain llvm-objdump), v2, v3, v4 (llvm).", defaultValue = "v1")
+    @Option(names = "--llvm", paramLabel = "VERSION", description = "Which llvm-objdump to print as: 19 or 22 (default: ${DEFAULT-VALUE}) (llvm).", defaultValue = "22")
+    String llvm;
+
+    @Option(names = "--mcpu", description = "llvm-objdump --mcpu syntax: v1, v2, v3, v4 (default: what plain llvm-objdump of that version decodes, v1 for 19, v3 for 22) (llvm).")
     String mcpu;
 
     @Override
@@ -56,7 +60,8 @@ final class DumpCommand implements Callable<Integer> {
         Output out = root.output(spec.commandLine().getOut());
         if (format == Format.llvm) {
             ElfObject elf = ObjectFile.read(object);
-            out.out().print(ObjdumpListings.of(elf, LlvmSyntax.of(cpu())).render());
+            LlvmSyntax.Version version = version();
+            out.out().print(ObjdumpListings.of(elf, LlvmSyntax.of(version, mcpu == null ? version.defaultCpu() : cpu())).render());
             return 0;
         }
         try (BpfObject obj = ObjectFile.open(object)) {
@@ -103,6 +108,14 @@ final class DumpCommand implements Callable<Integer> {
             return obj.programs();
         }
         return List.of(obj.program(prog).orElseThrow(() -> new CliException(object + ": no program named '" + prog + "'")));
+    }
+
+    private LlvmSyntax.Version version() {
+        try {
+            return LlvmSyntax.Version.parse(llvm);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--llvm: " + e.getMessage());
+        }
     }
 
     private LlvmSyntax.Cpu cpu() {

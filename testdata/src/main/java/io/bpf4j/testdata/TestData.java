@@ -18,8 +18,10 @@ import java.util.stream.Stream;
  * (the root pom's surefire configuration sets it) or, failing that, the nearest directory
  * at or above {@code user.dir} that holds {@code testdata/objects}.
  *
- * <p>Object names are {@code <source>.<cpu>.<el|eb>.o}, for example
- * {@code calculon_switch.v1.el.o}.
+ * <p>Object names are {@code <source>.<cpu>.<el|eb>.o} for clang-19's output, for example
+ * {@code calculon_switch.v1.el.o}, and {@code <source>.<cpu>.<el|eb>.clang22.o} for clang-22's
+ * ({@code jumptables.v4.el.clang22.o}); the llvm-objdump golden of an object comes from the
+ * llvm-objdump of its toolchain ({@link #llvmVersion(Path)}).
  */
 public final class TestData {
 
@@ -130,6 +132,25 @@ public final class TestData {
         return nameParts(object)[1];
     }
 
+    /** The compiler that built an object: {@code "clang-19"} or {@code "clang-22"}. */
+    public static String toolchain(Path object) {
+        String[] parts = nameParts(object);
+        return parts.length == 5 ? "clang-" + parts[3].substring("clang".length()) : "clang-19";
+    }
+
+    /**
+     * The LLVM major version of an object's toolchain ({@code 19} or {@code 22}), which is also
+     * the llvm-objdump whose output is the object's {@code llvm-objdump} golden.
+     */
+    public static int llvmVersion(Path object) {
+        return Integer.parseInt(toolchain(object).substring("clang-".length()));
+    }
+
+    /** Objects built by one toolchain ({@code "clang-19"} or {@code "clang-22"}), sorted. */
+    public static List<Path> objectsBuiltBy(String toolchain) {
+        return objects().stream().filter(o -> toolchain(o).equals(toolchain)).collect(Collectors.toUnmodifiableList());
+    }
+
     /** True for objects built with {@code -target bpfeb}. */
     public static boolean isBigEndian(Path object) {
         return nameParts(object)[2].equals("eb");
@@ -190,15 +211,17 @@ public final class TestData {
         }
     }
 
-    /** The build manifest: {@code <object> <source> -mcpu=<cpu> -target <bpfel|bpfeb>} per line. */
+    /** The build manifest: {@code <object> <source> -mcpu=<cpu> -target <bpfel|bpfeb> <clang-NN>} per line. */
     public static Path manifest() {
         return objectsDir().resolve("MANIFEST.txt");
     }
 
     private static String[] nameParts(Path object) {
         String[] parts = object.getFileName().toString().split("\\.");
-        if (parts.length != 4 || !parts[3].equals("o") || !(parts[2].equals("el") || parts[2].equals("eb"))) {
-            throw new IllegalArgumentException("not a test object name <source>.<cpu>.<el|eb>.o: " + object);
+        boolean plain = parts.length == 4;
+        boolean tagged = parts.length == 5 && parts[3].matches("clang[0-9]+");
+        if (!(plain || tagged) || !parts[parts.length - 1].equals("o") || !(parts[2].equals("el") || parts[2].equals("eb"))) {
+            throw new IllegalArgumentException("not a test object name <source>.<cpu>.<el|eb>[.clangNN].o: " + object);
         }
         return parts;
     }

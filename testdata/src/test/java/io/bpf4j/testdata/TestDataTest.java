@@ -49,11 +49,12 @@ class TestDataTest {
         Set<String> builtSources = new TreeSet<>();
         for (String line : lines) {
             String[] f = line.split(" ");
-            assertThat(f).hasSize(5);
+            assertThat(f).hasSize(6);
             Path obj = TestData.object(f[0]);
             assertThat(f[1]).isEqualTo(TestData.sourceName(f[0]) + ".bpf.c");
             assertThat(f[2]).isEqualTo("-mcpu=" + TestData.cpu(obj));
             assertThat(f[4]).isEqualTo(TestData.isBigEndian(obj) ? "bpfeb" : "bpfel");
+            assertThat(f[5]).isEqualTo(TestData.toolchain(obj));
             listed.add(f[0]);
             builtSources.add(f[1]);
         }

@@ -21,9 +21,13 @@ import java.util.Objects;
  * {@code lock +=} decode; with v1 and v2 they print with {@code rN}. Newer instructions (movsx,
  * sdiv, gotol, bswap, sign-extending loads) decode whatever the cpu, as llvm-objdump does.
  *
- * <p>Instructions LLVM 19 does not know print as LLVM 19 prints them: {@code gotox} (0x0d) is
- * {@code <unknown>}; load-acquire (imm 0x100) reads as {@code lock ... +=} because LLVM only
- * looks at imm bits 0..7 of an atomic; store-release (imm 0x110) is {@code <unknown>}.
+ * <p>Two {@link Version}s: {@link Version#LLVM19} prints what LLVM 19 does not know as LLVM 19
+ * prints it: {@code gotox} (0x0d) is {@code <unknown>}; load-acquire (imm 0x100) reads as
+ * {@code lock ... +=} because LLVM 19 only looks at imm bits 0..7 of an atomic; store-release
+ * (imm 0x110) is {@code <unknown>}. {@link Version#LLVM22} (llvm-objdump-22, checked the same way)
+ * decodes {@code gotox rN} and {@code load_acquire}/{@code store_release}, and its plain
+ * {@code llvm-objdump -d} decodes for cpu v3 (LLVM 20 made v3 the default), so narrow loads and
+ * stores name {@code wN} registers unless {@code --mcpu=v1} or {@code v2} is given.
  */
 public final class LlvmSyntax {
     /** The {@code --mcpu} llvm-objdump decodes for; the default of llvm-objdump-19 is v1. */
@@ -33,6 +37,41 @@ public final class LlvmSyntax {
         /** True when LLVM enables its ALU32 feature (32-bit sub-registers in loads, stores, atomics). */
         public boolean alu32() {
             return this == V3 || this == V4;
+        }
+    }
+
+    /** Which llvm-objdump's output to reproduce. */
+    public enum Version {
+        /** llvm-objdump-19: no {@code gotox}, no load-acquire/store-release, default cpu v1. */
+        LLVM19(Cpu.V1),
+        /** llvm-objdump-22: {@code gotox}, {@code load_acquire}, {@code store_release}, default cpu v3. */
+        LLVM22(Cpu.V3);
+
+        private final Cpu defaultCpu;
+
+        Version(Cpu defaultCpu) {
+            this.defaultCpu = defaultCpu;
+        }
+
+        /** The cpu plain {@code llvm-objdump -d} (no {@code --mcpu}) of this version decodes for. */
+        public Cpu defaultCpu() {
+            return defaultCpu;
+        }
+
+        /** The newest version this class reproduces. */
+        public static Version newest() {
+            return LLVM22;
+        }
+
+        /** {@code "19"} or {@code "22"} (also {@code "llvm22"}, {@code "llvm-22"}) to a version. */
+        public static Version parse(String text) {
+            String digits = text.replaceAll("(?i)^llvm-?", "");
+            for (Version v : values()) {
+                if (v.name().substring(4).equals(digits)) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("'" + text + "' is not an llvm-objdump version this syntax knows (19, 22)");
         }
     }
 
@@ -63,24 +102,44 @@ public final class LlvmSyntax {
     private static final String[] JUMP_OPS = {null, "==", ">", ">=", "&", "!=", "s>", "s>=", null, null, "<", "<=", "s<", "s<="};
     private static final String[] ALU_OPS = {"+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", null, "%=", "^=", "=", "s>>="};
 
+    private final Version version;
     private final Cpu cpu;
 
-    private LlvmSyntax(Cpu cpu) {
-        this.cpu = cpu;
+    private LlvmSyntax(Version version, Cpu cpu) {
+        this.version = Objects.requireNonNull(version, "version");
+        this.cpu = Objects.requireNonNull(cpu, "cpu");
     }
 
     /** The syntax of {@code llvm-objdump-19 -d --mcpu=<cpu>}. */
     public static LlvmSyntax of(Cpu cpu) {
-        return new LlvmSyntax(Objects.requireNonNull(cpu, "cpu"));
+        return new LlvmSyntax(Version.LLVM19, cpu);
+    }
+
+    /** The syntax of {@code llvm-objdump-<version> -d --mcpu=<cpu>}. */
+    public static LlvmSyntax of(Version version, Cpu cpu) {
+        return new LlvmSyntax(version, cpu);
+    }
+
+    /** The syntax of plain {@code llvm-objdump-<version> -d} (no {@code --mcpu}). */
+    public static LlvmSyntax of(Version version) {
+        return new LlvmSyntax(version, version.defaultCpu());
     }
 
     /** The syntax of plain {@code llvm-objdump-19 -d} (cpu v1). */
     public static LlvmSyntax defaults() {
-        return new LlvmSyntax(Cpu.V1);
+        return new LlvmSyntax(Version.LLVM19, Cpu.V1);
+    }
+
+    public Version version() {
+        return version;
     }
 
     public Cpu cpu() {
         return cpu;
+    }
+
+    private boolean llvm22() {
+        return version == Version.LLVM22;
     }
 
     /**
@@ -204,7 +263,8 @@ public final class LlvmSyntax {
         switch (code & Opcodes.OP_MASK) {
             case Opcodes.JA:
                 if (x) {
-                    return null;
+                    // gotox keeps its register in dst_reg; LLVM 22 ignores every other field
+                    return llvm22() && !jmp32 && valid(s.dst()) ? Decoded.of("gotox " + r(s.dst())) : null;
                 }
                 return jmp32
                         ? new Decoded("gotol " + signedHex(s.imm()), 1, true, s.imm())
@@ -309,7 +369,16 @@ public final class LlvmSyntax {
         if (mode == Opcodes.MEM) {
             return Decoded.of("*(" + type + " *)" + addr + " = " + val);
         }
-        if (mode != Opcodes.ATOMIC || !dw && size != Opcodes.W) {
+        if (mode != Opcodes.ATOMIC) {
+            return null;
+        }
+        if (llvm22()) {
+            Decoded ordered = loadAcquireStoreRelease(s, dw, size, type, addr, val);
+            if (ordered != null) {
+                return ordered;
+            }
+        }
+        if (!dw && size != Opcodes.W) {
             return null;
         }
         // LLVM's atomic definitions fix imm bits 7..4 (the operation) and, for the fetch and
@@ -342,6 +411,28 @@ public final class LlvmSyntax {
             return Decoded.of(val + " = atomic_fetch_" + opName + "((" + type + " *)" + addr + ", " + val + ")");
         }
         return Decoded.of("lock *(" + type + " *)" + addr + " " + opSym + "= " + val);
+    }
+
+    /**
+     * LLVM 22's load-acquire (imm bits 11..4 = 0x10) and store-release (0x11); bits 3..0 are not
+     * looked at, except that a 32- or 64-bit {@code 0x101} stays {@code atomic_fetch_add}, which
+     * LLVM's decoder tries first. 8- and 16-bit forms need ALU32, the 32-bit ones too (without it
+     * only {@code lock +=} decodes), the 64-bit ones decode at every cpu.
+     */
+    private Decoded loadAcquireStoreRelease(Slot s, boolean dw, int size, String type, String addr, String val) {
+        int kind = (s.imm() >> 4) & 0xff;
+        if (kind != 0x10 && kind != 0x11 || !dw && !cpu.alu32()) {
+            return null;
+        }
+        boolean fetchAdd = (s.imm() & 0xf) == Opcodes.ATOMIC_FETCH;
+        if (kind == 0x10 && fetchAdd && (dw || size == Opcodes.W)) {
+            return null;
+        }
+        if (kind == 0x10) {
+            String d = dw ? r(s.dst()) : w(s.dst());
+            return Decoded.of(d + " = load_acquire((" + type + " *)" + mem(s.src(), s.off()) + ")");
+        }
+        return Decoded.of("store_release((" + type + " *)" + addr + ", " + val + ")");
     }
 
     private static String inner(String parenthesized) {

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every opcode byte with varied fields, in both byte orders, against what llvm-objdump-19 printed
- * for the same object (goldens from isa/tools/gen_llvm_corpus.sh).
+ * Every opcode byte with varied fields, in both byte orders, against what llvm-objdump-19 and
+ * llvm-objdump-22 printed for the same object (goldens from isa/tools/gen_llvm_corpus.sh).
  */
 class LlvmSyntaxCorpusTest {
     static final String DIR = "llvm-corpus/";
@@ -25,21 +25,24 @@ class LlvmSyntaxCorpusTest {
 
     static Stream<Arguments> corpora() {
         List<Arguments> out = new ArrayList<>();
-        for (String order : new String[] {"el", "eb"}) {
-            for (LlvmSyntax.Cpu cpu : LlvmSyntax.Cpu.values()) {
-                out.add(Arguments.of(order, cpu));
+        for (LlvmSyntax.Version version : LlvmSyntax.Version.values()) {
+            for (String order : new String[] {"el", "eb"}) {
+                for (LlvmSyntax.Cpu cpu : LlvmSyntax.Cpu.values()) {
+                    out.add(Arguments.of(order, cpu, version));
+                }
             }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("corpora")
-    void everyInstructionReadsAsLlvmObjdumpPrintsIt(String order, LlvmSyntax.Cpu cpu) {
+    void everyInstructionReadsAsLlvmObjdumpPrintsIt(String order, LlvmSyntax.Cpu cpu, LlvmSyntax.Version version) {
         TestElf elf = TestElf.resource(DIR + "corpus-" + order + ".o");
         byte[] text = elf.contents(elf.section(".text"));
-        String golden = TestElf.TestResources.text(DIR + "corpus-" + order + "." + cpu.name().toLowerCase() + ".objdump");
-        LlvmSyntax syntax = LlvmSyntax.of(cpu);
+        String suffix = version == LlvmSyntax.Version.LLVM19 ? ".objdump" : "." + version.name().toLowerCase() + ".objdump";
+        String golden = TestElf.TestResources.text(DIR + "corpus-" + order + "." + cpu.name().toLowerCase() + suffix);
+        LlvmSyntax syntax = LlvmSyntax.of(version, cpu);
 
         List<String> mismatches = new ArrayList<>();
         int pos = 0;
