@@ -1,6 +1,7 @@
 package io.bpf4j.cli;
 
 import io.bpf4j.isa.BpfException;
+import io.bpf4j.loader.OpenOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -31,6 +32,11 @@ public final class Bpf4j {
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print the stack trace of an error.")
     boolean debug;
+
+    @Option(names = "--max-global-data", paramLabel = "BYTES", scope = ScopeType.INHERIT, description = {
+        "The most bytes an object's global data (.data*, .rodata*, .bss*) may declare together;"
+            + " a larger object is refused at open (default 268435456, 256 MiB; see docs/resource-limits.md)."})
+    long maxGlobalData = OpenOptions.DEFAULT_MAX_GLOBAL_DATA;
 
     private InputStream stdin = System.in;
 
@@ -65,6 +71,14 @@ public final class Bpf4j {
         PrintWriter out = new PrintWriter(System.out, false);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(run(out, err, args));
+    }
+
+    /** Open options as the root's switches set them. */
+    OpenOptions.Builder openOptions() {
+        if (maxGlobalData < 0) {
+            throw new CliException("--max-global-data: must not be negative, not " + maxGlobalData);
+        }
+        return OpenOptions.builder().maxGlobalData(maxGlobalData);
     }
 
     InputStream stdin() {

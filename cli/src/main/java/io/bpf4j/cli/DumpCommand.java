@@ -64,7 +64,7 @@ final class DumpCommand implements Callable<Integer> {
             out.out().print(ObjdumpListings.of(elf, LlvmSyntax.of(version, mcpu == null ? version.defaultCpu() : cpu())).render());
             return 0;
         }
-        try (BpfObject obj = ObjectFile.open(object)) {
+        try (BpfObject obj = ObjectFile.open(object, root.openOptions().build())) {
             List<BpfProgram> programs = selected(obj);
             if (out.json()) {
                 List<Object> json = new ArrayList<>();

@@ -59,7 +59,7 @@ final class InspectCommand implements Callable<Integer> {
         List<MapInfo> maps = new ArrayList<>();
         List<TableInfo> tables = new ArrayList<>();
         String rejected = null;
-        try (BpfObject obj = ObjectFile.open(object)) {
+        try (BpfObject obj = ObjectFile.open(object, root.openOptions().build())) {
             obj.programs().forEach(p -> programs.add(p.info()));
             obj.maps().forEach(m -> maps.add(m.info()));
             obj.programs().forEach(p -> tables.addAll(p.tables()));
@@ -86,7 +86,7 @@ final class InspectCommand implements Callable<Integer> {
 
     private int inspectCore() throws Exception {
         Output out = root.output(spec.commandLine().getOut());
-        OpenOptions options = targetBtf == null ? OpenOptions.defaults() : OpenOptions.builder().targetBtf(targetBtf).build();
+        OpenOptions options = root.openOptions().targetBtf(targetBtf).build();
         Map<String, List<CoreReloResult>> results;
         try (BpfObject obj = ObjectFile.open(object, options)) {
             results = obj.coreRelocations();

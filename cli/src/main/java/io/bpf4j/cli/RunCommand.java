@@ -85,6 +85,11 @@ final class RunCommand implements Callable<Integer> {
             + " 0 counts everything. Warm-up runs change maps as counted runs do."})
     Integer warmup;
 
+    @Option(names = "--time-limit", paramLabel = "SECONDS", description = {
+        "Stop the repeat loop after SECONDS of wall-clock time with an error (ETIMEDOUT); default: none."
+            + " One run is always bounded by the instruction budget, and Ctrl-C stops the loop."})
+    Double timeLimit;
+
     @Override
     public Integer call() throws Exception {
         if (repeat < 1) {
@@ -93,18 +98,22 @@ final class RunCommand implements Callable<Integer> {
         if (warmup != null && warmup < 0) {
             throw new CliException("--warmup: must not be negative, not " + warmup);
         }
+        if (timeLimit != null && !(timeLimit > 0)) {
+            throw new CliException("--time-limit: must be a positive number of seconds, not " + timeLimit);
+        }
         int warmupRuns = warmup != null ? warmup : repeat > 1 ? DEFAULT_WARMUP : 0;
         Output out = root.output(spec.commandLine().getOut());
         TestRunResult result;
         String ran;
-        try (BpfObject obj = ObjectFile.open(object)) {
+        try (BpfObject obj = ObjectFile.open(object, root.openOptions().build())) {
             BpfProgram p = obj.program(prog).orElseThrow(() -> new CliException(object + ": no program named '" + prog + "'"));
             obj.programs().forEach(other -> other.setAutoload(other.name().equals(prog) || other.autoload()));
             try {
                 obj.load(LoadOptions.builder().verify(!noVerify).engine(engine.engine).build());
                 ran = p.executable().engineName();
                 TestRunInput in = new TestRunInput(read(dataIn), read(ctxIn), repeat, 0, 0, warmupRuns);
-                result = p.testRun(in);
+                result = timeLimit == null ? p.testRun(in)
+                        : p.testRun(in, java.time.Duration.ofNanos((long) Math.min(timeLimit * 1e9, Long.MAX_VALUE)));
             } catch (ProgramRejectedException e) {
                 // the message is libbpf's, log included; it names the program itself
                 throw new CliException(object + ": " + e.getMessage() + "\nbpf4j: the verifier rejects it; --no-verify runs it anyway", e);

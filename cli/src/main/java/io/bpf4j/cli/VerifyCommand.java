@@ -79,7 +79,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (table) {
                 out.println("Processing '" + base + "'...");
             }
-            try (BpfObject obj = ObjectFile.open(file)) {
+            try (BpfObject obj = ObjectFile.open(file, root.openOptions().build())) {
                 filesDone++;
                 for (BpfProgram p : obj.programs()) {
                     if (programs.isEmpty() || programs.contains(p.name())) {

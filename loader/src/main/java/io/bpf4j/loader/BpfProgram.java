@@ -176,6 +176,17 @@ public final class BpfProgram {
         return TestRun.of(owner.executable(name), type()).run(input);
     }
 
+    /**
+     * {@link #testRun(TestRunInput)} that stops a long repeat loop once {@code timeLimit} has
+     * passed (ETIMEDOUT); an interrupt of the calling thread stops it too (EINTR). One run is
+     * bounded by the instruction budget.
+     *
+     * @throws io.bpf4j.jit.testrun.TestRunException when the limit is reached or the thread is interrupted
+     */
+    public TestRunResult testRun(TestRunInput input, java.time.Duration timeLimit) {
+        return TestRun.of(owner.executable(name), type()).withTimeLimit(timeLimit).run(input);
+    }
+
     /** The runnable program, once the object is loaded (what a prog_array slot holds). */
     public Executable executable() {
         return owner.executable(name);
