@@ -27,12 +27,12 @@ class SelftestsKernelTest {
             SelftestSpec s = t.spec();
             // libbpf reloads a failed program with log level 1 when none was asked for
             int level = s.expectFailure() ? Math.max(1, s.logLevel()) : s.logLevel();
-            KernelVerifier.Verdict v = k.verifyObject(obj, level, s.program()).program(s.program()).verdict();
+            KernelVerifier.Verdict v = k.verifyObject(obj, level, s.progFlags(), s.program()).program(s.program()).verdict();
             assertThat(v.accepted()).as(t + ": " + v.summary()).isEqualTo(!s.expectFailure());
             assertThat(Selftests.validateMessages(v.log(), s.messages())).as(t + " in the kernel's log:\n" + v.log()).isNull();
             checked++;
         }
-        assertThat(checked).isEqualTo(11);
+        assertThat(checked).isEqualTo(13);
     }
 
     @Test
