@@ -3,8 +3,10 @@ package io.bpf4j.loader.selftest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bpf4j.testdata.KernelVerifier;
+import io.bpf4j.testdata.LiveKernel;
 import io.bpf4j.testdata.TestData;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,30 @@ class SelftestsKernelTest {
             checked++;
         }
         assertThat(checked).isEqualTo(13);
+    }
+
+    /** Each {@code __retval} is what the kernel's BPF_PROG_TEST_RUN returns on test_loader's input. */
+    @Test
+    void theKernelReturnsEveryAnnotatedRetval() {
+        KernelVerifier.require();
+        Path obj = TestData.selftestObject("selftest_pass.v3.el.o");
+        int runs = 0;
+        for (Selftest t : Selftests.read(obj)) {
+            SelftestSpec s = t.spec();
+            if (t.unprivileged() || !s.execute() || s.progFlags() != 0) {
+                continue;
+            }
+            try (LiveKernel k = LiveKernel.load(obj, List.of(s.program()))) {
+                assertThat(k.refused()).as(t.name()).isEmpty();
+                LiveKernel.Run r = s.program().startsWith("syscall")
+                        ? k.runContextOnly(s.program(), new byte[0])
+                        : k.run(s.program(), new byte[SelftestSpec.TEST_DATA_LEN], null);
+                assertThat(r.error()).as(t.name()).isNull();
+                assertThat((int) r.retval()).as(t.name()).isEqualTo(s.retval());
+                runs++;
+            }
+        }
+        assertThat(runs).isEqualTo(5);
     }
 
     @Test
