@@ -26,6 +26,7 @@ class BpfSelftestsTest {
     }
 
     /** Run only through the launcher below: its annotations are wrong, so its tests must fail. */
+    @Fixture
     static final class WrongAnnotations {
         @TestFactory
         Stream<DynamicTest> selftestWrong() {
@@ -45,6 +46,7 @@ class BpfSelftestsTest {
         List<Outcome> outcomes = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(WrongAnnotations.class))
+                .configurationParameter(Fixture.PARAMETER, "true")
                 .build();
         LauncherFactory.create().execute(request, new TestExecutionListener() {
             @Override
