@@ -2,7 +2,8 @@
  * return values (decimal, hex, TEST_DATA_LEN, a syscall program), a description, failures with
  * one message, with several in order, with a {{regex}}, with a whole regex and with the plain
  * (counter-less) form, a success checked in its level-2 log, an unprivileged run (skipped by
- * bpf4j) and a program without annotations (it must load).
+ * bpf4j), a testing-only program flag (no effect on the verdict), a flag bpf4j does not model
+ * (skipped) and a program without annotations (it must load).
  * bpf4j-cpu: v3
  * bpf4j-endian: el
  */
@@ -113,6 +114,20 @@ int success_log_level_2(struct xdp_md *ctx)
 SEC("xdp")
 __success __success_unpriv __retval(2)
 int also_unprivileged(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+SEC("xdp")
+__success __flag(BPF_F_TEST_STATE_FREQ) __retval(2)
+int testing_flag(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+SEC("xdp")
+__success __flag(BPF_F_STRICT_ALIGNMENT)
+int strict_alignment(struct xdp_md *ctx)
 {
 	return XDP_PASS;
 }

@@ -26,6 +26,7 @@ class BpfSelftestsTest {
     }
 
     /** Run only through the launcher below: its annotations are wrong, so its tests must fail. */
+    @Fixture
     static final class WrongAnnotations {
         @TestFactory
         Stream<DynamicTest> selftestWrong() {
@@ -45,6 +46,7 @@ class BpfSelftestsTest {
         List<Outcome> outcomes = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(WrongAnnotations.class))
+                .configurationParameter(Fixture.PARAMETER, "true")
                 .build();
         LauncherFactory.create().execute(request, new TestExecutionListener() {
             @Override
@@ -71,8 +73,8 @@ class BpfSelftestsTest {
                 + "EXPECTED   SUBSTR: 'call bpf_map_lookup_elem#1'");
         assertThat(failed.get(4).message()).contains("Unexpected retval: 2 != 1");
         assertThat(outcomes.stream().filter(o -> o.status() == TestExecutionResult.Status.ABORTED))
-                .extracting(Outcome::name).containsExactly("also_unprivileged @unpriv");
-        assertThat(outcomes.stream().filter(o -> o.status() == TestExecutionResult.Status.SUCCESSFUL)).hasSize(11)
+                .extracting(Outcome::name).containsExactly("also_unprivileged @unpriv", "strict_alignment");
+        assertThat(outcomes.stream().filter(o -> o.status() == TestExecutionResult.Status.SUCCESSFUL)).hasSize(12)
                 .extracting(Outcome::name).contains("packet_length (the packet is TEST_DATA_LEN bytes long)", "no_annotations");
         assertThat(skipped).isEmpty();
     }
