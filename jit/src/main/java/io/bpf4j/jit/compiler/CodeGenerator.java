@@ -3,6 +3,7 @@ package io.bpf4j.jit.compiler;
 import static org.objectweb.asm.Opcodes.*;
 
 import io.bpf4j.isa.Opcodes;
+import io.bpf4j.isa.facts.Facts;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.internal.DecodedProgram;
 import io.bpf4j.jit.runtime.Memory;
@@ -447,7 +448,7 @@ final class CodeGenerator {
             mv.visitVarInsn(ALOAD, MEM);
             address(src, pc);
             pushInt(pc);
-            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name, "(JI)J", false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, provenInBounds(pc) ? name + "Proven" : name, "(JI)J", false);
             if (narrow != 0) {
                 mv.visitInsn(L2I);
                 if (narrow != I2L) {
@@ -463,7 +464,7 @@ final class CodeGenerator {
             address(dst, pc);
             operand(x, src, imm);
             pushInt(pc);
-            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name, "(JJI)V", false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, provenInBounds(pc) ? name + "Proven" : name, "(JJI)V", false);
         }
 
         private void address(int base, int pc) {
@@ -763,6 +764,22 @@ final class CodeGenerator {
             }
         }
     }
+
+    /** Whether the image's facts prove the access at {@code pc} inside its region (its bounds check can go). */
+    private boolean provenInBounds(int pc) {
+        boolean proven = image.facts().get(pc, Facts.IN_BOUNDS).orElse(false) && image.facts().get(pc, Facts.MEMORY_REGION).isPresent();
+        if (proven) {
+            provenAccesses++;
+        }
+        return proven;
+    }
+
+    /** Memory accesses emitted without their bounds check, for tests and the log. */
+    int provenAccesses() {
+        return provenAccesses;
+    }
+
+    private int provenAccesses;
 
     private int codeAt(int pc) {
         int i = image.instructions().indexAtSlot(pc);

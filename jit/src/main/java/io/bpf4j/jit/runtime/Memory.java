@@ -225,6 +225,85 @@ public final class Memory {
         return region.start + (int) Pointers.offset(address);
     }
 
+    // ---- accesses a verifier proved in bounds (compiled code, with facts) ------------------
+
+    /**
+     * {@link #check} for an access a verifier proved inside its region: the bounds are trusted
+     * and not compared. Anything the proof does not cover (no region under the id, a write to
+     * read-only memory or to the stack, whose writes {@link #check} tracks) takes
+     * {@link #check}'s path, so such an access ends as it would without the proof.
+     */
+    private Region proven(long address, int size, MemoryFault.Access access, int pc) {
+        int id = Pointers.id(address);
+        Region r = Pointers.tag(address) != Pointers.TAG_DATA ? null
+                : id < fixedCount ? (id > 0 ? regions[id] : null)
+                : id - DYNAMIC_BASE >= 0 && id - DYNAMIC_BASE < dynamicCount ? dynamic[id - DYNAMIC_BASE] : null;
+        if (r == null || access != MemoryFault.Access.READ && (!r.writable || r.bytes == stack)) {
+            return check(address, size, access, pc);
+        }
+        return r;
+    }
+
+    /** {@link #load8} of an access proved in bounds. */
+    public long load8Proven(long address, int pc) {
+        Region r = proven(address, 1, MemoryFault.Access.READ, pc);
+        return r.bytes[index(r, address)] & 0xffL;
+    }
+
+    /** {@link #load16} of an access proved in bounds. */
+    public long load16Proven(long address, int pc) {
+        Region r = proven(address, 2, MemoryFault.Access.READ, pc);
+        return (short) LE16.get(r.bytes, index(r, address)) & 0xffffL;
+    }
+
+    /** {@link #load32} of an access proved in bounds. */
+    public long load32Proven(long address, int pc) {
+        Region r = proven(address, 4, MemoryFault.Access.READ, pc);
+        if (r.pointerFieldOffsets != null) {
+            Long p = r.pointerField((int) Pointers.offset(address));
+            if (p != null) {
+                return p;
+            }
+        }
+        return (int) LE32.get(r.bytes, index(r, address)) & 0xffff_ffffL;
+    }
+
+    /** {@link #load64} of an access proved in bounds. */
+    public long load64Proven(long address, int pc) {
+        Region r = proven(address, 8, MemoryFault.Access.READ, pc);
+        if (r.pointerFieldOffsets != null) {
+            Long p = r.pointerField((int) Pointers.offset(address));
+            if (p != null) {
+                return p;
+            }
+        }
+        return (long) LE64.get(r.bytes, index(r, address));
+    }
+
+    /** {@link #store8} of an access proved in bounds. */
+    public void store8Proven(long address, long value, int pc) {
+        Region r = proven(address, 1, MemoryFault.Access.WRITE, pc);
+        r.bytes[index(r, address)] = (byte) value;
+    }
+
+    /** {@link #store16} of an access proved in bounds. */
+    public void store16Proven(long address, long value, int pc) {
+        Region r = proven(address, 2, MemoryFault.Access.WRITE, pc);
+        LE16.set(r.bytes, index(r, address), (short) value);
+    }
+
+    /** {@link #store32} of an access proved in bounds. */
+    public void store32Proven(long address, long value, int pc) {
+        Region r = proven(address, 4, MemoryFault.Access.WRITE, pc);
+        LE32.set(r.bytes, index(r, address), (int) value);
+    }
+
+    /** {@link #store64} of an access proved in bounds. */
+    public void store64Proven(long address, long value, int pc) {
+        Region r = proven(address, 8, MemoryFault.Access.WRITE, pc);
+        LE64.set(r.bytes, index(r, address), value);
+    }
+
     // ---- loads (zero-extending) and stores, as the interpreter uses them -------------------
 
     public long load8(long address, int pc) {
