@@ -225,6 +225,58 @@ public final class Memory {
         return region.start + (int) Pointers.offset(address);
     }
 
+    // ---- the frame pointer plus a constant (compiled code) ------------------------------------
+
+    /*
+     * r10 is read only (the decoder refuses any write to it), so r10 + off with
+     * -FRAME_SIZE <= off and off + size <= 0 always names bytes of the frame at the current depth:
+     * compiled code reads and writes them at {@code depth * FRAME_SIZE + FRAME_SIZE + off}
+     * without a check that could not fail. Writes keep the frame's low-water mark.
+     */
+
+    /** The stack byte at {@code at} bytes into the frame of {@code depth}. */
+    public long loadStack8(int depth, int at) {
+        return stack[depth * FRAME_SIZE + at] & 0xffL;
+    }
+
+    public long loadStack16(int depth, int at) {
+        return (short) LE16.get(stack, depth * FRAME_SIZE + at) & 0xffffL;
+    }
+
+    public long loadStack32(int depth, int at) {
+        return (int) LE32.get(stack, depth * FRAME_SIZE + at) & 0xffff_ffffL;
+    }
+
+    public long loadStack64(int depth, int at) {
+        return (long) LE64.get(stack, depth * FRAME_SIZE + at);
+    }
+
+    private void wroteStack(int depth, int at) {
+        if (at < stackLowWater[depth]) {
+            stackLowWater[depth] = at;
+        }
+    }
+
+    public void storeStack8(int depth, int at, long value) {
+        wroteStack(depth, at);
+        stack[depth * FRAME_SIZE + at] = (byte) value;
+    }
+
+    public void storeStack16(int depth, int at, long value) {
+        wroteStack(depth, at);
+        LE16.set(stack, depth * FRAME_SIZE + at, (short) value);
+    }
+
+    public void storeStack32(int depth, int at, long value) {
+        wroteStack(depth, at);
+        LE32.set(stack, depth * FRAME_SIZE + at, (int) value);
+    }
+
+    public void storeStack64(int depth, int at, long value) {
+        wroteStack(depth, at);
+        LE64.set(stack, depth * FRAME_SIZE + at, value);
+    }
+
     // ---- accesses a verifier proved in bounds (compiled code, with facts) ------------------
 
     /**
