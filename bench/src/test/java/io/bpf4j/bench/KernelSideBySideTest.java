@@ -78,8 +78,8 @@ class KernelSideBySideTest {
         StringBuilder table = new StringBuilder();
         table.append(String.format(Locale.ROOT, "# %s, load %s, repeat %d, fastest of %d rounds, warm-up %d (at most 5 s)%n",
                 java.time.Instant.now(), Files.readString(Path.of("/proc/loadavg")).strip(), repeat, rounds, warmup));
-        table.append("| kind | program | insns | kernel ns | compiled ns | interpreter ns | compiled/kernel | interpreter/kernel | compiled/interpreter |\n");
-        table.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        table.append("| kind | program | verified | insns | kernel ns | compiled ns | interpreter ns | compiled/kernel | interpreter/kernel | compiled/interpreter |\n");
+        table.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         double logCk = 0, logIk = 0, logCi = 0;
         int kinds = 0;
         for (Case c : cases()) {
@@ -123,11 +123,11 @@ class KernelSideBySideTest {
                     logCi += Math.log(ci);
                     kinds++;
                 }
-                table.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %d | %.2f | %.2f | %.3f |%n", c.kind(), c.program(),
-                        instructions(interpreted, c.packet()), m.kernel(), m.compiled(), m.interpreted(), ck, ik, ci));
+                table.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %d | %d | %.2f | %.2f | %.3f |%n", c.kind(), c.program(),
+                        verified(compiled), instructions(interpreted, c.packet()), m.kernel(), m.compiled(), m.interpreted(), ck, ik, ci));
             }
         }
-        table.append(String.format(Locale.ROOT, "| geometric mean (%d kinds, without empty) | | | | | | %.2f | %.2f | %.3f |%n", kinds,
+        table.append(String.format(Locale.ROOT, "| geometric mean (%d kinds, without empty) | | | | | | | %.2f | %.2f | %.3f |%n", kinds,
                 Math.exp(logCk / kinds), Math.exp(logIk / kinds), Math.exp(logCi / kinds)));
         table.append(String.format(Locale.ROOT, "# load after: %s%n", Files.readString(Path.of("/proc/loadavg")).strip()));
         System.out.print(table);
@@ -152,11 +152,26 @@ class KernelSideBySideTest {
         return ctx.instructionsExecuted();
     }
 
+    /**
+     * The object loaded for {@code engine}: verified, as the kernel verifies (so the compiler gets
+     * the verifier's facts), or unverified when bpf4j's verifier refuses something the kernel took.
+     */
     private static BpfObject open(Path object, Engine engine) {
         BpfObject obj = BpfObject.open(object, OpenOptions.builder().readHostKconfig(false).build());
-        // the engines are measured, not the verifier; the kernel verified the same programs
-        obj.load(LoadOptions.builder().verify(false).engine(engine).build());
-        return obj;
+        try {
+            obj.load(LoadOptions.builder().verify(true).engine(engine).build());
+            return obj;
+        } catch (io.bpf4j.isa.BpfException e) {
+            obj.close();
+        }
+        BpfObject unverified = BpfObject.open(object, OpenOptions.builder().readHostKconfig(false).build());
+        unverified.load(LoadOptions.builder().verify(false).engine(engine).build());
+        return unverified;
+    }
+
+    /** "yes" when bpf4j's verifier accepted the program (its facts reached the compiler). */
+    private static String verified(BpfProgram p) {
+        return p.verification().map(v -> v.accepted() ? "yes" : "no").orElse("no");
     }
 
     /** The kernel's own mean ns per run over {@code repeat} runs on CPU 0, checking the return value. */

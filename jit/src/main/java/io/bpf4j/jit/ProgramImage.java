@@ -50,6 +50,7 @@ public final class ProgramImage {
     private final List<Integer> staticHandles;
     private final BpfMap[] boundMaps;
     private final int[] functionStarts;
+    private final io.bpf4j.isa.facts.ProgramFacts facts;
 
     private ProgramImage(Builder b) {
         this.name = b.name;
@@ -69,6 +70,15 @@ public final class ProgramImage {
         statics.addAll(instructionArrays.keySet());
         this.staticHandles = List.copyOf(statics);
         this.functionStarts = functionTable(instructions, b.functionStarts);
+        this.facts = b.facts;
+    }
+
+    /**
+     * What a verifier proved about each instruction (indexed by slot), or empty facts for an
+     * unverified program. Engines may drop a run-time check only where a fact proves it redundant.
+     */
+    public io.bpf4j.isa.facts.ProgramFacts facts() {
+        return facts;
     }
 
     /**
@@ -201,6 +211,7 @@ public final class ProgramImage {
         private final Map<Integer, BpfMap> maps = new LinkedHashMap<>();
         private final Map<Integer, int[]> instructionArrays = new LinkedHashMap<>();
         private int[] functionStarts;
+        private io.bpf4j.isa.facts.ProgramFacts facts = io.bpf4j.isa.facts.ProgramFacts.empty();
 
         private Builder(Instructions instructions) {
             this.instructions = Objects.requireNonNull(instructions, "instructions");
@@ -236,6 +247,16 @@ public final class ProgramImage {
          */
         public Builder functionStarts(int... slots) {
             this.functionStarts = slots.clone();
+            return this;
+        }
+
+        /**
+         * The verifier's facts about these instructions (slot-indexed, as the verifier saw the
+         * same instructions); the compiler drops a memory access's bounds check where they
+         * prove it in bounds. Never pass facts proved for other instructions.
+         */
+        public Builder facts(io.bpf4j.isa.facts.ProgramFacts facts) {
+            this.facts = Objects.requireNonNull(facts, "facts");
             return this;
         }
 

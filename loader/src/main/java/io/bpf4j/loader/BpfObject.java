@@ -273,9 +273,12 @@ public final class BpfObject implements AutoCloseable {
         }
         // verify: every program is checked here, before any map is created (a rejection leaves nothing behind)
         Map<String, ProgramVerification> verified = new HashMap<>();
+        Map<String, io.bpf4j.isa.facts.ProgramFacts> facts = new HashMap<>();
         for (ProgramSpec p : resolved.programs()) {
             if (done.containsKey(p.name())) {
-                verified.put(p.name(), ProgramVerifier.verifyForLoad(resolved, done.get(p.name()), options));
+                ProgramVerifier.Outcome outcome = ProgramVerifier.verifyForLoad(resolved, done.get(p.name()), options);
+                verified.put(p.name(), outcome.verification());
+                facts.put(p.name(), outcome.facts());
             }
         }
         // create maps
@@ -287,7 +290,7 @@ public final class BpfObject implements AutoCloseable {
         // prepare
         Map<String, Executable> prepared = new HashMap<>();
         done.forEach((name, rp) -> prepared.put(name, ExecutableBuilder.prepare(rp, visibleMaps(resolved, created, tables.get(name)),
-                resolved.maps().size(), options.engine())));
+                resolved.maps().size(), options.engine(), facts.get(name))));
         // fill prog arrays
         fillProgArrays(resolved, created, prepared);
         spec = resolved;

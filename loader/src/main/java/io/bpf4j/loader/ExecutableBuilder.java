@@ -19,8 +19,9 @@ final class ExecutableBuilder {
      * The relocated program's map references carry the map's index in the object where libbpf
      * puts a file descriptor, so that index is the handle the engine resolves them by.
      */
-    static Executable prepare(RelocatedProgram program, Map<Integer, BpfMap> maps, int objectMapCount, Engine engine) {
-        ProgramImage.Builder image = ProgramImage.builder(program.instructions()).name(program.name())
+    static Executable prepare(RelocatedProgram program, Map<Integer, BpfMap> maps, int objectMapCount, Engine engine,
+            io.bpf4j.isa.facts.ProgramFacts facts) {
+        ProgramImage.Builder image = ProgramImage.builder(program.instructions()).name(program.name()).facts(facts)
                 .helpers(StandardHelpers.forProgramType(program.programType()))
                 .functionStarts(program.functions().stream().mapToInt(FunctionEntry::startSlot).toArray());
         java.util.Set<Integer> bound = new java.util.HashSet<>();

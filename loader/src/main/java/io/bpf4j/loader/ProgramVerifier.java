@@ -13,6 +13,7 @@ import io.bpf4j.relocator.RelocatedProgram;
 import io.bpf4j.relocator.tables.TableMap;
 import io.bpf4j.verifier.FuncInfo;
 import io.bpf4j.verifier.LineInfo;
+import io.bpf4j.isa.facts.ProgramFacts;
 import io.bpf4j.verifier.VerifiedProgram;
 import io.bpf4j.verifier.Verifier;
 import io.bpf4j.verifier.VerifierException;
@@ -57,12 +58,19 @@ final class ProgramVerifier {
      * carries a log (libbpf reloads a failed program with one).
      */
     static ProgramVerification verify(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
+        return verifyWithFacts(obj, rp, options).verification();
+    }
+
+    /** A verification and, when the program was accepted, the verifier's facts about its instructions (else empty). */
+    record Outcome(ProgramVerification verification, ProgramFacts facts) {}
+
+    private static Outcome verifyWithFacts(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
         if (!options.verify()) {
-            return new ProgramVerification(rp.name(), ProgramVerification.Status.OFF, null, "", null);
+            return new Outcome(new ProgramVerification(rp.name(), ProgramVerification.Status.OFF, null, "", null), ProgramFacts.empty());
         }
         try {
             VerifiedProgram v = Verifier.verify(input(obj, rp, options));
-            return new ProgramVerification(rp.name(), ProgramVerification.Status.ACCEPTED, v.stats(), v.log(), null);
+            return new Outcome(new ProgramVerification(rp.name(), ProgramVerification.Status.ACCEPTED, v.stats(), v.log(), null), v.facts());
         } catch (VerifierException e) {
             VerifierException withLog = e;
             if ((options.logLevel() & 3) == 0) {
@@ -75,9 +83,9 @@ final class ProgramVerifier {
                 }
             }
             boolean unsupported = withLog.kernelMessage().startsWith(ProgramVerification.NOT_SUPPORTED);
-            return new ProgramVerification(rp.name(),
+            return new Outcome(new ProgramVerification(rp.name(),
                     unsupported ? ProgramVerification.Status.UNSUPPORTED : ProgramVerification.Status.REJECTED,
-                    withLog.stats(), withLog.log(), withLog);
+                    withLog.stats(), withLog.log(), withLog), ProgramFacts.empty());
         }
     }
 
@@ -86,15 +94,16 @@ final class ProgramVerifier {
      * {@link ProgramRejectedException}; a program using a feature the verifier does not model
      * yet loads unverified, with a warning (the in-process runtime checks every access itself).
      */
-    static ProgramVerification verifyForLoad(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
-        ProgramVerification v = verify(obj, rp, options);
+    static Outcome verifyForLoad(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
+        Outcome outcome = verifyWithFacts(obj, rp, options);
+        ProgramVerification v = outcome.verification();
         if (v.status() == ProgramVerification.Status.REJECTED) {
             throw new ProgramRejectedException(rp.name(), KernelErrno.of(v.rejection().kernelMessage()), v.rejection());
         }
         if (v.status() == ProgramVerification.Status.UNSUPPORTED) {
             LOG.warn("prog '{}': loaded unverified: {}", rp.name(), v.rejection().kernelMessage());
         }
-        return v;
+        return outcome;
     }
 
     private static List<FuncInfo> funcInfo(RelocatedProgram rp, Btf btf) {

@@ -100,6 +100,71 @@ class EngineParityTest {
         assertThat(compiled).isNotEmpty();
     }
 
+    /**
+     * The same runs with each program verified (alone in its object), so the compiler gets the
+     * verifier's facts and drops the bounds checks they prove redundant: still every outcome
+     * and map equal to the interpreter's. Programs the verifier rejects, or that need sibling
+     * programs in a prog array, are left out and counted; the test fails if no access was compiled without its check.
+     */
+    @Test
+    void compilerWithVerifiedFactsAgreesWithTheInterpreter() throws Exception {
+        List<KernelRun> runs = KernelRunsTest.runs();
+        Map<String, BpfObject[]> objects = new TreeMap<>();
+        TreeSet<String> skipped = new TreeSet<>();
+        int proven = 0;
+        int compared = 0;
+        try {
+            for (KernelRun r : runs) {
+                String key = r.object() + "/" + r.program();
+                if (skipped.contains(key)) {
+                    continue;
+                }
+                BpfObject[] pair = objects.get(key);
+                if (pair == null) {
+                    try {
+                        pair = new BpfObject[] {loadVerified(r.object(), r.program(), Engine.INTERPRETER),
+                                loadVerified(r.object(), r.program(), Engine.COMPILER)};
+                    } catch (io.bpf4j.isa.BpfException e) {
+                        // rejected, or needs a sibling program in its prog array
+                        skipped.add(key);
+                        continue;
+                    }
+                    objects.put(key, pair);
+                    BpfProgram p = pair[1].program(r.program()).orElseThrow();
+                    if (p.verification().map(v -> v.status() == ProgramVerification.Status.ACCEPTED).orElse(false)) {
+                        proven += io.bpf4j.jit.compiler.Compiler.INSTANCE.compile(p.executable().image()).provenAccesses();
+                    }
+                }
+                String what = key + " " + r.input();
+                BpfProgram byInterpreter = pair[0].program(r.program()).orElseThrow();
+                BpfProgram byCompiler = pair[1].program(r.program()).orElseThrow();
+                assertThat(outcome(byCompiler, input(r))).as(what).isEqualTo(outcome(byInterpreter, input(r)));
+                assertThat(maps(pair[1])).as("maps after %s", what).isEqualTo(maps(pair[0]));
+                compared++;
+            }
+        } finally {
+            objects.values().forEach(p -> {
+                p[0].close();
+                p[1].close();
+            });
+        }
+        System.out.printf("verified testdata runs through both engines: %d runs compared, %d programs, %d accesses without bounds check,"
+                + " %d programs left out %s%n", compared, objects.size(), proven, skipped.size(), skipped);
+        assertThat(proven).as("accesses compiled without their bounds check").isPositive();
+    }
+
+    private static BpfObject loadVerified(String object, String program, Engine engine) {
+        BpfObject obj = BpfObject.open(TestData.object(object));
+        obj.programs().forEach(p -> p.setAutoload(p.name().equals(program)));
+        try {
+            obj.load(LoadOptions.builder().verify(true).engine(engine).build());
+        } catch (RuntimeException e) {
+            obj.close();
+            throw e;
+        }
+        return obj;
+    }
+
     private static BpfObject load(String object, Engine engine) {
         BpfObject obj = BpfObject.open(TestData.object(object));
         obj.load(LoadOptions.builder().verify(false).engine(engine).build());

@@ -3,6 +3,7 @@ package io.bpf4j.jit.compiler;
 import static org.objectweb.asm.Opcodes.*;
 
 import io.bpf4j.isa.Opcodes;
+import io.bpf4j.isa.facts.Facts;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.internal.DecodedProgram;
 import io.bpf4j.jit.runtime.Memory;
@@ -445,9 +446,16 @@ final class CodeGenerator {
         /** A load; {@code narrow} is the cast that sign-extends it (0 for a zero-extending load). */
         private void load(int pc, int dst, int src, String name, int narrow) {
             mv.visitVarInsn(ALOAD, MEM);
-            address(src, pc);
-            pushInt(pc);
-            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name, "(JI)J", false);
+            int at = frameOffset(src, pc, name);
+            if (at >= 0) {
+                mv.visitVarInsn(ILOAD, DEPTH);
+                pushInt(at);
+                mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name.replace("load", "loadStack"), "(II)J", false);
+            } else {
+                address(src, pc);
+                pushInt(pc);
+                mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, provenInBounds(pc) ? name + "Proven" : name, "(JI)J", false);
+            }
             if (narrow != 0) {
                 mv.visitInsn(L2I);
                 if (narrow != I2L) {
@@ -460,10 +468,31 @@ final class CodeGenerator {
 
         private void store(int pc, int dst, boolean x, int src, long imm, String name) {
             mv.visitVarInsn(ALOAD, MEM);
+            int at = frameOffset(dst, pc, name);
+            if (at >= 0) {
+                mv.visitVarInsn(ILOAD, DEPTH);
+                pushInt(at);
+                operand(x, src, imm);
+                mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name.replace("store", "storeStack"), "(IIJ)V", false);
+                return;
+            }
             address(dst, pc);
             operand(x, src, imm);
             pushInt(pc);
-            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name, "(JJI)V", false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, provenInBounds(pc) ? name + "Proven" : name, "(JJI)V", false);
+        }
+
+        /**
+         * For an access through r10 (read only, so always this depth's frame pointer) whose
+         * constant offset keeps it inside the frame, the byte offset into the frame; else -1.
+         */
+        private int frameOffset(int base, int pc, String name) {
+            if (base != 10) {
+                return -1;
+            }
+            int size = Integer.parseInt(name.replaceAll("\\D", "")) / 8;
+            int off = code.off()[pc];
+            return off >= -Memory.FRAME_SIZE && off + size <= 0 ? Memory.FRAME_SIZE + off : -1;
         }
 
         private void address(int base, int pc) {
@@ -763,6 +792,22 @@ final class CodeGenerator {
             }
         }
     }
+
+    /** Whether the image's facts prove the access at {@code pc} inside its region (its bounds check can go). */
+    private boolean provenInBounds(int pc) {
+        boolean proven = image.facts().get(pc, Facts.IN_BOUNDS).orElse(false) && image.facts().get(pc, Facts.MEMORY_REGION).isPresent();
+        if (proven) {
+            provenAccesses++;
+        }
+        return proven;
+    }
+
+    /** Memory accesses emitted without their bounds check, for tests and the log. */
+    int provenAccesses() {
+        return provenAccesses;
+    }
+
+    private int provenAccesses;
 
     private int codeAt(int pc) {
         int i = image.instructions().indexAtSlot(pc);

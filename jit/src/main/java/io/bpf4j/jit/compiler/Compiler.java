@@ -32,8 +32,10 @@ public final class Compiler implements ExecutionEngine {
      * @param executable     what runs: compiled, or the interpreter's when {@code fallbackReason} is set
      * @param classFile      the generated class, or {@code null} on fallback
      * @param fallbackReason why the interpreter runs it, or {@code null} when compiled
+     * @param provenAccesses memory accesses compiled without their bounds check because the
+     *                       image's facts prove them in bounds
      */
-    public record Compilation(Executable executable, byte[] classFile, String fallbackReason) {
+    public record Compilation(Executable executable, byte[] classFile, String fallbackReason, int provenAccesses) {
         public boolean compiled() {
             return fallbackReason == null;
         }
@@ -52,8 +54,9 @@ public final class Compiler implements ExecutionEngine {
             return fallback(image, unsupported);
         }
         byte[] bytes;
+        CodeGenerator generator = new CodeGenerator(image, code);
         try {
-            bytes = new CodeGenerator(image, code).generate();
+            bytes = generator.generate();
         } catch (MethodTooLargeException e) {
             return fallback(image, "function method too large (" + e.getMethodName() + ", " + e.getCodeSize() + " bytes)");
         }
@@ -68,11 +71,11 @@ public final class Compiler implements ExecutionEngine {
         }
         CompiledProgram p = new CompiledProgram(image, code, compiled);
         MapFactory.registerProgram(p);
-        return new Compilation(p, bytes, null);
+        return new Compilation(p, bytes, null, generator.provenAccesses());
     }
 
     private static Compilation fallback(ProgramImage image, String reason) {
         LOG.info("prog '{}': runs on the interpreter: {}", image.name(), reason);
-        return new Compilation(Interpreter.INSTANCE.prepare(image), null, reason);
+        return new Compilation(Interpreter.INSTANCE.prepare(image), null, reason, 0);
     }
 }

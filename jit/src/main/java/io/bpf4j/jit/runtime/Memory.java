@@ -41,11 +41,20 @@ public final class Memory {
     private Region[] regions = new Region[32];
     private int fixedCount;
     private Region[] dynamic = new Region[16];
+    private boolean[] revoked = new boolean[16];
     private int dynamicCount;
+    /** Ids of this run's regions by slice, kept once a run has more than {@value #SCAN_LIMIT} (fewer are scanned). */
     private final Map<ValueRef, Integer> dynamicIds = new HashMap<>();
+    private static final int SCAN_LIMIT = 16;
+    /**
+     * Per frame, the lowest offset written since the frame was last zeroed: a fresh frame need
+     * only be zeroed from there (every write reaches the stack through {@link #check}).
+     */
+    private final int[] stackLowWater = new int[MAX_FRAMES];
 
     public Memory() {
         fixedCount = 1;
+        Arrays.fill(stackLowWater, FRAME_SIZE);
         for (int i = 0; i < MAX_FRAMES; i++) {
             regions[fixedCount++] = Region.of(RegionKind.STACK, "stack#" + i, stack, i * FRAME_SIZE, FRAME_SIZE, true);
         }
@@ -81,19 +90,48 @@ public final class Memory {
      * same pointer every time (a value looked up twice is one region).
      */
     public long pointerTo(ValueRef slice, RegionKind kind, String name, boolean writable) {
-        Integer id = dynamicIds.get(slice);
-        if (id == null) {
+        int id = dynamicId(slice);
+        if (id < 0) {
             if (dynamicCount == Pointers.MAX_ID - DYNAMIC_BASE) {
                 throw new IllegalStateException("too many regions in one run");
             }
             if (dynamicCount == dynamic.length) {
                 dynamic = Arrays.copyOf(dynamic, dynamic.length * 2);
+                revoked = Arrays.copyOf(revoked, dynamic.length);
             }
             dynamic[dynamicCount] = Region.of(kind, name, slice.array(), slice.offset(), slice.length(), writable);
             id = DYNAMIC_BASE + dynamicCount++;
-            dynamicIds.put(slice, id);
+            if (dynamicCount == SCAN_LIMIT + 1) {
+                for (int i = 0; i < dynamicCount - 1; i++) {
+                    if (!revoked[i]) {
+                        Region r = dynamic[i];
+                        dynamicIds.put(new ValueRef(r.bytes, r.start, r.length), DYNAMIC_BASE + i);
+                    }
+                }
+            }
+            if (dynamicCount > SCAN_LIMIT) {
+                dynamicIds.put(slice, id);
+            }
         }
         return Pointers.data(id, 0);
+    }
+
+    /** The id this run gave {@code slice}, or -1: a scan of a few regions, a map lookup past that. */
+    private int dynamicId(ValueRef slice) {
+        if (dynamicCount > SCAN_LIMIT) {
+            Integer id = dynamicIds.get(slice);
+            return id == null ? -1 : id;
+        }
+        byte[] array = slice.array();
+        int offset = slice.offset();
+        int length = slice.length();
+        for (int i = 0; i < dynamicCount; i++) {
+            Region r = dynamic[i];
+            if (r.bytes == array && r.start == offset && r.length == length && !revoked[i]) {
+                return DYNAMIC_BASE + i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -106,7 +144,10 @@ public final class Memory {
             throw new IllegalArgumentException("not a region of this run: " + Pointers.describe(pointer));
         }
         Region r = dynamic[d];
-        dynamicIds.remove(new ValueRef(r.bytes, r.start, r.length));
+        if (!revoked[d] && dynamicCount > SCAN_LIMIT) {
+            dynamicIds.remove(new ValueRef(r.bytes, r.start, r.length));
+        }
+        revoked[d] = true;
         dynamic[d] = Region.of(r.kind, r.name + " (released)", r.bytes, r.start, 0, false);
     }
 
@@ -114,14 +155,21 @@ public final class Memory {
     public void reset() {
         if (dynamicCount != 0) {
             Arrays.fill(dynamic, 0, dynamicCount, null);
+            Arrays.fill(revoked, 0, dynamicCount, false);
+            if (dynamicCount > SCAN_LIMIT) {
+                dynamicIds.clear();
+            }
             dynamicCount = 0;
-            dynamicIds.clear();
         }
     }
 
     /** The frame pointer (r10) of a fresh, zeroed frame at call depth {@code depth} (0 = main). */
     public long enterFrame(int depth) {
-        Arrays.fill(stack, depth * FRAME_SIZE, (depth + 1) * FRAME_SIZE, (byte) 0);
+        int low = stackLowWater[depth];
+        if (low < FRAME_SIZE) {
+            Arrays.fill(stack, depth * FRAME_SIZE + low, (depth + 1) * FRAME_SIZE, (byte) 0);
+            stackLowWater[depth] = FRAME_SIZE;
+        }
         return Pointers.data(1 + depth, FRAME_SIZE);
     }
 
@@ -158,8 +206,16 @@ public final class Memory {
             }
             throw new MemoryFault(pc, access, address, size, r, "offset " + off + " outside [0, " + r.length + ")");
         }
-        if (access != MemoryFault.Access.READ && !r.writable) {
-            throw new MemoryFault(pc, access, address, size, r, "region is read only");
+        if (access != MemoryFault.Access.READ) {
+            if (!r.writable) {
+                throw new MemoryFault(pc, access, address, size, r, "region is read only");
+            }
+            if (r.bytes == stack) {
+                int frame = r.start / FRAME_SIZE;
+                if (off < stackLowWater[frame]) {
+                    stackLowWater[frame] = (int) off;
+                }
+            }
         }
         return r;
     }
@@ -167,6 +223,137 @@ public final class Memory {
     /** The index in {@code region.bytes()} of the byte {@code address} names (after {@link #check}). */
     public static int index(Region region, long address) {
         return region.start + (int) Pointers.offset(address);
+    }
+
+    // ---- the frame pointer plus a constant (compiled code) ------------------------------------
+
+    /*
+     * r10 is read only (the decoder refuses any write to it), so r10 + off with
+     * -FRAME_SIZE <= off and off + size <= 0 always names bytes of the frame at the current depth:
+     * compiled code reads and writes them at {@code depth * FRAME_SIZE + FRAME_SIZE + off}
+     * without a check that could not fail. Writes keep the frame's low-water mark.
+     */
+
+    /** The stack byte at {@code at} bytes into the frame of {@code depth}. */
+    public long loadStack8(int depth, int at) {
+        return stack[depth * FRAME_SIZE + at] & 0xffL;
+    }
+
+    public long loadStack16(int depth, int at) {
+        return (short) LE16.get(stack, depth * FRAME_SIZE + at) & 0xffffL;
+    }
+
+    public long loadStack32(int depth, int at) {
+        return (int) LE32.get(stack, depth * FRAME_SIZE + at) & 0xffff_ffffL;
+    }
+
+    public long loadStack64(int depth, int at) {
+        return (long) LE64.get(stack, depth * FRAME_SIZE + at);
+    }
+
+    private void wroteStack(int depth, int at) {
+        if (at < stackLowWater[depth]) {
+            stackLowWater[depth] = at;
+        }
+    }
+
+    public void storeStack8(int depth, int at, long value) {
+        wroteStack(depth, at);
+        stack[depth * FRAME_SIZE + at] = (byte) value;
+    }
+
+    public void storeStack16(int depth, int at, long value) {
+        wroteStack(depth, at);
+        LE16.set(stack, depth * FRAME_SIZE + at, (short) value);
+    }
+
+    public void storeStack32(int depth, int at, long value) {
+        wroteStack(depth, at);
+        LE32.set(stack, depth * FRAME_SIZE + at, (int) value);
+    }
+
+    public void storeStack64(int depth, int at, long value) {
+        wroteStack(depth, at);
+        LE64.set(stack, depth * FRAME_SIZE + at, value);
+    }
+
+    // ---- accesses a verifier proved in bounds (compiled code, with facts) ------------------
+
+    /**
+     * {@link #check} for an access a verifier proved inside its region: the bounds are trusted
+     * and not compared. Anything the proof does not cover (no region under the id, a write to
+     * read-only memory or to the stack, whose writes {@link #check} tracks) takes
+     * {@link #check}'s path, so such an access ends as it would without the proof.
+     */
+    private Region proven(long address, int size, MemoryFault.Access access, int pc) {
+        int id = Pointers.id(address);
+        Region r = Pointers.tag(address) != Pointers.TAG_DATA ? null
+                : id < fixedCount ? (id > 0 ? regions[id] : null)
+                : id - DYNAMIC_BASE >= 0 && id - DYNAMIC_BASE < dynamicCount ? dynamic[id - DYNAMIC_BASE] : null;
+        if (r == null || access != MemoryFault.Access.READ && (!r.writable || r.bytes == stack)) {
+            return check(address, size, access, pc);
+        }
+        return r;
+    }
+
+    /** {@link #load8} of an access proved in bounds. */
+    public long load8Proven(long address, int pc) {
+        Region r = proven(address, 1, MemoryFault.Access.READ, pc);
+        return r.bytes[index(r, address)] & 0xffL;
+    }
+
+    /** {@link #load16} of an access proved in bounds. */
+    public long load16Proven(long address, int pc) {
+        Region r = proven(address, 2, MemoryFault.Access.READ, pc);
+        return (short) LE16.get(r.bytes, index(r, address)) & 0xffffL;
+    }
+
+    /** {@link #load32} of an access proved in bounds. */
+    public long load32Proven(long address, int pc) {
+        Region r = proven(address, 4, MemoryFault.Access.READ, pc);
+        if (r.pointerFieldOffsets != null) {
+            Long p = r.pointerField((int) Pointers.offset(address));
+            if (p != null) {
+                return p;
+            }
+        }
+        return (int) LE32.get(r.bytes, index(r, address)) & 0xffff_ffffL;
+    }
+
+    /** {@link #load64} of an access proved in bounds. */
+    public long load64Proven(long address, int pc) {
+        Region r = proven(address, 8, MemoryFault.Access.READ, pc);
+        if (r.pointerFieldOffsets != null) {
+            Long p = r.pointerField((int) Pointers.offset(address));
+            if (p != null) {
+                return p;
+            }
+        }
+        return (long) LE64.get(r.bytes, index(r, address));
+    }
+
+    /** {@link #store8} of an access proved in bounds. */
+    public void store8Proven(long address, long value, int pc) {
+        Region r = proven(address, 1, MemoryFault.Access.WRITE, pc);
+        r.bytes[index(r, address)] = (byte) value;
+    }
+
+    /** {@link #store16} of an access proved in bounds. */
+    public void store16Proven(long address, long value, int pc) {
+        Region r = proven(address, 2, MemoryFault.Access.WRITE, pc);
+        LE16.set(r.bytes, index(r, address), (short) value);
+    }
+
+    /** {@link #store32} of an access proved in bounds. */
+    public void store32Proven(long address, long value, int pc) {
+        Region r = proven(address, 4, MemoryFault.Access.WRITE, pc);
+        LE32.set(r.bytes, index(r, address), (int) value);
+    }
+
+    /** {@link #store64} of an access proved in bounds. */
+    public void store64Proven(long address, long value, int pc) {
+        Region r = proven(address, 8, MemoryFault.Access.WRITE, pc);
+        LE64.set(r.bytes, index(r, address), value);
     }
 
     // ---- loads (zero-extending) and stores, as the interpreter uses them -------------------

@@ -23,6 +23,42 @@ class MemoryTest {
     }
 
     @Test
+    void everyWayOfWritingTheStackIsZeroedOnTheNextEntry() {
+        Memory m = new Memory();
+        long fp = m.enterFrame(2);
+        m.store8(fp - 1, 0xff, 0);
+        m.write(fp - 512, new byte[] {1, 2, 3}, 0);
+        m.atomicUpdate(fp - 256, 8, AtomicOp.ADD, 5, 0);
+        m.storeRelease(fp - 128, 4, 9, 0);
+        m.enterFrame(2);
+        assertThat(m.read(fp - 512, 512, 0)).containsOnly(0);
+        // a frame written only near its top is zeroed there; the rest stayed zero
+        m.store64(fp - 8, -1, 0);
+        m.enterFrame(2);
+        assertThat(m.read(fp - 512, 512, 0)).containsOnly(0);
+    }
+
+    @Test
+    void aValueLookedUpAgainIsTheSameRegionPastTheScannedFew() {
+        Memory m = new Memory();
+        byte[] storage = new byte[8 * 40];
+        long[] first = new long[40];
+        for (int i = 0; i < 40; i++) {
+            first[i] = m.pointerTo(new ValueRef(storage, 8 * i, 8), RegionKind.MAP_VALUE, "v", true);
+        }
+        for (int i = 0; i < 40; i++) {
+            assertThat(m.pointerTo(new ValueRef(storage, 8 * i, 8), RegionKind.MAP_VALUE, "v", true)).isEqualTo(first[i]);
+        }
+        assertThat(java.util.Arrays.stream(first).distinct().count()).isEqualTo(40);
+        m.revoke(first[3]);
+        assertThat(m.pointerTo(new ValueRef(storage, 24, 8), RegionKind.MAP_VALUE, "v", true)).isNotEqualTo(first[3]);
+        m.reset();
+        long small = m.pointerTo(new ValueRef(storage, 0, 8), RegionKind.MAP_VALUE, "v", true);
+        m.revoke(small);
+        assertThat(m.pointerTo(new ValueRef(storage, 0, 8), RegionKind.MAP_VALUE, "v", true)).isNotEqualTo(small);
+    }
+
+    @Test
     void stackFramesAreSeparateRegionsZeroedOnEntry() {
         Memory m = new Memory();
         long fp0 = m.enterFrame(0);
