@@ -49,7 +49,10 @@ final class IndirectLinker {
 
     private TableDeclaration callTable(String prog, RelocationRecord r, Slot insn) {
         long off = r.symbolOffset() + insn.imm();
-        TableDeclaration d = IndirectTables.find(declarations(), TableKind.CALL_TABLE, off);
+        int shndx = r.symbolIndex() >= 0 && r.symbolIndex() < obj.elf().symbols().size()
+                ? obj.elf().symbols().get(r.symbolIndex()).sectionIndex() : -1;
+        String section = shndx >= 0 && shndx < obj.elf().sections().size() ? obj.elf().section(shndx).name() : null;
+        TableDeclaration d = IndirectTables.find(declarations(), TableKind.CALL_TABLE, section, off);
         if (d == null) {
             throw new RelocationException("prog '" + prog + "': bad call table relo against '" + r.symbol() + "' at offset "
                     + r.symbolOffset() + "+" + insn.imm(), prog, -1, r.slot(), r.symbol());

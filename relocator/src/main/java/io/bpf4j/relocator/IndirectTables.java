@@ -4,6 +4,7 @@ import io.bpf4j.elf.ElfObject;
 import io.bpf4j.elf.ElfSection;
 import io.bpf4j.elf.ElfSymbol;
 import io.bpf4j.elf.Relocation;
+import io.bpf4j.elf.RelocationType;
 import io.bpf4j.elf.SymbolType;
 import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.maps.MapFlags;
@@ -38,7 +39,7 @@ final class IndirectTables {
      * RELO_INSN_ARRAY, and bpf4j's call tables); null when the symbol is in neither kind of
      * section.
      */
-    static RelocationRecord classify(ElfObject elf, ObjectSections sections, int slot, String symName, ElfSymbol sym) {
+    static RelocationRecord classify(ElfObject elf, ObjectSections sections, int slot, String symName, ElfSymbol sym, int imm) {
         int shndx = sym.sectionIndex();
         if (sections.kind(shndx) == SectionKind.JUMPTABLES) {
             return new RelocationRecord(RelocationKind.INSN_ARRAY, slot, symName, sym.index(), -1, sym.value(), -1);
@@ -46,7 +47,78 @@ final class IndirectTables {
         if (shndx < elf.sections().size() && elf.section(shndx).name().equals(CALL_TABLE_SECTION)) {
             return new RelocationRecord(RelocationKind.CALL_TABLE, slot, symName, sym.index(), -1, sym.value(), -1);
         }
+        if (sections.kind(shndx) == SectionKind.RODATA && shndx < elf.sections().size()) {
+            ElfSymbol table = objectAt(elf, elf.section(shndx), sym.value() + imm);
+            if (table != null && isFunctionPointerTable(elf, sections, elf.section(shndx), table)) {
+                return new RelocationRecord(RelocationKind.CALL_TABLE, slot, symName, sym.index(), -1, sym.value(), -1);
+            }
+        }
         return null;
+    }
+
+    /**
+     * The object of a writable data section ({@code .data*}, {@code .bss*}) at {@code offset}
+     * when it holds a function address (an {@code R_BPF_64_ABS64} against {@code .text}), else
+     * null: bpf4j refuses to load such an address, since nothing can verify what a program
+     * may have stored over it before calling it.
+     */
+    static ElfSymbol writableFunctionPointers(ElfObject elf, ObjectSections sections, ElfSymbol sym, int imm) {
+        int shndx = sym.sectionIndex();
+        SectionKind kind = sections.kind(shndx);
+        if (kind != SectionKind.DATA && kind != SectionKind.BSS || shndx >= elf.sections().size()) {
+            return null;
+        }
+        ElfSection section = elf.section(shndx);
+        ElfSymbol object = objectAt(elf, section, sym.value() + imm);
+        if (object == null) {
+            return null;
+        }
+        for (Relocation r : elf.relocationsFor(section)) {
+            if (r.offset() >= object.value() && r.offset() < object.value() + object.size() && pointsIntoText(sections, r)) {
+                return object;
+            }
+        }
+        return null;
+    }
+
+    private static boolean pointsIntoText(ObjectSections sections, Relocation r) {
+        return r.type() == RelocationType.R_BPF_64_ABS64 && sections.textIndex() >= 0
+                && r.symbol().sectionIndex() == sections.textIndex();
+    }
+
+    /** The sized {@code STT_OBJECT} symbol of {@code section} whose bytes hold {@code offset}, or null. */
+    private static ElfSymbol objectAt(ElfObject elf, ElfSection section, long offset) {
+        for (ElfSymbol t : tableSymbols(elf, section)) {
+            if (offset >= t.value() && offset < t.value() + t.size()) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * bpf4j: a read-only data object ({@code const} array or struct of function pointers in
+     * {@code .rodata*}) is a call table when every one of its 8-byte slots carries an
+     * {@code R_BPF_64_ABS64} relocation against {@code .text}.
+     */
+    private static boolean isFunctionPointerTable(ElfObject elf, ObjectSections sections, ElfSection section, ElfSymbol t) {
+        if (t.value() % 8 != 0 || t.size() % 8 != 0) {
+            return false;
+        }
+        List<Relocation> relos = elf.relocationsFor(section);
+        for (long off = t.value(); off < t.value() + t.size(); off += 8) {
+            boolean found = false;
+            for (Relocation r : relos) {
+                if (r.offset() == off && pointsIntoText(sections, r)) {
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -62,6 +134,16 @@ final class IndirectTables {
         for (ElfSection s : elf.sectionsNamed(CALL_TABLE_SECTION)) {
             for (ElfSymbol t : tableSymbols(elf, s)) {
                 out.add(callTable(obj, s, t));
+            }
+        }
+        for (ElfSection s : elf.sections()) {
+            if (obj.sections().kind(s.index()) != SectionKind.RODATA) {
+                continue;
+            }
+            for (ElfSymbol t : tableSymbols(elf, s)) {
+                if (isFunctionPointerTable(elf, obj.sections(), s, t)) {
+                    out.add(callTable(obj, s, t));
+                }
             }
         }
         for (ElfSection s : elf.sections()) {
@@ -188,8 +270,13 @@ final class IndirectTables {
 
     /** The declaration of kind {@code kind} in {@code sectionName} whose bytes include {@code offset}. */
     static TableDeclaration find(List<TableDeclaration> decls, TableKind kind, long offset) {
+        return find(decls, kind, null, offset);
+    }
+
+    /** As {@link #find(List, TableKind, long)}, in the section named {@code sectionName} (null: any). */
+    static TableDeclaration find(List<TableDeclaration> decls, TableKind kind, String sectionName, long offset) {
         for (TableDeclaration d : decls) {
-            if (d.kind() == kind && d.contains(offset)) {
+            if (d.kind() == kind && d.contains(offset) && (sectionName == null || d.sectionName().equals(sectionName))) {
                 return d;
             }
         }

@@ -251,9 +251,15 @@ final class OpenSteps {
             }
             return new RelocationRecord(RelocationKind.SUBPROG_ADDR, slot, symName, sym.index(), -1, sym.value(), -1);
         }
-        RelocationRecord table = IndirectTables.classify(elf, sections, slot, symName, sym);
+        RelocationRecord table = IndirectTables.classify(elf, sections, slot, symName, sym, insn.imm());
         if (table != null) {
             return table;
+        }
+        ElfSymbol writable = IndirectTables.writableFunctionPointers(elf, sections, sym, insn.imm());
+        if (writable != null) {
+            throw new RelocationException("prog '" + p.name() + "': '" + writable.name() + "' in writable section '"
+                    + sectionName(elf, shndx) + "' holds function pointers: a function pointer a program can overwrite"
+                    + " cannot be verified (declare the table const)", p.name(), -1, slot, writable.name());
         }
         SectionKind kind = sections.kind(shndx);
         String secName = sectionName(elf, shndx);
