@@ -31,6 +31,8 @@ public final class Btf {
     private final ByteOrder order;
     private final Btf base;
     private final int startId;
+    private final BtfParser decoder;
+    // decoded on first use; a race decodes a type twice into equal records, which is harmless
     private final BtfType[] types;
     private final byte[] data;
     private final int strStart;
@@ -38,11 +40,12 @@ public final class Btf {
     private final long startStr;
     private volatile Map<String, int[]> byName;
 
-    Btf(ByteOrder order, Btf base, int startId, BtfType[] types, byte[] data, int strStart, int strLen, long startStr) {
+    Btf(ByteOrder order, Btf base, int startId, BtfParser decoder, byte[] data, int strStart, int strLen, long startStr) {
         this.order = order;
         this.base = base;
         this.startId = startId;
-        this.types = types;
+        this.decoder = decoder;
+        this.types = new BtfType[decoder.typeCount()];
         this.data = data;
         this.strStart = strStart;
         this.strLen = strLen;
@@ -105,7 +108,12 @@ public final class Btf {
     /** {@return the type with this id (0 is void); ids below {@link #firstTypeId()} come from the base} */
     public BtfType type(int id) {
         if (id >= startId && id < startId + types.length) {
-            return types[id - startId];
+            BtfType t = types[id - startId];
+            if (t == null) {
+                t = decoder.decodeAt(id - startId);
+                types[id - startId] = t;
+            }
+            return t;
         }
         if (id == 0) {
             return VOID;
@@ -118,7 +126,18 @@ public final class Btf {
 
     /** {@return the types defined here (not the base's), in id order} */
     public List<BtfType> types() {
-        return Collections.unmodifiableList(java.util.Arrays.asList(types));
+        return new java.util.AbstractList<>() {
+            @Override
+            public BtfType get(int index) {
+                java.util.Objects.checkIndex(index, types.length);
+                return type(startId + index);
+            }
+
+            @Override
+            public int size() {
+                return types.length;
+            }
+        };
     }
 
     /** {@return the string at {@code offset} in the (base + own) string section} */
@@ -167,13 +186,25 @@ public final class Btf {
     private Map<String, int[]> index() {
         Map<String, int[]> m = byName;
         if (m == null) {
-            Map<String, List<Integer>> tmp = new HashMap<>();
-            for (BtfType t : types) {
-                if (!t.name().isEmpty()) tmp.computeIfAbsent(t.name(), k -> new ArrayList<>(1)).add(t.id());
-            }
-            m = new HashMap<>(tmp.size() * 2);
-            for (Map.Entry<String, List<Integer>> e : tmp.entrySet()) {
-                m.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
+            // from the raw name offsets, without decoding a type: ids in id order per name
+            m = new HashMap<>(types.length * 2);
+            for (int i = 0; i < types.length; i++) {
+                long off = decoder.nameOffsetAt(i);
+                if (off == 0) {
+                    continue;
+                }
+                String name = decoder.name(off);
+                if (name.isEmpty()) {
+                    continue;
+                }
+                int[] ids = m.get(name);
+                if (ids == null) {
+                    m.put(name, new int[] {startId + i});
+                } else {
+                    int[] more = java.util.Arrays.copyOf(ids, ids.length + 1);
+                    more[ids.length] = startId + i;
+                    m.put(name, more);
+                }
             }
             byName = m;
         }

@@ -27,6 +27,7 @@ final class BtfParser {
     private int strStart;
     private int strLen;
     private String[] stringCache;
+    private int[] offsets;
 
     private BtfParser(byte[] data, ByteOrder order, Btf base) {
         this.data = data;
@@ -41,9 +42,9 @@ final class BtfParser {
         if (order == null) order = Btf.orderOf(data);
         BtfParser p = new BtfParser(data, order, base);
         p.readHeader();
-        int[] offsets = p.scanTypes();
-        BtfType[] types = p.decodeTypes(offsets);
-        return new Btf(order, base, p.startId, types, data, p.strStart, p.strLen, p.startStr);
+        p.offsets = p.scanTypes();
+        p.validate();
+        return new Btf(order, base, p.startId, p, data, p.strStart, p.strLen, p.startStr);
     }
 
     private static MalformedBtfException error(Reason r, String msg, int typeId, long strOff, long secOff) {
@@ -152,14 +153,36 @@ final class BtfParser {
         return Arrays.copyOf(offsets, n);
     }
 
-    private BtfType[] decodeTypes(int[] offsets) {
+    /**
+     * Checks every type as decoding would (ids, name offsets, linkages) without building
+     * anything: types are decoded on first use ({@link #decodeAt}), as libbpf keeps them raw.
+     */
+    private void validate() {
         int total = startId + offsets.length;
-        BtfType[] out = new BtfType[offsets.length];
         stringCache = new String[Math.min(strLen, 1 << 16)];
         for (int i = 0; i < offsets.length; i++) {
-            out[i] = decode(startId + i, offsets[i], total);
+            decode(startId + i, offsets[i], total, false);
         }
-        return out;
+    }
+
+    /** The number of types defined here. */
+    int typeCount() {
+        return offsets.length;
+    }
+
+    /** Decodes the {@code index}-th type defined here; it passed {@link #validate} already. */
+    BtfType decodeAt(int index) {
+        return decode(startId + index, offsets[index], startId + offsets.length, true);
+    }
+
+    /** The name offset of the {@code index}-th type defined here, read without decoding it. */
+    long nameOffsetAt(int index) {
+        return Bytes.u32(data, offsets[index], le);
+    }
+
+    /** The string at a validated name offset, shared between the types that name it. */
+    String name(long off) {
+        return str(off, -1, -1, true);
     }
 
     private int ref(long raw, int id, int total, int at) {
@@ -169,14 +192,17 @@ final class BtfParser {
         return (int) raw;
     }
 
-    private String str(long off, int id, int at) {
+    private String str(long off, int id, int at, boolean build) {
         if (off < startStr) {
-            return base.name(off);
+            return build ? base.name(off) : null;
         }
         long local = off - startStr;
         if (local >= strLen) {
             throw error(Reason.STRING_OFFSET_OUT_OF_RANGE, "type [" + id + "] has name offset " + off + " past the string section ("
                     + (startStr + strLen) + " bytes)", id, off, at - typeStart);
+        }
+        if (!build) {
+            return null;
         }
         int l = (int) local;
         if (l < stringCache.length && stringCache[l] != null) {
@@ -187,90 +213,102 @@ final class BtfParser {
         return s;
     }
 
-    private BtfType decode(int id, int p, int total) {
+    /** Decodes (or with {@code build} false only checks) the type at {@code p}; returns null when not building. */
+    private BtfType decode(int id, int p, int total, boolean build) {
         long nameOff = Bytes.u32(data, p, le);
         int info = Bytes.s32(data, p + 4, le);
         long sizeOrType = Bytes.u32(data, p + 8, le);
         int kind = (info >>> 24) & 0x1f;
         int vlen = info & 0xffff;
         boolean kflag = info < 0;
-        String name = str(nameOff, id, p);
+        String name = str(nameOff, id, p, build);
+        // kinds whose size_type field is a type id: checked here, so a check-only pass checks it too
+        boolean refersToType = switch (kind) {
+            case 2, 8, 9, 10, 11, 12, 13, 14, 17, 18 -> true;
+            default -> false;
+        };
+        int target = refersToType ? ref(sizeOrType, id, total, p + 8) : 0;
         int q = p + TYPE_SIZE;
         switch (kind) {
             case 1: {
                 int v = Bytes.s32(data, q, le);
-                return new BtfType.Int(id, name, sizeOrType, (v >>> 24) & 0xf, (v >>> 16) & 0xff, v & 0xff);
+                return !build ? null : new BtfType.Int(id, name, sizeOrType, (v >>> 24) & 0xf, (v >>> 16) & 0xff, v & 0xff);
             }
-            case 2: return new BtfType.Ptr(id, name, ref(sizeOrType, id, total, p + 8));
-            case 3:
-                return new BtfType.Array(id, name, ref(Bytes.u32(data, q, le), id, total, q), ref(Bytes.u32(data, q + 4, le), id, total, q + 4),
-                        Bytes.u32(data, q + 8, le));
+            case 2: return !build ? null : new BtfType.Ptr(id, name, target);
+            case 3: {
+                int elem = ref(Bytes.u32(data, q, le), id, total, q);
+                int index = ref(Bytes.u32(data, q + 4, le), id, total, q + 4);
+                return !build ? null : new BtfType.Array(id, name, elem, index, Bytes.u32(data, q + 8, le));
+            }
             case 4: case 5: {
-                List<BtfType.Member> members = new ArrayList<>(vlen);
+                List<BtfType.Member> members = build ? new ArrayList<>(vlen) : null;
                 for (int i = 0; i < vlen; i++, q += 12) {
-                    String mname = str(Bytes.u32(data, q, le), id, q);
+                    String mname = str(Bytes.u32(data, q, le), id, q, build);
                     int mtype = ref(Bytes.u32(data, q + 4, le), id, total, q + 4);
                     long off = Bytes.u32(data, q + 8, le);
-                    members.add(kflag ? new BtfType.Member(mname, mtype, off & 0xffffff, (int) (off >>> 24))
+                    if (build) members.add(kflag ? new BtfType.Member(mname, mtype, off & 0xffffff, (int) (off >>> 24))
                             : new BtfType.Member(mname, mtype, off, 0));
                 }
-                return kind == 4 ? new BtfType.Struct(id, name, sizeOrType, members, kflag) : new BtfType.Union(id, name, sizeOrType, members, kflag);
+                return !build ? null : kind == 4 ? new BtfType.Struct(id, name, sizeOrType, members, kflag) : new BtfType.Union(id, name, sizeOrType, members, kflag);
             }
             case 6: {
-                List<BtfType.EnumValue> values = new ArrayList<>(vlen);
+                List<BtfType.EnumValue> values = build ? new ArrayList<>(vlen) : null;
                 for (int i = 0; i < vlen; i++, q += 8) {
-                    String vname = str(Bytes.u32(data, q, le), id, q);
+                    String vname = str(Bytes.u32(data, q, le), id, q, build);
                     int v = Bytes.s32(data, q + 4, le);
-                    values.add(new BtfType.EnumValue(vname, kflag ? v : v & 0xffffffffL));
+                    if (build) values.add(new BtfType.EnumValue(vname, kflag ? v : v & 0xffffffffL));
                 }
-                return new BtfType.Enum(id, name, sizeOrType, kflag, values);
+                return !build ? null : new BtfType.Enum(id, name, sizeOrType, kflag, values);
             }
             case 19: {
-                List<BtfType.EnumValue> values = new ArrayList<>(vlen);
+                List<BtfType.EnumValue> values = build ? new ArrayList<>(vlen) : null;
                 for (int i = 0; i < vlen; i++, q += 12) {
-                    String vname = str(Bytes.u32(data, q, le), id, q);
+                    String vname = str(Bytes.u32(data, q, le), id, q, build);
                     long lo = Bytes.u32(data, q + 4, le);
                     long hi = Bytes.u32(data, q + 8, le);
-                    values.add(new BtfType.EnumValue(vname, hi << 32 | lo));
+                    if (build) values.add(new BtfType.EnumValue(vname, hi << 32 | lo));
                 }
-                return new BtfType.Enum64(id, name, sizeOrType, kflag, values);
+                return !build ? null : new BtfType.Enum64(id, name, sizeOrType, kflag, values);
             }
-            case 7: return new BtfType.Fwd(id, name, kflag);
-            case 8: return new BtfType.Typedef(id, name, ref(sizeOrType, id, total, p + 8));
-            case 9: return new BtfType.Volatile(id, name, ref(sizeOrType, id, total, p + 8));
-            case 10: return new BtfType.Const(id, name, ref(sizeOrType, id, total, p + 8));
-            case 11: return new BtfType.Restrict(id, name, ref(sizeOrType, id, total, p + 8));
+            case 7: return !build ? null : new BtfType.Fwd(id, name, kflag);
+            case 8: return !build ? null : new BtfType.Typedef(id, name, target);
+            case 9: return !build ? null : new BtfType.Volatile(id, name, target);
+            case 10: return !build ? null : new BtfType.Const(id, name, target);
+            case 11: return !build ? null : new BtfType.Restrict(id, name, target);
             case 12: {
                 if (vlen > 2) {
                     throw error(Reason.INVALID_VALUE, "FUNC [" + id + "] has unknown linkage " + vlen, id, -1, p + 4 - typeStart);
                 }
-                return new BtfType.Func(id, name, ref(sizeOrType, id, total, p + 8), FuncLinkage.values()[vlen]);
+                return !build ? null : new BtfType.Func(id, name, target, FuncLinkage.values()[vlen]);
             }
             case 13: {
-                List<BtfType.Param> params = new ArrayList<>(vlen);
+                List<BtfType.Param> params = build ? new ArrayList<>(vlen) : null;
                 for (int i = 0; i < vlen; i++, q += 8) {
-                    params.add(new BtfType.Param(str(Bytes.u32(data, q, le), id, q), ref(Bytes.u32(data, q + 4, le), id, total, q + 4)));
+                    String pname = str(Bytes.u32(data, q, le), id, q, build);
+                    int ptype = ref(Bytes.u32(data, q + 4, le), id, total, q + 4);
+                    if (build) params.add(new BtfType.Param(pname, ptype));
                 }
-                return new BtfType.FuncProto(id, name, ref(sizeOrType, id, total, p + 8), params);
+                return !build ? null : new BtfType.FuncProto(id, name, target, params);
             }
             case 14: {
                 long linkage = Bytes.u32(data, q, le);
                 if (linkage > 2) {
                     throw error(Reason.INVALID_VALUE, "VAR [" + id + "] has unknown linkage " + linkage, id, -1, q - typeStart);
                 }
-                return new BtfType.Var(id, name, ref(sizeOrType, id, total, p + 8), VarLinkage.values()[(int) linkage]);
+                return !build ? null : new BtfType.Var(id, name, target, VarLinkage.values()[(int) linkage]);
             }
             case 15: {
-                List<BtfType.VarSecInfo> vars = new ArrayList<>(vlen);
+                List<BtfType.VarSecInfo> vars = build ? new ArrayList<>(vlen) : null;
                 for (int i = 0; i < vlen; i++, q += 12) {
-                    vars.add(new BtfType.VarSecInfo(ref(Bytes.u32(data, q, le), id, total, q), Bytes.u32(data, q + 4, le), Bytes.u32(data, q + 8, le)));
+                    int vtype = ref(Bytes.u32(data, q, le), id, total, q);
+                    if (build) vars.add(new BtfType.VarSecInfo(vtype, Bytes.u32(data, q + 4, le), Bytes.u32(data, q + 8, le)));
                 }
-                return new BtfType.DataSec(id, name, sizeOrType, vars);
+                return !build ? null : new BtfType.DataSec(id, name, sizeOrType, vars);
             }
-            case 16: return new BtfType.Float(id, name, sizeOrType);
+            case 16: return !build ? null : new BtfType.Float(id, name, sizeOrType);
             case 17:
-                return new BtfType.DeclTag(id, name, ref(sizeOrType, id, total, p + 8), Bytes.s32(data, q, le), kflag);
-            case 18: return new BtfType.TypeTag(id, name, ref(sizeOrType, id, total, p + 8), kflag);
+                return !build ? null : new BtfType.DeclTag(id, name, target, Bytes.s32(data, q, le), kflag);
+            case 18: return !build ? null : new BtfType.TypeTag(id, name, target, kflag);
             default:
                 throw new IllegalStateException("kind " + kind + " passed the scan");
         }
