@@ -162,8 +162,20 @@ final class CallChecks {
         }
         if (func == HelperId.TAIL_CALL.id()) {
             checkResourceLeak(env, false, true, "tail_call");
+            // record_func_key: a constant in-range index is relied upon exactly
+            if (regs[3] instanceof Reg.ScalarReg k && k.v().isConst()
+                    && Long.compareUnsigned(k.v().constValue(), Integer.toUnsignedLong(meta.map.maxEntries())) < 0) {
+                env.markPrecise(3);
+            }
+        }
+        if (func == HelperId.GET_LOCAL_STORAGE.id() && regs[2] instanceof Reg.ScalarReg fl && fl.v().isConst()
+                && fl.v().constValue() == 0) {
+            env.markPrecise(2);
         }
         if (func == HelperId.LOOP.id()) {
+            updateLoopInlineState(idx, meta.subprog);
+            // the iteration count decides when the loop ends
+            env.markPrecise(1);
             FuncState f = env.frame();
             Reg n = regs[1];
             long max = n instanceof Reg.ScalarReg ns ? ns.v().umax() : 0;
@@ -228,6 +240,28 @@ final class CallChecks {
         }
     }
 
+    /** Per bpf_loop call insn: 0 unseen, 1 fit for inlining (flags zero, same callback), 2 not. */
+    private int[] loopInline;
+    private int[] loopCallback;
+
+    /** update_loop_inline_state: a zero flags argument is relied upon while the call stays inlinable. */
+    private void updateLoopInlineState(int idx, int subprog) {
+        if (loopInline == null) {
+            loopInline = new int[env.prog.len];
+            loopCallback = new int[env.prog.len];
+        }
+        if (loopInline[idx] == 2) {
+            return;
+        }
+        boolean zero = env.regs()[4] instanceof Reg.ScalarReg f && f.v().isConst() && f.v().constValue() == 0;
+        if (zero) {
+            env.markPrecise(4);
+        }
+        boolean fit = zero && (loopInline[idx] == 0 || loopCallback[idx] == subprog);
+        loopInline[idx] = fit ? 1 : 2;
+        loopCallback[idx] = subprog;
+    }
+
     /** record_func_map: map helpers need a map, and may not change a map read-only to programs. */
     private void recordFuncMap(int func, Meta meta) {
         boolean mapFunc = switch (func) {
@@ -263,6 +297,10 @@ final class CallChecks {
             throw env.reject("helper access to the packet is not allowed");
         }
         boolean isNull = reg instanceof Reg.ScalarReg z && z.v().isConst() && z.v().constValue() == 0;
+        if (isNull && spec.maybeNull()) {
+            // NULL is accepted only because it is exactly zero
+            env.markPrecise(regno);
+        }
         if (!(isNull && spec.maybeNull())) {
             List<Expect> compat = compatible(kind);
             if (compat == null) {
@@ -328,6 +366,7 @@ final class CallChecks {
                     throw env.reject("R" + regno + " is not a known constant'");
                 }
                 meta.memSize = v.constValue();
+                env.markPrecise(regno);
             }
             default -> {
             }
@@ -459,6 +498,7 @@ final class CallChecks {
             throw env.reject("R" + regno + " unbounded memory access, use 'var &= const' or 'if (var < const)'");
         }
         helperMemAccess(regno - 1, (int) v.umax(), write, zeroOk, meta);
+        env.markPrecise(regno);
     }
 
     /** check_helper_mem_access. */
@@ -668,6 +708,7 @@ final class CallChecks {
                 if (!(r0 instanceof Reg.ScalarReg cr)) {
                     throw env.reject("R0 not a scalar value");
                 }
+                env.markPrecise(0);
                 Scalar v = cr.v();
                 if (v.smin() < 0 || v.smax() > 1) {
                     throw env.reject(invalidScalar("At callback return", v, 0, 1));
@@ -682,7 +723,7 @@ final class CallChecks {
             st.frames[st.curframe] = null;
             st.curframe--;
             if (callee.inCallback) {
-                VState prev = findPrevEntry(st, callee.callsite);
+                VState prev = findPrevEntry(st.parent, st, callee.callsite);
                 if (prev != null) {
                     widen(prev, st);
                 }
@@ -708,6 +749,7 @@ final class CallChecks {
         if (!(r0 instanceof Reg.ScalarReg sr)) {
             throw env.reject("At program exit the register R0 is not a known value (" + typeName(r0) + ")");
         }
+        env.markPrecise(0);
         ReturnRange rr = range.get();
         Scalar v = sr.v();
         if (rr.min() <= v.smin() && v.smax() <= rr.max()) {
@@ -716,9 +758,12 @@ final class CallChecks {
         throw env.reject(invalidScalar("At program exit", v, rr.min(), rr.max()));
     }
 
-    /** find_prev_entry: the checkpoint at {@code insn} on the current path (an ancestor still being explored). */
-    private static VState findPrevEntry(VState cur, int insn) {
-        for (VState p = cur.parent; p != null; p = p.parent) {
+    /**
+     * find_prev_entry: the checkpoint at {@code insn} on the current path (an ancestor still
+     * being explored), searching from {@code from} upwards; {@code cur} gives the call sites.
+     */
+    static VState findPrevEntry(VState from, VState cur, int insn) {
+        for (VState p = from; p != null; p = p.parent) {
             if (p.insnIdx == insn && p.branches > 0 && sameCallsites(p, cur)) {
                 return p;
             }
@@ -741,10 +786,9 @@ final class CallChecks {
     /**
      * widen_imprecise_scalars: scalars that changed since the previous iteration become unknown,
      * so that callback iterations converge. The kernel widens only scalars no check has needed
-     * exactly (imprecise ones); without precision tracking bpf4j widens every one that changed,
-     * which is sound but may reject a program whose loop relies on an exact value.
+     * exactly (imprecise in both the previous iteration's checkpoint and now).
      */
-    private static void widen(VState old, VState cur) {
+    static void widen(VState old, VState cur) {
         for (int f = old.curframe; f >= 0; f--) {
             FuncState fo = old.frames[f];
             FuncState fc = cur.frames[f];
@@ -761,7 +805,7 @@ final class CallChecks {
     }
 
     private static Reg widened(Reg old, Reg cur) {
-        if (old instanceof Reg.ScalarReg os && cur instanceof Reg.ScalarReg cs
+        if (old instanceof Reg.ScalarReg os && cur instanceof Reg.ScalarReg cs && !os.precise() && !cs.precise()
                 && !(os.v().equals(cs.v()) && os.addConst() == cs.addConst() && os.delta() == cs.delta())) {
             return Reg.ScalarReg.UNKNOWN;
         }
