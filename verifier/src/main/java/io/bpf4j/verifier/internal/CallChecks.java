@@ -467,7 +467,7 @@ final class CallChecks {
 
     /** check_func_arg_reg_off. */
     private void argRegOff(Reg.Ptr p, int regno, ArgSpec spec) {
-        if (spec.releases()) {
+        if (spec != null && spec.releases()) {
             if (p.off() != 0) {
                 throw env.reject("R" + regno + " must have zero offset when passed to release func or trusted arg to kfunc");
             }
@@ -674,7 +674,8 @@ final class CallChecks {
             throw env.reject("the call stack of " + (st.curframe + 2) + " frames is too deep");
         }
         if (!env.input.funcInfo().isEmpty() && env.input.funcInfo().get(sub).global()) {
-            throw env.reject("bpf4j: not supported yet: calls to global functions");
+            globalCall(idx, sub);
+            return;
         }
         FuncState caller = st.cur();
         FuncState callee = new FuncState(st.curframe + 1, idx, sub);
@@ -692,6 +693,97 @@ final class CallChecks {
             env.log.verbose("caller:\n" + StatePrinter.frame(st, caller, true, 0, 0));
             env.log.verbose("callee:\n" + StatePrinter.frame(st, callee, true, 0, 0));
         }
+    }
+
+    /**
+     * A call to a global function: only the arguments are checked against its prototype (it is
+     * verified once on its own later); R0 becomes an unknown scalar, R1-R5 are clobbered.
+     */
+    private void globalCall(int idx, int sub) {
+        io.bpf4j.verifier.FuncInfo fi = env.input.funcInfo().get(sub);
+        io.bpf4j.verifier.FuncSignature sig = fi.signature();
+        if (sig == null) {
+            throw env.reject("bpf4j: not supported yet: calls to global functions without a BTF prototype");
+        }
+        if (env.cur.activeLocks() > 0) {
+            env.log.verbose("global function calls are not allowed while holding a lock,\n");
+            throw env.reject("use static function instead");
+        }
+        String caller = "Caller passes invalid args into func#" + sub + " ('" + fi.name() + "')";
+        if (!sig.returnsScalar()) {
+            env.log.verbose("Global function " + fi.name() + "() doesn't return scalar. Only those are supported.\n");
+            throw env.reject(caller);
+        }
+        if (sig.args().size() > 5) {
+            env.log.verbose("Global function " + fi.name() + "() with " + sig.args().size() + " > 5 args. Buggy compiler.\n");
+            throw env.reject(caller);
+        }
+        Reg[] regs = env.regs();
+        for (int i = 0; i < sig.args().size(); i++) {
+            io.bpf4j.verifier.FuncSignature.Arg a = sig.args().get(i);
+            int regno = i + 1;
+            Reg reg = regs[regno];
+            switch (a.kind()) {
+                case UNSUPPORTED -> throw env.reject("bpf4j: not supported yet: global function argument " + a.detail());
+                case SCALAR -> {
+                    if (!(reg instanceof Reg.ScalarReg)) {
+                        env.log.verbose("R" + regno + " is not a scalar\n");
+                        throw env.reject(caller);
+                    }
+                }
+                case CTX -> {
+                    try {
+                        if (reg instanceof Reg.Ptr p) {
+                            argRegOff(p, regno, null);
+                        }
+                    } catch (Reject r) {
+                        throw env.reject(caller);
+                    }
+                    if (!(reg instanceof Reg.Ptr p) || p.type() != Reg.PtrType.CTX) {
+                        env.log.verbose("arg#" + i + " expects pointer to ctx\n");
+                        throw env.reject(caller);
+                    }
+                }
+                case MEM -> {
+                    try {
+                        if (reg instanceof Reg.Ptr p) {
+                            argRegOff(p, regno, null);
+                        }
+                        boolean isNull = reg instanceof Reg.ScalarReg z && z.v().isConst() && z.v().constValue() == 0;
+                        if (!isNull) {
+                            // check_mem_reg: read and write access to the whole pointee, as if not NULL
+                            boolean maybeNull = reg instanceof Reg.Ptr p && p.maybeNull();
+                            if (maybeNull) {
+                                regs[regno] = ((Reg.Ptr) reg).withType(((Reg.Ptr) reg).type(), false);
+                            }
+                            try {
+                                helperMemAccess(regno, a.memSize(), false, true, null);
+                                helperMemAccess(regno, a.memSize(), true, true, null);
+                            } finally {
+                                regs[regno] = reg;
+                            }
+                        }
+                    } catch (Reject r) {
+                        throw env.reject(caller);
+                    }
+                    if (!a.nullable() && reg instanceof Reg.Ptr p && p.maybeNull()) {
+                        env.log.verbose("arg#" + i + " is expected to be non-NULL\n");
+                        throw env.reject(caller);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        if (env.log.level1()) {
+            env.log.verbose("Func#" + sub + " ('" + fi.name() + "') is global and assumed valid.\n");
+        }
+        env.globalCalled[sub] = true;
+        for (int r = 0; r <= 5; r++) {
+            regs[r] = Reg.NotInit.INSTANCE;
+            env.markRegScratched(r);
+        }
+        regs[0] = Reg.ScalarReg.UNKNOWN;
     }
 
     void exit(int idx) {
@@ -741,6 +833,13 @@ final class CallChecks {
         Reg r0 = env.src(0);
         if (env.isPointerValue(0)) {
             throw env.reject("R0 leaks addr as return value");
+        }
+        if (env.frame().subprog != 0) {
+            // a global function verified on its own returns a number
+            if (!(r0 instanceof Reg.ScalarReg)) {
+                throw env.reject("At subprogram exit the register R0 is not a scalar value (" + typeName(r0) + ")");
+            }
+            return;
         }
         Optional<ReturnRange> range = env.ctx.returnRange();
         if (range.isEmpty()) {

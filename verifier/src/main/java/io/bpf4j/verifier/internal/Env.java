@@ -44,6 +44,8 @@ final class Env {
 
     /** Whether the current insn already has a jump-history entry (flags of a second push merge into it). */
     boolean histEntThisInsn;
+    /** Global functions a verified unit called (each is verified on its own afterwards). */
+    final boolean[] globalCalled;
     /** Backtracking for precision; set by the explorer. */
     Precision precision;
 
@@ -59,6 +61,7 @@ final class Env {
         this.profile = input.profile();
         this.ctx = profile.context(input.programType(), input.expectedAttachType());
         this.stackDepth = new int[prog.subprogCount];
+        this.globalCalled = new boolean[prog.subprogCount];
         this.region = new io.bpf4j.isa.facts.RegionKind[prog.len];
         this.auxPtrType = new String[prog.len];
         this.facts = new FactsRecorder(prog);

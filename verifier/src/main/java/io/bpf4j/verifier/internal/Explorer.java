@@ -109,6 +109,38 @@ final class Explorer {
         }
     }
 
+    /**
+     * do_check_common for a global function, verified once on its own: its arguments are what
+     * its BTF prototype promises (any scalar, the context, memory of the pointee's size that
+     * may be NULL), R10 = fp.
+     */
+    void verifyGlobal(int sub, io.bpf4j.verifier.FuncSignature sig) {
+        VState st = new VState();
+        FuncState f = new FuncState(0, -1, sub);
+        st.frames[0] = f;
+        for (int i = 0; i < sig.args().size() && i < 5; i++) {
+            io.bpf4j.verifier.FuncSignature.Arg a = sig.args().get(i);
+            f.regs[i + 1] = switch (a.kind()) {
+                case SCALAR -> Reg.ScalarReg.UNKNOWN;
+                case CTX -> Reg.Ptr.of(Reg.PtrType.CTX);
+                case MEM -> new Reg.Ptr(Reg.PtrType.MEM, a.nullable(), false, false, 0,
+                        io.bpf4j.verifier.internal.scalar.Scalar.constant(0), a.nullable() ? env.newId() : 0, 0, null, 0,
+                        a.memSize(), 0, 0);
+                case UNSUPPORTED -> throw new NotSupported("global function argument " + a.detail());
+            };
+        }
+        st.branches = 1;
+        st.firstInsnIdx = env.prog.subprogStart[sub];
+        env.cur = st;
+        env.insnIdx = env.prog.subprogStart[sub];
+        env.log.prevLinfo = null;
+        env.markAllScratched();
+        doCheck();
+        if (!env.log.level2()) {
+            env.log.reset(0);
+        }
+    }
+
     private void doCheck() {
         Program prog = env.prog;
         VLog log = env.log;
@@ -482,7 +514,8 @@ final class Explorer {
                     if (env.prog.callsCallback[insn]) {
                         // a callback loop converged: this iteration starts where an earlier one did
                         if (eq.statesEqual(cp.st, env.cur, Equivalence.Mode.RANGE_WITHIN)) {
-                            hit(cp, insn, false);
+                            // a loop back-edge as well (the call insn is its own SCC)
+                            hit(cp, insn, true);
                             return true;
                         }
                         loopCheck = false;
