@@ -33,6 +33,12 @@ class LoopsTest {
     }
 
     @Test
+    void longLoopCheckpointsAndBacktracksLikeTheKernel() {
+        // checkpoints every 20 jumps or 40 history entries: the walks back stop at them
+        Parity.socket(mov(0, 0), alu(AluOp.ADD, 0, 1), jmp(JumpOp.JLT, 0, 300, -2), exit()).sameBacktracking();
+    }
+
+    @Test
     void infiniteLoopDetected() {
         Parity.socket(mov(0, 0), jmp(JumpOp.JEQ, 0, 0, -1), exit()).rejected();
     }

@@ -778,12 +778,59 @@ final class CallChecks {
         if (env.log.level1()) {
             env.log.verbose("Func#" + sub + " ('" + fi.name() + "') is global and assumed valid.\n");
         }
+        if (changesPacketData()[sub]) {
+            clearPacketPointers();
+        }
         env.globalCalled[sub] = true;
         for (int r = 0; r <= 5; r++) {
             regs[r] = Reg.NotInit.INSTANCE;
             env.markRegScratched(r);
         }
         regs[0] = Reg.ScalarReg.UNKNOWN;
+    }
+
+    private boolean[] changesPkt;
+
+    /**
+     * Per subprogram: whether it (or anything it calls) may change packet data, by a helper that
+     * does or by a tail call (the kernel's changes_pkt_data): calling such a global function
+     * invalidates the caller's packet pointers.
+     */
+    private boolean[] changesPacketData() {
+        if (changesPkt != null) {
+            return changesPkt;
+        }
+        Program prog = env.prog;
+        int n = prog.subprogCount;
+        boolean[] ch = new boolean[n];
+        java.util.List<int[]> edges = new java.util.ArrayList<>();
+        for (int sub = 0; sub < n; sub++) {
+            for (int i = prog.subprogStart[sub]; i < prog.subprogStart[sub + 1]; i++) {
+                Slot s = prog.slots[i];
+                if (s.code() != io.bpf4j.isa.Opcodes.CODE_CALL) {
+                    continue;
+                }
+                if (s.src() == 0 && (HelperTraits.changesPacketData(s.imm()) || s.imm() == HelperId.TAIL_CALL.id())) {
+                    ch[sub] = true;
+                } else if (s.src() == io.bpf4j.isa.Opcodes.PSEUDO_CALL) {
+                    int callee = prog.findSubprog(i + s.imm() + 1);
+                    if (callee >= 0) {
+                        edges.add(new int[] {sub, callee});
+                    }
+                }
+            }
+        }
+        for (boolean again = true; again;) {
+            again = false;
+            for (int[] e : edges) {
+                if (ch[e[1]] && !ch[e[0]]) {
+                    ch[e[0]] = true;
+                    again = true;
+                }
+            }
+        }
+        changesPkt = ch;
+        return ch;
     }
 
     void exit(int idx) {
