@@ -119,7 +119,8 @@ final class ProgramVerifier {
             if (name == null) {
                 name = functionAt(rp, r.insnOffset());
             }
-            out.add(new FuncInfo(r.insnOffset(), name, global));
+            out.add(new FuncInfo(r.insnOffset(), name, global,
+                    global ? FuncSignatures.of(btf, r.typeId(), rp.programType()) : null));
         }
         return out;
     }

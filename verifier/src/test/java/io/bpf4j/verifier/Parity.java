@@ -122,6 +122,47 @@ final class Parity {
         return o;
     }
 
+    /** As {@link #accepted()}, and the same {@code processed ...} statistics line (exploration and pruning). */
+    Outcome acceptedSameStats() {
+        Outcome o = accepted();
+        assertThat(statsLine(o.log())).as("kernel log:\n" + o.kernel().log() + "\nbpf4j log:\n" + o.log())
+                .isEqualTo(statsLine(o.kernel().log()));
+        return o;
+    }
+
+    /**
+     * At log level 2: the same precision-tracking lines ({@code mark_precise:}, {@code force_precise:},
+     * {@code frame N: propagating}) in the same order, and the same statistics line.
+     */
+    Outcome sameBacktracking() {
+        logLevel = 2;
+        Outcome o = agrees();
+        String ctx = "kernel log:\n" + o.kernel().log() + "\nbpf4j log:\n" + o.log();
+        assertThat(precisionLines(o.log())).as(ctx).isEqualTo(precisionLines(o.kernel().log()));
+        assertThat(precisionLines(o.kernel().log())).as("the program exercises backtracking").isNotEmpty();
+        assertThat(statsLine(o.log())).as(ctx).isEqualTo(statsLine(o.kernel().log()));
+        return o;
+    }
+
+    static List<String> precisionLines(String log) {
+        List<String> out = new ArrayList<>();
+        for (String l : log.split("\n")) {
+            if (l.startsWith("mark_precise:") || l.startsWith("force_precise:") || l.matches("frame \\d+: propagating .*")) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    static String statsLine(String log) {
+        for (String l : log.split("\n")) {
+            if (l.startsWith("processed ")) {
+                return l;
+            }
+        }
+        return null;
+    }
+
     /** As {@link #agrees()}, and the kernel accepts it. */
     Outcome accepted() {
         Outcome o = agrees();

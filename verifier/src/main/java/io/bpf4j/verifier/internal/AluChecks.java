@@ -180,15 +180,22 @@ final class AluChecks {
                 }
                 throw env.reject("R" + dst + " pointer " + ALU_STRING[op.bits() >> 4] + " pointer prohibited");
             }
+            env.markPrecise(dst);
             adjustPtr(dst, op, alu64, sp, (Reg.ScalarReg) d, true);
             return;
         }
         if (d instanceof Reg.Ptr dp) {
+            if (x) {
+                env.markPrecise(s.src());
+            }
             adjustPtr(dst, op, alu64, dp, (Reg.ScalarReg) src, false);
             return;
         }
         Reg.ScalarReg ds = (Reg.ScalarReg) d;
         Reg.ScalarReg ss = (Reg.ScalarReg) src;
+        if (x && ds.precise()) {
+            env.markPrecise(s.src());
+        }
         io.bpf4j.verifier.internal.scalar.ScalarFork fork = ds.v().forkBeforeBitwise(op, ss.v());
         if (fork != null) {
             // maybe_fork_scalars: a [-1, 0] value is split; the 0 case re-runs this insn later
@@ -208,7 +215,7 @@ final class AluChecks {
                 delta = (int) val;
             }
         }
-        env.setReg(dst, new Reg.ScalarReg(r, id, addConst, delta));
+        env.setReg(dst, new Reg.ScalarReg(r, id, addConst, delta, ds.precise()));
     }
 
     /**

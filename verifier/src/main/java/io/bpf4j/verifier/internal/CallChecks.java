@@ -162,8 +162,20 @@ final class CallChecks {
         }
         if (func == HelperId.TAIL_CALL.id()) {
             checkResourceLeak(env, false, true, "tail_call");
+            // record_func_key: a constant in-range index is relied upon exactly
+            if (regs[3] instanceof Reg.ScalarReg k && k.v().isConst()
+                    && Long.compareUnsigned(k.v().constValue(), Integer.toUnsignedLong(meta.map.maxEntries())) < 0) {
+                env.markPrecise(3);
+            }
+        }
+        if (func == HelperId.GET_LOCAL_STORAGE.id() && regs[2] instanceof Reg.ScalarReg fl && fl.v().isConst()
+                && fl.v().constValue() == 0) {
+            env.markPrecise(2);
         }
         if (func == HelperId.LOOP.id()) {
+            updateLoopInlineState(idx, meta.subprog);
+            // the iteration count decides when the loop ends
+            env.markPrecise(1);
             FuncState f = env.frame();
             Reg n = regs[1];
             long max = n instanceof Reg.ScalarReg ns ? ns.v().umax() : 0;
@@ -228,6 +240,28 @@ final class CallChecks {
         }
     }
 
+    /** Per bpf_loop call insn: 0 unseen, 1 fit for inlining (flags zero, same callback), 2 not. */
+    private int[] loopInline;
+    private int[] loopCallback;
+
+    /** update_loop_inline_state: a zero flags argument is relied upon while the call stays inlinable. */
+    private void updateLoopInlineState(int idx, int subprog) {
+        if (loopInline == null) {
+            loopInline = new int[env.prog.len];
+            loopCallback = new int[env.prog.len];
+        }
+        if (loopInline[idx] == 2) {
+            return;
+        }
+        boolean zero = env.regs()[4] instanceof Reg.ScalarReg f && f.v().isConst() && f.v().constValue() == 0;
+        if (zero) {
+            env.markPrecise(4);
+        }
+        boolean fit = zero && (loopInline[idx] == 0 || loopCallback[idx] == subprog);
+        loopInline[idx] = fit ? 1 : 2;
+        loopCallback[idx] = subprog;
+    }
+
     /** record_func_map: map helpers need a map, and may not change a map read-only to programs. */
     private void recordFuncMap(int func, Meta meta) {
         boolean mapFunc = switch (func) {
@@ -263,6 +297,10 @@ final class CallChecks {
             throw env.reject("helper access to the packet is not allowed");
         }
         boolean isNull = reg instanceof Reg.ScalarReg z && z.v().isConst() && z.v().constValue() == 0;
+        if (isNull && spec.maybeNull()) {
+            // NULL is accepted only because it is exactly zero
+            env.markPrecise(regno);
+        }
         if (!(isNull && spec.maybeNull())) {
             List<Expect> compat = compatible(kind);
             if (compat == null) {
@@ -328,6 +366,7 @@ final class CallChecks {
                     throw env.reject("R" + regno + " is not a known constant'");
                 }
                 meta.memSize = v.constValue();
+                env.markPrecise(regno);
             }
             default -> {
             }
@@ -428,7 +467,7 @@ final class CallChecks {
 
     /** check_func_arg_reg_off. */
     private void argRegOff(Reg.Ptr p, int regno, ArgSpec spec) {
-        if (spec.releases()) {
+        if (spec != null && spec.releases()) {
             if (p.off() != 0) {
                 throw env.reject("R" + regno + " must have zero offset when passed to release func or trusted arg to kfunc");
             }
@@ -459,6 +498,7 @@ final class CallChecks {
             throw env.reject("R" + regno + " unbounded memory access, use 'var &= const' or 'if (var < const)'");
         }
         helperMemAccess(regno - 1, (int) v.umax(), write, zeroOk, meta);
+        env.markPrecise(regno);
     }
 
     /** check_helper_mem_access. */
@@ -634,7 +674,8 @@ final class CallChecks {
             throw env.reject("the call stack of " + (st.curframe + 2) + " frames is too deep");
         }
         if (!env.input.funcInfo().isEmpty() && env.input.funcInfo().get(sub).global()) {
-            throw env.reject("bpf4j: not supported yet: calls to global functions");
+            globalCall(idx, sub);
+            return;
         }
         FuncState caller = st.cur();
         FuncState callee = new FuncState(st.curframe + 1, idx, sub);
@@ -654,6 +695,144 @@ final class CallChecks {
         }
     }
 
+    /**
+     * A call to a global function: only the arguments are checked against its prototype (it is
+     * verified once on its own later); R0 becomes an unknown scalar, R1-R5 are clobbered.
+     */
+    private void globalCall(int idx, int sub) {
+        io.bpf4j.verifier.FuncInfo fi = env.input.funcInfo().get(sub);
+        io.bpf4j.verifier.FuncSignature sig = fi.signature();
+        if (sig == null) {
+            throw env.reject("bpf4j: not supported yet: calls to global functions without a BTF prototype");
+        }
+        if (env.cur.activeLocks() > 0) {
+            env.log.verbose("global function calls are not allowed while holding a lock,\n");
+            throw env.reject("use static function instead");
+        }
+        String caller = "Caller passes invalid args into func#" + sub + " ('" + fi.name() + "')";
+        if (!sig.returnsScalar()) {
+            env.log.verbose("Global function " + fi.name() + "() doesn't return scalar. Only those are supported.\n");
+            throw env.reject(caller);
+        }
+        if (sig.args().size() > 5) {
+            env.log.verbose("Global function " + fi.name() + "() with " + sig.args().size() + " > 5 args. Buggy compiler.\n");
+            throw env.reject(caller);
+        }
+        Reg[] regs = env.regs();
+        for (int i = 0; i < sig.args().size(); i++) {
+            io.bpf4j.verifier.FuncSignature.Arg a = sig.args().get(i);
+            int regno = i + 1;
+            Reg reg = regs[regno];
+            switch (a.kind()) {
+                case UNSUPPORTED -> throw env.reject("bpf4j: not supported yet: global function argument " + a.detail());
+                case SCALAR -> {
+                    if (!(reg instanceof Reg.ScalarReg)) {
+                        env.log.verbose("R" + regno + " is not a scalar\n");
+                        throw env.reject(caller);
+                    }
+                }
+                case CTX -> {
+                    try {
+                        if (reg instanceof Reg.Ptr p) {
+                            argRegOff(p, regno, null);
+                        }
+                    } catch (Reject r) {
+                        throw env.reject(caller);
+                    }
+                    if (!(reg instanceof Reg.Ptr p) || p.type() != Reg.PtrType.CTX) {
+                        env.log.verbose("arg#" + i + " expects pointer to ctx\n");
+                        throw env.reject(caller);
+                    }
+                }
+                case MEM -> {
+                    try {
+                        if (reg instanceof Reg.Ptr p) {
+                            argRegOff(p, regno, null);
+                        }
+                        boolean isNull = reg instanceof Reg.ScalarReg z && z.v().isConst() && z.v().constValue() == 0;
+                        if (!isNull) {
+                            // check_mem_reg: read and write access to the whole pointee, as if not NULL
+                            boolean maybeNull = reg instanceof Reg.Ptr p && p.maybeNull();
+                            if (maybeNull) {
+                                regs[regno] = ((Reg.Ptr) reg).withType(((Reg.Ptr) reg).type(), false);
+                            }
+                            try {
+                                helperMemAccess(regno, a.memSize(), false, true, null);
+                                helperMemAccess(regno, a.memSize(), true, true, null);
+                            } finally {
+                                regs[regno] = reg;
+                            }
+                        }
+                    } catch (Reject r) {
+                        throw env.reject(caller);
+                    }
+                    if (!a.nullable() && reg instanceof Reg.Ptr p && p.maybeNull()) {
+                        env.log.verbose("arg#" + i + " is expected to be non-NULL\n");
+                        throw env.reject(caller);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        if (env.log.level1()) {
+            env.log.verbose("Func#" + sub + " ('" + fi.name() + "') is global and assumed valid.\n");
+        }
+        if (changesPacketData()[sub]) {
+            clearPacketPointers();
+        }
+        env.globalCalled[sub] = true;
+        for (int r = 0; r <= 5; r++) {
+            regs[r] = Reg.NotInit.INSTANCE;
+            env.markRegScratched(r);
+        }
+        regs[0] = Reg.ScalarReg.UNKNOWN;
+    }
+
+    private boolean[] changesPkt;
+
+    /**
+     * Per subprogram: whether it (or anything it calls) may change packet data, by a helper that
+     * does or by a tail call (the kernel's changes_pkt_data): calling such a global function
+     * invalidates the caller's packet pointers.
+     */
+    private boolean[] changesPacketData() {
+        if (changesPkt != null) {
+            return changesPkt;
+        }
+        Program prog = env.prog;
+        int n = prog.subprogCount;
+        boolean[] ch = new boolean[n];
+        java.util.List<int[]> edges = new java.util.ArrayList<>();
+        for (int sub = 0; sub < n; sub++) {
+            for (int i = prog.subprogStart[sub]; i < prog.subprogStart[sub + 1]; i++) {
+                Slot s = prog.slots[i];
+                if (s.code() != io.bpf4j.isa.Opcodes.CODE_CALL) {
+                    continue;
+                }
+                if (s.src() == 0 && (HelperTraits.changesPacketData(s.imm()) || s.imm() == HelperId.TAIL_CALL.id())) {
+                    ch[sub] = true;
+                } else if (s.src() == io.bpf4j.isa.Opcodes.PSEUDO_CALL) {
+                    int callee = prog.findSubprog(i + s.imm() + 1);
+                    if (callee >= 0) {
+                        edges.add(new int[] {sub, callee});
+                    }
+                }
+            }
+        }
+        for (boolean again = true; again;) {
+            again = false;
+            for (int[] e : edges) {
+                if (ch[e[1]] && !ch[e[0]]) {
+                    ch[e[0]] = true;
+                    again = true;
+                }
+            }
+        }
+        changesPkt = ch;
+        return ch;
+    }
+
     void exit(int idx) {
         VState st = env.cur;
         checkResourceLeak(env, false, st.curframe == 0, "BPF_EXIT instruction in main prog");
@@ -668,6 +847,7 @@ final class CallChecks {
                 if (!(r0 instanceof Reg.ScalarReg cr)) {
                     throw env.reject("R0 not a scalar value");
                 }
+                env.markPrecise(0);
                 Scalar v = cr.v();
                 if (v.smin() < 0 || v.smax() > 1) {
                     throw env.reject(invalidScalar("At callback return", v, 0, 1));
@@ -682,7 +862,7 @@ final class CallChecks {
             st.frames[st.curframe] = null;
             st.curframe--;
             if (callee.inCallback) {
-                VState prev = findPrevEntry(st, callee.callsite);
+                VState prev = findPrevEntry(st.parent, st, callee.callsite);
                 if (prev != null) {
                     widen(prev, st);
                 }
@@ -701,6 +881,13 @@ final class CallChecks {
         if (env.isPointerValue(0)) {
             throw env.reject("R0 leaks addr as return value");
         }
+        if (env.frame().subprog != 0) {
+            // a global function verified on its own returns a number
+            if (!(r0 instanceof Reg.ScalarReg)) {
+                throw env.reject("At subprogram exit the register R0 is not a scalar value (" + typeName(r0) + ")");
+            }
+            return;
+        }
         Optional<ReturnRange> range = env.ctx.returnRange();
         if (range.isEmpty()) {
             return;
@@ -708,6 +895,7 @@ final class CallChecks {
         if (!(r0 instanceof Reg.ScalarReg sr)) {
             throw env.reject("At program exit the register R0 is not a known value (" + typeName(r0) + ")");
         }
+        env.markPrecise(0);
         ReturnRange rr = range.get();
         Scalar v = sr.v();
         if (rr.min() <= v.smin() && v.smax() <= rr.max()) {
@@ -716,9 +904,12 @@ final class CallChecks {
         throw env.reject(invalidScalar("At program exit", v, rr.min(), rr.max()));
     }
 
-    /** find_prev_entry: the checkpoint at {@code insn} on the current path (an ancestor still being explored). */
-    private static VState findPrevEntry(VState cur, int insn) {
-        for (VState p = cur.parent; p != null; p = p.parent) {
+    /**
+     * find_prev_entry: the checkpoint at {@code insn} on the current path (an ancestor still
+     * being explored), searching from {@code from} upwards; {@code cur} gives the call sites.
+     */
+    static VState findPrevEntry(VState from, VState cur, int insn) {
+        for (VState p = from; p != null; p = p.parent) {
             if (p.insnIdx == insn && p.branches > 0 && sameCallsites(p, cur)) {
                 return p;
             }
@@ -741,10 +932,9 @@ final class CallChecks {
     /**
      * widen_imprecise_scalars: scalars that changed since the previous iteration become unknown,
      * so that callback iterations converge. The kernel widens only scalars no check has needed
-     * exactly (imprecise ones); without precision tracking bpf4j widens every one that changed,
-     * which is sound but may reject a program whose loop relies on an exact value.
+     * exactly (imprecise in both the previous iteration's checkpoint and now).
      */
-    private static void widen(VState old, VState cur) {
+    static void widen(VState old, VState cur) {
         for (int f = old.curframe; f >= 0; f--) {
             FuncState fo = old.frames[f];
             FuncState fc = cur.frames[f];
@@ -761,7 +951,7 @@ final class CallChecks {
     }
 
     private static Reg widened(Reg old, Reg cur) {
-        if (old instanceof Reg.ScalarReg os && cur instanceof Reg.ScalarReg cs
+        if (old instanceof Reg.ScalarReg os && cur instanceof Reg.ScalarReg cs && !os.precise() && !cs.precise()
                 && !(os.v().equals(cs.v()) && os.addConst() == cs.addConst() && os.delta() == cs.delta())) {
             return Reg.ScalarReg.UNKNOWN;
         }

@@ -62,6 +62,7 @@ public final class Driver {
             env = new Env(prog, log, input);
             Explorer ex = new Explorer(env);
             ex.verifyMain();
+            verifyGlobals(env);
             checkMaxStackDepth(env);
         } catch (Reject r) {
             throw fail(log, env, env == null ? -1 : env.insnIdx, start, input);
@@ -79,6 +80,28 @@ public final class Driver {
         VerifierStats stats = stats(env, start);
         finish(log, stats);
         return new VerifiedProgram(facts(env), stats, log.toString());
+    }
+
+    /** do_check_subprogs: every global function a verified unit called, on its own, until none is left. */
+    private static void verifyGlobals(Env env) {
+        boolean[] done = new boolean[env.prog.subprogCount];
+        boolean again = true;
+        while (again) {
+            again = false;
+            for (int i = 1; i < env.prog.subprogCount; i++) {
+                if (!env.globalCalled[i] || done[i]) {
+                    continue;
+                }
+                done[i] = true;
+                again = true;
+                io.bpf4j.verifier.FuncInfo fi = env.input.funcInfo().get(i);
+                env.log.verbose("Validating " + fi.name() + "() func#" + i + "...\n");
+                new Explorer(env).verifyGlobal(i, fi.signature());
+                if (env.log.level1()) {
+                    env.log.verbose("Func#" + i + " ('" + fi.name() + "') is safe for any args that match its prototype\n");
+                }
+            }
+        }
     }
 
     private static VerifierException fail(VLog log, Env env, int insn, long start, VerifierInput input) {

@@ -42,6 +42,13 @@ final class Env {
     int maxCtxOffset;
     final FactsRecorder facts;
 
+    /** Whether the current insn already has a jump-history entry (flags of a second push merge into it). */
+    boolean histEntThisInsn;
+    /** Global functions a verified unit called (each is verified on its own afterwards). */
+    final boolean[] globalCalled;
+    /** Backtracking for precision; set by the explorer. */
+    Precision precision;
+
     // scratch marks decide which registers/slots the log prints after an instruction
     int scratchedRegs;
     long scratchedStack;
@@ -54,9 +61,30 @@ final class Env {
         this.profile = input.profile();
         this.ctx = profile.context(input.programType(), input.expectedAttachType());
         this.stackDepth = new int[prog.subprogCount];
+        this.globalCalled = new boolean[prog.subprogCount];
         this.region = new io.bpf4j.isa.facts.RegionKind[prog.len];
         this.auxPtrType = new String[prog.len];
         this.facts = new FactsRecorder(prog);
+    }
+
+    /** push_jmp_history: records the current insn (or merges into its entry) in the current state. */
+    void pushHistory(int flags, int[] linked) {
+        java.util.List<VState.Hist> h = cur.hist;
+        if (histEntThisInsn && !h.isEmpty()) {
+            VState.Hist last = h.get(h.size() - 1);
+            h.set(h.size() - 1, new VState.Hist(last.idx(), last.prevIdx(), last.flags() | flags,
+                    linked != null ? linked : last.linked()));
+            return;
+        }
+        h.add(new VState.Hist(insnIdx, prevInsnIdx, flags, linked));
+        histEntThisInsn = true;
+    }
+
+    /** mark_chain_precision for a register of the current frame (no-op unless it is a scalar and we are privileged). */
+    void markPrecise(int regno) {
+        if (regno >= 0 && precision != null) {
+            precision.markChain(cur, regno);
+        }
     }
 
     Reject reject(String line) {

@@ -38,6 +38,18 @@ final class Explorer {
     private final ArrayDeque<Pending> stack = new ArrayDeque<>();
     private final List<Checkpoint>[] buckets;
     private int freeListSize;
+    /**
+     * Loop (SCC) visits keyed by call chain, the kernel's bpf_scc_visit: the checkpoint that
+     * entered the loop and the back-edges (states that matched a checkpoint inside it before
+     * all its paths were explored), whose precision is propagated again when the loop is left.
+     */
+    private final java.util.Map<String, SccVisit> sccVisits = new java.util.HashMap<>();
+    private int numBackedges;
+
+    private static final class SccVisit {
+        VState entry;
+        final List<VState> backedges = new ArrayList<>();
+    }
     private final Equivalence eq;
     private final BpftoolSyntax syntax = BpftoolSyntax.defaults();
     final AluChecks alu;
@@ -59,6 +71,7 @@ final class Explorer {
         this.mem = new MemChecks(env);
         this.jmp = new JumpChecks(env, this);
         this.calls = new CallChecks(env, this);
+        env.precision = new Precision(env, this);
     }
 
     /** do_check_common for the main program: R1 = ctx, R10 = fp. */
@@ -96,6 +109,38 @@ final class Explorer {
         }
     }
 
+    /**
+     * do_check_common for a global function, verified once on its own: its arguments are what
+     * its BTF prototype promises (any scalar, the context, memory of the pointee's size that
+     * may be NULL), R10 = fp.
+     */
+    void verifyGlobal(int sub, io.bpf4j.verifier.FuncSignature sig) {
+        VState st = new VState();
+        FuncState f = new FuncState(0, -1, sub);
+        st.frames[0] = f;
+        for (int i = 0; i < sig.args().size() && i < 5; i++) {
+            io.bpf4j.verifier.FuncSignature.Arg a = sig.args().get(i);
+            f.regs[i + 1] = switch (a.kind()) {
+                case SCALAR -> Reg.ScalarReg.UNKNOWN;
+                case CTX -> Reg.Ptr.of(Reg.PtrType.CTX);
+                case MEM -> new Reg.Ptr(Reg.PtrType.MEM, a.nullable(), false, false, 0,
+                        io.bpf4j.verifier.internal.scalar.Scalar.constant(0), a.nullable() ? env.newId() : 0, 0, null, 0,
+                        a.memSize(), 0, 0);
+                case UNSUPPORTED -> throw new NotSupported("global function argument " + a.detail());
+            };
+        }
+        st.branches = 1;
+        st.firstInsnIdx = env.prog.subprogStart[sub];
+        env.cur = st;
+        env.insnIdx = env.prog.subprogStart[sub];
+        env.log.prevLinfo = null;
+        env.markAllScratched();
+        doCheck();
+        if (!env.log.level2()) {
+            env.log.reset(0);
+        }
+    }
+
     private void doCheck() {
         Program prog = env.prog;
         VLog log = env.log;
@@ -110,6 +155,9 @@ final class Explorer {
             if (++env.insnProcessed > env.input.limits().maxProcessedInsns()) {
                 throw env.reject("BPF program is too large. Processed " + env.insnProcessed + " insn");
             }
+            env.histEntThisInsn = false;
+            env.cur.lastInsnIdx = env.prevInsnIdx;
+            env.cur.insnIdx = idx;
             if (prog.prunePoint[idx] && isStateVisited(idx)) {
                 if (log.level1()) {
                     if (doPrintState) {
@@ -124,6 +172,9 @@ final class Explorer {
                 }
                 prevInsnIdx = env.prevInsnIdx;
                 continue;
+            }
+            if (prog.jmpPoint[idx]) {
+                env.pushHistory(0, null);
             }
             if (log.level2() && doPrintState) {
                 log.verbose("\nfrom " + env.prevInsnIdx + " to " + idx
@@ -161,7 +212,22 @@ final class Explorer {
         }
     }
 
+    private String[] insnTexts;
+
+    /** The insn as print_bpf_insn shows it (cached: level-2 logs print the same insns many times). */
     String insnText(int idx) {
+        if (insnTexts == null) {
+            insnTexts = new String[env.prog.len];
+        }
+        String t = insnTexts[idx];
+        if (t == null) {
+            t = formatInsn(idx);
+            insnTexts[idx] = t;
+        }
+        return t;
+    }
+
+    private String formatInsn(int idx) {
         Instruction insn = env.prog.insns[idx];
         if (insn instanceof LoadImm64 ld && ld.slot().src() == Opcodes.PSEUDO_FUNC) {
             return String.format("(%02x) r%d = 0x%x", ld.code(), ld.dstReg(), ld.value());
@@ -249,6 +315,7 @@ final class Explorer {
             if (--p.branches > 0) {
                 break;
             }
+            maybeExitScc(p);
             if (p.inFreeList) {
                 p.inFreeList = false;
                 freeListSize--;
@@ -276,14 +343,156 @@ final class Explorer {
         return (int) (key % env.prog.len);
     }
 
+    /**
+     * clean_live_states: fully explored checkpoints at this insn forget the registers no later
+     * insn reads (so that precision is not propagated for them).
+     */
+    private void cleanLiveStates(List<Checkpoint> bucket, int insn) {
+        if (bucket == null) {
+            return;
+        }
+        for (Checkpoint cp : bucket) {
+            VState st = cp.st;
+            if (st.branches != 0 || st.insnIdx != insn || st.cleaned || !sameCallsites(st, env.cur)
+                    || incompleteReadMarks(st)) {
+                continue;
+            }
+            st.cleaned = true;
+            for (int i = 0; i <= st.curframe; i++) {
+                int at = i == st.curframe ? st.insnIdx : st.frames[i + 1].callsite;
+                int live = env.prog.liveRegs[at];
+                Reg[] regs = st.frames[i].regs;
+                for (int r = 0; r < 10; r++) {
+                    if ((live & 1 << r) == 0) {
+                        regs[r] = Reg.NotInit.INSTANCE;
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean sameCallsites(VState a, VState b) {
+        if (a.curframe != b.curframe) {
+            return false;
+        }
+        for (int i = 0; i <= a.curframe; i++) {
+            if (a.frames[i].callsite != b.frames[i].callsite) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A prune: what the checkpoint needed precise, this path needs precise too. */
+    private void hit(Checkpoint cp, int insn, boolean loop) {
+        cp.hits++;
+        if (env.prog.jmpPoint[insn]) {
+            env.pushHistory(0, null);
+        }
+        env.precision.propagate(cp.st, env.cur);
+        if (loop) {
+            // inside a loop not fully explored: remember the match, propagate again on exit
+            VState be = env.cur.copy();
+            be.equalState = cp.st;
+            be.insnIdx = insn;
+            String chain = callchain(cp.st);
+            SccVisit v = chain == null ? null : sccVisits.get(chain);
+            if (v != null) {
+                if (env.log.level2()) {
+                    env.log.verbose("SCC backedge " + chain + "\n");
+                }
+                v.backedges.add(be);
+                numBackedges++;
+                env.peakStates = Math.max(env.peakStates, env.exploredStates + freeListSize + numBackedges);
+            }
+        }
+    }
+
+    /** compute_scc_callchain + format_callchain: "(callsite,...,scc)", or null outside loops. */
+    private String callchain(VState st) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i <= st.curframe; i++) {
+            int at = i == st.curframe ? st.insnIdx : st.frames[i + 1].callsite;
+            int scc = env.prog.scc[at];
+            if (scc != 0) {
+                return sb.append(scc).append(')').toString();
+            }
+            if (i == st.curframe) {
+                return null;
+            }
+            if (at == 0) {
+                // the kernel's zero-terminated call-site list stops here
+                continue;
+            }
+            sb.append(at).append(',');
+        }
+        return null;
+    }
+
+    private void maybeEnterScc(VState st) {
+        String chain = callchain(st);
+        if (chain == null) {
+            return;
+        }
+        SccVisit v = sccVisits.computeIfAbsent(chain, k -> new SccVisit());
+        if (v.entry == null) {
+            v.entry = st;
+            if (env.log.level2()) {
+                env.log.verbose("SCC enter " + chain + "\n");
+            }
+        }
+    }
+
+    private void maybeExitScc(VState st) {
+        String chain = callchain(st);
+        SccVisit v = chain == null ? null : sccVisits.get(chain);
+        if (v == null || v.entry != st) {
+            return;
+        }
+        if (env.log.level2()) {
+            env.log.verbose("SCC exit " + chain + "\n");
+        }
+        v.entry = null;
+        // propagate_backedges: to a fixed point, at most 64 rounds
+        int i = 0;
+        boolean changed;
+        do {
+            if (i++ > 64) {
+                if (env.log.level2()) {
+                    env.log.verbose("propagate_backedges: too many iterations\n");
+                }
+                for (VState be : v.backedges) {
+                    env.precision.markAllPrecise(be);
+                }
+                break;
+            }
+            env.precision.changed = false;
+            for (VState be : v.backedges) {
+                env.precision.propagate(be.equalState, be);
+            }
+            changed = env.precision.changed;
+        } while (changed);
+        numBackedges -= v.backedges.size();
+        v.backedges.clear();
+    }
+
+    /** incomplete_read_marks: the checkpoint is in a loop whose paths are not all explored. */
+    private boolean incompleteReadMarks(VState st) {
+        String chain = callchain(st);
+        SccVisit v = chain == null ? null : sccVisits.get(chain);
+        return v != null && !v.backedges.isEmpty();
+    }
+
     /** is_state_visited: true when a checkpoint subsumes the current state (prune). */
     private boolean isStateVisited(int insn) {
-        boolean forceNew = env.prog.forceCheckpoint[insn];
+        // a long jump history forces a checkpoint (backtracking walks it)
+        boolean forceNew = env.prog.forceCheckpoint[insn] || env.cur.hist.size() > 40;
         boolean addNew = forceNew
                 || env.jmpsProcessed - env.prevJmpsProcessed >= 2 && env.insnProcessed - env.prevInsnProcessed >= 8;
         int b = bucketOf(insn);
         List<Checkpoint> bucket = buckets[b];
         int statesCnt = 0;
+        cleanLiveStates(bucket, insn);
         if (bucket != null) {
             for (int i = 0; i < bucket.size(); i++) {
                 Checkpoint cp = bucket.get(i);
@@ -292,23 +501,35 @@ final class Explorer {
                     continue;
                 }
                 boolean miss;
+                boolean loop = false;
                 if (cp.st.branches > 0) {
                     boolean loopCheck = true;
+                    if (env.prog.slots[insn].code() == io.bpf4j.isa.Opcodes.CODE_MAY_GOTO
+                            && cp.st.mayGotoDepth != env.cur.mayGotoDepth
+                            && eq.statesEqual(cp.st, env.cur, Equivalence.Mode.RANGE_WITHIN)) {
+                        // the may_goto loop converged
+                        hit(cp, insn, true);
+                        return true;
+                    }
                     if (env.prog.callsCallback[insn]) {
                         // a callback loop converged: this iteration starts where an earlier one did
                         if (eq.statesEqual(cp.st, env.cur, Equivalence.Mode.RANGE_WITHIN)) {
-                            cp.hits++;
+                            // a loop back-edge as well (the call insn is its own SCC)
+                            hit(cp, insn, true);
                             return true;
                         }
                         loopCheck = false;
                     }
                     if (loopCheck && Equivalence.maybeLooping(cp.st, env.cur)
                             && cp.st.callbackUnrollDepth == env.cur.callbackUnrollDepth
+                            && cp.st.mayGotoDepth == env.cur.mayGotoDepth
                             && eq.statesEqual(cp.st, env.cur, Equivalence.Mode.EXACT)) {
                         Linfo.print(env.log, env.prog, insn, "; ");
                         env.log.error("infinite loop detected at insn " + insn);
                         env.log.verbose("cur state:" + StatePrinter.frame(env.cur, env.frame(), true, 0, 0));
-                        env.log.verbose("old state:" + StatePrinter.frame(cp.st, cp.st.frames[env.cur.curframe], true, 0, 0));
+                        // the old state is the log's last line, so it is what the kernel's error line reads
+                        String old = StatePrinter.frame(cp.st, cp.st.frames[env.cur.curframe], true, 0, 0);
+                        env.log.error("old state:" + old.substring(0, old.length() - 1));
                         throw new Reject();
                     }
                     if (!forceNew && env.jmpsProcessed - env.prevJmpsProcessed < 20
@@ -317,11 +538,12 @@ final class Explorer {
                     }
                     miss = true;
                 } else {
-                    miss = !eq.statesEqual(cp.st, env.cur, Equivalence.Mode.NOT_EXACT);
+                    loop = incompleteReadMarks(cp.st);
+                    miss = !eq.statesEqual(cp.st, env.cur, loop ? Equivalence.Mode.RANGE_WITHIN : Equivalence.Mode.NOT_EXACT);
                 }
                 if (!miss) {
                     // a hit returns before max_states_per_insn is updated, as in the kernel
-                    cp.hits++;
+                    hit(cp, insn, loop);
                     return true;
                 }
                 if (addNew) {
@@ -350,14 +572,20 @@ final class Explorer {
         }
         env.totalStates++;
         env.exploredStates++;
-        env.peakStates = Math.max(env.peakStates, env.exploredStates + freeListSize);
+        env.peakStates = Math.max(env.peakStates, env.exploredStates + freeListSize + numBackedges);
         env.prevJmpsProcessed = env.jmpsProcessed;
         env.prevInsnProcessed = env.insnProcessed;
+        if (env.priv.bpfCapable()) {
+            // forget inherited precision: children mark what they need
+            Precision.markAllImprecise(env.cur);
+        }
         VState cp = env.cur.copy();
         cp.insnIdx = insn;
         cp.branches = 1;
         env.cur.parent = cp;
         env.cur.firstInsnIdx = insn;
+        env.cur.hist = new ArrayList<>();
+        maybeEnterScc(cp);
         if (bucket == null) {
             bucket = new ArrayList<>(2);
             buckets[b] = bucket;

@@ -71,10 +71,12 @@ final class JumpChecks {
 
     private void condJmp(int idx, Slot s, boolean jmp32, boolean x, int opBits) {
         if (opBits == Opcodes.JCOND) {
-            if (s.code() != Opcodes.CODE_MAY_GOTO || s.src() != 0 || s.dst() != 0 || s.imm() != 0 || s.off() == 0) {
+            // 6.18 no longer refuses a zero offset
+            if (s.code() != Opcodes.CODE_MAY_GOTO || s.src() != 0 || s.dst() != 0 || s.imm() != 0) {
                 throw env.reject("invalid may_goto imm " + s.imm());
             }
-            throw env.reject("bpf4j: not supported yet: may_goto");
+            mayGoto(idx, s);
+            return;
         }
         if (opBits > Opcodes.JCOND) {
             throw env.reject("invalid BPF_JMP/JMP32 opcode " + Integer.toHexString(opBits >> 4));
@@ -100,10 +102,28 @@ final class JumpChecks {
             src = Reg.ScalarReg.constant(s.imm());
         }
         int target = idx + s.off() + 1;
+        // comparisons with a stack pointer are remembered so that backtracking skips that operand
+        int histFlags = 0;
+        if (x && src instanceof Reg.Ptr sp0 && sp0.type() == Reg.PtrType.STACK) {
+            histFlags |= VState.SRC_REG_STACK;
+        }
+        if (dst instanceof Reg.Ptr dp0 && dp0.type() == Reg.PtrType.STACK) {
+            histFlags |= VState.DST_REG_STACK;
+        }
+        if (histFlags != 0) {
+            env.pushHistory(histFlags, null);
+        }
         boolean self = x && s.src() == dstNo;
         int pred = self && dst instanceof Reg.ScalarReg sd ? sd.v().isBranchTakenSelf(op, jmp32)
                 : branchTaken(dst, src, op, jmp32);
         if (pred == 1 || pred == 0) {
+            // the decision relies on the exact values
+            if (dst instanceof Reg.ScalarReg) {
+                env.markPrecise(dstNo);
+            }
+            if (x && src instanceof Reg.ScalarReg) {
+                env.markPrecise(s.src());
+            }
             if (!env.priv.bypassSpecV1()) {
                 throw env.reject("bpf4j: not supported yet: speculative paths of unprivileged loaders");
             }
@@ -115,6 +135,11 @@ final class JumpChecks {
             }
             env.facts.branch(idx, pred == 0, pred == 1);
             return;
+        }
+        int[] linked = collectLinked(idx, x && src instanceof Reg.ScalarReg ss0 ? ss0.id() : 0,
+                dst instanceof Reg.ScalarReg ds0 ? ds0.id() : 0);
+        if (linked != null) {
+            env.pushHistory(0, linked);
         }
         VState other = ex.push(target, idx, false);
         env.facts.branch(idx, true, true);
@@ -149,6 +174,53 @@ final class JumpChecks {
         if (env.log.level1()) {
             ex.printInsnState();
         }
+    }
+
+    /**
+     * collect_linked_regs: the registers and spilled slots sharing the compared scalars' ids (at
+     * most 6), packed for the jump history; null when fewer than two.
+     */
+    private int[] collectLinked(int jumpIdx, int srcId, int dstId) {
+        int[] out = new int[6];
+        int n = 0;
+        VState st = env.cur;
+        for (int id : new int[] {srcId, dstId}) {
+            if (id == 0) {
+                continue;
+            }
+            for (int f = st.curframe; f >= 0; f--) {
+                FuncState fr = st.frames[f];
+                int live = env.prog.liveRegs == null ? -1
+                        : env.prog.liveRegs[f == st.curframe ? jumpIdx : st.frames[f + 1].callsite];
+                for (int r = 0; r < 10; r++) {
+                    if ((live & 1 << r) != 0 && fr.regs[r] instanceof Reg.ScalarReg sr && sr.id() == id && n < 6) {
+                        out[n++] = f | r << 3 | 1 << 9;
+                    }
+                }
+                for (int spi = 0; spi < fr.spilled.length && spi < 64; spi++) {
+                    if (fr.isSpill(spi) && fr.spilled[spi] instanceof Reg.ScalarReg sr && sr.id() == id && n < 6) {
+                        out[n++] = f | spi << 3;
+                    }
+                }
+            }
+        }
+        return n > 1 ? java.util.Arrays.copyOf(out, n) : null;
+    }
+
+    /**
+     * may_goto: the fall-through (the loop's exit once the budget runs out) is explored later
+     * one level deeper, with scalars that changed since the previous visit widened; this path
+     * takes the jump.
+     */
+    private void mayGoto(int idx, Slot s) {
+        VState parent = env.cur.parent;
+        VState prev = parent == null ? null : CallChecks.findPrevEntry(parent.parent, env.cur, idx);
+        VState queued = ex.push(idx + 1, idx, false);
+        queued.mayGotoDepth++;
+        if (prev != null) {
+            CallChecks.widen(prev, queued);
+        }
+        ex.nextInsn = idx + s.off() + 1;
     }
 
     private static boolean isPkt(Reg r) {

@@ -181,6 +181,11 @@ final class Liveness {
         int[][] succ = new int[n][];
         for (int i = 0; i < n; i++) {
             succ[i] = successors(prog, i);
+            if (prog.callsCallback[i]) {
+                // a callback returns to its calling insn, which runs again: a loop of its own
+                succ[i] = java.util.Arrays.copyOf(succ[i], succ[i].length + 1);
+                succ[i][succ[i].length - 1] = i;
+            }
         }
         int[] callStack = new int[n];
         int[] childPos = new int[n];

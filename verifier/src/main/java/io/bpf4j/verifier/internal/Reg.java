@@ -16,9 +16,16 @@ sealed interface Reg permits Reg.NotInit, Reg.ScalarReg, Reg.Ptr {
     /**
      * A number. {@code id} links copies of the same value (0: none); with {@code addConst} the
      * register equals the linked one plus {@code delta} (the kernel's BPF_ADD_CONST).
+     * {@code precise}: a later check depends on the exact value, so pruning must compare it
+     * (set on checkpoints by backtracking, never compared by {@code equals}-style checks that
+     * the kernel makes byte-wise up to the id).
      */
-    record ScalarReg(Scalar v, int id, boolean addConst, int delta) implements Reg {
-        static final ScalarReg UNKNOWN = new ScalarReg(Scalar.unknown(), 0, false, 0);
+    record ScalarReg(Scalar v, int id, boolean addConst, int delta, boolean precise) implements Reg {
+        static final ScalarReg UNKNOWN = new ScalarReg(Scalar.unknown(), 0, false, 0, false);
+
+        ScalarReg(Scalar v, int id, boolean addConst, int delta) {
+            this(v, id, addConst, delta, false);
+        }
 
         static ScalarReg of(Scalar v) {
             return new ScalarReg(v, 0, false, 0);
@@ -29,11 +36,20 @@ sealed interface Reg permits Reg.NotInit, Reg.ScalarReg, Reg.Ptr {
         }
 
         ScalarReg withValue(Scalar nv) {
-            return new ScalarReg(nv, id, addConst, delta);
+            return new ScalarReg(nv, id, addConst, delta, precise);
         }
 
         ScalarReg withoutId() {
-            return id == 0 && !addConst ? this : new ScalarReg(v, 0, false, 0);
+            return id == 0 && !addConst ? this : new ScalarReg(v, 0, false, 0, precise);
+        }
+
+        ScalarReg withPrecise(boolean p) {
+            return p == precise ? this : new ScalarReg(v, id, addConst, delta, p);
+        }
+
+        /** The same value and links, ignoring the precision mark (the kernel's memcmp up to frameno). */
+        boolean sameAs(ScalarReg o) {
+            return v.equals(o.v) && id == o.id && addConst == o.addConst && delta == o.delta;
         }
     }
 

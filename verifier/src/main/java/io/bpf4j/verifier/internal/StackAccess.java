@@ -94,8 +94,10 @@ final class StackAccess {
                 saved = saved.withoutId();
             }
             saveRegister(f, spi, saved, size);
+            env.pushHistory(VState.stackAccessFlags(f.frameno, spi), null);
         } else if (reg == null && off % FuncState.REG_SIZE == 0 && isSt && env.priv.bpfCapable()) {
             saveRegister(f, spi, Reg.ScalarReg.constant(env.prog.slots[idx].imm()), size);
+            env.pushHistory(VState.stackAccessFlags(f.frameno, spi), null);
         } else if (reg instanceof Reg.Ptr p) {
             if (size != FuncState.REG_SIZE) {
                 Linfo.print(env.log, env.prog, idx, "; ");
@@ -105,6 +107,7 @@ final class StackAccess {
                 throw env.reject("cannot spill pointers to stack into stack frame of the caller");
             }
             saveRegister(f, spi, p, size);
+            env.pushHistory(VState.stackAccessFlags(f.frameno, spi), null);
         } else {
             byte type = FuncState.MISC;
             if (f.isSpill(spi) || anySpill(f, spi)) {
@@ -113,6 +116,8 @@ final class StackAccess {
             boolean zero = reg instanceof Reg.ScalarReg sr && sr.v().isConst() && sr.v().constValue() == 0
                     || reg == null && isSt && env.prog.slots[idx].imm() == 0;
             if (zero) {
+                // STACK_ZERO relies on the exact value
+                env.markPrecise(valueReg);
                 type = FuncState.ZERO;
             }
             for (int i = 0; i < size; i++) {
@@ -172,9 +177,11 @@ final class StackAccess {
                 if (dst < 0) {
                     return;
                 }
+                int fill = VState.stackAccessFlags(f.frameno, spi);
                 if (size <= spillSize && off % FuncState.REG_SIZE == 0) {
                     boolean wide = 64 - Long.numberOfLeadingZeros(ss.v().umax()) > size * 8;
                     env.setReg(dst, wide ? ss.withoutId() : ss);
+                    env.pushHistory(fill, null);
                 } else {
                     int spillCnt = 0;
                     int zeroCnt = 0;
@@ -188,7 +195,10 @@ final class StackAccess {
                             throw env.reject("invalid read from stack off " + off + "+" + i + " size " + size);
                         }
                     }
-                    if (spillCnt == size && ss.v().isConst() && ss.v().constValue() == 0 || zeroCnt == size) {
+                    if (spillCnt == size && ss.v().isConst() && ss.v().constValue() == 0) {
+                        env.setReg(dst, Reg.ScalarReg.constant(0));
+                        env.pushHistory(fill, null);
+                    } else if (zeroCnt == size) {
                         env.setReg(dst, Reg.ScalarReg.constant(0));
                     } else {
                         env.markUnknown(dst);
@@ -196,8 +206,11 @@ final class StackAccess {
                 }
             } else if (dst >= 0) {
                 env.setReg(dst, spilled);
+                env.pushHistory(VState.stackAccessFlags(f.frameno, spi), null);
             } else if (spilled instanceof Reg.Ptr && !env.priv.allowPtrLeaks()) {
                 throw env.reject("leaking pointer from stack off " + off);
+            } else {
+                env.pushHistory(VState.stackAccessFlags(f.frameno, spi), null);
             }
             return;
         }
@@ -241,6 +254,7 @@ final class StackAccess {
         Reg val = valueReg >= 0 ? env.regs()[valueReg] : null;
         boolean zero = val instanceof Reg.ScalarReg sr && sr.v().isConst() && sr.v().constValue() == 0
                 || val == null && env.prog.slots[idx].imm() == 0;
+        boolean zeroUsed = false;
         for (int i = minOff; i < maxOff; i++) {
             int slot = -i - 1;
             int spi = slot / FuncState.REG_SIZE;
@@ -256,6 +270,7 @@ final class StackAccess {
                 t = f.slotType[slot];
             }
             boolean exact = p.var().smin() == p.var().smax();
+            zeroUsed |= zero && t == FuncState.ZERO;
             if (!(zero && t == FuncState.ZERO)) {
                 if (t == FuncState.INVALID && !exact && !env.priv.allowUninitStack()) {
                     env.log.errorNoNewline("uninit stack in range of var-offset write prohibited for !root; insn " + idx + ", off: " + i);
@@ -263,6 +278,9 @@ final class StackAccess {
                 }
                 f.slotType[slot] = zero && t == FuncState.ZERO ? FuncState.ZERO : FuncState.MISC;
             }
+        }
+        if (zeroUsed) {
+            env.markPrecise(valueReg);
         }
     }
 

@@ -6,8 +6,7 @@ import io.bpf4j.verifier.internal.scalar.Tnum;
 /**
  * Prints registers and stack slots in 6.18's log grammar ({@code print_verifier_state},
  * {@code print_reg_state}, {@code print_scalar_ranges}). No liveness suffixes: 6.18 dropped them.
- * Scalars are never printed with the {@code P} mark because this verifier does not track
- * precision yet (the kernel prints {@code P} where it marked a scalar precise).
+ * Precise scalars carry the {@code P} mark.
  */
 final class StatePrinter {
     private StatePrinter() {}
@@ -30,6 +29,9 @@ final class StatePrinter {
     static void reg(StringBuilder sb, FuncState frame, Reg r) {
         if (r instanceof Reg.ScalarReg s) {
             Scalar v = s.v();
+            if (s.precise()) {
+                sb.append('P');
+            }
             if (v.varOff().isConst()) {
                 sb.append(snum(v.varOff().value()));
                 return;

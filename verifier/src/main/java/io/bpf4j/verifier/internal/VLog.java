@@ -44,6 +44,12 @@ final class VLog {
         }
     }
 
+    void verbose(CharSequence s) {
+        if (on()) {
+            sb.append(s);
+        }
+    }
+
     /** An error line (without the newline): logged and remembered as the kernel message. */
     void error(String line) {
         lastLine = line;

@@ -27,10 +27,31 @@ final class VState {
         return n;
     }
 
+    /**
+     * One entry of the jump history (the kernel's {@code bpf_jmp_history_entry}): an insn reached
+     * from somewhere other than its predecessor, or one whose effect backtracking must know
+     * (a spill or fill of a stack slot, a comparison with a stack pointer, linked scalars).
+     * {@code flags}: bits 0-2 frame, 3-8 slot index, then {@link #STACK_ACCESS},
+     * {@link #SRC_REG_STACK}, {@link #DST_REG_STACK}; {@code linked}: packed linked registers
+     * (frame | reg-or-slot << 3 | is-reg << 9), or null.
+     */
+    record Hist(int idx, int prevIdx, int flags, int[] linked) {
+    }
+
+    static final int STACK_ACCESS = 1 << 9;
+    static final int SRC_REG_STACK = 1 << 10;
+    static final int DST_REG_STACK = 1 << 11;
+
+    static int stackAccessFlags(int frameno, int spi) {
+        return frameno | spi << 3 | STACK_ACCESS;
+    }
+
     final FuncState[] frames = new FuncState[8];
     int curframe;
     List<Ref> refs = new ArrayList<>();
     boolean speculative;
+    /** may_goto iterations taken on this path (the kernel's may_goto_depth). */
+    int mayGotoDepth;
     /** Callback iterations entered on this path (the kernel's callback_unroll_depth). */
     int callbackUnrollDepth;
     /** For checkpoints: the insn it was saved at. */
@@ -41,8 +62,16 @@ final class VState {
     int branches;
     /** An evicted checkpoint still referenced by pending paths (freed when its branches reach 0). */
     boolean inFreeList;
+    /** For checkpoints: dead registers were already reset (clean_verifier_state). */
+    boolean cleaned;
     /** Activity counters used for the "add a checkpoint?" heuristic, copied along. */
     int firstInsnIdx;
+    /** The insn before the current one on this path (set every step; kept by checkpoints). */
+    int lastInsnIdx = -1;
+    /** For a loop back-edge copy: the checkpoint it matched. */
+    VState equalState;
+    /** The jump history since the parent checkpoint. */
+    List<Hist> hist = new ArrayList<>();
 
     VState() {
     }
@@ -56,9 +85,12 @@ final class VState {
         c.refs = new ArrayList<>(refs);
         c.speculative = speculative;
         c.callbackUnrollDepth = callbackUnrollDepth;
+        c.mayGotoDepth = mayGotoDepth;
         c.insnIdx = insnIdx;
         c.parent = parent;
         c.firstInsnIdx = firstInsnIdx;
+        c.lastInsnIdx = lastInsnIdx;
+        c.hist = new ArrayList<>(hist);
         return c;
     }
 

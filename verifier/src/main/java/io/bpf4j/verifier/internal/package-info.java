@@ -15,12 +15,17 @@
  *     {@code StackAccess}, {@code CallChecks} (helpers, callbacks, static calls, exits).</li>
  * <li>{@code VLog} and {@code StatePrinter} write 6.18's log format; {@code FactsRecorder} keeps what
  *     every path proved per instruction.</li>
+ * <li>{@code Precision} is {@code __mark_chain_precision}: backtracking through each state's jump
+ *     history marks the scalars later checks relied on as precise in the checkpoints; pruning
+ *     compares only precise scalars. Loop visits (SCCs) keep back-edges and propagate again on exit.</li>
+ * <li>Global functions are verified on their own against the BTF prototype {@code FuncSignature}
+ *     carries; callers only check arguments.</li>
  * </ul>
  * Not modelled yet, each a {@code bpf4j: not supported yet: ...} rejection or a documented
- * difference: precision tracking (every scalar counts as precise, so pruning can be weaker than the
- * kernel's and statistics differ; callback iterations widen every changed scalar), stack liveness
- * (all stack slots are compared; its level-2 log lines are absent), global functions, kfuncs,
- * BTF-typed pointers and tracing/LSM/ext/struct_ops programs, iterators, may_goto, async callbacks,
- * speculative paths for loaders without CAP_PERFMON.
+ * difference: stack liveness (all stack slots are compared; its level-2 log lines are absent),
+ * constants read from frozen read-only maps, global-function arguments other than scalars, the
+ * context and sized memory (dynptr, {@code arg:trusted}, {@code arg:arena}), kfuncs, BTF-typed
+ * pointers and tracing/LSM/ext/struct_ops programs, iterators, async callbacks, speculative
+ * paths for loaders without CAP_PERFMON.
  */
 package io.bpf4j.verifier.internal;
