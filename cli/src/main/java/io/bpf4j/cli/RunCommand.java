@@ -56,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-verify", description = "Run even what the verifier rejects (as the kernel would not).")
     boolean noVerify;
 
-    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", description = "Run N times; the duration is the average (default 1).")
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1", description = "Run N times; the duration is the average CPU time per run, as the kernel's excludes time rescheduled (default 1).")
     int repeat;
 
     /** The engines {@code --engine} names, as the JSON output names them. */

@@ -31,7 +31,7 @@ final class CodeGenerator {
     private static final String DISPATCH_D = "(" + STATE_D + "IIJJJJJJJJJJ)J";
 
     // locals of a function method: the state, the depth, r0..r10 (two slots each), then ours
-    private static final int ST = 0, DEPTH = 1, BUDGET = 24, MEM = 26, MAY_GOTO = 27, EXC = 29, CALLEE = 30, TARGET = 31;
+    private static final int ST = 0, DEPTH = 1, BUDGET = 24, MEM = 26, MAY_GOTO = 27, EXC = 29, CALLEE = 30, TARGET = 31, FAULT_PC = 32;
     private static final String PROGRAM = "io/bpf4j/jit/compiler/CompiledProgram";
 
     /** Register ALU operations the interpreter sends to AluOps, by operation code. */
@@ -306,17 +306,23 @@ final class CodeGenerator {
                 mv.visitJumpInsn(IFLT, budgetStubs[pc - start]);
                 instruction(pc, callGaps.get(pc));
             }
+            // each instruction's stub pushes its pc and joins one shared fault: few bytes per instruction
+            Label budgetFault = new Label();
             for (int pc = start; pc <= last; pc++) {
                 if (emitted(pc)) {
                     mv.visitLabel(budgetStubs[pc - start]);
-                    mv.visitInsn(LCONST_0);
-                    mv.visitVarInsn(LSTORE, BUDGET);
-                    mv.visitVarInsn(ALOAD, ST);
                     pushInt(pc);
-                    mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "budgetExhausted", "(" + STATE_D + "I)Ljava/lang/RuntimeException;", false);
-                    mv.visitInsn(ATHROW);
+                    mv.visitJumpInsn(GOTO, budgetFault);
                 }
             }
+            mv.visitLabel(budgetFault);
+            mv.visitVarInsn(ISTORE, FAULT_PC);
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, BUDGET);
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitVarInsn(ILOAD, FAULT_PC);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "budgetExhausted", "(" + STATE_D + "I)Ljava/lang/RuntimeException;", false);
+            mv.visitInsn(ATHROW);
             mv.visitLabel(tryEnd);
             mv.visitLabel(handler);
             mv.visitVarInsn(ASTORE, EXC);

@@ -8,6 +8,7 @@ import io.bpf4j.jit.interpreter.Interpreter;
 import io.bpf4j.maps.MapFactory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Map;
 import org.objectweb.asm.MethodTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The bytecode compiler engine: each program becomes one hidden class with one static method
  * per BPF function. A program with anything the compiler does not translate yet, or whose
- * method would exceed the JVM's 64 KB limit, is prepared by the {@link Interpreter} instead,
+ * method would exceed the JVM's 64 KB limit or the 8000 bytes HotSpot still compiles (functions
+ * are not split yet), is prepared by the {@link Interpreter} instead,
  * with a log line giving the reason, so this engine is never wrong, only sometimes not faster.
  */
 public final class Compiler implements ExecutionEngine {
@@ -59,6 +61,14 @@ public final class Compiler implements ExecutionEngine {
             bytes = generator.generate();
         } catch (MethodTooLargeException e) {
             return fallback(image, "function method too large (" + e.getMethodName() + ", " + e.getCodeSize() + " bytes)");
+        }
+        int limit = MethodSizes.compilableLimit();
+        for (Map.Entry<String, Integer> m : MethodSizes.of(bytes).entrySet()) {
+            if (m.getValue() > limit) {
+                // until functions are split: HotSpot would leave this method to its bytecode interpreter
+                return fallback(image, "function method " + m.getKey() + " has " + m.getValue() + " bytes of bytecode, over the "
+                        + limit + " HotSpot compiles (HugeMethodLimit)");
+            }
         }
         CompiledCode compiled;
         try {

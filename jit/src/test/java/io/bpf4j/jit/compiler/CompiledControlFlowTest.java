@@ -158,4 +158,21 @@ class CompiledControlFlowTest {
             assertThat(c.run(c.newContext())).as(engine.getClass().getSimpleName()).isEqualTo(77);
         }
     }
+
+    @Test
+    void aFunctionOverTheSizeHotSpotCompilesRunsOnTheInterpreterWithTheReason() {
+        StringBuilder src = new StringBuilder("mov %r0, 0\n");
+        for (int i = 0; i < 2000; i++) {
+            src.append(i % 2 == 0 ? "add %r0, 3\n" : "xor %r0, 5\n");
+        }
+        src.append("exit\n");
+        ProgramImage image = ProgramImage.of(io.bpf4j.isa.asm.ConformanceAssembler.assemble(src.toString()), StandardHelpers.all());
+        Compiler.Compilation c = Compiler.INSTANCE.compile(image);
+        assertThat(c.fallbackReason()).contains("f0").contains("HugeMethodLimit");
+        assertThat(c.executable().engineName()).isEqualTo("interpreter");
+        Executable interpreted = Interpreter.INSTANCE.prepare(image);
+        assertThat(c.executable().run(c.executable().newContext())).isEqualTo(interpreted.run(interpreted.newContext()));
+        // a small program is well under the limit
+        assertThat(Compiler.INSTANCE.compile(ProgramImage.of(asm("mov %r0, 1", "exit"), StandardHelpers.all())).compiled()).isTrue();
+    }
 }
