@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Programs this machine's kernel cannot run (6.18 has no gotox, no INSN_ARRAY, no call tables),
  * run in process after relocation: the expected values are what testdata/src/jumptables.bpf.c
- * and calculon_table's sources compute, and for calculon the three results of the talk.
+ * and calculon_table's sources compute, and for calculon the three results of the talk; both
+ * toolchains' objects (clang-19, clang-22), and the big-endian builds (the in-process engine keeps
+ * memory little endian, so contexts are the same bytes).
  */
 class TablesRunTest {
 
@@ -41,7 +43,7 @@ class TablesRunTest {
     @Test
     void gotoxThroughJumpTables() {
         long[] switchTable = {10, 20, 30, 40, 50, 10, 20, 30, 40, 50, 10, 20, -1};
-        for (String obj : new String[] {"jumptables.v4.el.o"}) {
+        for (String obj : new String[] {"jumptables.v4.el.o", "jumptables.v4.eb.o", "jumptables.v4.el.clang22.o", "jumptables.v4.eb.clang22.o"}) {
             try (BpfObject o = BpfObject.open(TestData.object(obj))) {
                 o.load(LoadOptions.builder().verify(false).build());
                 BpfProgram computed = o.program("jt_computed").orElseThrow();
@@ -51,16 +53,16 @@ class TablesRunTest {
                 assertThat(computed.testRun(TestRunInput.ofContext(jtContext(7, 0))).retval()).isEqualTo(400);
                 BpfProgram sw = o.program("jt_switch").orElseThrow();
                 for (int x = 0; x < 13; x++) {
-                    assertThat((int) sw.testRun(TestRunInput.ofContext(jtContext(x, 99))).retval()).as("x=%d", x)
+                    assertThat((int) sw.testRun(TestRunInput.ofContext(jtContext(x, 99))).retval()).as("%s x=%d", obj, x)
                             .isEqualTo((int) switchTable[x]);
                 }
                 assertThat((int) sw.testRun(TestRunInput.ofContext(jtContext(20, 3))).retval()).isEqualTo(40);
                 assertThat((int) sw.testRun(TestRunInput.ofContext(jtContext(20, 20))).retval()).isEqualTo(-1);
                 for (int x = 0; x < 16; x++) {
                     assertThat(out(o.program("jt_sub_a").orElseThrow().testRun(TestRunInput.ofContext(jtContext(x, 0)))))
-                            .as("jt_sub_a x=%d", x).isEqualTo(classify(x));
+                            .as("%s jt_sub_a x=%d", obj, x).isEqualTo(classify(x));
                     assertThat(out(o.program("jt_sub_b").orElseThrow().testRun(TestRunInput.ofContext(jtContext(x, 5)))))
-                            .as("jt_sub_b x=%d", x).isEqualTo(classify(x) + 16);
+                            .as("%s jt_sub_b x=%d", obj, x).isEqualTo(classify(x) + 16);
                 }
             }
         }
@@ -68,7 +70,8 @@ class TablesRunTest {
 
     @Test
     void calculonThroughItsCallxCallTable() {
-        for (String obj : new String[] {"calculon_table.v1.el.o", "calculon_table.v3.el.o", "calculon_table.v4.el.o"}) {
+        for (String obj : new String[] {"calculon_table.v1.el.o", "calculon_table.v3.el.o", "calculon_table.v4.el.o",
+            "calculon_table.v3.el.clang22.o", "calculon_table.v4.el.clang22.o", "calculon_table.v4.eb.clang22.o"}) {
             try (BpfObject o = BpfObject.open(TestData.object(obj))) {
                 o.load(LoadOptions.builder().verify(false).build());
                 assertThat(o.program("calculon_selftest").orElseThrow().testRun(TestRunInput.ofContext(new byte[96])).retval())

@@ -81,7 +81,7 @@ class IndirectTargetsTest {
             }
             for (Relocation r : elf.relocationsFor(s)) {
                 Slot insn = slotAt(elf, s, r.offset());
-                if (insn.code() == Opcodes.CODE_LD_IMM64 && (isCode(elf, r.symbol()) || isTable(elf, r.symbol()))
+                if (insn.code() == Opcodes.CODE_LD_IMM64 && (isCode(elf, r.symbol()) || isTable(elf, r.symbol(), insn.imm()))
                         || elf.section(".maps").isPresent() && r.symbol().sectionIndex() == elf.section(".maps").get().index()
                         && elf.section(".maps").get().isExecutable() == false && isInsnArrayDecl(elf, r.symbol())) {
                     return true;
@@ -107,11 +107,30 @@ class IndirectTargetsTest {
         return sym.isInSection() && sym.sectionIndex() < elf.sections().size() && elf.section(sym.sectionIndex()).isExecutable();
     }
 
-    private static boolean isTable(ElfObject elf, ElfSymbol sym) {
+    private static boolean isTable(ElfObject elf, ElfSymbol sym, long imm) {
         if (!sym.isInSection() || sym.sectionIndex() >= elf.sections().size()) {
             return false;
         }
-        String n = elf.section(sym.sectionIndex()).name();
+        ElfSection section = elf.section(sym.sectionIndex());
+        String n = section.name();
+        if (n.equals(".rodata") || n.startsWith(".rodata.")) {
+            // a const array or struct of function pointers: every 8-byte slot of the object
+            // holding the loaded address is an R_BPF_64_ABS64 against code
+            long at = sym.value() + imm;
+            for (ElfSymbol t : elf.symbolsIn(section)) {
+                if (t.type() == SymbolType.OBJECT && t.size() > 0 && at >= t.value() && at < t.value() + t.size()) {
+                    for (long off = t.value(); off < t.value() + t.size(); off += 8) {
+                        long slot = off;
+                        if (t.size() % 8 != 0 || elf.relocationsFor(section).stream().noneMatch(r -> r.offset() == slot
+                                && r.type() == io.bpf4j.elf.RelocationType.R_BPF_64_ABS64 && isCode(elf, r.symbol()))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+            }
+            return false;
+        }
         return n.equals("callx") || n.equals(".jumptables");
     }
 
@@ -124,7 +143,8 @@ class IndirectTargetsTest {
         List<String> names = objectsWithIndirection().stream().map(p -> p.getFileName().toString()).toList();
         assertThat(names).contains("callbacks.v1.el.o", "callbacks.v3.el.o", "callbacks.v4.el.o", "funcptr.v1.el.o",
                 "funcptr.v3.el.o", "calculon_funcptr.v1.el.o", "calculon_table.v1.el.o", "jumptables.v4.el.o",
-                "jumptables.v4.eb.o", "calltables.v1.el.o", "calltables.v3.el.o");
+                "jumptables.v4.eb.o", "calltables.v1.el.o", "calltables.v3.el.o", "fptables.v1.el.o", "fptables.v4.el.clang22.o",
+                "switches.v4.el.clang22.o", "switches.v4.eb.clang22.o", "jumptables.v4.el.clang22.o");
     }
 
     @TestFactory
@@ -252,7 +272,7 @@ class IndirectTargetsTest {
                     assertThat(rp.calleeAt(at)).get().extracting(FunctionEntry::name).isEqualTo(callee);
                     seenPointers.add(at);
                     count("PSEUDO_FUNC imms", 1);
-                } else if (isTable(elf, sym)) {
+                } else if (isTable(elf, sym, orig.imm())) {
                     ElfSection tsec = elf.section(sym.sectionIndex());
                     boolean jump = tsec.name().equals(".jumptables");
                     long byteInSection = sym.value() + (jump ? 0 : orig.imm());
