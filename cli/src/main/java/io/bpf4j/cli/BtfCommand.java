@@ -1,27 +1,26 @@
 package io.bpf4j.cli;
 
-import io.bpf4j.elf.ElfObject;
-import io.bpf4j.elf.btf.Btf;
-import io.bpf4j.elf.btf.BtfDumper;
+import io.bpf4j.loader.BpfBtf;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code bpf4j btf dump OBJ}: the object's BTF as {@code bpftool btf dump file OBJ} prints it. */
+/** {@code bpf4j btf dump FILE}: the BTF of an object or a raw BTF file as {@code bpftool btf dump file FILE} prints it. */
 @Command(name = "btf", description = "Inspect BTF, as bpftool btf does.", mixinStandardHelpOptions = true,
         subcommands = BtfCommand.Dump.class)
 final class BtfCommand {
     @ParentCommand
     Bpf4j root;
 
-    @Command(name = "dump", description = "Dump the BTF of an object in bpftool's raw format.", mixinStandardHelpOptions = true)
+    @Command(name = "dump", mixinStandardHelpOptions = true,
+            description = "Dump the BTF of an object or of a raw BTF file (/sys/kernel/btf/vmlinux) in bpftool's raw format.")
     static final class Dump implements Callable<Integer> {
         @ParentCommand
         BtfCommand btf;
 
-        @Parameters(paramLabel = "OBJ", description = "A BPF ELF object.")
+        @Parameters(paramLabel = "FILE", description = "A BPF ELF object or a raw BTF file.")
         Path object;
 
         @picocli.CommandLine.Spec
@@ -29,19 +28,20 @@ final class BtfCommand {
 
         @Override
         public Integer call() throws Exception {
-            ElfObject elf = ObjectFile.read(object);
-            Btf btf = elf.btf().orElseThrow(() -> new CliException(object + ": no .BTF section"));
-            Output out = btf().root.output(spec.commandLine().getOut());
+            ObjectFile.bytes(object); // the same checks and messages as every other command
+            BpfBtf data;
+            try {
+                data = BpfBtf.read(object);
+            } catch (io.bpf4j.isa.BpfException e) {
+                throw new CliException(object + ": " + e.getMessage(), e);
+            }
+            Output out = btf.root.output(spec.commandLine().getOut());
             if (out.json()) {
-                out.printJson(BtfJson.types(btf));
+                out.printJson(data.toJson());
             } else {
-                out.out().print(BtfDumper.dump(btf));
+                out.out().print(data.dump());
             }
             return 0;
-        }
-
-        private BtfCommand btf() {
-            return btf;
         }
     }
 }

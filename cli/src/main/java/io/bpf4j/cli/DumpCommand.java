@@ -1,16 +1,13 @@
 package io.bpf4j.cli;
 
-import io.bpf4j.elf.ElfObject;
-import io.bpf4j.elf.ObjdumpListings;
-import io.bpf4j.isa.text.LlvmSyntax;
 import io.bpf4j.loader.BpfObject;
+import io.bpf4j.loader.ElfView;
 import io.bpf4j.loader.BpfProgram;
-import io.bpf4j.elf.spec.MapSpec;
+import io.bpf4j.loader.XlatedInstruction;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,7 +39,7 @@ final class DumpCommand implements Callable<Integer> {
     @Option(names = "--format", description = "Output dialect: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).", defaultValue = "xlated")
     Format format;
 
-    @Option(names = "--prog", paramLabel = "NAME", description = "Only this program (xlated).")
+    @Option(names = "--prog", paramLabel = "NAME", description = "Only this program (with --format=llvm: its function, as llvm-objdump --disassemble-symbols does).")
     String prog;
 
     @Option(names = "--opcodes", description = "Print each instruction's raw bytes beneath it, as bpftool's opcodes keyword does (xlated).")
@@ -55,8 +52,8 @@ final class DumpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Output out = root.output(spec.commandLine().getOut());
         if (format == Format.llvm) {
-            ElfObject elf = ObjectFile.read(object);
-            out.out().print(ObjdumpListings.of(elf, LlvmSyntax.of(cpu())).render());
+            ElfView elf = ObjectFile.read(object);
+            out.out().print(llvm(elf));
             return 0;
         }
         try (BpfObject obj = ObjectFile.open(object)) {
@@ -68,7 +65,7 @@ final class DumpCommand implements Callable<Integer> {
                     m.put("name", p.name());
                     m.put("section", p.sectionName());
                     m.put("type", p.type().displayName());
-                    m.put("insns", dumper(obj, p).json());
+                    m.put("insns", insns(p));
                     json.add(m);
                 }
                 out.printJson(json);
@@ -83,7 +80,7 @@ final class DumpCommand implements Callable<Integer> {
                     }
                     out.println("prog '" + p.name() + "' section '" + p.sectionName() + "' type " + p.type().displayName() + ":");
                 }
-                for (String line : dumper(obj, p).lines(opcodes)) {
+                for (String line : p.disassemble(opcodes)) {
                     out.println(line);
                 }
             }
@@ -91,11 +88,30 @@ final class DumpCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static XlatedDump dumper(BpfObject obj, BpfProgram p) {
-        // table loads carry the object's map count plus the index of the program's own table map
-        List<MapSpec> maps = new java.util.ArrayList<>(obj.spec().maps());
-        p.relocated().indirect().tables().forEach(t -> maps.add(t.spec()));
-        return new XlatedDump(p.relocated(), maps, obj.spec().btf().orElse(null));
+    /** Every instruction's fields and what it references, keyed as bpftool -j keys them. */
+    private static List<Map<String, Object>> insns(BpfProgram p) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (XlatedInstruction x : p.xlatedInstructions()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pc", x.pc());
+            m.put("code", x.code());
+            m.put("dst_reg", x.dstReg());
+            m.put("src_reg", x.srcReg());
+            m.put("off", x.off());
+            m.put("imm", x.imm());
+            if (x.immHi() != null) {
+                m.put("imm_hi", x.immHi());
+            }
+            if (x.map() != null) {
+                m.put("map", x.map());
+            }
+            if (x.callee() != null) {
+                m.put("callee", x.callee());
+            }
+            m.put("disasm", x.disasm());
+            out.add(m);
+        }
+        return out;
     }
 
     private List<BpfProgram> selected(BpfObject obj) {
@@ -105,11 +121,20 @@ final class DumpCommand implements Callable<Integer> {
         return List.of(obj.program(prog).orElseThrow(() -> new CliException(object + ": no program named '" + prog + "'")));
     }
 
-    private LlvmSyntax.Cpu cpu() {
+    /** llvm-objdump's listing, of the program's section only when --prog names one. */
+    private String llvm(ElfView elf) {
+        String text;
         try {
-            return LlvmSyntax.Cpu.valueOf(mcpu.toUpperCase(Locale.ROOT));
+            if (prog == null) {
+                return elf.disassembleLlvm(mcpu);
+            }
+            text = elf.disassembleLlvm(mcpu, prog);
+            if (text.isEmpty()) {
+                throw new CliException(object + ": no program named '" + prog + "'");
+            }
         } catch (IllegalArgumentException e) {
-            throw new CliException("--mcpu: '" + mcpu + "' is not one of v1, v2, v3, v4");
+            throw new CliException("--mcpu: " + e.getMessage());
         }
+        return text;
     }
 }

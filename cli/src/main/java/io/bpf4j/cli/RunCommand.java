@@ -1,12 +1,12 @@
 package io.bpf4j.cli;
 
 import io.bpf4j.isa.BpfException;
-import io.bpf4j.jit.testrun.TestRunInput;
-import io.bpf4j.jit.testrun.TestRunResult;
 import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.BpfProgram;
 import io.bpf4j.loader.LoadOptions;
 import io.bpf4j.loader.ProgramRejectedException;
+import io.bpf4j.loader.TestRunInput;
+import io.bpf4j.loader.TestRunResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -61,16 +61,18 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (repeat < 1) {
-            throw new CliException("--repeat: must be at least 1, not " + repeat);
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--repeat: must be at least 1, not " + repeat);
         }
         Output out = root.output(spec.commandLine().getOut());
         TestRunResult result;
+        String type;
         try (BpfObject obj = ObjectFile.open(object)) {
             BpfProgram p = obj.program(prog).orElseThrow(() -> new CliException(object + ": no program named '" + prog + "'"));
             obj.programs().forEach(other -> other.setAutoload(other.name().equals(prog) || other.autoload()));
             try {
                 obj.load(LoadOptions.builder().verify(!noVerify).build());
                 TestRunInput in = new TestRunInput(read(dataIn), read(ctxIn), repeat, 0, 0);
+                type = p.type().displayName();
                 result = p.testRun(in);
             } catch (ProgramRejectedException e) {
                 // the message is libbpf's, log included; it names the program itself
@@ -82,18 +84,43 @@ final class RunCommand implements Callable<Integer> {
                 throw new CliException(object + ": " + (msg.startsWith(tag) ? msg : tag + msg), e);
             }
         }
+        // the kernel measures no duration for syscall programs (bpf_prog_test_run_syscall)
+        boolean noDuration = type.equals("syscall");
         if (out.json()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("retval", result.retval() & 0xffffffffL);
-            m.put("duration", result.durationNs());
+            m.put("retval", result.retval32());
+            m.put("duration", noDuration ? 0 : result.durationNs());
+            if ("-".equals(dataOut) && result.dataOut() != null) {
+                m.put("data_out", hex(result.dataOut()));
+            }
+            if ("-".equals(ctxOut) && result.ctxOut() != null) {
+                m.put("ctx_out", hex(result.ctxOut()));
+            }
+            if (!result.trace().isEmpty()) {
+                m.put("trace", result.trace());
+            }
+            write(dataOut, result.dataOut(), null);
+            write(ctxOut, result.ctxOut(), null);
             out.printJson(m);
-        } else {
-            out.println("Return value: " + (result.retval() & 0xffffffffL) + ", duration" + (repeat > 1 ? " (average)" : "") + ": "
-                    + result.durationNs() + "ns");
+            return 0;
         }
+        for (String line : result.trace()) {
+            // what bpftool prog tracelog shows after the task, CPU and time columns
+            out.println("bpf_trace_printk: " + line);
+        }
+        out.println("Return value: " + result.retval32() + ", duration" + (repeat > 1 ? " (average)" : "") + ": "
+                + (noDuration ? "0ns (the kernel measures none for syscall programs)" : result.durationNs() + "ns"));
         write(dataOut, result.dataOut(), out.out());
         write(ctxOut, result.ctxOut(), out.out());
         return 0;
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < bytes.length; i++) {
+            sb.append(i == 0 ? "" : " ").append(String.format("%02x", bytes[i] & 0xff));
+        }
+        return sb.toString();
     }
 
     private static byte[] read(Path p) throws IOException {
@@ -106,6 +133,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (!where.equals("-")) {
             Files.write(Path.of(where), bytes);
+            return;
+        }
+        if (out == null) {
             return;
         }
         StringBuilder line = new StringBuilder();

@@ -5,7 +5,7 @@ import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.BpfProgram;
 import io.bpf4j.loader.LoadOptions;
 import io.bpf4j.loader.ProgramVerification;
-import io.bpf4j.verifier.VerifierStats;
+import io.bpf4j.loader.VerificationStats;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -127,7 +127,7 @@ final class VerifyCommand implements Callable<Integer> {
                     p.type().displayName(), attach(p), 0);
         }
         Map<Veristat.Stat, Long> n = new EnumMap<>(Veristat.Stat.class);
-        VerifierStats s = v.stats();
+        VerificationStats s = v.statistics().orElse(null);
         long stack = 0;
         if (s != null) {
             n.put(Veristat.Stat.DURATION, s.verificationTime().toNanos() / 1000);
@@ -136,9 +136,7 @@ final class VerifyCommand implements Callable<Integer> {
             n.put(Veristat.Stat.PEAK_STATES, (long) s.peakStates());
             n.put(Veristat.Stat.MAX_STATES_PER_INSN, (long) s.maxStatesPerInsn());
             n.put(Veristat.Stat.MARK_READ_MAX_LEN, (long) s.markRead());
-            for (int d : s.stackDepths()) {
-                stack += d;
-            }
+            stack = s.totalStackDepth();
         }
         return new Result(new Veristat.Row(file, p.name(), v.accepted(), n), v.errorLine().orElse(null), v.log(),
                 p.type().displayName(), attach(p), stack);

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param engine   what runs the prepared programs ({@link Engine#INTERPRETER} unless chosen)
  */
 public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, Engine engine) {
+    /** Checks the options. */
     public LoadOptions {
         Objects.requireNonNull(profile, "profile");
         if (engine == null) {
@@ -38,6 +39,7 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
         return builder().build();
     }
 
+    /** A builder with the defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -55,11 +57,13 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
             return this;
         }
 
+        /** The verifier log level: 0, 1 or 2 (plus 4 for statistics), as {@code log_level} of BPF_PROG_LOAD. */
         public Builder logLevel(int level) {
             this.logLevel = level;
             return this;
         }
 
+        /** The kernel whose verifier and helpers the programs are judged against. */
         public Builder kernelProfile(KernelProfile p) {
             this.profile = p;
             return this;
@@ -71,6 +75,7 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
             return this;
         }
 
+        /** The options. */
         public LoadOptions build() {
             return new LoadOptions(verify, logLevel, profile != null ? profile : KernelProfile.linux618(), engine);
         }

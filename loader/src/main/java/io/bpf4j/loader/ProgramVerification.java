@@ -23,10 +23,17 @@ public record ProgramVerification(String program, Status status, VerifierStats s
     /** The outcomes. */
     public enum Status { ACCEPTED, REJECTED, UNSUPPORTED, OFF }
 
+    /** An empty log stands for none. */
     public ProgramVerification {
         log = log == null ? "" : log;
     }
 
+    /** The verifier's statistics as a loader type; empty when the program was not verified. */
+    public Optional<VerificationStats> statistics() {
+        return stats == null ? Optional.empty() : Optional.of(VerificationStats.of(stats));
+    }
+
+    /** Whether the verifier accepted the program. */
     public boolean accepted() {
         return status == Status.ACCEPTED;
     }

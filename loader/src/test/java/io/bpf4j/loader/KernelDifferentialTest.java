@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.jit.runtime.MemoryFault;
 import io.bpf4j.jit.testrun.TestRunException;
-import io.bpf4j.jit.testrun.TestRunInput;
-import io.bpf4j.jit.testrun.TestRunResult;
 import io.bpf4j.maps.MapException;
 import io.bpf4j.maps.MapOfMaps;
 import io.bpf4j.maps.ProgArray;
