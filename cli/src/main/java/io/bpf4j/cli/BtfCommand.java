@@ -20,14 +20,19 @@ final class BtfCommand {
         @ParentCommand
         BtfCommand btf;
 
-        @Parameters(paramLabel = "FILE", description = "A BPF ELF object or a raw BTF file.")
+        @Parameters(index = "0", paramLabel = "FILE", description = "A BPF ELF object or a raw BTF file.")
         Path object;
+
+        @Parameters(index = "1..*", arity = "0..2", paramLabel = "format raw|c",
+                description = "As bpftool: 'format c' prints C declarations (vmlinux.h), 'format raw' (default) one line per type.")
+        java.util.List<String> format = new java.util.ArrayList<>();
 
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            boolean c = cFormat();
             ObjectFile.bytes(object); // the same checks and messages as every other command
             BpfBtf data;
             try {
@@ -36,12 +41,30 @@ final class BtfCommand {
                 throw new CliException(object + ": " + e.getMessage(), e);
             }
             Output out = btf.root.output(spec.commandLine().getOut());
-            if (out.json()) {
+            if (c) {
+                if (out.json()) {
+                    // bpftool prints C even under -j; one JSON document here instead
+                    out.printJson(java.util.Map.of("format_c", data.formatC()));
+                } else {
+                    out.out().print(data.formatC());
+                }
+            } else if (out.json()) {
                 out.printJson(data.toJson());
             } else {
                 out.out().print(data.dump());
             }
             return 0;
+        }
+
+        private boolean cFormat() {
+            if (format.isEmpty()) {
+                return false;
+            }
+            if (format.size() != 2 || !format.get(0).equals("format") || !format.get(1).matches("raw|c")) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "expected 'format raw' or 'format c' after FILE, not '" + String.join(" ", format) + "'");
+            }
+            return format.get(1).equals("c");
         }
     }
 }

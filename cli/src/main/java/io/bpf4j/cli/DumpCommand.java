@@ -53,7 +53,13 @@ final class DumpCommand implements Callable<Integer> {
         Output out = root.output(spec.commandLine().getOut());
         if (format == Format.llvm) {
             ElfView elf = ObjectFile.read(object);
-            out.out().print(llvm(elf));
+            String listing = llvm(elf);
+            if (out.json()) {
+                // llvm-objdump has no JSON: the listing's lines, as one document
+                out.printJson(Map.of("llvm_objdump", List.of(listing.split("\n"))));
+            } else {
+                out.out().print(listing);
+            }
             return 0;
         }
         try (BpfObject obj = ObjectFile.open(object)) {

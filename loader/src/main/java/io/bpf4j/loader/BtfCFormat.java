@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * BTF as C declarations, in the order and the form of libbpf's {@code btf_dump} that
- * {@code bpftool btf dump file F format c} prints (the {@code vmlinux.h} of CO-RE programs).
+ * BTF as C declarations, in the order and the form of libbpf 1.1's {@code btf_dump} that
+ * {@code bpftool btf dump file F format c} (bpftool 7.1) prints: the {@code vmlinux.h} of CO-RE
+ * programs.
  *
  * <p>Two passes per type, as libbpf's: a topological order in which every type a definition
  * needs by value comes first (a pointer only needs a forward declaration, which breaks cycles),
@@ -349,23 +350,7 @@ final class BtfCFormat {
             out.append(',');
         }
         out.append('\n').append(pfx(lvl)).append('}');
-        long size = e.size();
-        if (size == 1) {
-            out.append(" __attribute__((mode(byte)))");
-        } else if (size == 8 && ptrSize == 8) {
-            boolean word = true;
-            if (is64) {
-                for (BtfType.EnumValue v : values) {
-                    if ((v.value() >>> 32) != 0) {
-                        word = false;
-                        break;
-                    }
-                }
-            }
-            if (word) {
-                out.append(" __attribute__((mode(word)))");
-            }
-        }
+        // libbpf 1.1 (what bpftool 7.1 links) writes no mode attribute for enums of other sizes than 4
     }
 
     private void emitStructDef(int id, BtfType.Composite c, int lvl) {
