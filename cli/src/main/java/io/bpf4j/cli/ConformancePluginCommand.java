@@ -49,15 +49,24 @@ final class ConformancePluginCommand implements Callable<Integer> {
         byte[] code = hex(program != null ? program : readStdinLine());
         byte[] mem = memory == null ? new byte[0] : hex(memory);
         StandaloneProgram program = elf ? textOf(code) : StandaloneProgram.decode(code);
+        Output out = root.output(spec.commandLine().getOut());
         long r0;
         try {
             r0 = program.runOnMemory(mem);
         } catch (BpfException e) {
             // The runner compares an expected error with what the plugin prints on stdout.
-            spec.commandLine().getOut().println(e.getMessage());
+            if (out.json()) {
+                out.printJson(java.util.Map.of("error", String.valueOf(e.getMessage())));
+            } else {
+                out.println(e.getMessage());
+            }
             return 1;
         }
-        spec.commandLine().getOut().println(Long.toHexString(r0));
+        if (out.json()) {
+            out.printJson(java.util.Map.of("r0", Long.toHexString(r0)));
+        } else {
+            out.println(Long.toHexString(r0));
+        }
         return 0;
     }
 
