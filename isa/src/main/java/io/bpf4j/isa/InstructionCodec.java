@@ -3,6 +3,7 @@ package io.bpf4j.isa;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Encodes and decodes instructions in either byte order. In a little-endian object the
@@ -69,23 +70,29 @@ public final class InstructionCodec {
             throw new BpfException("instruction bytes [" + offset + ", " + offset + "+" + length + ") outside a buffer of " + bytes.length);
         }
         int slots = length / SLOT_SIZE;
-        List<Instruction> out = new ArrayList<>(slots);
-        int i = 0;
-        while (i < slots) {
-            Slot first = readSlot(bytes, offset + i * SLOT_SIZE, order);
-            Slot second = i + 1 < slots && first.code() == Opcodes.CODE_LD_IMM64
-                    ? readSlot(bytes, offset + (i + 1) * SLOT_SIZE, order) : null;
-            Instruction insn = classify(first, second);
-            out.add(insn);
-            i += insn.slots();
+        boolean partial = length % SLOT_SIZE != 0;
+        long[] words = new long[slots + (partial ? 1 : 0)];
+        for (int i = 0; i < slots; i++) {
+            words[i] = Instructions.pack(readSlot(bytes, offset + i * SLOT_SIZE, order));
         }
-        if (length % SLOT_SIZE != 0) {
-            // A partial slot is reported, not dropped: nothing silently disappears.
-            byte[] tail = new byte[SLOT_SIZE];
-            System.arraycopy(bytes, offset + slots * SLOT_SIZE, tail, 0, length % SLOT_SIZE);
-            out.add(new Unknown(readSlot(tail, 0, order), "truncated instruction: " + (length % SLOT_SIZE) + " of 8 bytes"));
+        if (!partial) {
+            return Instructions.ofPacked(words, slots, Map.of());
         }
-        return Instructions.of(out);
+        // A partial slot is reported, not dropped: nothing silently disappears.
+        byte[] tail = new byte[SLOT_SIZE];
+        System.arraycopy(bytes, offset + slots * SLOT_SIZE, tail, 0, length % SLOT_SIZE);
+        Slot last = readSlot(tail, 0, order);
+        words[slots] = Instructions.pack(last);
+        Instructions packed = Instructions.ofPacked(words, slots + 1, Map.of());
+        // The partial slot must stand alone even when the slot before it is an ld_imm64's first half.
+        if (packed.slotOf(packed.size() - 1) != slots) {
+            List<Instruction> out = new ArrayList<>(packed);
+            out.set(out.size() - 1, Instruction.of(packed.slotAt(slots - 1), null));
+            out.add(new Unknown(last, "truncated instruction: " + (length % SLOT_SIZE) + " of 8 bytes"));
+            return Instructions.of(out);
+        }
+        return Instructions.ofPacked(words, slots + 1,
+                Map.of(packed.size() - 1, new Unknown(last, "truncated instruction: " + (length % SLOT_SIZE) + " of 8 bytes")));
     }
 
     public static Instructions decode(byte[] bytes, ByteOrder order) {

@@ -17,6 +17,7 @@ import io.bpf4j.relocator.ProgramSpec;
 import io.bpf4j.relocator.RelocatedProgram;
 import io.bpf4j.relocator.Relocator;
 import io.bpf4j.relocator.RelocatorOptions;
+import io.bpf4j.elf.spec.ObjectLimits;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,7 +108,8 @@ public final class BpfObject implements AutoCloseable {
 
     private static BpfObject open(byte[] bytes, String name, OpenOptions options) {
         ElfObject elf = ElfObject.read(bytes);
-        RelocatorOptions.Builder ro = RelocatorOptions.builder().objectName(name);
+        RelocatorOptions.Builder ro = RelocatorOptions.builder().objectName(name)
+                .limits(ObjectLimits.defaults().withMaxGlobalData(options.maxGlobalData()));
         int kver = options.kernelVersion() != 0 ? options.kernelVersion() : HostFacts.kernelVersion();
         ro.kernelVersion(kver);
         StringBuilder kconfig = new StringBuilder();

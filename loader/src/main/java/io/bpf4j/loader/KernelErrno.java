@@ -27,7 +27,8 @@ final class KernelErrno {
             "number of funcs in func_info", "invalid func info", "invalid line_info", "callbacks are not allowed",
             "tail_calls are not allowed");
     private static final List<String> TOO_BIG = List.of(
-            "BPF program is too large", "The sequence of ", "the call stack of ", "combined stack size");
+            "BPF program is too large", "The sequence of ", "the call stack of ", "combined stack size",
+            "bpf4j: program of "); // over bpf_prog_load's insn_cnt limit
 
     private KernelErrno() {
     }

@@ -15,9 +15,21 @@ import java.util.Optional;
  *                      for {@code CONFIG_*} externs the given lines leave unset
  * @param pinRoot       the directory pinned maps live under (libbpf: /sys/fs/bpf)
  * @param kernelVersion {@code LINUX_KERNEL_VERSION}/{@code kern_version} override; 0: the running kernel's
+ * @param maxGlobalData the most bytes the object's global-data sections ({@code .data*}, {@code .rodata*},
+ *                      {@code .bss*}) may declare together; {@link #DEFAULT_MAX_GLOBAL_DATA} by default
+ *                      (docs/resource-limits.md)
  */
 public record OpenOptions(String objectName, Path targetBtf, String kconfig, boolean readHostKconfig, Path pinRoot,
-                          int kernelVersion) {
+                          int kernelVersion, long maxGlobalData) {
+    /** The default {@link #maxGlobalData()}: 256 MiB, far above any real object's and far below a small build heap. */
+    public static final long DEFAULT_MAX_GLOBAL_DATA = 256L << 20;
+
+    /** Checks the limits. */
+    public OpenOptions {
+        if (maxGlobalData < 0) {
+            throw new IllegalArgumentException("maxGlobalData must not be negative: " + maxGlobalData);
+        }
+    }
 
     /** Defaults: name from the file, no target BTF, host Kconfig, /sys/fs/bpf, running kernel. */
     public static OpenOptions defaults() {
@@ -43,6 +55,7 @@ public record OpenOptions(String objectName, Path targetBtf, String kconfig, boo
         private boolean readHostKconfig = true;
         private Path pinRoot = Path.of("/sys/fs/bpf");
         private int kernelVersion;
+        private long maxGlobalData = DEFAULT_MAX_GLOBAL_DATA;
 
         /** The object name (libbpf's {@code object_name} open option). */
         public Builder objectName(String name) {
@@ -86,6 +99,12 @@ public record OpenOptions(String objectName, Path targetBtf, String kconfig, boo
             return this;
         }
 
+        /** The most bytes of global data ({@code .data*}, {@code .rodata*}, {@code .bss*}) the object may declare. */
+        public Builder maxGlobalData(long bytes) {
+            this.maxGlobalData = bytes;
+            return this;
+        }
+
         /** The options. */
         public OpenOptions build() {
             StringBuilder sb = new StringBuilder();
@@ -94,7 +113,7 @@ public record OpenOptions(String objectName, Path targetBtf, String kconfig, boo
                 sb.append(kconfigText).append('\n');
             }
             return new OpenOptions(objectName, targetBtf, sb.length() == 0 ? null : sb.toString(), readHostKconfig, pinRoot,
-                    kernelVersion);
+                    kernelVersion, maxGlobalData);
         }
     }
 }

@@ -13,6 +13,7 @@ import io.bpf4j.isa.Instruction;
 import io.bpf4j.isa.Instructions;
 import io.bpf4j.isa.Opcodes;
 import io.bpf4j.isa.Slot;
+import io.bpf4j.isa.SlotBuffer;
 import io.bpf4j.elf.spec.Extern;
 import io.bpf4j.elf.spec.MapSpec;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ final class ProgramLinker {
     private final ObjectSpec obj;
     private final ProgramSpec main;
     private final ExternResolver.Resolved externs;
-    private final List<Slot> insns = new ArrayList<>();
+    private final SlotBuffer insns = new SlotBuffer();
     private final List<RelocationRecord> relos = new ArrayList<>();
     private final Map<ProgramSpec, Integer> subOffset = new IdentityHashMap<>();
     private final List<FunctionEntry> functions = new ArrayList<>();
@@ -75,7 +76,7 @@ final class ProgramLinker {
         ProgramSection s = main.section();
         return new RelocatedProgram(main.name(), s.name(), s.programType(), s.expectedAttachTypeId(),
                 s.attachTarget().orElse(null), s.sleepable(), main.autoload(), obj.license(), obj.kernelVersion(),
-                toInstructions(l.insns), l.functions, l.funcInfo.isEmpty() ? 0 : l.funcInfoRecSize, l.funcInfo,
+                l.insns.toInstructions(), l.functions, l.funcInfo.isEmpty() ? 0 : l.funcInfoRecSize, l.funcInfo,
                 l.lineInfo.isEmpty() ? 0 : l.lineInfoRecSize, l.lineInfo, refs, l.relos, l.coreSites(), l.indirect.result());
     }
 
@@ -83,10 +84,13 @@ final class ProgramLinker {
      * A program's slots with every function-address load marked {@code BPF_PSEUDO_FUNC} and
      * every {@code callx} in the kernel's encoding (register in dst_reg; LLVM 18 put it in imm).
      */
-    private static List<Slot> markedSlots(ProgramSpec p) {
-        List<Slot> out = new ArrayList<>(p.slotCount());
-        for (Instruction insn : p.instructions()) {
-            out.addAll(insn instanceof CallX ? ((CallX) insn).normalized().raw() : insn.raw());
+    private static SlotBuffer markedSlots(ProgramSpec p) {
+        SlotBuffer out = SlotBuffer.of(p.instructions());
+        Instructions insns = p.instructions();
+        for (int i = 0; i < insns.size(); i++) {
+            if (insns.slotAt(insns.slotOf(i)).code() == Opcodes.CODE_CALLX) {
+                out.set(insns.slotOf(i), ((CallX) insns.get(i)).normalized().slot());
+            }
         }
         for (RelocationRecord r : p.relocations()) {
             if (r.kind() == RelocationKind.SUBPROG_ADDR) {
@@ -94,18 +98,6 @@ final class ProgramLinker {
             }
         }
         return out;
-    }
-
-    private static Instructions toInstructions(List<Slot> slots) {
-        List<Instruction> out = new ArrayList<>(slots.size());
-        int i = 0;
-        while (i < slots.size()) {
-            Slot s = slots.get(i);
-            Instruction insn = Instruction.of(s, s.code() == Opcodes.CODE_LD_IMM64 && i + 1 < slots.size() ? slots.get(i + 1) : null);
-            out.add(insn);
-            i += insn.slots();
-        }
-        return Instructions.of(out);
     }
 
     private int btfFuncId(ProgramSpec p) {

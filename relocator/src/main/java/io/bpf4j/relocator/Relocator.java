@@ -70,7 +70,7 @@ public final class Relocator {
         step(Step.COLLECT_EXTERNS, objectName);
         List<Extern> externs = Externs.collect(elf, btf);
         step(Step.INIT_MAPS, objectName);
-        List<MapSpec> maps = MapSpecReader.read(elf, sections, btf, objectName, externs, options.pageSize());
+        List<MapSpec> maps = MapSpecReader.read(elf, sections, btf, objectName, externs, options.pageSize(), options.limits());
         step(Step.COLLECT_RELOCATIONS, objectName);
         programs = OpenSteps.collectRelocations(elf, sections, programs, maps, externs);
         step(Step.COLLECT_MAP_RELOCATIONS, objectName);

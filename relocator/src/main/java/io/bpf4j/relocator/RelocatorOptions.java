@@ -2,7 +2,9 @@ package io.bpf4j.relocator;
 
 import io.bpf4j.elf.btf.Btf;
 
+import io.bpf4j.elf.spec.ObjectLimits;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -19,12 +21,15 @@ import java.util.Optional;
  * @param hasBpfCookie      the value of {@code LINUX_HAS_BPF_COOKIE}
  * @param hasSyscallWrapper the value of {@code LINUX_HAS_SYSCALL_WRAPPER}
  * @param pageSize          the page size ring buffers are rounded to
+ * @param limits            what the object may make bpf4j allocate at open (issue 20's policy)
  */
 public record RelocatorOptions(String objectName, String kconfig, Btf targetBtf, Map<String, Long> kallsyms,
-                               int kernelVersion, boolean hasBpfCookie, boolean hasSyscallWrapper, int pageSize) {
+                               int kernelVersion, boolean hasBpfCookie, boolean hasSyscallWrapper, int pageSize,
+                               ObjectLimits limits) {
 
     public RelocatorOptions {
         kallsyms = Map.copyOf(kallsyms);
+        Objects.requireNonNull(limits, "limits");
     }
 
     /** Options with no host facts: no kconfig, no target BTF, kernel version 0, 4 KiB pages. */
@@ -35,7 +40,7 @@ public record RelocatorOptions(String objectName, String kconfig, Btf targetBtf,
     /** A copy with these typeless ksym addresses. */
     public RelocatorOptions withKallsyms(Map<String, Long> addresses) {
         return new RelocatorOptions(objectName, kconfig, targetBtf, addresses, kernelVersion, hasBpfCookie,
-                hasSyscallWrapper, pageSize);
+                hasSyscallWrapper, pageSize, limits);
     }
 
     public Optional<Btf> target() {
@@ -56,6 +61,7 @@ public record RelocatorOptions(String objectName, String kconfig, Btf targetBtf,
         private boolean hasBpfCookie = true;
         private boolean hasSyscallWrapper = true;
         private int pageSize = 4096;
+        private ObjectLimits limits = ObjectLimits.defaults();
 
         public Builder objectName(String name) {
             this.objectName = name;
@@ -97,9 +103,14 @@ public record RelocatorOptions(String objectName, String kconfig, Btf targetBtf,
             return this;
         }
 
+        public Builder limits(ObjectLimits value) {
+            this.limits = value;
+            return this;
+        }
+
         public RelocatorOptions build() {
             return new RelocatorOptions(objectName, kconfig, targetBtf, kallsyms, kernelVersion, hasBpfCookie,
-                    hasSyscallWrapper, pageSize);
+                    hasSyscallWrapper, pageSize, limits);
         }
     }
 }

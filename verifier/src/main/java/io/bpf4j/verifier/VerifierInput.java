@@ -1,6 +1,7 @@
 package io.bpf4j.verifier;
 
 import io.bpf4j.isa.Instruction;
+import io.bpf4j.isa.Instructions;
 import io.bpf4j.isa.abi.AttachType;
 import io.bpf4j.isa.abi.KernelProfile;
 import io.bpf4j.isa.abi.MapShape;
@@ -31,7 +32,7 @@ public record VerifierInput(List<Instruction> instructions, ProgramType programT
                             List<LineInfo> lineInfo, KernelProfile profile, int logLevel, VerifierLimits limits,
                             int nrCpuIds) {
     public VerifierInput {
-        instructions = List.copyOf(instructions);
+        instructions = Instructions.of(instructions); // immutable and packed: no copy of a large program
         Objects.requireNonNull(programType, "programType");
         Objects.requireNonNull(privileges, "privileges");
         maps = List.copyOf(maps);

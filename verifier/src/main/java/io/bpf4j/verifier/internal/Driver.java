@@ -1,6 +1,7 @@
 package io.bpf4j.verifier.internal;
 
 import io.bpf4j.isa.Instruction;
+import io.bpf4j.isa.Instructions;
 import io.bpf4j.isa.Opcodes;
 import io.bpf4j.isa.Slot;
 import io.bpf4j.isa.Unknown;
@@ -17,12 +18,23 @@ import java.util.List;
 
 /** Entry of the analyzer: runs the passes in the kernel's order and turns the outcome into the API's types. */
 public final class Driver {
+    /** bpf_prog_load's limits on insn_cnt: BPF_COMPLEXITY_LIMIT_INSNS with CAP_BPF, else BPF_MAXINSNS. */
+    static final int MAX_INSNS_BPF_CAPABLE = 1_000_000;
+    static final int MAX_INSNS_UNPRIVILEGED = 4096;
+
     private Driver() {}
 
     public static VerifiedProgram verify(VerifierInput input) {
         long start = System.nanoTime();
         VLog log = new VLog(input.logLevel());
-        List<Slot> raw = new ArrayList<>();
+        int slots = Instructions.of(input.instructions()).slotCount();
+        int maxSlots = input.privileges().bpfCapable() ? MAX_INSNS_BPF_CAPABLE : MAX_INSNS_UNPRIVILEGED;
+        if (slots > maxSlots) {
+            // bpf_prog_load refuses before the verifier runs: E2BIG, nothing in the log
+            throw new VerifierException("bpf4j: program of " + slots + " insns exceeds the kernel's limit of " + maxSlots
+                    + " (BPF_PROG_LOAD fails with E2BIG)", -1, null, "", stats(null, start));
+        }
+        List<Slot> raw = new ArrayList<>(slots);
         for (Instruction insn : input.instructions()) {
             if (insn instanceof Unknown u && u.reason().startsWith("truncated instruction")) {
                 log.error("bpf4j: program size is not a multiple of 8 bytes");
