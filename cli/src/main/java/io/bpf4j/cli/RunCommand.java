@@ -81,6 +81,10 @@ final class RunCommand implements Callable<Integer> {
                 // name the program once: a test-run refusal names it already
                 String tag = "prog '" + prog + "': ";
                 String msg = String.valueOf(e.getMessage());
+                java.util.regex.Matcher reads = java.util.regex.Pattern.compile("the program reads (\\d+) bytes of its context").matcher(msg);
+                if (reads.find()) {
+                    msg += "; give them with --ctx-in FILE (at least " + reads.group(1) + " bytes)";
+                }
                 throw new CliException(object + ": " + (msg.startsWith(tag) ? msg : tag + msg), e);
             }
         }

@@ -228,13 +228,34 @@ public final class BpfProgram {
      * @param input the packet and context ({@link TestRunInput#empty()} for neither)
      * @throws NullPointerException     when {@code input} is null
      * @throws ObjectStateException     before {@link BpfObject#load()} or when the program was not loaded
-     * @throws TestRunRefusedException  for input the kernel would refuse (with its errno)
+     * @throws TestRunRefusedException  for input the kernel would refuse (with its errno), such as a
+     *                                  syscall or raw tracepoint context shorter than the verified
+     *                                  program reads
      * @throws ProgramFaultException    when the program does what the runtime does not allow
      *                                  (an access outside its memory, an endless loop)
      */
     public TestRunResult testRun(TestRunInput input) {
         Objects.requireNonNull(input, "input: use TestRunInput.empty() for a run without data or context");
-        return testRun(name, type(), owner.executable(name), input, owner::appendTrace);
+        io.bpf4j.jit.Executable exe = owner.executable(name);
+        checkContextSize(input);
+        return testRun(name, type(), exe, input, owner::appendTrace);
+    }
+
+    /**
+     * The kernel refuses a syscall or raw tracepoint test run whose ctx_in is shorter than the
+     * verifier's max_ctx_offset (EINVAL), before the program runs.
+     */
+    private void checkContextSize(TestRunInput input) {
+        ProgramType t = type();
+        if (t != ProgramType.SYSCALL && t != ProgramType.RAW_TRACEPOINT) {
+            return;
+        }
+        int needed = verification().map(ProgramVerification::maxContextOffset).orElse(-1);
+        int given = input.context() == null ? 0 : input.context().length;
+        if (needed > 0 && given < needed) {
+            throw new TestRunRefusedException(name, 22, "prog '" + name + "': test run: ctx_in of " + given
+                    + " bytes: the program reads " + needed + " bytes of its context", null);
+        }
     }
 
     /** A test run of any executable, with faults and refusals as the loader's exception types. */

@@ -58,11 +58,12 @@ final class ProgramVerifier {
      */
     static ProgramVerification verify(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
         if (!options.verify()) {
-            return new ProgramVerification(rp.name(), ProgramVerification.Status.OFF, null, "", null);
+            return new ProgramVerification(rp.name(), ProgramVerification.Status.OFF, null, "", null, -1);
         }
         try {
             VerifiedProgram v = Verifier.verify(input(obj, rp, options));
-            return new ProgramVerification(rp.name(), ProgramVerification.Status.ACCEPTED, v.stats(), v.log(), null);
+            return new ProgramVerification(rp.name(), ProgramVerification.Status.ACCEPTED, v.stats(), v.log(), null,
+                    v.facts().program().get(io.bpf4j.isa.facts.Facts.MAX_CTX_OFFSET).orElse(-1));
         } catch (VerifierException e) {
             VerifierException withLog = e;
             if ((options.logLevel() & 3) == 0) {
@@ -77,7 +78,7 @@ final class ProgramVerifier {
             boolean unsupported = withLog.kernelMessage().startsWith(ProgramVerification.NOT_SUPPORTED);
             return new ProgramVerification(rp.name(),
                     unsupported ? ProgramVerification.Status.UNSUPPORTED : ProgramVerification.Status.REJECTED,
-                    withLog.stats(), withLog.log(), withLog);
+                    withLog.stats(), withLog.log(), withLog, -1);
         }
     }
 

@@ -161,6 +161,36 @@ class LoaderApiTest {
         assertThat(StandaloneProgram.decode(seven).runOnMemory(new byte[0])).isEqualTo(7);
     }
 
+    /**
+     * net/bpf/test_run.c refuses a syscall program's ctx_in shorter than the verifier's
+     * max_ctx_offset with EINVAL (bpf_prog_test_run_syscall), before the program runs.
+     */
+    @Test
+    void aSyscallContextShorterThanTheProgramReadsIsRefusedAsTheKernelRefusesIt() {
+        // r0 = *(u64 *)(r1 + 8); exit — reads context bytes 8..15
+        byte[] code = {0x79, 0x10, 8, 0, 0, 0, 0, 0, (byte) 0x95, 0, 0, 0, 0, 0, 0, 0};
+        io.bpf4j.testdata.CraftedElf w = new io.bpf4j.testdata.CraftedElf();
+        w.add("syscall", io.bpf4j.testdata.CraftedElf.PROGBITS, io.bpf4j.testdata.CraftedElf.ALLOC | io.bpf4j.testdata.CraftedElf.EXEC,
+                code, 0, 0, 0);
+        w.add(".strtab", io.bpf4j.testdata.CraftedElf.STRTAB, 0, io.bpf4j.testdata.CraftedElf.strings("prog"), 0, 0, 0);
+        w.add(".symtab", io.bpf4j.testdata.CraftedElf.SYMTAB, 0, io.bpf4j.testdata.CraftedElf.concat(
+                io.bpf4j.testdata.CraftedElf.symbol(0, 0, 0, 0, 0),
+                io.bpf4j.testdata.CraftedElf.symbol(1, 0x12, 1, 0, code.length)), 2, 1, 24);
+        w.add("license", io.bpf4j.testdata.CraftedElf.PROGBITS, io.bpf4j.testdata.CraftedElf.ALLOC,
+                io.bpf4j.testdata.CraftedElf.strings("GPL"), 0, 0, 0);
+        try (BpfObject obj = BpfObject.open(w.bytes(), OPTIONS)) {
+            obj.load();
+            BpfProgram p = obj.program("prog").orElseThrow();
+            assertThat(p.verification().orElseThrow().maxContextOffset()).isEqualTo(16);
+            assertThatThrownBy(() -> p.testRun(TestRunInput.empty())).isInstanceOf(TestRunRefusedException.class)
+                    .hasMessageContaining("the program reads 16 bytes of its context")
+                    .satisfies(e -> assertThat(((TestRunRefusedException) e).errno()).isEqualTo(22));
+            byte[] ctx = new byte[16];
+            ctx[8] = 42;
+            assertThat(p.testRun(TestRunInput.ofContext(ctx)).retval()).isEqualTo(42);
+        }
+    }
+
     @Test
     void disassemblyIsOneCallOnTheProgram() {
         try (BpfObject obj = BpfObject.open(TestData.object("maps_hash_array.v3.el.o"), OPTIONS)) {
