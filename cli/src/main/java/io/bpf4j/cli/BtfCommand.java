@@ -24,7 +24,7 @@ final class BtfCommand {
         Path object;
 
         @Parameters(index = "1..*", arity = "0..2", paramLabel = "format raw|c",
-                description = "As bpftool: 'format c' prints C declarations (vmlinux.h), 'format raw' (default) one line per type.")
+                description = {"'format raw' (default): one line per type;", "'format c': C declarations, as in a vmlinux header."})
         java.util.List<String> format = new java.util.ArrayList<>();
 
         @picocli.CommandLine.Spec

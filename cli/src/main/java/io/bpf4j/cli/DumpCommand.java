@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 /** {@code bpf4j dump}: an object's programs, relocated (bpftool xlated syntax) or as compiled (llvm-objdump). */
 @Command(name = "dump", mixinStandardHelpOptions = true,
         description = {"Disassemble an object's programs.",
-            "--format=xlated (default): each entry program after relocation, as bpftool prog dump xlated prints it,",
-            "with maps by name, calls as call pc+N#callee and function addresses as subprog[+N]#callee.",
+            "--format=xlated (default): each entry program after relocation, as",
+            "  bpftool prog dump xlated prints it, with maps by name, calls as",
+            "  call pc+N#callee and function addresses as subprog[+N]#callee.",
             "--format=llvm: exactly what llvm-objdump -dr prints (the object as compiled)."})
 final class DumpCommand implements Callable<Integer> {
     /** The dialects {@code dump} speaks. */

@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code bpf4j inspect OBJ}: what an object contains, as tables (or JSON with -j). */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"List an object's programs, maps and tables as libbpf's open phase makes them, then its sections,",
-            "symbols, functions and relocations (those of .BTF and .BTF.ext only with --all)."})
+        description = "List an object's programs, maps and tables as libbpf's open phase makes them, then its sections, "
+                + "symbols, functions and relocations (BTF relocations only with --all).")
 final class InspectCommand implements Callable<Integer> {
     @ParentCommand
     Bpf4j root;
