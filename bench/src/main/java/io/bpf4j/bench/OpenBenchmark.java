@@ -69,7 +69,7 @@ public class OpenBenchmark {
             try (BpfObject o = BpfObject.open(p, options)) {
                 for (BpfProgram prog : o.programs()) {
                     try {
-                        prog.relocated();
+                        prog.instructions();
                         ok.add(prog.name());
                     } catch (RuntimeException e) {
                         refused.add(p.getFileName() + " prog '" + prog.name() + "': " + e.getMessage());
@@ -98,7 +98,7 @@ public class OpenBenchmark {
             for (Path p : all) {
                 try (BpfObject o = BpfObject.open(p, options)) {
                     for (BpfProgram prog : o.programs()) {
-                        prog.relocated();
+                        prog.instructions();
                     }
                 } catch (RuntimeException e) {
                     // objects or programs bpf4j refuses still exercise the code up to the refusal
@@ -115,7 +115,7 @@ public class OpenBenchmark {
     public void open(Blackhole bh) {
         for (Path p : objects) {
             try (BpfObject o = BpfObject.open(p, options)) {
-                bh.consume(o.spec());
+                bh.consume(o.programs());
             }
         }
     }
@@ -126,7 +126,7 @@ public class OpenBenchmark {
         for (int i = 0; i < objects.size(); i++) {
             try (BpfObject o = BpfObject.open(objects.get(i), options)) {
                 for (String name : relocatable.get(i)) {
-                    bh.consume(o.program(name).orElseThrow().relocated());
+                    bh.consume(o.program(name).orElseThrow().instructions());
                 }
             }
         }

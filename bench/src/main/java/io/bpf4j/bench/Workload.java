@@ -104,7 +104,7 @@ public enum Workload {
         obj.load(io.bpf4j.loader.LoadOptions.builder().verify(false).engine(engine).build());
         BpfProgram prog = obj.program(program).orElseThrow(() -> new IllegalStateException("no program " + program + " in " + object));
         // load() prepared the program for the interpreter with the object's maps bound
-        Executable exe = prog.executable();
+        Executable exe = io.bpf4j.loader.internal.LoaderInternals.executable(prog);
         ExecutionContext ctx = exe.newContext();
         if (kind == Kind.XDP) {
             byte[] frame = input();

@@ -53,11 +53,22 @@ public final class Bpf4j {
         Commands.register(cl);
         cl.setOut(out);
         cl.setErr(err);
+        boolean json = wantsJson(args);
+        cl.setParameterExceptionHandler((ex, params) -> usageError(ex, json, out, err));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof CommandLine.ParameterException pe) {
+                return usageError(pe, json, out, err);
+            }
             if (root.debug) {
                 ex.printStackTrace(err);
             }
-            err.println("bpf4j: error: " + describe(ex));
+            String message = describe(ex);
+            if (json) {
+                // bpftool -j: the error is the one JSON document on stdout
+                new Output(out, true, root.pretty).printJson(java.util.Map.of("error", message));
+            } else {
+                err.println("bpf4j: error: " + message);
+            }
             err.flush();
             return isRejectedInput(ex) ? 1 : 2;
         });
@@ -67,6 +78,35 @@ public final class Bpf4j {
         return code;
     }
 
+    /** A usage error: one line and a hint at the help of the command that was given, exit code 2. */
+    private static int usageError(CommandLine.ParameterException ex, boolean json, PrintWriter out, PrintWriter err) {
+        String command = ex.getCommandLine().getCommandSpec().qualifiedName();
+        String message = String.valueOf(ex.getMessage()).lines().findFirst().orElse("").strip();
+        if (json) {
+            new Output(out, true, false).printJson(java.util.Map.of("error", message));
+        } else {
+            err.println("bpf4j: error: " + message);
+            err.println("try '" + command + " --help'");
+        }
+        out.flush();
+        err.flush();
+        return 2;
+    }
+
+    /** Whether -j, --json or -p is among the options before a lone {@code --}, wherever it stands. */
+    private static boolean wantsJson(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                return false;
+            }
+            if (a.equals("--json") || a.equals("--pretty") || a.matches("-[A-Za-z]*[jp][A-Za-z]*") && !a.startsWith("--")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, false);
         PrintWriter err = new PrintWriter(System.err, true);
@@ -111,11 +151,24 @@ public final class Bpf4j {
         return "internal error: " + ex + " (rerun with --debug for the stack trace)";
     }
 
+    /** The project version, written into {@code version.properties} by the build. */
+    static String version() {
+        try (InputStream in = Bpf4j.class.getResourceAsStream("version.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            String v = p.getProperty("version", "");
+            return v.isEmpty() || v.startsWith("${") ? "unknown" : v;
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Bpf4j.class.getPackage().getImplementationVersion();
-            return new String[] {"bpf4j " + (v == null ? "development build" : v)};
+            return new String[] {"bpf4j " + version()};
         }
     }
 }

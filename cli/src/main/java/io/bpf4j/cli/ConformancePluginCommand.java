@@ -1,18 +1,9 @@
 package io.bpf4j.cli;
 
-import io.bpf4j.elf.ElfObject;
-import io.bpf4j.elf.ElfSection;
 import io.bpf4j.isa.BpfException;
-import io.bpf4j.isa.InstructionCodec;
-import io.bpf4j.isa.Instructions;
-import io.bpf4j.jit.Executable;
-import io.bpf4j.jit.ExecutionContext;
-import io.bpf4j.jit.interpreter.Interpreter;
-import io.bpf4j.jit.ProgramImage;
-import io.bpf4j.jit.helpers.StandardHelpers;
+import io.bpf4j.loader.StandaloneProgram;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,20 +48,25 @@ final class ConformancePluginCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         byte[] code = hex(program != null ? program : readStdinLine());
         byte[] mem = memory == null ? new byte[0] : hex(memory);
-        Instructions insns = elf ? textOf(code) : InstructionCodec.decode(code, ByteOrder.LITTLE_ENDIAN);
-        Executable exe = Interpreter.INSTANCE.prepare(ProgramImage.of(insns, StandardHelpers.all()));
-        ExecutionContext ctx = exe.newContext();
-        long pointer = ctx.addMemory("mem", mem, true);
-        ctx.setArgs(pointer, mem.length);
+        StandaloneProgram program = elf ? textOf(code) : StandaloneProgram.decode(code);
+        Output out = root.output(spec.commandLine().getOut());
         long r0;
         try {
-            r0 = exe.run(ctx);
+            r0 = program.runOnMemory(mem);
         } catch (BpfException e) {
             // The runner compares an expected error with what the plugin prints on stdout.
-            spec.commandLine().getOut().println(e.getMessage());
+            if (out.json()) {
+                out.printJson(java.util.Map.of("error", String.valueOf(e.getMessage())));
+            } else {
+                out.println(e.getMessage());
+            }
             return 1;
         }
-        spec.commandLine().getOut().println(Long.toHexString(r0));
+        if (out.json()) {
+            out.printJson(java.util.Map.of("r0", Long.toHexString(r0)));
+        } else {
+            out.println(Long.toHexString(r0));
+        }
         return 0;
     }
 
@@ -83,10 +79,12 @@ final class ConformancePluginCommand implements Callable<Integer> {
         return line;
     }
 
-    private static Instructions textOf(byte[] object) {
-        ElfObject elf = ElfObject.read(object);
-        ElfSection text = elf.section(".text").orElseThrow(() -> new CliException("conformance-plugin: the ELF object has no .text"));
-        return elf.instructions(text);
+    private static StandaloneProgram textOf(byte[] object) {
+        try {
+            return StandaloneProgram.fromElfText(object);
+        } catch (BpfException e) {
+            throw new CliException("conformance-plugin: " + e.getMessage(), e);
+        }
     }
 
     static byte[] hex(String text) {

@@ -1,16 +1,13 @@
 package io.bpf4j.cli;
 
-import io.bpf4j.elf.ElfObject;
-import io.bpf4j.elf.ObjdumpListings;
-import io.bpf4j.isa.text.LlvmSyntax;
 import io.bpf4j.loader.BpfObject;
+import io.bpf4j.loader.ElfView;
 import io.bpf4j.loader.BpfProgram;
-import io.bpf4j.elf.spec.MapSpec;
+import io.bpf4j.loader.XlatedInstruction;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,10 +20,11 @@ import picocli.CommandLine.Spec;
 /** {@code bpf4j dump}: an object's programs, relocated (bpftool xlated syntax) or as compiled (llvm-objdump). */
 @Command(name = "dump", mixinStandardHelpOptions = true,
         description = {"Disassemble an object's programs.",
-            "--format=xlated (default): each entry program after relocation, as bpftool prog dump xlated prints it,",
-            "with maps by name, calls as call pc+N#callee and function addresses as subprog[+N]#callee.",
-            "--format=llvm: exactly what llvm-objdump -dr prints (the object as compiled); --llvm=19 for",
-            "llvm-objdump-19's syntax, 22 (default) for llvm-objdump-22's."})
+            "--format=xlated (default): each entry program after relocation, as",
+            "  bpftool prog dump xlated prints it, with maps by name, calls as",
+            "  call pc+N#callee and function addresses as subprog[+N]#callee.",
+            "--format=llvm: exactly what llvm-objdump -dr prints (the object as compiled);",
+            "  --llvm=19 for llvm-objdump-19's syntax, 22 (default) for llvm-objdump-22's."})
 final class DumpCommand implements Callable<Integer> {
     /** The dialects {@code dump} speaks. */
     enum Format { xlated, llvm }
@@ -43,7 +41,7 @@ final class DumpCommand implements Callable<Integer> {
     @Option(names = "--format", description = "Output dialect: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).", defaultValue = "xlated")
     Format format;
 
-    @Option(names = "--prog", paramLabel = "NAME", description = "Only this program (xlated).")
+    @Option(names = "--prog", paramLabel = "NAME", description = "Only this program (with --format=llvm: its function, as llvm-objdump --disassemble-symbols does).")
     String prog;
 
     @Option(names = "--opcodes", description = "Print each instruction's raw bytes beneath it, as bpftool's opcodes keyword does (xlated).")
@@ -59,9 +57,14 @@ final class DumpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Output out = root.output(spec.commandLine().getOut());
         if (format == Format.llvm) {
-            ElfObject elf = ObjectFile.read(object);
-            LlvmSyntax.Version version = version();
-            out.out().print(ObjdumpListings.of(elf, LlvmSyntax.of(version, mcpu == null ? version.defaultCpu() : cpu())).render());
+            ElfView elf = ObjectFile.read(object);
+            String listing = llvm(elf);
+            if (out.json()) {
+                // llvm-objdump has no JSON: the listing's lines, as one document
+                out.printJson(Map.of("llvm_objdump", List.of(listing.split("\n"))));
+            } else {
+                out.out().print(listing);
+            }
             return 0;
         }
         try (BpfObject obj = ObjectFile.open(object, root.openOptions().build())) {
@@ -73,7 +76,7 @@ final class DumpCommand implements Callable<Integer> {
                     m.put("name", p.name());
                     m.put("section", p.sectionName());
                     m.put("type", p.type().displayName());
-                    m.put("insns", dumper(obj, p).json());
+                    m.put("insns", insns(p));
                     json.add(m);
                 }
                 out.printJson(json);
@@ -88,7 +91,7 @@ final class DumpCommand implements Callable<Integer> {
                     }
                     out.println("prog '" + p.name() + "' section '" + p.sectionName() + "' type " + p.type().displayName() + ":");
                 }
-                for (String line : dumper(obj, p).lines(opcodes)) {
+                for (String line : p.disassemble(opcodes)) {
                     out.println(line);
                 }
             }
@@ -96,11 +99,30 @@ final class DumpCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static XlatedDump dumper(BpfObject obj, BpfProgram p) {
-        // table loads carry the object's map count plus the index of the program's own table map
-        List<MapSpec> maps = new java.util.ArrayList<>(obj.spec().maps());
-        p.relocated().indirect().tables().forEach(t -> maps.add(t.spec()));
-        return new XlatedDump(p.relocated(), maps, obj.spec().btf().orElse(null));
+    /** Every instruction's fields and what it references, keyed as bpftool -j keys them. */
+    private static List<Map<String, Object>> insns(BpfProgram p) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (XlatedInstruction x : p.xlatedInstructions()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pc", x.pc());
+            m.put("code", x.code());
+            m.put("dst_reg", x.dstReg());
+            m.put("src_reg", x.srcReg());
+            m.put("off", x.off());
+            m.put("imm", x.imm());
+            if (x.immHi() != null) {
+                m.put("imm_hi", x.immHi());
+            }
+            if (x.map() != null) {
+                m.put("map", x.map());
+            }
+            if (x.callee() != null) {
+                m.put("callee", x.callee());
+            }
+            m.put("disasm", x.disasm());
+            out.add(m);
+        }
+        return out;
     }
 
     private List<BpfProgram> selected(BpfObject obj) {
@@ -110,19 +132,28 @@ final class DumpCommand implements Callable<Integer> {
         return List.of(obj.program(prog).orElseThrow(() -> new CliException(object + ": no program named '" + prog + "'")));
     }
 
-    private LlvmSyntax.Version version() {
-        try {
-            return LlvmSyntax.Version.parse(llvm);
-        } catch (IllegalArgumentException e) {
-            throw new CliException("--llvm: " + e.getMessage());
+    private int llvmVersion() {
+        String digits = llvm.replaceAll("(?i)^llvm-?", "");
+        if (!digits.equals("19") && !digits.equals("22")) {
+            throw new CliException("--llvm: '" + llvm + "' is not an llvm-objdump version this syntax knows (19, 22)");
         }
+        return Integer.parseInt(digits);
     }
 
-    private LlvmSyntax.Cpu cpu() {
+    /** llvm-objdump's listing, of the program's section only when --prog names one. */
+    private String llvm(ElfView elf) {
+        String text;
         try {
-            return LlvmSyntax.Cpu.valueOf(mcpu.toUpperCase(Locale.ROOT));
+            if (prog == null) {
+                return elf.disassembleLlvm(llvmVersion(), mcpu);
+            }
+            text = elf.disassembleLlvm(llvmVersion(), mcpu, prog);
+            if (text.isEmpty()) {
+                throw new CliException(object + ": no program named '" + prog + "'");
+            }
         } catch (IllegalArgumentException e) {
-            throw new CliException("--mcpu: '" + mcpu + "' is not one of v1, v2, v3, v4");
+            throw new CliException("--mcpu: " + e.getMessage());
         }
+        return text;
     }
 }

@@ -1,15 +1,10 @@
 package io.bpf4j.cli;
 
-import io.bpf4j.elf.ElfObject;
-import io.bpf4j.elf.ElfSection;
-import io.bpf4j.elf.ElfSymbol;
-import io.bpf4j.elf.Relocation;
-import io.bpf4j.elf.RelocationSection;
-import io.bpf4j.elf.SymbolType;
 import io.bpf4j.isa.BpfException;
 import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.OpenOptions;
-import io.bpf4j.relocator.core.CoreReloResult;
+import io.bpf4j.loader.CoreRelocation;
+import io.bpf4j.loader.ElfView;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 import io.bpf4j.loader.MapInfo;
@@ -29,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code bpf4j inspect OBJ}: what an object contains, as tables (or JSON with -j). */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "List an object's sections, symbols, functions, relocations, then its programs and maps as libbpf's open phase makes them.")
+        description = "List an object's programs, maps and tables as libbpf's open phase makes them, then its sections, "
+                + "symbols, functions and relocations (BTF relocations only with --all).")
 final class InspectCommand implements Callable<Integer> {
     @ParentCommand
     Bpf4j root;
@@ -43,6 +39,9 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--core", description = "List each CO-RE relocation: access string, local and target types, the value computed.")
     boolean core;
 
+    @Option(names = "--all", description = "Also list the relocations of .BTF and .BTF.ext (debug data, not code).")
+    boolean all;
+
     @Option(names = "--btf", paramLabel = "FILE", description = "Target BTF for CO-RE (raw BTF or an ELF with .BTF); default /sys/kernel/btf/vmlinux.")
     Path targetBtf;
 
@@ -51,9 +50,8 @@ final class InspectCommand implements Callable<Integer> {
         if (core) {
             return inspectCore();
         }
-        ElfObject elf = ObjectFile.read(object);
+        ElfView elf = ObjectFile.read(object);
         Output out = root.output(spec.commandLine().getOut());
-        Map<String, Object> model = model(elf);
         // libbpf's open phase on top of the ELF view; an object it rejects still shows its ELF tables.
         List<ProgramInfo> programs = new ArrayList<>();
         List<MapInfo> maps = new ArrayList<>();
@@ -66,17 +64,25 @@ final class InspectCommand implements Callable<Integer> {
         } catch (CliException e) {
             rejected = e.getMessage();
         }
+        Map<String, Object> model = new LinkedHashMap<>();
         model.put("programs", programs);
         model.put("maps", maps);
         if (!tables.isEmpty()) {
             model.put("tables", tables);
         }
+        model.putAll(model(elf, all));
         if (out.json()) {
+            if (rejected != null) {
+                // one JSON document: what was read, and why the rest was not
+                model.put("error", rejected);
+                out.printJson(model);
+                return 1;
+            }
             out.printJson(model);
         } else {
-            printText(out, elf);
             printOpened(out, programs, maps);
             printTables(out, tables);
+            printText(out, elf, all);
         }
         if (rejected != null) {
             throw new CliException(rejected);
@@ -87,7 +93,7 @@ final class InspectCommand implements Callable<Integer> {
     private int inspectCore() throws Exception {
         Output out = root.output(spec.commandLine().getOut());
         OpenOptions options = root.openOptions().targetBtf(targetBtf).build();
-        Map<String, List<CoreReloResult>> results;
+        Map<String, List<CoreRelocation>> results;
         try (BpfObject obj = ObjectFile.open(object, options)) {
             results = obj.coreRelocations();
         } catch (BpfException e) {
@@ -97,11 +103,11 @@ final class InspectCommand implements Callable<Integer> {
             Map<String, Object> json = new LinkedHashMap<>();
             results.forEach((prog, list) -> {
                 List<Object> rows = new ArrayList<>();
-                for (CoreReloResult r : list) {
+                for (CoreRelocation r : list) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("relo", r.reloIndex());
                     m.put("insn", r.insnIndex());
-                    m.put("kind", r.kind().name().toLowerCase(Locale.ROOT));
+                    m.put("kind", r.kind());
                     m.put("access", r.accessString());
                     m.put("local_type_id", r.localTypeId());
                     m.put("local_type", r.localType());
@@ -130,10 +136,10 @@ final class InspectCommand implements Callable<Integer> {
         }
         Table t = new Table("PROG", "RELO", "INSN", "KIND", "ACCESS", "LOCAL", "TARGET TYPE", "VALUE", "RESULT");
         results.forEach((prog, list) -> {
-            for (CoreReloResult r : list) {
+            for (CoreRelocation r : list) {
                 String target = r.targetTypeId() == 0 ? r.targetType() : "[" + r.targetTypeId() + "] " + r.targetType();
                 String value = r.poisoned() ? "poisoned" : r.originalValue() + " -> " + r.newValue();
-                t.row(prog, "#" + r.reloIndex(), r.insnIndex(), r.kind().name().toLowerCase(Locale.ROOT), r.accessString(),
+                t.row(prog, "#" + r.reloIndex(), r.insnIndex(), r.kind(), r.accessString(),
                         r.localSpec().replaceFirst("^<\\w+> ", ""), target, value, r.poisoned() ? r.poisonReason() : "ok");
             }
         });
@@ -142,7 +148,6 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static void printOpened(Output out, List<ProgramInfo> programs, List<MapInfo> maps) {
-        out.println("");
         out.println("Programs (after relocation):");
         Table t = new Table("NAME", "SECTION", "TYPE", "ATTACH", "INSNS", "OWN", "SUBPROGRAMS", "MAPS", "AUTOLOAD");
         for (ProgramInfo p : programs) {
@@ -167,6 +172,7 @@ final class InspectCommand implements Callable<Integer> {
                     i.mapExtra(), i.innerMap() == null ? "-" : i.innerMap(), i.pinning(), initial, i.section());
         }
         m.print(out.out());
+        out.println("");
     }
 
     /** Each program's call and jump tables: the instruction array the loader makes and where its entries lead. */
@@ -174,7 +180,6 @@ final class InspectCommand implements Callable<Integer> {
         if (tables.isEmpty()) {
             return;
         }
-        out.println("");
         out.println("Tables (one instruction array per program and table):");
         Table t = new Table("PROGRAM", "MAP", "KIND", "TABLE", "TYPE", "MAX_ENTRIES", "MAP_EXTRA", "LOADS", "TARGETS");
         for (TableInfo i : tables) {
@@ -184,57 +189,14 @@ final class InspectCommand implements Callable<Integer> {
                     String.join(",", targets));
         }
         t.print(out.out());
+        out.println("");
     }
 
-    /** A function in an executable section: an entry program, or a subprogram when in .text (libbpf's rule). */
-    record Function(String section, String name, long offset, long instructions, boolean subprogram, String binding) {}
-
-    static List<Function> functions(ElfObject elf) {
-        List<Function> out = new ArrayList<>();
-        for (ElfSection s : elf.sections()) {
-            if (!s.isExecutable()) {
-                continue;
-            }
-            for (ElfSymbol sym : elf.symbolsIn(s)) {
-                if (sym.type() == SymbolType.FUNC) {
-                    out.add(new Function(s.name(), sym.name(), sym.value(), sym.size() / 8, s.name().equals(".text"),
-                            sym.binding().name().toLowerCase(java.util.Locale.ROOT)));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static String sectionType(long type) {
-        return switch ((int) type) {
-            case 0 -> "NULL";
-            case 1 -> "PROGBITS";
-            case 2 -> "SYMTAB";
-            case 3 -> "STRTAB";
-            case 4 -> "RELA";
-            case 8 -> "NOBITS";
-            case 9 -> "REL";
-            case 0x6fff4c03 -> "LLVM_ADDRSIG";
-            default -> "0x" + Long.toHexString(type);
-        };
-    }
-
-    private static String sectionName(ElfObject elf, ElfSymbol sym) {
-        if (sym.isInSection() && sym.sectionIndex() < elf.sections().size()) {
-            return elf.section(sym.sectionIndex()).name();
-        }
-        return sym.isUndefined() ? "UND" : sym.isAbsolute() ? "ABS" : sym.isCommon() ? "COM" : String.valueOf(sym.sectionIndex());
-    }
-
-    private static String symbolText(ElfObject elf, ElfSymbol sym) {
-        return sym.name().isEmpty() && sym.type() == SymbolType.SECTION ? sectionName(elf, sym) : sym.name();
-    }
-
-    private static Map<String, Object> model(ElfObject elf) {
+    private static Map<String, Object> model(ElfView elf, boolean all) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("byte_order", elf.byteOrder().toString().toLowerCase(java.util.Locale.ROOT).replace("_endian", ""));
+        m.put("byte_order", elf.byteOrder());
         List<Object> sections = new ArrayList<>();
-        for (ElfSection s : elf.sections()) {
+        for (ElfView.Section s : elf.sections()) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("index", s.index());
             e.put("name", s.name());
@@ -245,64 +207,74 @@ final class InspectCommand implements Callable<Integer> {
         }
         m.put("sections", sections);
         List<Object> symbols = new ArrayList<>();
-        for (ElfSymbol sym : elf.symbols()) {
+        for (ElfView.Symbol sym : elf.symbols()) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("index", sym.index());
             e.put("name", sym.name());
             e.put("value", sym.value());
             e.put("size", sym.size());
-            e.put("type", sym.type().name().toLowerCase(java.util.Locale.ROOT));
-            e.put("binding", sym.binding().name().toLowerCase(java.util.Locale.ROOT));
-            e.put("visibility", sym.visibility().name().toLowerCase(java.util.Locale.ROOT));
-            e.put("section", sectionName(elf, sym));
+            e.put("type", sym.type().toLowerCase(Locale.ROOT));
+            e.put("binding", sym.binding().toLowerCase(Locale.ROOT));
+            e.put("visibility", sym.visibility().toLowerCase(Locale.ROOT));
+            e.put("section", sym.section());
             symbols.add(e);
         }
         m.put("symbols", symbols);
-        m.put("functions", functions(elf));
+        m.put("functions", elf.functions());
         List<Object> relocations = new ArrayList<>();
-        for (RelocationSection rs : elf.relocationSections()) {
-            for (Relocation r : rs.relocations()) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("section", rs.target().name());
-                e.put("offset", r.offset());
-                e.put("type", r.type().name());
-                e.put("symbol", symbolText(elf, r.symbol()));
-                relocations.add(e);
+        int hidden = 0;
+        for (ElfView.Relocation r : elf.relocations()) {
+            if (r.btf() && !all) {
+                hidden++;
+                continue;
             }
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("section", r.section());
+            e.put("offset", r.offset());
+            e.put("type", r.type());
+            e.put("symbol", r.symbol());
+            relocations.add(e);
         }
         m.put("relocations", relocations);
+        m.put("btf_relocations_not_shown", hidden);
         return m;
     }
 
-    private static void printText(Output out, ElfObject elf) {
+    private static void printText(Output out, ElfView elf, boolean all) {
         out.println("Sections:");
         Table sections = new Table("IDX", "NAME", "TYPE", "FLAGS", "SIZE");
-        for (ElfSection s : elf.sections()) {
-            sections.row(s.index(), s.name(), sectionType(s.type()), "0x" + Long.toHexString(s.flags()), s.size());
+        for (ElfView.Section s : elf.sections()) {
+            sections.row(s.index(), s.name(), s.typeName(), "0x" + Long.toHexString(s.flags()), s.size());
         }
         sections.print(out.out());
         out.println("");
         out.println("Symbols:");
         Table symbols = new Table("IDX", "NAME", "VALUE", "SIZE", "TYPE", "BIND", "VIS", "SECTION");
-        for (ElfSymbol sym : elf.symbols()) {
-            symbols.row(sym.index(), sym.name(), sym.value(), sym.size(), sym.type(), sym.binding(), sym.visibility(), sectionName(elf, sym));
+        for (ElfView.Symbol sym : elf.symbols()) {
+            symbols.row(sym.index(), sym.name(), sym.value(), sym.size(), sym.type(), sym.binding(), sym.visibility(), sym.section());
         }
         symbols.print(out.out());
         out.println("");
         out.println("Programs (entry points) and subprograms:");
         Table fns = new Table("SECTION", "FUNCTION", "KIND", "OFFSET", "INSNS", "BIND");
-        for (Function f : functions(elf)) {
+        for (ElfView.Function f : elf.functions()) {
             fns.row(f.section(), f.name(), f.subprogram() ? "subprog" : "program", f.offset(), f.instructions(), f.binding());
         }
         fns.print(out.out());
         out.println("");
         out.println("Relocations:");
         Table relos = new Table("SECTION", "OFFSET", "TYPE", "SYMBOL");
-        for (RelocationSection rs : elf.relocationSections()) {
-            for (Relocation r : rs.relocations()) {
-                relos.row(rs.target().name(), "0x" + Long.toHexString(r.offset()), r.type(), symbolText(elf, r.symbol()));
+        int hidden = 0;
+        for (ElfView.Relocation r : elf.relocations()) {
+            if (r.btf() && !all) {
+                hidden++;
+                continue;
             }
+            relos.row(r.section(), "0x" + Long.toHexString(r.offset()), r.type(), r.symbol());
         }
         relos.print(out.out());
+        if (hidden > 0) {
+            out.println("(" + hidden + " relocations of .BTF and .BTF.ext not shown; --all shows them)");
+        }
     }
 }

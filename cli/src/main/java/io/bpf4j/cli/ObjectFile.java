@@ -1,6 +1,6 @@
 package io.bpf4j.cli;
 
-import io.bpf4j.elf.ElfObject;
+import io.bpf4j.loader.ElfView;
 import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.OpenOptions;
 import java.io.IOException;
@@ -32,9 +32,9 @@ final class ObjectFile {
         }
     }
 
-    static ElfObject read(Path path) throws IOException {
+    static ElfView read(Path path) throws IOException {
         try {
-            return ElfObject.read(bytes(path));
+            return ElfView.parse(bytes(path));
         } catch (io.bpf4j.isa.BpfException e) {
             throw new CliException(path + ": " + e.getMessage(), e);
         }

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 
 /** Where a command prints: text, or JSON (compact like bpftool -j, or pretty like -p). */
 record Output(PrintWriter out, boolean json, boolean pretty) {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** bpftool's key style, snake_case, for the loader's records as well as for the maps commands build. */
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
 
     void println(String line) {
         out.println(line);

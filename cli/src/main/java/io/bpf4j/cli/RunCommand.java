@@ -1,13 +1,13 @@
 package io.bpf4j.cli;
 
 import io.bpf4j.isa.BpfException;
-import io.bpf4j.jit.testrun.TestRunInput;
-import io.bpf4j.jit.testrun.TestRunResult;
 import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.BpfProgram;
 import io.bpf4j.loader.Engine;
 import io.bpf4j.loader.LoadOptions;
 import io.bpf4j.loader.ProgramRejectedException;
+import io.bpf4j.loader.TestRunInput;
+import io.bpf4j.loader.TestRunResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -93,25 +93,27 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (repeat < 1) {
-            throw new CliException("--repeat: must be at least 1, not " + repeat);
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--repeat: must be at least 1, not " + repeat);
         }
         if (warmup != null && warmup < 0) {
-            throw new CliException("--warmup: must not be negative, not " + warmup);
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--warmup: must not be negative, not " + warmup);
         }
         if (timeLimit != null && !(timeLimit > 0)) {
-            throw new CliException("--time-limit: must be a positive number of seconds, not " + timeLimit);
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--time-limit: must be a positive number of seconds, not " + timeLimit);
         }
         int warmupRuns = warmup != null ? warmup : repeat > 1 ? DEFAULT_WARMUP : 0;
         Output out = root.output(spec.commandLine().getOut());
         TestRunResult result;
+        String type;
         String ran;
         try (BpfObject obj = ObjectFile.open(object, root.openOptions().build())) {
             BpfProgram p = obj.program(prog).orElseThrow(() -> new CliException(object + ": no program named '" + prog + "'"));
             obj.programs().forEach(other -> other.setAutoload(other.name().equals(prog) || other.autoload()));
             try {
                 obj.load(LoadOptions.builder().verify(!noVerify).engine(engine.engine).build());
-                ran = p.executable().engineName();
+                ran = p.engineName();
                 TestRunInput in = new TestRunInput(read(dataIn), read(ctxIn), repeat, 0, 0, warmupRuns);
+                type = p.type().displayName();
                 result = timeLimit == null ? p.testRun(in)
                         : p.testRun(in, java.time.Duration.ofNanos((long) Math.min(timeLimit * 1e9, Long.MAX_VALUE)));
             } catch (ProgramRejectedException e) {
@@ -121,22 +123,51 @@ final class RunCommand implements Callable<Integer> {
                 // name the program once: a test-run refusal names it already
                 String tag = "prog '" + prog + "': ";
                 String msg = String.valueOf(e.getMessage());
+                java.util.regex.Matcher reads = java.util.regex.Pattern.compile("the program reads (\\d+) bytes of its context").matcher(msg);
+                if (reads.find()) {
+                    msg += "; give them with --ctx-in FILE (at least " + reads.group(1) + " bytes)";
+                }
                 throw new CliException(object + ": " + (msg.startsWith(tag) ? msg : tag + msg), e);
             }
         }
+        // the kernel measures no duration for syscall programs (bpf_prog_test_run_syscall)
+        boolean noDuration = type.equals("syscall");
         if (out.json()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("retval", result.retval() & 0xffffffffL);
-            m.put("duration", result.durationNs());
+            m.put("retval", result.retval32());
+            m.put("duration", noDuration ? 0 : result.durationNs());
             m.put("engine", ran);
+            if ("-".equals(dataOut) && result.dataOut() != null) {
+                m.put("data_out", hex(result.dataOut()));
+            }
+            if ("-".equals(ctxOut) && result.ctxOut() != null) {
+                m.put("ctx_out", hex(result.ctxOut()));
+            }
+            if (!result.trace().isEmpty()) {
+                m.put("trace", result.trace());
+            }
+            write(dataOut, result.dataOut(), null);
+            write(ctxOut, result.ctxOut(), null);
             out.printJson(m);
-        } else {
-            out.println("Return value: " + (result.retval() & 0xffffffffL) + ", duration" + (repeat > 1 ? " (average)" : "") + ": "
-                    + result.durationNs() + "ns");
+            return 0;
         }
+        for (String line : result.trace()) {
+            // what bpftool prog tracelog shows after the task, CPU and time columns
+            out.println("bpf_trace_printk: " + line);
+        }
+        out.println("Return value: " + result.retval32() + ", duration" + (repeat > 1 ? " (average)" : "") + ": "
+                + (noDuration ? "0ns (the kernel measures none for syscall programs)" : result.durationNs() + "ns"));
         write(dataOut, result.dataOut(), out.out());
         write(ctxOut, result.ctxOut(), out.out());
         return 0;
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < bytes.length; i++) {
+            sb.append(i == 0 ? "" : " ").append(String.format("%02x", bytes[i] & 0xff));
+        }
+        return sb.toString();
     }
 
     private static byte[] read(Path p) throws IOException {
@@ -149,6 +180,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (!where.equals("-")) {
             Files.write(Path.of(where), bytes);
+            return;
+        }
+        if (out == null) {
             return;
         }
         StringBuilder line = new StringBuilder();

@@ -60,10 +60,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!format.equals("table") && !format.equals("csv")) {
-            throw new CliException("-o: unrecognized output format '" + format + "' (table or csv)");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "-o: unrecognized output format '" + format + "' (table or csv)");
         }
         if (logLevel != 1 && logLevel != 2) {
-            throw new CliException("--log-level: must be 1 or 2, not " + logLevel);
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--log-level: must be 1 or 2, not " + logLevel);
         }
         Output out = root.output(spec.commandLine().getOut());
         if (compare) {
@@ -74,6 +75,7 @@ final class VerifyCommand implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         int filesDone = 0;
         int filesSkipped = 0;
+        List<String> errors = new ArrayList<>();
         for (Path file : files) {
             String base = file.getFileName().toString();
             if (table) {
@@ -87,7 +89,10 @@ final class VerifyCommand implements Callable<Integer> {
                     }
                 }
             } catch (IOException | BpfException e) {
-                err.println("bpf4j: error: " + e.getMessage());
+                if (!out.json()) {
+                    err.println("bpf4j: error: " + e.getMessage());
+                }
+                errors.add(String.valueOf(e.getMessage()));
                 filesSkipped++;
             }
         }
@@ -100,7 +105,13 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         List<Veristat.Row> rows = results.stream().map(Result::row).toList();
-        if (out.json()) {
+        if (out.json() && !errors.isEmpty()) {
+            // one document: the files that could not be read, and the rows of those that could
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("error", String.join("; ", errors));
+            doc.put("results", results.stream().map(VerifyCommand::json).toList());
+            out.printJson(doc);
+        } else if (out.json()) {
             out.printJson(results.stream().map(VerifyCommand::json).toList());
         } else if (table) {
             Veristat.printTable(out.out(), Veristat.TABLE, rows, "Done. Processed " + filesDone + " files, "

@@ -50,9 +50,16 @@ class RunCommandTest {
         CliRun missing = CliRun.of("run", obj, "--prog", "nope");
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).contains("no program named 'nope'");
-        assertThat(CliRun.of("run", obj, "--prog", "xdp_pass", "--repeat", "0").exitCode()).isEqualTo(1);
+        // a bad option value is a usage error (2), whether picocli or the command finds it
+        CliRun zero = CliRun.of("run", obj, "--prog", "xdp_pass", "--repeat", "0");
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.err()).isEqualTo("bpf4j: error: --repeat: must be at least 1, not 0\ntry 'bpf4j run --help'\n");
+        assertThat(CliRun.of("run", obj, "--prog", "xdp_pass", "--repeat", "-1").exitCode()).isEqualTo(2);
+        CliRun abc = CliRun.of("run", obj, "--prog", "xdp_pass", "--repeat", "abc");
+        assertThat(abc.exitCode()).isEqualTo(2);
+        assertThat(abc.err().lines()).hasSize(2).last().isEqualTo("try 'bpf4j run --help'");
         CliRun warmup = CliRun.of("run", obj, "--prog", "xdp_pass", "--warmup", "-1");
-        assertThat(warmup.exitCode()).isEqualTo(1);
+        assertThat(warmup.exitCode()).isEqualTo(2);
         assertThat(warmup.err()).contains("--warmup: must not be negative");
     }
 

@@ -58,4 +58,10 @@ public record Alu(Slot slot) implements Instruction {
     public Alu withSlot(Slot newSlot) {
         return new Alu(newSlot);
     }
+
+    /** The instruction as {@code bpftool prog dump xlated} prints it, without pc and opcode: {@code r0 = r2}. */
+    @Override
+    public String toString() {
+        return InstructionText.of(this);
+    }
 }

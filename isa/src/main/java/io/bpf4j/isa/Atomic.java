@@ -75,4 +75,10 @@ public record Atomic(Slot slot) implements Instruction {
     public Atomic withSlot(Slot newSlot) {
         return new Atomic(newSlot);
     }
+
+    /** The instruction as {@code bpftool prog dump xlated} prints it, without pc and opcode: {@code r0 = r2}. */
+    @Override
+    public String toString() {
+        return InstructionText.of(this);
+    }
 }

@@ -40,4 +40,10 @@ public record Call(Slot slot) implements Instruction {
     public Call withSlot(Slot newSlot) {
         return new Call(newSlot);
     }
+
+    /** The instruction as {@code bpftool prog dump xlated} prints it, without pc and opcode: {@code r0 = r2}. */
+    @Override
+    public String toString() {
+        return InstructionText.of(this);
+    }
 }

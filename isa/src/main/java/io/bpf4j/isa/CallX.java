@@ -35,4 +35,10 @@ public record CallX(Slot slot) implements Instruction {
     public CallX withSlot(Slot newSlot) {
         return new CallX(newSlot);
     }
+
+    /** The instruction as {@code bpftool prog dump xlated} prints it, without pc and opcode: {@code r0 = r2}. */
+    @Override
+    public String toString() {
+        return InstructionText.of(this);
+    }
 }

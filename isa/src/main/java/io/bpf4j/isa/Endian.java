@@ -43,4 +43,10 @@ public record Endian(Slot slot) implements Instruction {
     public Endian withSlot(Slot newSlot) {
         return new Endian(newSlot);
     }
+
+    /** The instruction as {@code bpftool prog dump xlated} prints it, without pc and opcode: {@code r0 = r2}. */
+    @Override
+    public String toString() {
+        return InstructionText.of(this);
+    }
 }

@@ -14,4 +14,10 @@ public record Exit(Slot slot) implements Instruction {
     public Exit withSlot(Slot newSlot) {
         return new Exit(newSlot);
     }
+
+    /** The instruction as {@code bpftool prog dump xlated} prints it, without pc and opcode: {@code r0 = r2}. */
+    @Override
+    public String toString() {
+        return InstructionText.of(this);
+    }
 }

@@ -73,4 +73,10 @@ public record Jump(Slot slot) implements Instruction {
     public Jump withSlot(Slot newSlot) {
         return new Jump(newSlot);
     }
+
+    /** The instruction as {@code bpftool prog dump xlated} prints it, without pc and opcode: {@code r0 = r2}. */
+    @Override
+    public String toString() {
+        return InstructionText.of(this);
+    }
 }

@@ -32,4 +32,10 @@ public record Load(Slot slot) implements Instruction {
     public Load withSlot(Slot newSlot) {
         return new Load(newSlot);
     }
+
+    /** The instruction as {@code bpftool prog dump xlated} prints it, without pc and opcode: {@code r0 = r2}. */
+    @Override
+    public String toString() {
+        return InstructionText.of(this);
+    }
 }

@@ -63,4 +63,10 @@ public record LoadImm64(Slot slot, Slot second) implements Instruction {
     public LoadImm64 withSource(int src, int immLo, int immHi) {
         return new LoadImm64(slot.withSrc(src).withImm(immLo), second.withImm(immHi));
     }
+
+    /** The instruction as {@code bpftool prog dump xlated} prints it, without pc and opcode: {@code r0 = r2}. */
+    @Override
+    public String toString() {
+        return InstructionText.of(this);
+    }
 }

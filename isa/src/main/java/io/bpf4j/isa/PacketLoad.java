@@ -34,4 +34,10 @@ public record PacketLoad(Slot slot) implements Instruction {
     public PacketLoad withSlot(Slot newSlot) {
         return new PacketLoad(newSlot);
     }
+
+    /** The instruction as {@code bpftool prog dump xlated} prints it, without pc and opcode: {@code r0 = r2}. */
+    @Override
+    public String toString() {
+        return InstructionText.of(this);
+    }
 }

@@ -33,4 +33,10 @@ public record Store(Slot slot) implements Instruction {
     public Store withSlot(Slot newSlot) {
         return new Store(newSlot);
     }
+
+    /** The instruction as {@code bpftool prog dump xlated} prints it, without pc and opcode: {@code r0 = r2}. */
+    @Override
+    public String toString() {
+        return InstructionText.of(this);
+    }
 }

@@ -10,4 +10,10 @@ public record Unknown(Slot slot, String reason) implements Instruction {
     public Unknown withSlot(Slot newSlot) {
         return new Unknown(newSlot, reason);
     }
+
+    /** The instruction as {@code bpftool prog dump xlated} prints it, without pc and opcode: {@code r0 = r2}. */
+    @Override
+    public String toString() {
+        return InstructionText.of(this);
+    }
 }

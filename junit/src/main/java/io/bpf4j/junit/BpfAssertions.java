@@ -1,7 +1,7 @@
 package io.bpf4j.junit;
 
-import io.bpf4j.jit.testrun.TestRunInput;
-import io.bpf4j.jit.testrun.TestRunResult;
+import io.bpf4j.loader.TestRunInput;
+import io.bpf4j.loader.TestRunResult;
 import io.bpf4j.loader.BpfMap;
 import io.bpf4j.loader.BpfProgram;
 import io.bpf4j.loader.LoadOptions;
@@ -193,19 +193,25 @@ public final class BpfAssertions {
             this.map = map;
         }
 
-        private io.bpf4j.maps.BpfMap runtime() {
-            return map.runtime().orElseThrow(() -> new AssertionFailedError("map '" + map.name()
-                    + "' has no content: the object is not loaded or the map was not created"));
+        private BpfMap created() {
+            if (!map.isCreated()) {
+                throw new AssertionFailedError("map '" + map.name()
+                        + "' has no content: the object is not loaded or the map was not created");
+            }
+            return map;
         }
 
         /** The map holds {@code value} under {@code key} (bytes in the map's memory order). */
         public MapAssert containsEntry(byte[] key, byte[] value) {
             byte[] got;
             try {
-                got = runtime().lookup(key);
+                got = created().lookup(key).orElse(null);
             } catch (RuntimeException e) {
                 throw new AssertionFailedError("map '" + map.name() + "': no value under key " + HexFormat.of().formatHex(key)
                         + " (" + e.getMessage() + ")");
+            }
+            if (got == null) {
+                throw new AssertionFailedError("map '" + map.name() + "': no value under key " + HexFormat.of().formatHex(key));
             }
             if (!Arrays.equals(got, value)) {
                 throw new AssertionFailedError("map '" + map.name() + "': value under key " + HexFormat.of().formatHex(key)
@@ -216,7 +222,7 @@ public final class BpfAssertions {
 
         /** The map holds the little-endian {@code value} (of the map's value size) under the little-endian u32 {@code key}. */
         public MapAssert containsEntry(int key, long value) {
-            int size = runtime().valueSize();
+            int size = created().valueSize();
             byte[] v = new byte[size];
             for (int i = 0; i < Math.min(size, 8); i++) {
                 v[i] = (byte) (value >>> (8 * i));
@@ -226,7 +232,7 @@ public final class BpfAssertions {
 
         /** The map has exactly {@code n} keys. */
         public MapAssert hasSize(int n) {
-            int got = runtime().keys().size();
+            int got = created().keys().size();
             if (got != n) {
                 throw new AssertionFailedError("map '" + map.name() + "': expected " + n + " entries, has " + got, n, got);
             }

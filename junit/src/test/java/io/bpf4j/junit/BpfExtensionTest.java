@@ -3,7 +3,7 @@ package io.bpf4j.junit;
 import static io.bpf4j.junit.BpfAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.bpf4j.jit.testrun.TestRunInput;
+import io.bpf4j.loader.TestRunInput;
 import io.bpf4j.loader.BpfMap;
 import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.BpfProgram;

@@ -2,21 +2,48 @@ package io.bpf4j.loader;
 
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.elf.btf.BtfType;
-import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.elf.spec.DataSecVar;
 import io.bpf4j.elf.spec.DataSecs;
-import io.bpf4j.elf.spec.DeclarationException;
 import io.bpf4j.elf.spec.MapSpec;
+import io.bpf4j.isa.abi.MapType;
+import io.bpf4j.maps.MapException;
+import io.bpf4j.maps.MapFlags;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * A map of a {@link BpfObject}: its spec, adjustable while the object is open (libbpf's
- * {@code bpf_map__set_*}), and after load the in-process map.
+ * A map of a {@link BpfObject}: its definition, adjustable while the object is open (libbpf's
+ * {@code bpf_map__set_*}), and after {@link BpfObject#load()} its entries, read and written as
+ * user space does through {@code bpf()} ({@code bpf_map_lookup_elem}, {@code _update_elem},
+ * {@code _delete_elem}, {@code _get_next_key}).
+ *
+ * <p>Keys and values are the map's bytes, little-endian as on x86-64 and arm64; the typed
+ * methods ({@link #lookupLong(long)}, {@link #updateLong(long, long)}, ...) encode an integer key
+ * in the map's key size and read an integer value of the map's value size. Per-CPU maps hold
+ * one value per CPU: {@link #lookupPerCpu(byte[])}.
+ *
+ * <pre>{@code
+ * obj.load();
+ * prog.testRun(TestRunInput.ofData(frame));
+ * long packets = obj.map("counters").orElseThrow().lookupLong(0).orElse(0);
+ * }</pre>
  */
 public final class BpfMap {
+    /** Update flag: create the entry or replace it ({@code BPF_ANY}). */
+    public static final long BPF_ANY = MapFlags.BPF_ANY;
+    /** Update flag: create the entry only if the key is absent ({@code BPF_NOEXIST}). */
+    public static final long BPF_NOEXIST = MapFlags.BPF_NOEXIST;
+    /** Update flag: replace the entry only if the key is present ({@code BPF_EXIST}). */
+    public static final long BPF_EXIST = MapFlags.BPF_EXIST;
+
     private final BpfObject owner;
     private final int index;
 
@@ -25,12 +52,25 @@ public final class BpfMap {
         this.index = index;
     }
 
-    public MapSpec spec() {
+    MapSpec spec() {
         return owner.spec().maps().get(index);
     }
 
+    /**
+     * The map's name as the kernel knows it: a declared map's name, or for a global-data map the
+     * object name cut to fit 15 characters plus the section ({@code calculon.rodata}).
+     */
     public String name() {
         return spec().name();
+    }
+
+    /**
+     * The map's real name as libbpf 1.x's {@code bpf_map__name} gives it: a declared map's name,
+     * or a global-data map's section name ({@code .rodata}, {@code .data.custom}).
+     */
+    public String realName() {
+        MapSpec s = spec();
+        return s.kind().isGlobalData() && s.sectionName() != null ? s.sectionName() : s.name();
     }
 
     /** The index of the map in the object: what relocated {@code ld_imm64} instructions carry. */
@@ -38,25 +78,50 @@ public final class BpfMap {
         return index;
     }
 
+    /** The map type, or {@code null} for a type number bpf4j does not know. */
     public MapType type() {
         return spec().type();
     }
 
+    /** The key size in bytes. */
+    public int keySize() {
+        return spec().keySize();
+    }
+
+    /** The value size in bytes (of one CPU's value for per-CPU maps). */
+    public int valueSize() {
+        return spec().valueSize();
+    }
+
+    /** The maximum number of entries. */
+    public int maxEntries() {
+        return spec().maxEntries();
+    }
+
+    /** The {@code BPF_F_*} map flags. */
+    public int flags() {
+        return spec().flags();
+    }
+
+    /** libbpf's {@code bpf_map__set_max_entries}: only while the object is open. */
     public BpfMap setMaxEntries(int maxEntries) {
         owner.updateMap(index, spec().withMaxEntries(maxEntries));
         return this;
     }
 
+    /** libbpf's {@code bpf_map__set_map_flags}: only while the object is open. */
     public BpfMap setFlags(int flags) {
         owner.updateMap(index, spec().withFlags(flags));
         return this;
     }
 
+    /** libbpf's {@code bpf_map__set_numa_node}: only while the object is open. */
     public BpfMap setNumaNode(int node) {
         owner.updateMap(index, spec().withNumaNode(node));
         return this;
     }
 
+    /** libbpf's {@code bpf_map__set_map_extra}: only while the object is open. */
     public BpfMap setMapExtra(long extra) {
         owner.updateMap(index, spec().withMapExtra(extra));
         return this;
@@ -68,39 +133,49 @@ public final class BpfMap {
         return this;
     }
 
-    /** libbpf's {@code bpf_map__set_initial_value}: a global-data map's whole image. */
+    /**
+     * libbpf's {@code bpf_map__set_initial_value}: a global-data map's whole image, only while
+     * the object is open.
+     *
+     * @throws VariableException when the map holds no global data or the size differs from its value size
+     */
     public BpfMap setInitialValue(byte[] data) {
         MapSpec s = spec();
         if (s.initialData() == null || data.length != s.valueSize()) {
-            throw new DeclarationException("map '" + s.name() + "': initial value of " + data.length
-                    + " bytes does not fit a value of " + s.valueSize() + " bytes", s.name(), s.sectionName());
+            throw new VariableException(s.name(), "map '" + s.name() + "': initial value of " + data.length
+                    + " bytes does not fit a value of " + s.valueSize() + " bytes");
         }
         owner.updateMap(index, s.withInitialData(data));
         return this;
     }
 
     /**
-     * Sets one variable of a global-data map ({@code .rodata}, {@code .data}, ...) by name, found
-     * through the BTF DATASEC of the map's section, as a skeleton's {@code rodata->var = ...}.
+     * Sets one variable of a global-data map by name before load, as a skeleton's
+     * {@code rodata->var = ...}; after load, {@link GlobalVariable#set(byte[])} writes the live map.
      *
-     * @throws DeclarationException when the map has no such variable or the size differs
+     * @throws VariableException when the map has no such variable or the size differs
      */
     public BpfMap setVariable(String variable, byte[] value) {
-        MapSpec s = spec();
-        DataSecVar v = variable(variable).orElseThrow(() -> new DeclarationException("map '" + s.name()
-                + "': no variable '" + variable + "'", s.name(), s.sectionName()));
-        if (v.size() != value.length) {
-            throw new DeclarationException("map '" + s.name() + "': variable '" + variable + "' has " + v.size()
-                    + " bytes, not " + value.length, s.name(), s.sectionName());
-        }
-        byte[] data = s.initialData();
-        System.arraycopy(value, 0, data, (int) v.offset(), value.length);
-        owner.updateMap(index, s.withInitialData(data));
+        variable(variable).orElseThrow(() -> new VariableException(variable, "map '" + name()
+                + "': no variable '" + variable + "'")).set(value);
         return this;
     }
 
-    /** The variables of a global-data map, from BTF, with offsets as libbpf fixes them up. */
-    public List<DataSecVar> variables() {
+    /** The variables of a global-data map, from BTF, with offsets as libbpf fixes them up; empty for other maps. */
+    public List<GlobalVariable> variables() {
+        List<GlobalVariable> out = new ArrayList<>();
+        for (DataSecVar v : dataSecVars()) {
+            out.add(new GlobalVariable(this, v.name(), (int) v.offset(), (int) v.size()));
+        }
+        return out;
+    }
+
+    /** The global variable {@code name} of this global-data map. */
+    public Optional<GlobalVariable> variable(String name) {
+        return variables().stream().filter(v -> v.name().equals(name)).findFirst();
+    }
+
+    List<DataSecVar> dataSecVars() {
         MapSpec s = spec();
         Btf btf = owner.spec().btf().orElse(null);
         if (btf == null || !s.kind().isGlobalData() || s.valueTypeId() == 0) {
@@ -110,19 +185,171 @@ public final class BpfMap {
         return t instanceof BtfType.DataSec ? DataSecs.vars(owner.spec().elf(), btf, (BtfType.DataSec) t) : List.of();
     }
 
-    private Optional<DataSecVar> variable(String name) {
-        return variables().stream().filter(v -> v.name().equals(name)).findFirst();
-    }
-
     /** Where the map is pinned: {@code <pin root>/<name>} for {@code LIBBPF_PIN_BY_NAME}. */
     public Optional<Path> pinPath() {
         return spec().pinning() == MapSpec.Pinning.BY_NAME ? Optional.of(owner.options().pinRoot().resolve(name()))
                 : Optional.empty();
     }
 
-    /** The in-process map, once the object is loaded and if the map was created. */
-    public Optional<io.bpf4j.maps.BpfMap> runtime() {
-        return owner.runtimeMap(index);
+    /** Whether the map exists in process: the object is loaded and the map was created (autocreate). */
+    public boolean isCreated() {
+        return owner.runtimeMap(index).isPresent();
+    }
+
+    /** Whether the live map is frozen: {@code .rodata} and {@code .kconfig} after load, as libbpf freezes them. */
+    public boolean isFrozen() {
+        return live().isFrozen();
+    }
+
+    // ---- entries --------------------------------------------------------------------------
+
+    /**
+     * The value under {@code key} ({@code bpf_map_lookup_elem}); for per-CPU maps every CPU's
+     * value, each padded to 8 bytes ({@link #lookupPerCpu(byte[])} splits them).
+     *
+     * @return the value, or empty when the key is absent
+     * @throws ObjectStateException   before load, or when the map was not created
+     * @throws MapOperationException  for a key of the wrong size, or a map type without lookup
+     */
+    public Optional<byte[]> lookup(byte[] key) {
+        io.bpf4j.maps.BpfMap m = live();
+        try {
+            return Optional.of(m.lookup(key));
+        } catch (MapException e) {
+            if (e.errno() == io.bpf4j.maps.Errno.ENOENT) {
+                return Optional.empty();
+            }
+            throw failed("lookup", e);
+        }
+    }
+
+    /** {@link #lookup(byte[])} with the key's remaining bytes; the value comes back little-endian. */
+    public Optional<ByteBuffer> lookup(ByteBuffer key) {
+        return lookup(bytes(key)).map(v -> ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /**
+     * A per-CPU map's values under {@code key}, one per CPU in CPU order, each {@link #valueSize()}
+     * bytes (the kernel pads each to 8 bytes in the lookup buffer; the padding is removed).
+     */
+    public Optional<List<byte[]>> lookupPerCpu(byte[] key) {
+        return lookup(key).map(this::splitPerCpu);
+    }
+
+    /**
+     * Creates or replaces the entry {@code key} ({@code bpf_map_update_elem} with {@link #BPF_ANY}).
+     *
+     * @throws MapOperationException for the wrong sizes, a full map ({@code E2BIG}), a frozen map ({@code EPERM})
+     */
+    public void update(byte[] key, byte[] value) {
+        update(key, value, BPF_ANY);
+    }
+
+    /** {@link #update(byte[], byte[])} with {@link #BPF_ANY}, {@link #BPF_NOEXIST} or {@link #BPF_EXIST}. */
+    public void update(byte[] key, byte[] value, long flags) {
+        io.bpf4j.maps.BpfMap m = live();
+        try {
+            m.update(key, value, flags);
+        } catch (MapException e) {
+            throw failed("update", e);
+        }
+    }
+
+    /** {@link #update(byte[], byte[])} with the buffers' remaining bytes. */
+    public void update(ByteBuffer key, ByteBuffer value) {
+        update(bytes(key), bytes(value));
+    }
+
+    /**
+     * Deletes the entry {@code key} ({@code bpf_map_delete_elem}).
+     *
+     * @return whether the key was present
+     * @throws MapOperationException for a map type without delete (arrays: {@code EINVAL})
+     */
+    public boolean delete(byte[] key) {
+        io.bpf4j.maps.BpfMap m = live();
+        try {
+            m.delete(key);
+            return true;
+        } catch (MapException e) {
+            if (e.errno() == io.bpf4j.maps.Errno.ENOENT) {
+                return false;
+            }
+            throw failed("delete", e);
+        }
+    }
+
+    /** Every key, in the map's iteration order ({@code bpf_map_get_next_key} from no key on). */
+    public List<byte[]> keys() {
+        io.bpf4j.maps.BpfMap m = live();
+        try {
+            return m.keys();
+        } catch (MapException e) {
+            throw failed("get_next_key", e);
+        }
+    }
+
+    /** Every entry, in the map's iteration order; a key deleted while iterating is skipped. */
+    public List<Entry> entries() {
+        List<Entry> out = new ArrayList<>();
+        for (byte[] k : keys()) {
+            lookup(k).ifPresent(v -> out.add(new Entry(k, v)));
+        }
+        return out;
+    }
+
+    /** One key and its value. */
+    public record Entry(byte[] key, byte[] value) {
+        /** The key as an unsigned little-endian integer (keys of 1, 2, 4 or 8 bytes). */
+        public long keyAsLong() {
+            return decode(key);
+        }
+
+        /** The value as an unsigned little-endian integer (values of 1, 2, 4 or 8 bytes). */
+        public long valueAsLong() {
+            return decode(value);
+        }
+    }
+
+    // ---- integer conveniences --------------------------------------------------------------
+
+    /**
+     * The value under an integer key, read as an unsigned little-endian integer of the map's value
+     * size (1, 2, 4 or 8 bytes; a 4-byte value {@code 0xffffffff} is 4294967295).
+     *
+     * @throws MapOperationException when the key or value size is not 1, 2, 4 or 8
+     */
+    public OptionalLong lookupLong(long key) {
+        Optional<byte[]> v = lookup(encode(key, keySize(), "key"));
+        return v.isEmpty() ? OptionalLong.empty() : OptionalLong.of(decodeSized(v.get(), valueSize()));
+    }
+
+    /** A per-CPU map's values under an integer key, one per CPU, each read as {@link #lookupLong(long)} reads one. */
+    public Optional<List<Long>> lookupPerCpuLong(long key) {
+        return lookupPerCpu(encode(key, keySize(), "key")).map(list -> {
+            List<Long> out = new ArrayList<>();
+            list.forEach(v -> out.add(decodeSized(v, valueSize())));
+            return out;
+        });
+    }
+
+    /** Creates or replaces the entry of an integer key with an integer value, each in the map's sizes. */
+    public void updateLong(long key, long value) {
+        update(encode(key, keySize(), "key"), encode(value, valueSize(), "value"));
+    }
+
+    /** Deletes the entry of an integer key; whether it was present. */
+    public boolean deleteLong(long key) {
+        return delete(encode(key, keySize(), "key"));
+    }
+
+    /** Every entry as integers, in iteration order (keys and values of 1, 2, 4 or 8 bytes). */
+    public Map<Long, Long> toLongMap() {
+        Map<Long, Long> out = new LinkedHashMap<>();
+        for (Entry e : entries()) {
+            out.put(decodeSized(e.key(), keySize()), decodeSized(e.value(), valueSize()));
+        }
+        return out;
     }
 
     /** Everything {@code inspect} shows. */
@@ -137,8 +364,84 @@ public final class BpfMap {
                 s.initialDataSize(), s.sectionName(), s.autocreate());
     }
 
+    /** The in-process map, once the object is loaded and if the map was created. */
+    Optional<io.bpf4j.maps.BpfMap> runtime() {
+        return owner.runtimeMap(index);
+    }
+
+    io.bpf4j.maps.BpfMap live() {
+        return owner.runtimeMap(index).orElseThrow(() -> new ObjectStateException("map '" + name() + "': "
+                + (owner.state() == ObjectState.LOADED ? "was not created (autocreate is off)" : "has entries only after load()"),
+                owner.state()));
+    }
+
+    BpfObject owner() {
+        return owner;
+    }
+
+    private List<byte[]> splitPerCpu(byte[] all) {
+        int size = valueSize();
+        int stride = (size + 7) & ~7;
+        List<byte[]> out = new ArrayList<>();
+        if (stride == 0 || all.length < stride || !isPerCpu()) {
+            out.add(all);
+            return out;
+        }
+        for (int off = 0; off + size <= all.length; off += stride) {
+            byte[] v = new byte[size];
+            System.arraycopy(all, off, v, 0, size);
+            out.add(v);
+        }
+        return out;
+    }
+
+    private boolean isPerCpu() {
+        MapType t = type();
+        return t == MapType.PERCPU_ARRAY || t == MapType.PERCPU_HASH || t == MapType.LRU_PERCPU_HASH
+                || t == MapType.PERCPU_CGROUP_STORAGE;
+    }
+
+    private MapOperationException failed(String op, MapException e) {
+        return new MapOperationException(name(), op, e.errno().number(), "map '" + name() + "': " + op + ": " + e.getMessage(), e);
+    }
+
+    private byte[] encode(long v, int size, String what) {
+        if (size != 1 && size != 2 && size != 4 && size != 8) {
+            throw new MapOperationException(name(), "encode", 22, "map '" + name() + "': a " + what + " of " + size
+                    + " bytes is not an integer (1, 2, 4 or 8 bytes); use the byte[] methods", null);
+        }
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) (v >>> (8 * i));
+        }
+        return b;
+    }
+
+    private long decodeSized(byte[] b, int size) {
+        if (size != 1 && size != 2 && size != 4 && size != 8) {
+            throw new MapOperationException(name(), "decode", 22, "map '" + name() + "': a value of " + size
+                    + " bytes is not an integer (1, 2, 4 or 8 bytes); use the byte[] methods", null);
+        }
+        return decode(b);
+    }
+
+    static long decode(byte[] b) {
+        long v = 0;
+        for (int i = Math.min(b.length, 8) - 1; i >= 0; i--) {
+            v = v << 8 | (b[i] & 0xff);
+        }
+        return v;
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    /** {@code BpfMap[name type]}. */
     @Override
     public String toString() {
-        return "BpfMap[" + spec() + "]";
+        return "BpfMap[" + name() + " " + (type() == null ? spec().typeId() : type().displayName()) + "]";
     }
 }

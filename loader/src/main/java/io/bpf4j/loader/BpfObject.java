@@ -4,7 +4,6 @@ import io.bpf4j.jit.Executable;
 import io.bpf4j.maps.ProgArray;
 import io.bpf4j.elf.ElfObject;
 import io.bpf4j.elf.btf.Btf;
-import io.bpf4j.isa.BpfException;
 import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.MapException;
@@ -19,7 +18,6 @@ import io.bpf4j.relocator.RelocatedProgram;
 import io.bpf4j.relocator.Relocator;
 import io.bpf4j.relocator.RelocatorOptions;
 import io.bpf4j.elf.spec.ObjectLimits;
-import io.bpf4j.relocator.core.CoreReloResult;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,6 +63,8 @@ public final class BpfObject implements AutoCloseable {
     private final Map<Integer, io.bpf4j.maps.BpfMap> runtime = new HashMap<>();
     private final Map<String, Executable> executables = new HashMap<>();
     private final Map<String, ProgramVerification> verifications = new HashMap<>();
+    private static final int TRACE_CAPACITY = 4096;
+    private final java.util.ArrayDeque<String> trace = new java.util.ArrayDeque<>();
 
     private BpfObject(ObjectSpec spec, OpenOptions options) {
         this.spec = spec;
@@ -111,7 +111,7 @@ public final class BpfObject implements AutoCloseable {
             in = BpfObject.class.getClassLoader().getResourceAsStream(name);
         }
         if (in == null) {
-            throw new BpfException("elf: no classpath resource '" + name + "'");
+            throw new io.bpf4j.isa.BpfException("elf: no classpath resource '" + name + "'");
         }
         byte[] bytes;
         try (InputStream stream = in) {
@@ -189,7 +189,7 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /** The parsed object as it stands (with every adjustment made so far). */
-    public ObjectSpec spec() {
+    ObjectSpec spec() {
         return spec;
     }
 
@@ -207,6 +207,10 @@ public final class BpfObject implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The entry program named {@code name} (its function's name, libbpf's
+     * {@code bpf_object__find_program_by_name}).
+     */
     public Optional<BpfProgram> program(String name) {
         checkNotClosed();
         return spec.program(name).map(p -> new BpfProgram(this, name));
@@ -222,10 +226,66 @@ public final class BpfObject implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The map named {@code name}, found as libbpf 1.x's {@code bpf_object__find_map_by_name}
+     * finds it: by its declared name, or for a global-data map by its real name (the section,
+     * {@code .rodata}, {@code .data.custom}) as well as the kernel name the object name prefixes
+     * ({@code calculon.rodata}).
+     */
     public Optional<BpfMap> map(String name) {
         checkNotClosed();
         int i = spec.mapIndex(name);
+        if (i < 0) {
+            for (int k = 0; k < spec.maps().size(); k++) {
+                MapSpec m = spec.maps().get(k);
+                if (m.kind().isGlobalData() && name.equals(m.sectionName())) {
+                    i = k;
+                    break;
+                }
+            }
+        }
         return i < 0 ? Optional.empty() : Optional.of(new BpfMap(this, i));
+    }
+
+    /**
+     * The global variable {@code name} of any global-data map ({@code .bss}, {@code .data},
+     * {@code .rodata}, {@code .data.*}, {@code .rodata.*}), as a skeleton reaches it; readable and
+     * writable before load (the initial value) and after load (the live map; {@code .rodata} is
+     * then read-only). A static variable the compiler kept has its symbol name.
+     */
+    public Optional<GlobalVariable> variable(String name) {
+        for (BpfMap m : maps()) {
+            Optional<GlobalVariable> v = m.variable(name);
+            if (v.isPresent()) {
+                return v;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * What the object's programs printed with {@code bpf_printk}/{@code bpf_trace_printk} in
+     * every test run so far, oldest first (the kernel's trace pipe, as {@code bpftool prog
+     * tracelog} shows the message part); bounded to the last 4096 lines.
+     */
+    public synchronized List<String> traceLog() {
+        return List.copyOf(trace);
+    }
+
+    /** Removes and returns {@link #traceLog()}'s lines, as reading the trace pipe consumes them. */
+    public synchronized List<String> drainTraceLog() {
+        List<String> out = List.copyOf(trace);
+        trace.clear();
+        return out;
+    }
+
+    synchronized void appendTrace(List<String> lines) {
+        for (String l : lines) {
+            if (trace.size() == TRACE_CAPACITY) {
+                trace.removeFirst();
+            }
+            trace.addLast(l);
+        }
     }
 
     /**
@@ -233,9 +293,10 @@ public final class BpfObject implements AutoCloseable {
      * {@code inspect --core} shows), against the target BTF of the options or else the running
      * kernel's; empty when the object has no CO-RE records. Nothing is loaded.
      */
-    public synchronized Map<String, List<CoreReloResult>> coreRelocations() {
-        Map<String, List<CoreReloResult>> out = new TreeMap<>();
-        coreApplied().programs().forEach((name, r) -> out.put(name, r.results()));
+    public synchronized Map<String, List<CoreRelocation>> coreRelocations() {
+        checkNotClosed();
+        Map<String, List<CoreRelocation>> out = new TreeMap<>();
+        coreApplied().programs().forEach((name, r) -> out.put(name, r.results().stream().map(CoreRelocation::of).toList()));
         return out;
     }
 
@@ -363,7 +424,8 @@ public final class BpfObject implements AutoCloseable {
                 map.freeze();
                 out.add(map);
             } catch (MapException e) {
-                throw new BpfException("prog '" + rp.name() + "': map '" + m.name() + "': failed to create: " + e.getMessage(), e);
+                throw new MapCreationException(m.name(), "prog '" + rp.name() + "': map '" + m.name() + "': failed to create: "
+                        + e.getMessage(), e);
             }
         }
         return out;
@@ -384,7 +446,8 @@ public final class BpfObject implements AutoCloseable {
             for (Map.Entry<Integer, String> slot : m.initialSlots().entrySet()) {
                 Executable target = programs.get(slot.getValue());
                 if (target == null) {
-                    throw new BpfException("map '" + m.name() + "': slot " + slot.getKey() + ": program '" + slot.getValue() + "' is not loaded");
+                    throw new MapCreationException(m.name(), "map '" + m.name() + "': slot " + slot.getKey() + ": program '"
+                            + slot.getValue() + "' is not loaded", null);
                 }
                 array.setProgram(slot.getKey(), target);
             }
@@ -414,7 +477,7 @@ public final class BpfObject implements AutoCloseable {
     private static io.bpf4j.maps.BpfMap create(MapSpec m) {
         MapType type = m.type();
         if (type == null) {
-            throw new BpfException("map '" + m.name() + "': failed to create: unknown map type " + m.typeId());
+            throw new MapCreationException(m.name(), "map '" + m.name() + "': failed to create: unknown map type " + m.typeId(), null);
         }
         if (type == MapType.PERF_EVENT_ARRAY && m.maxEntries() == 0) {
             // libbpf sizes a perf event array without max_entries to the possible CPUs at create time
@@ -431,7 +494,7 @@ public final class BpfObject implements AutoCloseable {
             }
             return map;
         } catch (MapException e) {
-            throw new BpfException("map '" + m.name() + "': failed to create: " + e.getMessage(), e);
+            throw new MapCreationException(m.name(), "map '" + m.name() + "': failed to create: " + e.getMessage(), e);
         }
     }
 
@@ -444,6 +507,7 @@ public final class BpfObject implements AutoCloseable {
         return new byte[] {(byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)};
     }
 
+    /** Closes the object: its maps and programs are dropped; every later call but {@link #state()} fails. */
     @Override
     public synchronized void close() {
         state = ObjectState.CLOSED;
@@ -506,6 +570,7 @@ public final class BpfObject implements AutoCloseable {
         }
     }
 
+    /** {@code BpfObject[name, state]}. */
     @Override
     public String toString() {
         return "BpfObject[" + spec.name() + ", " + state.name().toLowerCase(java.util.Locale.ROOT) + "]";

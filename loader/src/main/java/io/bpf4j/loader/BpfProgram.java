@@ -1,10 +1,16 @@
 package io.bpf4j.loader;
 
 import io.bpf4j.isa.Instructions;
-import io.bpf4j.jit.Executable;
+import io.bpf4j.jit.runtime.BudgetExhaustedFault;
+import io.bpf4j.jit.runtime.CallDepthFault;
+import io.bpf4j.jit.runtime.ControlFlowFault;
+import io.bpf4j.jit.runtime.ExecutionFault;
+import io.bpf4j.jit.runtime.HelperFault;
+import io.bpf4j.jit.runtime.IllegalInstructionFault;
+import io.bpf4j.jit.runtime.MemoryFault;
+import io.bpf4j.jit.runtime.TraceBuffer;
 import io.bpf4j.jit.testrun.TestRun;
-import io.bpf4j.jit.testrun.TestRunInput;
-import io.bpf4j.jit.testrun.TestRunResult;
+import io.bpf4j.jit.testrun.TestRunException;
 import io.bpf4j.isa.abi.AttachType;
 import io.bpf4j.isa.abi.ProgramType;
 import io.bpf4j.isa.abi.MapType;
@@ -21,14 +27,27 @@ import io.bpf4j.relocator.tables.TableReference;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * An entry program of a {@link BpfObject}. Before load its relocated form is computed on
  * demand (relocation does not depend on what can still be changed); a relocation libbpf would
- * refuse throws {@link io.bpf4j.relocator.RelocationException} when asked for.
+ * refuse throws a {@link io.bpf4j.isa.BpfException} naming the program and the relocation when
+ * asked for (by {@link #instructions()}, {@link #disassemble()}, {@link #info()} or load).
+ *
+ * <pre>{@code
+ * BpfProgram prog = obj.program("xdp_main").orElseThrow();
+ * prog.disassemble().forEach(System.out::println);     // as bpftool prog dump xlated
+ * obj.load();
+ * TestRunResult r = prog.testRun(TestRunInput.ofData(frame));
+ * }</pre>
  */
 public final class BpfProgram {
+    static {
+        io.bpf4j.loader.internal.LoaderInternals.install(BpfProgram::executable);
+    }
+
     private final BpfObject owner;
     private final String name;
 
@@ -37,12 +56,13 @@ public final class BpfProgram {
         this.name = name;
     }
 
+    /** The program's name: its function's symbol name (libbpf's {@code bpf_program__name}). */
     public String name() {
         return name;
     }
 
     /** The parsed, unrelocated program. */
-    public ProgramSpec spec() {
+    ProgramSpec spec() {
         return owner.programSpec(name);
     }
 
@@ -51,6 +71,7 @@ public final class BpfProgram {
         return spec().section().name();
     }
 
+    /** The program type the section name gives (libbpf's {@code bpf_program__type}). */
     public ProgramType type() {
         return spec().section().programType();
     }
@@ -60,6 +81,7 @@ public final class BpfProgram {
         return spec().section().expectedAttachTypeId();
     }
 
+    /** The expected attach type from the section table, when it names one bpf4j knows. */
     public Optional<AttachType> expectedAttachType() {
         return spec().section().expectedAttachType();
     }
@@ -69,18 +91,22 @@ public final class BpfProgram {
         return spec().section().attachTarget();
     }
 
+    /** Whether the section name makes the program sleepable ({@code fentry.s/...}, {@code lsm.s/...}). */
     public boolean sleepable() {
         return spec().section().sleepable();
     }
 
+    /** The object's license string (its {@code license} section). */
     public String license() {
         return owner.spec().license();
     }
 
+    /** The kernel version the object declares (its {@code version} section), or what the open options gave. */
     public int kernelVersion() {
         return owner.spec().kernelVersion();
     }
 
+    /** Whether {@link BpfObject#load} loads this program (libbpf's {@code bpf_program__autoload}). */
     public boolean autoload() {
         return spec().autoload();
     }
@@ -92,15 +118,43 @@ public final class BpfProgram {
     }
 
     /** The program with subprograms appended and every relocation applied. */
-    public RelocatedProgram relocated() {
+    RelocatedProgram relocated() {
         return owner.relocated(name);
     }
 
+    /** The instructions after relocation: subprograms appended, maps, calls and externs resolved, CO-RE applied. */
     public Instructions instructions() {
         return relocated().instructions();
     }
 
-    public List<FunctionEntry> functions() {
+    /**
+     * The program after relocation as {@code bpftool prog dump xlated} prints a loaded one, one
+     * line per instruction plus function signatures and source lines, with maps by name
+     * ({@code map[counts]}) and calls with their callee ({@code call pc+2#helper}).
+     */
+    public List<String> disassemble() {
+        return disassemble(false);
+    }
+
+    /** {@link #disassemble()}, with each instruction's raw bytes beneath it when {@code opcodes} (bpftool's {@code opcodes} keyword). */
+    public List<String> disassemble(boolean opcodes) {
+        return dumper().lines(opcodes);
+    }
+
+    /** Each instruction after relocation with its fields and what it references (what {@code bpf4j -j dump} prints). */
+    public List<XlatedInstruction> xlatedInstructions() {
+        return dumper().instructions();
+    }
+
+    private XlatedDump dumper() {
+        // table loads carry the object's map count plus the index of the program's own table map
+        List<io.bpf4j.elf.spec.MapSpec> maps = new ArrayList<>(owner.spec().maps());
+        RelocatedProgram r = relocated();
+        r.indirect().tables().forEach(t -> maps.add(t.spec()));
+        return new XlatedDump(r, maps, owner.spec().btf().orElse(null));
+    }
+
+    List<FunctionEntry> functions() {
         return relocated().functions();
     }
 
@@ -108,7 +162,7 @@ public final class BpfProgram {
      * What the program reaches indirectly: function pointers ({@code BPF_PSEUDO_FUNC} loads),
      * call tables and jump tables with their instruction-array maps and target slots.
      */
-    public IndirectTargets indirectTargets() {
+    IndirectTargets indirectTargets() {
         return relocated().indirect();
     }
 
@@ -116,7 +170,7 @@ public final class BpfProgram {
      * The in-process instruction arrays made at load for {@link #indirectTargets()}'s tables
      * (frozen, entries written, not yet bound to a program); empty before load.
      */
-    public List<io.bpf4j.maps.BpfMap> tableMaps() {
+    List<io.bpf4j.maps.BpfMap> tableMaps() {
         return owner.tableMaps(name);
     }
 
@@ -143,11 +197,11 @@ public final class BpfProgram {
         return out;
     }
 
-    public List<FuncInfoRecord> funcInfo() {
+    List<FuncInfoRecord> funcInfo() {
         return relocated().funcInfo();
     }
 
-    public List<LineInfoRecord> lineInfo() {
+    List<LineInfoRecord> lineInfo() {
         return relocated().lineInfo();
     }
 
@@ -167,13 +221,76 @@ public final class BpfProgram {
 
     /**
      * Runs the loaded program as {@code BPF_PROG_TEST_RUN} does for its type (XDP, TC, socket
-     * filter, syscall, raw tracepoint, kprobe): retval, data_out, ctx_out and duration.
+     * filter, syscall, raw tracepoint, kprobe): retval, data_out, ctx_out, duration, and the
+     * lines the program printed with {@code bpf_printk} (also kept in the object's
+     * {@link BpfObject#traceLog()}).
      *
-     * @throws ObjectStateException before {@link BpfObject#load()} or when the program was not loaded
-     * @throws io.bpf4j.jit.testrun.TestRunException for input the kernel would refuse
+     * @param input the packet and context ({@link TestRunInput#empty()} for neither)
+     * @throws NullPointerException     when {@code input} is null
+     * @throws ObjectStateException     before {@link BpfObject#load()} or when the program was not loaded
+     * @throws TestRunRefusedException  for input the kernel would refuse (with its errno), such as a
+     *                                  syscall or raw tracepoint context shorter than the verified
+     *                                  program reads
+     * @throws ProgramFaultException    when the program does what the runtime does not allow
+     *                                  (an access outside its memory, an endless loop)
      */
     public TestRunResult testRun(TestRunInput input) {
-        return TestRun.of(owner.executable(name), type()).run(input);
+        Objects.requireNonNull(input, "input: use TestRunInput.empty() for a run without data or context");
+        io.bpf4j.jit.Executable exe = owner.executable(name);
+        checkContextSize(input);
+        return testRun(name, type(), exe, input, null, owner::appendTrace);
+    }
+
+    /**
+     * The kernel refuses a syscall or raw tracepoint test run whose ctx_in is shorter than the
+     * verifier's max_ctx_offset (EINVAL), before the program runs.
+     */
+    private void checkContextSize(TestRunInput input) {
+        ProgramType t = type();
+        if (t != ProgramType.SYSCALL && t != ProgramType.RAW_TRACEPOINT) {
+            return;
+        }
+        int needed = verification().map(ProgramVerification::maxContextOffset).orElse(-1);
+        int given = input.context() == null ? 0 : input.context().length;
+        if (needed > 0 && given < needed) {
+            throw new TestRunRefusedException(name, 22, "prog '" + name + "': test run: ctx_in of " + given
+                    + " bytes: the program reads " + needed + " bytes of its context", null);
+        }
+    }
+
+    /** A test run of any executable, with faults and refusals as the loader's exception types. */
+    static TestRunResult testRun(String name, ProgramType type, io.bpf4j.jit.Executable exe, TestRunInput input,
+                                 java.time.Duration timeLimit, java.util.function.Consumer<List<String>> traceSink) {
+        TraceBuffer trace = new TraceBuffer();
+        io.bpf4j.jit.testrun.TestRunResult r;
+        try {
+            TestRun run = TestRun.of(exe, type).withContextSetup(c -> c.setTrace(trace));
+            r = (timeLimit == null ? run : run.withTimeLimit(timeLimit)).run(input.toRuntime());
+        } catch (TestRunException e) {
+            throw new TestRunRefusedException(name, e.errno(), e.getMessage(), e);
+        } catch (ExecutionFault e) {
+            throw new ProgramFaultException(name, faultKind(e), e.pc(), "prog '" + name + "': " + e.getMessage(), e);
+        } finally {
+            traceSink.accept(trace.lines());
+        }
+        return new TestRunResult(r.retval(), r.dataOut(), r.ctxOut(), r.durationNs(), trace.lines());
+    }
+
+    static ProgramFaultException.Kind faultKind(ExecutionFault e) {
+        if (e instanceof MemoryFault) {
+            return ProgramFaultException.Kind.MEMORY;
+        } else if (e instanceof BudgetExhaustedFault) {
+            return ProgramFaultException.Kind.BUDGET;
+        } else if (e instanceof CallDepthFault) {
+            return ProgramFaultException.Kind.CALL_DEPTH;
+        } else if (e instanceof ControlFlowFault) {
+            return ProgramFaultException.Kind.CONTROL_FLOW;
+        } else if (e instanceof HelperFault) {
+            return ProgramFaultException.Kind.HELPER;
+        } else if (e instanceof IllegalInstructionFault) {
+            return ProgramFaultException.Kind.ILLEGAL_INSTRUCTION;
+        }
+        return ProgramFaultException.Kind.OTHER;
     }
 
     /**
@@ -181,14 +298,28 @@ public final class BpfProgram {
      * passed (ETIMEDOUT); an interrupt of the calling thread stops it too (EINTR). One run is
      * bounded by the instruction budget.
      *
-     * @throws io.bpf4j.jit.testrun.TestRunException when the limit is reached or the thread is interrupted
+     * @throws TestRunRefusedException when the limit is reached (ETIMEDOUT) or the thread is interrupted (EINTR)
      */
     public TestRunResult testRun(TestRunInput input, java.time.Duration timeLimit) {
-        return TestRun.of(owner.executable(name), type()).withTimeLimit(timeLimit).run(input);
+        Objects.requireNonNull(input, "input: use TestRunInput.empty() for a run without data or context");
+        Objects.requireNonNull(timeLimit, "timeLimit");
+        io.bpf4j.jit.Executable exe = owner.executable(name);
+        checkContextSize(input);
+        return testRun(name, type(), exe, input, timeLimit, owner::appendTrace);
+    }
+
+    /**
+     * Which engine runs this program once the object is loaded: {@code compiled}, or
+     * {@code interpreter} (chosen in {@link LoadOptions}, or the compiler's fallback).
+     *
+     * @throws ObjectStateException before {@link BpfObject#load()} or when the program was not loaded
+     */
+    public String engineName() {
+        return owner.executable(name).engineName();
     }
 
     /** The runnable program, once the object is loaded (what a prog_array slot holds). */
-    public Executable executable() {
+    io.bpf4j.jit.Executable executable() {
         return owner.executable(name);
     }
 
@@ -217,6 +348,7 @@ public final class BpfProgram {
         return s.section().expectedAttachType().map(AttachType::displayName).orElse(Integer.toString(id));
     }
 
+    /** {@code BpfProgram[name section]}. */
     @Override
     public String toString() {
         return "BpfProgram[" + name + " " + sectionName() + "]";

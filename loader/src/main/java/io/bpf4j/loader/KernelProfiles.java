@@ -86,6 +86,7 @@ public final class KernelProfiles {
 
     /** What the running kernel answered: helper ids per program type, and the types it would not load. */
     public record HelperProbe(Map<ProgramType, Set<Integer>> allowed, Map<ProgramType, String> notLoadable) {
+        /** Checks the probe's fields. */
         public HelperProbe {
             allowed = Collections.unmodifiableMap(new EnumMap<>(allowed.isEmpty()
                     ? new EnumMap<ProgramType, Set<Integer>>(ProgramType.class) : allowed));
@@ -278,6 +279,7 @@ public final class KernelProfiles {
             }
         }
 
+        /** Stops the probe helper process. */
         @Override
         public void close() {
             try {

@@ -19,6 +19,7 @@ import java.util.Objects;
  *                 cannot compile runs on the interpreter, logged with the reason)
  */
 public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, Engine engine) {
+    /** Checks the options. */
     public LoadOptions {
         Objects.requireNonNull(profile, "profile");
         if (engine == null) {
@@ -39,6 +40,7 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
         return builder().build();
     }
 
+    /** A builder with the defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -56,11 +58,13 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
             return this;
         }
 
+        /** The verifier log level: 0, 1 or 2 (plus 4 for statistics), as {@code log_level} of BPF_PROG_LOAD. */
         public Builder logLevel(int level) {
             this.logLevel = level;
             return this;
         }
 
+        /** The kernel whose verifier and helpers the programs are judged against. */
         public Builder kernelProfile(KernelProfile p) {
             this.profile = p;
             return this;
@@ -72,6 +76,7 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
             return this;
         }
 
+        /** The options. */
         public LoadOptions build() {
             return new LoadOptions(verify, logLevel, profile != null ? profile : KernelProfile.linux618(), engine);
         }

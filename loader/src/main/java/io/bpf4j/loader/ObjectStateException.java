@@ -8,6 +8,7 @@ public class ObjectStateException extends BpfException {
 
     private final ObjectState state;
 
+    /** An exception with its message and the state the object was in. */
     public ObjectStateException(String message, ObjectState state) {
         super(message);
         this.state = state;

@@ -24,6 +24,7 @@ public record OpenOptions(String objectName, Path targetBtf, String kconfig, boo
     /** The default {@link #maxGlobalData()}: 256 MiB, far above any real object's and far below a small build heap. */
     public static final long DEFAULT_MAX_GLOBAL_DATA = 256L << 20;
 
+    /** Checks the limits. */
     public OpenOptions {
         if (maxGlobalData < 0) {
             throw new IllegalArgumentException("maxGlobalData must not be negative: " + maxGlobalData);
@@ -35,10 +36,12 @@ public record OpenOptions(String objectName, Path targetBtf, String kconfig, boo
         return builder().build();
     }
 
+    /** The target BTF file for CO-RE, if one was given. */
     public Optional<Path> target() {
         return Optional.ofNullable(targetBtf);
     }
 
+    /** A builder with the defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -54,11 +57,13 @@ public record OpenOptions(String objectName, Path targetBtf, String kconfig, boo
         private int kernelVersion;
         private long maxGlobalData = DEFAULT_MAX_GLOBAL_DATA;
 
+        /** The object name (libbpf's {@code object_name} open option). */
         public Builder objectName(String name) {
             this.objectName = name;
             return this;
         }
 
+        /** CO-RE against this BTF (raw or an ELF with {@code .BTF}) instead of the running kernel's. */
         public Builder targetBtf(Path path) {
             this.targetBtf = path;
             return this;
@@ -76,16 +81,19 @@ public record OpenOptions(String objectName, Path targetBtf, String kconfig, boo
             return this;
         }
 
+        /** Whether {@code .kconfig} externs are read from the running kernel's config. */
         public Builder readHostKconfig(boolean read) {
             this.readHostKconfig = read;
             return this;
         }
 
+        /** Where maps pinned by name live (libbpf's {@code pin_root_path}). */
         public Builder pinRoot(Path path) {
             this.pinRoot = path;
             return this;
         }
 
+        /** The kernel version {@code LINUX_KERNEL_VERSION} resolves to, instead of the running kernel's. */
         public Builder kernelVersion(int version) {
             this.kernelVersion = version;
             return this;
@@ -97,6 +105,7 @@ public record OpenOptions(String objectName, Path targetBtf, String kconfig, boo
             return this;
         }
 
+        /** The options. */
         public OpenOptions build() {
             StringBuilder sb = new StringBuilder();
             kconfig.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));

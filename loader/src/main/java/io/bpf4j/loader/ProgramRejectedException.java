@@ -41,6 +41,7 @@ public final class ProgramRejectedException extends BpfException {
         return errno;
     }
 
+    /** The verifier's own exception (also the cause). */
     public VerifierException verifierException() {
         return (VerifierException) getCause();
     }

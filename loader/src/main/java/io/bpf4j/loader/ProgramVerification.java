@@ -14,19 +14,29 @@ import java.util.Optional;
  * @param stats   the verifier's statistics (null when not verified)
  * @param log     the kernel-format log at the requested level (empty at level 0 or when not verified)
  * @param rejection the verifier's exception for {@link Status#REJECTED} and {@link Status#UNSUPPORTED}, else null
+ * @param maxContextOffset the end of the highest context access the verifier saw (the kernel's
+ *                         {@code max_ctx_offset}: how many context bytes the program reads), or -1
+ *                         when the program was not accepted
  */
 public record ProgramVerification(String program, Status status, VerifierStats stats, String log,
-                                  VerifierException rejection) {
+                                  VerifierException rejection, int maxContextOffset) {
     /** The message prefix of a feature the verifier does not model yet. */
     public static final String NOT_SUPPORTED = "bpf4j: not supported yet";
 
     /** The outcomes. */
     public enum Status { ACCEPTED, REJECTED, UNSUPPORTED, OFF }
 
+    /** An empty log stands for none. */
     public ProgramVerification {
         log = log == null ? "" : log;
     }
 
+    /** The verifier's statistics as a loader type; empty when the program was not verified. */
+    public Optional<VerificationStats> statistics() {
+        return stats == null ? Optional.empty() : Optional.of(VerificationStats.of(stats));
+    }
+
+    /** Whether the verifier accepted the program. */
     public boolean accepted() {
         return status == Status.ACCEPTED;
     }

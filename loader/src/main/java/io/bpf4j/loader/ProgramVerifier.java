@@ -66,11 +66,12 @@ final class ProgramVerifier {
 
     private static Outcome verifyWithFacts(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
         if (!options.verify()) {
-            return new Outcome(new ProgramVerification(rp.name(), ProgramVerification.Status.OFF, null, "", null), ProgramFacts.empty());
+            return new Outcome(new ProgramVerification(rp.name(), ProgramVerification.Status.OFF, null, "", null, -1), ProgramFacts.empty());
         }
         try {
             VerifiedProgram v = Verifier.verify(input(obj, rp, options));
-            return new Outcome(new ProgramVerification(rp.name(), ProgramVerification.Status.ACCEPTED, v.stats(), v.log(), null), v.facts());
+            return new Outcome(new ProgramVerification(rp.name(), ProgramVerification.Status.ACCEPTED, v.stats(), v.log(), null,
+                    v.facts().program().get(io.bpf4j.isa.facts.Facts.MAX_CTX_OFFSET).orElse(-1)), v.facts());
         } catch (VerifierException e) {
             VerifierException withLog = e;
             if ((options.logLevel() & 3) == 0) {
@@ -85,7 +86,7 @@ final class ProgramVerifier {
             boolean unsupported = withLog.kernelMessage().startsWith(ProgramVerification.NOT_SUPPORTED);
             return new Outcome(new ProgramVerification(rp.name(),
                     unsupported ? ProgramVerification.Status.UNSUPPORTED : ProgramVerification.Status.REJECTED,
-                    withLog.stats(), withLog.log(), withLog), ProgramFacts.empty());
+                    withLog.stats(), withLog.log(), withLog, -1), ProgramFacts.empty());
         }
     }
 

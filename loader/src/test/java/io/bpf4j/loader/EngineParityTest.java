@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.jit.compiler.CompiledProgram;
-import io.bpf4j.jit.testrun.TestRunInput;
-import io.bpf4j.jit.testrun.TestRunResult;
 import io.bpf4j.loader.KernelRunsTest.KernelRun;
 import io.bpf4j.testdata.TestData;
 import java.util.HexFormat;

@@ -1,6 +1,5 @@
 package io.bpf4j.loader;
 
-import io.bpf4j.jit.testrun.TestRunInput;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -3,8 +3,8 @@ package io.bpf4j.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.bpf4j.jit.testrun.TestRunInput;
-import io.bpf4j.jit.testrun.TestRunResult;
+import io.bpf4j.loader.TestRunInput;
+import io.bpf4j.loader.TestRunResult;
 import io.bpf4j.relocator.tables.TableMap;
 import io.bpf4j.testdata.TestData;
 import java.nio.ByteBuffer;

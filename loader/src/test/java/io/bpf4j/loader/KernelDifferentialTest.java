@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.bpf4j.isa.abi.MapType;
-import io.bpf4j.jit.runtime.MemoryFault;
-import io.bpf4j.jit.testrun.TestRunException;
-import io.bpf4j.jit.testrun.TestRunInput;
-import io.bpf4j.jit.testrun.TestRunResult;
 import io.bpf4j.maps.MapException;
 import io.bpf4j.maps.MapOfMaps;
 import io.bpf4j.maps.ProgArray;
@@ -200,9 +196,12 @@ class KernelDifferentialTest {
             try {
                 r = obj.program(prog).orElseThrow().testRun(packet ? TestRunInput.ofData(in.bytes()) : TestRunInput.ofContext(in.bytes()));
                 got = null;
-            } catch (TestRunException e) {
+            } catch (TestRunRefusedException e) {
                 got = LiveKernel.strerror(e.errno());
-            } catch (MemoryFault e) {
+            } catch (ProgramFaultException e) {
+                if (e.kind() != ProgramFaultException.Kind.MEMORY) {
+                    throw e;
+                }
                 // The kernel refuses a syscall context shorter than the program reads (the
                 // verifier's max_ctx_offset, EINVAL); bpf4j has no verifier to know that bound
                 // and faults at the read instead (jit TestRun's documented limit).

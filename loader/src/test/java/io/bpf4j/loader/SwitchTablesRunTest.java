@@ -2,8 +2,8 @@ package io.bpf4j.loader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bpf4j.jit.testrun.TestRunInput;
-import io.bpf4j.jit.testrun.TestRunResult;
+import io.bpf4j.loader.TestRunInput;
+import io.bpf4j.loader.TestRunResult;
 import io.bpf4j.testdata.KernelFacts;
 import io.bpf4j.testdata.LiveKernel;
 import io.bpf4j.testdata.TestData;

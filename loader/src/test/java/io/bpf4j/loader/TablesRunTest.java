@@ -2,8 +2,6 @@ package io.bpf4j.loader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bpf4j.jit.testrun.TestRunInput;
-import io.bpf4j.jit.testrun.TestRunResult;
 import io.bpf4j.testdata.TestData;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

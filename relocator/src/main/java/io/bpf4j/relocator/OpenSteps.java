@@ -137,7 +137,9 @@ final class OpenSteps {
         for (RelocationSection rs : elf.relocationSections()) {
             SectionKind relKind = sections.kind(rs.section().index());
             if (relKind != SectionKind.RELOCATIONS) {
-                if (relKind == SectionKind.SKIPPED_RELOCATIONS) {
+                // a call table's relocations are skipped here, as libbpf skips them, but IndirectTables
+                // reads them: saying "skipping" would mislead
+                if (relKind == SectionKind.SKIPPED_RELOCATIONS && !rs.target().name().equals(IndirectTables.CALL_TABLE_SECTION)) {
                     LOG.info("elf: skipping relo section({}) {} for section({}) {}", rs.section().index(), rs.section().name(),
                             rs.target().index(), rs.target().name());
                 }

@@ -234,7 +234,7 @@ public final class TestRun {
         int headroom = XDP_PACKET_HEADROOM;
         int metalen = 0;
         if (size < ETH_HLEN) {
-            throw refuse(EINVAL, "data_in of " + size + " bytes: an XDP test packet has at least " + ETH_HLEN);
+            throw refuse(EINVAL, "data_in of " + size + " bytes: an XDP test packet has at least " + ETH_HLEN + " bytes");
         }
         // the linear part: what fits the page, or (Linux 6.17+) what ctx_in's data_end says; the rest
         // goes to fragments the program does not see (no frags support here) and comes back unchanged

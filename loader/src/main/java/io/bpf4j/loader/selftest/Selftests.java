@@ -5,14 +5,14 @@ import io.bpf4j.elf.btf.BtfKind;
 import io.bpf4j.elf.btf.BtfType;
 import io.bpf4j.isa.BpfException;
 import io.bpf4j.isa.abi.ProgramType;
-import io.bpf4j.jit.testrun.TestRunInput;
-import io.bpf4j.jit.testrun.TestRunResult;
 import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.BpfProgram;
 import io.bpf4j.loader.LoadOptions;
 import io.bpf4j.loader.OpenOptions;
 import io.bpf4j.loader.ProgramRejectedException;
 import io.bpf4j.loader.ProgramVerification;
+import io.bpf4j.loader.TestRunInput;
+import io.bpf4j.loader.TestRunResult;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,7 +94,7 @@ public final class Selftests {
     public static List<Selftest> read(byte[] object, String objectName) {
         List<SelftestSpec> specs = new ArrayList<>();
         try (BpfObject obj = BpfObject.open(object, OpenOptions.builder().objectName(name(objectName)).build())) {
-            Btf btf = obj.spec().btf().orElse(null);
+            Btf btf = io.bpf4j.elf.ElfObject.read(object).btf().orElse(null);
             for (BpfProgram p : obj.programs()) {
                 specs.add(spec(btf, p.name()));
             }
@@ -336,7 +336,7 @@ public final class Selftests {
             }
             TestRunResult run;
             try {
-                run = prog.testRun(prog.type() == ProgramType.SYSCALL ? new TestRunInput(null, null, 1, 0, 0)
+                run = prog.testRun(prog.type() == ProgramType.SYSCALL ? TestRunInput.empty()
                         : TestRunInput.ofData(new byte[SelftestSpec.TEST_DATA_LEN]));
             } catch (BpfException e) {
                 return result(test, SelftestResult.Status.FAILED, "Unexpected bpf_prog_test_run error: " + e.getMessage(),

@@ -3,12 +3,12 @@ package io.bpf4j.loader.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.bpf4j.isa.BpfException;
-import io.bpf4j.jit.testrun.TestRunInput;
 import io.bpf4j.loader.BpfMap;
 import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.BpfProgram;
 import io.bpf4j.loader.LoadOptions;
 import io.bpf4j.loader.OpenOptions;
+import io.bpf4j.loader.TestRunInput;
 import io.bpf4j.testdata.CraftedElf;
 
 /**
@@ -29,11 +29,11 @@ class ObjectFuzzTest {
         try (BpfObject obj = BpfObject.open(file, OPEN)) {
             for (BpfProgram p : obj.programs()) {
                 p.instructions().forEach(Object::toString);
-                p.functions();
-                p.lineInfo();
+                // the xlated dump walks functions, func_info and line_info
+                p.disassemble();
             }
             for (BpfMap m : obj.maps()) {
-                m.spec().toString();
+                m.info().toString();
             }
             obj.load();
             for (BpfProgram p : obj.programs()) {

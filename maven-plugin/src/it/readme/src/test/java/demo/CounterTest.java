@@ -2,7 +2,7 @@ package demo;
 
 import static io.bpf4j.junit.BpfAssertions.assertThat;
 
-import io.bpf4j.jit.testrun.TestRunInput;
+import io.bpf4j.loader.TestRunInput;
 import io.bpf4j.junit.BpfTest;
 import io.bpf4j.junit.Name;
 import io.bpf4j.loader.BpfMap;

@@ -1,4 +1,4 @@
-package io.bpf4j.cli;
+package io.bpf4j.loader;
 
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.elf.btf.BtfSignatures;
@@ -14,9 +14,7 @@ import io.bpf4j.relocator.FunctionEntry;
 import io.bpf4j.relocator.LineInfoRecord;
 import io.bpf4j.relocator.RelocatedProgram;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A relocated program as {@code bpftool prog dump xlated} prints a loaded one, with the names
@@ -40,34 +38,23 @@ final class XlatedDump implements BpftoolSyntax.Symbols {
                 .format(program.instructions());
     }
 
-    /** Every instruction's fields and what it references, for {@code -j}. */
-    List<Map<String, Object>> json() {
+    /** Every instruction's fields and what it references. */
+    List<XlatedInstruction> instructions() {
         Instructions insns = program.instructions();
         BpftoolSyntax text = BpftoolSyntax.of(BpftoolSyntax.Options.plain(), this);
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<XlatedInstruction> out = new ArrayList<>();
         for (int i = 0; i < insns.size(); i++) {
             Instruction insn = insns.get(i);
             int slot = insns.slotOf(i);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("pc", slot);
-            m.put("code", insn.code());
-            m.put("dst_reg", insn.dstReg());
-            m.put("src_reg", insn.srcReg());
-            m.put("off", (int) insn.off());
-            m.put("imm", insn.imm());
+            Integer immHi = null;
+            String map = null;
             if (insn instanceof LoadImm64 ld) {
-                m.put("imm_hi", ld.second().imm());
-                MapSpec map = mapOf(ld);
-                if (map != null) {
-                    m.put("map", map.name());
-                }
+                immHi = ld.second().imm();
+                MapSpec m = mapOf(ld);
+                map = m == null ? null : m.name();
             }
-            String callee = calleeOf(slot, insn);
-            if (callee != null) {
-                m.put("callee", callee);
-            }
-            m.put("disasm", text.format(slot, insn).replaceFirst("^\\s*(\\d+: )?\\(\\w\\w\\) ", ""));
-            out.add(m);
+            out.add(new XlatedInstruction(slot, insn.code(), insn.dstReg(), insn.srcReg(), insn.off(), insn.imm(), immHi, map,
+                    calleeOf(slot, insn), text.format(slot, insn).replaceFirst("^\\s*(\\d+: )?\\(\\w\\w\\) ", "")));
         }
         return out;
     }
@@ -99,16 +86,19 @@ final class XlatedDump implements BpftoolSyntax.Symbols {
         return null;
     }
 
+    /** The function a local call leads to. */
     @Override
     public String subprogram(int slot, Call call) {
         return functionStartingAt(slot + 1 + call.imm());
     }
 
+    /** The function whose address an {@code ld_imm64} loads. */
     @Override
     public String function(int slot, LoadImm64 insn) {
         return functionStartingAt(slot + 1 + insn.slot().imm());
     }
 
+    /** The map an {@code ld_imm64} refers to, by name. */
     @Override
     public String mapReference(LoadImm64 insn) {
         MapSpec map = mapOf(insn);
@@ -120,6 +110,7 @@ final class XlatedDump implements BpftoolSyntax.Symbols {
         return "map[" + map.name() + "]" + (value ? "[0]+" + insn.second().imm() : "");
     }
 
+    /** The function signature and source line before an instruction. */
     @Override
     public List<String> linesBefore(int slot) {
         List<String> out = new ArrayList<>();

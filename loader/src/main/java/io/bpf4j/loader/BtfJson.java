@@ -1,4 +1,4 @@
-package io.bpf4j.cli;
+package io.bpf4j.loader;
 
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.elf.btf.BtfType;
