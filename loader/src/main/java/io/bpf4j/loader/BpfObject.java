@@ -96,7 +96,7 @@ public final class BpfObject implements AutoCloseable {
      * thread's context class loader, else this class's loader (a leading {@code /} is ignored);
      * the object is named after the resource's file name, as {@link #open(Path)} names a file.
      *
-     * @throws BpfException naming the resource when no class loader has it
+     * @throws io.bpf4j.isa.BpfException naming the resource when no class loader has it
      */
     public static BpfObject openResource(String resource) {
         return openResource(resource, OpenOptions.defaults());

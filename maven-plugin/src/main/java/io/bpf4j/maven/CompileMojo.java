@@ -1,5 +1,7 @@
 package io.bpf4j.maven;
 
+import io.bpf4j.isa.BpfException;
+import io.bpf4j.loader.BpfBtf;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +55,7 @@ public final class CompileMojo extends AbstractMojo {
 
     /**
      * A kernel BTF file ({@code /sys/kernel/btf/vmlinux}) from which a {@code vmlinux.h} is
-     * generated into {@link #generatedIncludeDirectory} (with {@code bpftool btf dump ... format c}).
+     * generated into {@link #generatedIncludeDirectory} (with bpf4j's C dumper, which writes what {@code bpftool btf dump ... format c} writes).
      */
     @Parameter(property = "bpf4j.vmlinuxBtf")
     File vmlinuxBtf;
@@ -247,26 +249,18 @@ public final class CompileMojo extends AbstractMojo {
                     && Files.getLastModifiedTime(header).toMillis() >= vmlinuxBtf.lastModified()) {
                 return header;
             }
-            if (onPath("bpftool") == null) {
-                throw new MojoExecutionException("bpf4j: <vmlinuxBtf> needs bpftool on PATH to write vmlinux.h");
-            }
             Files.createDirectories(header.getParent());
-            Process p = new ProcessBuilder("bpftool", "btf", "dump", "file", vmlinuxBtf.getAbsolutePath(), "format", "c")
-                    .redirectOutput(header.toFile()).redirectError(ProcessBuilder.Redirect.PIPE).start();
-            String err;
-            try (InputStream in = p.getErrorStream()) {
-                err = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            // bpf4j's own C dumper, byte-identical to bpftool btf dump file F format c
+            String c;
+            try {
+                c = BpfBtf.read(vmlinuxBtf.toPath()).formatC();
+            } catch (BpfException | java.io.UncheckedIOException e) {
+                throw new MojoExecutionException("bpf4j: <vmlinuxBtf> " + vmlinuxBtf + ": " + e.getMessage(), e);
             }
-            if (p.waitFor() != 0) {
-                Files.deleteIfExists(header);
-                throw new MojoExecutionException("bpf4j: <vmlinuxBtf> " + vmlinuxBtf + ": bpftool failed: " + err.strip());
-            }
+            Files.writeString(header, c, StandardCharsets.UTF_8);
             return header;
         } catch (IOException e) {
             throw new MojoExecutionException("bpf4j: <vmlinuxBtf> " + vmlinuxBtf + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MojoExecutionException("bpf4j: interrupted while writing vmlinux.h", e);
         }
     }
 }

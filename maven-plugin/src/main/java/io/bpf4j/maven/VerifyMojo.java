@@ -56,6 +56,13 @@ public final class VerifyMojo extends AbstractMojo {
     @Parameter(property = "bpf4j.targetBtf")
     File targetBtf;
 
+    /**
+     * The most bytes an object's global data ({@code .data*}, {@code .rodata*}, {@code .bss*}) may
+     * declare together; a larger object fails as unreadable (docs/resource-limits.md).
+     */
+    @Parameter(property = "bpf4j.maxGlobalData", defaultValue = "268435456")
+    long maxGlobalData;
+
     /** The verifier log level kept in the report and printed at {@code -X}: 1 or 2. */
     @Parameter(property = "bpf4j.logLevel", defaultValue = "1")
     int logLevel;
@@ -90,7 +97,8 @@ public final class VerifyMojo extends AbstractMojo {
         List<VerifyReport.Entry> entries = new ArrayList<>();
         for (Path file : objects) {
             String name = root.relativize(file).toString().replace(File.separatorChar, '/');
-            OpenOptions open = targetBtf == null ? OpenOptions.defaults() : OpenOptions.builder().targetBtf(targetBtf.toPath()).build();
+            OpenOptions open = OpenOptions.builder().targetBtf(targetBtf == null ? null : targetBtf.toPath())
+                    .maxGlobalData(maxGlobalData).build();
             try (BpfObject obj = BpfObject.open(file, open)) {
                 for (BpfProgram p : obj.programs()) {
                     entries.add(VerifyReport.verify(name, p, options));
