@@ -9,6 +9,7 @@ package io.bpf4j.loader;
  * @param text the source text of the line, stripped ({@code ""} when the object carries none)
  */
 public record SourceLocation(String file, int line, String text) {
+    /** Keeps the file's base name only and the line's text stripped; nulls become {@code ""}. */
     public SourceLocation {
         file = file == null ? "" : file.substring(file.lastIndexOf('/') + 1);
         text = text == null ? "" : text.strip();

@@ -50,6 +50,7 @@ public final class VerifyReport {
     public record Entry(String file, String program, ProgramVerification.Status status, long durationUs, long totalInsns,
                         long totalStates, long peakStates, long maxStatesPerInsn, long markReadMaxLen, long stackDepth,
                         String progType, String attachType, String error, SourceLocation source, String log) {
+        /** A missing log becomes {@code ""}. */
         public Entry {
             log = log == null ? "" : log;
         }
