@@ -214,7 +214,9 @@ final class ProgramGenerator {
         } else {
             emit(STX[size], R0, R7, off, 0);
         }
-        if (pick(2) == 0) {
+        if (pick(3) == 0) {
+            refinedIndex();
+        } else if (pick(2) == 0) {
             emit(0xbf, R5, R8, 0, 0);
             if (!oneIn(8)) {
                 emit(0x57, R5, 0, 0, 7);
@@ -227,6 +229,28 @@ final class ProgramGenerator {
         if (!oneIn(15)) {
             loadPacketPointers();                 // the call scratched r1-r5
         }
+    }
+
+    /**
+     * r0 += r5 where r5's range comes only from comparisons (unsigned or signed, 64- or 32-bit):
+     * the refinement of bounds by branches, where an off-by-one or a missing lower bound is unsafe.
+     */
+    private void refinedIndex() {
+        emit(0xbf, R5, pick(2) == 0 ? R7 : R8, 0, 0);
+        int limit = VALUE_SIZE - (oneIn(6) ? 0 : 1);
+        int[] upper = {0x25, 0x35, 0x26, 0x36, 0x65, 0x66};   // r5 >(=) limit (64/32-bit, unsigned/signed): skip
+        int op = upper[pick(upper.length)];
+        int skip = emitJumpImm(op, R5, (op & 0x10) != 0 ? limit + 1 : limit);
+        int low = -1;
+        if ((op == 0x65 || op == 0x66) && !oneIn(5)) {
+            low = emitJumpImm(0xc5, R5, 0);                 // signed: also r5 s< 0: skip
+        }
+        emit(0xbf, R4, R0, 0, 0);
+        emit(0x0f, R4, R5, 0, 0);
+        emit(0x71, R5, R4, 0, 0);
+        emit(0x0f, R7, R5, 0, 0);
+        land(skip);
+        land(low);
     }
 
     private void alu() {
