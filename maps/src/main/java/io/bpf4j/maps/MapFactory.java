@@ -45,4 +45,18 @@ public final class MapFactory {
     public static void registerProgram(ProgramRef program) {
         Registry.registerProgram(program);
     }
+
+    /**
+     * Drops {@code map}'s id, as closing its last file descriptor does: {@link #map(int)} and
+     * map-in-map updates by that id find nothing afterwards. The map itself keeps working for
+     * whoever still holds it. Ids of maps nobody references are dropped without this.
+     */
+    public static void release(BpfMap map) {
+        Registry.release(map);
+    }
+
+    /** Drops {@code program}'s id: prog-array updates from user space by that id fail with {@code EBADF}. */
+    public static void unregisterProgram(ProgramRef program) {
+        Registry.release(program);
+    }
 }

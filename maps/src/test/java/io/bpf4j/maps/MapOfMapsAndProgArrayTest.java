@@ -75,4 +75,23 @@ class MapOfMapsAndProgArrayTest {
         assertThat(errnoOf(() -> pa.delete(u32(0)))).isEqualTo(Errno.ENOENT);
         assertThat(pa.keys()).hasSize(4);
     }
+
+    /** Closing an object releases its ids, as closing the fds does: updates by a released id fail with EBADF. */
+    @Test
+    void releasedIdsNoLongerResolve() {
+        MapOfMaps outer = (MapOfMaps) MapFactory.create(MapDefinition.of(MapType.ARRAY_OF_MAPS, 4, 4, 2).withInnerMap(INNER));
+        BpfMap inner = MapFactory.create(INNER.withName("inner"));
+        ProgArray pa = (ProgArray) MapFactory.create(MapDefinition.of(MapType.PROG_ARRAY, 4, 4, 4));
+        Prog p = new Prog(1_000_003, "tail");
+        MapFactory.registerProgram(p);
+        assertThat(MapFactory.map(inner.id())).isSameAs(inner);
+
+        MapFactory.release(inner);
+        MapFactory.unregisterProgram(p);
+
+        assertThat(MapFactory.map(inner.id())).isNull();
+        assertThat(errnoOf(() -> outer.update(u32(0), u32(inner.id()), MapFlags.BPF_ANY))).isEqualTo(Errno.EBADF);
+        assertThat(errnoOf(() -> pa.update(u32(0), u32(p.id()), MapFlags.BPF_ANY))).isEqualTo(Errno.EBADF);
+        assertThat(MapFactory.map(outer.id())).as("other ids stay").isSameAs(outer);
+    }
 }

@@ -101,7 +101,8 @@ final class TestElf {
         private TestResources() {}
 
         static byte[] bytes(String name) {
-            try (InputStream in = TestElf.class.getResourceAsStream(name)) {
+            // normalised: a named module's resource lookup does not resolve "..", the class path's does
+            try (InputStream in = TestElf.class.getResourceAsStream(java.net.URI.create(name).normalize().toString())) {
                 if (in == null) {
                     throw new IllegalArgumentException("no test resource " + name);
                 }
