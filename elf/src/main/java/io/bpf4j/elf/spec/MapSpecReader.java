@@ -73,6 +73,9 @@ public final class MapSpecReader {
         r.btfMaps(maps);
         r.dataMaps(maps, limits);
         r.kconfigMap(maps, externs);
+        for (StructOpsMaps.Declared d : StructOpsMaps.read(elf, sections, btf)) {
+            maps.add(d.map());
+        }
         return List.copyOf(maps);
     }
 
