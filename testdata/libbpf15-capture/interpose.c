@@ -76,6 +76,27 @@ static void str(FILE *f, const char *s, size_t max)
 	fputc('"', f);
 }
 
+static long (*real_syscall)(long, ...);
+
+/* key and value size of a map fd: asked from the kernel, since libbpf 1.5 moves each new map
+ * fd onto a placeholder fd made at open (so the fd BPF_MAP_CREATE returned is not the one used) */
+static void sizes_of(uint32_t fd, uint32_t *ks, uint32_t *vs)
+{
+	uint32_t info[4] = {0};
+	union bpf_attr q;
+	memset(&q, 0, sizeof(q));
+	q.info.bpf_fd = fd;
+	q.info.info_len = sizeof(info);
+	q.info.info = (uintptr_t)info;
+	if (real_syscall(__NR_bpf, BPF_OBJ_GET_INFO_BY_FD, &q, sizeof(q)) == 0) {
+		*ks = info[2];
+		*vs = info[3];
+	} else {
+		*ks = fd < MAX_FDS ? key_size_of[fd] : 0;
+		*vs = fd < MAX_FDS ? value_size_of[fd] : 0;
+	}
+}
+
 static void record(long cmd, union bpf_attr *a, long ret, int err)
 {
 	FILE *f = out();
@@ -98,8 +119,8 @@ static void record(long cmd, union bpf_attr *a, long ret, int err)
 		break;
 	}
 	case BPF_MAP_UPDATE_ELEM: {
-		uint32_t fd = a->map_fd;
-		uint32_t ks = fd < MAX_FDS ? key_size_of[fd] : 0, vs = fd < MAX_FDS ? value_size_of[fd] : 0;
+		uint32_t fd = a->map_fd, ks, vs;
+		sizes_of(fd, &ks, &vs);
 		fprintf(f, "{\"ev\":\"map_update\",\"ret\":%ld,\"errno\":%d,\"fd\":%u,\"flags\":%llu,\"key\":", ret,
 			ret < 0 ? err : 0, fd, (unsigned long long)a->flags);
 		hex(f, (void *)(uintptr_t)a->key, ks);
@@ -122,7 +143,6 @@ static void record(long cmd, union bpf_attr *a, long ret, int err)
 
 long syscall(long nr, ...)
 {
-	static long (*real)(long, ...);
 	va_list ap;
 	long a[6];
 
@@ -130,9 +150,9 @@ long syscall(long nr, ...)
 	for (int i = 0; i < 6; i++)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
-	if (!real)
-		real = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
-	long ret = real(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (!real_syscall)
+		real_syscall = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+	long ret = real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	int err = errno;
 	if (nr == __NR_bpf)
 		record(a[0], (union bpf_attr *)a[1], ret, err);
