@@ -8,7 +8,6 @@ import io.bpf4j.elf.spec.Externs;
 import io.bpf4j.elf.spec.MapSpec;
 import io.bpf4j.elf.spec.MapSpecReader;
 import io.bpf4j.elf.spec.ObjectSections;
-import io.bpf4j.elf.spec.SectionKind;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -55,14 +54,6 @@ public final class Relocator {
     public static ObjectSpec open(ElfObject elf, String objectName, RelocatorOptions options) {
         step(Step.CLASSIFY_SECTIONS, objectName);
         ObjectSections sections = ObjectSections.of(elf);
-        for (int i = 0; i < sections.kinds().size(); i++) {
-            SectionKind k = sections.kind(i);
-            if (k == SectionKind.ARENA) {
-                String name = elf.section(i).name();
-                throw new ObjectFormatException("elf: section '" + name + "' (" + k.name().toLowerCase(java.util.Locale.ROOT)
-                        + ") is not supported by bpf4j yet", name, null);
-            }
-        }
         String license = OpenSteps.license(elf, sections);
         int kver = OpenSteps.kernelVersion(elf, sections, options.kernelVersion(), objectName);
         step(Step.CARVE_PROGRAMS, objectName);
