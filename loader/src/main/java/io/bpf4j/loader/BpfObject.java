@@ -502,7 +502,13 @@ public final class BpfObject implements AutoCloseable {
         MapDefinition inner = m.innerMap() == null ? null : definition(m.innerMap(), null);
         try {
             io.bpf4j.maps.BpfMap map = MapFactory.create(definition(m, inner));
-            if (m.initialData() != null) {
+            if (map instanceof io.bpf4j.maps.Arena arena) {
+                // libbpf copies the __arena globals to the start of the arena's user mapping,
+                // which allocates the pages they touch
+                if (m.initialData() != null && m.initialData().length > 0) {
+                    arena.write(0, m.initialData());
+                }
+            } else if (m.initialData() != null) {
                 map.update(le32(0), m.initialData(), MapFlags.BPF_ANY);
                 if (m.readOnlyForPrograms()) {
                     map.freeze();
