@@ -168,6 +168,20 @@ public final class ProgramImage {
         return map.type() == MapType.ARRAY && map.maxEntries() == 1;
     }
 
+    /**
+     * The arena bound to the program ({@code BPF_MAP_TYPE_ARENA}), or null: what its
+     * {@code addr_space_cast} and arena loads and stores address (the kernel allows one arena
+     * per program).
+     */
+    public io.bpf4j.maps.Arena arena() {
+        for (BpfMap m : boundMaps) {
+            if (m instanceof io.bpf4j.maps.Arena a) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /** A copy of the instruction array bound under {@code handle}, or {@code null}. */
     public int[] instructionArray(int handle) {
         int[] a = instructionArrays.get(handle);

@@ -40,6 +40,17 @@ final class HostCoreTarget {
         return Relocator.relocateCore(obj, target);
     }
 
+    /**
+     * The target for struct_ops (libbpf's {@code bpf_map__init_kern_struct_ops}): the options'
+     * target BTF, else the running kernel's; null when the object has no struct_ops map.
+     */
+    static CoreTarget structOpsTarget(io.bpf4j.relocator.ObjectSpec obj) {
+        if (obj.structOps().isEmpty()) {
+            return null;
+        }
+        return obj.options().target().map(CoreTarget::of).orElseGet(HostCoreTarget::host);
+    }
+
     /** Every module's split BTF under /sys/kernel/btf, by name (libbpf asks the kernel for them by BTF id). */
     private static Map<String, Btf> modules(Btf base) {
         Map<String, Btf> modules = new LinkedHashMap<>();
