@@ -72,6 +72,11 @@ class IndirectRulesTest {
         JUMP_RULES.put("gx_reserved_field", "BPF_JA\\|BPF_X uses reserved fields");
     }
 
+    /** True for a rule case of indirect_calls.bpf.c or indirect_jumps.bpf.c that must be rejected. */
+    static boolean expectsRejection(String program) {
+        return CALL_RULES.get(program) != null || JUMP_RULES.get(program) != null;
+    }
+
     /** The callees each accepted callx program may reach, by function name (from its C). */
     private static final Map<String, List<List<String>>> CALLEES = Map.of(
             "callx_two_targets", List.of(List.of("f_inc", "f_dbl")),
