@@ -12,6 +12,7 @@ final class KernelErrno {
     static final int E2BIG = 7;
     static final int EACCES = 13;
     static final int EINVAL = 22;
+    static final int ERANGE = 34;
     static final int ENOTSUPP = 524;
 
     private static final List<String> INVALID = List.of(
@@ -25,7 +26,12 @@ final class KernelErrno {
             "func#", "function calls are not allowed", "loading/calling other bpf or kernel functions are allowed",
             "R10 is read only", "frame pointer is read only", "invalid register", "invalid src register",
             "number of funcs in func_info", "invalid func info", "invalid line_info", "callbacks are not allowed",
-            "tail_calls are not allowed");
+            "tail_calls are not allowed",
+            // 6.19's gotox (visit_gotox_insn, check_indirect_jump) and the callx encoding
+            "BPF_JA|BPF_X uses reserved fields", "BPF_CALL|BPF_X uses reserved fields", "no jump tables found",
+            "jump table for insn", "indirect jump out of range", "register R");
+    /** EINVAL lines that start with the register (check_indirect_jump). */
+    private static final List<String> INVALID_INSIDE = List.of(", expected PTR_TO_INSN", " points to outside of jump table");
     private static final List<String> TOO_BIG = List.of(
             "BPF program is too large", "The sequence of ", "the call stack of ", "combined stack size",
             "bpf4j: program of "); // over bpf_prog_load's insn_cnt limit
@@ -51,6 +57,14 @@ final class KernelErrno {
                 return EINVAL;
             }
         }
+        for (String p : INVALID_INSIDE) {
+            if (kernelMessage.contains(p)) {
+                return EINVAL;
+            }
+        }
+        if (kernelMessage.startsWith("the sum of R")) {
+            return ERANGE;
+        }
         return EACCES;
     }
 
@@ -61,6 +75,7 @@ final class KernelErrno {
             case EACCES: return "Permission denied";
             case EINVAL: return "Invalid argument";
             case ENOTSUPP: return "Unknown error 524";
+            case ERANGE: return "Numerical result out of range";
             default: return "errno " + errno;
         }
     }

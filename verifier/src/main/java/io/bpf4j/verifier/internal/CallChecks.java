@@ -329,7 +329,7 @@ final class CallChecks {
         boolean write = spec.has(TypeFlag.MEM_WRITE);
         switch (kind) {
             case CONST_MAP_PTR -> meta.map = ((Reg.Ptr) reg).map();
-            case PTR_TO_FUNC -> meta.subprog = ((Reg.Ptr) reg).subprog();
+            case PTR_TO_FUNC -> meta.subprog = env.indirect.callbackSubprog(regno, (Reg.Ptr) reg);
             case PTR_TO_MAP_KEY -> {
                 if (meta.map == null) {
                     throw env.reject("invalid map_ptr to access map->key");

@@ -162,6 +162,10 @@ final class Equivalence {
             case STACK -> {
                 return regsExact(old, cur) && op.frameno() == cp.frameno();
             }
+            case INSN -> {
+                // regsafe's PTR_TO_INSN case (6.19): same table and offset, a range within the old one
+                return op.off() == cp.off() && op.map() == cp.map() && rangeWithin(op.var(), cp.var());
+            }
             default -> {
                 return regsExact(old, cur);
             }

@@ -31,6 +31,8 @@ final class Program {
     final MapRef[] ldMap;
     /** For ld_imm64 of a map value: the offset into the value. */
     final int[] ldMapOff;
+    /** Per gotox insn: its successors (the jump-table targets of its subprogram, sorted); else null. */
+    final int[][] gotoxTargets;
     /** Per subprog: whether it holds a tail call / LD_ABS. */
     boolean[] hasTailCall;
     boolean[] hasLdAbs;
@@ -56,6 +58,7 @@ final class Program {
         callsCallback = new boolean[len];
         ldMap = new MapRef[len];
         ldMapOff = new int[len];
+        gotoxTargets = new int[len][];
         this.lineInfo = lineInfo;
     }
 
