@@ -119,7 +119,10 @@ final class Liveness {
                         // callx also reads the register that holds the callee
                         use |= dst;
                     }
-                    if (s.src() == 0) {
+                    if (s.src() == Opcodes.PSEUDO_KFUNC_CALL && prog.kfuncs.containsKey(s.imm())) {
+                        int n = Math.min(5, prog.kfuncs.get(s.imm()).params().size());
+                        use = n == 0 ? 0 : ((1 << (n + 1)) - 1) & ~1;
+                    } else if (s.src() == 0) {
                         Optional<HelperProto> p = profile.helper(type, attach, s.imm());
                         if (p.isEmpty()) {
                             p = profile.helper(s.imm());
