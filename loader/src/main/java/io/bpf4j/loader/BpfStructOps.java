@@ -175,7 +175,7 @@ public final class BpfStructOps {
         return object.structOpsKernel(name);
     }
 
-    /** The map's name, struct and members, one line each, as {@code inspect} prints them. */
+    /** The map's name, struct type and map flags, for logs and debuggers. */
     @Override
     public String toString() {
         MapSpec m = object.mapSpecOf(name);
