@@ -1,8 +1,8 @@
 /**
  * bpf4j's public API: {@code BpfObject}, {@code BpfProgram}, {@code BpfMap}, their options and
  * exceptions ({@code io.bpf4j.loader}), and the verifier selftests convention
- * ({@code io.bpf4j.loader.selftest}). {@code io.bpf4j.loader.internal} is for bpf4j's own
- * benchmarks only.
+ * ({@code io.bpf4j.loader.selftest}). {@code io.bpf4j.loader.internal} is not exported: bpf4j's own
+ * benchmarks, which run on the class path, are its only users.
  */
 module io.bpf4j.loader {
     requires transitive io.bpf4j.isa;

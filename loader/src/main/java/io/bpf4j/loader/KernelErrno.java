@@ -1,5 +1,6 @@
 package io.bpf4j.loader;
 
+import io.bpf4j.isa.abi.Errno;
 import java.util.List;
 
 /**
@@ -9,11 +10,6 @@ import java.util.List;
  * maps to ENOTSUPP (524), the kernel's answer for what it does not support.
  */
 final class KernelErrno {
-    static final int E2BIG = 7;
-    static final int EACCES = 13;
-    static final int EINVAL = 22;
-    static final int ENOTSUPP = 524;
-
     private static final List<String> INVALID = List.of(
             "unknown opcode", "invalid insn", "jump out of range", "unreachable insn", "last insn is not an exit or jmp",
             "jump into the middle of ldimm64", "back-edge from insn", "infinite loop detected", "invalid BPF_LD_IMM",
@@ -35,33 +31,32 @@ final class KernelErrno {
 
     /** The errno for the verifier's error line. */
     static int of(String kernelMessage) {
+        return errno(kernelMessage).number();
+    }
+
+    private static Errno errno(String kernelMessage) {
         if (kernelMessage == null) {
-            return EACCES;
+            return Errno.EACCES;
         }
         if (kernelMessage.startsWith(ProgramVerification.NOT_SUPPORTED)) {
-            return ENOTSUPP;
+            return Errno.ENOTSUPP;
         }
         for (String p : TOO_BIG) {
             if (kernelMessage.startsWith(p)) {
-                return p.startsWith("combined") ? EACCES : E2BIG;
+                return p.startsWith("combined") ? Errno.EACCES : Errno.E2BIG;
             }
         }
         for (String p : INVALID) {
             if (kernelMessage.startsWith(p)) {
-                return EINVAL;
+                return Errno.EINVAL;
             }
         }
-        return EACCES;
+        return Errno.EACCES;
     }
 
     /** strerror's text, as libbpf prints it. */
     static String text(int errno) {
-        switch (errno) {
-            case E2BIG: return "Argument list too long";
-            case EACCES: return "Permission denied";
-            case EINVAL: return "Invalid argument";
-            case ENOTSUPP: return "Unknown error 524";
-            default: return "errno " + errno;
-        }
+        Errno e = Errno.ofNumber(errno);
+        return e == null ? "errno " + errno : e.description();
     }
 }
