@@ -7,7 +7,6 @@ module io.bpf4j.cli {
     requires io.bpf4j.loader;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
-    requires org.slf4j;
 
     opens io.bpf4j.cli to info.picocli;
 }
