@@ -72,7 +72,9 @@ class ReadmeIT {
         assertThat(cls.find()).as("the snippet declares a public class").isTrue();
         Path source = dir.resolve(cls.group(1) + ".java");
         Files.writeString(source, snippet);
-        String classpath = System.getProperty("java.class.path");
+        // what a user puts on the class path: these tests' class path and module path together
+        String classpath = java.util.stream.Stream.of(System.getProperty("java.class.path"), System.getProperty("jdk.module.path"))
+                .filter(p -> p != null && !p.isEmpty()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         int rc = javac.run(null, null, null, "-d", dir.toString(), "-cp", classpath, source.toString());
         assertThat(rc).as("javac of the README snippet").isZero();

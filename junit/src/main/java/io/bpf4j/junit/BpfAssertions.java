@@ -1,5 +1,6 @@
 package io.bpf4j.junit;
 
+import io.bpf4j.isa.LittleEndian;
 import io.bpf4j.loader.TestRunInput;
 import io.bpf4j.loader.TestRunResult;
 import io.bpf4j.loader.BpfMap;
@@ -38,11 +39,34 @@ public final class BpfAssertions {
         return new MapAssert(map);
     }
 
+    /**
+     * What every assertion here shares: its subject, named as libbpf names it ({@code prog 'x'},
+     * {@code map 'm'}), first in every failure.
+     */
+    abstract static class SubjectAssert {
+        private final String subject;
+
+        SubjectAssert(String kind, String name) {
+            this.subject = kind + " '" + name + "'";
+        }
+
+        /** A failure whose message is the subject, then {@code detail}. */
+        final AssertionFailedError failure(String detail) {
+            return new AssertionFailedError(subject + detail);
+        }
+
+        /** A failure whose message is the subject, then {@code detail}, with what was expected and found. */
+        final AssertionFailedError failure(String detail, Object expected, Object actual) {
+            return new AssertionFailedError(subject + detail, expected, actual);
+        }
+    }
+
     /** Assertions on a program. */
-    public static final class ProgramAssert {
+    public static final class ProgramAssert extends SubjectAssert {
         private final BpfProgram program;
 
         ProgramAssert(BpfProgram program) {
+            super("prog", program.name());
             this.program = program;
         }
 
@@ -54,7 +78,7 @@ public final class BpfAssertions {
         public ProgramAssert isAccepted() {
             ProgramVerification v = verification();
             if (!v.accepted()) {
-                throw new AssertionFailedError("prog '" + program.name() + "': expected the verifier to accept it, but it "
+                throw failure(": expected the verifier to accept it, but it "
                         + (v.status() == ProgramVerification.Status.REJECTED ? "rejected it: " : "reported: ")
                         + v.errorLine().orElse(v.status().name()) + v.sourceLocation().map(l -> " (" + l + ")").orElse("")
                         + "\n" + v.log());
@@ -66,7 +90,7 @@ public final class BpfAssertions {
         public RejectionAssert isRejected() {
             ProgramVerification v = program.verify(LoadOptions.builder().logLevel(1).build());
             if (v.status() != ProgramVerification.Status.REJECTED) {
-                throw new AssertionFailedError("prog '" + program.name() + "': expected the verifier to reject it, but it "
+                throw failure(": expected the verifier to reject it, but it "
                         + (v.accepted() ? "accepted it" : "reported " + v.status() + ": " + v.errorLine().orElse("")));
             }
             return new RejectionAssert(program.name(), v);
@@ -87,12 +111,11 @@ public final class BpfAssertions {
     }
 
     /** Assertions on a rejection. */
-    public static final class RejectionAssert {
-        private final String program;
+    public static final class RejectionAssert extends SubjectAssert {
         private final ProgramVerification verification;
 
         RejectionAssert(String program, ProgramVerification verification) {
-            this.program = program;
+            super("prog", program);
             this.verification = verification;
         }
 
@@ -100,7 +123,7 @@ public final class BpfAssertions {
         public RejectionAssert withMessage(String text) {
             String line = verification.errorLine().orElse("");
             if (!line.contains(text)) {
-                throw new AssertionFailedError("prog '" + program + "': expected the rejection to say '" + text
+                throw failure(": expected the rejection to say '" + text
                         + "', but it says '" + line + "'", text, line);
             }
             return this;
@@ -109,7 +132,7 @@ public final class BpfAssertions {
         /** The log (at level 1) contains {@code text}. */
         public RejectionAssert withLogContaining(String text) {
             if (!verification.log().contains(text)) {
-                throw new AssertionFailedError("prog '" + program + "': expected the verifier log to contain '" + text
+                throw failure(": expected the verifier log to contain '" + text
                         + "'\n" + verification.log());
             }
             return this;
@@ -119,7 +142,7 @@ public final class BpfAssertions {
         public RejectionAssert atLine(int line) {
             SourceLocation at = location();
             if (at.line() != line) {
-                throw new AssertionFailedError("prog '" + program + "': expected the rejection at line " + line
+                throw failure(": expected the rejection at line " + line
                         + ", but it is at " + at + ": " + at.text(), line, at.line());
             }
             return this;
@@ -129,15 +152,15 @@ public final class BpfAssertions {
         public RejectionAssert at(String file, int line) {
             SourceLocation at = location();
             if (at.line() != line || !at.file().equals(file)) {
-                throw new AssertionFailedError("prog '" + program + "': expected the rejection at " + file + ":" + line
+                throw failure(": expected the rejection at " + file + ":" + line
                         + ", but it is at " + at, file + ":" + line, at.toString());
             }
             return this;
         }
 
         private SourceLocation location() {
-            return verification.sourceLocation().orElseThrow(() -> new AssertionFailedError("prog '" + program
-                    + "': the rejection has no source line (the object has no line info, or the error has no instruction)"));
+            return verification.sourceLocation().orElseThrow(() -> failure(
+                    ": the rejection has no source line (the object has no line info, or the error has no instruction)"));
         }
 
         /** The verification, for anything else. */
@@ -147,12 +170,11 @@ public final class BpfAssertions {
     }
 
     /** Assertions on a test run's result. */
-    public static final class RunAssert {
-        private final String program;
+    public static final class RunAssert extends SubjectAssert {
         private final TestRunResult result;
 
         RunAssert(String program, TestRunResult result) {
-            this.program = program;
+            super("prog", program);
             this.result = result;
         }
 
@@ -162,7 +184,7 @@ public final class BpfAssertions {
             boolean same = got == expected || expected == (int) expected && (int) got == (int) expected
                     || expected >= 0 && expected <= 0xffffffffL && (got & 0xffffffffL) == expected;
             if (!same) {
-                throw new AssertionFailedError("prog '" + program + "': expected retval " + expected + ", got " + got,
+                throw failure(": expected retval " + expected + ", got " + got,
                         expected, got);
             }
             return this;
@@ -181,7 +203,7 @@ public final class BpfAssertions {
         private RunAssert bytes(String what, byte[] got, byte[] expected) {
             if (!Arrays.equals(got, expected)) {
                 HexFormat hex = HexFormat.of();
-                throw new AssertionFailedError("prog '" + program + "': " + what + " differs",
+                throw failure(": " + what + " differs",
                         hex.formatHex(expected), got == null ? "null" : hex.formatHex(got));
             }
             return this;
@@ -194,17 +216,17 @@ public final class BpfAssertions {
     }
 
     /** Assertions on a map's content (after load). */
-    public static final class MapAssert {
+    public static final class MapAssert extends SubjectAssert {
         private final BpfMap map;
 
         MapAssert(BpfMap map) {
+            super("map", map.name());
             this.map = map;
         }
 
         private BpfMap created() {
             if (!map.isCreated()) {
-                throw new AssertionFailedError("map '" + map.name()
-                        + "' has no content: the object is not loaded or the map was not created");
+                throw failure(" has no content: the object is not loaded or the map was not created");
             }
             return map;
         }
@@ -215,34 +237,27 @@ public final class BpfAssertions {
             try {
                 got = created().lookup(key).orElse(null);
             } catch (RuntimeException e) {
-                throw new AssertionFailedError("map '" + map.name() + "': no value under key " + HexFormat.of().formatHex(key)
-                        + " (" + e.getMessage() + ")");
+                throw failure(": no value under key " + HexFormat.of().formatHex(key) + " (" + e.getMessage() + ")");
             }
             if (got == null) {
-                throw new AssertionFailedError("map '" + map.name() + "': no value under key " + HexFormat.of().formatHex(key));
+                throw failure(": no value under key " + HexFormat.of().formatHex(key));
             }
             if (!Arrays.equals(got, value)) {
-                throw new AssertionFailedError("map '" + map.name() + "': value under key " + HexFormat.of().formatHex(key)
-                        + " differs", HexFormat.of().formatHex(value), HexFormat.of().formatHex(got));
+                throw failure(": value under key " + HexFormat.of().formatHex(key) + " differs", HexFormat.of().formatHex(value), HexFormat.of().formatHex(got));
             }
             return this;
         }
 
         /** The map holds the little-endian {@code value} (of the map's value size) under the little-endian u32 {@code key}. */
         public MapAssert containsEntry(int key, long value) {
-            int size = created().valueSize();
-            byte[] v = new byte[size];
-            for (int i = 0; i < Math.min(size, 8); i++) {
-                v[i] = (byte) (value >>> (8 * i));
-            }
-            return containsEntry(new byte[] {(byte) key, (byte) (key >> 8), (byte) (key >> 16), (byte) (key >> 24)}, v);
+            return containsEntry(LittleEndian.u32(key), LittleEndian.of(value, created().valueSize()));
         }
 
         /** The map has exactly {@code n} keys. */
         public MapAssert hasSize(int n) {
             int got = created().keys().size();
             if (got != n) {
-                throw new AssertionFailedError("map '" + map.name() + "': expected " + n + " entries, has " + got, n, got);
+                throw failure(": expected " + n + " entries, has " + got, n, got);
             }
             return this;
         }

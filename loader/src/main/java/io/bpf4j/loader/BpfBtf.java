@@ -77,7 +77,7 @@ public final class BpfBtf {
      * numbers, ready for any JSON writer: {@code {"types": [...]}}.
      */
     public Map<String, Object> toJson() {
-        return BtfJson.types(btf);
+        return BtfDumper.json(btf);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.bpf4j.loader;
 
+import io.bpf4j.isa.LittleEndian;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.elf.btf.BtfType;
 import io.bpf4j.elf.spec.DataSecVar;
@@ -216,7 +218,7 @@ public final class BpfMap {
         try {
             return Optional.of(m.lookup(key));
         } catch (MapException e) {
-            if (e.errno() == io.bpf4j.maps.Errno.ENOENT) {
+            if (e.errno() == Errno.ENOENT) {
                 return Optional.empty();
             }
             throw failed("lookup", e);
@@ -272,7 +274,7 @@ public final class BpfMap {
             m.delete(key);
             return true;
         } catch (MapException e) {
-            if (e.errno() == io.bpf4j.maps.Errno.ENOENT) {
+            if (e.errno() == Errno.ENOENT) {
                 return false;
             }
             throw failed("delete", e);
@@ -407,30 +409,22 @@ public final class BpfMap {
 
     private byte[] encode(long v, int size, String what) {
         if (size != 1 && size != 2 && size != 4 && size != 8) {
-            throw new MapOperationException(name(), "encode", 22, "map '" + name() + "': a " + what + " of " + size
+            throw new MapOperationException(name(), "encode", Errno.EINVAL.number(), "map '" + name() + "': a " + what + " of " + size
                     + " bytes is not an integer (1, 2, 4 or 8 bytes); use the byte[] methods", null);
         }
-        byte[] b = new byte[size];
-        for (int i = 0; i < size; i++) {
-            b[i] = (byte) (v >>> (8 * i));
-        }
-        return b;
+        return LittleEndian.of(v, size);
     }
 
     private long decodeSized(byte[] b, int size) {
         if (size != 1 && size != 2 && size != 4 && size != 8) {
-            throw new MapOperationException(name(), "decode", 22, "map '" + name() + "': a value of " + size
+            throw new MapOperationException(name(), "decode", Errno.EINVAL.number(), "map '" + name() + "': a value of " + size
                     + " bytes is not an integer (1, 2, 4 or 8 bytes); use the byte[] methods", null);
         }
         return decode(b);
     }
 
     static long decode(byte[] b) {
-        long v = 0;
-        for (int i = Math.min(b.length, 8) - 1; i >= 0; i--) {
-            v = v << 8 | (b[i] & 0xff);
-        }
-        return v;
+        return LittleEndian.unsigned(b);
     }
 
     private static byte[] bytes(ByteBuffer b) {

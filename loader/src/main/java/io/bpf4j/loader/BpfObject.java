@@ -1,7 +1,9 @@
 package io.bpf4j.loader;
 
+import io.bpf4j.isa.LittleEndian;
 import io.bpf4j.jit.Executable;
 import io.bpf4j.maps.ProgArray;
+import io.bpf4j.jit.runtime.TraceBuffer;
 import io.bpf4j.elf.ElfObject;
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.isa.abi.MapType;
@@ -65,8 +67,8 @@ public final class BpfObject implements AutoCloseable {
     private final Map<Integer, io.bpf4j.maps.BpfMap> runtime = new HashMap<>();
     private final Map<String, Executable> executables = new HashMap<>();
     private final Map<String, ProgramVerification> verifications = new HashMap<>();
-    private static final int TRACE_CAPACITY = 4096;
-    private final java.util.ArrayDeque<String> trace = new java.util.ArrayDeque<>();
+    /** Every test run's trace lines, as the kernel's trace pipe holds them across runs. */
+    private final TraceBuffer trace = new TraceBuffer(4096);
 
     private BpfObject(ObjectSpec spec, OpenOptions options) {
         this.spec = spec;
@@ -270,24 +272,17 @@ public final class BpfObject implements AutoCloseable {
      * every test run so far, oldest first (the kernel's trace pipe, as {@code bpftool prog
      * tracelog} shows the message part); bounded to the last 4096 lines.
      */
-    public synchronized List<String> traceLog() {
-        return List.copyOf(trace);
+    public List<String> traceLog() {
+        return trace.lines();
     }
 
     /** Removes and returns {@link #traceLog()}'s lines, as reading the trace pipe consumes them. */
-    public synchronized List<String> drainTraceLog() {
-        List<String> out = List.copyOf(trace);
-        trace.clear();
-        return out;
+    public List<String> drainTraceLog() {
+        return trace.drain();
     }
 
-    synchronized void appendTrace(List<String> lines) {
-        for (String l : lines) {
-            if (trace.size() == TRACE_CAPACITY) {
-                trace.removeFirst();
-            }
-            trace.addLast(l);
-        }
+    void appendTrace(List<String> lines) {
+        trace.addAll(lines);
     }
 
     /**
@@ -396,7 +391,7 @@ public final class BpfObject implements AutoCloseable {
             for (Map.Entry<Integer, String> slot : m.initialSlots().entrySet()) {
                 io.bpf4j.maps.BpfMap inner = created.get(resolved.mapIndex(slot.getValue()));
                 if (inner != null) {
-                    map.update(le32(slot.getKey()), le32(inner.id()), MapFlags.BPF_ANY);
+                    map.update(LittleEndian.u32(slot.getKey()), LittleEndian.u32(inner.id()), MapFlags.BPF_ANY);
                 }
             }
         }
@@ -435,7 +430,7 @@ public final class BpfObject implements AutoCloseable {
             try {
                 io.bpf4j.maps.BpfMap map = MapFactory.create(definition(m, null));
                 for (int k = 0; k < t.entries().size(); k++) {
-                    map.update(le32(k), t.value(k, java.nio.ByteOrder.LITTLE_ENDIAN), MapFlags.BPF_ANY);
+                    map.update(LittleEndian.u32(k), t.value(k, java.nio.ByteOrder.LITTLE_ENDIAN), MapFlags.BPF_ANY);
                 }
                 map.freeze();
                 out.add(map);
@@ -509,7 +504,7 @@ public final class BpfObject implements AutoCloseable {
                     arena.write(0, m.initialData());
                 }
             } else if (m.initialData() != null) {
-                map.update(le32(0), m.initialData(), MapFlags.BPF_ANY);
+                map.update(LittleEndian.u32(0), m.initialData(), MapFlags.BPF_ANY);
                 if (m.readOnlyForPrograms()) {
                     map.freeze();
                 }
@@ -525,14 +520,15 @@ public final class BpfObject implements AutoCloseable {
                 inner, MapDefinition.DEFAULT_CPUS, -1);
     }
 
-    private static byte[] le32(int v) {
-        return new byte[] {(byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)};
-    }
 
     /** Closes the object: its maps and programs are dropped; every later call but {@link #state()} fails. */
     @Override
     public synchronized void close() {
         state = ObjectState.CLOSED;
+        // the object's map and program ids go as its file descriptors would
+        runtime.values().forEach(MapFactory::release);
+        tableMaps.values().forEach(maps -> maps.forEach(MapFactory::release));
+        executables.values().forEach(MapFactory::unregisterProgram);
         core = null;
         relocated.clear();
         executables.clear();

@@ -1,5 +1,6 @@
 package io.bpf4j.loader;
 
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.isa.Instructions;
 import io.bpf4j.jit.runtime.BudgetExhaustedFault;
 import io.bpf4j.jit.runtime.CallDepthFault;
@@ -253,7 +254,7 @@ public final class BpfProgram {
         int needed = verification().map(ProgramVerification::maxContextOffset).orElse(-1);
         int given = input.context() == null ? 0 : input.context().length;
         if (needed > 0 && given < needed) {
-            throw new TestRunRefusedException(name, 22, "prog '" + name + "': test run: ctx_in of " + given
+            throw new TestRunRefusedException(name, Errno.EINVAL.number(), "prog '" + name + "': test run: ctx_in of " + given
                     + " bytes: the program reads " + needed + " bytes of its context", null);
         }
     }

@@ -223,14 +223,9 @@ final class BtfCFormat {
                 if (id == containerId || !named(t)) {
                     return;
                 }
-                emitStructFwd(id, t);
-                out.append(";\n\n");
-                fwdEmitted[id] = true;
-            } else if (t instanceof BtfType.Typedef) {
-                if (!blacklisted(t)) {
-                    emitTypedefDef(id, (BtfType.Typedef) t, 0);
-                    out.append(";\n\n");
-                }
+                declareStructFwd(id, t);
+            } else if (t instanceof BtfType.Typedef td) {
+                emitTypedefStatement(id, td);
                 fwdEmitted[id] = true;
             }
             return;
@@ -254,9 +249,8 @@ final class BtfCFormat {
             emit[id] = Emit.EMITTING;
             emitType(td.type(), id);
             // a typedef someone reached through a pointer may have been emitted as its own forward declaration
-            if (!fwdEmitted[id] && !blacklisted(t)) {
-                emitTypedefDef(id, td, 0);
-                out.append(";\n\n");
+            if (!fwdEmitted[id]) {
+                emitTypedefStatement(id, td);
             }
             emit[id] = Emit.EMITTED;
         } else if (t instanceof BtfType.Reference r) {
@@ -270,9 +264,7 @@ final class BtfCFormat {
                     emitType(m.type(), newContainer);
                 }
             } else if (!fwdEmitted[id] && id != containerId) {
-                emitStructFwd(id, t);
-                out.append(";\n\n");
-                fwdEmitted[id] = true;
+                declareStructFwd(id, t);
             }
             if (topLevel) {
                 emitStructDef(id, c, 0);
@@ -286,6 +278,21 @@ final class BtfCFormat {
             for (BtfType.Param p : f.params()) {
                 emitType(p.type(), containerId);
             }
+        }
+    }
+
+    /** {@code struct name;} once: the forward declaration a reference from inside its own definition needs. */
+    private void declareStructFwd(int id, BtfType t) {
+        emitStructFwd(id, t);
+        out.append(";\n\n");
+        fwdEmitted[id] = true;
+    }
+
+    /** {@code typedef ... name;} as a statement, unless the name is a compiler built-in. */
+    private void emitTypedefStatement(int id, BtfType.Typedef td) {
+        if (!blacklisted(td)) {
+            emitTypedefDef(id, td, 0);
+            out.append(";\n\n");
         }
     }
 

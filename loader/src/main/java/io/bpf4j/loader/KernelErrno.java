@@ -1,5 +1,6 @@
 package io.bpf4j.loader;
 
+import io.bpf4j.isa.abi.Errno;
 import java.util.List;
 
 /**
@@ -9,12 +10,6 @@ import java.util.List;
  * maps to ENOTSUPP (524), the kernel's answer for what it does not support.
  */
 final class KernelErrno {
-    static final int E2BIG = 7;
-    static final int EACCES = 13;
-    static final int EINVAL = 22;
-    static final int ERANGE = 34;
-    static final int ENOTSUPP = 524;
-
     private static final List<String> INVALID = List.of(
             "unknown opcode", "invalid insn", "jump out of range", "unreachable insn", "last insn is not an exit or jmp",
             "jump into the middle of ldimm64", "back-edge from insn", "infinite loop detected", "invalid BPF_LD_IMM",
@@ -26,11 +21,7 @@ final class KernelErrno {
             "func#", "function calls are not allowed", "loading/calling other bpf or kernel functions are allowed",
             "R10 is read only", "frame pointer is read only", "invalid register", "invalid src register",
             "number of funcs in func_info", "invalid func info", "invalid line_info", "callbacks are not allowed",
-            "tail_calls are not allowed",
-            // 6.19's gotox (visit_gotox_insn, check_indirect_jump) and the callx encoding
-            "BPF_JA|BPF_X uses reserved fields", "BPF_CALL|BPF_X uses reserved fields", "no jump tables found",
-            "jump table for insn", "indirect jump out of range", "register R");
-    /** EINVAL lines that start with the register (check_indirect_jump). */
+            "tail_calls are not allowed");
     private static final List<String> INVALID_INSIDE = List.of(", expected PTR_TO_INSN", " points to outside of jump table");
     private static final List<String> TOO_BIG = List.of(
             "BPF program is too large", "The sequence of ", "the call stack of ", "combined stack size",
@@ -41,42 +32,40 @@ final class KernelErrno {
 
     /** The errno for the verifier's error line. */
     static int of(String kernelMessage) {
+        return errno(kernelMessage).number();
+    }
+
+    private static Errno errno(String kernelMessage) {
         if (kernelMessage == null) {
-            return EACCES;
+            return Errno.EACCES;
         }
         if (kernelMessage.startsWith(ProgramVerification.NOT_SUPPORTED)) {
-            return ENOTSUPP;
+            return Errno.ENOTSUPP;
         }
         for (String p : TOO_BIG) {
             if (kernelMessage.startsWith(p)) {
-                return p.startsWith("combined") ? EACCES : E2BIG;
+                return p.startsWith("combined") ? Errno.EACCES : Errno.E2BIG;
             }
         }
         for (String p : INVALID) {
             if (kernelMessage.startsWith(p)) {
-                return EINVAL;
+                return Errno.EINVAL;
             }
         }
         for (String p : INVALID_INSIDE) {
             if (kernelMessage.contains(p)) {
-                return EINVAL;
+                return Errno.EINVAL;
             }
         }
         if (kernelMessage.startsWith("the sum of R")) {
-            return ERANGE;
+            return Errno.ERANGE;
         }
-        return EACCES;
+        return Errno.EACCES;
     }
 
     /** strerror's text, as libbpf prints it. */
     static String text(int errno) {
-        switch (errno) {
-            case E2BIG: return "Argument list too long";
-            case EACCES: return "Permission denied";
-            case EINVAL: return "Invalid argument";
-            case ENOTSUPP: return "Unknown error 524";
-            case ERANGE: return "Numerical result out of range";
-            default: return "errno " + errno;
-        }
+        Errno e = Errno.ofNumber(errno);
+        return e == null ? "errno " + errno : e.description();
     }
 }

@@ -1,5 +1,6 @@
 package io.bpf4j.maps;
 
+import io.bpf4j.maps.impl.Bytes;
 import io.bpf4j.isa.abi.MapType;
 
 /**

@@ -1,5 +1,7 @@
 package io.bpf4j.maps;
 
+import io.bpf4j.isa.abi.Errno;
+
 /**
  * The flag values of {@code <linux/bpf.h>} that maps understand: creation flags
  * ({@code map_flags}), element update flags, ring buffer flags and bpf4j's own

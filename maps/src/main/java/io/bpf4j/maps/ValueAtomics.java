@@ -1,5 +1,6 @@
 package io.bpf4j.maps;
 
+import io.bpf4j.isa.LittleEndian;
 import java.util.function.LongBinaryOperator;
 
 /**
@@ -34,8 +35,8 @@ public final class ValueAtomics {
     /** Applies {@code op(old, operand)} to the u64 at {@code at}; returns the old value. */
     public static long getAndUpdate64(byte[] a, int at, LongBinaryOperator op, long operand) {
         synchronized (stripe(a, at)) {
-            long old = Bytes.getLongLE(a, at);
-            Bytes.putLongLE(a, at, op.applyAsLong(old, operand));
+            long old = LittleEndian.getLong(a, at);
+            LittleEndian.putLong(a, at, op.applyAsLong(old, operand));
             return old;
         }
     }
@@ -43,8 +44,8 @@ public final class ValueAtomics {
     /** Applies {@code op(old, operand)} to the u32 at {@code at} (as signed ints); returns the old value. */
     public static int getAndUpdate32(byte[] a, int at, LongBinaryOperator op, int operand) {
         synchronized (stripe(a, at)) {
-            int old = Bytes.getIntLE(a, at);
-            Bytes.putIntLE(a, at, (int) op.applyAsLong(old, operand));
+            int old = LittleEndian.getInt(a, at);
+            LittleEndian.putInt(a, at, (int) op.applyAsLong(old, operand));
             return old;
         }
     }
@@ -60,9 +61,9 @@ public final class ValueAtomics {
     /** {@code BPF_CMPXCHG} on a u64: stores {@code value} if the word equals {@code expected}; returns the old word. */
     public static long compareAndExchange64(byte[] a, int at, long expected, long value) {
         synchronized (stripe(a, at)) {
-            long old = Bytes.getLongLE(a, at);
+            long old = LittleEndian.getLong(a, at);
             if (old == expected) {
-                Bytes.putLongLE(a, at, value);
+                LittleEndian.putLong(a, at, value);
             }
             return old;
         }
@@ -71,9 +72,9 @@ public final class ValueAtomics {
     /** {@code BPF_CMPXCHG} on a u32. */
     public static int compareAndExchange32(byte[] a, int at, int expected, int value) {
         synchronized (stripe(a, at)) {
-            int old = Bytes.getIntLE(a, at);
+            int old = LittleEndian.getInt(a, at);
             if (old == expected) {
-                Bytes.putIntLE(a, at, value);
+                LittleEndian.putInt(a, at, value);
             }
             return old;
         }

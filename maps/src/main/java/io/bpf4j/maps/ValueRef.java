@@ -1,5 +1,6 @@
 package io.bpf4j.maps;
 
+import io.bpf4j.isa.LittleEndian;
 import java.util.Arrays;
 
 /**
@@ -53,25 +54,25 @@ public record ValueRef(byte[] array, int offset, int length) {
     /** The little-endian u32 {@code at} bytes into the window, as an int. */
     public int getIntLE(int at) {
         checkAccess(at, 4);
-        return Bytes.getIntLE(array, offset + at);
+        return LittleEndian.getInt(array, offset + at);
     }
 
     /** The little-endian u64 {@code at} bytes into the window. */
     public long getLongLE(int at) {
         checkAccess(at, 8);
-        return Bytes.getLongLE(array, offset + at);
+        return LittleEndian.getLong(array, offset + at);
     }
 
     /** Stores a little-endian u32 {@code at} bytes into the window. */
     public void putIntLE(int at, int v) {
         checkAccess(at, 4);
-        Bytes.putIntLE(array, offset + at, v);
+        LittleEndian.putInt(array, offset + at, v);
     }
 
     /** Stores a little-endian u64 {@code at} bytes into the window. */
     public void putLongLE(int at, long v) {
         checkAccess(at, 8);
-        Bytes.putLongLE(array, offset + at, v);
+        LittleEndian.putLong(array, offset + at, v);
     }
 
     private void checkAccess(int at, int size) {

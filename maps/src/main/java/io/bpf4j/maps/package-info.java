@@ -1,7 +1,7 @@
 /**
  * BPF maps in process, with the kernel's semantics: one {@link io.bpf4j.maps.BpfMap} interface,
  * created from a {@link io.bpf4j.maps.MapDefinition} by {@link io.bpf4j.maps.MapFactory}, each
- * refusal a {@link io.bpf4j.maps.MapException} carrying the kernel's {@link io.bpf4j.maps.Errno}.
+ * refusal a {@link io.bpf4j.maps.MapException} carrying the kernel's {@link io.bpf4j.isa.abi.Errno}.
  *
  * <h2>The seam with the interpreter: values are windows onto shared bytes</h2>
  * {@code bpf_map_lookup_elem} gives a program a pointer into the element, and the program

@@ -1,7 +1,9 @@
 package io.bpf4j.maps;
 
-import static io.bpf4j.maps.Bytes.u32;
-import static io.bpf4j.maps.Bytes.u64;
+import io.bpf4j.isa.LittleEndian;
+import io.bpf4j.isa.abi.Errno;
+import static io.bpf4j.isa.LittleEndian.u32;
+import static io.bpf4j.isa.LittleEndian.u64;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -55,7 +57,7 @@ class ArrayMapTest {
         assertThat(errnoOf(() -> m.update(new byte[3], u64(1), 0))).isEqualTo(Errno.EINVAL);
         assertThat(errnoOf(() -> m.update(u32(0), new byte[7], 0))).isEqualTo(Errno.EINVAL);
         assertThat(errnoOf(() -> m.lookupAndDelete(u32(0)))).isEqualTo(Errno.ENOTSUPP);
-        assertThat(m.keys()).extracting(k -> Bytes.getIntLE(k, 0)).containsExactly(0, 1);
+        assertThat(m.keys()).extracting(k -> LittleEndian.getInt(k, 0)).containsExactly(0, 1);
     }
 
     @Test
@@ -110,7 +112,7 @@ class ArrayMapTest {
         assertThat(v.getLongLE(0)).isEqualTo(0x5555555555555555L);
         assertThat(v.getIntLE(12)).isEqualTo(0x55555555);
         byte[] read = m.lookup(u32(0), MapFlags.BPF_F_LOCK);
-        assertThat(Bytes.getIntLE(read, 8)).isZero();
-        assertThat(Bytes.getIntLE(read, 12)).isEqualTo(0x55555555);
+        assertThat(LittleEndian.getInt(read, 8)).isZero();
+        assertThat(LittleEndian.getInt(read, 12)).isEqualTo(0x55555555);
     }
 }

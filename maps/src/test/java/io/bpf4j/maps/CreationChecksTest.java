@@ -1,5 +1,7 @@
 package io.bpf4j.maps;
 
+import io.bpf4j.isa.LittleEndian;
+import io.bpf4j.isa.abi.Errno;
 import static io.bpf4j.maps.ArrayMapTest.errnoOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,9 +41,9 @@ class CreationChecksTest {
     @Test
     void errorsCarryTheMapAndOperationInLibbpfGrammar() {
         BpfMap m = MapFactory.create(MapDefinition.of(MapType.HASH, 4, 4, 1).withName("counts"));
-        m.update(Bytes.u32(1), Bytes.u32(1), 0);
+        m.update(LittleEndian.u32(1), LittleEndian.u32(1), 0);
         try {
-            m.update(Bytes.u32(2), Bytes.u32(1), 0);
+            m.update(LittleEndian.u32(2), LittleEndian.u32(1), 0);
         } catch (MapException e) {
             assertThat(e.errno()).isEqualTo(Errno.E2BIG);
             assertThat(e.helperReturn()).isEqualTo(-7);

@@ -1,8 +1,10 @@
 package io.bpf4j.maps;
 
+import io.bpf4j.isa.LittleEndian;
+import io.bpf4j.isa.abi.Errno;
 import static io.bpf4j.maps.ArrayMapTest.errnoOf;
-import static io.bpf4j.maps.Bytes.u32;
-import static io.bpf4j.maps.Bytes.u64;
+import static io.bpf4j.isa.LittleEndian.u32;
+import static io.bpf4j.isa.LittleEndian.u64;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bpf4j.isa.abi.MapType;
@@ -45,7 +47,7 @@ class HashMapTest {
         assertThat(errnoOf(() -> m.update(u32(1), u64(0), 8))).isEqualTo(Errno.EINVAL);
         List<byte[]> keys = m.keys();
         Set<Integer> distinct = new HashSet<>();
-        keys.forEach(k -> distinct.add(Bytes.getIntLE(k, 0)));
+        keys.forEach(k -> distinct.add(LittleEndian.getInt(k, 0)));
         assertThat(keys).hasSize(1000);
         assertThat(distinct).hasSize(1000);
     }
@@ -145,7 +147,7 @@ class HashMapTest {
         }
         pool.shutdown();
         for (byte[] k : m.keys()) {
-            assertThat(m.lookup(k)).isEqualTo(u64(Bytes.getIntLE(k, 0)));
+            assertThat(m.lookup(k)).isEqualTo(u64(LittleEndian.getInt(k, 0)));
         }
         // every slot freed by deletes is reusable: the map can be refilled to exactly max_entries
         for (int k = 0; k < 64; k++) {

@@ -1,7 +1,9 @@
 package io.bpf4j.maps;
 
+import io.bpf4j.isa.LittleEndian;
+import io.bpf4j.isa.abi.Errno;
 import static io.bpf4j.maps.ArrayMapTest.errnoOf;
-import static io.bpf4j.maps.Bytes.u32;
+import static io.bpf4j.isa.LittleEndian.u32;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bpf4j.isa.abi.MapType;
@@ -11,9 +13,9 @@ class InsnArrayTest {
 
     static byte[] entry(int orig, int xlated, int jitted) {
         byte[] v = new byte[16];
-        Bytes.putIntLE(v, 0, orig);
-        Bytes.putIntLE(v, 4, xlated);
-        Bytes.putIntLE(v, 8, jitted);
+        LittleEndian.putInt(v, 0, orig);
+        LittleEndian.putInt(v, 4, xlated);
+        LittleEndian.putInt(v, 8, jitted);
         return v;
     }
 

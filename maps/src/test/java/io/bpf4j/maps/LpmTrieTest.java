@@ -1,7 +1,9 @@
 package io.bpf4j.maps;
 
+import io.bpf4j.isa.LittleEndian;
+import io.bpf4j.isa.abi.Errno;
 import static io.bpf4j.maps.ArrayMapTest.errnoOf;
-import static io.bpf4j.maps.Bytes.u32;
+import static io.bpf4j.isa.LittleEndian.u32;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bpf4j.isa.abi.MapType;
@@ -16,7 +18,7 @@ class LpmTrieTest {
     }
 
     static String show(byte[] k) {
-        return (k[4] & 0xff) + "." + (k[5] & 0xff) + "." + (k[6] & 0xff) + "." + (k[7] & 0xff) + "/" + Bytes.getIntLE(k, 0);
+        return (k[4] & 0xff) + "." + (k[5] & 0xff) + "." + (k[6] & 0xff) + "." + (k[7] & 0xff) + "/" + LittleEndian.getInt(k, 0);
     }
 
     static BpfMap trie(int keySize, int max) {
@@ -53,14 +55,14 @@ class LpmTrieTest {
     void ipv6KeysAndFullTries() {
         BpfMap m = trie(20, 2);
         byte[] k = new byte[20];
-        Bytes.putIntLE(k, 0, 48);
+        LittleEndian.putInt(k, 0, 48);
         k[4] = 0x20;
         k[5] = 0x01;
         k[6] = 0x0d;
         k[7] = (byte) 0xb8;
         m.update(k, u32(1), 0);
         byte[] host = k.clone();
-        Bytes.putIntLE(host, 0, 128);
+        LittleEndian.putInt(host, 0, 128);
         host[19] = 1;
         assertThat(m.lookup(host)).isEqualTo(u32(1));
         byte[] other = host.clone();
@@ -73,7 +75,7 @@ class LpmTrieTest {
 
     private static byte[] v6(int prefixLen) {
         byte[] k = new byte[20];
-        Bytes.putIntLE(k, 0, prefixLen);
+        LittleEndian.putInt(k, 0, prefixLen);
         k[4] = (byte) 0xfe;
         return k;
     }

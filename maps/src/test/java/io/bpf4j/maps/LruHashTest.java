@@ -1,8 +1,9 @@
 package io.bpf4j.maps;
 
+import io.bpf4j.isa.abi.Errno;
 import static io.bpf4j.maps.ArrayMapTest.errnoOf;
-import static io.bpf4j.maps.Bytes.u32;
-import static io.bpf4j.maps.Bytes.u64;
+import static io.bpf4j.isa.LittleEndian.u32;
+import static io.bpf4j.isa.LittleEndian.u64;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bpf4j.isa.abi.MapType;

@@ -1,7 +1,9 @@
 package io.bpf4j.maps;
 
+import io.bpf4j.isa.LittleEndian;
+import io.bpf4j.isa.abi.Errno;
 import static io.bpf4j.maps.ArrayMapTest.errnoOf;
-import static io.bpf4j.maps.Bytes.u32;
+import static io.bpf4j.isa.LittleEndian.u32;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bpf4j.isa.abi.MapType;
@@ -36,7 +38,7 @@ class MapOfMapsAndProgArrayTest {
         MapDefinition template = INNER.withFlags(MapFlags.BPF_F_INNER_MAP);
         MapOfMaps outer = (MapOfMaps) MapFactory.create(MapDefinition.of(MapType.HASH_OF_MAPS, 8, 4, 4).withInnerMap(template));
         BpfMap bigger = MapFactory.create(template.withMaxEntries(64));
-        byte[] key = Bytes.u64(5);
+        byte[] key = LittleEndian.u64(5);
         outer.setInnerMap(key, bigger, MapFlags.BPF_NOEXIST);
         assertThat(outer.innerMap(key)).isSameAs(bigger);
         assertThat(errnoOf(() -> outer.setInnerMap(key, bigger, MapFlags.BPF_NOEXIST))).isEqualTo(Errno.EEXIST);

@@ -1,7 +1,9 @@
 package io.bpf4j.maps;
 
+import io.bpf4j.isa.LittleEndian;
+import io.bpf4j.isa.abi.Errno;
 import static io.bpf4j.maps.ArrayMapTest.errnoOf;
-import static io.bpf4j.maps.Bytes.u32;
+import static io.bpf4j.isa.LittleEndian.u32;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bpf4j.isa.abi.MapType;
@@ -67,7 +69,7 @@ class QueueStackBloomTest {
         assertThat(errnoOf(() -> MapFactory.create(MapDefinition.of(MapType.BLOOM_FILTER, 0, 4, 8).withMapExtra(16))))
                 .isEqualTo(Errno.EINVAL);
         BloomFilter one = (BloomFilter) MapFactory.create(MapDefinition.of(MapType.BLOOM_FILTER, 0, 8, 64).withMapExtra(1));
-        one.push(Bytes.u64(77), 0);
-        assertThat(one.mayContain(Bytes.u64(77))).isTrue();
+        one.push(LittleEndian.u64(77), 0);
+        assertThat(one.mayContain(LittleEndian.u64(77))).isTrue();
     }
 }

@@ -1,5 +1,7 @@
 package io.bpf4j.maps;
 
+import io.bpf4j.isa.LittleEndian;
+import io.bpf4j.isa.abi.Errno;
 import static io.bpf4j.maps.ArrayMapTest.errnoOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,9 +25,9 @@ class RingBufferTest {
         RingBuffer rb = ring(4096);
         ValueRef a = rb.reserve(5, 0);
         assertThat(a.offset()).isEqualTo(8);
-        int header = Bytes.getIntLE(a.array(), 0);
+        int header = LittleEndian.getInt(a.array(), 0);
         assertThat(header).isEqualTo(5 | MapFlags.BPF_RINGBUF_BUSY_BIT);
-        assertThat(Bytes.getIntLE(a.array(), 4)).as("pg_off: data starts three pages into struct bpf_ringbuf").isEqualTo(3);
+        assertThat(LittleEndian.getInt(a.array(), 4)).as("pg_off: data starts three pages into struct bpf_ringbuf").isEqualTo(3);
         a.array()[a.offset()] = 'a';
         ValueRef b = rb.reserve(3, 0);
         assertThat(b.offset()).as("records take round_up(len + 8, 8) bytes").isEqualTo(16 + 8);
@@ -33,7 +35,7 @@ class RingBufferTest {
         rb.submit(b, 0);
         assertThat(rb.drain()).as("a reserved record blocks the ones after it").isEmpty();
         rb.submit(a, 0);
-        assertThat(Bytes.getIntLE(a.array(), 0)).isEqualTo(5);
+        assertThat(LittleEndian.getInt(a.array(), 0)).isEqualTo(5);
         List<byte[]> out = rb.drain();
         assertThat(out).hasSize(2);
         assertThat(out.get(0)).hasSize(5).startsWith('a');
@@ -50,7 +52,7 @@ class RingBufferTest {
         RingBuffer rb = ring(4096);
         ValueRef a = rb.reserve(8, 0);
         rb.discard(a, 0);
-        assertThat(Bytes.getIntLE(a.array(), 0)).isEqualTo(8 | MapFlags.BPF_RINGBUF_DISCARD_BIT);
+        assertThat(LittleEndian.getInt(a.array(), 0)).isEqualTo(8 | MapFlags.BPF_RINGBUF_DISCARD_BIT);
         rb.output(new byte[] {1, 2, 3}, 0, 3, MapFlags.BPF_RB_NO_WAKEUP);
         assertThat(rb.drain()).containsExactly(new byte[] {1, 2, 3});
         assertThat(errnoOf(() -> rb.submit(a, 0))).isEqualTo(Errno.EINVAL);

@@ -1,5 +1,6 @@
 package io.bpf4j.maps;
 
+import io.bpf4j.isa.LittleEndian;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bpf4j.isa.abi.MapType;
@@ -12,7 +13,7 @@ class ValueAtomicsTest {
     @Test
     void concurrentAddsOnAMapValueLoseNothing() throws Exception {
         BpfMap m = MapFactory.create(MapDefinition.of(MapType.ARRAY, 4, 16, 1));
-        ValueRef v = m.lookupRef(Bytes.u32(0));
+        ValueRef v = m.lookupRef(LittleEndian.u32(0));
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             Thread th = new Thread(() -> {
@@ -28,10 +29,10 @@ class ValueAtomicsTest {
         for (Thread th : threads) {
             th.join();
         }
-        byte[] now = m.lookup(Bytes.u32(0));
-        assertThat(Bytes.getLongLE(now, 0)).isEqualTo(200_000);
-        assertThat(Bytes.getIntLE(now, 8)).isEqualTo(400_000);
-        assertThat(Bytes.getIntLE(now, 12)).isEqualTo(-200_000);
+        byte[] now = m.lookup(LittleEndian.u32(0));
+        assertThat(LittleEndian.getLong(now, 0)).isEqualTo(200_000);
+        assertThat(LittleEndian.getInt(now, 8)).isEqualTo(400_000);
+        assertThat(LittleEndian.getInt(now, 12)).isEqualTo(-200_000);
     }
 
     @Test
@@ -39,9 +40,9 @@ class ValueAtomicsTest {
         byte[] a = new byte[16];
         assertThat(ValueAtomics.compareAndExchange64(a, 8, 0, 5)).isZero();
         assertThat(ValueAtomics.compareAndExchange64(a, 8, 0, 7)).isEqualTo(5);
-        assertThat(Bytes.getLongLE(a, 8)).isEqualTo(5);
+        assertThat(LittleEndian.getLong(a, 8)).isEqualTo(5);
         assertThat(ValueAtomics.compareAndExchange32(a, 0, 0, -1)).isZero();
         assertThat(ValueAtomics.getAndUpdate32(a, 0, (x, y) -> x & y, 0xff)).isEqualTo(-1);
-        assertThat(Bytes.getIntLE(a, 0)).isEqualTo(0xff);
+        assertThat(LittleEndian.getInt(a, 0)).isEqualTo(0xff);
     }
 }

@@ -112,9 +112,10 @@ final class IndirectLinker {
                 }
                 entries.add(new TableEntry(k, subOffset.get(program(f)), f));
             }
-            MapSpec spec = new MapSpec(declared.name(), MapSpec.Kind.TABLE, MapType.INSN_ARRAY.id(), 4, INSN_ARRAY_VALUE_SIZE,
-                    0, 0, declared.maxEntries(), 0, 0, MapSpec.Pinning.NONE, declared.mapExtra(), null, Map.of(), null,
-                    declared.sectionName(), declared.sectionIndex(), declared.sectionOffset(), declared.declarationSize(), true);
+            MapSpec spec = MapSpec.builder(declared.name(), MapSpec.Kind.TABLE).typeId(MapType.INSN_ARRAY.id()).keySize(4)
+                    .valueSize(INSN_ARRAY_VALUE_SIZE).maxEntries(declared.maxEntries()).mapExtra(declared.mapExtra())
+                    .section(declared.sectionName(), declared.sectionIndex(), declared.sectionOffset())
+                    .declarationSize(declared.declarationSize()).build();
             map = add(key, TableKind.CALL_TABLE, declared.name(), spec, entries);
         }
         int objectMaps = obj.maps().size();
@@ -240,9 +241,9 @@ final class IndirectLinker {
     private MapSpec tableSpec(String name, TableDeclaration d, long mapExtra) {
         int sectionIndex = obj.elf().sectionsNamed(d.sectionName()).isEmpty() ? -1
                 : obj.elf().sectionsNamed(d.sectionName()).get(0).index();
-        return new MapSpec(name, MapSpec.Kind.TABLE, MapType.INSN_ARRAY.id(), 4, INSN_ARRAY_VALUE_SIZE, 0, 0,
-                (int) (d.size() / 8), 0, 0, MapSpec.Pinning.NONE, mapExtra, null, Map.of(), null, d.sectionName(), sectionIndex,
-                d.sectionOffset(), d.size(), true);
+        return MapSpec.builder(name, MapSpec.Kind.TABLE).typeId(MapType.INSN_ARRAY.id()).keySize(4)
+                .valueSize(INSN_ARRAY_VALUE_SIZE).maxEntries((int) (d.size() / 8)).mapExtra(mapExtra)
+                .section(d.sectionName(), sectionIndex, d.sectionOffset()).declarationSize(d.size()).build();
     }
 
     private TableMap add(String key, TableKind kind, String table, MapSpec spec, List<TableEntry> entries) {

@@ -55,6 +55,36 @@ public final class Exec {
         }
     }
 
+    /** What a process printed on stdout and on stderr, kept apart, and its exit status. */
+    public record Output(int exit, String out, String err) {}
+
+    /** Runs {@code cmd} with stdout and stderr kept apart (bpftool's JSON on one, messages on the other), at most 300 s. */
+    public static Output capture(List<String> cmd) {
+        Path err = null;
+        try {
+            err = java.nio.file.Files.createTempFile("bpf4j-exec", ".err");
+            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+            byte[] out;
+            try (InputStream s = p.getInputStream()) {
+                out = s.readAllBytes();
+            }
+            if (!p.waitFor(300, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("timed out: " + cmd);
+            }
+            return new Output(p.exitValue(), new String(out, StandardCharsets.UTF_8), java.nio.file.Files.readString(err));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            if (err != null) {
+                err.toFile().delete();
+            }
+        }
+    }
+
     /** Runs {@code cmd}; its output, or an exception when it exits non-zero. */
     public static String check(List<String> cmd) {
         return run(cmd).orThrow(cmd);

@@ -3,9 +3,7 @@ package io.bpf4j.testdata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -67,23 +64,39 @@ public final class LiveKernel implements AutoCloseable {
     public static synchronized String unavailableReason() {
         if (!probed) {
             probed = true;
-            try {
-                if (!"root".equals(System.getProperty("user.name"))) {
-                    unavailable = "not root";
-                } else if (!exec(List.of("bpftool", "version")).startsWith("bpftool")) {
-                    unavailable = "no bpftool";
-                } else {
+            unavailable = bpftoolUnavailableReason();
+            if (unavailable == null) {
+                try {
                     exec(List.of("python3", "-c", "import ctypes; ctypes.CDLL('libbpf.so.1')"));
                     exec(List.of("taskset", "-c", "0", "true"));
-                    if (!Files.readString(Path.of("/proc/mounts")).contains(" " + BPFFS + " bpf ")) {
-                        exec(List.of("mount", "-t", "bpf", "bpf", BPFFS.toString()));
-                    }
+                } catch (RuntimeException e) {
+                    unavailable = "kernel oracle unavailable: " + e.getMessage();
                 }
-            } catch (IOException | RuntimeException e) {
-                unavailable = "kernel oracle unavailable: " + e.getMessage();
             }
         }
         return unavailable;
+    }
+
+    /**
+     * Why bpftool cannot create and pin BPF objects here (not root, no bpftool, no bpffs), or
+     * null when it can: the part of {@link #unavailableReason()} that tests driving bpftool
+     * alone need. Mounts bpffs when it is missing.
+     */
+    public static String bpftoolUnavailableReason() {
+        try {
+            if (!"root".equals(System.getProperty("user.name"))) {
+                return "not root";
+            }
+            if (!exec(List.of("bpftool", "version")).startsWith("bpftool")) {
+                return "no bpftool";
+            }
+            if (!Files.readString(Path.of("/proc/mounts")).contains(" " + BPFFS + " bpf ")) {
+                exec(List.of("mount", "-t", "bpf", "bpf", BPFFS.toString()));
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return "kernel oracle unavailable: " + e.getMessage();
+        }
     }
 
     /**
@@ -198,17 +211,17 @@ public final class LiveKernel implements AutoCloseable {
                 Files.write(tmp.resolve("ctx_in"), ctx);
                 cmd.addAll(List.of("ctx_in", tmp.resolve("ctx_in").toString(), "ctx_out", tmp.resolve("ctx_out").toString()));
             }
-            Result r = execResult(cmd);
-            Matcher m = RUN.matcher(r.text);
-            if (r.exit == 0 && m.find()) {
+            Exec.Result r = execResult(cmd);
+            Matcher m = RUN.matcher(r.text());
+            if (r.exit() == 0 && m.find()) {
                 return new Run(Long.parseLong(m.group(1)), Files.readAllBytes(out),
                         ctx == null ? null : Files.readAllBytes(tmp.resolve("ctx_out")), null);
             }
-            Matcher f = FAILED.matcher(r.text);
+            Matcher f = FAILED.matcher(r.text());
             if (f.find()) {
                 return new Run(0, null, null, f.group(1).trim());
             }
-            throw new IllegalStateException(String.join(" ", cmd) + ": unexpected output: " + r.text);
+            throw new IllegalStateException(String.join(" ", cmd) + ": unexpected output: " + r.text());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -280,15 +293,15 @@ public final class LiveKernel implements AutoCloseable {
 
     /** {@code bpftool map peek}: the next value of a queue or stack, or null when it is empty. */
     public byte[] peek(String map) {
-        Result r = execResult(List.of("bpftool", "map", "peek", "pinned", mapDir.resolve(mapPins.get(map)).toString(), "-j"));
-        if (r.exit != 0) {
-            if (r.text.contains("No such file or directory")) {
+        Exec.Result r = execResult(List.of("bpftool", "map", "peek", "pinned", mapDir.resolve(mapPins.get(map)).toString(), "-j"));
+        if (r.exit() != 0) {
+            if (r.text().contains("No such file or directory")) {
                 return null;
             }
-            throw new IllegalStateException("bpftool map peek " + map + ": " + r.text);
+            throw new IllegalStateException("bpftool map peek " + map + ": " + r.text());
         }
         try {
-            return hex(JSON.readTree(r.text).get("value"));
+            return hex(JSON.readTree(r.text()).get("value"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -319,34 +332,12 @@ public final class LiveKernel implements AutoCloseable {
         return b;
     }
 
-    private record Result(int exit, String text) {}
-
-    private static Result execResult(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            byte[] out;
-            try (InputStream s = p.getInputStream()) {
-                out = s.readAllBytes();
-            }
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("timed out: " + cmd);
-            }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private static Exec.Result execResult(List<String> cmd) {
+        return Exec.run(cmd);
     }
 
     private static String exec(List<String> cmd) {
-        Result r = execResult(cmd);
-        if (r.exit != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed (" + r.exit + "): " + r.text);
-        }
-        return r.text;
+        return Exec.check(cmd);
     }
 
     /** Removes {@code dir} and everything under it, if it exists. */

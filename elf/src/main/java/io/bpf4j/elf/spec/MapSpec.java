@@ -130,51 +130,185 @@ public record MapSpec(String name, Kind kind, int typeId, int keySize, int value
     }
 
     public MapSpec withMaxEntries(int newMaxEntries) {
-        return new MapSpec(name, kind, typeId, keySize, valueSize, keyTypeId, valueTypeId, newMaxEntries, flags, numaNode,
-                pinning, mapExtra, innerMap, initialSlots, initialData, sectionName, sectionIndex, sectionOffset,
-                declarationSize, autocreate);
+        return toBuilder().maxEntries(newMaxEntries).build();
     }
 
     public MapSpec withFlags(int newFlags) {
-        return new MapSpec(name, kind, typeId, keySize, valueSize, keyTypeId, valueTypeId, maxEntries, newFlags, numaNode,
-                pinning, mapExtra, innerMap, initialSlots, initialData, sectionName, sectionIndex, sectionOffset,
-                declarationSize, autocreate);
+        return toBuilder().flags(newFlags).build();
     }
 
     public MapSpec withValueSize(int newValueSize) {
-        return new MapSpec(name, kind, typeId, keySize, newValueSize, keyTypeId, valueTypeId, maxEntries, flags, numaNode,
-                pinning, mapExtra, innerMap, initialSlots, initialData, sectionName, sectionIndex, sectionOffset,
-                declarationSize, autocreate);
+        return toBuilder().valueSize(newValueSize).build();
     }
 
     public MapSpec withInitialData(byte[] newData) {
-        return new MapSpec(name, kind, typeId, keySize, valueSize, keyTypeId, valueTypeId, maxEntries, flags, numaNode,
-                pinning, mapExtra, innerMap, initialSlots, newData, sectionName, sectionIndex, sectionOffset,
-                declarationSize, autocreate);
+        return toBuilder().initialData(newData).build();
     }
 
     public MapSpec withInitialSlots(Map<Integer, String> newSlots) {
-        return new MapSpec(name, kind, typeId, keySize, valueSize, keyTypeId, valueTypeId, maxEntries, flags, numaNode,
-                pinning, mapExtra, innerMap, newSlots, initialData, sectionName, sectionIndex, sectionOffset,
-                declarationSize, autocreate);
+        return toBuilder().initialSlots(newSlots).build();
     }
 
     public MapSpec withAutocreate(boolean newAutocreate) {
-        return new MapSpec(name, kind, typeId, keySize, valueSize, keyTypeId, valueTypeId, maxEntries, flags, numaNode,
-                pinning, mapExtra, innerMap, initialSlots, initialData, sectionName, sectionIndex, sectionOffset,
-                declarationSize, newAutocreate);
+        return toBuilder().autocreate(newAutocreate).build();
     }
 
     public MapSpec withNumaNode(int newNumaNode) {
-        return new MapSpec(name, kind, typeId, keySize, valueSize, keyTypeId, valueTypeId, maxEntries, flags, newNumaNode,
-                pinning, mapExtra, innerMap, initialSlots, initialData, sectionName, sectionIndex, sectionOffset,
-                declarationSize, autocreate);
+        return toBuilder().numaNode(newNumaNode).build();
     }
 
     public MapSpec withMapExtra(long newMapExtra) {
-        return new MapSpec(name, kind, typeId, keySize, valueSize, keyTypeId, valueTypeId, maxEntries, flags, numaNode,
-                pinning, newMapExtra, innerMap, initialSlots, initialData, sectionName, sectionIndex, sectionOffset,
-                declarationSize, autocreate);
+        return toBuilder().mapExtra(newMapExtra).build();
+    }
+
+    /**
+     * A builder for a map called {@code name} declared as {@code kind}: every other component
+     * starts at zero, null, empty, {@link Pinning#NONE}, and autocreate on.
+     */
+    public static Builder builder(String name, Kind kind) {
+        return new Builder(name, kind);
+    }
+
+    /** A builder holding this map's components. */
+    public Builder toBuilder() {
+        return new Builder(name, kind).typeId(typeId).keySize(keySize).valueSize(valueSize).keyTypeId(keyTypeId)
+                .valueTypeId(valueTypeId).maxEntries(maxEntries).flags(flags).numaNode(numaNode).pinning(pinning)
+                .mapExtra(mapExtra).innerMap(innerMap).initialSlots(initialSlots).initialData(initialData)
+                .section(sectionName, sectionIndex, sectionOffset).declarationSize(declarationSize).autocreate(autocreate);
+    }
+
+    /** Builds a {@link MapSpec} one named component at a time. */
+    public static final class Builder {
+        private final String name;
+        private final Kind kind;
+        private int typeId;
+        private int keySize;
+        private int valueSize;
+        private int keyTypeId;
+        private int valueTypeId;
+        private int maxEntries;
+        private int flags;
+        private int numaNode;
+        private Pinning pinning = Pinning.NONE;
+        private long mapExtra;
+        private MapSpec innerMap;
+        private Map<Integer, String> initialSlots = Map.of();
+        private byte[] initialData;
+        private String sectionName;
+        private int sectionIndex;
+        private long sectionOffset;
+        private long declarationSize;
+        private boolean autocreate = true;
+
+        private Builder(String name, Kind kind) {
+            this.name = name;
+            this.kind = kind;
+        }
+
+        /** The kernel's map type number. */
+        public Builder typeId(int v) {
+            typeId = v;
+            return this;
+        }
+
+        /** Key size in bytes. */
+        public Builder keySize(int v) {
+            keySize = v;
+            return this;
+        }
+
+        /** Value size in bytes. */
+        public Builder valueSize(int v) {
+            valueSize = v;
+            return this;
+        }
+
+        /** BTF type id of the key. */
+        public Builder keyTypeId(int v) {
+            keyTypeId = v;
+            return this;
+        }
+
+        /** BTF type id of the value. */
+        public Builder valueTypeId(int v) {
+            valueTypeId = v;
+            return this;
+        }
+
+        /** {@code max_entries}. */
+        public Builder maxEntries(int v) {
+            maxEntries = v;
+            return this;
+        }
+
+        /** {@code map_flags}. */
+        public Builder flags(int v) {
+            flags = v;
+            return this;
+        }
+
+        /** {@code numa_node}. */
+        public Builder numaNode(int v) {
+            numaNode = v;
+            return this;
+        }
+
+        /** The {@code pinning} attribute. */
+        public Builder pinning(Pinning v) {
+            pinning = v;
+            return this;
+        }
+
+        /** {@code map_extra}. */
+        public Builder mapExtra(long v) {
+            mapExtra = v;
+            return this;
+        }
+
+        /** The inner map of a map-in-map, or null. */
+        public Builder innerMap(MapSpec v) {
+            innerMap = v;
+            return this;
+        }
+
+        /** {@code .values} initialisation: slot index to program or map name. */
+        public Builder initialSlots(Map<Integer, String> v) {
+            initialSlots = v;
+            return this;
+        }
+
+        /** The initial value image of a global-data map, or null. */
+        public Builder initialData(byte[] v) {
+            initialData = v;
+            return this;
+        }
+
+        /** The ELF section of the declaration, its index and the declaration's offset in it. */
+        public Builder section(String name, int index, long offset) {
+            sectionName = name;
+            sectionIndex = index;
+            sectionOffset = offset;
+            return this;
+        }
+
+        /** The size of the declaring variable or of the data image. */
+        public Builder declarationSize(long v) {
+            declarationSize = v;
+            return this;
+        }
+
+        /** Whether the map is created at load. */
+        public Builder autocreate(boolean v) {
+            autocreate = v;
+            return this;
+        }
+
+        /** The map spec. */
+        public MapSpec build() {
+            return new MapSpec(name, kind, typeId, keySize, valueSize, keyTypeId, valueTypeId, maxEntries, flags, numaNode,
+                    pinning, mapExtra, innerMap, initialSlots, initialData, sectionName, sectionIndex, sectionOffset,
+                    declarationSize, autocreate);
+        }
     }
 
     @Override

@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads every map an object declares, in libbpf's order ({@code bpf_object__init_maps}):
@@ -154,8 +153,8 @@ public final class MapSpecReader {
                             + "\" has unrecognized, non-zero options", s.name(), "maps");
                 }
             }
-            maps.add(new MapSpec(s.name(), MapSpec.Kind.LEGACY, f[0], f[1], f[2], 0, 0, f[3], f[4], 0, MapSpec.Pinning.NONE,
-                    0, null, Map.of(), null, "maps", idx, s.value(), defSize, true));
+            maps.add(MapSpec.builder(s.name(), MapSpec.Kind.LEGACY).typeId(f[0]).keySize(f[1]).valueSize(f[2])
+                    .maxEntries(f[3]).flags(f[4]).section("maps", idx, s.value()).declarationSize(defSize).build());
         }
     }
 
@@ -202,13 +201,15 @@ public final class MapSpecReader {
             MapSpec inner = null;
             if (d.inner != null) {
                 Def id = d.inner;
-                inner = new MapSpec(name + ".inner", MapSpec.Kind.INNER, id.type, id.keySize, id.valueSize, id.keyTypeId,
-                        id.valueTypeId, adjustMaxEntries(id.type, id.maxEntries), id.flags, id.numaNode, MapSpec.Pinning.NONE,
-                        id.mapExtra, null, Map.of(), null, ".maps", idx, v.offset(), 0, true);
+                inner = MapSpec.builder(name + ".inner", MapSpec.Kind.INNER).typeId(id.type).keySize(id.keySize)
+                        .valueSize(id.valueSize).keyTypeId(id.keyTypeId).valueTypeId(id.valueTypeId)
+                        .maxEntries(adjustMaxEntries(id.type, id.maxEntries)).flags(id.flags).numaNode(id.numaNode)
+                        .mapExtra(id.mapExtra).section(".maps", idx, v.offset()).build();
             }
-            maps.add(new MapSpec(name, MapSpec.Kind.BTF_DEFINED, d.type, d.keySize, d.valueSize, d.keyTypeId, d.valueTypeId,
-                    adjustMaxEntries(d.type, d.maxEntries), d.flags, d.numaNode, d.pinning, d.mapExtra, inner, Map.of(), null,
-                    ".maps", idx, v.offset(), v.size(), true));
+            maps.add(MapSpec.builder(name, MapSpec.Kind.BTF_DEFINED).typeId(d.type).keySize(d.keySize).valueSize(d.valueSize)
+                    .keyTypeId(d.keyTypeId).valueTypeId(d.valueTypeId).maxEntries(adjustMaxEntries(d.type, d.maxEntries))
+                    .flags(d.flags).numaNode(d.numaNode).pinning(d.pinning).mapExtra(d.mapExtra).innerMap(inner)
+                    .section(".maps", idx, v.offset()).declarationSize(v.size()).build());
         }
     }
 
@@ -508,9 +509,9 @@ public final class MapSpecReader {
             int flags = (kind == MapSpec.Kind.RODATA ? MapSpec.F_RDONLY_PROG : 0) | (mmapable ? MapSpec.F_MMAPABLE : 0);
             // a .bss image is all zeros: MapSpec makes it on demand rather than holding it from open
             byte[] data = kind == MapSpec.Kind.BSS ? null : s.bytes();
-            maps.add(new MapSpec(mapName, kind, MapType.ARRAY.id(), 4, (int) s.size(), 0,
-                    valueTypeId, 1, flags, 0, MapSpec.Pinning.NONE, 0, null, Map.of(), data, s.name(), s.index(), 0, s.size(),
-                    true));
+            maps.add(MapSpec.builder(mapName, kind).typeId(MapType.ARRAY.id()).keySize(4).valueSize((int) s.size())
+                    .valueTypeId(valueTypeId).maxEntries(1).flags(flags).initialData(data).section(s.name(), s.index(), 0)
+                    .declarationSize(s.size()).build());
         }
     }
 
@@ -521,8 +522,9 @@ public final class MapSpecReader {
         }
         int valueTypeId = btf == null ? 0 : DataSecs.find(btf, ".kconfig").map(BtfType::id).orElse(0);
         int symtab = sections.first(SectionKind.SYMTAB);
-        maps.add(new MapSpec(internalMapName(objectName, ".kconfig"), MapSpec.Kind.KCONFIG, MapType.ARRAY.id(), 4, size, 0,
-                valueTypeId, 1, MapSpec.F_RDONLY_PROG | MapSpec.F_MMAPABLE, 0, MapSpec.Pinning.NONE, 0, null, Map.of(),
-                new byte[size], ".kconfig", symtab, 0, size, true));
+        maps.add(MapSpec.builder(internalMapName(objectName, ".kconfig"), MapSpec.Kind.KCONFIG).typeId(MapType.ARRAY.id())
+                .keySize(4).valueSize(size).valueTypeId(valueTypeId).maxEntries(1)
+                .flags(MapSpec.F_RDONLY_PROG | MapSpec.F_MMAPABLE).initialData(new byte[size]).section(".kconfig", symtab, 0)
+                .declarationSize(size).build());
     }
 }

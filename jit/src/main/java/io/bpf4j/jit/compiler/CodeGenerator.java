@@ -1,5 +1,6 @@
 package io.bpf4j.jit.compiler;
 
+import io.bpf4j.isa.abi.Errno;
 import static org.objectweb.asm.Opcodes.*;
 
 import io.bpf4j.isa.Opcodes;
@@ -762,7 +763,7 @@ final class CodeGenerator {
             mv.visitInsn(DUP);
             mv.visitVarInsn(ASTORE, TARGET);
             mv.visitJumpInsn(IFNONNULL, ran);
-            pushLong(-io.bpf4j.jit.runtime.Errno.ENOENT);
+            pushLong(Errno.ENOENT.negated());
             store(0);
             mv.visitJumpInsn(GOTO, next);
             mv.visitLabel(ran);

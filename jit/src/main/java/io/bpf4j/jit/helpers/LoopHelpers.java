@@ -1,7 +1,7 @@
 package io.bpf4j.jit.helpers;
 
 import io.bpf4j.isa.abi.HelperId;
-import io.bpf4j.jit.runtime.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.jit.runtime.HelperRuntime;
 import io.bpf4j.jit.runtime.HelperTable;
 
@@ -23,10 +23,10 @@ public final class LoopHelpers {
     static long loop(HelperRuntime rt, long nrLoops, long callback, long ctx, long flags, long r5) {
         long n = nrLoops & 0xffff_ffffL;
         if (flags != 0) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         if (n > MAX_LOOPS) {
-            return -Errno.E2BIG;
+            return Errno.E2BIG.negated();
         }
         for (long i = 0; i < n; i++) {
             if (rt.callFunction(callback, i, ctx, 0, 0, 0) != 0) {

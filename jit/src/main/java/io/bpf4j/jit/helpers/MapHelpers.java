@@ -1,8 +1,9 @@
 package io.bpf4j.jit.helpers;
 
+import io.bpf4j.isa.LittleEndian;
 import io.bpf4j.isa.abi.HelperId;
 import io.bpf4j.isa.abi.MapType;
-import io.bpf4j.jit.runtime.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.jit.runtime.HelperFault;
 import io.bpf4j.jit.runtime.HelperRuntime;
 import io.bpf4j.jit.runtime.HelperTable;
@@ -131,7 +132,7 @@ public final class MapHelpers {
         BpfMap map = rt.map(mapPointer);
         try {
             if (map instanceof BloomFilter) {
-                return ((BloomFilter) map).mayContain(rt.memory().read(value, map.valueSize(), rt.pc())) ? 0 : -Errno.ENOENT;
+                return ((BloomFilter) map).mayContain(rt.memory().read(value, map.valueSize(), rt.pc())) ? 0 : Errno.ENOENT.negated();
             }
             rt.memory().check(value, Math.max(1, map.valueSize()), io.bpf4j.jit.runtime.MemoryFault.Access.WRITE, rt.pc());
             rt.memory().write(value, map.peek(), rt.pc());
@@ -151,7 +152,7 @@ public final class MapHelpers {
     static long forEach(HelperRuntime rt, long mapPointer, long callback, long ctx, long flags, long r5) {
         BpfMap map = rt.map(mapPointer);
         if (flags != 0) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         MapType t = map.type();
         Memory mem = rt.memory();
@@ -162,10 +163,7 @@ public final class MapHelpers {
             byte[] key = new byte[4];
             long keyPointer = mem.pointerTo(ValueRef.of(key), RegionKind.MAP_VALUE, map.name() + " key", false);
             for (int i = 0; i < map.maxEntries(); i++) {
-                key[0] = (byte) i;
-                key[1] = (byte) (i >>> 8);
-                key[2] = (byte) (i >>> 16);
-                key[3] = (byte) (i >>> 24);
+                LittleEndian.putInt(key, 0, i);
                 ValueRef v = map.lookupRef(key, cpu);
                 visited++;
                 if (rt.callFunction(callback, mapPtr, keyPointer, valuePointer(rt, map, v), ctx, 0) != 0) {
@@ -189,7 +187,7 @@ public final class MapHelpers {
             }
             return visited;
         }
-        return -Errno.EINVAL;
+        return Errno.EINVAL.negated();
     }
 
     /** The interpreter runs {@code call bpf_tail_call} itself; reaching the helper means it was called indirectly. */

@@ -1,7 +1,8 @@
 package io.bpf4j.jit.helpers;
 
+import io.bpf4j.isa.LittleEndian;
 import io.bpf4j.isa.abi.HelperId;
-import io.bpf4j.jit.runtime.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.jit.runtime.HelperFault;
 import io.bpf4j.jit.runtime.HelperRuntime;
 import io.bpf4j.jit.runtime.HelperTable;
@@ -90,7 +91,7 @@ public final class PacketHelpers {
         int metalen = p.data() - p.meta();
         long data = (long) p.data() + offset;
         if (data < p.headroomFloor() + metalen || data > p.end() - ETH_HLEN) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         if (metalen > 0) {
             System.arraycopy(p.buffer(), p.meta(), p.buffer(), p.meta() + offset, metalen);
@@ -105,7 +106,7 @@ public final class PacketHelpers {
         int offset = (int) delta;
         long end = (long) p.end() + offset;
         if (end > p.hardEnd() || end < p.data() + ETH_HLEN) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         if (offset > 0) {
             java.util.Arrays.fill(p.buffer(), p.end(), (int) end, (byte) 0);
@@ -123,7 +124,7 @@ public final class PacketHelpers {
         long meta = (long) p.meta() + (int) delta;
         long metalen = p.data() - meta;
         if (meta < p.headroomFloor() || meta > p.data()) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         if ((metalen & 3) != 0 || metalen > XDP_META_MAX) {
             return -13; // EACCES
@@ -147,13 +148,13 @@ public final class PacketHelpers {
         Memory mem = rt.memory();
         int n = (int) len;
         if (n < 0) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         mem.check(to, Math.max(n, 1), MemoryFault.Access.WRITE, rt.pc());
         long off = offset & 0xffff_ffffL;
         if (off > Integer.MAX_VALUE || off > (long) p.length() - n) {
             mem.write(to, new byte[n], rt.pc());
-            return -Errno.EFAULT;
+            return Errno.EFAULT.negated();
         }
         mem.write(to, p.copy(p.data() + (int) off, p.data() + (int) off + n), rt.pc());
         return 0;
@@ -163,13 +164,13 @@ public final class PacketHelpers {
     static long skbStoreBytes(HelperRuntime rt, long skb, long offset, long from, long len, long flags) {
         Packet p = packet(rt, HelperId.SKB_STORE_BYTES);
         if ((flags & ~(BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH)) != 0) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         int n = (int) len;
         byte[] bytes = rt.memory().read(from, Math.max(n, 0), rt.pc());
         long off = offset & 0xffff_ffffL;
         if (off > Integer.MAX_VALUE || off + n > p.length()) {
-            return -Errno.EFAULT;
+            return Errno.EFAULT.negated();
         }
         System.arraycopy(bytes, 0, p.buffer(), p.data() + (int) off, n);
         return 0;
@@ -188,10 +189,10 @@ public final class PacketHelpers {
     private static long sumField(Packet p, long offset) {
         long off = offset & 0xffff_ffffL;
         if (off > 0xffff || (off & 1) != 0) {
-            return -Errno.EFAULT;
+            return Errno.EFAULT.negated();
         }
         if (off + 2 > p.length()) {
-            return -Errno.EFAULT;
+            return Errno.EFAULT.negated();
         }
         return p.data() + off;
     }
@@ -200,7 +201,7 @@ public final class PacketHelpers {
     static long l3CsumReplace(HelperRuntime rt, long skb, long offset, long from, long to, long flags) {
         Packet p = packet(rt, HelperId.L3_CSUM_REPLACE);
         if ((flags & ~BPF_F_HDR_FIELD_MASK) != 0) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         long at = sumField(p, offset);
         if (at < 0) {
@@ -211,7 +212,7 @@ public final class PacketHelpers {
         switch ((int) (flags & BPF_F_HDR_FIELD_MASK)) {
             case 0:
                 if (from != 0) {
-                    return -Errno.EINVAL;
+                    return Errno.EINVAL.negated();
                 }
                 updated = Checksums.replaceByDiff(field, to);
                 break;
@@ -222,7 +223,7 @@ public final class PacketHelpers {
                 updated = Checksums.replace4(field, from & 0xffff_ffffL, to & 0xffff_ffffL);
                 break;
             default:
-                return -Errno.EINVAL;
+                return Errno.EINVAL.negated();
         }
         writeSum(p, (int) at, updated);
         return 0;
@@ -235,7 +236,7 @@ public final class PacketHelpers {
     static long l4CsumReplace(HelperRuntime rt, long skb, long offset, long from, long to, long flags) {
         Packet p = packet(rt, HelperId.L4_CSUM_REPLACE);
         if ((flags & ~(BPF_F_MARK_MANGLED_0 | BPF_F_MARK_ENFORCE | BPF_F_PSEUDO_HDR | BPF_F_HDR_FIELD_MASK | BPF_F_IPV6)) != 0) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         long at = sumField(p, offset);
         if (at < 0) {
@@ -251,7 +252,7 @@ public final class PacketHelpers {
         switch ((int) (flags & BPF_F_HDR_FIELD_MASK)) {
             case 0:
                 if (from != 0) {
-                    return -Errno.EINVAL;
+                    return Errno.EINVAL.negated();
                 }
                 updated = Checksums.replaceByDiff(field, to);
                 break;
@@ -263,7 +264,7 @@ public final class PacketHelpers {
                 updated = Checksums.fold(Checksums.partial(diff(from, to), 0, 8, ~field & 0xffff_ffffL));
                 break;
             default:
-                return -Errno.EINVAL;
+                return Errno.EINVAL.negated();
         }
         if (mangled0 && updated == 0) {
             updated = 0xffff;
@@ -274,10 +275,10 @@ public final class PacketHelpers {
 
     /** The {@code __be32 diff[] = { ~from, to }} of inet_proto_csum_replace4, as bytes. */
     private static byte[] diff(long from, long to) {
-        int a = ~(int) from;
-        int b = (int) to;
-        return new byte[] {(byte) a, (byte) (a >>> 8), (byte) (a >>> 16), (byte) (a >>> 24),
-            (byte) b, (byte) (b >>> 8), (byte) (b >>> 16), (byte) (b >>> 24)};
+        byte[] d = new byte[8];
+        LittleEndian.putInt(d, 0, ~(int) from);
+        LittleEndian.putInt(d, 4, (int) to);
+        return d;
     }
 
     /**
@@ -288,7 +289,7 @@ public final class PacketHelpers {
         long fs = fromSize & 0xffff_ffffL;
         long ts = toSize & 0xffff_ffffL;
         if (((fs | ts) & 3) != 0 || fs + ts > CSUM_DIFF_MAX) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         byte[] diff = new byte[(int) (fs + ts)];
         byte[] f = rt.memory().read(from, (int) fs, rt.pc());

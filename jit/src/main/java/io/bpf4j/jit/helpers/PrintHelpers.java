@@ -1,7 +1,7 @@
 package io.bpf4j.jit.helpers;
 
 import io.bpf4j.isa.abi.HelperId;
-import io.bpf4j.jit.runtime.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.jit.runtime.HelperRuntime;
 import io.bpf4j.jit.runtime.HelperTable;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +26,11 @@ public final class PrintHelpers {
     static long tracePrintk(HelperRuntime rt, long fmt, long fmtSize, long a1, long a2, long a3) {
         String format = BpfFormat.readFormat(rt.memory(), fmt, (int) fmtSize, rt.pc());
         if (format == null) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         String text = BpfFormat.format(format, new long[] {a1, a2, a3}, rt.memory(), rt.pc());
         if (text == null) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         if (text.length() > TRACE_LINE - 1) {
             text = text.substring(0, TRACE_LINE - 1);
@@ -46,11 +46,11 @@ public final class PrintHelpers {
     static long snprintf(HelperRuntime rt, long str, long strSize, long fmt, long data, long dataLen) {
         int len = (int) dataLen;
         if (len < 0 || len % 8 != 0 || len / 8 > MAX_ARGS) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         String format = BpfFormat.readTerminated(rt.memory(), fmt, rt.pc());
         if (format == null) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         long[] args = new long[len / 8];
         for (int i = 0; i < args.length; i++) {
@@ -58,7 +58,7 @@ public final class PrintHelpers {
         }
         String text = BpfFormat.format(format, args, rt.memory(), rt.pc());
         if (text == null) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
         int size = (int) strSize;

@@ -1,7 +1,7 @@
 package io.bpf4j.jit.helpers;
 
 import io.bpf4j.isa.abi.HelperId;
-import io.bpf4j.jit.runtime.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.jit.runtime.HelperRuntime;
 import io.bpf4j.jit.runtime.HelperTable;
 import io.bpf4j.jit.runtime.Memory;
@@ -35,14 +35,14 @@ public final class ProbeHelpers {
         int n = (int) size;
         Memory mem = rt.memory();
         if (n < 0) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         mem.check(dst, Math.max(n, 1), MemoryFault.Access.WRITE, rt.pc());
         Region src = mem.regionOf(unsafe);
         long off = Pointers.offset(unsafe);
         if (n > 0 && (src == null || off < 0 || off > src.length() - (long) n)) {
             mem.write(dst, new byte[n], rt.pc());
-            return -Errno.EFAULT;
+            return Errno.EFAULT.negated();
         }
         mem.write(dst, n == 0 ? new byte[0] : mem.read(unsafe, n, rt.pc()), rt.pc());
         return 0;
@@ -56,20 +56,20 @@ public final class ProbeHelpers {
         int n = (int) size;
         Memory mem = rt.memory();
         if (n <= 0) {
-            return n == 0 ? 0 : -Errno.EINVAL;
+            return n == 0 ? 0 : Errno.EINVAL.negated();
         }
         mem.check(dst, n, MemoryFault.Access.WRITE, rt.pc());
         Region src = mem.regionOf(unsafe);
         long off = Pointers.offset(unsafe);
         if (src == null || off < 0 || off >= src.length()) {
             mem.write(dst, new byte[n], rt.pc());
-            return -Errno.EFAULT;
+            return Errno.EFAULT.negated();
         }
         byte[] s = mem.readCString(unsafe, n - 1, rt.pc());
         boolean terminated = s.length == n - 1 || off + s.length < src.length();
         if (!terminated) {
             mem.write(dst, new byte[n], rt.pc());
-            return -Errno.EFAULT;
+            return Errno.EFAULT.negated();
         }
         byte[] out = Arrays.copyOf(s, s.length + 1);
         mem.write(dst, out, rt.pc());

@@ -1,7 +1,7 @@
 package io.bpf4j.jit.helpers;
 
 import io.bpf4j.isa.abi.HelperId;
-import io.bpf4j.jit.runtime.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.jit.runtime.HelperRuntime;
 import io.bpf4j.jit.runtime.HelperTable;
 
@@ -27,7 +27,7 @@ public final class StringHelpers {
     static long strtol(HelperRuntime rt, long buf, long bufLen, long flags, long res, boolean signed) {
         int len = (int) bufLen;
         if (len <= 0) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         byte[] s = rt.memory().read(buf, len, rt.pc());
         Parsed p = parse(s, flags);
@@ -38,18 +38,18 @@ public final class StringHelpers {
         if (signed) {
             if (p.negative) {
                 if (-p.magnitude > 0) {
-                    return -Errno.ERANGE;
+                    return Errno.ERANGE.negated();
                 }
                 value = -p.magnitude;
             } else {
                 if (p.magnitude < 0) {
-                    return -Errno.ERANGE;
+                    return Errno.ERANGE.negated();
                 }
                 value = p.magnitude;
             }
         } else {
             if (p.negative) {
-                return -Errno.EINVAL;
+                return Errno.EINVAL.negated();
             }
             value = p.magnitude;
         }
@@ -59,11 +59,11 @@ public final class StringHelpers {
 
     private static Parsed parse(byte[] s, long flags) {
         if ((flags & ~BASE_MASK) != 0) {
-            return new Parsed(-Errno.EINVAL, 0, false);
+            return new Parsed(Errno.EINVAL.negated(), 0, false);
         }
         int base = (int) flags;
         if (base != 0 && base != 8 && base != 10 && base != 16) {
-            return new Parsed(-Errno.EINVAL, 0, false);
+            return new Parsed(Errno.EINVAL.negated(), 0, false);
         }
         int i = 0;
         while (i < s.length && isSpace(s[i])) {
@@ -75,7 +75,7 @@ public final class StringHelpers {
         }
         int consumed = i;
         if (i >= s.length) {
-            return new Parsed(-Errno.EINVAL, 0, false);
+            return new Parsed(Errno.EINVAL.negated(), 0, false);
         }
         // the kernel parses a NUL-terminated copy of at most 63 bytes
         int end = Math.min(s.length, i + MAX_DIGITS);
@@ -106,10 +106,10 @@ public final class StringHelpers {
             digits++;
         }
         if (overflow) {
-            return new Parsed(-Errno.ERANGE, 0, false);
+            return new Parsed(Errno.ERANGE.negated(), 0, false);
         }
         if (digits == 0) {
-            return new Parsed(-Errno.EINVAL, 0, false);
+            return new Parsed(Errno.EINVAL.negated(), 0, false);
         }
         return new Parsed(consumed + (j - i) + digits, value, negative);
     }

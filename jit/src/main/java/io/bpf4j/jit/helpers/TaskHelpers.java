@@ -1,7 +1,7 @@
 package io.bpf4j.jit.helpers;
 
 import io.bpf4j.isa.abi.HelperId;
-import io.bpf4j.jit.runtime.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.jit.runtime.HelperRuntime;
 import io.bpf4j.jit.runtime.HelperTable;
 import io.bpf4j.jit.runtime.MemoryFault;
@@ -27,7 +27,7 @@ public final class TaskHelpers {
     /** Copies at most size - 1 bytes of comm (itself at most 15), NUL-terminated and zero-padded, as strscpy_pad. */
     static long currentComm(HelperRuntime rt, long buf, int size) {
         if (size <= 0) {
-            return -Errno.EINVAL;
+            return Errno.EINVAL.negated();
         }
         rt.memory().check(buf, size, MemoryFault.Access.WRITE, rt.pc());
         byte[] comm = rt.task().comm().getBytes(StandardCharsets.UTF_8);

@@ -11,7 +11,7 @@ import io.bpf4j.jit.runtime.AtomicOp;
 import io.bpf4j.jit.runtime.BudgetExhaustedFault;
 import io.bpf4j.jit.runtime.CallDepthFault;
 import io.bpf4j.jit.runtime.ControlFlowFault;
-import io.bpf4j.jit.runtime.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.jit.runtime.Helper;
 import io.bpf4j.jit.runtime.HelperFault;
 import io.bpf4j.jit.runtime.HelperTable;
@@ -296,7 +296,7 @@ final class InterpretedProgram implements Executable {
                     InterpretedProgram next = m.tailCallTarget(r[2], r[3], pc);
                     if (next == null) {
                         // the kernel's tail call falls through on failure; r0 reads as the helper's documented error
-                        r[0] = -Errno.ENOENT;
+                        r[0] = Errno.ENOENT.negated();
                         pc++;
                         continue;
                     }

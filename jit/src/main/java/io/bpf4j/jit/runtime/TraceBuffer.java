@@ -1,6 +1,6 @@
 package io.bpf4j.jit.runtime;
 
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +14,7 @@ public final class TraceBuffer {
     private static final Logger LOG = LoggerFactory.getLogger("io.bpf4j.trace");
 
     private final int capacity;
-    private final List<String> lines = new ArrayList<>();
+    private final ArrayDeque<String> lines = new ArrayDeque<>();
     private long dropped;
 
     public TraceBuffer() {
@@ -32,11 +32,23 @@ public final class TraceBuffer {
     public synchronized void add(String line) {
         String text = line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
         LOG.debug("{}", text);
+        keep(text);
+    }
+
+    /**
+     * Keeps lines another buffer already took and logged (a run's lines in the log of every run
+     * of an object), oldest first, without logging them again.
+     */
+    public synchronized void addAll(List<String> taken) {
+        taken.forEach(this::keep);
+    }
+
+    private void keep(String text) {
         if (lines.size() == capacity) {
-            lines.remove(0);
+            lines.removeFirst();
             dropped++;
         }
-        lines.add(text);
+        lines.addLast(text);
     }
 
     /** The lines kept so far, oldest first. */

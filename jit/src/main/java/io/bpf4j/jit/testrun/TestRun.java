@@ -1,5 +1,6 @@
 package io.bpf4j.jit.testrun;
 
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.isa.abi.ProgramType;
 import io.bpf4j.jit.Executable;
 import io.bpf4j.jit.ExecutionContext;
@@ -51,12 +52,6 @@ public final class TestRun {
     static final int SIZEOF_SK_BUFF = 192;
     static final int SIZEOF_PT_REGS = 168;
     static final int MAX_RAW_TP_ARGS = 12;
-    static final int EINVAL = 22;
-    static final int E2BIG = 7;
-    static final int ENODEV = 19;
-    static final int ENOTSUPP = 524;
-    static final int EINTR = 4;
-    static final int ETIMEDOUT = 110;
 
     private final Executable program;
     private final ProgramType type;
@@ -128,7 +123,7 @@ public final class TestRun {
             case KPROBE:
                 return kprobe(in);
             default:
-                throw new TestRunException(program.name(), ENOTSUPP, "program type " + type.name().toLowerCase(java.util.Locale.ROOT)
+                throw new TestRunException(program.name(), Errno.ENOTSUPP.number(), "program type " + type.name().toLowerCase(java.util.Locale.ROOT)
                         + " has no test run");
         }
     }
@@ -161,13 +156,13 @@ public final class TestRun {
         for (int i = 0; i < n; i++) {
             // bpf_test_timer_continue: a pending signal ends the loop with -EINTR
             if (self.isInterrupted()) {
-                throw refuse(EINTR, "interrupted after " + i + " of " + n + " runs");
+                throw refuse(Errno.EINTR.number(), "interrupted after " + i + " of " + n + " runs");
             }
             if (clocked && System.nanoTime() - start > limitNanos) {
                 if (warmup) {
                     break;
                 }
-                throw refuse(ETIMEDOUT, "time limit of " + timeLimit.toMillis() + " ms reached after " + i + " of " + n + " runs");
+                throw refuse(Errno.ETIMEDOUT.number(), "time limit of " + timeLimit.toMillis() + " ms reached after " + i + " of " + n + " runs");
             }
             ret = program.run(c);
         }
@@ -208,7 +203,7 @@ public final class TestRun {
         if (ctxIn != null) {
             for (int i = size; i < ctxIn.length; i++) {
                 if (ctxIn[i] != 0) {
-                    throw run.refuse(E2BIG, "ctx_in has " + ctxIn.length + " bytes, non-zero past the " + size + " of the context");
+                    throw run.refuse(Errno.E2BIG.number(), "ctx_in has " + ctxIn.length + " bytes, non-zero past the " + size + " of the context");
                 }
             }
             System.arraycopy(ctxIn, 0, ctx, 0, Math.min(size, ctxIn.length));
@@ -220,10 +215,10 @@ public final class TestRun {
 
     private TestRunResult xdp(TestRunInput in) {
         if ((in.flags() & ~TestRunInput.BPF_F_TEST_XDP_LIVE_FRAMES) != 0) {
-            throw refuse(EINVAL, "unknown flags " + in.flags());
+            throw refuse(Errno.EINVAL.number(), "unknown flags " + in.flags());
         }
         if ((in.flags() & TestRunInput.BPF_F_TEST_XDP_LIVE_FRAMES) != 0) {
-            throw refuse(EINVAL, "live frames need a device to transmit on");
+            throw refuse(Errno.EINVAL.number(), "live frames need a device to transmit on");
         }
         byte[] data = in.dataIn() == null ? new byte[0] : in.dataIn();
         int tailroom = SKB_SHARED_INFO;
@@ -234,7 +229,7 @@ public final class TestRun {
         int headroom = XDP_PACKET_HEADROOM;
         int metalen = 0;
         if (size < ETH_HLEN) {
-            throw refuse(EINVAL, "data_in of " + size + " bytes: an XDP test packet has at least " + ETH_HLEN + " bytes");
+            throw refuse(Errno.EINVAL.number(), "data_in of " + size + " bytes: an XDP test packet has at least " + ETH_HLEN + " bytes");
         }
         // the linear part: what fits the page, or (Linux 6.17+) what ctx_in's data_end says; the rest
         // goes to fragments the program does not see (no frags support here) and comes back unchanged
@@ -244,7 +239,7 @@ public final class TestRun {
             int mdEnd = md.getInt(4);
             if (md.getInt(8) != 0 || Integer.compareUnsigned(mdEnd, size) > 0 || Integer.compareUnsigned(mdData, mdEnd) > 0
                     || (mdData & 3) != 0 || Integer.compareUnsigned(mdData, 255) > 0) {
-                throw refuse(EINVAL, "xdp_md data, data_end, data_meta do not describe data_in");
+                throw refuse(Errno.EINVAL.number(), "xdp_md data, data_end, data_meta do not describe data_in");
             }
             metalen = mdData;
             headroom -= metalen;
@@ -255,16 +250,16 @@ public final class TestRun {
         int ingress = md.getInt(12);
         int rxQueue = md.getInt(16);
         if (md.getInt(20) != 0) {
-            throw refuse(EINVAL, "egress_ifindex must be 0");
+            throw refuse(Errno.EINVAL.number(), "egress_ifindex must be 0");
         }
         if (ingress == 0 && rxQueue != 0) {
-            throw refuse(EINVAL, "rx_queue_index without ingress_ifindex");
+            throw refuse(Errno.EINVAL.number(), "rx_queue_index without ingress_ifindex");
         }
         if (ingress > 1) {
-            throw refuse(ENODEV, "no device with ifindex " + ingress + " (only loopback, 1)");
+            throw refuse(Errno.ENODEV.number(), "no device with ifindex " + ingress + " (only loopback, 1)");
         }
         if (ingress == 1 && rxQueue != 0) {
-            throw refuse(EINVAL, "rx_queue_index " + rxQueue + " past the loopback device's one queue");
+            throw refuse(Errno.EINVAL.number(), "rx_queue_index " + rxQueue + " past the loopback device's one queue");
         }
         byte[] page = new byte[PAGE_SIZE];
         System.arraycopy(data, 0, page, headroom, size);
@@ -309,23 +304,23 @@ public final class TestRun {
 
     private TestRunResult skb(TestRunInput in, boolean l2) {
         if ((in.flags() & ~TestRunInput.BPF_F_TEST_SKB_CHECKSUM_COMPLETE) != 0) {
-            throw refuse(EINVAL, "unknown flags " + in.flags());
+            throw refuse(Errno.EINVAL.number(), "unknown flags " + in.flags());
         }
         byte[] data = in.dataIn() == null ? new byte[0] : in.dataIn();
         int maxData = PAGE_SIZE - SKB_HEADROOM - SKB_SHARED_INFO;
         if (data.length < ETH_HLEN || data.length > maxData) {
-            throw refuse(EINVAL, "data_in of " + data.length + " bytes: a socket buffer test packet has " + ETH_HLEN + " to " + maxData);
+            throw refuse(Errno.EINVAL.number(), "data_in of " + data.length + " bytes: a socket buffer test packet has " + ETH_HLEN + " to " + maxData);
         }
         byte[] ctxIn = ctxCopy(in.ctxIn(), SIZEOF_SK_BUFF, this);
         // the fields user space may set: mark, priority, ingress_ifindex, ifindex, cb, tstamp, wire_len, gso_segs, gso_size, hwtstamp
         if (!zero(ctxIn, 0, 8) || !zero(ctxIn, 12, 32) || !zero(ctxIn, 44, 48) || !zero(ctxIn, 68, 152)
                 || !zero(ctxIn, 168, 176) || !zero(ctxIn, 180, 184)) {
-            throw refuse(EINVAL, "__sk_buff sets a field a test run does not take");
+            throw refuse(Errno.EINVAL.number(), "__sk_buff sets a field a test run does not take");
         }
         ByteBuffer inb = ByteBuffer.wrap(ctxIn).order(ByteOrder.LITTLE_ENDIAN);
         int ifindex = inb.getInt(40);
         if (ifindex > 1) {
-            throw refuse(ENODEV, "no device with ifindex " + ifindex + " (only loopback, 1)");
+            throw refuse(Errno.ENODEV.number(), "no device with ifindex " + ifindex + " (only loopback, 1)");
         }
         byte[] buffer = new byte[PAGE_SIZE];
         System.arraycopy(data, 0, buffer, SKB_HEADROOM, data.length);
@@ -336,11 +331,11 @@ public final class TestRun {
         int len = end - start;
         int protocol = ethProtocol(data);
         if (protocol == 0x0800 && data.length - ETH_HLEN < 20 || protocol == 0x86dd && data.length - ETH_HLEN < 40) {
-            throw refuse(EINVAL, "data_in of " + data.length + " bytes is too short for its IP header");
+            throw refuse(Errno.EINVAL.number(), "data_in of " + data.length + " bytes is too short for its IP header");
         }
         int wireLen = inb.getInt(160);
         if (wireLen != 0 && (wireLen < len || wireLen > 65536)) {
-            throw refuse(EINVAL, "wire_len " + wireLen + " below the packet length " + len);
+            throw refuse(Errno.EINVAL.number(), "wire_len " + wireLen + " below the packet length " + len);
         }
         byte[] ctx = new byte[SIZEOF_SK_BUFF];
         ByteBuffer sk = ByteBuffer.wrap(ctx).order(ByteOrder.LITTLE_ENDIAN);
@@ -421,18 +416,18 @@ public final class TestRun {
 
     private void noPacket(TestRunInput in) {
         if (in.dataIn() != null) {
-            throw refuse(EINVAL, "data_in is not taken by " + type.name().toLowerCase(java.util.Locale.ROOT) + " programs");
+            throw refuse(Errno.EINVAL.number(), "data_in is not taken by " + type.name().toLowerCase(java.util.Locale.ROOT) + " programs");
         }
     }
 
     private TestRunResult syscall(TestRunInput in) {
         noPacket(in);
         if (in.repeat() > 1 || in.flags() != 0) {
-            throw refuse(EINVAL, "syscall programs take no repeat and no flags");
+            throw refuse(Errno.EINVAL.number(), "syscall programs take no repeat and no flags");
         }
         byte[] ctx = in.ctxIn() == null ? new byte[0] : in.ctxIn().clone();
         if (ctx.length > 0xffff) {
-            throw refuse(EINVAL, "ctx_in of " + ctx.length + " bytes exceeds 65535");
+            throw refuse(Errno.EINVAL.number(), "ctx_in of " + ctx.length + " bytes exceeds 65535");
         }
         ExecutionContext c = newContext(in);
         if (ctx.length > 0) {
@@ -447,17 +442,17 @@ public final class TestRun {
     private TestRunResult rawTracepoint(TestRunInput in) {
         noPacket(in);
         if (in.repeat() > 1) {
-            throw refuse(EINVAL, "raw tracepoint programs take no repeat");
+            throw refuse(Errno.EINVAL.number(), "raw tracepoint programs take no repeat");
         }
         if ((in.flags() & ~TestRunInput.BPF_F_TEST_RUN_ON_CPU) != 0) {
-            throw refuse(EINVAL, "unknown flags " + in.flags());
+            throw refuse(Errno.EINVAL.number(), "unknown flags " + in.flags());
         }
         if ((in.flags() & TestRunInput.BPF_F_TEST_RUN_ON_CPU) == 0 && in.cpu() != 0) {
-            throw refuse(EINVAL, "cpu " + in.cpu() + " without BPF_F_TEST_RUN_ON_CPU");
+            throw refuse(Errno.EINVAL.number(), "cpu " + in.cpu() + " without BPF_F_TEST_RUN_ON_CPU");
         }
         byte[] ctx = in.ctxIn() == null ? new byte[0] : in.ctxIn().clone();
         if (ctx.length > MAX_RAW_TP_ARGS * 8 || ctx.length % 8 != 0) {
-            throw refuse(EINVAL, "ctx_in of " + ctx.length + " bytes: raw tracepoint arguments are up to " + MAX_RAW_TP_ARGS + " u64");
+            throw refuse(Errno.EINVAL.number(), "ctx_in of " + ctx.length + " bytes: raw tracepoint arguments are up to " + MAX_RAW_TP_ARGS + " u64");
         }
         ExecutionContext c = newContext(in);
         c.setContext(ctx.length == 0 ? new byte[8] : ctx, false);

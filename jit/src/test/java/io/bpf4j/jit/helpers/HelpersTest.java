@@ -16,7 +16,7 @@ import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.TestMaps;
 import io.bpf4j.maps.BpfMap;
 import io.bpf4j.jit.runtime.BpfClock;
-import io.bpf4j.jit.runtime.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.jit.runtime.TaskContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -90,7 +90,7 @@ class HelpersTest {
         long r0 = runWithBuffer(asm("mov %r6, %r1", "mov %r2, 33", "mov %r3, -5", "mov %r4, -1", "mov %r5, %r6", "add %r5, 64",
                 "call 6", "exit"), buf, ctx);
         // only three arguments: %s takes the third, so the format has too many conversions
-        assertThat(r0).isEqualTo(-Errno.EINVAL);
+        assertThat(r0).isEqualTo(Errno.EINVAL.negated());
         byte[] ok = buffer("n=%d u=%u s=%s\0");
         System.arraycopy("hey\0".getBytes(StandardCharsets.ISO_8859_1), 0, ok, 64, 4);
         long n = runWithBuffer(asm("mov %r6, %r1", "mov %r2, 16", "mov %r3, -5", "mov %r4, -1", "mov %r5, %r6", "add %r5, 64",
@@ -132,16 +132,16 @@ class HelpersTest {
         assertThat(res[0]).isEqualTo(15);
         assertThat(strto(105, "ff", 16, res)).isEqualTo(2);
         assertThat(res[0]).isEqualTo(255);
-        assertThat(strto(105, "9223372036854775808", 10, res)).isEqualTo(-Errno.ERANGE);
+        assertThat(strto(105, "9223372036854775808", 10, res)).isEqualTo(Errno.ERANGE.negated());
         assertThat(strto(105, "-9223372036854775808", 10, res)).isEqualTo(20);
         assertThat(res[0]).isEqualTo(Long.MIN_VALUE);
         assertThat(strto(106, "18446744073709551615", 10, res)).isEqualTo(20);
         assertThat(res[0]).isEqualTo(-1L);
-        assertThat(strto(106, "18446744073709551616", 10, res)).isEqualTo(-Errno.ERANGE);
-        assertThat(strto(106, "-1", 10, res)).isEqualTo(-Errno.EINVAL);
-        assertThat(strto(105, "   ", 10, res)).isEqualTo(-Errno.EINVAL);
-        assertThat(strto(105, "12", 7, res)).isEqualTo(-Errno.EINVAL);
-        assertThat(strto(105, "xyz", 10, res)).isEqualTo(-Errno.EINVAL);
+        assertThat(strto(106, "18446744073709551616", 10, res)).isEqualTo(Errno.ERANGE.negated());
+        assertThat(strto(106, "-1", 10, res)).isEqualTo(Errno.EINVAL.negated());
+        assertThat(strto(105, "   ", 10, res)).isEqualTo(Errno.EINVAL.negated());
+        assertThat(strto(105, "12", 7, res)).isEqualTo(Errno.EINVAL.negated());
+        assertThat(strto(105, "xyz", 10, res)).isEqualTo(Errno.EINVAL.negated());
     }
 
     @Test
@@ -164,7 +164,7 @@ class HelpersTest {
         byte[] dirty = buffer("");
         Arrays.fill(dirty, 100, 106, (byte) 'z');
         assertThat(runWithBuffer(asm("lddw %r3, 0xffff888000001000", "add %r1, 100", "mov %r2, 6", "call 113", "exit"), dirty, null))
-                .isEqualTo(-Errno.EFAULT);
+                .isEqualTo(Errno.EFAULT.negated());
         assertThat(Arrays.copyOfRange(dirty, 100, 106)).containsOnly(0);
         // _str: returns the length with the NUL, cut to the size
         byte[] s = buffer("hello\0");

@@ -120,7 +120,7 @@ public final class Selftests {
     }
 
     /** The expectations of program {@code program} from the decl tags of its FUNC in {@code btf}. */
-    public static SelftestSpec spec(Btf btf, String program) {
+    static SelftestSpec spec(Btf btf, String program) {
         if (btf == null) {
             return broken(program, "BPF object has no BTF");
         }

@@ -1,7 +1,7 @@
 package io.bpf4j.maps.impl;
 
-import io.bpf4j.maps.Bytes;
-import io.bpf4j.maps.Errno;
+import io.bpf4j.isa.LittleEndian;
+import io.bpf4j.isa.abi.Errno;
 
 /** The kernel's get_next_key for every array-shaped map: indices in order, restarting at 0 from a key past the end. */
 final class ArrayKeys {
@@ -15,14 +15,14 @@ final class ArrayKeys {
             index = 0xFFFF_FFFFL;
         } else {
             map.checkKey(key, "get next key");
-            index = Integer.toUnsignedLong(Bytes.getIntLE(key, 0));
+            index = Integer.toUnsignedLong(LittleEndian.getInt(key, 0));
         }
         if (index >= max) {
-            return Bytes.u32(0);
+            return LittleEndian.u32(0);
         }
         if (index == max - 1L) {
             throw map.error(Errno.ENOENT, "get next key", "last index");
         }
-        return Bytes.u32((int) index + 1);
+        return LittleEndian.u32((int) index + 1);
     }
 }

@@ -1,8 +1,8 @@
 package io.bpf4j.maps.impl;
 
+import io.bpf4j.isa.LittleEndian;
 import io.bpf4j.isa.abi.MapType;
-import io.bpf4j.maps.Bytes;
-import io.bpf4j.maps.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.MapFlags;
 import io.bpf4j.maps.ValueRef;
@@ -36,7 +36,7 @@ final class ArrayMap extends AbstractBpfMap {
     }
 
     private long index(byte[] key) {
-        return Integer.toUnsignedLong(Bytes.getIntLE(key, 0));
+        return Integer.toUnsignedLong(LittleEndian.getInt(key, 0));
     }
 
     private int base(long index, int cpu) {

@@ -1,9 +1,9 @@
 package io.bpf4j.maps.impl;
 
+import io.bpf4j.isa.LittleEndian;
 import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.maps.BpfMap;
-import io.bpf4j.maps.Bytes;
-import io.bpf4j.maps.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.MapFlags;
 import io.bpf4j.maps.MapOfMaps;
@@ -31,7 +31,7 @@ final class FdArrayMap extends AbstractBpfMap implements ProgArray, MapOfMaps {
     }
 
     private long index(byte[] key) {
-        return Integer.toUnsignedLong(Bytes.getIntLE(key, 0));
+        return Integer.toUnsignedLong(LittleEndian.getInt(key, 0));
     }
 
     @Override
@@ -44,7 +44,7 @@ final class FdArrayMap extends AbstractBpfMap implements ProgArray, MapOfMaps {
         if (o == null) {
             throw error(Errno.ENOENT, "lookup", null);
         }
-        return Bytes.u32(o instanceof ProgramRef ? ((ProgramRef) o).id() : ((BpfMap) o).id());
+        return LittleEndian.u32(o instanceof ProgramRef ? ((ProgramRef) o).id() : ((BpfMap) o).id());
     }
 
     @Override
@@ -58,7 +58,7 @@ final class FdArrayMap extends AbstractBpfMap implements ProgArray, MapOfMaps {
         checkKey(key, "update");
         checkValue(value, 4, "update");
         int i = checkSlot(key, flags);
-        int id = Bytes.getIntLE(value, 0);
+        int id = LittleEndian.getInt(value, 0);
         if (progArray()) {
             ProgramRef p = Registry.program(id);
             if (p == null) {
@@ -117,7 +117,7 @@ final class FdArrayMap extends AbstractBpfMap implements ProgArray, MapOfMaps {
         if (!progArray()) {
             throw error(Errno.EINVAL, "update", "not a prog array");
         }
-        int i = checkSlot(Bytes.u32(index), MapFlags.BPF_ANY);
+        int i = checkSlot(LittleEndian.u32(index), MapFlags.BPF_ANY);
         slots.set(i, program);
     }
 

@@ -1,9 +1,9 @@
 package io.bpf4j.maps.impl;
 
+import io.bpf4j.isa.LittleEndian;
 import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.maps.BpfMap;
-import io.bpf4j.maps.Bytes;
-import io.bpf4j.maps.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.MapFlags;
 import io.bpf4j.maps.MapOfMaps;
@@ -83,7 +83,7 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
         int h = 0x9747b28c ^ key.length;
         int i = 0;
         for (; i + 4 <= key.length; i += 4) {
-            h = (h ^ Bytes.getIntLE(key, i)) * 0x5bd1e995;
+            h = (h ^ LittleEndian.getInt(key, i)) * 0x5bd1e995;
             h ^= h >>> 15;
         }
         for (; i < key.length; i++) {
@@ -165,7 +165,7 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
 
     private byte[] copyOut(Element e, long flags) {
         if (mapOfMaps()) {
-            return Bytes.u32(e.inner.id());
+            return LittleEndian.u32(e.inner.id());
         }
         if (def.isPerCpu()) {
             return e.storage.clone();
@@ -186,7 +186,7 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
         checkValue(value, def.userValueSize(), "update");
         BpfMap inner = null;
         if (mapOfMaps()) {
-            inner = MapCompat.resolveInner(this, Bytes.getIntLE(value, 0), "update");
+            inner = MapCompat.resolveInner(this, LittleEndian.getInt(value, 0), "update");
         }
         put(key, value, flags, -1, inner);
     }
@@ -211,7 +211,7 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
         }
         checkKey(key, "update");
         MapCompat.checkInner(this, inner, "update");
-        put(key, Bytes.u32(inner.id()), flags, -1, inner);
+        put(key, LittleEndian.u32(inner.id()), flags, -1, inner);
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.bpf4j.maps.impl;
 
-import io.bpf4j.maps.Bytes;
-import io.bpf4j.maps.Errno;
+import io.bpf4j.isa.LittleEndian;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.maps.InsnArray;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.MapFlags;
@@ -33,7 +33,7 @@ final class InsnArrayMap extends AbstractBpfMap implements InsnArray {
     }
 
     private long index(byte[] key) {
-        return Integer.toUnsignedLong(Bytes.getIntLE(key, 0));
+        return Integer.toUnsignedLong(LittleEndian.getInt(key, 0));
     }
 
     private int checkIndex(int index, String op) {
@@ -45,17 +45,17 @@ final class InsnArrayMap extends AbstractBpfMap implements InsnArray {
 
     @Override
     public int origOffset(int index) {
-        return Bytes.getIntLE(entries, checkIndex(index, "lookup"));
+        return LittleEndian.getInt(entries, checkIndex(index, "lookup"));
     }
 
     @Override
     public int xlatedOffset(int index) {
-        return Bytes.getIntLE(entries, checkIndex(index, "lookup") + 4);
+        return LittleEndian.getInt(entries, checkIndex(index, "lookup") + 4);
     }
 
     @Override
     public int jittedOffset(int index) {
-        return Bytes.getIntLE(entries, checkIndex(index, "lookup") + 8);
+        return LittleEndian.getInt(entries, checkIndex(index, "lookup") + 8);
     }
 
     @Override
@@ -93,10 +93,10 @@ final class InsnArrayMap extends AbstractBpfMap implements InsnArray {
         if (flags == MapFlags.BPF_NOEXIST) {
             throw error(Errno.EEXIST, "update", "insn array elements always exist");
         }
-        if (Bytes.getIntLE(value, 4) != 0 || Bytes.getIntLE(value, 8) != 0) {
+        if (LittleEndian.getInt(value, 4) != 0 || LittleEndian.getInt(value, 8) != 0) {
             throw error(Errno.EINVAL, "update", "only orig_off may be set");
         }
-        Bytes.putIntLE(entries, (int) i * VALUE_SIZE, Bytes.getIntLE(value, 0));
+        LittleEndian.putInt(entries, (int) i * VALUE_SIZE, LittleEndian.getInt(value, 0));
     }
 
     @Override
@@ -121,7 +121,7 @@ final class InsnArrayMap extends AbstractBpfMap implements InsnArray {
             throw error(Errno.EINVAL, "bind", "insn array must be frozen before load");
         }
         for (int i = 0; i < def.maxEntries(); i++) {
-            long orig = Integer.toUnsignedLong(Bytes.getIntLE(entries, i * VALUE_SIZE));
+            long orig = Integer.toUnsignedLong(LittleEndian.getInt(entries, i * VALUE_SIZE));
             if (orig >= programLength) {
                 throw error(Errno.EINVAL, "bind", "entry " + i + ": orig_off " + orig + " past program of " + programLength + " instructions");
             }
@@ -130,7 +130,7 @@ final class InsnArrayMap extends AbstractBpfMap implements InsnArray {
             throw error(Errno.EBUSY, "bind", "insn array is already used by a program");
         }
         for (int i = 0; i < def.maxEntries(); i++) {
-            setXlatedOffset(i, Bytes.getIntLE(entries, i * VALUE_SIZE));
+            setXlatedOffset(i, LittleEndian.getInt(entries, i * VALUE_SIZE));
         }
     }
 
@@ -142,13 +142,13 @@ final class InsnArrayMap extends AbstractBpfMap implements InsnArray {
     @Override
     public void setXlatedOffset(int index, int xlatedOffset) {
         int at = checkIndex(index, "set xlated offset");
-        Bytes.putIntLE(entries, at + 4, xlatedOffset);
-        Bytes.putLongLE(targets, index * 8, Integer.toUnsignedLong(xlatedOffset));
+        LittleEndian.putInt(entries, at + 4, xlatedOffset);
+        LittleEndian.putLong(targets, index * 8, Integer.toUnsignedLong(xlatedOffset));
     }
 
     @Override
     public void setJittedOffset(int index, int jittedOffset) {
-        Bytes.putIntLE(entries, checkIndex(index, "set jitted offset") + 8, jittedOffset);
+        LittleEndian.putInt(entries, checkIndex(index, "set jitted offset") + 8, jittedOffset);
     }
 
     @Override

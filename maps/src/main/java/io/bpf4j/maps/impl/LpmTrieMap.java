@@ -1,7 +1,7 @@
 package io.bpf4j.maps.impl;
 
-import io.bpf4j.maps.Bytes;
-import io.bpf4j.maps.Errno;
+import io.bpf4j.isa.LittleEndian;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.MapFlags;
 import io.bpf4j.maps.ValueRef;
@@ -101,7 +101,7 @@ final class LpmTrieMap extends AbstractBpfMap {
     }
 
     private static long prefixLen(byte[] key) {
-        return Integer.toUnsignedLong(Bytes.getIntLE(key, 0));
+        return Integer.toUnsignedLong(LittleEndian.getInt(key, 0));
     }
 
     /** The longest stored prefix covering the key, or {@code null}. */
@@ -223,7 +223,7 @@ final class LpmTrieMap extends AbstractBpfMap {
             throw error(Errno.ENOENT, "get next key", "trie is empty");
         }
         byte[] out = next.getValue().key.clone();
-        Bytes.putIntLE(out, 0, next.getKey().len);
+        LittleEndian.putInt(out, 0, next.getKey().len);
         return out;
     }
 }

@@ -2,7 +2,7 @@ package io.bpf4j.maps.impl;
 
 import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.maps.BpfMap;
-import io.bpf4j.maps.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.MapFlags;
 

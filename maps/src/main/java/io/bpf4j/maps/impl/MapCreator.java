@@ -17,8 +17,7 @@ import static io.bpf4j.maps.MapFlags.BPF_F_ZERO_SEED;
 
 import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.maps.BpfMap;
-import io.bpf4j.maps.Bytes;
-import io.bpf4j.maps.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.MapException;
 import io.bpf4j.maps.MapFlags;

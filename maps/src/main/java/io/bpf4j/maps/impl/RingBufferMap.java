@@ -1,7 +1,7 @@
 package io.bpf4j.maps.impl;
 
-import io.bpf4j.maps.Bytes;
-import io.bpf4j.maps.Errno;
+import io.bpf4j.isa.LittleEndian;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.MapFlags;
 import io.bpf4j.maps.RingBuffer;
@@ -78,7 +78,7 @@ final class RingBufferMap extends AbstractBpfMap implements RingBuffer {
                 return null;
             }
             int hdr = at(prod);
-            Bytes.putIntLE(data, hdr + 4, DATA_PAGE_OFFSET + hdr / PAGE_SIZE);
+            LittleEndian.putInt(data, hdr + 4, DATA_PAGE_OFFSET + hdr / PAGE_SIZE);
             Bytes.putIntRelease(data, hdr, size | MapFlags.BPF_RINGBUF_BUSY_BIT);
             producerPos = newProd;
             return new ValueRef(data, hdr + MapFlags.BPF_RINGBUF_HDR_SZ, size);

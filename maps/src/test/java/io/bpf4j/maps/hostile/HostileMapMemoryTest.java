@@ -1,12 +1,12 @@
 package io.bpf4j.maps.hostile;
 
+import io.bpf4j.isa.LittleEndian;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.maps.BpfMap;
-import io.bpf4j.maps.Bytes;
-import io.bpf4j.maps.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.MapException;
 import io.bpf4j.maps.MapFactory;
@@ -101,7 +101,7 @@ class HostileMapMemoryTest {
         MapException e = null;
         while (e == null) {
             try {
-                m.update(Bytes.u32(n), value, MapFlags.BPF_ANY);
+                m.update(LittleEndian.u32(n), value, MapFlags.BPF_ANY);
                 n++;
             } catch (MapException x) {
                 e = x;
@@ -112,8 +112,8 @@ class HostileMapMemoryTest {
         assertThat(e).hasMessageStartingWith("map 'filled': update: ").hasMessageContaining("map memory budget");
         assertThat(n).isGreaterThan(1000);
         // a deleted element gives its charge back
-        m.delete(Bytes.u32(0));
-        m.update(Bytes.u32(n), value, MapFlags.BPF_ANY);
+        m.delete(LittleEndian.u32(0));
+        m.update(LittleEndian.u32(n), value, MapFlags.BPF_ANY);
     }
 
     @Test

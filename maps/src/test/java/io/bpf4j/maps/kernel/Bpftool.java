@@ -1,16 +1,14 @@
 package io.bpf4j.maps.kernel;
 
-import io.bpf4j.maps.Errno;
+import io.bpf4j.isa.abi.Errno;
+import io.bpf4j.testdata.Exec;
 import io.bpf4j.testdata.KernelFacts;
-import java.io.ByteArrayOutputStream;
+import io.bpf4j.testdata.LiveKernel;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,7 +19,7 @@ import java.util.regex.Pattern;
  * {@code strerror} text at the end of its message.
  */
 final class Bpftool implements AutoCloseable {
-    static final Path PIN_DIR = Path.of("/sys/fs/bpf");
+    static final Path PIN_DIR = LiveKernel.BPFFS;
     private static Boolean available;
 
     private final List<Path> pins = new ArrayList<>();
@@ -47,20 +45,12 @@ final class Bpftool implements AutoCloseable {
     }
 
     private static boolean probe() {
-        if (!"root".equals(System.getProperty("user.name"))) {
+        if (LiveKernel.bpftoolUnavailableReason() != null) {
             return false;
         }
-        try {
-            if (!Files.isDirectory(PIN_DIR)) {
-                return false;
-            }
-            if (!Files.readString(Path.of("/proc/mounts")).contains(" " + PIN_DIR + " bpf ")) {
-                run(List.of("mount", "-t", "bpf", "bpf", PIN_DIR.toString()));
-            }
-            try (Bpftool b = new Bpftool()) {
-                return b.create("array", 4, 4, 1, 0).ok();
-            }
-        } catch (IOException | RuntimeException e) {
+        try (Bpftool b = new Bpftool()) {
+            return b.create("array", 4, 4, 1, 0).ok();
+        } catch (RuntimeException e) {
             return false;
         }
     }
@@ -129,38 +119,19 @@ final class Bpftool implements AutoCloseable {
     private static final Pattern ERROR = Pattern.compile("\"error\":\"([^\"]*)\"");
 
     static Result run(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
-            String out = read(p.getInputStream());
-            String err = read(p.getErrorStream());
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("bpftool timed out: " + cmd);
-            }
-            int rc = p.exitValue();
-            if (rc == 0) {
-                return new Result(out, null, null);
-            }
-            Matcher m = ERROR.matcher(out);
-            String msg = m.find() ? m.group(1) : err.trim();
-            Errno e = rc != 255 ? Errno.ofNumber(256 - rc) : null;
-            if (e == null) {
-                int colon = msg.lastIndexOf(": ");
-                e = Errno.ofDescription(colon >= 0 ? msg.substring(colon + 2) : msg);
-            }
-            return new Result(out, e, msg);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + cmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        Exec.Output o = Exec.capture(cmd);
+        int rc = o.exit();
+        if (rc == 0) {
+            return new Result(o.out(), null, null);
         }
-    }
-
-    private static String read(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        in.transferTo(b);
-        return b.toString(StandardCharsets.UTF_8);
+        Matcher m = ERROR.matcher(o.out());
+        String msg = m.find() ? m.group(1) : o.err().trim();
+        Errno e = rc != 255 ? Errno.ofNumber(256 - rc) : null;
+        if (e == null) {
+            int colon = msg.lastIndexOf(": ");
+            e = Errno.ofDescription(colon >= 0 ? msg.substring(colon + 2) : msg);
+        }
+        return new Result(o.out(), e, msg);
     }
 
     private static final Pattern HEX_LIST = Pattern.compile("\"(\\w+)\":\\[((?:\"0x[0-9a-f]{2}\",?)*)\\]");

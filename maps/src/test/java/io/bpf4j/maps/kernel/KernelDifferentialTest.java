@@ -1,11 +1,11 @@
 package io.bpf4j.maps.kernel;
 
+import io.bpf4j.isa.LittleEndian;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.maps.BpfMap;
-import io.bpf4j.maps.Bytes;
-import io.bpf4j.maps.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.MapException;
 import io.bpf4j.maps.MapFactory;
@@ -75,11 +75,11 @@ class KernelDifferentialTest {
     }
 
     static byte[] u32(int v) {
-        return Bytes.u32(v);
+        return LittleEndian.u32(v);
     }
 
     static byte[] u64(long v) {
-        return Bytes.u64(v);
+        return LittleEndian.u64(v);
     }
 
     /** Every key by repeated get_next_key from null. */

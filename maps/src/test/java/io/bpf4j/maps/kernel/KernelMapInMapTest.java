@@ -1,10 +1,10 @@
 package io.bpf4j.maps.kernel;
 
+import io.bpf4j.isa.LittleEndian;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.maps.BpfMap;
-import io.bpf4j.maps.Bytes;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.MapException;
 import io.bpf4j.maps.MapFactory;
@@ -58,7 +58,7 @@ class KernelMapInMapTest {
             BpfMap inner = MapFactory.create(c);
             String outcome;
             try {
-                mine.update(key, Bytes.u32(inner.id()), MapFlags.BPF_ANY);
+                mine.update(key, LittleEndian.u32(inner.id()), MapFlags.BPF_ANY);
                 outcome = "ok";
             } catch (MapException e) {
                 outcome = e.errno().name();

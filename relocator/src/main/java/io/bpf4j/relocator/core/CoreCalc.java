@@ -1,5 +1,6 @@
 package io.bpf4j.relocator.core;
 
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.elf.btf.BtfType;
 import io.bpf4j.elf.btf.CoreRelo;
@@ -9,11 +10,11 @@ import java.util.List;
 
 /** Computing a relocation's expected (local) and new (target) values, as libbpf's {@code bpf_core_calc_relo}. */
 final class CoreCalc {
-    static final int EINVAL = -22;
-    static final int E2BIG = -7;
-    static final int EOPNOTSUPP = -95;
+    static final int EINVAL = -Errno.EINVAL.number();
+    static final int E2BIG = -Errno.E2BIG.number();
+    static final int EOPNOTSUPP = -Errno.EOPNOTSUPP.number();
     /** libbpf's internal "poison this instruction" signal. */
-    private static final int EUCLEAN = -117;
+    private static final int EUCLEAN = -Errno.EUCLEAN.number();
 
     private CoreCalc() {}
 

@@ -1,5 +1,6 @@
 package io.bpf4j.relocator.core;
 
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.elf.btf.BtfException;
 import io.bpf4j.elf.btf.BtfType;
@@ -30,8 +31,8 @@ import java.util.Objects;
  * <p>It runs on each program's own instructions before subprograms are appended.
  */
 public final class CoreRelocator {
-    private static final int EINVAL = -22;
-    private static final int ERANGE = -34;
+    private static final int EINVAL = -Errno.EINVAL.number();
+    private static final int ERANGE = -Errno.ERANGE.number();
 
     private final Btf local;
     private final CoreTarget target;
@@ -375,14 +376,8 @@ public final class CoreRelocator {
     }
 
     static String errnoName(int err) {
-        switch (-err) {
-            case 2: return "ENOENT";
-            case 7: return "E2BIG";
-            case 22: return "EINVAL";
-            case 34: return "ERANGE";
-            case 95: return "EOPNOTSUPP";
-            default: return "E" + (-err);
-        }
+        Errno e = Errno.ofNumber(-err);
+        return e == null ? "E" + (-err) : e.name();
     }
 
     private static Instruction decodeAt(Slot[] slots, int idx) {

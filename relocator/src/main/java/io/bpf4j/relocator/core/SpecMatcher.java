@@ -1,5 +1,6 @@
 package io.bpf4j.relocator.core;
 
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.elf.btf.BtfType;
 import io.bpf4j.elf.btf.CoreRelo;
@@ -7,8 +8,8 @@ import java.util.List;
 
 /** Parsing an access string into a local spec, and matching that spec against a target candidate. */
 final class SpecMatcher {
-    static final int EINVAL = -22;
-    static final int E2BIG = -7;
+    static final int EINVAL = -Errno.EINVAL.number();
+    static final int E2BIG = -Errno.E2BIG.number();
 
     private SpecMatcher() {}
 

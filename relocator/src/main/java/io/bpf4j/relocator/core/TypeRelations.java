@@ -1,5 +1,6 @@
 package io.bpf4j.relocator.core;
 
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.elf.btf.BtfKind;
 import io.bpf4j.elf.btf.BtfType;
@@ -11,7 +12,7 @@ import java.util.List;
  * relocation. Modifiers and typedefs are skipped everywhere.
  */
 final class TypeRelations {
-    static final int EINVAL = -22;
+    static final int EINVAL = -Errno.EINVAL.number();
     private static final int MAX_DEPTH = 32;
 
     private TypeRelations() {}

@@ -1,31 +1,14 @@
-package io.bpf4j.maps;
+package io.bpf4j.maps.impl;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
-/** Little-endian access to byte arrays, as BPF on x86 and arm64 sees memory. */
+/** What maps add to {@link io.bpf4j.isa.LittleEndian}: ordered ring buffer header access, element rounding. */
 public final class Bytes {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Bytes() {
-    }
-
-    public static int getIntLE(byte[] a, int at) {
-        return (int) INT.get(a, at);
-    }
-
-    public static long getLongLE(byte[] a, int at) {
-        return (long) LONG.get(a, at);
-    }
-
-    public static void putIntLE(byte[] a, int at, int v) {
-        INT.set(a, at, v);
-    }
-
-    public static void putLongLE(byte[] a, int at, long v) {
-        LONG.set(a, at, v);
     }
 
     /**
@@ -42,20 +25,6 @@ public final class Bytes {
     public static void putIntRelease(byte[] a, int at, int v) {
         VarHandle.releaseFence();
         INT.set(a, at, v);
-    }
-
-    /** The 4-byte little-endian encoding of {@code v}. */
-    public static byte[] u32(int v) {
-        byte[] b = new byte[4];
-        putIntLE(b, 0, v);
-        return b;
-    }
-
-    /** The 8-byte little-endian encoding of {@code v}. */
-    public static byte[] u64(long v) {
-        byte[] b = new byte[8];
-        putLongLE(b, 0, v);
-        return b;
     }
 
     /** Rounds up to a multiple of 8, as the kernel sizes array elements and per-CPU values. */

@@ -1,11 +1,13 @@
-package io.bpf4j.maps;
+package io.bpf4j.isa.abi;
 
 /**
- * The Linux error numbers that BPF map operations report, with the text {@code strerror(3)}
- * gives for them on glibc.
+ * The Linux error numbers bpf4j reports, as the kernel's BPF code returns them
+ * ({@code <asm-generic/errno-base.h>}, {@code errno.h}), with the text {@code strerror(3)} gives
+ * for them on glibc. The one place errno values are written down.
  *
- * <p>Helper implementations return {@code -number()} to a program; user-space callers see the
- * constant in {@link MapException#errno()}.
+ * <p>Helper implementations return {@link #negated()} to a program; map operations, test runs
+ * and program loads carry the constant in their exceptions; libbpf-style results are
+ * {@code -number()}.
  */
 public enum Errno {
     EPERM(1, "Operation not permitted"),
@@ -20,10 +22,14 @@ public enum Errno {
     EFAULT(14, "Bad address"),
     EBUSY(16, "Device or resource busy"),
     EEXIST(17, "File exists"),
+    ENODEV(19, "No such device"),
     EINVAL(22, "Invalid argument"),
     ENOSPC(28, "No space left on device"),
     ERANGE(34, "Numerical result out of range"),
     EOPNOTSUPP(95, "Operation not supported"),
+    ETIMEDOUT(110, "Connection timed out"),
+    /** What libbpf's CO-RE returns for a relocation it found inconsistent. */
+    EUCLEAN(117, "Structure needs cleaning"),
     /** The kernel-internal "not supported" (524) that some map operations leak to user space. */
     ENOTSUPP(524, "Unknown error 524");
 
