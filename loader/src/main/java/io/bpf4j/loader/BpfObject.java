@@ -406,7 +406,7 @@ public final class BpfObject implements AutoCloseable {
     /** The object as it stands with its externs resolved and CO-RE applied, computed once. */
     private CoreRelocatedObject coreApplied() {
         if (core == null) {
-            core = HostCoreTarget.relocate(Relocator.resolve(spec));
+            core = HostCoreTarget.relocate(Relocator.resolve(spec, Relocator.needsKernelBtf(spec) ? HostCoreTarget.kernelBtf() : null));
         }
         return core;
     }

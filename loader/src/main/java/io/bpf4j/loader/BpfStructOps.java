@@ -42,6 +42,7 @@ public final class BpfStructOps {
      * @param data     for a data member: its bytes (object byte order); null for a function pointer
      */
     public record Member(String name, int index, long offset, long size, Optional<String> program, byte[] data) {
+        /** Copies {@code data}. */
         public Member {
             data = data == null ? null : data.clone();
         }
@@ -51,6 +52,7 @@ public final class BpfStructOps {
             return data == null;
         }
 
+        /** {@return a copy of the data member's bytes, null for a function pointer} */
         @Override
         public byte[] data() {
             return data == null ? null : data.clone();
@@ -173,6 +175,7 @@ public final class BpfStructOps {
         return object.structOpsKernel(name);
     }
 
+    /** {@return the map's name, struct type and flags} */
     @Override
     public String toString() {
         MapSpec m = object.mapSpecOf(name);

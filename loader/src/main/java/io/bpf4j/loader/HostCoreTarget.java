@@ -69,6 +69,18 @@ final class HostCoreTarget {
         return modules;
     }
 
+    /**
+     * The running kernel's vmlinux BTF for kfunc and typed-ksym externs (read at the first
+     * object that declares one), or null when the kernel exposes none: the relocator then
+     * reports each strong extern it cannot resolve and leaves weak ones unresolved.
+     */
+    static Btf kernelBtf() {
+        if (!Files.isReadable(SYS_BTF.resolve("vmlinux"))) {
+            return null;
+        }
+        return host().vmlinux();
+    }
+
     static synchronized CoreTarget host() {
         Path vmlinux = SYS_BTF.resolve("vmlinux");
         try {

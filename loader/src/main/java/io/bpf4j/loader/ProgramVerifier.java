@@ -50,6 +50,8 @@ final class ProgramVerifier {
                 .lineInfo(lineInfo(rp))
                 .profile(options.profile())
                 .logLevel(options.logLevel())
+                .kfuncs(KfuncSignatures.of(rp.kfuncs(), rp.kfuncs().isEmpty() ? null
+                        : obj.options().target().orElseGet(HostCoreTarget::kernelBtf)))
                 .build();
     }
 

@@ -85,8 +85,41 @@ public final class Relocator {
      * @throws RelocationException for an extern libbpf cannot resolve (libbpf's message)
      */
     public static ResolvedObject resolve(ObjectSpec obj) {
+        return resolve(obj, null);
+    }
+
+    /**
+     * Whether resolving the object's externs needs the kernel's BTF: it declares a kfunc or a
+     * typed {@code __ksym} variable and its options name no target BTF (libbpf's
+     * {@code obj_needs_vmlinux_btf}, for the extern part). The loader then reads the running
+     * kernel's vmlinux BTF and passes it to {@link #resolve(ObjectSpec, Btf)}; an object that
+     * needs none never makes it read.
+     */
+    public static boolean needsKernelBtf(ObjectSpec obj) {
+        if (obj.options().target().isPresent()) {
+            return false;
+        }
+        for (Extern e : obj.externs()) {
+            if (e.kind() == Extern.Kind.KSYM && !e.typeless()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@link #resolve(ObjectSpec)}, with {@code kernelBtf} (the running kernel's vmlinux BTF, or
+     * null) resolving kfuncs and typed ksyms when the options name no target BTF.
+     *
+     * @throws RelocationException for an extern libbpf cannot resolve (libbpf's message)
+     */
+    public static ResolvedObject resolve(ObjectSpec obj, Btf kernelBtf) {
         step(Step.RESOLVE_EXTERNS, obj.name());
-        ExternResolver.Resolved r = ExternResolver.resolve(obj.externs(), Externs.kconfigSize(obj.externs()), obj.options());
+        RelocatorOptions options = obj.options();
+        if (kernelBtf != null && options.target().isEmpty()) {
+            options = options.withTargetBtf(kernelBtf);
+        }
+        ExternResolver.Resolved r = ExternResolver.resolve(obj.externs(), Externs.kconfigSize(obj.externs()), options);
         List<MapSpec> maps = new ArrayList<>(obj.maps());
         for (int i = 0; i < maps.size(); i++) {
             if (maps.get(i).kind() == MapSpec.Kind.KCONFIG) {

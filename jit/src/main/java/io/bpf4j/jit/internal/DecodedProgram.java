@@ -205,7 +205,7 @@ public final class DecodedProgram {
         } else if (insn instanceof Jump j) {
             decodeJump(insns, j, pc);
         } else if (insn instanceof Call c) {
-            decodeCall(insns, c, pc);
+            decodeCall(image, insns, c, pc);
         } else if (insn instanceof CallX x) {
             dst[pc] = x.targetRegister();
             if (!validRegister(dst[pc])) {
@@ -279,7 +279,7 @@ public final class DecodedProgram {
         }
     }
 
-    private void decodeCall(Instructions insns, Call c, int pc) {
+    private void decodeCall(ProgramImage image, Instructions insns, Call c, int pc) {
         switch (c.kind()) {
             case HELPER -> {
                 if (c.imm() == HelperId.TAIL_CALL.id() && helpers.contains(c.imm())) {
@@ -296,7 +296,18 @@ public final class DecodedProgram {
                     target[pc] = f;
                 }
             }
-            case KFUNC -> illegal(pc, "kernel function calls (kfunc btf id " + c.imm() + ") are not available");
+            case KFUNC -> {
+                // an implemented kfunc is called as the helper it is bound to in the image's table
+                int id = image.kfuncHelperId(c.imm());
+                String name = image.kfuncName(c.imm());
+                if (id >= 0) {
+                    imm[pc] = id;
+                } else if (name != null) {
+                    illegal(pc, "kernel function " + name + " (kfunc btf id " + c.imm() + ") is not implemented by bpf4j");
+                } else {
+                    illegal(pc, "kernel function calls (kfunc btf id " + c.imm() + ") are not available");
+                }
+            }
             default -> illegal(pc, "call with unknown src_reg " + c.srcReg());
         }
     }

@@ -570,7 +570,7 @@ final class CallChecks {
     }
 
     /** release_reference: drop the reference and invalidate every pointer carrying it. */
-    private boolean releaseReference(int id) {
+    boolean releaseReference(int id) {
         boolean had = env.cur.refs.removeIf(r -> r.id() == id);
         if (!had) {
             return false;

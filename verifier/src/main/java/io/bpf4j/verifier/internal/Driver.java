@@ -56,6 +56,7 @@ public final class Driver {
             }
         }
         Program prog = new Program(raw, input.lineInfo());
+        prog.kfuncs = input.kfuncs();
         Env env = null;
         try {
             new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps())).run(input.funcInfo(), input.lineInfo());

@@ -257,6 +257,15 @@ final class Equivalence {
             if (ot == FuncState.SPILL && !regsafe(old.spilled[spi], cur.spilled[spi], mode)) {
                 return false;
             }
+            if (ot == FuncState.ITER) {
+                // the depth is not compared: it only keeps the infinite-loop check away
+                FuncState.IterState oi = old.iters[spi];
+                FuncState.IterState ci = cur.iters[spi];
+                if (oi == null || ci == null || !oi.type().equals(ci.type()) || oi.active() != ci.active()
+                        || !checkIds(oi.refObjId(), ci.refObjId())) {
+                    return false;
+                }
+            }
         }
         return true;
     }

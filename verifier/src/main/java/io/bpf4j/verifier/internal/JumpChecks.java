@@ -44,7 +44,7 @@ final class JumpChecks {
             if (s.src() == Opcodes.PSEUDO_CALL) {
                 ex.calls.subprogCall(idx, s);
             } else if (s.src() == Opcodes.PSEUDO_KFUNC_CALL) {
-                throw env.reject("bpf4j: not supported yet: kfunc call");
+                ex.kfuncs.call(idx, s);
             } else {
                 ex.calls.helperCall(idx, s);
             }

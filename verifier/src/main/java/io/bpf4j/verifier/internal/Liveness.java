@@ -111,7 +111,10 @@ final class Liveness {
                 } else if (op == Opcodes.CALL) {
                     def = 0x3f;
                     use = def & ~1;
-                    if (s.src() == 0) {
+                    if (s.src() == Opcodes.PSEUDO_KFUNC_CALL && prog.kfuncs.containsKey(s.imm())) {
+                        int n = Math.min(5, prog.kfuncs.get(s.imm()).params().size());
+                        use = n == 0 ? 0 : ((1 << (n + 1)) - 1) & ~1;
+                    } else if (s.src() == 0) {
                         Optional<HelperProto> p = profile.helper(type, attach, s.imm());
                         if (p.isEmpty()) {
                             p = profile.helper(s.imm());

@@ -35,6 +35,10 @@ final class Program {
     boolean[] hasTailCall;
     boolean[] hasLdAbs;
     final List<LineInfo> lineInfo;
+    /** The kfunc prototypes the input gave, by BTF id. */
+    java.util.Map<Integer, io.bpf4j.verifier.KfuncSignature> kfuncs = java.util.Map.of();
+    /** Calls of an iterator's {@code _next} kfunc (is_iter_next_kfunc): forced checkpoints, loop convergence. */
+    boolean[] iterNext;
 
     Program(List<Slot> raw, List<LineInfo> lineInfo) {
         this.len = raw.size();
@@ -54,6 +58,7 @@ final class Program {
         jmpPoint = new boolean[len];
         forceCheckpoint = new boolean[len];
         callsCallback = new boolean[len];
+        iterNext = new boolean[len];
         ldMap = new MapRef[len];
         ldMapOff = new int[len];
         this.lineInfo = lineInfo;

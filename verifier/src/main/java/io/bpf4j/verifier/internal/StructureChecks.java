@@ -108,7 +108,8 @@ final class StructureChecks {
                 throw log.reject("loading/calling other bpf or kernel functions are allowed for CAP_BPF and CAP_SYS_ADMIN");
             }
             if (isKfuncCall(s)) {
-                throw log.reject("bpf4j: not supported yet: kfunc call at insn " + i);
+                KfuncChecks.declare(prog, log, i, s);
+                continue;
             }
             long target = (long) i + s.imm() + 1;
             if (target >= prog.len || target < 0) {
@@ -413,6 +414,10 @@ final class StructureChecks {
                     prog.jmpPoint[t] = true;
                 } else if (s.src() == 0 && HelperTraits.callsAsyncCallback(s.imm())) {
                     prog.prunePoint[t] = true;
+                } else if (s.src() == Opcodes.PSEUDO_KFUNC_CALL && KfuncChecks.isIterNext(prog, s.imm())) {
+                    prog.iterNext[t] = true;
+                    prog.prunePoint[t] = true;
+                    prog.forceCheckpoint[t] = true;
                 }
                 return visitCall(t, s.src() == Opcodes.PSEUDO_CALL);
             case Opcodes.JA: {
