@@ -41,6 +41,24 @@ class ArenaRunTest {
         }
     }
 
+    /** The __arena globals live at the arena's start: read and written from Java around the runs. */
+    @Test
+    void globalsAreTheArenasFirstBytes() {
+        try (BpfObject obj = BpfObject.open(TestData.object("arena.v3.el.o"))) {
+            obj.load(LoadOptions.builder().verify(false).build());
+            BpfMap arena = obj.map("arena").orElseThrow();
+            assertThat(arena.arenaUserAddress()).isEqualTo(1L << 44);
+            // arena_magic, "BPF4ARNA" little endian, then arena_counter
+            assertThat(new String(arena.readArena(0, 8), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("ANRA4FPB");
+            assertThat(arena.readArena(8, 8)).containsOnly(0);
+            assertThat(obj.program("arena_globals").orElseThrow().testRun(TestRunInput.empty()).retval32()).isZero();
+            assertThat(arena.readArena(8, 8)[0]).isEqualTo((byte) 1);
+            // a different magic makes arena_globals fail its first CHECK
+            arena.writeArena(0, new byte[8]);
+            assertThat(obj.program("arena_globals").orElseThrow().testRun(TestRunInput.empty()).retval32()).isNotZero();
+        }
+    }
+
     /**
      * The kernel's run of the same programs through libbpf 1.5, when this kernel creates arenas:
      * each retval equal to bpf4j's. Kernels that refuse BPF_MAP_TYPE_ARENA (EPERM for root here)
