@@ -129,14 +129,15 @@ int arena_fixed(void *ctx)
 SEC("syscall")
 int arena_freed_read(void *ctx)
 {
-	__u64 __arena *p = bpf_arena_alloc_pages(&arena, NULL, 1, NUMA_NO_NODE, 0);
-	__u64 __arena *never = (__u64 __arena *)(ARENA_BASE + 12 * PAGE_SIZE);
-	volatile __u64 v;
+	/* volatile: each store and load below is a real arena access (no store-to-load forwarding) */
+	volatile __u64 __arena *p = bpf_arena_alloc_pages(&arena, NULL, 1, NUMA_NO_NODE, 0);
+	volatile __u64 __arena *never = (volatile __u64 __arena *)(ARENA_BASE + 12 * PAGE_SIZE);
+	__u64 v;
 
 	CHECK(p != NULL);
 	*p = 7;
 	CHECK(*p == 7);
-	bpf_arena_free_pages(&arena, p, 1);
+	bpf_arena_free_pages(&arena, (void __arena *)p, 1);
 	v = *p;
 	CHECK(v == 0);
 	*p = 9;

@@ -397,6 +397,56 @@ public final class BpfMap {
         return out;
     }
 
+    // ---- arenas ---------------------------------------------------------------------------
+
+    /**
+     * For an arena ({@code BPF_MAP_TYPE_ARENA}) after load: the user-space address of its first
+     * page ({@code map_extra}, or the address bpf4j chose), what arena pointers in user form hold.
+     *
+     * @throws ObjectStateException   before load
+     * @throws MapOperationException  for a map that is not an arena
+     */
+    public long arenaUserAddress() {
+        return arena("arena address").userVmStart();
+    }
+
+    /**
+     * For an arena after load: {@code length} bytes at byte {@code offset} of the arena, as user
+     * space reads them through its mapping (zeros where no page is allocated). The
+     * {@code __arena} globals start at offset 0 (libbpf places them there).
+     *
+     * @throws MapOperationException for a map that is not an arena, or bytes outside it
+     */
+    public byte[] readArena(long offset, int length) {
+        try {
+            return arena("read arena").read(offset, length);
+        } catch (MapException e) {
+            throw failed("read arena", e);
+        }
+    }
+
+    /**
+     * For an arena after load: writes {@code data} at byte {@code offset}, allocating the pages
+     * it touches, as a user-space write through the mapping does.
+     *
+     * @throws MapOperationException for a map that is not an arena, or bytes outside it
+     */
+    public void writeArena(long offset, byte[] data) {
+        try {
+            arena("write arena").write(offset, data.clone());
+        } catch (MapException e) {
+            throw failed("write arena", e);
+        }
+    }
+
+    private io.bpf4j.maps.Arena arena(String op) {
+        io.bpf4j.maps.BpfMap m = live();
+        if (!(m instanceof io.bpf4j.maps.Arena a)) {
+            throw new MapOperationException(name(), op, 22, "map '" + name() + "': " + op + ": not an arena", null);
+        }
+        return a;
+    }
+
     private boolean isPerCpu() {
         MapType t = type();
         return t == MapType.PERCPU_ARRAY || t == MapType.PERCPU_HASH || t == MapType.LRU_PERCPU_HASH

@@ -42,7 +42,7 @@ public final class BpfStructOps {
      * @param data     for a data member: its bytes (object byte order); null for a function pointer
      */
     public record Member(String name, int index, long offset, long size, Optional<String> program, byte[] data) {
-        /** Copies {@code data}, so the view stays immutable. */
+        /** Copies {@code data}. */
         public Member {
             data = data == null ? null : data.clone();
         }
@@ -52,7 +52,7 @@ public final class BpfStructOps {
             return data == null;
         }
 
-        /** A copy of the data member's bytes; null for a function pointer. */
+        /** {@return a copy of the data member's bytes, null for a function pointer} */
         @Override
         public byte[] data() {
             return data == null ? null : data.clone();
@@ -175,7 +175,7 @@ public final class BpfStructOps {
         return object.structOpsKernel(name);
     }
 
-    /** The map's name, struct type and map flags, for logs and debuggers. */
+    /** {@return the map's name, struct type and flags} */
     @Override
     public String toString() {
         MapSpec m = object.mapSpecOf(name);

@@ -18,6 +18,11 @@ public final class ArenaKfuncs {
     public static final String ALLOC_PAGES = "bpf_arena_alloc_pages";
     public static final String FREE_PAGES = "bpf_arena_free_pages";
 
+    /** {@code table} with the arena kfuncs bound. */
+    public static io.bpf4j.jit.runtime.KfuncTable addTo(io.bpf4j.jit.runtime.KfuncTable table) {
+        return table.with(ALLOC_PAGES, ArenaKfuncs::allocPages).with(FREE_PAGES, ArenaKfuncs::freePages);
+    }
+
     static long allocPages(HelperRuntime rt, long map, long addr, long pageCnt, long nodeId, long flags) {
         BpfMap m = rt.map(map);
         if (!(m instanceof Arena arena)) {
