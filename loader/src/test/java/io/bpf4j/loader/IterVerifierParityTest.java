@@ -26,6 +26,7 @@ class IterVerifierParityTest {
         int programs = 0;
         int sameVerdict = 0;
         int sameProcessed = 0;
+        int sameLog = 0;
         List<String> report = new ArrayList<>();
         for (Path object : TestData.objectsStartingWith("iters")) {
             if (TestData.isBigEndian(object)) {
@@ -50,14 +51,32 @@ class IterVerifierParityTest {
                     report.add(where + ": kernel " + kernel.summary() + " [" + kp1 + "], bpf4j "
                             + (ours.accepted() ? "accepted" : "rejected: " + ourLine) + " [" + op1 + "]");
                     assertThat(verdict).as("%s: kernel %s, bpf4j %s%n%s", where, kernel.summary(), ourLine, ours.log()).isTrue();
+                    if (!kernel.accepted()) {
+                        // a rejection's log is the whole path to the error: equal but for map addresses and timing
+                        assertThat(normalized(ours.log())).as(where).isEqualTo(normalized(kernel.log()));
+                        sameLog++;
+                    }
                 }
             }
         }
         report.forEach(System.out::println);
-        System.out.printf("iterator verifier parity: %d programs, %d same verdict and error line, %d same processed line%n",
-                programs, sameVerdict, sameProcessed);
+        System.out.printf("iterator verifier parity: %d programs, %d same verdict and error line, %d same processed line,"
+                + " %d rejections with the kernel's whole log%n", programs, sameVerdict, sameProcessed, sameLog);
         assertThat(programs).isPositive();
         assertThat(sameProcessed).as("programs with the kernel's processed line").isEqualTo(programs);
+    }
+
+    /**
+     * The log without what differs between two loads of one program (map addresses in ld_imm64,
+     * timing) and without the line the kernel's btf_prepare_func_args prints for the entry
+     * function's {@code void *ctx} argument, which bpf4j does not print yet (a gap of BTF
+     * function-argument checking, not of kfuncs).
+     */
+    private static String normalized(String log) {
+        return log.replaceAll("(?m)^arg#0 reference type\\('UNKNOWN '\\) size cannot be determined: -22\n", "")
+                .replaceAll("(\\(18\\) r\\d+ = )0x[0-9a-f]+ *;", "$1ADDR;")
+                .replaceAll("(\\(18\\) r\\d+ = )0x[0-9a-f]+", "$1ADDR")
+                .replaceAll("(?m)^verification time \\d+ usec$", "verification time");
     }
 
     private static String processed(String log) {

@@ -238,7 +238,8 @@ final class Explorer {
             // the kernel prints the map's address here; there is none in process
             return String.format("(%02x) r%d = 0x0", ld.code(), ld.dstReg());
         }
-        return syntax.format(idx, insn);
+        String kfunc = KfuncChecks.callText(env.prog, insn);
+        return kfunc != null ? kfunc : syntax.format(idx, insn);
     }
 
     /** print_insn_state: the scratched part of the state, appended to the last insn line when possible. */

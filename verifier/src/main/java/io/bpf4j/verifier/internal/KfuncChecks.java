@@ -51,6 +51,16 @@ final class KfuncChecks {
         return sig != null && sig.name().startsWith(ITER_PREFIX) && sig.name().endsWith("_next");
     }
 
+    /** A kfunc call as print_bpf_insn shows it (the name from the kernel BTF), or null for any other insn. */
+    static String callText(Program prog, io.bpf4j.isa.Instruction insn) {
+        Slot s = insn.slot();
+        if (s.code() != io.bpf4j.isa.Opcodes.CODE_CALL || s.src() != io.bpf4j.isa.Opcodes.PSEUDO_KFUNC_CALL) {
+            return null;
+        }
+        KfuncSignature sig = prog.kfuncs.get(s.imm());
+        return sig == null ? null : String.format("(%02x) call %s#%d", s.code(), sig.name(), s.imm());
+    }
+
     /** check_kfunc_call. */
     void call(int idx, Slot s) {
         if (s.imm() == 0) {
@@ -153,6 +163,9 @@ final class KfuncChecks {
             throw env.reject("expected an initialized iter_" + type + " as arg #" + (regno - 1));
         }
         int ref = f.iters[spi].refObjId();
+        for (int i = 0; i < nrSlots; i++) {
+            env.markStackScratched(spi - i);
+        }
         if (name.endsWith("_destroy")) {
             ex.calls.releaseReference(ref);
             for (int i = 0; i < nrSlots; i++) {
