@@ -37,6 +37,20 @@ final class CodeGenerator {
     private static final int ST = 0, DEPTH = 1, BUDGET = 24, MEM = 26, MAY_GOTO = 27, EXC = 29, CALLEE = 30, TARGET = 31, FAULT_PC = 32;
     /** The slow method's block parameter (it arrives in MEM's slot). */
     private static final int BLOCK_PARAM = 26, BLOCK = 33;
+    /** Per base register b, its region cache: the id (high half) cached for reads and for writes, and the region. */
+    private static final int CACHES = 34, ADDR = CACHES + 3 * 11;
+
+    private static int cacheId(int b) {
+        return CACHES + 3 * b;
+    }
+
+    private static int cacheWriteId(int b) {
+        return CACHES + 3 * b + 1;
+    }
+
+    private static int cacheRegion(int b) {
+        return CACHES + 3 * b + 2;
+    }
     private static final String PROGRAM = "io/bpf4j/jit/compiler/CompiledProgram";
 
     /** Register ALU operations the interpreter sends to AluOps, by operation code. */
@@ -247,6 +261,8 @@ final class CodeGenerator {
         private final Label[] labels;
         private final Label[] budgetStubs;
         private final BasicBlocks blocks;
+        /** Registers this function accesses memory through (other than r10 plus a constant in the frame). */
+        private final boolean[] cachedBases = new boolean[11];
 
         FunctionEmitter(MethodVisitor mv, int f) {
             this.mv = mv;
@@ -257,6 +273,11 @@ final class CodeGenerator {
             this.labels = new Label[last - start + 1];
             this.budgetStubs = new Label[last - start + 1];
             this.blocks = new BasicBlocks(code, start, last);
+            for (int pc = start; pc <= last; pc++) {
+                if (emitted(pc) && cachedAccess(pc)) {
+                    cachedBases[(op[pc] & 0x07) == 0x01 ? code.src()[pc] : code.dst()[pc]] = true;
+                }
+            }
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = new Label();
                 budgetStubs[i] = new Label();
@@ -295,6 +316,7 @@ final class CodeGenerator {
             mv.visitVarInsn(ILOAD, DEPTH);
             mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "enterFrame", "(I)J", false);
             mv.visitVarInsn(LSTORE, reg(10));
+            clearCaches();
             mv.visitVarInsn(ALOAD, ST);
             mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "budget", "()J", false);
             mv.visitVarInsn(LSTORE, BUDGET);
@@ -314,6 +336,8 @@ final class CodeGenerator {
                     continue;
                 }
                 mv.visitLabel(labels[pc - start]);
+                // the slot as the line number: profilers and stack traces name BPF instructions
+                mv.visitLineNumber(pc, labels[pc - start]);
                 if (blocks.lengthAt(pc) > 0) {
                     length = blocks.lengthAt(pc);
                     index = 0;
@@ -387,6 +411,7 @@ final class CodeGenerator {
             mv.visitVarInsn(ALOAD, ST);
             mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
             mv.visitVarInsn(ASTORE, MEM);
+            clearCaches();
             mv.visitLabel(tryStart);
             java.util.List<Integer> heads = new java.util.ArrayList<>();
             for (int pc = start; pc <= last; pc++) {
@@ -572,16 +597,36 @@ final class CodeGenerator {
 
         /** A load; {@code narrow} is the cast that sign-extends it (0 for a zero-extending load). */
         private void load(int pc, int dst, int src, String name, int narrow) {
-            mv.visitVarInsn(ALOAD, MEM);
             int at = frameOffset(src, pc, name);
             if (at >= 0) {
+                mv.visitVarInsn(ALOAD, MEM);
                 mv.visitVarInsn(ILOAD, DEPTH);
                 pushInt(at);
                 mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name.replace("load", "loadStack"), "(II)J", false);
             } else {
+                int size = Integer.parseInt(name.replaceAll("\\D", "")) / 8;
+                Label hit = new Label();
+                Label checked = new Label();
+                Label done = new Label();
+                boolean proven = provenInBounds(pc);
                 address(src, pc);
+                mv.visitVarInsn(LSTORE, ADDR);
+                cacheLookup(src, false, size, pc, hit, checked);
+                mv.visitLabel(hit);
+                if (!proven) {
+                    boundsCheck(src, size, checked);
+                }
+                mv.visitVarInsn(ALOAD, cacheRegion(src));
+                mv.visitVarInsn(LLOAD, ADDR);
+                mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "get" + size * 8, "(Lio/bpf4j/jit/runtime/Region;J)J", false);
+                mv.visitJumpInsn(GOTO, done);
+                // the interpreter's checked access: faults as there, or serves a region the cache may not hold
+                mv.visitLabel(checked);
+                mv.visitVarInsn(ALOAD, MEM);
+                mv.visitVarInsn(LLOAD, ADDR);
                 pushInt(pc);
-                mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, provenInBounds(pc) ? name + "Proven" : name, "(JI)J", false);
+                mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name, "(JI)J", false);
+                mv.visitLabel(done);
             }
             if (narrow != 0) {
                 mv.visitInsn(L2I);
@@ -594,19 +639,104 @@ final class CodeGenerator {
         }
 
         private void store(int pc, int dst, boolean x, int src, long imm, String name) {
-            mv.visitVarInsn(ALOAD, MEM);
             int at = frameOffset(dst, pc, name);
             if (at >= 0) {
+                mv.visitVarInsn(ALOAD, MEM);
                 mv.visitVarInsn(ILOAD, DEPTH);
                 pushInt(at);
                 operand(x, src, imm);
                 mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name.replace("store", "storeStack"), "(IIJ)V", false);
                 return;
             }
+            int size = Integer.parseInt(name.replaceAll("\\D", "")) / 8;
+            Label hit = new Label();
+            Label checked = new Label();
+            Label done = new Label();
+            boolean proven = provenInBounds(pc);
             address(dst, pc);
+            mv.visitVarInsn(LSTORE, ADDR);
+            cacheLookup(dst, true, size, pc, hit, checked);
+            mv.visitLabel(hit);
+            if (!proven) {
+                boundsCheck(dst, size, checked);
+            }
+            mv.visitVarInsn(ALOAD, cacheRegion(dst));
+            mv.visitVarInsn(LLOAD, ADDR);
+            operand(x, src, imm);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "put" + size * 8, "(Lio/bpf4j/jit/runtime/Region;JJ)V", false);
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(checked);
+            mv.visitVarInsn(ALOAD, MEM);
+            mv.visitVarInsn(LLOAD, ADDR);
             operand(x, src, imm);
             pushInt(pc);
-            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, provenInBounds(pc) ? name + "Proven" : name, "(JJI)V", false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name, "(JJI)V", false);
+            mv.visitLabel(done);
+        }
+
+        /**
+         * The region cache of base register {@code base}: when the address's tag and id (its high
+         * half) are the cached ones, on to {@code hit}; otherwise the checked lookup fills the
+         * cache (faulting as the interpreter does) and goes on to {@code hit}, or to
+         * {@code checked} for a region the cache may not hold. A write hits only a region cached
+         * for writing, which the checked lookup has found writable.
+         */
+        private void cacheLookup(int base, boolean write, int size, int pc, Label hit, Label checked) {
+            Label uncacheable = new Label();
+            highHalf();
+            mv.visitVarInsn(ILOAD, write ? cacheWriteId(base) : cacheId(base));
+            mv.visitJumpInsn(IF_ICMPEQ, hit);
+            mv.visitVarInsn(ALOAD, MEM);
+            mv.visitVarInsn(LLOAD, ADDR);
+            pushInt(size);
+            mv.visitInsn(write ? ICONST_1 : ICONST_0);
+            pushInt(pc);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "cacheRegion", "(JIZI)Lio/bpf4j/jit/runtime/Region;", false);
+            mv.visitInsn(DUP);
+            mv.visitJumpInsn(IFNULL, uncacheable);
+            mv.visitVarInsn(ASTORE, cacheRegion(base));
+            highHalf();
+            if (write) {
+                mv.visitInsn(DUP);
+                mv.visitVarInsn(ISTORE, cacheWriteId(base));
+            } else {
+                mv.visitInsn(ICONST_0);
+                mv.visitVarInsn(ISTORE, cacheWriteId(base));
+            }
+            mv.visitVarInsn(ISTORE, cacheId(base));
+            mv.visitJumpInsn(GOTO, hit);
+            mv.visitLabel(uncacheable);
+            mv.visitInsn(POP);
+            mv.visitJumpInsn(GOTO, checked);
+        }
+
+        private void highHalf() {
+            mv.visitVarInsn(LLOAD, ADDR);
+            pushInt(32);
+            mv.visitInsn(LUSHR);
+            mv.visitInsn(L2I);
+        }
+
+        private void boundsCheck(int base, int size, Label outside) {
+            mv.visitVarInsn(ALOAD, cacheRegion(base));
+            mv.visitVarInsn(LLOAD, ADDR);
+            pushInt(size);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "inBounds", "(Lio/bpf4j/jit/runtime/Region;JI)Z", false);
+            mv.visitJumpInsn(IFEQ, outside);
+        }
+
+        /** Empties the region caches: on entry, and after calls (a helper may replace or revoke regions). */
+        private void clearCaches() {
+            for (int b = 0; b <= 10; b++) {
+                if (cachedBases[b]) {
+                    mv.visitInsn(ICONST_0);
+                    mv.visitVarInsn(ISTORE, cacheId(b));
+                    mv.visitInsn(ICONST_0);
+                    mv.visitVarInsn(ISTORE, cacheWriteId(b));
+                    mv.visitFieldInsn(GETSTATIC, SUPPORT, "NO_REGION", "Lio/bpf4j/jit/runtime/Region;");
+                    mv.visitVarInsn(ASTORE, cacheRegion(b));
+                }
+            }
         }
 
         /**
@@ -684,10 +814,23 @@ final class CodeGenerator {
             mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
         }
 
+        /** After a call: the budget the callee left, and empty region caches (the callee may have replaced regions). */
         private void syncBudgetIn() {
             mv.visitVarInsn(ALOAD, ST);
             mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "budget", "()J", false);
             mv.visitVarInsn(LSTORE, BUDGET);
+            clearCaches();
+        }
+
+        /** Whether the access at {@code pc} goes through its base register's region cache (loads and stores but r10's frame accesses). */
+        private boolean cachedAccess(int pc) {
+            int o = op[pc];
+            if (!BasicBlocks.mayFault(o) || (o & 0x07) == 0x03 && (o & 0xe0) == 0xc0) {
+                return false;
+            }
+            boolean load = (o & 0x07) == 0x01;
+            int base = load ? code.src()[pc] : code.dst()[pc];
+            return base != 10 || frameOffset(base, pc, "x" + Opcodes.sizeBytes(o) * 8) < 0;
         }
 
         private void helperCall(int pc, int id) {

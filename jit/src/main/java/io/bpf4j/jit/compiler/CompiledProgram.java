@@ -63,7 +63,12 @@ public final class CompiledProgram implements Executable, InterpreterForm {
             context.setEngineState(s);
         }
         s.setCurrent(this);
-        s.staticBase = (long) context.staticBase(image) << 32;
+        // a program's static regions keep their ids in a context once mapped
+        if (s.staticBaseOf != this) {
+            s.staticBaseOfBase = (long) context.staticBase(image) << 32;
+            s.staticBaseOf = this;
+        }
+        s.staticBase = s.staticBaseOfBase;
         try {
             return compiled.invoke(s, 0, 0, context.arg(0), context.arg(1), context.arg(2), context.arg(3), context.arg(4));
         } catch (MemoryFault f) {

@@ -17,6 +17,9 @@ public final class CompiledState extends RunState<CompiledProgram> {
     public final long[] ret = new long[6];
     /** The running program's first static region, as an address high half (see {@code LD_STATIC}). */
     public long staticBase;
+    /** The program whose {@link #staticBase} this state looked up last, and that base: a run looks it up once, not per run. */
+    CompiledProgram staticBaseOf;
+    long staticBaseOfBase;
 
     CompiledState(ExecutionContext context) {
         super(context, CompiledProgram.class, "the compiler");

@@ -67,9 +67,11 @@ public final class Compiler implements ExecutionEngine {
         } catch (MethodTooLargeException e) {
             return fallback(image, "function method too large (" + e.getMethodName() + ", " + e.getCodeSize() + " bytes)");
         }
+        dump(image, bytes);
         int limit = MethodSizes.compilableLimit();
         for (Map.Entry<String, Integer> m : MethodSizes.of(bytes).entrySet()) {
-            if (m.getValue() > limit) {
+            // the slow methods (s<f>) run only the block the budget runs out in: HotSpot need not compile them
+            if (m.getKey().startsWith("f") && m.getValue() > limit) {
                 // until functions are split: HotSpot would leave this method to its bytecode interpreter
                 return fallback(image, "function method " + m.getKey() + " has " + m.getValue() + " bytes of bytecode, over the "
                         + limit + " HotSpot compiles (HugeMethodLimit)");
@@ -87,6 +89,19 @@ public final class Compiler implements ExecutionEngine {
         CompiledProgram p = new CompiledProgram(image, code, compiled);
         MapFactory.registerProgram(p);
         return new Compilation(p, bytes, null, generator.provenAccesses());
+    }
+
+    /** With {@code -Dbpf4j.compiler.dump=DIR}, each generated class is written there (for javap and profiling). */
+    private static void dump(ProgramImage image, byte[] bytes) {
+        String dir = System.getProperty("bpf4j.compiler.dump");
+        if (dir != null) {
+            try {
+                java.nio.file.Path d = java.nio.file.Files.createDirectories(java.nio.file.Path.of(dir));
+                java.nio.file.Files.write(d.resolve(image.name().replaceAll("[^A-Za-z0-9_.-]", "_") + ".class"), bytes);
+            } catch (java.io.IOException e) {
+                LOG.warn("prog '{}': cannot dump the generated class to {}: {}", image.name(), dir, e.toString());
+            }
+        }
     }
 
     private static Compilation fallback(ProgramImage image, String reason) {

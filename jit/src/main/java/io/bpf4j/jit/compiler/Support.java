@@ -11,6 +11,11 @@ import io.bpf4j.jit.runtime.HelperTable;
 import io.bpf4j.jit.runtime.IllegalInstructionFault;
 import io.bpf4j.jit.runtime.MemoryFault;
 import io.bpf4j.jit.runtime.Pointers;
+import io.bpf4j.jit.runtime.Region;
+import io.bpf4j.jit.runtime.RegionKind;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The out-of-line parts of generated code: calls it makes rarely or that need objects, kept
@@ -18,6 +23,61 @@ import io.bpf4j.jit.runtime.Pointers;
  */
 public final class Support {
     private Support() {}
+
+    private static final VarHandle LE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * What an empty region cache holds: no bytes, so an unproven access that matches an empty
+     * cache's id (a scalar address with a zero high half) fails the bounds comparison and takes
+     * the checked path, which faults.
+     */
+    public static final Region NO_REGION = Region.of(RegionKind.INPUT, "no region", new byte[0], false);
+
+    // ---- accesses through a cached region (see Memory.cacheRegion) ----------------------------
+
+    private static int at(Region r, long address) {
+        return r.start() + ((int) address ^ Integer.MIN_VALUE);
+    }
+
+    /** Whether {@code size} bytes at {@code address} are inside cached region {@code r}. */
+    public static boolean inBounds(Region r, long address, int size) {
+        int off = (int) address ^ Integer.MIN_VALUE;
+        return off >= 0 && off <= r.length() - size;
+    }
+
+    public static long get8(Region r, long address) {
+        return r.bytes()[at(r, address)] & 0xffL;
+    }
+
+    public static long get16(Region r, long address) {
+        return (short) LE16.get(r.bytes(), at(r, address)) & 0xffffL;
+    }
+
+    public static long get32(Region r, long address) {
+        return (int) LE32.get(r.bytes(), at(r, address)) & 0xffff_ffffL;
+    }
+
+    public static long get64(Region r, long address) {
+        return (long) LE64.get(r.bytes(), at(r, address));
+    }
+
+    public static void put8(Region r, long address, long value) {
+        r.bytes()[at(r, address)] = (byte) value;
+    }
+
+    public static void put16(Region r, long address, long value) {
+        LE16.set(r.bytes(), at(r, address), (short) value);
+    }
+
+    public static void put32(Region r, long address, long value) {
+        LE32.set(r.bytes(), at(r, address), (int) value);
+    }
+
+    public static void put64(Region r, long address, long value) {
+        LE64.set(r.bytes(), at(r, address), value);
+    }
 
     /** A helper call, with the interpreter's fault for a helper the program may not call. */
     public static long callHelper(CompiledState s, int id, int depth, int pc, long r1, long r2, long r3, long r4, long r5) {

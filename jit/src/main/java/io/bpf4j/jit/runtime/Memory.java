@@ -243,6 +243,25 @@ public final class Memory {
         return r;
     }
 
+    /**
+     * {@link #check} for compiled code's region cache (one per base register): the region, when
+     * later accesses of the same kind through the same region id may use its bytes directly
+     * (bounds compared in compiled code), or {@code null} when every access must come here (a
+     * region with pointer fields, whose loads are not its bytes). A frame cached for writing is
+     * marked written throughout, so its next entry zeroes all of it: the same bytes as zeroing
+     * only what was written, as nothing below the mark was written since the last zeroing.
+     */
+    public Region cacheRegion(long address, int size, boolean write, int pc) {
+        Region r = check(address, size, write ? MemoryFault.Access.WRITE : MemoryFault.Access.READ, pc);
+        if (r.pointerFieldOffsets != null) {
+            return null;
+        }
+        if (write && r.bytes == stack) {
+            stackLowWater[r.start / FRAME_SIZE] = 0;
+        }
+        return r;
+    }
+
     /** The index in {@code region.bytes()} of the byte {@code address} names (after {@link #check}). */
     public static int index(Region region, long address) {
         return region.start + (int) Pointers.offset(address);

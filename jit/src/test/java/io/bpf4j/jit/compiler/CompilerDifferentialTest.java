@@ -55,6 +55,11 @@ class CompilerDifferentialTest {
         p.put("write r10", asm("mov %r10, 0", "exit"));
         p.put("unknown helper", asm("mov %r0, 0", "call 1234", "exit"));
         p.put("scalar is no pointer", asm("mov %r1, 4096", "ldxb %r0, [%r1+0]", "exit"));
+        // the second access hits the region cached by the first: its bounds are still compared
+        p.put("read past the frame through a copy", asm("mov %r1, %r10", "add %r1, -8", "stxdw [%r1+0], %r1",
+                "ldxdw %r0, [%r1+1]", "exit"));
+        p.put("write below the frame through a copy", asm("mov %r1, %r10", "add %r1, -512", "stxdw [%r1+0], %r1",
+                "stxb [%r1-1], %r1", "exit"));
         return p;
     }
 
