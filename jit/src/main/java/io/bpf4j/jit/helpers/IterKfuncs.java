@@ -1,6 +1,6 @@
 package io.bpf4j.jit.helpers;
 
-import io.bpf4j.jit.runtime.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.jit.runtime.HelperRuntime;
 import io.bpf4j.jit.runtime.KfuncTable;
 import io.bpf4j.jit.runtime.Memory;
@@ -30,11 +30,11 @@ public final class IterKfuncs {
         int end = (int) endReg;
         if (start > end) {
             set(rt, it, 0, 0);
-            return -Errno.EINVAL & 0xffff_ffffL;
+            return Errno.EINVAL.negated() & 0xffff_ffffL;
         }
         if ((long) end - (long) start > MAX_LOOPS) {
             set(rt, it, 0, 0);
-            return -Errno.E2BIG & 0xffff_ffffL;
+            return Errno.E2BIG.negated() & 0xffff_ffffL;
         }
         // next() increments before it hands out a value; start - 1 may wrap, as in the kernel
         set(rt, it, start - 1, end);

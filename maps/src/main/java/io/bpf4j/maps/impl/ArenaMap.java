@@ -1,7 +1,7 @@
 package io.bpf4j.maps.impl;
 
 import io.bpf4j.maps.Arena;
-import io.bpf4j.maps.Errno;
+import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.ValueRef;
 
