@@ -13,6 +13,9 @@
 # objects and goldens are left as they are; BPF4J_REQUIRE_TOOLCHAINS=1 makes that an error.
 # CLANG19=... / CLANG22=... (and LLVM19_BIN / LLVM22_BIN for llvm-strip and llvm-objdump)
 # point at other installs.
+# The toolchains are pinned, not the newest clang-NN on the PATH (the Maven plugin's choice):
+# the objects and goldens are committed and named after the clang that built them, so a newer
+# clang found on the PATH is only reported.
 # Deterministic: clang runs from testdata/src with relative paths, DWARF is stripped
 # (BTF and .BTF.ext stay), so a rerun changes nothing.
 set -euo pipefail
@@ -51,6 +54,10 @@ for v in 19 22; do
 		available+=("$v")
 	fi
 done
+newest=$(IFS=:; for d in $PATH; do ls "$d" 2>/dev/null; done | grep -E '^clang-[0-9]+$' | sort -t- -k2 -n | tail -1)
+if [ -n "$newest" ] && [ "${newest#clang-}" -gt 22 ]; then
+	echo "testdata/build.sh: $newest is on the PATH; testdata stays built by clang-19 and clang-22 (committed objects and goldens)" >&2
+fi
 command -v "$BPFTOOL" > /dev/null || { echo "testdata/build.sh: $BPFTOOL not found (apt-get install bpftool)" >&2; exit 1; }
 [ ${#available[@]} -gt 0 ] || { echo "testdata/build.sh: neither clang-19 nor clang-22 found" >&2; exit 1; }
 

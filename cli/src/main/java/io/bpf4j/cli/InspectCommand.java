@@ -2,6 +2,7 @@ package io.bpf4j.cli;
 
 import io.bpf4j.isa.BpfException;
 import io.bpf4j.loader.BpfObject;
+import io.bpf4j.loader.BpfStructOps;
 import io.bpf4j.loader.OpenOptions;
 import io.bpf4j.loader.CoreRelocation;
 import io.bpf4j.loader.ElfView;
@@ -56,11 +57,13 @@ final class InspectCommand implements Callable<Integer> {
         List<ProgramInfo> programs = new ArrayList<>();
         List<MapInfo> maps = new ArrayList<>();
         List<TableInfo> tables = new ArrayList<>();
+        List<Map<String, Object>> structOps = new ArrayList<>();
         String rejected = null;
         try (BpfObject obj = ObjectFile.open(object, root.openOptions().build())) {
             obj.programs().forEach(p -> programs.add(p.info()));
             obj.maps().forEach(m -> maps.add(m.info()));
             obj.programs().forEach(p -> tables.addAll(p.tables()));
+            obj.structOps().forEach(st -> structOps.add(structOpsModel(st)));
         } catch (CliException e) {
             rejected = e.getMessage();
         }
@@ -69,6 +72,9 @@ final class InspectCommand implements Callable<Integer> {
         model.put("maps", maps);
         if (!tables.isEmpty()) {
             model.put("tables", tables);
+        }
+        if (!structOps.isEmpty()) {
+            model.put("struct_ops", structOps);
         }
         model.putAll(model(elf, all));
         if (out.json()) {
@@ -82,6 +88,7 @@ final class InspectCommand implements Callable<Integer> {
         } else {
             printOpened(out, programs, maps);
             printTables(out, tables);
+            printStructOps(out, structOps);
             printText(out, elf, all);
         }
         if (rejected != null) {
@@ -187,6 +194,91 @@ final class InspectCommand implements Callable<Integer> {
             i.targets().forEach(x -> targets.add(x.key() + ":" + x.slot() + "(" + x.function() + ")"));
             t.row(i.program(), i.map(), i.kind(), i.table(), i.mapType(), i.maxEntries(), i.mapExtra(), i.loads().toString(),
                     String.join(",", targets));
+        }
+        t.print(out.out());
+        out.println("");
+    }
+
+    /** A struct_ops map as inspect shows it: the map, its struct type, each member's program or data. */
+    private static Map<String, Object> structOpsModel(BpfStructOps st) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", st.name());
+        m.put("struct", st.typeName());
+        m.put("section", st.sectionName());
+        m.put("map_type", "struct_ops");
+        m.put("map_flags", st.flags());
+        m.put("link", st.link());
+        m.put("autocreate", st.autocreate());
+        m.put("value_size", st.valueSize());
+        List<Object> members = new ArrayList<>();
+        for (BpfStructOps.Member mem : st.members()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", mem.name());
+            e.put("offset", mem.offset());
+            e.put("size", mem.size());
+            if (mem.functionPointer()) {
+                e.put("program", mem.program().orElse(null));
+            } else {
+                e.put("data", hex(mem.data()));
+                String text = cString(mem.data());
+                if (text != null) {
+                    e.put("string", text);
+                }
+            }
+            members.add(e);
+        }
+        m.put("members", members);
+        return m;
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder sb = new StringBuilder();
+        for (byte x : b) {
+            sb.append(String.format("%02x", x & 0xff));
+        }
+        return sb.toString();
+    }
+
+    /** The bytes as a C string when they are printable text followed by NULs only, else null. */
+    private static String cString(byte[] b) {
+        int n = 0;
+        while (n < b.length && b[n] != 0) {
+            if (b[n] < 0x20 || b[n] > 0x7e) {
+                return null;
+            }
+            n++;
+        }
+        if (n == 0 || b.length < 2) {
+            return null;
+        }
+        for (int i = n; i < b.length; i++) {
+            if (b[i] != 0) {
+                return null;
+            }
+        }
+        return new String(b, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** Each struct_ops map and its members: member -> program, or the member's data. */
+    @SuppressWarnings("unchecked")
+    private static void printStructOps(Output out, List<Map<String, Object>> structOps) {
+        if (structOps.isEmpty()) {
+            return;
+        }
+        out.println("Struct ops (BPF_MAP_TYPE_STRUCT_OPS maps):");
+        Table t = new Table("MAP", "STRUCT", "SECTION", "FLAGS", "AUTOCREATE", "MEMBER", "OFFSET", "SIZE", "VALUE");
+        for (Map<String, Object> st : structOps) {
+            for (Object o : (List<Object>) st.get("members")) {
+                Map<String, Object> mem = (Map<String, Object>) o;
+                String value;
+                if (mem.containsKey("program")) {
+                    value = mem.get("program") == null ? "-" : "-> " + mem.get("program");
+                } else {
+                    value = mem.containsKey("string") ? "\"" + mem.get("string") + "\"" : "0x" + mem.get("data");
+                }
+                t.row(st.get("name"), st.get("struct"), st.get("section"), "0x" + Integer.toHexString((Integer) st.get("map_flags")),
+                        st.get("autocreate"), mem.get("name"), mem.get("offset"), mem.get("size"), value);
+            }
         }
         t.print(out.out());
         out.println("");

@@ -54,12 +54,28 @@ class VerifyCommandTest {
 
     @Test
     void aRejectedProgramIsAFailureAndExitCodeOne() throws Exception {
-        // callx: this kernel answers "unknown opcode 8d" (kernel-oracle-notes)
-        CliRun json = CliRun.of("-j", "verify", "--prog", "simple_test", TestData.object("funcptr.v3.el.o").toString());
+        // table_test calls through a stack array indexed at run time: the loaded pointer is a scalar
+        CliRun json = CliRun.of("-j", "verify", "--prog", "table_test", TestData.object("funcptr.v3.el.o").toString());
         assertThat(json.exitCode()).isEqualTo(1);
         JsonNode p = new ObjectMapper().readTree(json.out()).get(0);
         assertThat(p.get("verdict").asText()).isEqualTo("failure");
-        assertThat(p.get("error").asText()).isEqualTo("unknown opcode 8d");
+        assertThat(p.get("error").asText()).isEqualTo("R2 has type scalar, expected func");
+        assertThat(p.get("targets")).isEmpty();
+    }
+
+    @Test
+    void indirectInstructionsListTheirTargets() throws Exception {
+        // jt_computed: a computed goto through a three-entry jump table and a one-entry one (jumptables.bpf.c)
+        CliRun json = CliRun.of("-j", "verify", "--prog", "jt_computed", TestData.object("jumptables.v4.el.o").toString());
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        JsonNode t = new ObjectMapper().readTree(json.out()).get(0).get("targets");
+        assertThat(t).hasSize(2);
+        CliRun dump = CliRun.of("dump", TestData.object("jumptables.v4.el.o").toString(), "--prog", "jt_computed");
+        for (JsonNode n : t) {
+            // every listed insn is a gotox of the relocated program, every target one of its jump tables' entries
+            assertThat(dump.out()).containsPattern("(?m)^\\s*" + n.get("insn").asInt() + ": \\(0d\\) gotox r\\d");
+            assertThat(n.get("targets")).isNotEmpty();
+        }
     }
 
     @Test
@@ -82,11 +98,11 @@ class VerifyCommandTest {
     void runRefusesWhatTheVerifierRejectsUnlessNoVerify(@TempDir Path dir) throws Exception {
         String obj = TestData.object("funcptr.v3.el.o").toString();
         String ctx = Files.write(dir.resolve("ctx"), new byte[96]).toString();
-        CliRun refused = CliRun.of("run", obj, "--prog", "simple_test", "--ctx-in", ctx);
+        CliRun refused = CliRun.of("run", obj, "--prog", "table_test", "--ctx-in", ctx);
         assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(refused.err()).contains("prog 'simple_test': BPF program load failed: Invalid argument",
-                "unknown opcode 8d", "--no-verify");
-        CliRun ran = CliRun.of("run", obj, "--prog", "simple_test", "--no-verify", "--ctx-in", ctx);
+        assertThat(refused.err()).contains("prog 'table_test': BPF program load failed: Permission denied",
+                "R2 has type scalar, expected func", "--no-verify");
+        CliRun ran = CliRun.of("run", obj, "--prog", "table_test", "--no-verify", "--ctx-in", ctx);
         assertThat(ran.exitCode()).as(ran.err()).isZero();
         assertThat(ran.out()).startsWith("Return value: 0, ");
     }

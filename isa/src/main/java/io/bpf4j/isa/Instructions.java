@@ -131,11 +131,39 @@ public final class Instructions extends AbstractList<Instruction> implements Ran
         return i >= 0 ? i : -1;
     }
 
-    /** This list with instruction {@code index} replaced; slot indices are recomputed. */
+    /**
+     * This list with instruction {@code index} replaced. An instruction of the same width only
+     * has its slots overwritten in a copy of the packed words (no instruction is decoded);
+     * one of another width shifts the slot indices after it.
+     */
     public Instructions with(int index, Instruction insn) {
-        Instruction[] copy = toArray(new Instruction[0]);
-        copy[index] = insn;
-        return of(Arrays.asList(copy));
+        if (index < 0 || index >= size()) {
+            throw new IndexOutOfBoundsException("instruction " + index + " of " + size());
+        }
+        List<Slot> raw = insn.raw();
+        int from = slotOf[index];
+        int width = slotOf[index + 1] - from;
+        if (raw.size() != width) {
+            Instruction[] copy = toArray(new Instruction[0]);
+            copy[index] = insn;
+            return of(Arrays.asList(copy));
+        }
+        long[] copy = words.clone();
+        for (int k = 0; k < width; k++) {
+            copy[from + k] = pack(raw.get(k));
+        }
+        Map<Integer, Instruction> kept = irregular;
+        boolean regular = decodeAt(copy, from, from + width).equals(insn);
+        if (kept.containsKey(index) || !regular) {
+            Map<Integer, Instruction> changed = new HashMap<>(kept);
+            if (regular) {
+                changed.remove(index);
+            } else {
+                changed.put(index, insn);
+            }
+            kept = changed.isEmpty() ? Map.of() : Map.copyOf(changed);
+        }
+        return new Instructions(copy, slotOf, kept);
     }
 
     private static Instruction decodeAt(long[] words, int from, int to) {

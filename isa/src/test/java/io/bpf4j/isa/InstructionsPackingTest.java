@@ -54,6 +54,31 @@ class InstructionsPackingTest {
     }
 
     @Test
+    void withReplacesOneInstructionAsOfWouldFromTheEditedList() {
+        Instructions insns = InstructionCodec.decode(PROGRAM, ByteOrder.LITTLE_ENDIAN);
+        Unknown odd = new Unknown(Slot.of(0xb7, 1, 0, 0, 7), "kept for its own reason");
+        List<Instruction> replacements = List.of(Instruction.of(Slot.of(0xb7, 3, 0, 0, 9)),
+                Instruction.of(Slot.of(0x18, 2, 0, 0, 1), Slot.of(0, 0, 0, 0, 2)), odd);
+        for (int i = 0; i < insns.size(); i++) {
+            for (Instruction r : replacements) {
+                java.util.ArrayList<Instruction> edited = new java.util.ArrayList<>(insns);
+                edited.set(i, r);
+                Instructions viaWith = insns.with(i, r);
+                Instructions viaOf = Instructions.of(edited);
+                assertThat(viaWith).as("insn %d := %s", i, r).containsExactlyElementsOf(edited);
+                assertThat(viaWith.slotCount()).isEqualTo(viaOf.slotCount());
+                for (int k = 0; k <= viaOf.size(); k++) {
+                    assertThat(viaWith.slotOf(k)).isEqualTo(viaOf.slotOf(k));
+                }
+                assertThat(InstructionCodec.encode(viaWith, ByteOrder.LITTLE_ENDIAN))
+                        .isEqualTo(InstructionCodec.encode(viaOf, ByteOrder.LITTLE_ENDIAN));
+            }
+        }
+        assertThat(insns.with(3, Instruction.of(Slot.of(0x95, 0, 0, 0, 0))).get(3)).isNotInstanceOf(Unknown.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> insns.with(5, odd)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void aSlotBufferEditsSlotsAndDecodesWhatItHolds() {
         SlotBuffer b = SlotBuffer.of(InstructionCodec.decode(PROGRAM, ByteOrder.LITTLE_ENDIAN));
         b.set(0, b.get(0).withImm(42));

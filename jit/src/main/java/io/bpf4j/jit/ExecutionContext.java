@@ -77,6 +77,9 @@ public final class ExecutionContext {
      */
     public int staticBase(ProgramImage program) {
         Integer base = staticBases.get(program);
+        if (program.arena() != null) {
+            memory.arena(program.arena());
+        }
         if (base == null) {
             base = 0;
             for (Region r : program.staticRegions()) {

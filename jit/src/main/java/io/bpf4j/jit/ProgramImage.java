@@ -51,11 +51,31 @@ public final class ProgramImage {
     private final BpfMap[] boundMaps;
     private final int[] functionStarts;
     private final io.bpf4j.isa.facts.ProgramFacts facts;
+    private final Map<Integer, String> kfuncNames;
+    private final Map<Integer, Integer> kfuncHelperIds;
+
+    /**
+     * Where implemented kfuncs sit in the program's helper table: kernel helper ids stay below
+     * this, so a kfunc call decodes to an ordinary helper call of {@code KFUNC_HELPER_BASE + k}.
+     */
+    static final int KFUNC_HELPER_BASE = 0xf000;
 
     private ProgramImage(Builder b) {
         this.name = b.name;
         this.instructions = b.instructions;
-        this.helpers = b.helpers;
+        HelperTable table = b.helpers;
+        Map<Integer, Integer> ids = new LinkedHashMap<>();
+        for (Map.Entry<Integer, String> k : b.kfuncNames.entrySet()) {
+            java.util.Optional<io.bpf4j.jit.runtime.Helper> impl = b.kfuncs.get(k.getValue());
+            if (impl.isPresent()) {
+                int id = KFUNC_HELPER_BASE + ids.size();
+                table = table.with(id, k.getValue(), impl.get());
+                ids.put(k.getKey(), id);
+            }
+        }
+        this.helpers = table;
+        this.kfuncNames = Collections.unmodifiableMap(new LinkedHashMap<>(b.kfuncNames));
+        this.kfuncHelperIds = Collections.unmodifiableMap(ids);
         this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(b.maps));
         Map<Integer, int[]> arrays = new LinkedHashMap<>();
         b.instructionArrays.forEach((k, v) -> arrays.put(k, v.clone()));
@@ -143,6 +163,19 @@ public final class ProgramImage {
         return helpers;
     }
 
+    /**
+     * The helper-table id an engine calls for a kfunc call carrying {@code btfId}, or -1 when
+     * the id names no kfunc the runtime implements.
+     */
+    public int kfuncHelperId(int btfId) {
+        return kfuncHelperIds.getOrDefault(btfId, -1);
+    }
+
+    /** The name of the kfunc {@code btfId} names (as the loader resolved it), or null. */
+    public String kfuncName(int btfId) {
+        return kfuncNames.get(btfId);
+    }
+
     /** The map bound under {@code handle}, or {@code null}. */
     public BpfMap map(int handle) {
         return maps.get(handle);
@@ -166,6 +199,20 @@ public final class ProgramImage {
     /** Whether a direct value load may name {@code map}: an array of one entry, as the kernel's array map allows. */
     public static boolean hasDirectValue(BpfMap map) {
         return map.type() == MapType.ARRAY && map.maxEntries() == 1;
+    }
+
+    /**
+     * The arena bound to the program ({@code BPF_MAP_TYPE_ARENA}), or null: what its
+     * {@code addr_space_cast} and arena loads and stores address (the kernel allows one arena
+     * per program).
+     */
+    public io.bpf4j.maps.Arena arena() {
+        for (BpfMap m : boundMaps) {
+            if (m instanceof io.bpf4j.maps.Arena a) {
+                return a;
+            }
+        }
+        return null;
     }
 
     /** A copy of the instruction array bound under {@code handle}, or {@code null}. */
@@ -212,6 +259,8 @@ public final class ProgramImage {
         private final Map<Integer, int[]> instructionArrays = new LinkedHashMap<>();
         private int[] functionStarts;
         private io.bpf4j.isa.facts.ProgramFacts facts = io.bpf4j.isa.facts.ProgramFacts.empty();
+        private final Map<Integer, String> kfuncNames = new LinkedHashMap<>();
+        private io.bpf4j.jit.runtime.KfuncTable kfuncs = io.bpf4j.jit.helpers.StandardKfuncs.all();
 
         private Builder(Instructions instructions) {
             this.instructions = Objects.requireNonNull(instructions, "instructions");
@@ -257,6 +306,22 @@ public final class ProgramImage {
          */
         public Builder facts(io.bpf4j.isa.facts.ProgramFacts facts) {
             this.facts = Objects.requireNonNull(facts, "facts");
+            return this;
+        }
+
+        /**
+         * Names the kernel function that kfunc calls carrying {@code btfId} (the id the loader
+         * resolved against the kernel's BTF) call; it runs when the kfunc table has it, and a
+         * call to it is refused at run time otherwise.
+         */
+        public Builder kfunc(int btfId, String name) {
+            kfuncNames.put(btfId, Objects.requireNonNull(name, "name"));
+            return this;
+        }
+
+        /** The kfunc implementations by name (default: {@link io.bpf4j.jit.helpers.StandardKfuncs#all()}). */
+        public Builder kfuncs(io.bpf4j.jit.runtime.KfuncTable kfuncs) {
+            this.kfuncs = Objects.requireNonNull(kfuncs, "kfuncs");
             return this;
         }
 

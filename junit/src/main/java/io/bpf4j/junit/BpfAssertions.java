@@ -100,6 +100,14 @@ public final class BpfAssertions {
         public RunAssert whenRun(TestRunInput input) {
             return new RunAssert(program.name(), program.testRun(input));
         }
+
+        /**
+         * Test-runs the loaded program on {@code input}, stopping a long repeat loop once
+         * {@code timeLimit} has passed (the run then fails with the loader's time-limit error).
+         */
+        public RunAssert whenRun(TestRunInput input, java.time.Duration timeLimit) {
+            return new RunAssert(program.name(), program.testRun(input, timeLimit));
+        }
     }
 
     /** Assertions on a rejection. */

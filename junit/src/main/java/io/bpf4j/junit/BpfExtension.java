@@ -5,6 +5,7 @@ import io.bpf4j.loader.BpfObject;
 import io.bpf4j.loader.BpfProgram;
 import io.bpf4j.loader.Engine;
 import io.bpf4j.loader.LoadOptions;
+import io.bpf4j.loader.OpenOptions;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Parameter;
 import java.nio.file.Path;
@@ -70,9 +71,15 @@ public final class BpfExtension implements ParameterResolver {
     }
 
     /** Where the object comes from and how it is prepared: the store key of its instance. */
-    private record Source(String file, String resource, boolean load, boolean perClass, Engine engine, List<String> programs) {
+    private record Source(String file, String resource, boolean load, boolean perClass, Engine engine, List<String> programs,
+            long maxGlobalData) {
         BpfObject open() {
-            BpfObject obj = file.isEmpty() ? BpfObject.openResource(resource) : BpfObject.open(Path.of(file));
+            OpenOptions.Builder options = OpenOptions.builder();
+            if (maxGlobalData >= 0) {
+                options.maxGlobalData(maxGlobalData);
+            }
+            BpfObject obj = file.isEmpty() ? BpfObject.openResource(resource, options.build())
+                    : BpfObject.open(Path.of(file), options.build());
             if (!programs.isEmpty()) {
                 for (BpfProgram p : obj.programs()) {
                     p.setAutoload(programs.contains(p.name()));
@@ -113,7 +120,7 @@ public final class BpfExtension implements ParameterResolver {
         if (own.isPresent()) {
             check(parameter, own.get().file(), own.get().resource(), "@BpfSource");
             return new Source(own.get().file(), own.get().resource(), own.get().load(), false, engine,
-                    List.of(own.get().programs()));
+                    List.of(own.get().programs()), own.get().maxGlobalData());
         }
         BpfTest test = context.getTestMethod().map(m -> m.getAnnotation(BpfTest.class)).orElse(null);
         if (test == null || test.file().isEmpty() && test.resource().isEmpty()) {
@@ -124,7 +131,8 @@ public final class BpfExtension implements ParameterResolver {
                     + "@BpfTest(file = ...) or @BpfTest(resource = ...)");
         }
         check(parameter, test.file(), test.resource(), "@BpfTest");
-        return new Source(test.file(), test.resource(), test.load(), test.perClass(), engine, List.of(test.programs()));
+        return new Source(test.file(), test.resource(), test.load(), test.perClass(), engine, List.of(test.programs()),
+                test.maxGlobalData());
     }
 
     private static BpfTest classAnnotation(Class<?> type) {

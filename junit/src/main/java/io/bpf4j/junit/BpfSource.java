@@ -29,4 +29,7 @@ public @interface BpfSource {
      * an object that also holds programs the verifier rejects can be loaded for the others.
      */
     String[] programs() default {};
+
+    /** The global-data limit, as {@link BpfTest#maxGlobalData()} has it; {@code -1} keeps the default. */
+    long maxGlobalData() default -1;
 }

@@ -47,4 +47,12 @@ public @interface BpfTest {
      * an object that also holds programs the verifier rejects can be loaded for the others.
      */
     String[] programs() default {};
+
+    /**
+     * The most bytes of global data ({@code .data}, {@code .rodata}, {@code .bss}, {@code .kconfig})
+     * the object may declare, as {@link io.bpf4j.loader.OpenOptions.Builder#maxGlobalData(long)}
+     * takes it; {@code -1} keeps the loader's default. An object past it is refused when it opens,
+     * so a hostile object cannot exhaust the build JVM's heap.
+     */
+    long maxGlobalData() default -1;
 }

@@ -70,6 +70,16 @@ class BpfExtensionTest {
                 .isInstanceOf(AssertionFailedError.class);
     }
 
+    @Test
+    void aRunPastItsTimeLimitStopsWithTheLoadersError(@Name("pass_returns_xdp_pass") BpfProgram prog) {
+        TestRunInput forever = TestRunInput.ofData(new byte[64]).withRepeat(Integer.MAX_VALUE);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> assertThat(prog).whenRun(forever, java.time.Duration.ofMillis(200)))
+                .isInstanceOf(io.bpf4j.loader.TestRunRefusedException.class).hasMessageContaining("time limit of 200 ms reached");
+        Assertions.assertThat(System.nanoTime() - start).isLessThan(java.time.Duration.ofSeconds(20).toNanos());
+        assertThat(prog).whenRun(TestRunInput.ofData(new byte[64]), java.time.Duration.ofSeconds(30)).returns(2);
+    }
+
     @EachEngine
     void runsOnEachEngine(Engine engine, @Name("packet_length") BpfProgram prog) {
         ENGINES.add(engine);

@@ -56,6 +56,11 @@ class ResolutionTest {
         @BpfTest(resource = "bpf/selftest_wrong.v3.el.o")
         void rejectedOnLoad(BpfObject obj) {
         }
+
+        @Test
+        @BpfTest(file = "../testdata/objects/global_data.v1.el.o", load = false, maxGlobalData = 8)
+        void globalDataPastTheLimit(BpfObject obj) {
+        }
     }
 
     @Test
@@ -71,7 +76,7 @@ class ResolutionTest {
                         }
                     }
                 });
-        assertThat(failures).hasSize(4);
+        assertThat(failures).hasSize(5);
         assertThat(failures.get("noObject(BpfProgram)")).isEqualTo("bpf4j: parameter 0 (BpfProgram) of noObject(): no object "
                 + "named: annotate the parameter with @BpfSource or the test with @BpfTest(file = ...) or @BpfTest(resource = ...)");
         assertThat(failures.get("noSuchProgram(BpfProgram)")).isEqualTo("bpf4j: parameter 0 (BpfProgram) of noSuchProgram(): "
@@ -80,5 +85,14 @@ class ResolutionTest {
                 + "object 'minimal' has 2 programs: name one with @Name");
         assertThat(failures.get("rejectedOnLoad(BpfObject)")).startsWith("bpf4j: resource 'bpf/selftest_wrong.v3.el.o', loaded "
                 + "for the interpreter: prog 'wrong_expects_success': BPF program load failed: Permission denied");
+        assertThat(failures.get("globalDataPastTheLimit(BpfObject)")).isEqualTo("bpf4j: file "
+                + "'../testdata/objects/global_data.v1.el.o', open: map 'global_d.data': size 32 of section '.data' brings the "
+                + "object's global data to 32 bytes, over the limit of 8 bytes (ObjectLimits.maxGlobalData)");
+    }
+
+    @Test
+    @BpfTest(file = "../testdata/objects/global_data.v1.el.o", load = false, maxGlobalData = 1 << 20)
+    void aLimitAboveWhatTheObjectDeclaresOpensIt(BpfObject obj) {
+        assertThat(obj.maps()).extracting(BpfMap::name).contains("global_d.data", "global_d.bss");
     }
 }

@@ -18,6 +18,7 @@ import io.bpf4j.relocator.ObjectSpec;
 import io.bpf4j.relocator.ProgramSpec;
 import io.bpf4j.relocator.RelocatedProgram;
 import io.bpf4j.relocator.Relocator;
+import io.bpf4j.relocator.StructOpsKernel;
 import io.bpf4j.relocator.RelocatorOptions;
 import io.bpf4j.elf.spec.ObjectLimits;
 
@@ -59,6 +60,7 @@ public final class BpfObject implements AutoCloseable {
     private ObjectState state = ObjectState.OPENED;
     /** The externs-resolved, CO-RE-applied phase of {@link #spec}, or null until asked for. */
     private CoreRelocatedObject core;
+    private StructOpsKernel.Result structOpsKernel;
     /** Programs relocated from {@link #core}, by name. */
     private final Map<String, RelocatedProgram> relocated = new HashMap<>();
     private final Map<String, List<io.bpf4j.maps.BpfMap>> tableMaps = new HashMap<>();
@@ -318,6 +320,17 @@ public final class BpfObject implements AutoCloseable {
             throw new ObjectStateException("object '" + spec.name() + "': load is only possible once, after open (state "
                     + state.name().toLowerCase(java.util.Locale.ROOT) + ")", state);
         }
+        // struct_ops maps against the target kernel's BTF (libbpf: before relocation), which
+        // also decides which struct_ops programs load
+        StructOpsKernel.Result structOpsResult = null;
+        if (!spec.structOps().isEmpty()) {
+            structOpsResult = StructOpsKernel.initKern(spec, HostCoreTarget.structOpsTarget(spec));
+            if (structOpsResult.object() != spec) {
+                spec = structOpsResult.object();
+                core = null;
+                relocated.clear();
+            }
+        }
         // relocate
         CoreRelocatedObject relocatedObject = coreApplied();
         ObjectSpec resolved = relocatedObject.object();
@@ -354,6 +367,7 @@ public final class BpfObject implements AutoCloseable {
         tableMaps.putAll(tables);
         executables.putAll(prepared);
         verifications.putAll(verified);
+        structOpsKernel = structOpsResult;
         state = ObjectState.LOADED;
     }
 
@@ -362,7 +376,9 @@ public final class BpfObject implements AutoCloseable {
         Map<Integer, io.bpf4j.maps.BpfMap> created = new HashMap<>();
         for (int i = 0; i < resolved.maps().size(); i++) {
             MapSpec m = resolved.maps().get(i);
-            if (m.autocreate()) {
+            // a struct_ops map lives in the kernel's struct_ops subsystem: its value is the
+            // loader's view (BpfStructOps), there is nothing for programs to address in process
+            if (m.autocreate() && m.kind() != MapSpec.Kind.STRUCT_OPS) {
                 created.put(i, create(m));
             }
         }
@@ -385,7 +401,7 @@ public final class BpfObject implements AutoCloseable {
     /** The object as it stands with its externs resolved and CO-RE applied, computed once. */
     private CoreRelocatedObject coreApplied() {
         if (core == null) {
-            core = HostCoreTarget.relocate(Relocator.resolve(spec));
+            core = HostCoreTarget.relocate(Relocator.resolve(spec, Relocator.needsKernelBtf(spec) ? HostCoreTarget.kernelBtf() : null));
         }
         return core;
     }
@@ -481,7 +497,13 @@ public final class BpfObject implements AutoCloseable {
         MapDefinition inner = m.innerMap() == null ? null : definition(m.innerMap(), null);
         try {
             io.bpf4j.maps.BpfMap map = MapFactory.create(definition(m, inner));
-            if (m.initialData() != null) {
+            if (map instanceof io.bpf4j.maps.Arena arena) {
+                // libbpf copies the __arena globals to the start of the arena's user mapping,
+                // which allocates the pages they touch
+                if (m.initialData() != null && m.initialData().length > 0) {
+                    arena.write(0, m.initialData());
+                }
+            } else if (m.initialData() != null) {
                 map.update(LittleEndian.u32(0), m.initialData(), MapFlags.BPF_ANY);
                 if (m.readOnlyForPrograms()) {
                     map.freeze();
@@ -512,6 +534,96 @@ public final class BpfObject implements AutoCloseable {
         executables.clear();
         runtime.clear();
         tableMaps.clear();
+    }
+
+    /** The struct_ops maps, in map order (libbpf: {@code bpf_map__type(m) == BPF_MAP_TYPE_STRUCT_OPS}). */
+    public synchronized List<BpfStructOps> structOps() {
+        checkNotClosed();
+        List<BpfStructOps> out = new java.util.ArrayList<>();
+        for (io.bpf4j.elf.spec.StructOpsSpec st : spec.structOps()) {
+            out.add(new BpfStructOps(this, st.mapName()));
+        }
+        return out;
+    }
+
+    /** The struct_ops map with this name. */
+    public synchronized Optional<BpfStructOps> structOps(String mapName) {
+        checkNotClosed();
+        return spec.structOps(mapName).map(st -> new BpfStructOps(this, st.mapName()));
+    }
+
+    // ---- for BpfStructOps -------------------------------------------------------------------
+
+    synchronized io.bpf4j.elf.spec.StructOpsSpec structOpsSpec(String mapName) {
+        checkNotClosed();
+        return spec.structOps(mapName).orElseThrow(() -> new IllegalStateException("no struct_ops map '" + mapName + "'"));
+    }
+
+    synchronized MapSpec mapSpecOf(String mapName) {
+        checkNotClosed();
+        return spec.map(mapName).orElseThrow(() -> new IllegalStateException("no map '" + mapName + "'"));
+    }
+
+    synchronized void setStructOpsProgram(String mapName, String member, String program) {
+        requireOpened("set a struct_ops member");
+        io.bpf4j.elf.spec.StructOpsSpec st = structOpsSpec(mapName);
+        io.bpf4j.elf.spec.StructOpsSpec.Member m = st.member(member).orElseThrow(() -> new IllegalArgumentException(
+                "struct_ops map '" + mapName + "' has no member '" + member + "'"));
+        if (!m.functionPointer()) {
+            throw new IllegalArgumentException("struct_ops map '" + mapName + "': member '" + member + "' is not a function pointer");
+        }
+        if (program != null) {
+            ProgramSpec p = spec.program(program).orElseThrow(() -> new IllegalArgumentException("no program '" + program + "'"));
+            if (p.section().programType() != io.bpf4j.isa.abi.ProgramType.STRUCT_OPS) {
+                throw new IllegalArgumentException("struct_ops map '" + mapName + "': program '" + program
+                        + "' is not a struct_ops program");
+            }
+        }
+        String old = st.program(m.index()).orElse(null);
+        spec = spec.withStructOps(st.withProgram(m.index(), program));
+        if (old != null && !old.equals(program)) {
+            // libbpf: a program replaced in the shadow variable is not loaded for this map
+            spec = spec.withProgram(spec.program(old).orElseThrow().withAutoload(false));
+        }
+        core = null;
+        relocated.clear();
+    }
+
+    synchronized void setStructOpsData(String mapName, String member, byte[] value) {
+        requireOpened("set a struct_ops member");
+        io.bpf4j.elf.spec.StructOpsSpec st = structOpsSpec(mapName);
+        io.bpf4j.elf.spec.StructOpsSpec.Member m = st.member(member).orElseThrow(() -> new IllegalArgumentException(
+                "struct_ops map '" + mapName + "' has no member '" + member + "'"));
+        if (m.functionPointer()) {
+            throw new IllegalArgumentException("struct_ops map '" + mapName + "': member '" + member
+                    + "' is a function pointer: set a program");
+        }
+        if (value.length != m.size()) {
+            throw new IllegalArgumentException("struct_ops map '" + mapName + "': member '" + member + "' is " + m.size()
+                    + " bytes, not " + value.length);
+        }
+        int i = spec.mapIndex(mapName);
+        MapSpec ms = spec.maps().get(i);
+        byte[] data = ms.initialData();
+        System.arraycopy(value, 0, data, (int) m.offset(), value.length);
+        spec = spec.withMap(i, ms.withInitialData(data));
+    }
+
+    synchronized Optional<StructOpsKernel.KernelStructOps> structOpsKernel(String mapName) {
+        checkNotClosed();
+        return structOpsKernel == null ? Optional.empty() : Optional.ofNullable(structOpsKernel.maps().get(mapName));
+    }
+
+    synchronized Optional<StructOpsKernel.ProgramAttach> structOpsAttach(String program) {
+        checkNotClosed();
+        return structOpsKernel == null ? Optional.empty() : Optional.ofNullable(structOpsKernel.programs().get(program));
+    }
+
+    private void requireOpened(String what) {
+        if (state != ObjectState.OPENED) {
+            throw new ObjectStateException("object '" + spec.name() + "': cannot " + what + " after load (state "
+                    + state.name().toLowerCase(java.util.Locale.ROOT) + ")", state);
+        }
     }
 
     // ---- for BpfProgram and BpfMap ---------------------------------------------------------

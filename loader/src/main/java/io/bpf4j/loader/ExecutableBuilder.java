@@ -24,6 +24,7 @@ final class ExecutableBuilder {
         ProgramImage.Builder image = ProgramImage.builder(program.instructions()).name(program.name()).facts(facts)
                 .helpers(StandardHelpers.forProgramType(program.programType()))
                 .functionStarts(program.functions().stream().mapToInt(FunctionEntry::startSlot).toArray());
+        program.kfuncs().forEach(image::kfunc);
         java.util.Set<Integer> bound = new java.util.HashSet<>();
         // A program's call and jump tables follow the object's maps, in the order the relocator
         // made them; the engine sees them as instruction arrays of their target slots.

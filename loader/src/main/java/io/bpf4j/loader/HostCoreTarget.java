@@ -40,6 +40,17 @@ final class HostCoreTarget {
         return Relocator.relocateCore(obj, target);
     }
 
+    /**
+     * The target for struct_ops (libbpf's {@code bpf_map__init_kern_struct_ops}): the options'
+     * target BTF, else the running kernel's; null when the object has no struct_ops map.
+     */
+    static CoreTarget structOpsTarget(io.bpf4j.relocator.ObjectSpec obj) {
+        if (obj.structOps().isEmpty()) {
+            return null;
+        }
+        return obj.options().target().map(CoreTarget::of).orElseGet(HostCoreTarget::host);
+    }
+
     /** Every module's split BTF under /sys/kernel/btf, by name (libbpf asks the kernel for them by BTF id). */
     private static Map<String, Btf> modules(Btf base) {
         Map<String, Btf> modules = new LinkedHashMap<>();
@@ -56,6 +67,18 @@ final class HostCoreTarget {
             throw new BpfException("failed to load module BTF from " + SYS_BTF + ": " + e.getMessage(), e);
         }
         return modules;
+    }
+
+    /**
+     * The running kernel's vmlinux BTF for kfunc and typed-ksym externs (read at the first
+     * object that declares one), or null when the kernel exposes none: the relocator then
+     * reports each strong extern it cannot resolve and leaves weak ones unresolved.
+     */
+    static Btf kernelBtf() {
+        if (!Files.isReadable(SYS_BTF.resolve("vmlinux"))) {
+            return null;
+        }
+        return host().vmlinux();
     }
 
     static synchronized CoreTarget host() {

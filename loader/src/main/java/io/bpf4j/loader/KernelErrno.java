@@ -21,7 +21,12 @@ final class KernelErrno {
             "func#", "function calls are not allowed", "loading/calling other bpf or kernel functions are allowed",
             "R10 is read only", "frame pointer is read only", "invalid register", "invalid src register",
             "number of funcs in func_info", "invalid func info", "invalid line_info", "callbacks are not allowed",
-            "tail_calls are not allowed");
+            "tail_calls are not allowed",
+            // 6.19's gotox (visit_gotox_insn, check_indirect_jump) and the callx encoding
+            "BPF_JA|BPF_X uses reserved fields", "BPF_CALL|BPF_X uses reserved fields", "no jump tables found",
+            "jump table for insn", "indirect jump out of range", "register R");
+    /** EINVAL lines that start with the register (check_indirect_jump). */
+    private static final List<String> INVALID_INSIDE = List.of(", expected PTR_TO_INSN", " points to outside of jump table");
     private static final List<String> TOO_BIG = List.of(
             "BPF program is too large", "The sequence of ", "the call stack of ", "combined stack size",
             "bpf4j: program of "); // over bpf_prog_load's insn_cnt limit
@@ -50,6 +55,14 @@ final class KernelErrno {
             if (kernelMessage.startsWith(p)) {
                 return Errno.EINVAL;
             }
+        }
+        for (String p : INVALID_INSIDE) {
+            if (kernelMessage.contains(p)) {
+                return Errno.EINVAL;
+            }
+        }
+        if (kernelMessage.startsWith("the sum of R")) {
+            return Errno.ERANGE;
         }
         return Errno.EACCES;
     }

@@ -17,9 +17,13 @@ import java.util.Optional;
  * @param maxContextOffset the end of the highest context access the verifier saw (the kernel's
  *                         {@code max_ctx_offset}: how many context bytes the program reads), or -1
  *                         when the program was not accepted
+ * @param indirectTargets  for an accepted program, each {@code callx} and {@code gotox} by instruction slot with
+ *                         the sorted slots the verifier proved it may go to (a callee's first slot, a jump
+ *                         target); empty otherwise
  */
 public record ProgramVerification(String program, Status status, VerifierStats stats, String log,
-                                  VerifierException rejection, int maxContextOffset) {
+                                  VerifierException rejection, int maxContextOffset,
+                                  java.util.SortedMap<Integer, java.util.List<Integer>> indirectTargets) {
     /** The message prefix of a feature the verifier does not model yet. */
     public static final String NOT_SUPPORTED = "bpf4j: not supported yet";
 
@@ -29,6 +33,14 @@ public record ProgramVerification(String program, Status status, VerifierStats s
     /** An empty log stands for none. */
     public ProgramVerification {
         log = log == null ? "" : log;
+        indirectTargets = indirectTargets == null ? java.util.Collections.emptySortedMap()
+                : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(indirectTargets));
+    }
+
+    /** A verification without indirect targets (no callx, no gotox). */
+    public ProgramVerification(String program, Status status, VerifierStats stats, String log,
+                               VerifierException rejection, int maxContextOffset) {
+        this(program, status, stats, log, rejection, maxContextOffset, null);
     }
 
     /** The verifier's statistics as a loader type; empty when the program was not verified. */

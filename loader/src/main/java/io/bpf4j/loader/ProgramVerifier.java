@@ -41,7 +41,8 @@ final class ProgramVerifier {
         List<MapShape> maps = new ArrayList<>();
         obj.maps().forEach(m -> maps.add(MapShapes.of(m, btf)));
         for (TableMap t : rp.indirect().tables()) {
-            maps.add(MapShapes.of(t.spec(), btf));
+            // the loader writes every entry's orig_off and freezes the table before the program is loaded
+            maps.add(MapShapes.of(t.spec(), btf).toBuilder().insnOffsets(t.targetSlots()).frozen(true).build());
         }
         return VerifierInput.builder(rp.instructions(), rp.programType())
                 .expectedAttachType(AttachType.ofId(rp.expectedAttachTypeId()))
@@ -50,6 +51,8 @@ final class ProgramVerifier {
                 .lineInfo(lineInfo(rp))
                 .profile(options.profile())
                 .logLevel(options.logLevel())
+                .kfuncs(KfuncSignatures.of(rp.kfuncs(), rp.kfuncs().isEmpty() ? null
+                        : obj.options().target().orElseGet(HostCoreTarget::kernelBtf)))
                 .build();
     }
 
@@ -71,7 +74,8 @@ final class ProgramVerifier {
         try {
             VerifiedProgram v = Verifier.verify(input(obj, rp, options));
             return new Outcome(new ProgramVerification(rp.name(), ProgramVerification.Status.ACCEPTED, v.stats(), v.log(), null,
-                    v.facts().program().get(io.bpf4j.isa.facts.Facts.MAX_CTX_OFFSET).orElse(-1)), v.facts());
+                    v.facts().program().get(io.bpf4j.isa.facts.Facts.MAX_CTX_OFFSET).orElse(-1), indirectTargets(v.facts())),
+                    v.facts());
         } catch (VerifierException e) {
             VerifierException withLog = e;
             if ((options.logLevel() & 3) == 0) {
@@ -105,6 +109,17 @@ final class ProgramVerifier {
             LOG.warn("prog '{}': loaded unverified: {}", rp.name(), v.rejection().kernelMessage());
         }
         return outcome;
+    }
+
+    /** {@code Facts.INDIRECT_TARGETS} of every instruction that has them, by slot. */
+    private static java.util.SortedMap<Integer, List<Integer>> indirectTargets(ProgramFacts facts) {
+        java.util.SortedMap<Integer, List<Integer>> out = new java.util.TreeMap<>();
+        for (int i = 0; i < facts.size(); i++) {
+            int slot = i;
+            facts.get(i, io.bpf4j.isa.facts.Facts.INDIRECT_TARGETS)
+                    .ifPresent(t -> out.put(slot, java.util.Arrays.stream(t).boxed().toList()));
+        }
+        return out;
     }
 
     private static List<FuncInfo> funcInfo(RelocatedProgram rp, Btf btf) {

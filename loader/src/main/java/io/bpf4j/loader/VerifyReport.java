@@ -46,13 +46,26 @@ public final class VerifyReport {
      * @param error            the kernel-format error line (or relocation error) of a failure, else null
      * @param source           where in the C source a rejection stopped, or null
      * @param log              the verifier log at the requested level
+     * @param targets          each {@code callx}/{@code gotox} of an accepted program by instruction slot, with the
+     *                         slots the verifier proved it may go to ({@link ProgramVerification#indirectTargets()})
      */
     public record Entry(String file, String program, ProgramVerification.Status status, long durationUs, long totalInsns,
                         long totalStates, long peakStates, long maxStatesPerInsn, long markReadMaxLen, long stackDepth,
-                        String progType, String attachType, String error, SourceLocation source, String log) {
-        /** A missing log becomes {@code ""}. */
+                        String progType, String attachType, String error, SourceLocation source, String log,
+                        java.util.SortedMap<Integer, List<Integer>> targets) {
+        /** A missing log becomes {@code ""}, missing targets none. */
         public Entry {
             log = log == null ? "" : log;
+            targets = targets == null ? java.util.Collections.emptySortedMap()
+                    : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(targets));
+        }
+
+        /** An entry without indirect targets. */
+        public Entry(String file, String program, ProgramVerification.Status status, long durationUs, long totalInsns,
+                     long totalStates, long peakStates, long maxStatesPerInsn, long markReadMaxLen, long stackDepth,
+                     String progType, String attachType, String error, SourceLocation source, String log) {
+            this(file, program, status, durationUs, totalInsns, totalStates, peakStates, maxStatesPerInsn, markReadMaxLen,
+                    stackDepth, progType, attachType, error, source, log, null);
         }
 
         /** veristat's verdict: success only for a program the verifier accepted. */
@@ -70,7 +83,8 @@ public final class VerifyReport {
         /**
          * The JSON object of this entry: the CSV names (numbers as numbers), then
          * {@code stack_depth}, {@code prog_type}, {@code attach_type}, {@code status}, {@code error},
-         * {@code source} ({@code "file.c:LINE"} or null) and {@code log} (its lines).
+         * {@code source} ({@code "file.c:LINE"} or null), {@code targets} (one {@code {"insn": SLOT,
+         * "targets": [SLOT...]}} per {@code callx} and {@code gotox}) and {@code log} (its lines).
          */
         public Map<String, Object> jsonFields() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -89,6 +103,14 @@ public final class VerifyReport {
             m.put("status", status.name().toLowerCase(Locale.ROOT));
             m.put("error", error);
             m.put("source", source == null ? null : source.toString());
+            List<Map<String, Object>> indirect = new ArrayList<>();
+            targets.forEach((insn, to) -> {
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("insn", insn);
+                t.put("targets", to);
+                indirect.add(t);
+            });
+            m.put("targets", indirect);
             String text = log.endsWith("\n") ? log.substring(0, log.length() - 1) : log;
             m.put("log", text.isEmpty() ? List.of() : List.of(text.split("\n", -1)));
             return m;
@@ -132,7 +154,7 @@ public final class VerifyReport {
                 s == null ? 0 : s.verificationTime().toNanos() / 1000, s == null ? 0 : s.processedInsns(),
                 s == null ? 0 : s.totalStates(), s == null ? 0 : s.peakStates(), s == null ? 0 : s.maxStatesPerInsn(),
                 s == null ? 0 : s.markRead(), stack, type, attach, v.errorLine().orElse(null),
-                v.sourceLocation().orElse(null), v.log());
+                v.sourceLocation().orElse(null), v.log(), v.indirectTargets());
     }
 
     /** veristat's CSV of {@code entries} (header line, one line per entry, in the given order). */

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * kernel builds differ). It must never crash; on the testdata objects it must never give another
  * verdict or another error line than the kernel: what it cannot judge yet must be a named
  * "bpf4j: not supported yet" rejection (counted, allowed until part 2). With
- * {@code -Dbpf4j.verifierParity=strict} those fail too. The kernel's verifier selftests, built
+ * {@code -Dbpf4j.verifierParity=strict} those fail too. Programs with {@code callx} or {@code gotox},
+ * which 6.18 refuses as unknown opcodes while bpf4j verifies them by 6.19's and the pending series'
+ * rules, are counted as "beyond the kernel" and never as disagreements. The kernel's verifier selftests, built
  * outside the repository, run the same way with {@code -Dbpf4j.selftests=DIR} (skipped without
  * it; reported, only crashes fail, as part 2 covers most of what they exercise).
  */
@@ -70,7 +72,8 @@ class KernelVerifierParityTest {
         }
         if ("strict".equals(System.getProperty("bpf4j.verifierParity"))) {
             assertThat(all).filteredOn(p -> p.outcome() != VerifierParity.Outcome.AGREE
-                    && p.outcome() != VerifierParity.Outcome.NOT_JUDGED).as(text).isEmpty();
+                    && p.outcome() != VerifierParity.Outcome.NOT_JUDGED
+                    && p.outcome() != VerifierParity.Outcome.BEYOND_KERNEL).as(text).isEmpty();
         }
     }
 }

@@ -26,21 +26,38 @@ class LoadVerificationTest {
 
     @Test
     void aRejectionReadsLikeLibbpfAndLoadsNothing() {
-        // callx (0x8d): "unknown opcode 8d" is what this kernel answers (kernel-oracle-notes)
+        // table_test calls through a stack array indexed at run time: the loaded pointer is a scalar
         try (BpfObject obj = BpfObject.open(TestData.object("funcptr.v3.el.o"))) {
-            obj.programs().forEach(p -> p.setAutoload(p.name().equals("simple_test")));
+            obj.programs().forEach(p -> p.setAutoload(p.name().equals("table_test")));
             assertThatThrownBy(obj::load)
                     .isInstanceOfSatisfying(ProgramRejectedException.class, e -> {
-                        assertThat(e.program()).isEqualTo("simple_test");
-                        assertThat(e.errno()).isEqualTo(22);
-                        assertThat(e.kernelMessage()).isEqualTo("unknown opcode 8d");
+                        assertThat(e.program()).isEqualTo("table_test");
+                        assertThat(e.errno()).isEqualTo(13);
+                        assertThat(e.kernelMessage()).isEqualTo("R2 has type scalar, expected func");
                         assertThat(e.verifierException()).isSameAs(e.getCause());
                     })
-                    .hasMessageStartingWith("prog 'simple_test': BPF program load failed: Invalid argument\n"
-                            + "prog 'simple_test': -- BEGIN PROG LOAD LOG --\n")
-                    .hasMessageContaining("unknown opcode 8d\n")
+                    .hasMessageStartingWith("prog 'table_test': BPF program load failed: Permission denied\n"
+                            + "prog 'table_test': -- BEGIN PROG LOAD LOG --\n")
+                    .hasMessageContaining("R2 has type scalar, expected func\n")
                     .hasMessageContaining("-- END PROG LOAD LOG --");
             assertThat(obj.state()).isEqualTo(ObjectState.OPENED);
+        }
+    }
+
+    @Test
+    void callxIsVerifiedWithItsTargets() {
+        // beyond this kernel ("unknown opcode 8d"): simple_test picks foo_1 or foo_2 and calls it with callx
+        try (BpfObject obj = BpfObject.open(TestData.object("funcptr.v3.el.o"))) {
+            BpfProgram p = obj.program("simple_test").orElseThrow();
+            ProgramVerification v = p.verify(LoadOptions.defaults());
+            assertThat(v.status()).as(v.log()).isEqualTo(ProgramVerification.Status.ACCEPTED);
+            java.util.Map<String, Integer> starts = new java.util.HashMap<>();
+            p.relocated().functions().forEach(f -> starts.put(f.name(), f.startSlot()));
+            assertThat(v.indirectTargets()).hasSize(1);
+            assertThat(v.indirectTargets().values().iterator().next())
+                    .containsExactlyInAnyOrder(starts.get("foo_1"), starts.get("foo_2"));
+            int callx = v.indirectTargets().firstKey();
+            assertThat(p.instructions().slotAt(callx).code()).isEqualTo(io.bpf4j.isa.Opcodes.CODE_CALLX);
         }
     }
 
@@ -57,11 +74,11 @@ class LoadVerificationTest {
     @Test
     void aProgramCanBeVerifiedWithoutLoading() {
         try (BpfObject obj = BpfObject.open(TestData.object("funcptr.v3.el.o"))) {
-            ProgramVerification v = obj.program("simple_test").orElseThrow()
+            ProgramVerification v = obj.program("table_test").orElseThrow()
                     .verify(LoadOptions.builder().logLevel(2).build());
             assertThat(v.status()).isEqualTo(ProgramVerification.Status.REJECTED);
-            assertThat(v.errorLine()).contains("unknown opcode 8d");
-            assertThat(v.log()).endsWith("unknown opcode 8d\n" + v.stats().processedLine() + "\n");
+            assertThat(v.errorLine()).contains("R2 has type scalar, expected func");
+            assertThat(v.log()).endsWith("R2 has type scalar, expected func\n" + v.stats().processedLine() + "\n");
             assertThat(obj.state()).isEqualTo(ObjectState.OPENED);
         }
     }

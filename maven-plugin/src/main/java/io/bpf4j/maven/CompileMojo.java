@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -26,7 +27,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  */
 @Mojo(name = "compile", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, threadSafe = true)
 public final class CompileMojo extends AbstractMojo {
-    /** The clang to run (a name on PATH or a path); by default {@code clang-19} if on PATH, else {@code clang}. */
+    /** The clang to run (a name on PATH or a path); by default the newest {@code clang-NN} on PATH, else {@code clang}. */
     @Parameter(property = "bpf4j.clang")
     String clang;
 
@@ -159,7 +160,7 @@ public final class CompileMojo extends AbstractMojo {
         }
     }
 
-    /** The configured clang, or clang-19 / clang from PATH; a missing one is an error naming the parameter. */
+    /** The configured clang, or the newest clang-NN (else clang) from PATH; a missing one is an error naming the parameter. */
     private String clang() throws MojoExecutionException {
         if (clang != null && !clang.isBlank()) {
             if (clang.contains(File.separator) ? Files.isExecutable(Path.of(clang)) : onPath(clang) != null) {
@@ -169,12 +170,11 @@ public final class CompileMojo extends AbstractMojo {
                     + "was not found" + (clang.contains(File.separator) ? "" : " on PATH")
                     + ": install clang with the BPF target or point <clang> at it");
         }
-        for (String name : List.of("clang-19", "clang")) {
-            if (onPath(name) != null) {
-                return name;
-            }
+        Optional<String> found = ClangOnPath.newest(System.getenv("PATH"));
+        if (found.isPresent()) {
+            return found.get();
         }
-        throw new MojoExecutionException("bpf4j: no clang on PATH (looked for clang-19 and clang): install clang with the "
+        throw new MojoExecutionException("bpf4j: no clang on PATH (looked for clang-NN and clang): install clang with the "
                 + "BPF target or set the parameter <clang> (property bpf4j.clang) to its path");
     }
 

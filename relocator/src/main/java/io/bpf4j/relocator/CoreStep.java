@@ -66,7 +66,7 @@ final class CoreStep {
             }
         }
         ObjectSpec patched = new ObjectSpec(obj.name(), obj.elf(), obj.sections(), obj.license(), obj.kernelVersion(), programs,
-                obj.maps(), obj.externs(), obj.options());
+                obj.maps(), obj.externs(), obj.options(), obj.structOps());
         return new CoreRelocatedObject(patched, done, log, resolved.externs);
     }
 }

@@ -6,6 +6,7 @@ import io.bpf4j.elf.btf.BtfExt;
 import io.bpf4j.elf.spec.Extern;
 import io.bpf4j.elf.spec.MapSpec;
 import io.bpf4j.elf.spec.ObjectSections;
+import io.bpf4j.elf.spec.StructOpsSpec;
 
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -27,9 +28,16 @@ public final class ObjectSpec {
     private final List<MapSpec> maps;
     private final List<Extern> externs;
     private final RelocatorOptions options;
+    private final List<StructOpsSpec> structOps;
 
     ObjectSpec(String name, ElfObject elf, ObjectSections sections, String license, int kernelVersion,
                List<ProgramSpec> programs, List<MapSpec> maps, List<Extern> externs, RelocatorOptions options) {
+        this(name, elf, sections, license, kernelVersion, programs, maps, externs, options, List.of());
+    }
+
+    ObjectSpec(String name, ElfObject elf, ObjectSections sections, String license, int kernelVersion,
+               List<ProgramSpec> programs, List<MapSpec> maps, List<Extern> externs, RelocatorOptions options,
+               List<StructOpsSpec> structOps) {
         this.name = name;
         this.elf = elf;
         this.sections = sections;
@@ -39,6 +47,7 @@ public final class ObjectSpec {
         this.maps = List.copyOf(maps);
         this.externs = List.copyOf(externs);
         this.options = options;
+        this.structOps = List.copyOf(structOps);
     }
 
     /** The object name (prefix of its data map names). */
@@ -133,6 +142,34 @@ public final class ObjectSpec {
         return sections;
     }
 
+    /**
+     * The struct_ops maps' declarations, in map order: the struct type, its members and the
+     * program each function-pointer member is set to (each has a {@link MapSpec} of the same name).
+     */
+    public List<StructOpsSpec> structOps() {
+        return structOps;
+    }
+
+    /** The struct_ops declaration of map {@code mapName}. */
+    public Optional<StructOpsSpec> structOps(String mapName) {
+        return structOps.stream().filter(s -> s.mapName().equals(mapName)).findFirst();
+    }
+
+    /**
+     * A copy with a struct_ops declaration replaced (libbpf's shadow-variable use: a member set
+     * to another program before load).
+     */
+    public ObjectSpec withStructOps(StructOpsSpec changed) {
+        List<StructOpsSpec> copy = new ArrayList<>(structOps);
+        for (int i = 0; i < copy.size(); i++) {
+            if (copy.get(i).mapName().equals(changed.mapName())) {
+                copy.set(i, changed);
+                return new ObjectSpec(name, elf, sections, license, kernelVersion, programs, maps, externs, options, copy);
+            }
+        }
+        throw new IllegalArgumentException("no struct_ops map '" + changed.mapName() + "'");
+    }
+
     /** The options the object was opened with. */
     public RelocatorOptions options() {
         return options;
@@ -144,7 +181,7 @@ public final class ObjectSpec {
         for (int i = 0; i < copy.size(); i++) {
             if (!copy.get(i).subprogram() && copy.get(i).name().equals(program.name())) {
                 copy.set(i, program);
-                return new ObjectSpec(name, elf, sections, license, kernelVersion, copy, maps, externs, options);
+                return new ObjectSpec(name, elf, sections, license, kernelVersion, copy, maps, externs, options, structOps);
             }
         }
         throw new IllegalArgumentException("no program '" + program.name() + "'");
@@ -154,7 +191,7 @@ public final class ObjectSpec {
     public ObjectSpec withMap(int index, MapSpec map) {
         List<MapSpec> copy = new ArrayList<>(maps);
         copy.set(index, map);
-        return new ObjectSpec(name, elf, sections, license, kernelVersion, programs, copy, externs, options);
+        return new ObjectSpec(name, elf, sections, license, kernelVersion, programs, copy, externs, options, structOps);
     }
 
     /**
@@ -162,11 +199,11 @@ public final class ObjectSpec {
      * on what the object declares (the addresses of its typeless ksyms).
      */
     public ObjectSpec withOptions(RelocatorOptions newOptions) {
-        return new ObjectSpec(name, elf, sections, license, kernelVersion, programs, maps, externs, newOptions);
+        return new ObjectSpec(name, elf, sections, license, kernelVersion, programs, maps, externs, newOptions, structOps);
     }
 
     ObjectSpec withMaps(List<MapSpec> newMaps) {
-        return new ObjectSpec(name, elf, sections, license, kernelVersion, programs, newMaps, externs, options);
+        return new ObjectSpec(name, elf, sections, license, kernelVersion, programs, newMaps, externs, options, structOps);
     }
 
     @Override

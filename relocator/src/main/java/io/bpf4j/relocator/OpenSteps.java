@@ -266,6 +266,12 @@ final class OpenSteps {
         SectionKind kind = sections.kind(shndx);
         String secName = sectionName(elf, shndx);
         if (kind == SectionKind.ARENA) {
+            for (int i = 0; i < maps.size(); i++) {
+                if (maps.get(i).typeId() == io.bpf4j.isa.abi.MapType.ARENA.id()) {
+                    // libbpf: RELO_DATA against the arena map; the kernel makes the load the arena's user address + offset
+                    return new RelocationRecord(RelocationKind.DATA, slot, symName, sym.index(), i, sym.value(), -1);
+                }
+            }
             throw new RelocationException("prog '" + p.name() + "': bad arena data relocation at insn " + slot
                     + ", no arena maps defined", p.name(), -1, slot, symName);
         }

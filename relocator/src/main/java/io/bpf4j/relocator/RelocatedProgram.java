@@ -110,6 +110,26 @@ public record RelocatedProgram(String name, String sectionName, ProgramType prog
         return out;
     }
 
+    /**
+     * The kernel functions this program calls, by the BTF id its {@code call} instructions
+     * ({@code src_reg} = {@code BPF_PSEUDO_KFUNC_CALL}) carry: the extern's name without a
+     * {@code ___flavor} suffix. Unresolved (poisoned) kfunc calls are not listed.
+     */
+    public java.util.Map<Integer, String> kfuncs() {
+        java.util.Map<Integer, String> out = new java.util.TreeMap<>();
+        for (RelocationRecord r : relocations) {
+            if (r.kind() != RelocationKind.EXTERN_CALL) {
+                continue;
+            }
+            int idx = instructions.indexAtSlot(r.slot());
+            Slot s = idx < 0 ? null : instructions.get(idx).slot();
+            if (s != null && s.code() == Opcodes.CODE_CALL && s.src() == Opcodes.PSEUDO_KFUNC_CALL) {
+                out.put(s.imm(), ExternResolver.essentialName(r.symbol()));
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     /** The function whose code contains {@code slot}, or null. */
     public FunctionEntry functionAt(int slot) {
         for (FunctionEntry f : functions) {

@@ -8,7 +8,6 @@ import io.bpf4j.elf.spec.Externs;
 import io.bpf4j.elf.spec.MapSpec;
 import io.bpf4j.elf.spec.MapSpecReader;
 import io.bpf4j.elf.spec.ObjectSections;
-import io.bpf4j.elf.spec.SectionKind;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,8 @@ import java.util.List;
  * <p>Each phase is a type, and each is computed once per object state:
  * <pre>
  * ObjectSpec           {@link #open}:         CLASSIFY_SECTIONS, CARVE_PROGRAMS, COLLECT_EXTERNS, INIT_MAPS,
- *                                          COLLECT_RELOCATIONS (classified, none applied), COLLECT_MAP_RELOCATIONS
+ *                                          COLLECT_RELOCATIONS (classified, none applied), COLLECT_MAP_RELOCATIONS,
+ *                                          COLLECT_STRUCT_OPS_RELOCATIONS (function-pointer members bound to programs)
  * ResolvedObject       {@link #resolve}:      RESOLVE_EXTERNS (the .kconfig image, ksyms)
  * CoreRelocatedObject  {@link #relocateCore}: RELOCATE_CORE over the whole object (libbpf's first relocate pass)
  * RelocatedProgram     {@link #relocate(CoreRelocatedObject, String)}: LINK_CALLS then RELOCATE_DATA for one
@@ -32,7 +32,7 @@ public final class Relocator {
     /** The pipeline's steps, in the order they run. */
     public enum Step {
         CLASSIFY_SECTIONS, CARVE_PROGRAMS, COLLECT_EXTERNS, INIT_MAPS, COLLECT_RELOCATIONS, COLLECT_MAP_RELOCATIONS,
-        RESOLVE_EXTERNS, RELOCATE_CORE, LINK_CALLS, RELOCATE_DATA
+        COLLECT_STRUCT_OPS_RELOCATIONS, RESOLVE_EXTERNS, RELOCATE_CORE, LINK_CALLS, RELOCATE_DATA
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Relocator.class);
@@ -54,14 +54,6 @@ public final class Relocator {
     public static ObjectSpec open(ElfObject elf, String objectName, RelocatorOptions options) {
         step(Step.CLASSIFY_SECTIONS, objectName);
         ObjectSections sections = ObjectSections.of(elf);
-        for (int i = 0; i < sections.kinds().size(); i++) {
-            SectionKind k = sections.kind(i);
-            if (k == SectionKind.STRUCT_OPS || k == SectionKind.ARENA) {
-                String name = elf.section(i).name();
-                throw new ObjectFormatException("elf: section '" + name + "' (" + k.name().toLowerCase(java.util.Locale.ROOT)
-                        + ") is not supported by bpf4j yet", name, null);
-            }
-        }
         String license = OpenSteps.license(elf, sections);
         int kver = OpenSteps.kernelVersion(elf, sections, options.kernelVersion(), objectName);
         step(Step.CARVE_PROGRAMS, objectName);
@@ -76,7 +68,13 @@ public final class Relocator {
         step(Step.COLLECT_MAP_RELOCATIONS, objectName);
         maps = OpenSteps.mapRelocations(elf, sections, btf, programs, maps);
         maps = IndirectTables.callTableMapsAsTemplates(maps);
-        return new ObjectSpec(objectName, elf, sections, license, kver, programs, maps, externs, options);
+        step(Step.COLLECT_STRUCT_OPS_RELOCATIONS, objectName);
+        List<io.bpf4j.elf.spec.StructOpsSpec> declared = new ArrayList<>();
+        for (io.bpf4j.elf.spec.StructOpsMaps.Declared d : io.bpf4j.elf.spec.StructOpsMaps.read(elf, sections, btf)) {
+            declared.add(d.structOps());
+        }
+        List<io.bpf4j.elf.spec.StructOpsSpec> structOps = StructOpsStep.bindPrograms(elf, sections, programs, maps, declared);
+        return new ObjectSpec(objectName, elf, sections, license, kver, programs, maps, externs, options, structOps);
     }
 
     /**
@@ -87,8 +85,41 @@ public final class Relocator {
      * @throws RelocationException for an extern libbpf cannot resolve (libbpf's message)
      */
     public static ResolvedObject resolve(ObjectSpec obj) {
+        return resolve(obj, null);
+    }
+
+    /**
+     * Whether resolving the object's externs needs the kernel's BTF: it declares a kfunc or a
+     * typed {@code __ksym} variable and its options name no target BTF (libbpf's
+     * {@code obj_needs_vmlinux_btf}, for the extern part). The loader then reads the running
+     * kernel's vmlinux BTF and passes it to {@link #resolve(ObjectSpec, Btf)}; an object that
+     * needs none never makes it read.
+     */
+    public static boolean needsKernelBtf(ObjectSpec obj) {
+        if (obj.options().target().isPresent()) {
+            return false;
+        }
+        for (Extern e : obj.externs()) {
+            if (e.kind() == Extern.Kind.KSYM && !e.typeless()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@link #resolve(ObjectSpec)}, with {@code kernelBtf} (the running kernel's vmlinux BTF, or
+     * null) resolving kfuncs and typed ksyms when the options name no target BTF.
+     *
+     * @throws RelocationException for an extern libbpf cannot resolve (libbpf's message)
+     */
+    public static ResolvedObject resolve(ObjectSpec obj, Btf kernelBtf) {
         step(Step.RESOLVE_EXTERNS, obj.name());
-        ExternResolver.Resolved r = ExternResolver.resolve(obj.externs(), Externs.kconfigSize(obj.externs()), obj.options());
+        RelocatorOptions options = obj.options();
+        if (kernelBtf != null && options.target().isEmpty()) {
+            options = options.withTargetBtf(kernelBtf);
+        }
+        ExternResolver.Resolved r = ExternResolver.resolve(obj.externs(), Externs.kconfigSize(obj.externs()), options);
         List<MapSpec> maps = new ArrayList<>(obj.maps());
         for (int i = 0; i < maps.size(); i++) {
             if (maps.get(i).kind() == MapSpec.Kind.KCONFIG) {

@@ -43,6 +43,12 @@ public record RelocatorOptions(String objectName, String kconfig, Btf targetBtf,
                 hasSyscallWrapper, pageSize, limits);
     }
 
+    /** A copy with this target BTF. */
+    public RelocatorOptions withTargetBtf(Btf btf) {
+        return new RelocatorOptions(objectName, kconfig, btf, kallsyms, kernelVersion, hasBpfCookie,
+                hasSyscallWrapper, pageSize, limits);
+    }
+
     public Optional<Btf> target() {
         return Optional.ofNullable(targetBtf);
     }

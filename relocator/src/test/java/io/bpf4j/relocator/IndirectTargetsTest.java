@@ -365,9 +365,10 @@ class IndirectTargetsTest {
                     want.addAll(entries);
                 }
             }
-            assertThat(want).as("gotox at %d has targets", at).isNotEmpty();
+            // a gotox in a function that loads no jump table (indirect_jumps' gx_no_table) has none:
+            // the verifier rejects it ("no jump tables found"), the relocator must not invent any
             assertThat(rp.gotoxTargets(at)).as("targets of gotox at %d", at).isEqualTo(want);
-            count("gotox target sets", 1);
+            count(want.isEmpty() ? "gotox without a jump table" : "gotox target sets", 1);
         }
 
         // 5. everything reachable indirectly is appended and known

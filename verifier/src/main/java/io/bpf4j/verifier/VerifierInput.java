@@ -7,6 +7,7 @@ import io.bpf4j.isa.abi.KernelProfile;
 import io.bpf4j.isa.abi.MapShape;
 import io.bpf4j.isa.abi.ProgramType;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -26,12 +27,14 @@ import java.util.Objects;
  * @param limits             the complexity limits
  * @param nrCpuIds           the kernel's {@code nr_cpu_ids}: 6.18 bounds {@code bpf_get_smp_processor_id()}
  *                           by it (default: this host's processor count)
+ * @param kfuncs             the prototypes of the kfuncs the program calls, by the BTF id of its calls
  */
 public record VerifierInput(List<Instruction> instructions, ProgramType programType, AttachType expectedAttachType,
                             Privileges privileges, List<MapShape> maps, List<FuncInfo> funcInfo,
                             List<LineInfo> lineInfo, KernelProfile profile, int logLevel, VerifierLimits limits,
-                            int nrCpuIds) {
+                            int nrCpuIds, Map<Integer, KfuncSignature> kfuncs) {
     public VerifierInput {
+        kfuncs = Map.copyOf(kfuncs);
         instructions = Instructions.of(instructions); // immutable and packed: no copy of a large program
         Objects.requireNonNull(programType, "programType");
         Objects.requireNonNull(privileges, "privileges");
@@ -65,6 +68,7 @@ public record VerifierInput(List<Instruction> instructions, ProgramType programT
         private int logLevel;
         private VerifierLimits limits = VerifierLimits.KERNEL;
         private int nrCpuIds = Runtime.getRuntime().availableProcessors();
+        private Map<Integer, KfuncSignature> kfuncs = Map.of();
 
         private Builder(List<? extends Instruction> instructions, ProgramType programType) {
             this.instructions = List.copyOf(instructions);
@@ -116,9 +120,18 @@ public record VerifierInput(List<Instruction> instructions, ProgramType programT
             return this;
         }
 
+        /**
+         * The prototypes of the kernel functions the program calls, by the BTF id its kfunc
+         * calls carry (from the kernel BTF the loader resolved them against).
+         */
+        public Builder kfuncs(Map<Integer, KfuncSignature> k) {
+            this.kfuncs = k;
+            return this;
+        }
+
         public VerifierInput build() {
             return new VerifierInput(instructions, programType, expectedAttachType, privileges, maps, funcInfo,
-                    lineInfo, profile != null ? profile : KernelProfile.linux618(), logLevel, limits, nrCpuIds);
+                    lineInfo, profile != null ? profile : KernelProfile.linux618(), logLevel, limits, nrCpuIds, kfuncs);
         }
     }
 }

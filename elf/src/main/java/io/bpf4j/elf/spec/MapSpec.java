@@ -71,7 +71,13 @@ public record MapSpec(String name, Kind kind, int typeId, int keySize, int value
          * An instruction array the loader makes for one program's call or jump table
          * ({@code io.bpf4j.relocator.tables.TableMap}); not among the object's maps.
          */
-        TABLE;
+        TABLE,
+        /**
+         * A variable in {@code .struct_ops}, {@code .struct_ops.link} or their {@code ?} forms
+         * ({@link StructOpsSpec} says what it declares); the initial data is the variable's bytes
+         * in the object's struct layout.
+         */
+        STRUCT_OPS;
 
         /** Whether programs address the map's value as global variables (RELO_DATA). */
         public boolean isGlobalData() {

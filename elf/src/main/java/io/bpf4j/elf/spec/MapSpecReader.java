@@ -70,8 +70,12 @@ public final class MapSpecReader {
         List<MapSpec> maps = new ArrayList<>();
         r.legacyMaps(maps);
         r.btfMaps(maps);
+        r.arenaMap(maps);
         r.dataMaps(maps, limits);
         r.kconfigMap(maps, externs);
+        for (StructOpsMaps.Declared d : StructOpsMaps.read(elf, sections, btf)) {
+            maps.add(d.map());
+        }
         return List.copyOf(maps);
     }
 
@@ -206,6 +210,49 @@ public final class MapSpecReader {
                     .keyTypeId(d.keyTypeId).valueTypeId(d.valueTypeId).maxEntries(adjustMaxEntries(d.type, d.maxEntries))
                     .flags(d.flags).numaNode(d.numaNode).pinning(d.pinning).mapExtra(d.mapExtra).innerMap(inner)
                     .section(".maps", idx, v.offset()).declarationSize(v.size()).build());
+        }
+    }
+
+    /** The {@code .addr_space.1} section: {@code __arena} globals. */
+    public static final String ARENA_SECTION = ".addr_space.1";
+
+    /**
+     * libbpf's arena rules (end of {@code bpf_object__init_user_btf_maps}): one ARENA map at most;
+     * the {@code __arena} globals of {@code .addr_space.1} become its initial data, placed at the
+     * start of the arena, which must be large enough for them (rounded up to a page); globals
+     * without an ARENA map are refused.
+     */
+    private void arenaMap(List<MapSpec> maps) {
+        int sec = sections.first(SectionKind.ARENA);
+        int arena = -1;
+        for (int i = 0; i < maps.size(); i++) {
+            MapSpec m = maps.get(i);
+            if (m.typeId() != MapType.ARENA.id()) {
+                continue;
+            }
+            if (arena >= 0) {
+                throw new DeclarationException("map '" + m.name() + "': only single ARENA map is supported (map '"
+                        + maps.get(arena).name() + "' is also ARENA)", m.name(), ".maps");
+            }
+            arena = i;
+            if (sec >= 0) {
+                ElfSection s = elf.section(sec);
+                long dataSize = s.size();
+                long mmapSize = (long) pageSize * Integer.toUnsignedLong(m.maxEntries());
+                long rounded = (dataSize + pageSize - 1) / pageSize * pageSize;
+                if (rounded > mmapSize) {
+                    throw new DeclarationException("elf: sec '" + ARENA_SECTION + "': declared ARENA map size (" + mmapSize
+                            + ") is too small to hold global __arena variables of size " + dataSize, m.name(), ARENA_SECTION);
+                }
+                java.nio.ByteBuffer b = s.data();
+                byte[] data = new byte[b.remaining()];
+                b.duplicate().get(data);
+                maps.set(i, m.withInitialData(data));
+            }
+        }
+        if (sec >= 0 && arena < 0) {
+            throw new DeclarationException("elf: sec '" + ARENA_SECTION + "': to use global __arena variables the ARENA map should be "
+                    + "explicitly declared in SEC(\".maps\")", null, ARENA_SECTION);
         }
     }
 

@@ -13,21 +13,41 @@ import java.util.Optional;
  *                      the loader): stores through its value pointers are refused
  * @param inner         for array/hash of maps, the shape of the inner map template
  * @param specialFields spin lock, timer, kptr... fields inside the value (from the value's BTF), sorted by offset
+ * @param insnOffsets   for an instruction array ({@link MapType#INSN_ARRAY}): each key's {@code orig_off}, the
+ *                      instruction index user space wrote before freezing it (the kernel reads them at load
+ *                      time); empty for every other map
  */
 public record MapShape(String name, MapType type, int keySize, int valueSize, int maxEntries,
                        int flags, long mapExtra, boolean frozen, Optional<MapShape> inner,
-                       List<SpecialField> specialFields) {
+                       List<SpecialField> specialFields, List<Integer> insnOffsets) {
 
     /** {@code BPF_F_RDONLY_PROG}: programs may only read the map. */
     public static final int F_RDONLY_PROG = 1 << 7;
     /** {@code BPF_F_WRONLY_PROG}: programs may only write the map. */
     public static final int F_WRONLY_PROG = 1 << 8;
+    /**
+     * bpf4j's {@code BPF_F_CALL_TABLE} in {@code map_extra} of an {@link MapType#INSN_ARRAY}: the entries are
+     * functions a {@code callx} may call (call-tables-design.md), not jump targets.
+     */
+    public static final long CALL_TABLE_EXTRA = 1;
 
     public MapShape {
         Objects.requireNonNull(type, "type");
         name = name == null ? "" : name;
         inner = inner == null ? Optional.empty() : inner;
         specialFields = List.copyOf(specialFields);
+        insnOffsets = insnOffsets == null ? List.of() : List.copyOf(insnOffsets);
+    }
+
+    /** The shape without instruction offsets (the constructor before {@link #insnOffsets} existed). */
+    public MapShape(String name, MapType type, int keySize, int valueSize, int maxEntries, int flags, long mapExtra,
+                    boolean frozen, Optional<MapShape> inner, List<SpecialField> specialFields) {
+        this(name, type, keySize, valueSize, maxEntries, flags, mapExtra, frozen, inner, specialFields, List.of());
+    }
+
+    /** True for a call table: an {@link MapType#INSN_ARRAY} marked with {@link #CALL_TABLE_EXTRA}. */
+    public boolean isCallTable() {
+        return type == MapType.INSN_ARRAY && (mapExtra & CALL_TABLE_EXTRA) != 0;
     }
 
     /** True when programs may not write values: frozen or {@link #F_RDONLY_PROG}. */
@@ -54,6 +74,7 @@ public record MapShape(String name, MapType type, int keySize, int valueSize, in
                 .flags(flags).mapExtra(mapExtra).frozen(frozen);
         inner.ifPresent(b::inner);
         specialFields.forEach(b::specialField);
+        b.insnOffsets(insnOffsets);
         return b;
     }
 
@@ -91,6 +112,7 @@ public record MapShape(String name, MapType type, int keySize, int valueSize, in
         private boolean frozen;
         private MapShape inner;
         private final List<SpecialField> special = new ArrayList<>();
+        private List<Integer> insnOffsets = List.of();
 
         private Builder(MapType type) {
             this.type = Objects.requireNonNull(type, "type");
@@ -105,12 +127,13 @@ public record MapShape(String name, MapType type, int keySize, int valueSize, in
         public Builder frozen(boolean v) { this.frozen = v; return this; }
         public Builder inner(MapShape v) { this.inner = v; return this; }
         public Builder specialField(SpecialField f) { this.special.add(f); return this; }
+        public Builder insnOffsets(List<Integer> v) { this.insnOffsets = v; return this; }
 
         public MapShape build() {
             List<SpecialField> s = new ArrayList<>(special);
             s.sort(java.util.Comparator.comparingInt(SpecialField::offset));
             return new MapShape(name, type, keySize, valueSize, maxEntries, flags, mapExtra, frozen,
-                    Optional.ofNullable(inner), s);
+                    Optional.ofNullable(inner), s, insnOffsets);
         }
     }
 }

@@ -39,6 +39,13 @@ public final class Facts {
     /** Ctx load/store: the offset and size of the context field accessed (packed {@code off << 8 | size}). */
     public static final FactKey<Integer> CTX_FIELD = FactKey.of("ctx_field", Integer.class);
 
+    /**
+     * {@code callx} and {@code gotox}: the sorted distinct instruction slots control may go to, over every
+     * path the verifier explored (for {@code callx} the first slot of each possible callee, for {@code gotox}
+     * each possible jump target). An engine may dispatch over exactly these (a {@code tableswitch}).
+     */
+    public static final FactKey<int[]> INDIRECT_TARGETS = FactKey.of("indirect_targets", int[].class);
+
     /** Program-wide: one past the highest context byte any load reads (0 when the ctx is not read). */
     public static final FactKey<Integer> MAX_CTX_OFFSET = FactKey.of("max_ctx_offset", Integer.class);
 
@@ -47,7 +54,8 @@ public final class Facts {
 
     /** The standard per-instruction keys, in a stable order (for dumps and tools). */
     public static java.util.List<FactKey<?>> perInstruction() {
-        return java.util.List.of(MEMORY_REGION, IN_BOUNDS, DST_IS_POINTER, KNOWN_CONSTANT, BRANCH_TAKEN, DEAD, CTX_FIELD);
+        return java.util.List.of(MEMORY_REGION, IN_BOUNDS, DST_IS_POINTER, KNOWN_CONSTANT, BRANCH_TAKEN, DEAD, CTX_FIELD,
+                INDIRECT_TARGETS);
     }
 
     /** The standard program-wide keys (found in {@link ProgramFacts#program()}). */

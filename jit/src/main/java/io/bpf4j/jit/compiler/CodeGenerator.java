@@ -30,13 +30,17 @@ final class CodeGenerator {
     private static final String ATOMIC_OP = "io/bpf4j/jit/runtime/AtomicOp";
     private static final String FUNCTION_D = "(" + STATE_D + "IJJJJJJJJJJ)J";
     private static final String DISPATCH_D = "(" + STATE_D + "IIJJJJJJJJJJ)J";
+    /** {@code s<f>(state, depth, r0..r10, budget, block)}: the last instructions of a block the budget does not cover. */
+    private static final String SLOW_D = "(" + STATE_D + "IJJJJJJJJJJJJI)Ljava/lang/RuntimeException;";
 
     // locals of a function method: the state, the depth, r0..r10 (two slots each), then ours
     private static final int ST = 0, DEPTH = 1, BUDGET = 24, MEM = 26, MAY_GOTO = 27, EXC = 29, CALLEE = 30, TARGET = 31, FAULT_PC = 32;
+    /** The slow method's block parameter (it arrives in MEM's slot). */
+    private static final int BLOCK_PARAM = 26, BLOCK = 33;
     private static final String PROGRAM = "io/bpf4j/jit/compiler/CompiledProgram";
 
     /** Register ALU operations the interpreter sends to AluOps, by operation code. */
-    private static final Map<Integer, String> ALU_CALLS = Map.ofEntries(
+    static final Map<Integer, String> ALU_CALLS = Map.ofEntries(
             Map.entry(0x37, "div64"), Map.entry(0x3f, "div64"),
             Map.entry(DecodedProgram.SDIV64_K, "sdiv64"), Map.entry(DecodedProgram.SDIV64_X, "sdiv64"),
             Map.entry(0x67, "lsh64"), Map.entry(0x6f, "lsh64"), Map.entry(0x77, "rsh64"), Map.entry(0x7f, "rsh64"),
@@ -59,6 +63,11 @@ final class CodeGenerator {
             case DecodedProgram.SDIV64_K, DecodedProgram.SMOD64_K, DecodedProgram.SDIV32_K, DecodedProgram.SMOD32_K -> false;
             default -> (op & 0x08) != 0;
         };
+    }
+
+    /** Whether {@code op} is a conditional jump (JMP or JMP32 with a comparison). */
+    static boolean isConditionalJump(int op) {
+        return comparison(op) != null;
     }
 
     /** The AluOps comparison of a conditional jump, or null when {@code op} is none. */
@@ -152,6 +161,7 @@ final class CodeGenerator {
         emitDispatch(cw);
         for (int f = 0; f < code.functionCount(); f++) {
             new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + f, FUNCTION_D, null, null), f).emit();
+            new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "s" + f, SLOW_D, null, null), f).emitSlow();
         }
         cw.visitEnd();
         return cw.toByteArray();
@@ -236,6 +246,7 @@ final class CodeGenerator {
         private final int last;
         private final Label[] labels;
         private final Label[] budgetStubs;
+        private final BasicBlocks blocks;
 
         FunctionEmitter(MethodVisitor mv, int f) {
             this.mv = mv;
@@ -245,6 +256,7 @@ final class CodeGenerator {
             this.last = f == code.functionCount() - 1 ? code.length() : end - 1;
             this.labels = new Label[last - start + 1];
             this.budgetStubs = new Label[last - start + 1];
+            this.blocks = new BasicBlocks(code, start, last);
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = new Label();
                 budgetStubs[i] = new Label();
@@ -291,39 +303,147 @@ final class CodeGenerator {
             mv.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/ExecutionContext", "mayGotoBudget", "()J", false);
             mv.visitVarInsn(LSTORE, MAY_GOTO);
             mv.visitLabel(tryStart);
+            // The budget is compared once per basic block, with the block's length; it is spent
+            // (the local lowered) before each memory access and before the block's last
+            // instruction, so at a fault, a call or an exit it is exactly the interpreter's. A
+            // block the budget does not cover runs in the slow method, instruction by instruction.
+            Label slowPath = new Label();
+            int length = 0, index = 0, spent = 0;
             for (int pc = start; pc <= last; pc++) {
                 if (!emitted(pc)) {
                     continue;
                 }
                 mv.visitLabel(labels[pc - start]);
-                // --budget < 0 faults before the instruction does anything
-                mv.visitVarInsn(LLOAD, BUDGET);
-                mv.visitInsn(LCONST_1);
-                mv.visitInsn(LSUB);
-                mv.visitInsn(DUP2);
-                mv.visitVarInsn(LSTORE, BUDGET);
-                mv.visitInsn(LCONST_0);
-                mv.visitInsn(LCMP);
-                mv.visitJumpInsn(IFLT, budgetStubs[pc - start]);
+                if (blocks.lengthAt(pc) > 0) {
+                    length = blocks.lengthAt(pc);
+                    index = 0;
+                    spent = 0;
+                    mv.visitVarInsn(LLOAD, BUDGET);
+                    pushLong(length);
+                    mv.visitInsn(LCMP);
+                    mv.visitJumpInsn(IFLT, budgetStubs[pc - start]);
+                }
+                if (index == length - 1 || BasicBlocks.mayFault(op[pc])) {
+                    spend(index + 1 - spent);
+                    spent = index + 1;
+                }
+                index++;
                 instruction(pc, callGaps.get(pc));
             }
-            // each instruction's stub pushes its pc and joins one shared fault: few bytes per instruction
-            Label budgetFault = new Label();
+            // each block's stub pushes its first slot and joins one call of the slow method
             for (int pc = start; pc <= last; pc++) {
-                if (emitted(pc)) {
+                if (blocks.lengthAt(pc) > 0) {
                     mv.visitLabel(budgetStubs[pc - start]);
                     pushInt(pc);
-                    mv.visitJumpInsn(GOTO, budgetFault);
+                    mv.visitJumpInsn(GOTO, slowPath);
                 }
             }
-            mv.visitLabel(budgetFault);
+            mv.visitLabel(tryEnd);
+            // outside the handler's range: the slow method leaves the budget in the run state itself
+            mv.visitLabel(slowPath);
+            mv.visitVarInsn(ISTORE, FAULT_PC);
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitVarInsn(ILOAD, DEPTH);
+            for (int r = 0; r <= 10; r++) {
+                load(r);
+            }
+            mv.visitVarInsn(LLOAD, BUDGET);
+            mv.visitVarInsn(ILOAD, FAULT_PC);
+            mv.visitMethodInsn(INVOKESTATIC, NAME, "s" + function, SLOW_D, false);
+            mv.visitInsn(ATHROW);
+            mv.visitLabel(handler);
+            mv.visitVarInsn(ASTORE, EXC);
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitVarInsn(LLOAD, BUDGET);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
+            mv.visitVarInsn(ALOAD, EXC);
+            mv.visitInsn(ATHROW);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+
+        private void spend(int instructions) {
+            mv.visitVarInsn(LLOAD, BUDGET);
+            pushLong(instructions);
+            mv.visitInsn(LSUB);
+            mv.visitVarInsn(LSTORE, BUDGET);
+        }
+
+        /**
+         * The slow method: entered at a block whose length is more than the budget left, it runs
+         * the block's straight-line instructions with the interpreter's count and check before
+         * each, so the budget runs out at the interpreter's instruction (or an access faults
+         * first, as there). It never reaches the block's last instruction; it returns the budget
+         * fault for the caller to throw, having left the budget in the run state.
+         */
+        void emitSlow() {
+            mv.visitCode();
+            Label tryStart = new Label();
+            Label tryEnd = new Label();
+            Label handler = new Label();
+            mv.visitTryCatchBlock(tryStart, tryEnd, handler, null);
+            mv.visitVarInsn(ILOAD, BLOCK_PARAM);
+            mv.visitVarInsn(ISTORE, BLOCK);
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
+            mv.visitVarInsn(ASTORE, MEM);
+            mv.visitLabel(tryStart);
+            java.util.List<Integer> heads = new java.util.ArrayList<>();
+            for (int pc = start; pc <= last; pc++) {
+                if (blocks.lengthAt(pc) > 0) {
+                    heads.add(pc);
+                }
+            }
+            int[] keys = heads.stream().mapToInt(Integer::intValue).toArray();
+            Label[] cases = new Label[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                cases[i] = new Label();
+            }
+            Label unknown = new Label();
+            Label exhausted = new Label();
+            mv.visitVarInsn(ILOAD, BLOCK);
+            mv.visitLookupSwitchInsn(unknown, keys, cases);
+            for (int i = 0; i < keys.length; i++) {
+                mv.visitLabel(cases[i]);
+                int pc = keys[i];
+                for (int n = blocks.lengthAt(pc); n > 1; n--) {
+                    mv.visitVarInsn(LLOAD, BUDGET);
+                    mv.visitInsn(LCONST_1);
+                    mv.visitInsn(LSUB);
+                    mv.visitInsn(DUP2);
+                    mv.visitVarInsn(LSTORE, BUDGET);
+                    mv.visitInsn(LCONST_0);
+                    mv.visitInsn(LCMP);
+                    Label go = new Label();
+                    mv.visitJumpInsn(IFGE, go);
+                    pushInt(pc);
+                    mv.visitJumpInsn(GOTO, exhausted);
+                    mv.visitLabel(go);
+                    instruction(pc, null);
+                    do {
+                        pc++;
+                    } while (!emitted(pc));
+                }
+                // the block's last instruction: the budget (less than the block's length) is used up by now
+                pushInt(pc);
+                mv.visitJumpInsn(GOTO, exhausted);
+            }
+            mv.visitLabel(unknown);
+            mv.visitTypeInsn(NEW, "java/lang/IllegalStateException");
+            mv.visitInsn(DUP);
+            mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalStateException", "<init>", "()V", false);
+            mv.visitInsn(ATHROW);
+            mv.visitLabel(exhausted);
             mv.visitVarInsn(ISTORE, FAULT_PC);
             mv.visitInsn(LCONST_0);
             mv.visitVarInsn(LSTORE, BUDGET);
             mv.visitVarInsn(ALOAD, ST);
+            mv.visitInsn(LCONST_0);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
+            mv.visitVarInsn(ALOAD, ST);
             mv.visitVarInsn(ILOAD, FAULT_PC);
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "budgetExhausted", "(" + STATE_D + "I)Ljava/lang/RuntimeException;", false);
-            mv.visitInsn(ATHROW);
+            mv.visitInsn(ARETURN);
             mv.visitLabel(tryEnd);
             mv.visitLabel(handler);
             mv.visitVarInsn(ASTORE, EXC);

@@ -45,6 +45,16 @@ public final class DecodedProgram {
     public static final int LD_STATIC = 0xb0;
     /** {@code call bpf_tail_call}, when the program's helper table has it. */
     public static final int TAIL_CALL = 0xb8;
+    /**
+     * {@code addr_space_cast(dst, 0, 1)}: an arena pointer from user to program form, its low 32
+     * bits (the kernel's verifier makes it a 32-bit move).
+     */
+    public static final int CAST_KERN = 0xc0;
+    /**
+     * {@code addr_space_cast(dst, 1, 0)}: an arena pointer from program to user form; {@link #imm}
+     * holds the upper 32 bits of the arena's user address (0 stays 0, as in the kernel's JIT).
+     */
+    public static final int CAST_USER = 0xc8;
     public static final int MOVSX64_8 = 0x88, MOVSX64_16 = 0x90, MOVSX64_32 = 0x98, MOVSX32_8 = 0xa0, MOVSX32_16 = 0xa8;
 
     private final int length;
@@ -185,7 +195,7 @@ public final class DecodedProgram {
             return;
         }
         if (insn instanceof Alu a) {
-            decodeAlu(a, pc);
+            decodeAlu(image, a, pc);
         } else if (insn instanceof Endian e) {
             if (e.width() != 16 && e.width() != 32 && e.width() != 64) {
                 illegal(pc, "byte swap of " + e.width() + " bits");
@@ -195,7 +205,7 @@ public final class DecodedProgram {
         } else if (insn instanceof Jump j) {
             decodeJump(insns, j, pc);
         } else if (insn instanceof Call c) {
-            decodeCall(insns, c, pc);
+            decodeCall(image, insns, c, pc);
         } else if (insn instanceof CallX x) {
             dst[pc] = x.targetRegister();
             if (!validRegister(dst[pc])) {
@@ -216,7 +226,7 @@ public final class DecodedProgram {
                 : a.op() != Atomic.Op.CMPXCHG && a.op() != Atomic.Op.STORE_RELEASE && a.fetch() && a.srcReg() == 10;
     }
 
-    private void decodeAlu(Alu a, int pc) {
+    private void decodeAlu(ProgramImage image, Alu a, int pc) {
         if (a.dstReg() == 10) {
             illegal(pc, "frame pointer is read only");
             return;
@@ -238,7 +248,7 @@ public final class DecodedProgram {
             }
         } else if (o == AluOp.MOV) {
             if (a.addressSpaceCast()) {
-                illegal(pc, "addr_space_cast needs a BPF arena, which this runtime does not provide");
+                decodeAddressSpaceCast(image, a, pc);
             } else if (offset != 0 && !x) {
                 illegal(pc, "BPF_MOV uses reserved fields: off " + offset);
             } else if (offset == 8) {
@@ -269,7 +279,7 @@ public final class DecodedProgram {
         }
     }
 
-    private void decodeCall(Instructions insns, Call c, int pc) {
+    private void decodeCall(ProgramImage image, Instructions insns, Call c, int pc) {
         switch (c.kind()) {
             case HELPER -> {
                 if (c.imm() == HelperId.TAIL_CALL.id() && helpers.contains(c.imm())) {
@@ -286,7 +296,18 @@ public final class DecodedProgram {
                     target[pc] = f;
                 }
             }
-            case KFUNC -> illegal(pc, "kernel function calls (kfunc btf id " + c.imm() + ") are not available");
+            case KFUNC -> {
+                // an implemented kfunc is called as the helper it is bound to in the image's table
+                int id = image.kfuncHelperId(c.imm());
+                String name = image.kfuncName(c.imm());
+                if (id >= 0) {
+                    imm[pc] = id;
+                } else if (name != null) {
+                    illegal(pc, "kernel function " + name + " (kfunc btf id " + c.imm() + ") is not implemented by bpf4j");
+                } else {
+                    illegal(pc, "kernel function calls (kfunc btf id " + c.imm() + ") are not available");
+                }
+            }
             default -> illegal(pc, "call with unknown src_reg " + c.srcReg());
         }
     }
@@ -322,7 +343,15 @@ public final class DecodedProgram {
             }
             case MAP_VALUE, MAP_IDX_VALUE -> {
                 int index = image.staticRegionIndex(handle);
-                if (index < 0) {
+                if (image.map(handle) instanceof io.bpf4j.maps.Arena arena) {
+                    // the kernel's arena_map_direct_value_addr: the arena's user address plus the offset
+                    long off = Integer.toUnsignedLong(l.second().imm());
+                    if (off > (long) arena.pageCount() * io.bpf4j.maps.Arena.PAGE_SIZE) {
+                        illegal(pc, "ld_imm64 offset " + off + " is past the end of arena '" + arena.name() + "'");
+                    } else {
+                        imm[pc] = arena.userVmStart() + off;
+                    }
+                } else if (index < 0) {
                     illegal(pc, "ld_imm64 names the value of map " + handle + ", which has no direct value");
                 } else {
                     op[pc] = LD_STATIC;
@@ -334,6 +363,25 @@ public final class DecodedProgram {
         }
         if (op[pc] != ILLEGAL && l.second().code() != 0) {
             illegal(pc, "ld_imm64 second slot uses reserved fields");
+        }
+    }
+
+    /**
+     * {@code addr_space_cast}: only between address spaces 1 (arena, user form) and 0 (program
+     * form), and only in a program bound to an arena, as the kernel's verifier requires.
+     */
+    private void decodeAddressSpaceCast(ProgramImage image, Alu a, int pc) {
+        io.bpf4j.maps.Arena arena = image.arena();
+        long castImm = a.imm() & 0xffff_ffffL;
+        if (arena == null) {
+            illegal(pc, "addr_space_cast needs a BPF arena map bound to the program");
+        } else if (castImm == 1) {
+            op[pc] = CAST_KERN;
+        } else if (castImm == 1 << 16) {
+            op[pc] = CAST_USER;
+            imm[pc] = arena.userVmStart() >>> 32;
+        } else {
+            illegal(pc, "addr_space_cast can only convert between address space 1 and 0, not imm " + castImm);
         }
     }
 

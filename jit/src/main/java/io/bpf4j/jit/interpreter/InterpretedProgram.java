@@ -185,6 +185,12 @@ final class InterpretedProgram implements Executable {
                 // ---- loads, stores, atomics ----
                 case 0x18 -> { r[dst[pc]] = imm[pc]; pc += 2; }
                 case DecodedProgram.LD_STATIC -> { r[dst[pc]] = imm[pc] + staticBase; pc += 2; }
+                case DecodedProgram.CAST_KERN -> { r[dst[pc]] = r[src[pc]] & 0xffff_ffffL; pc++; }
+                case DecodedProgram.CAST_USER -> {
+                    long lo = r[src[pc]] & 0xffff_ffffL;
+                    r[dst[pc]] = lo == 0 ? 0 : imm[pc] << 32 | lo;
+                    pc++;
+                }
                 case 0x61 -> { r[dst[pc]] = mem.load32(r[src[pc]] + off[pc], pc); pc++; }
                 case 0x69 -> { r[dst[pc]] = mem.load16(r[src[pc]] + off[pc], pc); pc++; }
                 case 0x71 -> { r[dst[pc]] = mem.load8(r[src[pc]] + off[pc], pc); pc++; }

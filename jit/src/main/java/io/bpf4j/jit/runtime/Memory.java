@@ -52,6 +52,29 @@ public final class Memory {
      */
     private final int[] stackLowWater = new int[MAX_FRAMES];
 
+    /**
+     * The arena the running program is bound to, or null. With one, a load or store through a
+     * value that is not a region pointer is an arena access at that 32-bit address (the kernel
+     * turns a program's arena accesses into PROBE_MEM32 ones: its arena base plus the low 32
+     * bits of the register plus the offset); one to a page not allocated reads 0 and writes
+     * nothing, as the kernel's exception table makes it.
+     */
+    private io.bpf4j.maps.Arena arena;
+
+    /** Binds the arena later accesses through non-pointers reach (null: none). */
+    public void arena(io.bpf4j.maps.Arena arena) {
+        this.arena = arena;
+    }
+
+    /** The arena bound by {@link #arena(io.bpf4j.maps.Arena)}, or null. */
+    public io.bpf4j.maps.Arena arena() {
+        return arena;
+    }
+
+    private boolean arenaAccess(long address) {
+        return arena != null && Pointers.tag(address) != Pointers.TAG_DATA;
+    }
+
     public Memory() {
         fixedCount = 1;
         Arrays.fill(stackLowWater, FRAME_SIZE);
@@ -359,16 +382,25 @@ public final class Memory {
     // ---- loads (zero-extending) and stores, as the interpreter uses them -------------------
 
     public long load8(long address, int pc) {
+        if (arenaAccess(address)) {
+            return arena.load(address, 1);
+        }
         Region r = check(address, 1, MemoryFault.Access.READ, pc);
         return r.bytes[index(r, address)] & 0xffL;
     }
 
     public long load16(long address, int pc) {
+        if (arenaAccess(address)) {
+            return arena.load(address, 2);
+        }
         Region r = check(address, 2, MemoryFault.Access.READ, pc);
         return (short) LE16.get(r.bytes, index(r, address)) & 0xffffL;
     }
 
     public long load32(long address, int pc) {
+        if (arenaAccess(address)) {
+            return arena.load(address, 4);
+        }
         Region r = check(address, 4, MemoryFault.Access.READ, pc);
         if (r.pointerFieldOffsets != null) {
             Long p = r.pointerField((int) Pointers.offset(address));
@@ -380,6 +412,9 @@ public final class Memory {
     }
 
     public long load64(long address, int pc) {
+        if (arenaAccess(address)) {
+            return arena.load(address, 8);
+        }
         Region r = check(address, 8, MemoryFault.Access.READ, pc);
         if (r.pointerFieldOffsets != null) {
             Long p = r.pointerField((int) Pointers.offset(address));
@@ -401,21 +436,37 @@ public final class Memory {
     }
 
     public void store8(long address, long value, int pc) {
+        if (arenaAccess(address)) {
+            arena.store(address, 1, value);
+            return;
+        }
         Region r = check(address, 1, MemoryFault.Access.WRITE, pc);
         r.bytes[index(r, address)] = (byte) value;
     }
 
     public void store16(long address, long value, int pc) {
+        if (arenaAccess(address)) {
+            arena.store(address, 2, value);
+            return;
+        }
         Region r = check(address, 2, MemoryFault.Access.WRITE, pc);
         LE16.set(r.bytes, index(r, address), (short) value);
     }
 
     public void store32(long address, long value, int pc) {
+        if (arenaAccess(address)) {
+            arena.store(address, 4, value);
+            return;
+        }
         Region r = check(address, 4, MemoryFault.Access.WRITE, pc);
         LE32.set(r.bytes, index(r, address), (int) value);
     }
 
     public void store64(long address, long value, int pc) {
+        if (arenaAccess(address)) {
+            arena.store(address, 8, value);
+            return;
+        }
         Region r = check(address, 8, MemoryFault.Access.WRITE, pc);
         LE64.set(r.bytes, index(r, address), value);
     }

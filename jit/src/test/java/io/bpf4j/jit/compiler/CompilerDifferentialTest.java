@@ -86,4 +86,38 @@ class CompilerDifferentialTest {
         assertThat(compiled.run(ctx)).isEqualTo(3);
         assertThat(interpreted.run(ctx)).isEqualTo(3);
     }
+
+    /**
+     * The compiler compares the budget once per basic block; a block the budget does not cover
+     * must still stop at the interpreter's instruction, after the interpreter's stores, and a
+     * fault inside a block must leave the interpreter's count. Every budget up to the run's length.
+     */
+    @Test
+    void theBudgetRunsOutAtTheInterpretersInstructionWhereverItEnds() {
+        Map<String, Instructions> programs = new LinkedHashMap<>();
+        programs.put("loop with stack accesses, then a bad load", asm("mov %r0, 0", "mov %r1, 0", "loop:",
+                "stxdw [%r10-8], %r1", "ldxdw %r2, [%r10-8]", "add %r0, %r2", "stxw [%r10-16], %r0", "add %r1, 1",
+                "jlt %r1, 4, loop", "ldxw %r0, [%r10-16]", "mov %r3, 4096", "add %r0, 1", "ldxb %r4, [%r3+0]", "exit"));
+        programs.put("calls in the middle", asm("mov %r6, 0", "loop:", "stdw [%r10-8], 7", "call local f", "add %r6, %r0",
+                "ldxdw %r7, [%r10-8]", "add %r6, %r7", "jlt %r6, 60, loop", "mov %r0, %r6", "exit",
+                "f:", "stdw [%r10-8], 1", "ldxdw %r0, [%r10-8]", "add %r0, 2", "exit"));
+        programs.forEach((name, insns) -> {
+            ProgramImage image = ProgramImage.of(insns, StandardHelpers.all());
+            Compiler.Compilation c = Compiler.INSTANCE.compile(image);
+            assertThat(c.fallbackReason()).as("%s compiles", name).isNull();
+            Executable interpreted = Interpreter.INSTANCE.prepare(image);
+            long full = Outcome.of(interpreted, interpreted.newContext(), interpreted::run).instructions();
+            for (long budget = 1; budget <= full + 1; budget++) {
+                var cc = c.executable().newContext().setInstructionBudget(budget);
+                var ic = interpreted.newContext().setInstructionBudget(budget);
+                Outcome byCompiler = Outcome.of(c.executable(), cc, c.executable()::run);
+                Outcome byInterpreter = Outcome.of(interpreted, ic, interpreted::run);
+                assertThat(byCompiler).as("%s, budget %d", name, budget).isEqualTo(byInterpreter);
+                // the stores before the end: the main frame's bytes (region 1) as each engine left them
+                long frame = io.bpf4j.jit.runtime.Pointers.data(1, 0);
+                assertThat(cc.memory().read(frame, io.bpf4j.jit.runtime.Memory.FRAME_SIZE, 0)).as("%s, budget %d: stack", name, budget)
+                        .isEqualTo(ic.memory().read(frame, io.bpf4j.jit.runtime.Memory.FRAME_SIZE, 0));
+            }
+        });
+    }
 }

@@ -3,6 +3,8 @@ package io.bpf4j.maps.impl;
 import static io.bpf4j.maps.MapFlags.ACCESS_MASK;
 import static io.bpf4j.maps.MapFlags.BPF_F_INNER_MAP;
 import static io.bpf4j.maps.MapFlags.BPF_F_MMAPABLE;
+
+import io.bpf4j.maps.Arena;
 import static io.bpf4j.maps.MapFlags.BPF_F_NO_COMMON_LRU;
 import static io.bpf4j.maps.MapFlags.BPF_F_NO_PREALLOC;
 import static io.bpf4j.maps.MapFlags.BPF_F_NUMA_NODE;
@@ -42,6 +44,8 @@ public final class MapCreator {
     private static final int QUEUE_FLAGS = BPF_F_NUMA_NODE | ACCESS_MASK;
     private static final int BLOOM_FLAGS = BPF_F_NUMA_NODE | BPF_F_ZERO_SEED | ACCESS_MASK;
     private static final int RINGBUF_FLAGS = BPF_F_NUMA_NODE;
+    /** BPF_F_MMAPABLE, BPF_F_SEGV_ON_FAULT (1 << 15), BPF_F_NO_USER_CONV (1 << 16) */
+    private static final int ARENA_FLAGS = BPF_F_MMAPABLE | 1 << 15 | 1 << 16;
 
     private MapCreator() {
     }
@@ -120,6 +124,8 @@ public final class MapCreator {
                 return new RingBufferMap(def);
             case INSN_ARRAY:
                 return new InsnArrayMap(def);
+            case ARENA:
+                return new ArenaMap(def);
             default:
                 throw fail(def, Errno.EINVAL, "map type " + def.type().displayName() + " is not supported in process");
         }
@@ -130,7 +136,7 @@ public final class MapCreator {
         switch (type) {
             case ARRAY: case PERCPU_ARRAY: case HASH: case PERCPU_HASH: case LRU_HASH: case LRU_PERCPU_HASH:
             case HASH_OF_MAPS: case PROG_ARRAY: case ARRAY_OF_MAPS: case QUEUE: case STACK: case BLOOM_FILTER:
-            case LPM_TRIE: case RINGBUF: case INSN_ARRAY:
+            case LPM_TRIE: case RINGBUF: case INSN_ARRAY: case ARENA:
                 return true;
             default:
                 return false;
@@ -152,7 +158,7 @@ public final class MapCreator {
         MapType t = def.type();
         require(def, isSupported(t), Errno.EINVAL, "map type " + t.displayName() + " is not supported in process");
         require(def, def.numCpus() >= 1, Errno.EINVAL, "numCpus must be at least 1");
-        boolean extraAllowed = t == MapType.BLOOM_FILTER
+        boolean extraAllowed = t == MapType.BLOOM_FILTER || t == MapType.ARENA
                 || (t == MapType.INSN_ARRAY && def.mapExtra() == MapFlags.BPF_F_CALL_TABLE);
         require(def, def.mapExtra() == 0 || extraAllowed, Errno.EINVAL, "map_extra " + def.mapExtra() + " is not allowed for " + t.displayName());
         int f = def.flags();
@@ -207,6 +213,16 @@ public final class MapCreator {
                 // the ring is kept twice over in one Java array (see RingBufferMap)
                 require(def, n <= MAX_STORAGE / 2, Errno.ENOMEM, "size " + n + " is too large for this process (at most "
                         + Integer.highestOneBit((int) (MAX_STORAGE / 2)) + " bytes)");
+                break;
+            case ARENA:
+                // arena_map_alloc
+                require(def, def.keySize() == 0 && def.valueSize() == 0, Errno.EINVAL, "key and value size must be 0");
+                require(def, (f & BPF_F_MMAPABLE) != 0, Errno.EINVAL, "BPF_F_MMAPABLE must be set");
+                require(def, (f & ~ARENA_FLAGS) == 0, Errno.EINVAL, "flags " + f + " are not allowed");
+                require(def, (def.mapExtra() & (Arena.PAGE_SIZE - 1)) == 0, Errno.EINVAL, "map_extra is not page aligned");
+                require(def, (long) def.maxEntries() * Arena.PAGE_SIZE <= 1L << 32, Errno.E2BIG, "more than 4 GiB of pages");
+                require(def, (def.mapExtra() >>> 32) == ((def.mapExtra() + (long) def.maxEntries() * Arena.PAGE_SIZE - 1) >>> 32),
+                        Errno.ERANGE, "the arena would cross a 4 GiB boundary");
                 break;
             case INSN_ARRAY:
                 require(def, def.keySize() == 4 && def.valueSize() == InsnArrayMap.VALUE_SIZE, Errno.EINVAL, "key size must be 4 and value size 16");

@@ -250,6 +250,7 @@ final class AluChecks {
         if (ptr.maybeNull()) {
             throw env.reject("R" + dst + " pointer arithmetic on " + ptr.typeName() + " prohibited, null-check it first");
         }
+        env.indirect.checkPointerArithmetic(dst, op, ptr, off);
         switch (ptr.type()) {
             case CTX, MAP_VALUE, MAP_KEY, STACK, PACKET_META, PACKET, TP_BUFFER, MEM, BUF, FUNC -> {
             }

@@ -329,7 +329,7 @@ final class CallChecks {
         boolean write = spec.has(TypeFlag.MEM_WRITE);
         switch (kind) {
             case CONST_MAP_PTR -> meta.map = ((Reg.Ptr) reg).map();
-            case PTR_TO_FUNC -> meta.subprog = ((Reg.Ptr) reg).subprog();
+            case PTR_TO_FUNC -> meta.subprog = env.indirect.callbackSubprog(regno, (Reg.Ptr) reg);
             case PTR_TO_MAP_KEY -> {
                 if (meta.map == null) {
                     throw env.reject("invalid map_ptr to access map->key");
@@ -570,7 +570,7 @@ final class CallChecks {
     }
 
     /** release_reference: drop the reference and invalidate every pointer carrying it. */
-    private boolean releaseReference(int id) {
+    boolean releaseReference(int id) {
         boolean had = env.cur.refs.removeIf(r -> r.id() == id);
         if (!had) {
             return false;

@@ -56,6 +56,7 @@ public final class Driver {
             }
         }
         Program prog = new Program(raw, input.lineInfo());
+        prog.kfuncs = input.kfuncs();
         Env env = null;
         try {
             new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps())).run(input.funcInfo(), input.lineInfo());
@@ -144,7 +145,8 @@ public final class Driver {
         MapRef inner = m.inner().map(x -> mapRef(-1, x)).orElse(null);
         int lock = m.special(MapShape.SpecialField.Kind.SPIN_LOCK).map(MapShape.SpecialField::offset).orElse(-1);
         return new MapRef(index, m.name(), m.type(), m.keySize(), m.valueSize(), m.maxEntries(), m.flags(),
-                m.readOnlyToPrograms(), m.writeOnlyToPrograms(), inner, lock, m.specialFields().size());
+                m.readOnlyToPrograms(), m.writeOnlyToPrograms(), inner, lock, m.specialFields().size(), m.insnOffsets(),
+                m.isCallTable());
     }
 
     /** check_max_stack_depth: the deepest static call chain's combined stack (JIT: 16-byte granules). */
@@ -162,6 +164,15 @@ public final class Driver {
             Slot s = prog.slots[i];
             boolean call = s.code() == Opcodes.CODE_CALL && s.src() == Opcodes.PSEUDO_CALL
                     || s.code() == Opcodes.CODE_LD_IMM64 && s.src() == Opcodes.PSEUDO_FUNC;
+            if (s.code() == Opcodes.CODE_CALLX) {
+                // every callee a callx was verified with adds its frame like a static call
+                for (int callee : env.indirect.calleesAt(i)) {
+                    if (frame + 1 >= CallChecks.MAX_CALL_FRAMES) {
+                        throw env.reject("the call stack of " + (frame + 2) + " frames is too deep !");
+                    }
+                    walk(env, callee, depth, frame + 1);
+                }
+            }
             if (!call) {
                 continue;
             }

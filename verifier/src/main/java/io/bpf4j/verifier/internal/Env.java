@@ -46,6 +46,8 @@ final class Env {
     boolean histEntThisInsn;
     /** Global functions a verified unit called (each is verified on its own afterwards). */
     final boolean[] globalCalled;
+    /** callx, call tables and gotox (beyond 6.18): their checks and the targets every path proved. */
+    final IndirectChecks indirect;
     /** Backtracking for precision; set by the explorer. */
     Precision precision;
 
@@ -65,6 +67,7 @@ final class Env {
         this.region = new io.bpf4j.isa.facts.RegionKind[prog.len];
         this.auxPtrType = new String[prog.len];
         this.facts = new FactsRecorder(prog);
+        this.indirect = new IndirectChecks(this);
     }
 
     /** push_jmp_history: records the current insn (or merges into its entry) in the current state. */

@@ -162,6 +162,10 @@ final class Equivalence {
             case STACK -> {
                 return regsExact(old, cur) && op.frameno() == cp.frameno();
             }
+            case INSN -> {
+                // regsafe's PTR_TO_INSN case (6.19): same table and offset, a range within the old one
+                return op.off() == cp.off() && op.map() == cp.map() && rangeWithin(op.var(), cp.var());
+            }
             default -> {
                 return regsExact(old, cur);
             }
@@ -256,6 +260,15 @@ final class Equivalence {
             }
             if (ot == FuncState.SPILL && !regsafe(old.spilled[spi], cur.spilled[spi], mode)) {
                 return false;
+            }
+            if (ot == FuncState.ITER) {
+                // the depth is not compared: it only keeps the infinite-loop check away
+                FuncState.IterState oi = old.iters[spi];
+                FuncState.IterState ci = cur.iters[spi];
+                if (oi == null || ci == null || !oi.type().equals(ci.type()) || oi.active() != ci.active()
+                        || !checkIds(oi.refObjId(), ci.refObjId())) {
+                    return false;
+                }
             }
         }
         return true;

@@ -56,6 +56,7 @@ final class Explorer {
     final MemChecks mem;
     final JumpChecks jmp;
     final CallChecks calls;
+    final KfuncChecks kfuncs;
     /** Set by a check that ends the path (exit of the main frame). */
     boolean pathEnded;
     /** The next instruction chosen by a jump (or -1 to fall through). */
@@ -71,6 +72,7 @@ final class Explorer {
         this.mem = new MemChecks(env);
         this.jmp = new JumpChecks(env, this);
         this.calls = new CallChecks(env, this);
+        this.kfuncs = new KfuncChecks(env, this);
         env.precision = new Precision(env, this);
     }
 
@@ -504,7 +506,17 @@ final class Explorer {
                 boolean loop = false;
                 if (cp.st.branches > 0) {
                     boolean loopCheck = true;
-                    if (env.prog.slots[insn].code() == io.bpf4j.isa.Opcodes.CODE_MAY_GOTO
+                    if (env.prog.iterNext[insn]) {
+                        // an open-coded iterator loop converged: this iteration starts where an
+                        // earlier one did, with the iterator still active
+                        if (eq.statesEqual(cp.st, env.cur, Equivalence.Mode.RANGE_WITHIN)
+                                && KfuncChecks.iterActiveAtNext(env.cur)) {
+                            hit(cp, insn, true);
+                            return true;
+                        }
+                        loopCheck = false;
+                    }
+                    if (loopCheck && env.prog.slots[insn].code() == io.bpf4j.isa.Opcodes.CODE_MAY_GOTO
                             && cp.st.mayGotoDepth != env.cur.mayGotoDepth
                             && eq.statesEqual(cp.st, env.cur, Equivalence.Mode.RANGE_WITHIN)) {
                         // the may_goto loop converged
@@ -522,6 +534,7 @@ final class Explorer {
                     }
                     if (loopCheck && Equivalence.maybeLooping(cp.st, env.cur)
                             && cp.st.callbackUnrollDepth == env.cur.callbackUnrollDepth
+                            && !KfuncChecks.activeDepthsDiffer(cp.st, env.cur)
                             && cp.st.mayGotoDepth == env.cur.mayGotoDepth
                             && eq.statesEqual(cp.st, env.cur, Equivalence.Mode.EXACT)) {
                         Linfo.print(env.log, env.prog, insn, "; ");

@@ -114,6 +114,7 @@ final class FactsRecorder {
                 b.put(i, Facts.CTX_FIELD, ctxField[i]);
             }
         }
+        env.indirect.recordFacts(b);
         b.putProgram(Facts.MAX_CTX_OFFSET, env.maxCtxOffset);
         b.putProgram(Facts.STACK_DEPTHS, env.stackDepth.clone());
         return b.build();

@@ -16,13 +16,34 @@ final class FuncState {
     static final byte SPILL = 1;
     static final byte MISC = 2;
     static final byte ZERO = 3;
-    private static final char[] TYPE_CHAR = {'?', 'r', 'm', '0'};
+    /** Bytes of an open-coded iterator's state (STACK_ITER); {@link #iters} holds the state. */
+    static final byte ITER = 4;
+    private static final char[] TYPE_CHAR = {'?', 'r', 'm', '0', 'i'};
+
+    /**
+     * An iterator's state in its stack slots (the kernel keeps it in the slot's spilled_ptr):
+     * the iterator type's name without {@code bpf_iter_} ({@code num}), its BTF size, the
+     * reference acquired by {@code _new} (first slot only, 0 on the others), whether
+     * {@code _next} may still return an element, and how many {@code _next} calls deep this
+     * path is (never compared, it only keeps the infinite-loop check away).
+     */
+    record IterState(String type, int size, int refObjId, boolean active, int depth) {
+        IterState withActive(boolean a) {
+            return new IterState(type, size, refObjId, a, depth);
+        }
+
+        IterState deeper() {
+            return new IterState(type, size, refObjId, active, depth + 1);
+        }
+    }
 
     final Reg[] regs = new Reg[MAX_REG];
     /** Byte types of the allocated stack; index 0 is fp-1, growing downwards. */
     byte[] slotType = new byte[0];
     /** The spilled register of each 8-byte slot (index 0 is fp-8); null where no spill. */
     Reg[] spilled = new Reg[0];
+    /** The iterator state of each 8-byte slot whose bytes are {@link #ITER}; null elsewhere. */
+    IterState[] iters = new IterState[0];
     final int frameno;
     /** The call insn in the caller (-1 for the main frame). */
     final int callsite;
@@ -45,6 +66,7 @@ final class FuncState {
         System.arraycopy(regs, 0, c.regs, 0, MAX_REG);
         c.slotType = slotType.clone();
         c.spilled = spilled.clone();
+        c.iters = iters.clone();
         c.inCallback = inCallback;
         c.callbackDepth = callbackDepth;
         return c;
@@ -63,6 +85,7 @@ final class FuncState {
         // byte i of slot s is at index s*8 + i, where slot s covers [-(s+1)*8, -s*8)
         slotType = Arrays.copyOf(slotType, n);
         spilled = Arrays.copyOf(spilled, n / REG_SIZE);
+        iters = Arrays.copyOf(iters, n / REG_SIZE);
     }
 
     /**
@@ -87,6 +110,10 @@ final class FuncState {
 
     boolean isSpill(int spi) {
         return slotType[spi * REG_SIZE + REG_SIZE - 1] == SPILL;
+    }
+
+    boolean isIter(int spi) {
+        return slotType[spi * REG_SIZE + REG_SIZE - 1] == ITER && iters[spi] != null;
     }
 
     String typeChars(int spi) {

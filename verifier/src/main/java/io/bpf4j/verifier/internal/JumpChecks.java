@@ -31,6 +31,15 @@ final class JumpChecks {
         int op = s.code() & Opcodes.OP_MASK;
         boolean x = (s.code() & Opcodes.SOURCE_MASK) == Opcodes.X;
         env.jmpsProcessed++;
+        if (s.code() == Opcodes.CODE_CALLX) {
+            env.indirect.callx(ex, idx, s);
+            env.markRegScratched(0);
+            return;
+        }
+        if (s.code() == Opcodes.CODE_GOTOX) {
+            env.indirect.gotox(ex, idx, s);
+            return;
+        }
         if (op == Opcodes.CALL) {
             if (x || s.src() != Opcodes.PSEUDO_KFUNC_CALL && s.off() != 0
                     || s.src() != 0 && s.src() != Opcodes.PSEUDO_CALL && s.src() != Opcodes.PSEUDO_KFUNC_CALL
@@ -44,9 +53,11 @@ final class JumpChecks {
             if (s.src() == Opcodes.PSEUDO_CALL) {
                 ex.calls.subprogCall(idx, s);
             } else if (s.src() == Opcodes.PSEUDO_KFUNC_CALL) {
-                throw env.reject("bpf4j: not supported yet: kfunc call");
+                ex.kfuncs.call(idx, s);
             } else {
+                env.indirect.beforeHelper(s.imm());
                 ex.calls.helperCall(idx, s);
+                env.indirect.afterHelper(s.imm());
             }
             env.markRegScratched(0);
             return;

@@ -30,6 +30,10 @@ final class Liveness {
         if (op == Opcodes.CALL) {
             return i + 1 < prog.len ? new int[] {i + 1} : new int[0];
         }
+        if (s.code() == Opcodes.CODE_GOTOX) {
+            int[] jt = prog.gotoxTargets[i];
+            return jt == null ? new int[0] : jt.clone();
+        }
         if (op == Opcodes.JA) {
             return new int[] {i + (cls == Opcodes.JMP ? s.off() : s.imm()) + 1};
         }
@@ -111,7 +115,14 @@ final class Liveness {
                 } else if (op == Opcodes.CALL) {
                     def = 0x3f;
                     use = def & ~1;
-                    if (s.src() == 0) {
+                    if (x) {
+                        // callx also reads the register that holds the callee
+                        use |= dst;
+                    }
+                    if (s.src() == Opcodes.PSEUDO_KFUNC_CALL && prog.kfuncs.containsKey(s.imm())) {
+                        int n = Math.min(5, prog.kfuncs.get(s.imm()).params().size());
+                        use = n == 0 ? 0 : ((1 << (n + 1)) - 1) & ~1;
+                    } else if (s.src() == 0) {
                         Optional<HelperProto> p = profile.helper(type, attach, s.imm());
                         if (p.isEmpty()) {
                             p = profile.helper(s.imm());

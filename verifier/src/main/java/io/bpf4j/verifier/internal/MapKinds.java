@@ -8,10 +8,14 @@ final class MapKinds {
 
     /** map_direct_value_addr exists: {@code ld_imm64} may point into the value (global data). */
     static boolean hasDirectValueAccess(MapType t) {
-        return t == MapType.ARRAY;
+        return t == MapType.ARRAY || t == MapType.INSN_ARRAY;
     }
 
     static boolean directValueOffsetOk(MapRef m, long off) {
+        if (m.type() == MapType.INSN_ARRAY) {
+            // insn_array_map_direct_value_addr (6.19): the program sees a u64 per entry
+            return off % 8 == 0 && off / 8 < Integer.toUnsignedLong(m.maxEntries());
+        }
         return m.maxEntries() == 1 && off < m.valueSize();
     }
 }

@@ -11,11 +11,19 @@ import io.bpf4j.isa.abi.MapType;
  * @param name     the map's name ("" when unnamed; the log prints {@code map=} only for named maps)
  * @param readOnly BPF_F_RDONLY_PROG or frozen .rodata: programs may not write its values
  * @param inner    the inner map of a map-in-map, or null
+ * @param insnOffsets an instruction array's entries ({@code orig_off} by key), else empty
+ * @param callTable   an instruction array marked as a call table (bpf4j's {@code BPF_F_CALL_TABLE})
  */
 record MapRef(int index, String name, MapType type, int keySize, int valueSize, int maxEntries, int flags,
-              boolean readOnly, boolean writeOnly, MapRef inner, int spinLockOff, int specialFields) {
+              boolean readOnly, boolean writeOnly, MapRef inner, int spinLockOff, int specialFields,
+              java.util.List<Integer> insnOffsets, boolean callTable) {
     boolean hasSpinLock() {
         return spinLockOff >= 0;
+    }
+
+    /** An instruction array used as a jump table (every INSN_ARRAY that is not a call table). */
+    boolean jumpTable() {
+        return type == MapType.INSN_ARRAY && !callTable;
     }
 
     @Override

@@ -126,6 +126,14 @@ final class MemChecks {
         if (!(r instanceof Reg.Ptr p)) {
             throw env.reject("R" + regno + " invalid mem access '" + (r instanceof Reg.ScalarReg ? "scalar" : "?") + "'");
         }
+        if (p.type() == Reg.PtrType.MAP_VALUE && !p.maybeNull() && p.map() != null
+                && p.map().type() == io.bpf4j.isa.abi.MapType.INSN_ARRAY) {
+            // a call or jump table: its entries are code, read whole and never written
+            env.indirect.tableAccess(regno, p, off, size, t, valueReg, ldsx);
+            RegionKind prevRegion = env.region[idx];
+            env.region[idx] = prevRegion == null || prevRegion == RegionKind.MAP_VALUE ? RegionKind.MAP_VALUE : RegionKind.MIXED;
+            return;
+        }
         checkAlignment(p, off, size, strictOnce);
         int aoff = off + p.off();
         RegionKind region;

@@ -363,12 +363,13 @@ final class Precision {
             }
             return OK;
         } else if (cls == Opcodes.JMP || cls == Opcodes.JMP32) {
-            if (op == Opcodes.CALL && sreg == Opcodes.PSEUDO_CALL) {
-                int sub = env.prog.findSubprog(idx + s.imm() + 1);
-                if (sub < 0) {
+            if (op == Opcodes.CALL && (sreg == Opcodes.PSEUDO_CALL || s.code() == Opcodes.CODE_CALLX)) {
+                // callx enters its callee as a static call does (its callees are never global)
+                int sub = s.code() == Opcodes.CODE_CALLX ? -2 : env.prog.findSubprog(idx + s.imm() + 1);
+                if (sub == -1) {
                     return BUG;
                 }
-                boolean global = !env.input.funcInfo().isEmpty() && env.input.funcInfo().get(sub).global();
+                boolean global = sub >= 0 && !env.input.funcInfo().isEmpty() && env.input.funcInfo().get(sub).global();
                 if (global) {
                     if ((regMasks[frame] & ARGS) != 0) {
                         return BUG;
@@ -472,7 +473,8 @@ final class Precision {
 
     private boolean isPseudoCall(int i) {
         Slot s = env.prog.slots[i];
-        return s.code() == (Opcodes.JMP | Opcodes.CALL) && s.src() == Opcodes.PSEUDO_CALL;
+        return s.code() == (Opcodes.JMP | Opcodes.CALL) && s.src() == Opcodes.PSEUDO_CALL
+                || s.code() == Opcodes.CODE_CALLX;
     }
 
     static String regMask(int mask) {

@@ -31,10 +31,16 @@ final class Program {
     final MapRef[] ldMap;
     /** For ld_imm64 of a map value: the offset into the value. */
     final int[] ldMapOff;
+    /** Per gotox insn: its successors (the jump-table targets of its subprogram, sorted); else null. */
+    final int[][] gotoxTargets;
     /** Per subprog: whether it holds a tail call / LD_ABS. */
     boolean[] hasTailCall;
     boolean[] hasLdAbs;
     final List<LineInfo> lineInfo;
+    /** The kfunc prototypes the input gave, by BTF id. */
+    java.util.Map<Integer, io.bpf4j.verifier.KfuncSignature> kfuncs = java.util.Map.of();
+    /** Calls of an iterator's {@code _next} kfunc (is_iter_next_kfunc): forced checkpoints, loop convergence. */
+    boolean[] iterNext;
 
     Program(List<Slot> raw, List<LineInfo> lineInfo) {
         this.len = raw.size();
@@ -54,8 +60,10 @@ final class Program {
         jmpPoint = new boolean[len];
         forceCheckpoint = new boolean[len];
         callsCallback = new boolean[len];
+        iterNext = new boolean[len];
         ldMap = new MapRef[len];
         ldMapOff = new int[len];
+        gotoxTargets = new int[len][];
         this.lineInfo = lineInfo;
     }
 

@@ -115,7 +115,9 @@ sealed interface Reg permits Reg.NotInit, Reg.ScalarReg, Reg.Ptr {
         CTX("ctx"), CONST_MAP("map_ptr"), MAP_VALUE("map_value"), STACK("fp"), PACKET("pkt"),
         PACKET_META("pkt_meta"), PACKET_END("pkt_end"), FLOW_KEYS("flow_keys"), SOCKET("sock"),
         SOCK_COMMON("sock_common"), TCP_SOCK("tcp_sock"), TP_BUFFER("tp_buffer"), XDP_SOCK("xdp_sock"),
-        MEM("mem"), BUF("buf"), FUNC("func"), MAP_KEY("map_key");
+        MEM("mem"), BUF("buf"), FUNC("func"), MAP_KEY("map_key"),
+        /** 6.19's PTR_TO_INSN: an entry loaded from a jump table, what {@code gotox} takes. */
+        INSN("insn");
 
         final String kernelName;
 

@@ -167,6 +167,16 @@ final class StatePrinter {
             if (types.equals("????????")) {
                 continue;
             }
+            if (f.typeAt(-(spi + 1) * FuncState.REG_SIZE) == FuncState.ITER) {
+                // only the slot holding the reference is printed
+                FuncState.IterState it = f.iters[spi];
+                if (it != null && it.refObjId() != 0) {
+                    sb.append(" fp").append(-(spi + 1) * FuncState.REG_SIZE).append("=iter_").append(it.type())
+                            .append("(ref_id=").append(it.refObjId()).append(",state=").append(it.active() ? "active" : "drained")
+                            .append(",depth=").append(it.depth()).append(')');
+                }
+                continue;
+            }
             sb.append(" fp").append(-(spi + 1) * FuncState.REG_SIZE).append('=');
             if (f.isSpill(spi)) {
                 sb.append(types, 0, types.indexOf('r'));

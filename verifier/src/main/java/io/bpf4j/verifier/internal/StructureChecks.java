@@ -44,6 +44,9 @@ final class StructureChecks {
         VALID_OPCODE[Opcodes.CODE_CALL] = true;
         VALID_OPCODE[Opcodes.CODE_EXIT] = true;
         VALID_OPCODE[Opcodes.CODE_MAY_GOTO] = true;
+        // beyond 6.18: gotox (Linux 6.19) and callx (pending upstream; bpf4j verifies it)
+        VALID_OPCODE[Opcodes.CODE_GOTOX] = true;
+        VALID_OPCODE[Opcodes.CODE_CALLX] = true;
         for (int size : new int[] {Opcodes.B, Opcodes.H, Opcodes.W, Opcodes.DW}) {
             VALID_OPCODE[Opcodes.STX | Opcodes.MEM | size] = true;
             VALID_OPCODE[Opcodes.ST | Opcodes.MEM | size] = true;
@@ -108,21 +111,18 @@ final class StructureChecks {
                 throw log.reject("loading/calling other bpf or kernel functions are allowed for CAP_BPF and CAP_SYS_ADMIN");
             }
             if (isKfuncCall(s)) {
-                throw log.reject("bpf4j: not supported yet: kfunc call at insn " + i);
+                KfuncChecks.declare(prog, log, i, s);
+                continue;
             }
             long target = (long) i + s.imm() + 1;
             if (target >= prog.len || target < 0) {
                 throw log.reject("call to invalid destination");
             }
-            int t = (int) target;
-            if (Arrays.binarySearch(starts, 0, count, t) >= 0) {
-                continue;
-            }
-            if (count >= MAX_SUBPROGS) {
-                throw log.reject("too many subprograms");
-            }
-            starts[count++] = t;
-            Arrays.sort(starts, 0, count);
+            count = addStart(starts, count, (int) target);
+        }
+        // bpf4j: every entry of a call table the program loads starts a subprogram, as a PSEUDO_FUNC target does
+        for (int t : IndirectChecks.callTableEntries(prog, maps, log, priv)) {
+            count = addStart(starts, count, t);
         }
         prog.subprogCount = count;
         prog.subprogStart = Arrays.copyOf(starts, count + 1);
@@ -134,6 +134,18 @@ final class StructureChecks {
                 log.verbose("func#" + s + " @" + prog.subprogStart[s] + "\n");
             }
         }
+    }
+
+    private int addStart(int[] starts, int count, int t) {
+        if (Arrays.binarySearch(starts, 0, count, t) >= 0) {
+            return count;
+        }
+        if (count >= MAX_SUBPROGS) {
+            throw log.reject("too many subprograms");
+        }
+        starts[count++] = t;
+        Arrays.sort(starts, 0, count);
+        return count;
     }
 
     private void checkSubprogs() {
@@ -153,7 +165,7 @@ final class StructureChecks {
             }
             if (cls == Opcodes.JMP || cls == Opcodes.JMP32) {
                 int op = code & Opcodes.OP_MASK;
-                if (op != Opcodes.EXIT && op != Opcodes.CALL) {
+                if (op != Opcodes.EXIT && op != Opcodes.CALL && code != Opcodes.CODE_GOTOX) {
                     long off = (long) i + (code == Opcodes.CODE_GOTOL ? s.imm() : s.off()) + 1;
                     if (off < start || off >= end) {
                         throw log.reject("jump out of range from insn " + i + " to " + off);
@@ -162,7 +174,8 @@ final class StructureChecks {
             }
             if (i == end - 1) {
                 // a subprogram may not fall through into the next one
-                if (code != Opcodes.CODE_EXIT && code != Opcodes.CODE_GOTOL && code != Opcodes.CODE_JA) {
+                if (code != Opcodes.CODE_EXIT && code != Opcodes.CODE_GOTOL && code != Opcodes.CODE_JA
+                        && code != Opcodes.CODE_GOTOX) {
                     throw log.reject("last insn is not an exit or jmp");
                 }
                 start = end;
@@ -299,6 +312,9 @@ final class StructureChecks {
             }
             prog.ldMapOff[i] = (int) off;
         }
+        if (map.type() == io.bpf4j.isa.abi.MapType.INSN_ARRAY) {
+            IndirectChecks.checkInsnArray(prog, map, log);
+        }
     }
 
     // ---- check_cfg: iterative DFS over the instruction graph ----
@@ -317,15 +333,28 @@ final class StructureChecks {
     private void checkCfg() {
         state = new int[prog.len];
         stack = new int[prog.len];
-        state[0] = DISCOVERED;
-        stack[0] = 0;
-        sp = 1;
-        while (sp > 0) {
-            int t = stack[sp - 1];
-            int r = visit(t);
-            if (r == DONE) {
-                state[t] = EXPLORED;
-                sp--;
+        // bpf4j: the functions of the call tables the program loads are reached as a PSEUDO_FUNC target is
+        int[] roots = IndirectChecks.cfgRoots(prog);
+        for (int root : roots) {
+            if (root != 0) {
+                prog.prunePoint[root] = true;
+                prog.jmpPoint[root] = true;
+            }
+        }
+        for (int root : roots) {
+            if (state[root] != 0) {
+                continue;
+            }
+            state[root] = DISCOVERED;
+            stack[0] = root;
+            sp = 1;
+            while (sp > 0) {
+                int t = stack[sp - 1];
+                int r = visit(t);
+                if (r == DONE) {
+                    state[t] = EXPLORED;
+                    sp--;
+                }
             }
         }
         for (int i = 0; i < prog.len; i++) {
@@ -392,6 +421,29 @@ final class StructureChecks {
         return r;
     }
 
+    /** visit_gotox_insn (6.19): a jump with one edge per jump-table target of its subprogram. */
+    private int visitGotox(int t) {
+        int[] jt = prog.gotoxTargets[t];
+        if (jt == null) {
+            jt = IndirectChecks.createJumpTable(prog, t, log);
+            prog.gotoxTargets[t] = jt;
+        }
+        prog.prunePoint[t] = true;
+        for (int w : jt) {
+            if (w < 0 || w >= prog.len) {
+                throw log.reject("indirect jump out of range from insn " + t + " to " + w);
+            }
+            prog.jmpPoint[w] = true;
+            if (state[w] != 0) {
+                continue;
+            }
+            state[w] = DISCOVERED;
+            stack[sp++] = w;
+            return KEEP;
+        }
+        return DONE;
+    }
+
     private int visit(int t) {
         Slot s = prog.slots[t];
         if (isPseudoFunc(s)) {
@@ -413,9 +465,16 @@ final class StructureChecks {
                     prog.jmpPoint[t] = true;
                 } else if (s.src() == 0 && HelperTraits.callsAsyncCallback(s.imm())) {
                     prog.prunePoint[t] = true;
+                } else if (s.src() == Opcodes.PSEUDO_KFUNC_CALL && KfuncChecks.isIterNext(prog, s.imm())) {
+                    prog.iterNext[t] = true;
+                    prog.prunePoint[t] = true;
+                    prog.forceCheckpoint[t] = true;
                 }
                 return visitCall(t, s.src() == Opcodes.PSEUDO_CALL);
             case Opcodes.JA: {
+                if (s.code() == Opcodes.CODE_GOTOX) {
+                    return visitGotox(t);
+                }
                 long off = cls == Opcodes.JMP ? s.off() : s.imm();
                 long w = t + off + 1;
                 int r = push(t, w, FALLTHROUGH);
