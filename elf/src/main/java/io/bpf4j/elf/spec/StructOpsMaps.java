@@ -79,9 +79,9 @@ public final class StructOpsMaps {
             boolean optional = secName.startsWith("?");
             String plain = optional ? secName.substring(1) : secName;
             int flags = plain.equals(".struct_ops.link") ? F_LINK : 0;
-            MapSpec map = new MapSpec(varName, MapSpec.Kind.STRUCT_OPS, MapType.STRUCT_OPS.id(), 4, (int) st.size(), 0,
-                    st.id(), 1, flags, 0, MapSpec.Pinning.NONE, 0, null, Map.of(), image, secName, sec.index(),
-                    vsi.offset(), st.size(), !optional);
+            MapSpec map = MapSpec.builder(varName, MapSpec.Kind.STRUCT_OPS).typeId(MapType.STRUCT_OPS.id()).keySize(4)
+                    .valueSize((int) st.size()).valueTypeId(st.id()).maxEntries(1).flags(flags).initialData(image)
+                    .section(secName, sec.index(), vsi.offset()).declarationSize(st.size()).autocreate(!optional).build();
             out.add(new Declared(map, new StructOpsSpec(varName, secName, st.id(), tname, members, Map.of())));
         }
     }
