@@ -86,6 +86,16 @@ final class XlatedDump implements BpftoolSyntax.Symbols {
         return null;
     }
 
+    /** A kfunc call's name (from the kernel BTF it was resolved against), else bpftool's default. */
+    @Override
+    public String callee(int slot, Call call) {
+        // bpftool names a loaded kfunc call by its kernel symbol; bpf4j keeps the BTF id as imm
+        if (call.slot().src() == Opcodes.PSEUDO_KFUNC_CALL && program.kfuncs().containsKey(call.imm())) {
+            return program.kfuncs().get(call.imm());
+        }
+        return BpftoolSyntax.Symbols.super.callee(slot, call);
+    }
+
     /** The function a local call leads to. */
     @Override
     public String subprogram(int slot, Call call) {

@@ -18,6 +18,7 @@ public final class IterKfuncs {
     /** The kernel's cap on an iterator's length ({@code BPF_MAX_LOOPS}). */
     public static final long MAX_LOOPS = LoopHelpers.MAX_LOOPS;
 
+    /** {@code table} with {@code bpf_iter_num_new}, {@code _next} and {@code _destroy} bound. */
     public static KfuncTable addTo(KfuncTable table) {
         return table.with("bpf_iter_num_new", IterKfuncs::numNew)
                 .with("bpf_iter_num_next", IterKfuncs::numNext)
