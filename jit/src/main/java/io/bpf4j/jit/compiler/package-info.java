@@ -11,5 +11,21 @@
  * offset inside the frame goes straight to the frame's bytes; an access the verifier's facts
  * ({@link io.bpf4j.jit.ProgramImage#facts()}) prove in bounds skips the bounds compare. An
  * unverified program keeps every other check.
+ *
+ * <p>What makes it cheaper than the interpreter's order of checks, with the same results:
+ * <ul>
+ *   <li>The instruction budget is compared once per basic block ({@code BasicBlocks}) with the
+ *   block's length, and spent before each memory access and before the block's last instruction,
+ *   so a fault, call or exit sees the interpreter's budget. A block the budget does not cover runs
+ *   in the function's slow method {@code s<f>}, which counts and checks each instruction as the
+ *   interpreter does and ends in its budget fault (or an earlier fault of its own).</li>
+ *   <li>Each base register has a region cache in locals (the tag and id of the last region it
+ *   reached, and the region): while an access's high half matches, the access compares its
+ *   bounds inline and goes to the region's bytes; otherwise {@code Memory.cacheRegion} checks it
+ *   as the interpreter does and refills the cache. Calls empty the caches (a helper may replace
+ *   or revoke regions); regions with pointer fields (contexts) are never cached.</li>
+ * </ul>
+ * {@code -Dbpf4j.compiler.dump=DIR} writes each generated class to DIR; the line numbers of the
+ * function methods are BPF slots.
  */
 package io.bpf4j.jit.compiler;

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class CompilerFuzzTest {
     private static final long SEED = 0x5eed_b9f4L;
-    private static final int PROGRAMS = Integer.getInteger("bpf4j.fuzz.programs", 1000);
+    private static final int PROGRAMS = Integer.getInteger("bpf4j.fuzz.programs", 600);
     private static final int INPUTS = 3;
 
     /**
