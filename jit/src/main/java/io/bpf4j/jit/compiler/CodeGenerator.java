@@ -605,19 +605,9 @@ final class CodeGenerator {
                 mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name.replace("load", "loadStack"), "(II)J", false);
             } else {
                 int size = Integer.parseInt(name.replaceAll("\\D", "")) / 8;
-                Label hit = new Label();
                 Label checked = new Label();
                 Label done = new Label();
-                boolean proven = provenInBounds(pc);
-                address(src, pc);
-                mv.visitVarInsn(LSTORE, ADDR);
-                cacheLookup(src, false, size, pc, hit, checked);
-                mv.visitLabel(hit);
-                if (!proven) {
-                    boundsCheck(src, size, checked);
-                }
-                mv.visitVarInsn(ALOAD, cacheRegion(src));
-                mv.visitVarInsn(LLOAD, ADDR);
+                cachedAccess(src, false, size, pc, checked);
                 mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "get" + size * 8, "(Lio/bpf4j/jit/runtime/Region;J)J", false);
                 mv.visitJumpInsn(GOTO, done);
                 // the interpreter's checked access: faults as there, or serves a region the cache may not hold
@@ -649,19 +639,9 @@ final class CodeGenerator {
                 return;
             }
             int size = Integer.parseInt(name.replaceAll("\\D", "")) / 8;
-            Label hit = new Label();
             Label checked = new Label();
             Label done = new Label();
-            boolean proven = provenInBounds(pc);
-            address(dst, pc);
-            mv.visitVarInsn(LSTORE, ADDR);
-            cacheLookup(dst, true, size, pc, hit, checked);
-            mv.visitLabel(hit);
-            if (!proven) {
-                boundsCheck(dst, size, checked);
-            }
-            mv.visitVarInsn(ALOAD, cacheRegion(dst));
-            mv.visitVarInsn(LLOAD, ADDR);
+            cachedAccess(dst, true, size, pc, checked);
             operand(x, src, imm);
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "put" + size * 8, "(Lio/bpf4j/jit/runtime/Region;JJ)V", false);
             mv.visitJumpInsn(GOTO, done);
@@ -672,6 +652,26 @@ final class CodeGenerator {
             pushInt(pc);
             mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name, "(JJI)V", false);
             mv.visitLabel(done);
+        }
+
+        /**
+         * The fast path of a load or store through base register {@code base}: the address in
+         * ADDR, the region cache looked up, the bounds compared unless the verifier proved them,
+         * then the cached region and the address on the operand stack. Anything the fast path
+         * cannot serve goes to {@code checked}.
+         */
+        private void cachedAccess(int base, boolean write, int size, int pc, Label checked) {
+            Label hit = new Label();
+            boolean proven = provenInBounds(pc);
+            address(base, pc);
+            mv.visitVarInsn(LSTORE, ADDR);
+            cacheLookup(base, write, size, pc, hit, checked);
+            mv.visitLabel(hit);
+            if (!proven) {
+                boundsCheck(base, size, checked);
+            }
+            mv.visitVarInsn(ALOAD, cacheRegion(base));
+            mv.visitVarInsn(LLOAD, ADDR);
         }
 
         /**
