@@ -1,5 +1,7 @@
 package io.bpf4j.loader;
 
+import io.bpf4j.isa.BpfException;
+
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.elf.btf.BtfType;
 
@@ -36,6 +38,15 @@ final class BtfCFormat {
     private final int ptrSize;
     private final StringBuilder out = new StringBuilder();
     private final List<Integer> queue = new ArrayList<>();
+    /**
+     * Padding lines left for the whole dump. A gap between members is written one {@code long: 64;}
+     * line per 64 bits, as bpftool does, so a crafted BTF with a bit offset near 2^35 would need
+     * half a billion lines; real kernels need a few thousand.
+     */
+    private long paddingLinesLeft = MAX_PADDING_LINES;
+    private int currentComposite;
+
+    static final long MAX_PADDING_LINES = 1L << 20;
 
     private BtfCFormat(Btf btf) {
         this.btf = btf;
@@ -362,6 +373,7 @@ final class BtfCFormat {
 
     private void emitStructDef(int id, BtfType.Composite c, int lvl) {
         boolean isStruct = c instanceof BtfType.Struct;
+        currentComposite = id;
         int align = alignOf(id);
         boolean packed = isStruct && isPacked(c);
         out.append(isStruct ? "struct" : "union").append(named(c) ? " " : "").append(typeName(id)).append(" {");
@@ -435,7 +447,14 @@ final class BtfCFormat {
             }
             curOff = newOff;
         }
+        // at most one line per 64 bits, plus one per narrower type at the end
+        if ((nextOff - curOff) / 64 + names.length > paddingLinesLeft) {
+            throw new BpfException("btf: [" + currentComposite + "] " + typeName(currentComposite) + ": a gap of "
+                    + (nextOff - curOff) + " bits at bit offset " + curOff + " needs more than the C dump's "
+                    + MAX_PADDING_LINES + " padding lines");
+        }
         while (curOff != nextOff) {
+            paddingLinesLeft--;
             long bits = Math.min(nextOff - curOff, padBits);
             if (bits == padBits) {
                 out.append('\n').append(pfx(lvl)).append(padType).append(": ").append(padBits).append(';');
