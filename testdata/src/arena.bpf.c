@@ -10,6 +10,8 @@
  *                    page count past the arena fails
  *   arena_freed_read reads and writes a freed page and a page never allocated: in the kernel a
  *                    load from an unmapped arena page gives 0 and a store is dropped
+ *   arena_atomics    atomic add/and/or/xor, fetching and not, xchg and cmpxchg, 4 and 8 bytes, on
+ *                    an allocated page and on an __arena global
  * bpf4j-cpu: v3 v4
  * bpf4j-endian: el */
 #include "bpf4j_test.h"
@@ -148,6 +150,46 @@ int arena_freed_read(void *ctx)
 	*never = 5;
 	v = *never;
 	CHECK(v == 0);
+	return 0;
+}
+
+SEC("syscall")
+int arena_atomics(void *ctx)
+{
+	__u64 __arena *p = bpf_arena_alloc_pages(&arena, NULL, 1, NUMA_NO_NODE, 0);
+	__u32 __arena *w;
+
+	CHECK(p != NULL);
+	w = (__u32 __arena *)&p[8];
+	p[0] = 40;
+	CHECK(__sync_fetch_and_add(&p[0], 2) == 40);
+	CHECK(p[0] == 42);
+	__sync_fetch_and_add(&p[0], 100);
+	CHECK(p[0] == 142);
+	p[1] = 0xf0f0;
+	CHECK(__sync_fetch_and_and(&p[1], 0xff00) == 0xf0f0);
+	CHECK(__sync_fetch_and_or(&p[1], 0x000f) == 0xf000);
+	CHECK(__sync_fetch_and_xor(&p[1], 0xffff) == 0xf00f);
+	CHECK(p[1] == 0x0ff0);
+	CHECK(__sync_lock_test_and_set(&p[2], 0x1122334455667788ull) == 0);
+	CHECK(p[2] == 0x1122334455667788ull);
+	CHECK(__sync_val_compare_and_swap(&p[2], 1, 2) == 0x1122334455667788ull);
+	CHECK(p[2] == 0x1122334455667788ull);
+	CHECK(__sync_val_compare_and_swap(&p[2], 0x1122334455667788ull, 7) == 0x1122334455667788ull);
+	CHECK(p[2] == 7);
+	/* 4-byte forms: the neighbouring word is untouched */
+	w[0] = 0xffffffff;
+	w[1] = 5;
+	CHECK(__sync_fetch_and_add(&w[0], 1) == 0xffffffff);
+	CHECK(w[0] == 0 && w[1] == 5);
+	CHECK(__sync_val_compare_and_swap(&w[1], 5, 6) == 5);
+	CHECK(w[1] == 6);
+	/* an __arena global */
+	arena_counter = 0;
+	__sync_fetch_and_add(&arena_counter, 3);
+	CHECK(__sync_fetch_and_add(&arena_counter, 4) == 3);
+	CHECK(arena_counter == 7);
+	bpf_arena_free_pages(&arena, p, 1);
 	return 0;
 }
 

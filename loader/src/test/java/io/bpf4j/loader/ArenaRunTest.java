@@ -19,10 +19,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * CHECK held, else its line), on the default engine (the compiler hands arena programs to the
  * interpreter) and on the interpreter, twice in a row (the arena and its globals persist).
  * arena_freed_read checks the kernel's semantics for pages not allocated: loads give 0,
- * stores are dropped.
+ * stores are dropped. arena_atomics checks every atomic form (fetching and not, xchg, cmpxchg,
+ * 4 and 8 bytes) on arena memory against what C says they compute.
  */
 class ArenaRunTest {
-    private static final List<String> PROGRAMS = List.of("arena_pages", "arena_globals", "arena_fixed", "arena_freed_read");
+    private static final List<String> PROGRAMS = List.of("arena_pages", "arena_globals", "arena_fixed", "arena_freed_read",
+            "arena_atomics");
 
     @ParameterizedTest
     @ValueSource(strings = {"arena.v3.el.o", "arena.v4.el.o"})

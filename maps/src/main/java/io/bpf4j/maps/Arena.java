@@ -1,5 +1,7 @@
 package io.bpf4j.maps;
 
+import java.util.function.LongBinaryOperator;
+
 /**
  * {@code BPF_MAP_TYPE_ARENA} (Linux 6.9, {@code kernel/bpf/arena.c}): a sparse region of
  * {@code max_entries} pages shared by programs and user space. User space addresses the arena
@@ -53,6 +55,21 @@ public interface Arena extends BpfMap {
 
     /** A program's store: dropped when any byte lies outside the arena or on a page not allocated. */
     void store(long address, int size, long value);
+
+    /**
+     * A program's atomic read-modify-write of 4 or 8 bytes: stores {@code op(old, operand)} and
+     * returns the old value (zero-extended), atomically with respect to every other access of the
+     * arena. Where a load would give 0 (outside the arena, a page not allocated) the old value is
+     * 0 and nothing is written, as for {@link #store}.
+     */
+    long update(long address, int size, LongBinaryOperator op, long operand);
+
+    /**
+     * A program's compare-and-exchange of 4 or 8 bytes: writes {@code replacement} when the old
+     * value equals {@code expected} (compared in {@code size} bytes) and returns the old value;
+     * 0 and nothing written where a load would give 0.
+     */
+    long compareExchange(long address, int size, long expected, long replacement);
 
     /**
      * User space reads {@code length} bytes at arena offset {@code offset} (zeros where no page

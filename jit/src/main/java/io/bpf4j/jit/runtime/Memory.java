@@ -520,8 +520,6 @@ public final class Memory {
      * from any thread, {@code bpf_spin_lock} and {@code BPF_F_LOCK} map operations included.
      */
     public long atomicUpdate(long address, int size, AtomicOp op, long operand, int pc) {
-        Region r = checkAtomic(address, size, MemoryFault.Access.ATOMIC, pc);
-        int i = index(r, address);
         LongBinaryOperator f = switch (op) {
             case ADD -> Long::sum;
             case OR -> OR;
@@ -529,6 +527,11 @@ public final class Memory {
             case XOR -> XOR;
             case XCHG -> XCHG;
         };
+        if (arenaAccess(address)) {
+            return arena.update(address, size, f, operand);
+        }
+        Region r = checkAtomic(address, size, MemoryFault.Access.ATOMIC, pc);
+        int i = index(r, address);
         return size == 8 ? ValueAtomics.getAndUpdate64(r.bytes, i, f, operand)
                 : ValueAtomics.getAndUpdate32(r.bytes, i, f, (int) operand) & 0xffff_ffffL;
     }
@@ -540,6 +543,9 @@ public final class Memory {
 
     /** Atomic compare-and-exchange; returns the old value (zero-extended for 4 bytes). */
     public long compareExchange(long address, int size, long expected, long replacement, int pc) {
+        if (arenaAccess(address)) {
+            return arena.compareExchange(address, size, expected, replacement);
+        }
         Region r = checkAtomic(address, size, MemoryFault.Access.ATOMIC, pc);
         int i = index(r, address);
         return size == 8 ? ValueAtomics.compareAndExchange64(r.bytes, i, expected, replacement)
@@ -548,6 +554,9 @@ public final class Memory {
 
     /** Load-acquire of 1, 2, 4 or 8 bytes, zero-extended. */
     public long loadAcquire(long address, int size, int pc) {
+        if (arenaAccess(address)) {
+            return arena.load(address, size); // the arena's accesses are serialised: no weaker order to fence
+        }
         Region r = checkAtomic(address, size, MemoryFault.Access.READ, pc);
         int i = index(r, address);
         long v = switch (size) {
@@ -562,6 +571,10 @@ public final class Memory {
 
     /** Store-release of the low 1, 2, 4 or 8 bytes of {@code value}. */
     public void storeRelease(long address, int size, long value, int pc) {
+        if (arenaAccess(address)) {
+            arena.store(address, size, value);
+            return;
+        }
         Region r = checkAtomic(address, size, MemoryFault.Access.WRITE, pc);
         int i = index(r, address);
         VarHandle.releaseFence();

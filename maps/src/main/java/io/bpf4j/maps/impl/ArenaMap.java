@@ -4,6 +4,7 @@ import io.bpf4j.maps.Arena;
 import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.maps.MapDefinition;
 import io.bpf4j.maps.ValueRef;
+import java.util.function.LongBinaryOperator;
 
 /**
  * {@link Arena}: an array of pages, each null until allocated. The lowest free range is
@@ -138,6 +139,24 @@ final class ArenaMap extends AbstractBpfMap implements Arena {
             long o = off + i;
             pages[(int) (o / PAGE_SIZE)][(int) (o % PAGE_SIZE)] = (byte) (value >>> (8 * i));
         }
+    }
+
+    @Override
+    public synchronized long update(long address, int size, LongBinaryOperator op, long operand) {
+        long mask = size == 8 ? -1L : 0xffff_ffffL;
+        long old = load(address, size);
+        store(address, size, op.applyAsLong(old, operand) & mask);
+        return old;
+    }
+
+    @Override
+    public synchronized long compareExchange(long address, int size, long expected, long replacement) {
+        long mask = size == 8 ? -1L : 0xffff_ffffL;
+        long old = load(address, size);
+        if (old == (expected & mask)) {
+            store(address, size, replacement & mask);
+        }
+        return old;
     }
 
     private void checkRange(String op, long offset, int length) {
