@@ -3,19 +3,18 @@
 # (llvm-objdump -dr, bpftool btf dump), MANIFEST.txt and TOOLCHAIN.txt.
 #
 # Two toolchains:
-#   clang-19  -> <name>.<cpu>.<el|eb>.o          goldens from llvm-objdump-19
-#   clang-22  -> <name>.<cpu>.<el|eb>.clang22.o  goldens from llvm-objdump-22
+#   clang-19  -> <name>.<cpu>.<el|eb>.o          goldens from llvm-objdump-19 (the older LLVM syntax)
+#   clang-NN  -> <name>.<cpu>.<el|eb>.clangNN.o  goldens from llvm-objdump-NN, where clang-NN is the
+#                newest clang-NN on the PATH (22 or later: the first that emits gotox and .jumptables)
 # Each source declares what to build in its header comment:
 #   bpf4j-cpu: v1 v2 v3 v4     the -mcpu values clang-19 builds it for
 #   bpf4j-endian: el eb        the byte orders (el = bpfel, eb = bpfeb), for both toolchains
-#   bpf4j-clang22: v3 v4       the -mcpu values clang-22 builds it for (absent: not built)
+#   bpf4j-clang22: v3 v4       the -mcpu values the newest clang (22 or later) builds it for (absent: not built)
 # A toolchain whose clang is not on the PATH is skipped with a message and its committed
 # objects and goldens are left as they are; BPF4J_REQUIRE_TOOLCHAINS=1 makes that an error.
-# CLANG19=... / CLANG22=... (and LLVM19_BIN / LLVM22_BIN for llvm-strip and llvm-objdump)
-# point at other installs.
-# The toolchains are pinned, not the newest clang-NN on the PATH (the Maven plugin's choice):
-# the objects and goldens are committed and named after the clang that built them, so a newer
-# clang found on the PATH is only reported.
+# Objects of an older clang-NN (say .clang22.o once clang-23 is the newest) stay as committed.
+# CLANG19=clang-19 and CLANG_NEW=clang-22 pin the two compilers instead (LLVM19_BIN / LLVM<NN>_BIN
+# point at the directory of other llvm-strip and llvm-objdump installs).
 # Deterministic: clang runs from testdata/src with relative paths, DWARF is stripped
 # (BTF and .BTF.ext stay), so a rerun changes nothing.
 set -euo pipefail
@@ -23,7 +22,18 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 BPFTOOL=${BPFTOOL:-bpftool}
 CLANG19=${CLANG19:-${CLANG:-clang-19}}
-CLANG22=${CLANG22:-clang-22}
+# the newest clang-NN on the PATH, NN >= 22, unless CLANG_NEW names one
+newest_on_path() {
+	(IFS=:; for d in $PATH; do ls "$d" 2>/dev/null; done) | grep -E '^clang-[0-9]+$' \
+		| awk -F- '$2 >= 22' | sort -t- -k2 -n | tail -1
+}
+CLANG_NEW=${CLANG_NEW:-$(newest_on_path)}
+CLANG_NEW=${CLANG_NEW:-clang-22}
+NEW=$("$CLANG_NEW" --version 2>/dev/null | sed -n 's/^.*clang version \([0-9][0-9]*\)\..*$/\1/p' | head -1 || true)
+NEW=${NEW:-${CLANG_NEW##*-}}
+case "$NEW" in ''|*[!0-9]*) echo "testdata/build.sh: cannot tell the LLVM version of $CLANG_NEW" >&2; exit 1 ;; esac
+[ "$NEW" -ge 22 ] || { echo "testdata/build.sh: $CLANG_NEW is LLVM $NEW; the second toolchain must be clang-22 or later" >&2; exit 1; }
+declare "CLANG$NEW=$CLANG_NEW"
 
 # tool <llvm major> <tool>: llvm-strip-19, llvm-objdump-22, ...
 tool() {
@@ -36,7 +46,7 @@ tool() {
 }
 
 available=()
-for v in 19 22; do
+for v in 19 "$NEW"; do
 	cc_var="CLANG$v"
 	cc=${!cc_var}
 	missing=""
@@ -54,12 +64,8 @@ for v in 19 22; do
 		available+=("$v")
 	fi
 done
-newest=$(IFS=:; for d in $PATH; do ls "$d" 2>/dev/null; done | grep -E '^clang-[0-9]+$' | sort -t- -k2 -n | tail -1)
-if [ -n "$newest" ] && [ "${newest#clang-}" -gt 22 ]; then
-	echo "testdata/build.sh: $newest is on the PATH; testdata stays built by clang-19 and clang-22 (committed objects and goldens)" >&2
-fi
 command -v "$BPFTOOL" > /dev/null || { echo "testdata/build.sh: $BPFTOOL not found (apt-get install bpftool)" >&2; exit 1; }
-[ ${#available[@]} -gt 0 ] || { echo "testdata/build.sh: neither clang-19 nor clang-22 found" >&2; exit 1; }
+[ ${#available[@]} -gt 0 ] || { echo "testdata/build.sh: neither clang-19 nor clang-$NEW found" >&2; exit 1; }
 
 # suffix <llvm major>: the part of an object name that says which toolchain built it
 suffix() {
@@ -86,7 +92,9 @@ manifest=../objects/MANIFEST.txt
 touch "$manifest"
 # keep the manifest lines of toolchains not rebuilt now
 : > "$manifest.tmp"
-for v in 19 22; do
+# every clang-NN the manifest names, and the two toolchains of this run
+versions=$( { echo 19; echo "$NEW"; sed -n 's/^.* clang-\([0-9][0-9]*\)$/\1/p' "$manifest"; } | sort -n -u)
+for v in $versions; do
 	case " ${available[*]} " in *" $v "*) ;; *) grep " clang-$v\$" "$manifest" >> "$manifest.tmp" || true ;; esac
 done
 
@@ -101,7 +109,7 @@ for v in "${available[@]}"; do
 		if [ "$v" = 19 ]; then
 			cpus=$(sed -n 's/^.*bpf4j-cpu:\([ a-z0-9]*\).*$/\1/p' "$src" | head -1)
 		else
-			cpus=$(sed -n "s/^.*bpf4j-clang$v:\\([ a-z0-9]*\\).*\$/\\1/p" "$src" | head -1)
+			cpus=$(sed -n 's/^.*bpf4j-clang22:\([ a-z0-9]*\).*$/\1/p' "$src" | head -1)
 		fi
 		endians=$(sed -n 's/^.*bpf4j-endian:\([ a-z]*\).*$/\1/p' "$src" | head -1)
 		if [ "$v" = 19 ] && { [ -z "$cpus" ] || [ -z "$endians" ]; }; then
@@ -129,7 +137,7 @@ rm "$manifest.tmp"
 old=$(cat ../TOOLCHAIN.txt 2> /dev/null || true)
 {
 	echo "# Tools that produced testdata/objects and testdata/goldens (written by build.sh)"
-	for v in 19 22; do
+	for v in $versions; do
 		case " ${available[*]} " in
 		*" $v "*)
 			cc_var="CLANG$v"
