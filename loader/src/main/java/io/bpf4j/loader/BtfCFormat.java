@@ -45,6 +45,13 @@ final class BtfCFormat {
      */
     private long paddingLinesLeft = MAX_PADDING_LINES;
     private int currentComposite;
+    /** On the current {@link #orderType} path: the depth each type was entered at (-1: not on it), the path's depth, the innermost struct or union's depth. */
+    private final int[] enteredAt;
+    private int depth;
+    private int compositeDepth = -1;
+
+    /** Deeper than any real kernel's types nest (a few dozen), shallow enough for any thread's stack. */
+    static final int MAX_DEPTH = 1000;
 
     static final long MAX_PADDING_LINES = 1L << 20;
 
@@ -57,6 +64,8 @@ final class BtfCFormat {
         referenced = new boolean[count];
         resolvedNames = new String[count];
         nameResolved = new boolean[count];
+        enteredAt = new int[count];
+        java.util.Arrays.fill(enteredAt, -1);
         java.util.Arrays.fill(order, Order.NONE);
         java.util.Arrays.fill(emit, Emit.NONE);
         order[0] = Order.ORDERED;
@@ -147,6 +156,37 @@ final class BtfCFormat {
             return 1;
         }
         BtfType t = type(id);
+        // A cycle must pass through a struct or union (whose ORDERING state ends it); a typedef,
+        // modifier, pointer, array or prototype met again with no struct or union in between is
+        // a loop that names no type, such as a typedef of itself, and would recurse until the
+        // stack runs out.
+        boolean composite = t instanceof BtfType.Composite;
+        if (!composite && enteredAt[id] > compositeDepth) {
+            throw new BpfException("btf: [" + id + "] " + t.kind() + " '" + t.name()
+                    + "' refers back to itself through typedefs, modifiers, pointers or arrays");
+        }
+        if (depth >= MAX_DEPTH) {
+            throw new BpfException("btf: [" + id + "] " + t.kind() + " '" + t.name() + "' is nested more than "
+                    + MAX_DEPTH + " types deep");
+        }
+        int savedEntry = enteredAt[id];
+        int savedComposite = compositeDepth;
+        depth++;
+        if (composite) {
+            compositeDepth = depth;
+        } else {
+            enteredAt[id] = depth;
+        }
+        try {
+            return orderTypeAt(id, t, throughPtr);
+        } finally {
+            enteredAt[id] = savedEntry;
+            compositeDepth = savedComposite;
+            depth--;
+        }
+    }
+
+    private int orderTypeAt(int id, BtfType t, boolean throughPtr) {
         if (order[id] == Order.ORDERING) {
             if (t instanceof BtfType.Composite && throughPtr && named(t)) {
                 return 0;

@@ -58,4 +58,66 @@ class BtfCFormatLimitTest {
             assertThat(BpfBtf.parse(raw).formatC()).as("struct of %d bytes", size).isEqualTo(bpftool);
         }
     }
+
+    /** Raw little-endian BTF from type records (each int[] one record's words) and a string section. */
+    private static byte[] rawBtf(String strings, int[]... records) {
+        byte[] str = strings.getBytes(StandardCharsets.US_ASCII);
+        int typeLen = 0;
+        for (int[] r : records) {
+            typeLen += 4 * r.length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(24 + typeLen + str.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 0xeB9F).put((byte) 1).put((byte) 0).putInt(24);
+        b.putInt(0).putInt(typeLen).putInt(typeLen).putInt(str.length);
+        for (int[] r : records) {
+            for (int w : r) {
+                b.putInt(w);
+            }
+        }
+        return b.put(str).array();
+    }
+
+    private static final int TYPEDEF = 8 << 24;
+    private static final int CONST = 10 << 24;
+    private static final int PTR = 2 << 24;
+
+    /** Found by ReaderFuzzTest: a typedef of itself recursed until the stack overflowed. */
+    @Test
+    void aTypedefOfItselfIsRefusedNamingIt() {
+        BpfBtf btf = BpfBtf.parse(rawBtf("\0T\0", new int[] {1, TYPEDEF, 1}));
+        assertThatThrownBy(btf::formatC).isInstanceOf(BpfException.class)
+                .hasMessage("btf: [1] TYPEDEF 'T' refers back to itself through typedefs, modifiers, pointers or arrays");
+        // a longer loop: typedef T -> const -> pointer -> typedef T
+        BpfBtf longer = BpfBtf.parse(rawBtf("\0T\0", new int[] {1, TYPEDEF, 2}, new int[] {0, CONST, 3}, new int[] {0, PTR, 1}));
+        assertThatThrownBy(longer::formatC).isInstanceOf(BpfException.class).hasMessageContaining("refers back to itself");
+    }
+
+    @Test
+    void aChainDeeperThanTheLimitIsRefused() {
+        int n = BtfCFormat.MAX_DEPTH + 10;
+        int[][] records = new int[n + 1][];
+        records[0] = new int[] {1, 1 << 24, 4, (1 << 24) | 32}; // int
+        for (int i = 1; i <= n; i++) {
+            records[i] = new int[] {0, CONST, i}; // [i + 1] const -> [i]
+        }
+        BpfBtf btf = BpfBtf.parse(rawBtf("\0int\0", records));
+        assertThatThrownBy(btf::formatC).isInstanceOf(BpfException.class).hasMessageContaining("nested more than 1000 types deep");
+    }
+
+    /** The legitimate cycle through a struct, {@code typedef struct s S; struct s { S *next; };}, still prints as bpftool prints it. */
+    @Test
+    void aCycleThroughAStructStillPrintsAsBpftoolPrintsIt(@TempDir Path dir) throws Exception {
+        byte[] raw = rawBtf("\0S\0s\0next\0",
+                new int[] {1, TYPEDEF, 2},                 // [1] typedef S -> [2]
+                new int[] {3, (4 << 24) | 1, 8, 5, 3, 0},  // [2] struct s { [3] next; } size 8
+                new int[] {0, PTR, 1});                    // [3] S *
+        Path file = dir.resolve("cycle.btf");
+        Files.write(file, raw);
+        Process p = new ProcessBuilder("bpftool", "btf", "dump", "file", file.toString(), "format", "c")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String bpftool = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isZero();
+        assertThat(bpftool).contains("struct s {");
+        assertThat(BpfBtf.parse(raw).formatC()).isEqualTo(bpftool);
+    }
 }
