@@ -58,10 +58,11 @@ final class OpenSteps {
             return fallback;
         }
         ElfSection s = elf.section(idx);
-        if (s.size() != 4) {
+        // a NOBITS 'version' section declares 4 bytes and holds none
+        byte[] b = s.size() == 4 ? s.bytes() : null;
+        if (b == null || b.length != 4) {
             throw new ObjectFormatException("invalid kver section in " + objectName, "version", null);
         }
-        byte[] b = s.bytes();
         return (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
     }
 
