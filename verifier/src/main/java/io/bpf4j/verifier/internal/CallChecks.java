@@ -221,6 +221,15 @@ final class CallChecks {
             case PTR_TO_SOCKET, PTR_TO_SOCKET_OR_NULL, PTR_TO_TCP_SOCK, PTR_TO_TCP_SOCK_OR_NULL, PTR_TO_SOCK_COMMON,
                     PTR_TO_SOCK_COMMON_OR_NULL -> regs[0] = Reg.Ptr.of(MemChecks.ptrTypeOf(rk.base())).withType(
                             MemChecks.ptrTypeOf(rk.base()), nullable);
+            case PTR_TO_BTF_ID, PTR_TO_BTF_ID_OR_NULL, PTR_TO_BTF_ID_TRUSTED -> {
+                Reg r0 = env.btfPointers == null ? null : env.btfPointers.helperReturn(fn.retBtfType(), nullable,
+                        fn.ret() == io.bpf4j.isa.abi.RetKind.PTR_TO_BTF_ID_TRUSTED);
+                if (r0 == null) {
+                    throw env.reject("bpf4j: not supported yet: helper return kind " + fn.ret() + " (" + name
+                            + ") without the kernel's BTF");
+                }
+                regs[0] = r0;
+            }
             default -> throw env.reject("bpf4j: not supported yet: helper return kind " + fn.ret() + " (" + name + ")");
         }
         if (regs[0] instanceof Reg.Ptr p && p.maybeNull()) {
@@ -877,6 +886,10 @@ final class CallChecks {
     }
 
     private void checkReturnCode() {
+        if (env.btfPointers != null && env.btfPointers.attached() && env.frame().subprog == 0
+                && env.btfPointers.checkReturn()) {
+            return;
+        }
         Reg r0 = env.src(0);
         if (env.isPointerValue(0)) {
             throw env.reject("R0 leaks addr as return value");
@@ -959,7 +972,7 @@ final class CallChecks {
     }
 
     /** verbose_invalid_scalar. */
-    private static String invalidScalar(String ctx, Scalar v, long min, long max) {
+    static String invalidScalar(String ctx, Scalar v, long min, long max) {
         StringBuilder sb = new StringBuilder(ctx + " the register R0 has");
         boolean unknown = true;
         if (v.smin() > Long.MIN_VALUE) {
