@@ -84,7 +84,7 @@ final class BtfViews implements BtfView {
         } else if (t instanceof BtfType.Func f) {
             return new BtfNode.Func(f.name(), f.type());
         }
-        return new BtfNode.Other(t.kind().name().toLowerCase(java.util.Locale.ROOT), t.name());
+        return new BtfNode.Other(t.kind().name(), t.name());
     }
 
     private static List<BtfNode.Member> members(List<BtfType.Member> ms) {

@@ -12,7 +12,7 @@ public sealed interface BtfNode {
     /** The type's name, empty when anonymous. */
     String name();
 
-    /** The kernel's name for the kind ({@code struct}, {@code ptr}, {@code int}...). */
+    /** The kernel's name for the kind, as {@code btf_type_str} prints it ({@code STRUCT}, {@code PTR}, {@code INT}...). */
     String kindName();
 
     /** {@code void}, or an id that names nothing. */
@@ -26,7 +26,7 @@ public sealed interface BtfNode {
 
         @Override
         public String kindName() {
-            return "void";
+            return "UNKN";
         }
     }
 
@@ -38,7 +38,7 @@ public sealed interface BtfNode {
 
         @Override
         public String kindName() {
-            return "int";
+            return "INT";
         }
     }
 
@@ -50,7 +50,7 @@ public sealed interface BtfNode {
 
         @Override
         public String kindName() {
-            return enum64 ? "enum64" : "enum";
+            return enum64 ? "ENUM64" : "ENUM";
         }
     }
 
@@ -63,7 +63,7 @@ public sealed interface BtfNode {
 
         @Override
         public String kindName() {
-            return "ptr";
+            return "PTR";
         }
     }
 
@@ -76,7 +76,7 @@ public sealed interface BtfNode {
 
         @Override
         public String kindName() {
-            return "array";
+            return "ARRAY";
         }
     }
 
@@ -96,15 +96,15 @@ public sealed interface BtfNode {
 
         @Override
         public String kindName() {
-            return union ? "union" : "struct";
+            return union ? "UNION" : "STRUCT";
         }
     }
 
     /** What a {@link Modifier} is. */
     enum ModifierKind {
-        TYPEDEF("typedef"), CONST("const"), VOLATILE("volatile"), RESTRICT("restrict"),
+        TYPEDEF("TYPEDEF"), CONST("CONST"), VOLATILE("VOLATILE"), RESTRICT("RESTRICT"),
         /** A type tag: {@link Modifier#name()} is its value ({@code rcu}, {@code user}, {@code percpu}...). */
-        TYPE_TAG("type_tag");
+        TYPE_TAG("TYPE_TAG");
 
         final String kernelName;
 
@@ -146,7 +146,7 @@ public sealed interface BtfNode {
 
         @Override
         public String kindName() {
-            return "func_proto";
+            return "FUNC_PROTO";
         }
     }
 
@@ -158,11 +158,11 @@ public sealed interface BtfNode {
 
         @Override
         public String kindName() {
-            return "func";
+            return "FUNC";
         }
     }
 
-    /** Any other kind (fwd, float, var, datasec, decl_tag): named by {@code kindName}. */
+    /** Any other kind ({@code FWD}, {@code FLOAT}, {@code VAR}, {@code DATASEC}, {@code DECL_TAG}): named by {@code kindName}. */
     record Other(String kindName, String name) implements BtfNode {
         public Other {
             Objects.requireNonNull(kindName, "kindName");
