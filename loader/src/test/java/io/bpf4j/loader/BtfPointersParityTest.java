@@ -86,9 +86,25 @@ class BtfPointersParityTest {
     }
 
     @Test
+    void congestionControlStoresAgreeWithTheKernel() {
+        // the kernel's tcp_sock write rules (bpf_tcp_ca); needs libbpf 1.5 on the kernel side
+        List<VerifierParity.Program> all = compare(1, "struct_ops_writes.v3.el.o", "struct_ops_write_reject.v3.el.o");
+        String text = report(all);
+        System.out.println(text);
+        assertThat(all).as(text).filteredOn(p -> p.outcome() != VerifierParity.Outcome.NOT_JUDGED)
+                .allMatch(p -> p.outcome() == VerifierParity.Outcome.AGREE);
+        try (BpfObject obj = BpfObject.open(TestData.object("struct_ops_write_reject.v3.el.o"))) {
+            ProgramVerification v = obj.program("reject_write_readonly_field").orElseThrow()
+                    .verify(LoadOptions.builder().build());
+            assertThat(v.status()).isEqualTo(ProgramVerification.Status.REJECTED);
+            assertThat(v.rejection().kernelMessage()).startsWith("no write support to tcp_sock at off ");
+        }
+    }
+
+    @Test
     void structOpsObjectsLoadWithDefaultVerification() throws Exception {
         KernelVerifier.require(); // needs the running kernel's BTF for the struct_ops targets
-        for (String o : new String[] {"struct_ops_tcp.v3.el.o", "struct_ops_optional.v3.el.o"}) {
+        for (String o : new String[] {"struct_ops_tcp.v3.el.o", "struct_ops_optional.v3.el.o", "struct_ops_writes.v3.el.o"}) {
             try (BpfObject obj = BpfObject.open(TestData.object(o))) {
                 obj.load();
                 for (BpfProgram p : obj.programs()) {

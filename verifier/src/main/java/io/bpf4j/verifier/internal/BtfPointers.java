@@ -128,8 +128,17 @@ final class BtfPointers {
         }
         env.log.verbose("func '" + tname + "' arg" + arg + " has btf_id " + id + " type " + c.kindName() + " '"
                 + c.name() + "'\n");
+        String name = c.name();
+        if (tcpCongestionOps() && name.equals("sock") && (flags & (BtfRef.USER | BtfRef.PERCPU)) == 0) {
+            // bpf_tcp_ca_is_valid_access: a congestion control's socket is its tcp_sock
+            var tcp = btf.findStruct("tcp_sock");
+            if (tcp.isPresent()) {
+                id = tcp.getAsInt();
+                name = "tcp_sock";
+            }
+        }
         if (valueReg >= 0) {
-            env.setReg(valueReg, Reg.Ptr.btf(new BtfRef(id, c.name(), flags), false, 0));
+            env.setReg(valueReg, Reg.Ptr.btf(new BtfRef(id, name, flags), false, 0));
         }
         return true;
     }
@@ -269,11 +278,16 @@ final class BtfPointers {
             throw env.reject("R" + regno + " is ptr_" + tname + " access percpu memory: off=" + off);
         }
         if (write) {
-            // writes go through the program type's btf_struct_access (a few sk/task fields) or are refused
-            if (ref.has(BtfRef.UNTRUSTED) || !writableType()) {
+            // writes go through the program type's btf_struct_access or are refused
+            if (ref.has(BtfRef.UNTRUSTED) || env.input.programType() != ProgramType.STRUCT_OPS) {
                 throw env.reject("only read is supported");
             }
-            throw env.reject("bpf4j: not supported yet: stores through a BTF-typed pointer");
+            if (!tcpCongestionOps()) {
+                throw env.reject("bpf4j: not supported yet: stores through a BTF-typed pointer in struct_ops programs"
+                        + " other than tcp_congestion_ops");
+            }
+            tcpSockWrite(ref, off, size);
+            return;
         }
         Walk w = new Walk();
         walk(ref.typeId(), off, size, w);
@@ -324,9 +338,77 @@ final class BtfPointers {
         env.setReg(valueReg, Reg.Ptr.btf(new BtfRef(w.ptrId, w.ptrName, flag), maybeNull, maybeNull ? env.newId() : 0));
     }
 
-    /** Program types with a btf_struct_access for stores (tracing and LSM have none). */
-    private boolean writableType() {
-        return env.input.programType() == ProgramType.STRUCT_OPS;
+    /** Whether this is a struct_ops program of a TCP congestion control. */
+    private boolean tcpCongestionOps() {
+        return env.input.programType() == ProgramType.STRUCT_OPS && target != null
+                && btf.type(target.btfId()) instanceof BtfNode.Composite c && c.name().equals("tcp_congestion_ops");
+    }
+
+    /**
+     * bpf_tcp_ca_btf_struct_access: a congestion control stores only to a few fields of its
+     * tcp_sock (offsets from the BTF: struct sock and inet_connection_sock start the tcp_sock).
+     */
+    private void tcpSockWrite(BtfRef ref, int off, int size) {
+        if (!ref.name().equals("tcp_sock")) {
+            throw env.reject("only read is supported");
+        }
+        long end = -1;
+        long[][] fields = {
+            member("sock", "sk_pacing_rate"), member("sock", "sk_pacing_status"),
+            member("inet_connection_sock", "icsk_ack", "pending"), member("tcp_sock", "snd_cwnd"),
+            member("tcp_sock", "snd_cwnd_cnt"), member("tcp_sock", "snd_cwnd_stamp"),
+            member("tcp_sock", "snd_ssthresh"), member("tcp_sock", "ecn_flags"), member("tcp_sock", "app_limited")};
+        for (long[] f : fields) {
+            if (f != null && f[0] == off) {
+                end = f[0] + f[1];
+                break;
+            }
+        }
+        long[] priv = member("inet_connection_sock", "icsk_ca_priv");
+        if (end < 0 && priv != null && off >= priv[0] && off < priv[0] + priv[1]) {
+            end = priv[0] + priv[1];
+        }
+        if (end < 0) {
+            throw env.reject("no write support to tcp_sock at off " + off);
+        }
+        if (off + size > end) {
+            throw env.reject("write access at off " + off + " with size " + size
+                    + " beyond the member of tcp_sock ended at " + end);
+        }
+    }
+
+    /** Offset and size in bytes of {@code struct.path...} in the BTF, or null. */
+    private long[] member(String struct, String... path) {
+        var sid = btf.findStruct(struct);
+        if (sid.isEmpty()) {
+            return null;
+        }
+        int tid = sid.getAsInt();
+        long off = 0;
+        long size = 0;
+        for (String name : path) {
+            if (!(btf.type(btf.skipModifiers(tid)) instanceof BtfNode.Composite c)) {
+                return null;
+            }
+            BtfNode.Member found = null;
+            for (BtfNode.Member m : c.members()) {
+                if (m.name().equals(name)) {
+                    found = m;
+                    break;
+                }
+            }
+            if (found == null) {
+                return null;
+            }
+            off += found.bitOffset() / 8;
+            Resolved r = resolve(found.type());
+            if (r == null) {
+                return null;
+            }
+            size = r.size;
+            tid = found.type();
+        }
+        return new long[] {off, size};
     }
 
     private boolean sleepable() {
