@@ -228,6 +228,10 @@ final class CallChecks {
                     throw env.reject("bpf4j: not supported yet: helper return kind " + fn.ret() + " (" + name
                             + ") without the kernel's BTF");
                 }
+                if (name.startsWith("skc_to_") && meta.refObjId != 0) {
+                    // is_ptr_cast_function: the cast shares its argument's reference
+                    r0 = ((Reg.Ptr) r0).withRefObjId(meta.refObjId);
+                }
                 regs[0] = r0;
             }
             default -> throw env.reject("bpf4j: not supported yet: helper return kind " + fn.ret() + " (" + name + ")");
@@ -304,6 +308,11 @@ final class CallChecks {
         }
         if (reg instanceof Reg.Ptr rp && rp.isPacket() && !fn.pktAccess()) {
             throw env.reject("helper access to the packet is not allowed");
+        }
+        if (reg instanceof Reg.Ptr bp && bp.type() == Reg.PtrType.BTF_ID) {
+            // check_reg_type's BTF id matching (btf_struct_ids_match, trusted/rcu rules) is not modelled
+            throw env.reject("bpf4j: not supported yet: BTF-typed pointer " + typeName(reg) + " as an argument of "
+                    + fn.helperName());
         }
         boolean isNull = reg instanceof Reg.ScalarReg z && z.v().isConst() && z.v().constValue() == 0;
         if (isNull && spec.maybeNull()) {
