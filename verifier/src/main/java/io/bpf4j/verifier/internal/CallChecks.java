@@ -228,7 +228,7 @@ final class CallChecks {
                     throw env.reject("bpf4j: not supported yet: helper return kind " + fn.ret() + " (" + name
                             + ") without the kernel's BTF");
                 }
-                if (name.startsWith("skc_to_") && meta.refObjId != 0) {
+                if (name.startsWith("bpf_skc_to_") && meta.refObjId != 0) {
                     // is_ptr_cast_function: the cast shares its argument's reference
                     r0 = ((Reg.Ptr) r0).withRefObjId(meta.refObjId);
                 }
