@@ -221,6 +221,19 @@ final class CallChecks {
             case PTR_TO_SOCKET, PTR_TO_SOCKET_OR_NULL, PTR_TO_TCP_SOCK, PTR_TO_TCP_SOCK_OR_NULL, PTR_TO_SOCK_COMMON,
                     PTR_TO_SOCK_COMMON_OR_NULL -> regs[0] = Reg.Ptr.of(MemChecks.ptrTypeOf(rk.base())).withType(
                             MemChecks.ptrTypeOf(rk.base()), nullable);
+            case PTR_TO_BTF_ID, PTR_TO_BTF_ID_OR_NULL, PTR_TO_BTF_ID_TRUSTED -> {
+                Reg r0 = env.btfPointers == null ? null : env.btfPointers.helperReturn(fn.retBtfType(), nullable,
+                        fn.ret() == io.bpf4j.isa.abi.RetKind.PTR_TO_BTF_ID_TRUSTED);
+                if (r0 == null) {
+                    throw env.reject("bpf4j: not supported yet: helper return kind " + fn.ret() + " (" + name
+                            + ") without the kernel's BTF");
+                }
+                if (name.startsWith("bpf_skc_to_") && meta.refObjId != 0) {
+                    // is_ptr_cast_function: the cast shares its argument's reference
+                    r0 = ((Reg.Ptr) r0).withRefObjId(meta.refObjId);
+                }
+                regs[0] = r0;
+            }
             default -> throw env.reject("bpf4j: not supported yet: helper return kind " + fn.ret() + " (" + name + ")");
         }
         if (regs[0] instanceof Reg.Ptr p && p.maybeNull()) {
@@ -295,6 +308,11 @@ final class CallChecks {
         }
         if (reg instanceof Reg.Ptr rp && rp.isPacket() && !fn.pktAccess()) {
             throw env.reject("helper access to the packet is not allowed");
+        }
+        if (reg instanceof Reg.Ptr bp && bp.type() == Reg.PtrType.BTF_ID) {
+            // check_reg_type's BTF id matching (btf_struct_ids_match, trusted/rcu rules) is not modelled
+            throw env.reject("bpf4j: not supported yet: BTF-typed pointer " + typeName(reg) + " as an argument of "
+                    + fn.helperName());
         }
         boolean isNull = reg instanceof Reg.ScalarReg z && z.v().isConst() && z.v().constValue() == 0;
         if (isNull && spec.maybeNull()) {
@@ -877,6 +895,10 @@ final class CallChecks {
     }
 
     private void checkReturnCode() {
+        if (env.btfPointers != null && env.btfPointers.attached() && env.frame().subprog == 0
+                && env.btfPointers.checkReturn()) {
+            return;
+        }
         Reg r0 = env.src(0);
         if (env.isPointerValue(0)) {
             throw env.reject("R0 leaks addr as return value");
@@ -959,7 +981,7 @@ final class CallChecks {
     }
 
     /** verbose_invalid_scalar. */
-    private static String invalidScalar(String ctx, Scalar v, long min, long max) {
+    static String invalidScalar(String ctx, Scalar v, long min, long max) {
         StringBuilder sb = new StringBuilder(ctx + " the register R0 has");
         boolean unknown = true;
         if (v.smin() > Long.MIN_VALUE) {

@@ -48,9 +48,11 @@ public final class Driver {
         }
         switch (input.programType()) {
             case TRACING, LSM, EXT, STRUCT_OPS -> {
-                // these attach to a BTF function whose prototype shapes the context: not modelled yet
-                log.error("bpf4j: not supported yet: " + input.programType().displayName() + " programs (BTF attach target)");
-                throw fail(log, null, -1, start, input);
+                String gap = AttachTargets.unsupported(input);
+                if (gap != null) {
+                    log.error("bpf4j: not supported yet: " + gap);
+                    throw fail(log, null, -1, start, input);
+                }
             }
             default -> {
             }

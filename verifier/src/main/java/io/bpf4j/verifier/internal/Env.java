@@ -18,6 +18,8 @@ final class Env {
     final VerifierInput input;
     final KernelProfile profile;
     final ContextLayout ctx;
+    /** BTF-typed pointers (and the context of a BTF-attached program); null without the kernel's BTF. */
+    final BtfPointers btfPointers;
 
     VState cur;
     int insnIdx;
@@ -62,6 +64,7 @@ final class Env {
         this.input = input;
         this.profile = input.profile();
         this.ctx = profile.context(input.programType(), input.expectedAttachType());
+        this.btfPointers = input.btf() != null ? new BtfPointers(this) : null;
         this.stackDepth = new int[prog.subprogCount];
         this.globalCalled = new boolean[prog.subprogCount];
         this.region = new io.bpf4j.isa.facts.RegionKind[prog.len];

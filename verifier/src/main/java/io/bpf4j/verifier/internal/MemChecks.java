@@ -213,6 +213,17 @@ final class MemChecks {
                 setUnknown(valueReg, t);
                 region = p.type() == Reg.PtrType.PACKET ? RegionKind.PACKET : RegionKind.PACKET_META;
             }
+            case BTF_ID -> {
+                if (p.maybeNull() || env.btfPointers == null) {
+                    throw invalidMem(regno, p);
+                }
+                if (t == WRITE && valueReg >= 0 && env.isPointerValue(valueReg)) {
+                    throw env.reject("R" + valueReg + " leaks addr into mem");
+                }
+                env.btfPointers.access(regno, p, aoff, size, t == WRITE, valueReg);
+                // loads through BTF pointers are probe reads (BPF_PROBE_MEM): they cannot fault
+                region = RegionKind.BTF_ID;
+            }
             default -> throw invalidMem(regno, p);
         }
         if (valueReg >= 0 && t == READ && size < 8 && env.regs()[valueReg] instanceof Reg.ScalarReg vs) {
@@ -346,6 +357,17 @@ final class MemChecks {
     }
 
     private void ctxAccess(int idx, int off, int size, int t, int valueReg, boolean ldsx) {
+        if (env.btfPointers != null && env.btfPointers.attached()) {
+            // the context of a BTF-attached program is its target's arguments (btf_ctx_access)
+            if (ldsx || !env.btfPointers.ctxAccess(off, size, t == WRITE, valueReg)) {
+                env.log.error("invalid bpf_context access off=" + off + " size=" + size);
+                Linfo.print(env.log, env.prog, idx, "; ");
+                throw new Reject();
+            }
+            env.maxCtxOffset = Math.max(env.maxCtxOffset, off + size);
+            env.facts.ctxField(idx, off, size);
+            return;
+        }
         CtxAccess a = env.ctx.access(off, size, t == WRITE);
         if (!a.valid() || ldsx && a.yields() != RegKind.SCALAR) {
             env.log.error("invalid bpf_context access off=" + off + " size=" + size);
