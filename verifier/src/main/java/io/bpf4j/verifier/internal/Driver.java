@@ -65,6 +65,10 @@ public final class Driver {
             ex.verifyMain();
             verifyGlobals(env);
             checkMaxStackDepth(env);
+            if (env.unconvertibleAccess >= 0) {
+                env.insnIdx = env.unconvertibleAccess;
+                throw env.reject("verifier bug: error during ctx access conversion (0)");
+            }
         } catch (Reject r) {
             throw fail(log, env, env == null ? -1 : env.insnIdx, start, input);
         } catch (NotSupported e) {

@@ -40,6 +40,12 @@ final class Env {
     /** Per insn: the pointer type of its memory operand on the first path (save_aux_ptr_type). */
     final String[] auxPtrType;
     int maxCtxOffset;
+    /**
+     * The first insn whose access passed the checks but has no rewrite in convert_ctx_accesses
+     * (a u32 read of the upper half of a {@code bpf_tcp_sock} u64), or -1: the kernel then fails
+     * the load after exploration with a "verifier bug" line.
+     */
+    int unconvertibleAccess = -1;
     final FactsRecorder facts;
 
     /** Whether the current insn already has a jump-history entry (flags of a second push merge into it). */

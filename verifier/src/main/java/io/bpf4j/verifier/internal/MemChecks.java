@@ -213,6 +213,43 @@ final class MemChecks {
                 setUnknown(valueReg, t);
                 region = p.type() == Reg.PtrType.PACKET ? RegionKind.PACKET : RegionKind.PACKET_META;
             }
+            case SOCKET, SOCK_COMMON, TCP_SOCK, XDP_SOCK -> {
+                if (p.maybeNull()) {
+                    throw invalidMem(regno, p);
+                }
+                if (t == WRITE) {
+                    throw env.reject("R" + regno + " cannot write into " + p.typeName());
+                }
+                if (p.var().smin() < 0) {
+                    throw env.reject("R" + regno + " min value is negative, either use unsigned index or do a if (index >=0) check.");
+                }
+                if (!SockAccess.valid(p.type(), aoff, size)) {
+                    throw env.reject("R" + regno + " invalid " + p.typeName() + " access off=" + aoff + " size=" + size);
+                }
+                if (p.type() == Reg.PtrType.TCP_SOCK && !SockAccess.convertible(aoff) && env.unconvertibleAccess < 0) {
+                    env.unconvertibleAccess = idx;
+                }
+                if (valueReg >= 0) {
+                    env.markUnknown(valueReg);
+                }
+                region = p.type() == Reg.PtrType.TCP_SOCK ? RegionKind.TCP_SOCK
+                        : p.type() == Reg.PtrType.XDP_SOCK ? RegionKind.XDP_SOCK : RegionKind.SOCKET;
+            }
+            case TP_BUFFER -> {
+                if (p.maybeNull()) {
+                    throw invalidMem(regno, p);
+                }
+                // __check_buffer_access; the size is checked at attach time against the tracepoint's buffer
+                if (aoff < 0) {
+                    throw env.reject("R" + regno + " invalid tracepoint buffer access: off=" + aoff + ", size=" + size);
+                }
+                if (!p.var().varOff().isConst() || p.var().varOff().value() != 0) {
+                    throw env.reject("R" + regno + " invalid variable buffer offset: off=" + aoff + ", var_off="
+                            + StatePrinter.tnum(p.var().varOff()));
+                }
+                setUnknown(valueReg, t);
+                region = RegionKind.BUF;
+            }
             default -> throw invalidMem(regno, p);
         }
         if (valueReg >= 0 && t == READ && size < 8 && env.regs()[valueReg] instanceof Reg.ScalarReg vs) {
