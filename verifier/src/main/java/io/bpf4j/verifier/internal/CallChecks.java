@@ -168,8 +168,10 @@ final class CallChecks {
                 env.markPrecise(3);
             }
         }
-        if (func == HelperId.GET_LOCAL_STORAGE.id() && regs[2] instanceof Reg.ScalarReg fl && fl.v().isConst()
-                && fl.v().constValue() == 0) {
+        if (func == HelperId.GET_LOCAL_STORAGE.id()) {
+            if (!(regs[2] instanceof Reg.ScalarReg fl && fl.v().isConst() && fl.v().constValue() == 0)) {
+                throw env.reject("get_local_storage() doesn't support non-zero flags");
+            }
             env.markPrecise(2);
         }
         if (func == HelperId.LOOP.id()) {
@@ -226,7 +228,11 @@ final class CallChecks {
         if (regs[0] instanceof Reg.Ptr p && p.maybeNull()) {
             regs[0] = p.withId(env.newId());
         }
-        if (regs[0] instanceof Reg.Ptr p && fn.acquiresRef(meta.map == null ? null : meta.map.type())) {
+        if (HelperTraits.isPtrCast(func)) {
+            if (regs[0] instanceof Reg.Ptr p) {
+                regs[0] = p.withRefObjId(meta.refObjId);
+            }
+        } else if (regs[0] instanceof Reg.Ptr p && fn.acquiresRef(meta.map == null ? null : meta.map.type())) {
             int id = env.newId();
             env.cur.refs.add(new VState.Ref(id, idx));
             regs[0] = p.withId(id).withRefObjId(id);
@@ -295,6 +301,9 @@ final class CallChecks {
         }
         if (reg instanceof Reg.Ptr rp && rp.isPacket() && !fn.pktAccess()) {
             throw env.reject("helper access to the packet is not allowed");
+        }
+        if (kind == ArgKind.PTR_TO_MAP_VALUE) {
+            kind = resolveMapArgKind(spec, meta);
         }
         boolean isNull = reg instanceof Reg.ScalarReg z && z.v().isConst() && z.v().constValue() == 0;
         if (isNull && spec.maybeNull()) {
@@ -371,6 +380,24 @@ final class CallChecks {
             default -> {
             }
         }
+    }
+
+    /**
+     * resolve_map_arg_type: a sockmap or sockhash stores sockets, so the "value" a helper passes
+     * to it is a socket pointer; other forms of value argument are refused for them.
+     */
+    private ArgKind resolveMapArgKind(ArgSpec spec, Meta meta) {
+        if (meta.map == null) {
+            throw env.reject("invalid map_ptr to access map->type");
+        }
+        io.bpf4j.isa.abi.MapType t = meta.map.type();
+        if (t != io.bpf4j.isa.abi.MapType.SOCKMAP && t != io.bpf4j.isa.abi.MapType.SOCKHASH) {
+            return ArgKind.PTR_TO_MAP_VALUE;
+        }
+        if (!spec.flags().isEmpty()) {
+            throw env.reject("invalid arg_type for sockmap/sockhash");
+        }
+        return ArgKind.PTR_TO_BTF_ID_SOCK_COMMON;
     }
 
     private static int func(HelperProto fn) {
