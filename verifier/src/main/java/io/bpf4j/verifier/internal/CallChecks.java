@@ -238,7 +238,8 @@ final class CallChecks {
             regs[0] = p.withId(id).withRefObjId(id);
         }
         regs[0] = refineRetval(func, regs[0]);
-        if (meta.map != null && !MapFuncCompat.compatible(meta.map, func, env.input.programType())) {
+        if (meta.map != null && !MapFuncCompat.compatible(meta.map, func, env.input.programType(),
+                env.input.expectedAttachType(), env.log)) {
             throw env.reject("cannot pass map_type " + meta.map.type().id() + " into func " + name + "#" + func);
         }
         if (HelperTraits.changesPacketData(func)) {

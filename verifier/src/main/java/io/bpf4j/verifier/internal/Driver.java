@@ -59,7 +59,7 @@ public final class Driver {
         prog.kfuncs = input.kfuncs();
         Env env = null;
         try {
-            new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps())).run(input.funcInfo(), input.lineInfo());
+            new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps()), input.programType()).run(input.funcInfo(), input.lineInfo());
             env = new Env(prog, log, input);
             Explorer ex = new Explorer(env);
             ex.verifyMain();
@@ -150,7 +150,15 @@ public final class Driver {
         int lock = m.special(MapShape.SpecialField.Kind.SPIN_LOCK).map(MapShape.SpecialField::offset).orElse(-1);
         return new MapRef(index, m.name(), m.type(), m.keySize(), m.valueSize(), m.maxEntries(), m.flags(),
                 m.readOnlyToPrograms(), m.writeOnlyToPrograms(), inner, lock, m.specialFields().size(), m.insnOffsets(),
-                m.isCallTable());
+                m.isCallTable(), fieldKinds(m));
+    }
+
+    private static java.util.Set<MapShape.SpecialField.Kind> fieldKinds(MapShape m) {
+        java.util.Set<MapShape.SpecialField.Kind> kinds = java.util.EnumSet.noneOf(MapShape.SpecialField.Kind.class);
+        for (MapShape.SpecialField f : m.specialFields()) {
+            kinds.add(f.kind());
+        }
+        return java.util.Collections.unmodifiableSet(kinds);
     }
 
     /** check_max_stack_depth: the deepest static call chain's combined stack (JIT: 16-byte granules). */

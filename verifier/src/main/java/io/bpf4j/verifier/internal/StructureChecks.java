@@ -66,12 +66,14 @@ final class StructureChecks {
     private final VLog log;
     private final Privileges priv;
     private final List<MapRef> maps;
+    private final io.bpf4j.isa.abi.ProgramType programType;
 
-    StructureChecks(Program prog, VLog log, Privileges priv, List<MapRef> maps) {
+    StructureChecks(Program prog, VLog log, Privileges priv, List<MapRef> maps, io.bpf4j.isa.abi.ProgramType programType) {
         this.prog = prog;
         this.log = log;
         this.priv = priv;
         this.maps = maps;
+        this.programType = programType;
     }
 
     static boolean validOpcode(int code) {
@@ -299,6 +301,7 @@ final class StructureChecks {
         }
         MapRef map = maps.get(idx);
         prog.ldMap[i] = map;
+        MapFuncCompat.checkMapProgCompatibility(map, programType, log);
         if (s.src() == Opcodes.PSEUDO_MAP_VALUE || s.src() == Opcodes.PSEUDO_MAP_IDX_VALUE) {
             long off = next.imm() & 0xffffffffL;
             if (off >= MAX_VAR_OFF) {
