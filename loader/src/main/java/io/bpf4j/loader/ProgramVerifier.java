@@ -135,8 +135,7 @@ final class ProgramVerifier {
             if (name == null) {
                 name = functionAt(rp, r.insnOffset());
             }
-            out.add(new FuncInfo(r.insnOffset(), name, global,
-                    global ? FuncSignatures.of(btf, r.typeId(), rp.programType()) : null));
+            out.add(new FuncInfo(r.insnOffset(), name, global, FuncSignatures.of(btf, r.typeId(), rp.programType())));
         }
         return out;
     }

@@ -222,6 +222,16 @@ final class StructureChecks {
                 if (funcInfo.get(s).insnOffset() != prog.subprogStart[s]) {
                     throw log.reject("func_info BTF section doesn't match subprog layout in BPF program");
                 }
+                // a subprogram's LD_ABS or tail call may end it early, returning 0 to its caller:
+                // only a function returning a scalar can do that (unknown prototypes are let through)
+                io.bpf4j.verifier.FuncSignature sig = funcInfo.get(s).signature();
+                boolean scalarReturn = sig == null || sig.returnsScalar();
+                if (s > 0 && !scalarReturn && prog.hasLdAbs[s]) {
+                    throw log.reject("LD_ABS is only allowed in functions that return 'int'.");
+                }
+                if (s > 0 && !scalarReturn && prog.hasTailCall[s]) {
+                    throw log.reject("tail_call is only allowed in functions that return 'int'.");
+                }
             }
         }
         if (lineInfo.isEmpty()) {
