@@ -213,4 +213,13 @@ class MemoryTest {
     void ldAbsClobbersCallerSaved() {
         Parity.socket(movr(6, 1), PacketLoad.abs(Size.H, 12), movr(0, 1), exit()).rejected();
     }
+
+    /** A one-byte packet store after the bounds check: only some skb program types may write packets. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = ProgramType.class,
+            names = {"LWT_IN", "LWT_OUT", "LWT_XMIT", "LWT_SEG6LOCAL", "SCHED_CLS", "CGROUP_SKB"})
+    void packetWritePerProgramType(ProgramType type) {
+        Parity.of(type, ldx(Size.W, 2, 1, 76), ldx(Size.W, 3, 1, 80), movr(4, 2), alu(AluOp.ADD, 4, 1),
+                jmpr(JumpOp.JGT, 4, 3, 1), st(Size.B, 2, 0, 0), mov(0, 0), exit()).agrees();
+    }
 }

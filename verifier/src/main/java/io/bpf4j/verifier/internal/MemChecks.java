@@ -272,7 +272,8 @@ final class MemChecks {
     private boolean mayWritePacket() {
         ProgramType pt = env.input.programType();
         return switch (pt) {
-            case SCHED_CLS, SCHED_ACT, XDP, LWT_XMIT, SK_SKB, SK_MSG, LWT_IN, LWT_OUT, LWT_SEG6LOCAL, CGROUP_SOCKOPT -> true;
+            // lwt_in, lwt_out and seg6local read packets only (may_access_direct_pkt_data)
+            case SCHED_CLS, SCHED_ACT, XDP, LWT_XMIT, SK_SKB, SK_MSG, CGROUP_SOCKOPT -> true;
             default -> false;
         };
     }
