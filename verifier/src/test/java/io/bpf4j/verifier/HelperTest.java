@@ -196,4 +196,22 @@ class HelperTest {
         p[n + 2] = exit();
         Parity.socket(p).rejected();
     }
+
+    static final MapShape INNER = MapShape.builder(MapType.ARRAY).name("in").keySize(4).valueSize(8).maxEntries(2).build();
+    static final MapShape OUTER = MapShape.builder(MapType.ARRAY_OF_MAPS).name("out").keySize(4).valueSize(4).maxEntries(2)
+            .inner(INNER).build();
+
+    /** lookup(outer) then lookup(result): without the NULL check the result is a map pointer that may be NULL. */
+    @Test
+    void innerMapUsedBeforeNullCheck() {
+        Parity.socket(st(Size.W, 10, -4, 0), movr(2, 10), alu(AluOp.ADD, 2, -4), ldMap(1, 0), call(1), movr(1, 0),
+                movr(2, 10), alu(AluOp.ADD, 2, -4), call(1), mov(0, 0), exit()).maps(OUTER).rejected();
+    }
+
+    @Test
+    void innerMapLookup() {
+        Parity.socket(st(Size.W, 10, -4, 0), movr(2, 10), alu(AluOp.ADD, 2, -4), ldMap(1, 0), call(1),
+                jmp(JumpOp.JEQ, 0, 0, 6), movr(1, 0), movr(2, 10), alu(AluOp.ADD, 2, -4), call(1), jmp(JumpOp.JEQ, 0, 0, 1),
+                ldx(Size.DW, 0, 0, 0), mov(0, 0), exit()).maps(OUTER).accepted();
+    }
 }

@@ -109,4 +109,19 @@ class SockAccessTest {
         Parity.of(ProgramType.RAW_TRACEPOINT_WRITABLE, ldx(Size.DW, 6, 1, 0), call(7), alu(io.bpf4j.isa.AluOp.AND, 0, 0xff),
                 alur(io.bpf4j.isa.AluOp.ADD, 6, 0), ldx(Size.DW, 0, 6, 0), exit()).rejected();
     }
+
+    static final io.bpf4j.isa.abi.MapShape XSKMAP = io.bpf4j.isa.abi.MapShape.builder(io.bpf4j.isa.abi.MapType.XSKMAP)
+            .name("xsk").keySize(4).valueSize(4).maxEntries(4).build();
+
+    /**
+     * Two lookups in an XSKMAP: the first NULL-checked, then compared equal with the second,
+     * which is then an xdp_sock too (or, with {@code jne} the other way, still maybe NULL).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"JNE", "JEQ"})
+    void pointerEqualToANonNullOne(JumpOp op) {
+        Parity.of(ProgramType.XDP, st(Size.W, 10, -8, 0), movr(9, 10), alu(io.bpf4j.isa.AluOp.ADD, 9, -8), ldMap(8, 0),
+                movr(1, 8), movr(2, 9), call(1), movr(6, 0), movr(1, 8), movr(2, 9), call(1), movr(7, 0),
+                jmp(JumpOp.JEQ, 6, 0, 2), jmpr(op, 6, 7, 1), ldx(Size.W, 0, 7, 0), mov(0, 0), exit()).maps(XSKMAP).agrees();
+    }
 }

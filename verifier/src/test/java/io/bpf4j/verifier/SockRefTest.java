@@ -133,4 +133,23 @@ class SockRefTest {
     void localStorageZeroFlags() {
         Parity.of(ProgramType.CGROUP_SKB, ldMap(1, 0), mov(2, 0), call(81), mov(0, 1), exit()).maps(STORAGE).accepted();
     }
+
+    static final MapShape SOCKHASH = MapShape.builder(MapType.SOCKHASH).name("sh").keySize(4).valueSize(4).maxEntries(4)
+            .build();
+
+    /** A sockmap/sockhash lookup read before its NULL check: the type the kernel names it by. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({"SOCKMAP", "SOCKHASH"})
+    void socketMapLookupBeforeNullCheck(String map) {
+        Parity.of(ProgramType.SCHED_CLS, st(Size.W, 10, -4, 0), movr(2, 10), alu(AluOp.ADD, 2, -4), ldMap(1, 0), call(1),
+                ldx(Size.W, 1, 0, 4), mov(0, 0), exit()).maps(map.equals("SOCKMAP") ? SOCKMAP : SOCKHASH).rejected();
+    }
+
+    /** A sockmap lookup NULL-checked and released: the result holds a reference. */
+    @Test
+    void socketMapLookupHoldsAReference() {
+        Parity.of(ProgramType.SCHED_CLS, st(Size.W, 10, -4, 0), movr(2, 10), alu(AluOp.ADD, 2, -4), ldMap(1, 0), call(1),
+                jmp(JumpOp.JEQ, 0, 0, 3), ldx(Size.W, 6, 0, 4), movr(1, 0), call(SK_RELEASE), mov(0, 0), exit())
+                .maps(SOCKMAP).accepted();
+    }
 }

@@ -212,7 +212,18 @@ final class CallChecks {
                     nullable = false;
                 }
                 int id = !nullable && meta.map.hasSpinLock() ? env.newId() : 0;
-                regs[0] = Reg.Ptr.map(Reg.PtrType.MAP_VALUE, meta.map, 0, id, nullable);
+                io.bpf4j.isa.abi.MapType mt = meta.map.type();
+                if (meta.map.inner() != null) {
+                    // a map-in-map lookup gives the inner map (6.18 types it so before the NULL check)
+                    regs[0] = Reg.Ptr.map(Reg.PtrType.CONST_MAP, meta.map.inner(), 0, 0, nullable);
+                } else if (mt == io.bpf4j.isa.abi.MapType.XSKMAP || mt == io.bpf4j.isa.abi.MapType.SOCKMAP
+                        || mt == io.bpf4j.isa.abi.MapType.SOCKHASH) {
+                    // 6.18 types the lookup by what these maps hold, NULL check or not
+                    Reg.PtrType held = mt == io.bpf4j.isa.abi.MapType.XSKMAP ? Reg.PtrType.XDP_SOCK : Reg.PtrType.SOCKET;
+                    regs[0] = Reg.Ptr.of(held).withType(held, nullable);
+                } else {
+                    regs[0] = Reg.Ptr.map(Reg.PtrType.MAP_VALUE, meta.map, 0, id, nullable);
+                }
             }
             case PTR_TO_MEM, PTR_TO_RINGBUF_MEM_OR_NULL -> {
                 boolean ringbuf = fn.retFlags().contains(TypeFlag.MEM_RINGBUF) || fn.ret() == io.bpf4j.isa.abi.RetKind.PTR_TO_RINGBUF_MEM_OR_NULL;
