@@ -214,4 +214,13 @@ class HelperTest {
                 jmp(JumpOp.JEQ, 0, 0, 6), movr(1, 0), movr(2, 10), alu(AluOp.ADD, 2, -4), call(1), jmp(JumpOp.JEQ, 0, 0, 1),
                 ldx(Size.DW, 0, 0, 0), mov(0, 0), exit()).maps(OUTER).accepted();
     }
+
+    /** bpf_strtoul(buf, 4, 0, res): the result pointer must be 8-byte aligned (MEM_ALIGNED), checked on the stack. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "res at fp{0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {-24, -20, -16})
+    void strtoulResultAlignment(int res) {
+        Parity.of(ProgramType.CGROUP_SYSCTL, movr(7, 10), alu(AluOp.ADD, 7, -8), mov(0, 0x00303036), stx(Size.DW, 7, 0, 0),
+                movr(1, 7), mov(2, 4), mov(3, 0), st(Size.DW, 10, -24, 0), st(Size.DW, 10, -16, 0), movr(4, 10),
+                alu(AluOp.ADD, 4, res), call(106), mov(0, 1), exit()).agrees();
+    }
 }

@@ -373,6 +373,10 @@ final class CallChecks {
             case PTR_TO_MEM -> {
                 if (spec.has(TypeFlag.MEM_FIXED_SIZE)) {
                     helperMemAccess(regno, spec.fixedSize(), write, false, spec.has(TypeFlag.MEM_UNINIT) ? meta : null);
+                    if (spec.has(TypeFlag.MEM_ALIGNED) && env.regs()[regno] instanceof Reg.Ptr mp) {
+                        // the helper stores a whole u64 there: the kernel wants it aligned, whatever the arch
+                        ex.mem.checkAlignment(mp, 0, spec.fixedSize(), true);
+                    }
                 }
             }
             case CONST_SIZE, CONST_SIZE_OR_ZERO -> {

@@ -279,7 +279,7 @@ final class MemChecks {
     }
 
     /** check_ptr_alignment: only stack (and atomics) are strict on x86, which has efficient unaligned access. */
-    private void checkAlignment(Reg.Ptr p, int off, int size, boolean strictOnce) {
+    void checkAlignment(Reg.Ptr p, int off, int size, boolean strictOnce) {
         String desc;
         boolean strict = strictOnce;
         switch (p.type()) {
