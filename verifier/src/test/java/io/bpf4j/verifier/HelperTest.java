@@ -223,4 +223,11 @@ class HelperTest {
                 movr(1, 7), mov(2, 4), mov(3, 0), st(Size.DW, 10, -24, 0), st(Size.DW, 10, -16, 0), movr(4, 10),
                 alu(AluOp.ADD, 4, res), call(106), mov(0, 1), exit()).agrees();
     }
+
+    /** Recursion bounded at run time still fails check_max_stack_depth's static walk of the call graph. */
+    @Test
+    void boundedRecursionIsTooDeepForTheStaticWalk() {
+        Parity.socket(mov(1, 0), callLocal(1), exit(), alu(AluOp.ADD, 1, 1), movr(0, 1), jmp(JumpOp.JLT, 1, 4, 1), exit(),
+                callLocal(-5), exit()).rejected();
+    }
 }

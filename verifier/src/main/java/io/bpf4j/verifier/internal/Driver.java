@@ -180,7 +180,7 @@ public final class Driver {
                 // every callee a callx was verified with adds its frame like a static call
                 for (int callee : env.indirect.calleesAt(i)) {
                     if (frame + 1 >= CallChecks.MAX_CALL_FRAMES) {
-                        throw env.reject("the call stack of " + (frame + 2) + " frames is too deep !");
+                        throw env.reject("the call stack of " + (frame + 1) + " frames is too deep !");
                     }
                     walk(env, callee, depth, frame + 1);
                 }
@@ -190,7 +190,7 @@ public final class Driver {
             }
             int callee = prog.findSubprog(i + s.imm() + 1);
             if (frame + 1 >= CallChecks.MAX_CALL_FRAMES) {
-                throw env.reject("the call stack of " + (frame + 2) + " frames is too deep !");
+                throw env.reject("the call stack of " + (frame + 1) + " frames is too deep !");
             }
             walk(env, callee, depth, frame + 1);
         }
