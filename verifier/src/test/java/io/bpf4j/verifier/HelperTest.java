@@ -230,4 +230,31 @@ class HelperTest {
         Parity.socket(mov(1, 0), callLocal(1), exit(), alu(AluOp.ADD, 1, 1), movr(0, 1), jmp(JumpOp.JLT, 1, 4, 1), exit(),
                 callLocal(-5), exit()).rejected();
     }
+
+    /**
+     * bpf_fastcall: the callee's spill and fill of r1 around the inlined bpf_get_smp_processor_id
+     * go away, so its stack does not count and 512 bytes in the caller still fit; an access into
+     * that stack from outside the pattern (the store at fp-16) keeps it. The {@code stack depth}
+     * statistics lines must match too.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "outside store {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void fastcallSpillsDoNotCountTowardsTheStack(boolean outsideStore) {
+        io.bpf4j.isa.Instruction first = outsideStore ? st(Size.DW, 10, -16, 0) : mov(2, 0);
+        Parity.Outcome o = Parity.of(ProgramType.RAW_TRACEPOINT, mov(1, 42), stx(Size.DW, 10, -512, 1), callLocal(1), exit(),
+                first, stx(Size.DW, 10, -8, 1), call(8), ldx(Size.DW, 1, 10, -8), exit()).logLevel(5).agrees();
+        org.assertj.core.api.Assertions.assertThat(stackDepthLine(o.log())).isEqualTo(stackDepthLine(o.kernel().log()));
+    }
+
+    @Test
+    void fastcallPatternAroundAHelperThatIsNotInlined() {
+        // bpf_get_prandom_u32 follows no fastcall contract in 6.18: its spill stays
+        Parity.Outcome o = Parity.of(ProgramType.RAW_TRACEPOINT, mov(1, 42), stx(Size.DW, 10, -512, 1), callLocal(1), exit(),
+                stx(Size.DW, 10, -8, 1), call(7), ldx(Size.DW, 1, 10, -8), exit()).logLevel(5).agrees();
+        org.assertj.core.api.Assertions.assertThat(stackDepthLine(o.log())).isEqualTo(stackDepthLine(o.kernel().log()));
+    }
+
+    private static String stackDepthLine(String log) {
+        return java.util.Arrays.stream(log.split("\n")).filter(l -> l.startsWith("stack depth")).findFirst().orElse(null);
+    }
 }

@@ -59,11 +59,13 @@ public final class Driver {
         prog.kfuncs = input.kfuncs();
         Env env = null;
         try {
-            new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps()), input.programType()).run(input.funcInfo(), input.lineInfo());
+            new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps(), input.frozenValues()), input.programType()).run(input.funcInfo(), input.lineInfo());
             env = new Env(prog, log, input);
+            env.fastcall = Fastcall.mark(env);
             Explorer ex = new Explorer(env);
             ex.verifyMain();
             verifyGlobals(env);
+            env.fastcall.removeSpillsFills(env.stackDepth);
             checkMaxStackDepth(env);
             if (env.unconvertibleAccess >= 0) {
                 env.insnIdx = env.unconvertibleAccess;
@@ -137,20 +139,25 @@ public final class Driver {
         log.verbose(stats.processedLine() + "\n");
     }
 
-    private static List<MapRef> mapRefs(List<MapShape> maps) {
+    private static List<MapRef> mapRefs(List<MapShape> maps, java.util.Map<Integer, byte[]> frozenValues) {
         List<MapRef> out = new ArrayList<>(maps.size());
         for (int i = 0; i < maps.size(); i++) {
-            out.add(mapRef(i, maps.get(i)));
+            MapShape m = maps.get(i);
+            byte[] v = frozenValues.get(i);
+            // bpf_map_is_rdonly and array_map_direct_value_addr: read-only to programs, frozen, one entry
+            boolean rdonly = (m.flags() & MapShape.F_RDONLY_PROG) != 0 && m.frozen() && m.type() == io.bpf4j.isa.abi.MapType.ARRAY
+                    && m.maxEntries() == 1 && v != null && v.length >= m.valueSize();
+            out.add(mapRef(i, m, rdonly ? v : null));
         }
         return out;
     }
 
-    private static MapRef mapRef(int index, MapShape m) {
-        MapRef inner = m.inner().map(x -> mapRef(-1, x)).orElse(null);
+    private static MapRef mapRef(int index, MapShape m, byte[] frozenValue) {
+        MapRef inner = m.inner().map(x -> mapRef(-1, x, null)).orElse(null);
         int lock = m.special(MapShape.SpecialField.Kind.SPIN_LOCK).map(MapShape.SpecialField::offset).orElse(-1);
         return new MapRef(index, m.name(), m.type(), m.keySize(), m.valueSize(), m.maxEntries(), m.flags(),
                 m.readOnlyToPrograms(), m.writeOnlyToPrograms(), inner, lock, m.specialFields().size(), m.insnOffsets(),
-                m.isCallTable(), fieldKinds(m));
+                m.isCallTable(), fieldKinds(m), frozenValue);
     }
 
     private static java.util.Set<MapShape.SpecialField.Kind> fieldKinds(MapShape m) {

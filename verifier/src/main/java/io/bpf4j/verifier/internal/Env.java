@@ -54,6 +54,8 @@ final class Env {
     final boolean[] globalCalled;
     /** callx, call tables and gotox (beyond 6.18): their checks and the targets every path proved. */
     final IndirectChecks indirect;
+    /** bpf_fastcall spill/fill patterns (null until marked). */
+    Fastcall fastcall;
     /** Backtracking for precision; set by the explorer. */
     Precision precision;
 

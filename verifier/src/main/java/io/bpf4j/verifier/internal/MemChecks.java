@@ -171,7 +171,18 @@ final class MemChecks {
                         throw env.reject("bpf_spin_lock cannot be accessed directly by load/store");
                     }
                 }
-                setUnknown(valueReg, t);
+                if (valueReg >= 0 && t == READ && m.frozenValue() != null && p.var().varOff().isConst()) {
+                    // a frozen read-only map's contents are known: the load gives a constant
+                    // (sign extension for ldsx and the subregister follow below, as for any load)
+                    int mapOff = aoff + (int) p.var().varOff().value();
+                    long val = 0;
+                    for (int i = size - 1; i >= 0; i--) {
+                        val = val << 8 | (m.frozenValue()[mapOff + i] & 0xff);
+                    }
+                    env.setReg(valueReg, Reg.ScalarReg.constant(val));
+                } else {
+                    setUnknown(valueReg, t);
+                }
                 region = RegionKind.MAP_VALUE;
             }
             case MEM -> {
