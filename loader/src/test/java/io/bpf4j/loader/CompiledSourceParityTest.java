@@ -42,6 +42,19 @@ class CompiledSourceParityTest {
                     .isEqualTo(VerifierParity.Outcome.AGREE);
         }
         assertThat(all).anyMatch(p -> p.kernel().startsWith("rejected")).anyMatch(p -> p.kernel().equals("accepted"));
+        // and each rejection fails BPF_PROG_LOAD with the kernel's errno
+        KernelVerifier.ObjectVerdicts kv = k.verifyObject(object, 1);
+        try (BpfObject obj = BpfObject.open(object)) {
+            for (KernelVerifier.ObjectProgram kp : kv.programs()) {
+                if (kp.verdict().accepted()) {
+                    continue;
+                }
+                ProgramVerification v = obj.program(kp.name()).orElseThrow()
+                        .verify(LoadOptions.builder().logLevel(1).kernelProfile(KernelProfiles.probe()).build());
+                assertThat(KernelErrno.of(v.rejection().kernelMessage())).as("errno of %s (%s)", kp.name(),
+                        kp.verdict().summary()).isEqualTo(kp.verdict().errno());
+            }
+        }
     }
 
     private static Path compile(String source, Path dir) throws IOException, InterruptedException {
