@@ -39,7 +39,14 @@ final class ProgramVerifier {
     static VerifierInput input(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
         Btf btf = obj.btf().orElse(null);
         List<MapShape> maps = new ArrayList<>();
-        obj.maps().forEach(m -> maps.add(MapShapes.of(m, btf)));
+        java.util.Map<Integer, byte[]> frozenValues = new java.util.HashMap<>();
+        obj.maps().forEach(m -> {
+            if (m.readOnlyForPrograms() && m.initialDataSize() > 0) {
+                // .rodata and .kconfig: written at creation, then frozen (as libbpf does)
+                frozenValues.put(maps.size(), m.initialData());
+            }
+            maps.add(MapShapes.of(m, btf));
+        });
         for (TableMap t : rp.indirect().tables()) {
             // the loader writes every entry's orig_off and freezes the table before the program is loaded
             maps.add(MapShapes.of(t.spec(), btf).toBuilder().insnOffsets(t.targetSlots()).frozen(true).build());
@@ -52,6 +59,7 @@ final class ProgramVerifier {
                 .btf(kernelBtf == null ? null : BtfViews.of(kernelBtf))
                 .expectedAttachType(AttachType.ofId(rp.expectedAttachTypeId()))
                 .maps(maps)
+                .frozenValues(frozenValues)
                 .funcInfo(funcInfo(rp, btf))
                 .lineInfo(lineInfo(rp))
                 .profile(options.profile())
@@ -153,8 +161,7 @@ final class ProgramVerifier {
             if (name == null) {
                 name = functionAt(rp, r.insnOffset());
             }
-            out.add(new FuncInfo(r.insnOffset(), name, global,
-                    global ? FuncSignatures.of(btf, r.typeId(), rp.programType()) : null));
+            out.add(new FuncInfo(r.insnOffset(), name, global, FuncSignatures.of(btf, r.typeId(), rp.programType())));
         }
         return out;
     }

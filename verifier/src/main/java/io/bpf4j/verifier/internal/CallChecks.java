@@ -168,8 +168,10 @@ final class CallChecks {
                 env.markPrecise(3);
             }
         }
-        if (func == HelperId.GET_LOCAL_STORAGE.id() && regs[2] instanceof Reg.ScalarReg fl && fl.v().isConst()
-                && fl.v().constValue() == 0) {
+        if (func == HelperId.GET_LOCAL_STORAGE.id()) {
+            if (!(regs[2] instanceof Reg.ScalarReg fl && fl.v().isConst() && fl.v().constValue() == 0)) {
+                throw env.reject("get_local_storage() doesn't support non-zero flags");
+            }
             env.markPrecise(2);
         }
         if (func == HelperId.LOOP.id()) {
@@ -210,7 +212,18 @@ final class CallChecks {
                     nullable = false;
                 }
                 int id = !nullable && meta.map.hasSpinLock() ? env.newId() : 0;
-                regs[0] = Reg.Ptr.map(Reg.PtrType.MAP_VALUE, meta.map, 0, id, nullable);
+                io.bpf4j.isa.abi.MapType mt = meta.map.type();
+                if (meta.map.inner() != null) {
+                    // a map-in-map lookup gives the inner map (6.18 types it so before the NULL check)
+                    regs[0] = Reg.Ptr.map(Reg.PtrType.CONST_MAP, meta.map.inner(), 0, 0, nullable);
+                } else if (mt == io.bpf4j.isa.abi.MapType.XSKMAP || mt == io.bpf4j.isa.abi.MapType.SOCKMAP
+                        || mt == io.bpf4j.isa.abi.MapType.SOCKHASH) {
+                    // 6.18 types the lookup by what these maps hold, NULL check or not
+                    Reg.PtrType held = mt == io.bpf4j.isa.abi.MapType.XSKMAP ? Reg.PtrType.XDP_SOCK : Reg.PtrType.SOCKET;
+                    regs[0] = Reg.Ptr.of(held).withType(held, nullable);
+                } else {
+                    regs[0] = Reg.Ptr.map(Reg.PtrType.MAP_VALUE, meta.map, 0, id, nullable);
+                }
             }
             case PTR_TO_MEM, PTR_TO_RINGBUF_MEM_OR_NULL -> {
                 boolean ringbuf = fn.retFlags().contains(TypeFlag.MEM_RINGBUF) || fn.ret() == io.bpf4j.isa.abi.RetKind.PTR_TO_RINGBUF_MEM_OR_NULL;
@@ -239,13 +252,18 @@ final class CallChecks {
         if (regs[0] instanceof Reg.Ptr p && p.maybeNull()) {
             regs[0] = p.withId(env.newId());
         }
-        if (regs[0] instanceof Reg.Ptr p && fn.acquiresRef(meta.map == null ? null : meta.map.type())) {
+        if (HelperTraits.isPtrCast(func)) {
+            if (regs[0] instanceof Reg.Ptr p) {
+                regs[0] = p.withRefObjId(meta.refObjId);
+            }
+        } else if (regs[0] instanceof Reg.Ptr p && fn.acquiresRef(meta.map == null ? null : meta.map.type())) {
             int id = env.newId();
             env.cur.refs.add(new VState.Ref(id, idx));
             regs[0] = p.withId(id).withRefObjId(id);
         }
         regs[0] = refineRetval(func, regs[0]);
-        if (meta.map != null && !MapFuncCompat.compatible(meta.map, func, env.input.programType())) {
+        if (meta.map != null && !MapFuncCompat.compatible(meta.map, func, env.input.programType(),
+                env.input.expectedAttachType(), env.log)) {
             throw env.reject("cannot pass map_type " + meta.map.type().id() + " into func " + name + "#" + func);
         }
         if (HelperTraits.changesPacketData(func)) {
@@ -309,6 +327,9 @@ final class CallChecks {
         if (reg instanceof Reg.Ptr rp && rp.isPacket() && !fn.pktAccess()) {
             throw env.reject("helper access to the packet is not allowed");
         }
+        if (kind == ArgKind.PTR_TO_MAP_VALUE) {
+            kind = resolveMapArgKind(spec, meta);
+        }
         if (reg instanceof Reg.Ptr bp && bp.type() == Reg.PtrType.BTF_ID) {
             // check_reg_type's BTF id matching (btf_struct_ids_match, trusted/rcu rules) is not modelled
             throw env.reject("bpf4j: not supported yet: BTF-typed pointer " + typeName(reg) + " as an argument of "
@@ -370,6 +391,10 @@ final class CallChecks {
             case PTR_TO_MEM -> {
                 if (spec.has(TypeFlag.MEM_FIXED_SIZE)) {
                     helperMemAccess(regno, spec.fixedSize(), write, false, spec.has(TypeFlag.MEM_UNINIT) ? meta : null);
+                    if (spec.has(TypeFlag.MEM_ALIGNED) && env.regs()[regno] instanceof Reg.Ptr mp) {
+                        // the helper stores a whole u64 there: the kernel wants it aligned, whatever the arch
+                        ex.mem.checkAlignment(mp, 0, spec.fixedSize(), true);
+                    }
                 }
             }
             case CONST_SIZE, CONST_SIZE_OR_ZERO -> {
@@ -389,6 +414,24 @@ final class CallChecks {
             default -> {
             }
         }
+    }
+
+    /**
+     * resolve_map_arg_type: a sockmap or sockhash stores sockets, so the "value" a helper passes
+     * to it is a socket pointer; other forms of value argument are refused for them.
+     */
+    private ArgKind resolveMapArgKind(ArgSpec spec, Meta meta) {
+        if (meta.map == null) {
+            throw env.reject("invalid map_ptr to access map->type");
+        }
+        io.bpf4j.isa.abi.MapType t = meta.map.type();
+        if (t != io.bpf4j.isa.abi.MapType.SOCKMAP && t != io.bpf4j.isa.abi.MapType.SOCKHASH) {
+            return ArgKind.PTR_TO_MAP_VALUE;
+        }
+        if (!spec.flags().isEmpty()) {
+            throw env.reject("invalid arg_type for sockmap/sockhash");
+        }
+        return ArgKind.PTR_TO_BTF_ID_SOCK_COMMON;
     }
 
     private static int func(HelperProto fn) {

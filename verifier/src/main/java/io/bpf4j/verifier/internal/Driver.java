@@ -61,12 +61,18 @@ public final class Driver {
         prog.kfuncs = input.kfuncs();
         Env env = null;
         try {
-            new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps())).run(input.funcInfo(), input.lineInfo());
+            new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps(), input.frozenValues()), input.programType()).run(input.funcInfo(), input.lineInfo());
             env = new Env(prog, log, input);
+            env.fastcall = Fastcall.mark(env);
             Explorer ex = new Explorer(env);
             ex.verifyMain();
             verifyGlobals(env);
+            env.fastcall.removeSpillsFills(env.stackDepth);
             checkMaxStackDepth(env);
+            if (env.unconvertibleAccess >= 0) {
+                env.insnIdx = env.unconvertibleAccess;
+                throw env.reject("verifier bug: error during ctx access conversion (0)");
+            }
         } catch (Reject r) {
             throw fail(log, env, env == null ? -1 : env.insnIdx, start, input);
         } catch (NotSupported e) {
@@ -135,20 +141,33 @@ public final class Driver {
         log.verbose(stats.processedLine() + "\n");
     }
 
-    private static List<MapRef> mapRefs(List<MapShape> maps) {
+    private static List<MapRef> mapRefs(List<MapShape> maps, java.util.Map<Integer, byte[]> frozenValues) {
         List<MapRef> out = new ArrayList<>(maps.size());
         for (int i = 0; i < maps.size(); i++) {
-            out.add(mapRef(i, maps.get(i)));
+            MapShape m = maps.get(i);
+            byte[] v = frozenValues.get(i);
+            // bpf_map_is_rdonly and array_map_direct_value_addr: read-only to programs, frozen, one entry
+            boolean rdonly = (m.flags() & MapShape.F_RDONLY_PROG) != 0 && m.frozen() && m.type() == io.bpf4j.isa.abi.MapType.ARRAY
+                    && m.maxEntries() == 1 && v != null && v.length >= m.valueSize();
+            out.add(mapRef(i, m, rdonly ? v : null));
         }
         return out;
     }
 
-    private static MapRef mapRef(int index, MapShape m) {
-        MapRef inner = m.inner().map(x -> mapRef(-1, x)).orElse(null);
+    private static MapRef mapRef(int index, MapShape m, byte[] frozenValue) {
+        MapRef inner = m.inner().map(x -> mapRef(-1, x, null)).orElse(null);
         int lock = m.special(MapShape.SpecialField.Kind.SPIN_LOCK).map(MapShape.SpecialField::offset).orElse(-1);
         return new MapRef(index, m.name(), m.type(), m.keySize(), m.valueSize(), m.maxEntries(), m.flags(),
                 m.readOnlyToPrograms(), m.writeOnlyToPrograms(), inner, lock, m.specialFields().size(), m.insnOffsets(),
-                m.isCallTable());
+                m.isCallTable(), fieldKinds(m), frozenValue);
+    }
+
+    private static java.util.Set<MapShape.SpecialField.Kind> fieldKinds(MapShape m) {
+        java.util.Set<MapShape.SpecialField.Kind> kinds = java.util.EnumSet.noneOf(MapShape.SpecialField.Kind.class);
+        for (MapShape.SpecialField f : m.specialFields()) {
+            kinds.add(f.kind());
+        }
+        return java.util.Collections.unmodifiableSet(kinds);
     }
 
     /** check_max_stack_depth: the deepest static call chain's combined stack (JIT: 16-byte granules). */
@@ -170,7 +189,7 @@ public final class Driver {
                 // every callee a callx was verified with adds its frame like a static call
                 for (int callee : env.indirect.calleesAt(i)) {
                     if (frame + 1 >= CallChecks.MAX_CALL_FRAMES) {
-                        throw env.reject("the call stack of " + (frame + 2) + " frames is too deep !");
+                        throw env.reject("the call stack of " + (frame + 1) + " frames is too deep !");
                     }
                     walk(env, callee, depth, frame + 1);
                 }
@@ -180,7 +199,7 @@ public final class Driver {
             }
             int callee = prog.findSubprog(i + s.imm() + 1);
             if (frame + 1 >= CallChecks.MAX_CALL_FRAMES) {
-                throw env.reject("the call stack of " + (frame + 2) + " frames is too deep !");
+                throw env.reject("the call stack of " + (frame + 1) + " frames is too deep !");
             }
             walk(env, callee, depth, frame + 1);
         }

@@ -286,6 +286,9 @@ final class Explorer {
                 int mode = s.code() & Opcodes.MODE_MASK;
                 if (mode == Opcodes.ABS || mode == Opcodes.IND) {
                     mem.ldAbs(idx, (PacketLoad) insn);
+                    if (env.cur.curframe > 0) {
+                        ldAbsEarlyExit(idx);
+                    }
                 } else if (mode == Opcodes.IMM) {
                     mem.ldImm64(idx, (LoadImm64) insn);
                 } else {
@@ -293,6 +296,18 @@ final class Explorer {
                 }
             }
         }
+    }
+
+    /**
+     * In a subprogram, a failed LD_ABS/LD_IND returns 0 from it at once (the hidden exit the
+     * kernel's rewrite emits): the load's continuation is pushed, and this path returns to the
+     * caller with R0 = 0.
+     */
+    private void ldAbsEarlyExit(int idx) {
+        env.markRegScratched(0);
+        push(idx + 1, idx, false);
+        env.setReg(0, Reg.ScalarReg.constant(0));
+        calls.exit(idx);
     }
 
     // ---- branches ----
