@@ -92,6 +92,16 @@ class ExplanationTest {
         assertThat(hint(e)).contains("add a check that data + 8 <= data_end before line 106 (the checks on this path prove 4 bytes)");
     }
 
+    @Test
+    void packetCheckOnACopyThatIsGoneAtTheFailure() {
+        // the check is on r4 = r2 + 4, and r3, r4 are overwritten before the read: the slice still shows the check
+        Explanation e = explain(ProgramType.XDP, List.of(), ldx(Size.W, 2, 1, 0), ldx(Size.W, 3, 1, 4), movr(4, 2),
+                alu(AluOp.ADD, 4, 4), jmpr(JumpOp.JGT, 4, 3, 5), mov(4, 0), mov(3, 0), mov(7, 0), ldx(Size.DW, 0, 2, 0),
+                exit(), mov(0, 0), exit());
+        assertThat(e.insns()).containsExactly(0, 1, 2, 3, 4, 8);
+        assertThat(e.slice().get(4).role()).isEqualTo("compares R4 with R3");
+    }
+
     /** key = 0 on the stack; r0 = lookup(map 0, &key): insns 0-5 (the map load takes slots 3-4). */
     private static List<Instruction> lookup() {
         return List.of(st(Size.W, 10, -4, 0), movr(2, 10), alu(AluOp.ADD, 2, -4), ldMap(1, 0), call(1));

@@ -85,9 +85,22 @@ final class Explainer {
         Rule rule = rule(msg, insn, prog);
         List<FailingPath.Step> path = FailingPath.latestFirst(env, insn);
         int frame = env.cur.curframe;
-        Slicer slicer = new Slicer(prog, frame);
-        seed(rule, slicer, frame);
-        List<Slicer.Hit> hits = new ArrayList<>(slicer.run(path, "rejected: " + msg));
+        PathAliases aliases = new PathAliases(prog, path);
+        java.util.BitSet checks = new java.util.BitSet();
+        Slicer slicer;
+        List<Slicer.Hit> hits;
+        // a check on a copy of a kept value is kept, and what it compares with is followed: to a fixed point
+        for (int round = 0;; round++) {
+            slicer = new Slicer(prog, frame);
+            seed(rule, slicer, frame);
+            hits = new ArrayList<>(slicer.run(path, "rejected: " + msg, checks));
+            java.util.BitSet more = aliases.checksOn(hits);
+            more.andNot(checks);
+            if (more.isEmpty() || round == 3) {
+                break;
+            }
+            checks.or(more);
+        }
         if (rule == Rule.REFERENCE_LEAK) {
             for (VState.Ref r : env.cur.refs) {
                 if (!r.lock() && r.insnIdx() >= 0 && r.insnIdx() < prog.len) {

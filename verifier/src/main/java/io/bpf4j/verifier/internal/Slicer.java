@@ -64,8 +64,15 @@ final class Slicer {
         }
     }
 
-    /** Walks {@code path} (latest first; its first step is the rejected instruction). */
-    List<Hit> run(List<FailingPath.Step> path, String rejectedRole) {
+    /** Conditional jumps (path positions) kept whatever their operands: checks on a copy of a kept value. */
+    private java.util.BitSet forced = new java.util.BitSet();
+
+    /**
+     * Walks {@code path} (latest first; its first step is the rejected instruction); the jumps at
+     * {@code checks} are kept and their operands followed as if one of them was demanded.
+     */
+    List<Hit> run(List<FailingPath.Step> path, String rejectedRole, java.util.BitSet checks) {
+        this.forced = checks;
         if (!path.isEmpty()) {
             hits.add(new Hit(0, path.get(0).idx(), Kind.REJECTED, -1, -1, rejectedRole));
         }
@@ -268,8 +275,9 @@ final class Slicer {
         if (op == Opcodes.JA || s.code() == Opcodes.CODE_GOTOX || s.code() == Opcodes.CODE_MAY_GOTO) {
             return;
         }
+        boolean check = forced.get(p);
         if (x) {
-            if (reg(d) || reg(src)) {
+            if (check || reg(d) || reg(src)) {
                 hit(p, i, Kind.CHECK, d, src, "compares R" + d + " with R" + src);
                 if (d != 10 && (h == null || (h.flags() & VState.DST_REG_STACK) == 0)) {
                     set(d);
@@ -278,7 +286,8 @@ final class Slicer {
                     set(src);
                 }
             }
-        } else if (reg(d)) {
+        } else if (check || reg(d)) {
+            set(d);
             hit(p, i, Kind.CHECK, d, -1, "compares R" + d + " with " + s.imm());
         }
     }
