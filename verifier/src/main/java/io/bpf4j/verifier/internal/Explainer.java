@@ -92,6 +92,7 @@ final class Explainer {
         // a check on a copy of a kept value is kept, and what it compares with is followed: to a fixed point
         for (int round = 0;; round++) {
             slicer = new Slicer(prog, frame);
+            slicer.funcNames = this::funcName;
             seed(rule, slicer, frame);
             hits = new ArrayList<>(slicer.run(path, "rejected: " + msg, checks));
             java.util.BitSet more = aliases.checksOn(hits);
@@ -237,10 +238,18 @@ final class Explainer {
                 }
             }
         }
+        Slot s = prog.slots[insn];
+        int cls = s.instructionClass();
+        if ((cls == Opcodes.ALU || cls == Opcodes.ALU64) && (s.code() & Opcodes.SOURCE_MASK) == Opcodes.X && s.src() != 10) {
+            // an ALU insn is refused for what it combines: follow both operands
+            slicer.demandReg(s.src());
+            if ((s.code() & Opcodes.OP_MASK) != Opcodes.MOV) {
+                slicer.demandReg(s.dst());
+            }
+        }
         if (any || rule == Rule.REFERENCE_LEAK) {
             return;
         }
-        Slot s = prog.slots[insn];
         switch (s.instructionClass()) {
             case Opcodes.LDX -> slicer.demandReg(s.src());
             case Opcodes.ST, Opcodes.STX -> slicer.demandReg(s.dst());
@@ -272,18 +281,33 @@ final class Explainer {
         return null;
     }
 
+    /** The function (from func_info) starting at insn {@code start}. */
+    private String funcName(int start) {
+        int sub = prog.findSubprog(start);
+        List<io.bpf4j.verifier.FuncInfo> fi = env.input.funcInfo();
+        return sub >= 0 && sub < fi.size() ? fi.get(sub).name() : "insn " + start;
+    }
+
     private String callName(int idx) {
         Slot s = prog.slots[idx];
         if (s.code() == Opcodes.CODE_CALLX) {
             return "callx r" + s.dst();
         }
         if (s.src() == Opcodes.PSEUDO_CALL) {
-            int sub = prog.findSubprog(idx + s.imm() + 1);
-            List<io.bpf4j.verifier.FuncInfo> fi = env.input.funcInfo();
-            return sub >= 0 && sub < fi.size() ? fi.get(sub).name() + "()" : "the function at insn " + (idx + s.imm() + 1);
+            return funcName(idx + s.imm() + 1) + "()";
         }
         Matcher m = CALL_NAME.matcher(Explorer.formatInsn(prog, idx));
         return m.find() ? m.group(1) : "the call at insn " + idx;
+    }
+
+    /** The register added to a pointer as an index: the rejected insn's source when it is that add, else the latest add kept. */
+    private String index(List<Slicer.Hit> kept) {
+        Slot s = prog.slots[insn];
+        if (s.code() == (Opcodes.ALU64 | Opcodes.ADD | Opcodes.X)) {
+            return "R" + s.src();
+        }
+        Slicer.Hit add = latest(kept, Slicer.Kind.ADD_REG);
+        return add == null ? null : "R" + add.src() + " (added at " + place(add.idx()) + ")";
     }
 
     /** The latest hit of {@code kind} in the slice (before the rejected insn), or null. */
@@ -361,14 +385,14 @@ final class Explainer {
                         + " bytes from fp" + off + " (for example with = {} or __builtin_memset) before " + here;
             }
             case VARIABLE_OFFSET -> {
-                Slicer.Hit add = latest(kept, Slicer.Kind.ADD_REG);
-                String index = add == null ? "the index" : "R" + add.src() + " (added at " + place(add.idx()) + ")";
+                String found = index(kept);
+                String index = found == null ? "the index" : found;
                 if (msg.contains("min value is negative")) {
                     return "make " + index + " unsigned or check that it is >= 0 before " + here;
                 }
                 Matcher r = REGION.matcher(previous);
                 String within = r.find() ? " so that the access stays inside the " + r.group(2) + "-byte "
-                        + r.group(1).replace("memory", "memory region") : "";
+                        + r.group(1).replace("memory", "memory region") : valueSize();
                 return "bound " + index + " with an upper check before using it as an index at " + here + within;
             }
             case OUT_OF_BOUNDS -> {
@@ -415,6 +439,19 @@ final class Explainer {
             }
             case INDIRECT_CALL -> {
                 Matcher m = EXPECTED_FUNC.matcher(msg);
+                if (m.matches() && m.group(2).endsWith("_or_null")) {
+                    Slicer.Hit call = latest(kept, Slicer.Kind.CALL_RESULT);
+                    return "check the function pointer in R" + m.group(1)
+                            + (call == null ? "" : " (from " + callName(call.idx()) + " at " + place(call.idx()) + ")")
+                            + " for NULL before " + here;
+                }
+                if (msg.startsWith("dereference of modified func ptr")) {
+                    return "call a function pointer as it was taken: nothing may be added to it (" + here + ")";
+                }
+                if (msg.startsWith("variable func access")) {
+                    return "a function pointer takes no variable offset: choose the function with a branch or through"
+                            + " a call table (" + here + ")";
+                }
                 if (m.matches()) {
                     return "callx needs a function pointer in R" + m.group(1) + " (&func, or an entry loaded from a call"
                             + " table), but it holds " + m.group(2) + " at " + here;
@@ -424,8 +461,8 @@ final class Explainer {
             case CALL_TABLE -> {
                 Matcher b = TABLE_BOUND.matcher(msg);
                 if (msg.contains("index") || msg.contains("may read entries")) {
-                    Slicer.Hit add = latest(kept, Slicer.Kind.ADD_REG);
-                    String index = add == null ? "the index" : "the index R" + add.src() + " (added at " + place(add.idx()) + ")";
+                    String found = index(kept);
+                    String index = found == null ? "the index" : "the index " + found;
                     String n = b.find() ? b.group(1) : "the table's size";
                     return "check " + index + " against " + n + " (index < " + n + ") before " + here;
                 }
@@ -434,8 +471,8 @@ final class Explainer {
             case JUMP_TABLE -> {
                 Matcher n = JUMP_TABLE_RANGE.matcher(msg);
                 if (msg.contains("points to outside of jump table") && n.find()) {
-                    Slicer.Hit add = latest(kept, Slicer.Kind.ADD_REG);
-                    String index = add == null ? "the index" : "the index R" + add.src() + " (added at " + place(add.idx()) + ")";
+                    String found = index(kept);
+                    String index = found == null ? "the index" : "the index " + found;
                     return "bound " + index + " below " + n.group(1) + " before " + here;
                 }
                 return null;
@@ -444,6 +481,18 @@ final class Explainer {
                 return null;
             }
         }
+    }
+
+    /** " (the value is N bytes)" when the rejected access goes through a map value pointer the message names. */
+    private String valueSize() {
+        Matcher m = REG.matcher(msg);
+        if (m.find()) {
+            Reg r = env.cur.frames[env.cur.curframe].regs[Integer.parseInt(m.group(1))];
+            if (r instanceof Reg.Ptr p && p.type() == Reg.PtrType.MAP_VALUE && p.map() != null) {
+                return " (a value of map '" + p.map().name() + "' is " + p.map().valueSize() + " bytes)";
+            }
+        }
+        return "";
     }
 
     private static String releaseWith(String acquire) {

@@ -40,6 +40,9 @@ final class Slicer {
     /** Whether the walk reached the first instruction of the path with something still demanded. */
     boolean reachedPathStart;
 
+    /** The name of the function starting at an insn, for {@code ld_imm64} of a function (null: none shown). */
+    java.util.function.IntFunction<String> funcNames;
+
     Slicer(Program prog, int frame) {
         this.prog = prog;
         this.startFrame = frame;
@@ -163,7 +166,7 @@ final class Slicer {
                 demandStack(frame, s.off(), size(s));
                 hit(p, i, Kind.LOAD, d, src, "loads R" + d + " from fp" + s.off());
             } else {
-                set(src);
+                // the loaded value is what matters; where the pointer came from is shown by the insn itself
                 hit(p, i, Kind.LOAD, d, src, "loads R" + d + " through R" + src);
             }
         } else if (cls == Opcodes.STX || cls == Opcodes.ST) {
@@ -205,6 +208,9 @@ final class Slicer {
                 MapRef m = prog.ldMap[i];
                 String what = m == null ? "" : (s.src() == Opcodes.PSEUDO_MAP_VALUE || s.src() == Opcodes.PSEUDO_MAP_IDX_VALUE
                         ? " to a value of map '" : " to map '") + m.name() + "'";
+                if (s.src() == Opcodes.PSEUDO_FUNC && funcNames != null) {
+                    what = " to &" + funcNames.apply(i + s.imm() + 1);
+                }
                 hit(p, i, Kind.LD_IMM64, d, -1, "sets R" + d + what);
             } else {
                 // LD_ABS/IND: R0 is the loaded value, R1-R5 are scratched
