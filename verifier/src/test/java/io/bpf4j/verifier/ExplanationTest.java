@@ -132,6 +132,19 @@ class ExplanationTest {
     }
 
     @Test
+    void aLoopWalksPastTheValueAcrossCheckpoints() {
+        // v = lookup(); if (!v) return 0; for (i = 0; i < 9; i++) { r2 = *v; v += 8; }: the ninth read is past 64 bytes
+        Explanation e = explain(ProgramType.XDP, List.of(ARRAY), with(lookup(), jmp(JumpOp.JNE, 0, 0, 2), mov(0, 0), exit(),
+                mov(1, 0), ldx(Size.DW, 2, 0, 0), alu(AluOp.ADD, 0, 8), alu(AluOp.ADD, 1, 1), jmp(JumpOp.JLT, 1, 9, -4),
+                mov(0, 0), exit()));
+        assertThat(e.rule()).as(e.render()).isEqualTo(Rule.OUT_OF_BOUNDS);
+        // one step per insn however many iterations the path made
+        assertThat(e.insns()).containsExactly(5, 6, 11, 10);
+        assertThat(hint(e)).isEqualTo("the access of 8 bytes at offset 64 is outside the 64-byte map value: keep offset + size"
+                + " <= 64 at line 110");
+    }
+
+    @Test
     void registerScratchedByAHelperCall() {
         Explanation e = explain(ProgramType.XDP, List.of(), mov(3, 1), mov(6, 2), call(7), movr(0, 3), exit());
         assertThat(e.rule()).isEqualTo(Rule.UNINIT_REGISTER);

@@ -83,6 +83,10 @@ final class Explainer {
 
     private Explanation onPath() {
         Rule rule = rule(msg, insn, prog);
+        if (rule == Rule.VARIABLE_OFFSET && msg.endsWith("value is outside of the allowed memory range") && constantOffset()) {
+            // the kernel ends a constant-offset overrun with the same line as a variable one
+            rule = Rule.OUT_OF_BOUNDS;
+        }
         List<FailingPath.Step> path = FailingPath.latestFirst(env, insn);
         int frame = env.cur.curframe;
         PathAliases aliases = new PathAliases(prog, path);
@@ -398,7 +402,10 @@ final class Explainer {
             case OUT_OF_BOUNDS -> {
                 Matcher r = REGION.matcher(msg);
                 if (!r.find()) {
-                    return null;
+                    r = REGION.matcher(previous);
+                    if (!r.find()) {
+                        return null;
+                    }
                 }
                 long off = Long.parseLong(r.group(3));
                 long size = Long.parseLong(r.group(4));
@@ -481,6 +488,16 @@ final class Explainer {
                 return null;
             }
         }
+    }
+
+    /** Whether the pointer register the message names has a constant offset (no variable part). */
+    private boolean constantOffset() {
+        Matcher m = REG.matcher(msg);
+        if (m.find()) {
+            Reg r = env.cur.frames[env.cur.curframe].regs[Integer.parseInt(m.group(1))];
+            return r instanceof Reg.Ptr p && p.constOffset();
+        }
+        return false;
     }
 
     /** " (the value is N bytes)" when the rejected access goes through a map value pointer the message names. */
