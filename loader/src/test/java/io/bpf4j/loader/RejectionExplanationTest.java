@@ -165,6 +165,25 @@ class RejectionExplanationTest {
         }
     }
 
+    @Test
+    void iteratorMisuseIsExplained() throws IOException {
+        List<String> source = Files.readAllLines(TestData.source("iters_bad"));
+        int create = source.indexOf("\tbpf_iter_num_new(&it, 0, 3);") + 1;
+        try (BpfObject obj = BpfObject.open(TestData.object("iters_bad.v3.el.o"))) {
+            RejectionExplanation leak = explanation(obj, "bad_leak");
+            assertThat(leak.rule()).isEqualTo("reference_leak");
+            assertThat(leak.lines()).first().isEqualTo(create);
+            assertThat(leak.hint().orElseThrow()).startsWith("release the reference bpf_iter_num_new returned at line " + create)
+                    .endsWith(" (bpf_iter_num_destroy)");
+            int next = source.indexOf("\tint *v = bpf_iter_num_next(&it);") + 1;
+            assertThat(explanation(obj, "bad_next_uninit").hint().orElseThrow())
+                    .isEqualTo("create the iterator with bpf_iter_num_new (and do not destroy it) before line " + next);
+            assertThat(explanation(obj, "bad_double_new").hint().orElseThrow())
+                    .isEqualTo("destroy the iterator with bpf_iter_num_destroy before creating it again at line "
+                            + (source.indexOf("\tbpf_iter_num_new(&it, 0, 5);") + 1));
+        }
+    }
+
     private static RejectionExplanation explanation(BpfObject obj, String program) {
         return obj.program(program).orElseThrow().verify(LoadOptions.builder().build()).explanation().orElseThrow();
     }

@@ -485,9 +485,29 @@ final class Explainer {
                 return null;
             }
             default -> {
-                return null;
+                return otherHint(here);
             }
         }
+    }
+
+    private static final Pattern SCALAR_DEREF = Pattern.compile("R(\\d+) invalid mem access 'scalar'");
+    private static final Pattern ITER = Pattern.compile("expected (an initialized|uninitialized) iter_(\\w+) as arg #(\\d+)");
+
+    /** Hints for rules without a kind of their own: a number used as a pointer, an iterator's life cycle. */
+    private String otherHint(String here) {
+        Matcher m = SCALAR_DEREF.matcher(msg);
+        if (m.matches()) {
+            return "R" + m.group(1) + " holds a number, not a pointer, at " + here
+                    + ": only pointers the verifier tracks (context, stack, map values, checked packet) may be dereferenced";
+        }
+        Matcher it = ITER.matcher(msg);
+        if (it.find()) {
+            String kind = it.group(2);
+            return it.group(1).startsWith("an")
+                    ? "create the iterator with bpf_iter_" + kind + "_new (and do not destroy it) before " + here
+                    : "destroy the iterator with bpf_iter_" + kind + "_destroy before creating it again at " + here;
+        }
+        return null;
     }
 
     /** Whether the pointer register the message names has a constant offset (no variable part). */
@@ -521,6 +541,9 @@ final class Explainer {
         }
         if (acquire.startsWith("bpf_sk_lookup") || acquire.startsWith("bpf_skc_lookup")) {
             return " (bpf_sk_release)";
+        }
+        if (acquire.startsWith("bpf_iter_") && acquire.endsWith("_new")) {
+            return " (" + acquire.substring(0, acquire.length() - 4) + "_destroy)";
         }
         return "";
     }
