@@ -276,6 +276,50 @@ class ExplanationTest {
         assertThat(hint(e)).contains("check the index R1 (added at line 105) against 2 (index < 2) before line 106");
     }
 
+    /** Random short programs (fixed seed): every rejection's explanation ends at the rejected insn, once per insn, within bounds. */
+    @Test
+    void randomRejectionsGiveWellFormedExplanations() {
+        java.util.Random rnd = new java.util.Random(0x5eed_e8a1L);
+        int explained = 0;
+        for (int round = 0; round < 2000; round++) {
+            List<Instruction> p = new ArrayList<>();
+            int n = 3 + rnd.nextInt(10);
+            for (int i = 0; i < n; i++) {
+                int left = n - i;
+                p.add(switch (rnd.nextInt(9)) {
+                    case 0 -> mov(rnd.nextInt(10), rnd.nextInt(16));
+                    case 1 -> movr(rnd.nextInt(10), rnd.nextInt(11));
+                    case 2 -> alur(AluOp.ADD, rnd.nextInt(10), rnd.nextInt(10));
+                    case 3 -> ldx(Size.W, rnd.nextInt(10), rnd.nextBoolean() ? 1 : rnd.nextInt(10), 4 * rnd.nextInt(3));
+                    case 4 -> ldx(Size.DW, rnd.nextInt(10), 10, -8 * (1 + rnd.nextInt(2)));
+                    case 5 -> st(Size.W, 10, -4 * (1 + rnd.nextInt(4)), rnd.nextInt(8));
+                    case 6 -> jmp(JumpOp.JGT, rnd.nextInt(10), rnd.nextInt(8), rnd.nextInt(left));
+                    case 7 -> call(rnd.nextBoolean() ? 7 : 1);
+                    default -> alu(AluOp.ADD, rnd.nextInt(10), 8);
+                });
+            }
+            p.add(exit());
+            Instruction[] insns = p.toArray(new Instruction[0]);
+            List<MapShape> maps = List.of(HASH);
+            try {
+                Verifier.verify(VerifierInput.builder(List.of(insns), rnd.nextBoolean() ? ProgramType.XDP : ProgramType.SOCKET_FILTER)
+                        .maps(maps).lineInfo(lines(insns)).build());
+            } catch (VerifierException e) {
+                if (e.explanation().isEmpty() || e.insnIndex() < 0) {
+                    continue;
+                }
+                Explanation x = e.explanation().get();
+                String where = "round " + round + ": " + e.kernelMessage() + "\n" + x.render();
+                assertThat(x.slice()).as(where).isNotEmpty().hasSizeLessThanOrEqualTo(40);
+                assertThat(x.insns().get(x.insns().size() - 1)).as(where).isEqualTo(e.insnIndex());
+                assertThat(x.insns()).as(where).doesNotHaveDuplicates();
+                assertThat(x.slice()).as(where).allMatch(s -> !s.role().isEmpty() && s.sourceLine().isPresent());
+                explained++;
+            }
+        }
+        assertThat(explained).isGreaterThan(500);
+    }
+
     @Test
     void wholeProgramRejectionsHaveNoPath() {
         VerifierException ex = reject(ProgramType.XDP, List.of(), List.of(), mov(0, 0));
