@@ -7,6 +7,7 @@ import io.bpf4j.isa.Slot;
 import io.bpf4j.isa.Unknown;
 import io.bpf4j.isa.abi.MapShape;
 import io.bpf4j.isa.facts.ProgramFacts;
+import io.bpf4j.verifier.Explanation;
 import io.bpf4j.verifier.LineInfo;
 import io.bpf4j.verifier.VerifiedProgram;
 import io.bpf4j.verifier.VerifierException;
@@ -60,31 +61,34 @@ public final class Driver {
         Program prog = new Program(raw, input.lineInfo());
         prog.kfuncs = input.kfuncs();
         Env env = null;
+        boolean onPath = false;
         try {
             new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps(), input.frozenValues()), input.programType()).run(input.funcInfo(), input.lineInfo());
             env = new Env(prog, log, input);
             env.fastcall = Fastcall.mark(env);
             Explorer ex = new Explorer(env);
+            onPath = true;
             ex.verifyMain();
             verifyGlobals(env);
             env.fastcall.removeSpillsFills(env.stackDepth);
+            onPath = false;
             checkMaxStackDepth(env);
             if (env.unconvertibleAccess >= 0) {
                 env.insnIdx = env.unconvertibleAccess;
                 throw env.reject("verifier bug: error during ctx access conversion (0)");
             }
         } catch (Reject r) {
-            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input);
+            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input, onPath);
         } catch (NotSupported e) {
             log.error("bpf4j: not supported yet: " + e.getMessage());
-            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input);
+            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input, onPath);
         } catch (RuntimeException e) {
             // a bug here must still end in a verdict, never in an unexpected exception
             log.error("bpf4j: internal error: " + e);
-            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input);
+            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input, onPath);
         } catch (StackOverflowError e) {
             log.error("bpf4j: internal error: " + e);
-            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input);
+            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input, onPath);
         }
         VerifierStats stats = stats(env, start);
         finish(log, stats);
@@ -114,13 +118,18 @@ public final class Driver {
     }
 
     private static VerifierException fail(VLog log, Env env, int insn, long start, VerifierInput input) {
+        return fail(log, env, insn, start, input, false);
+    }
+
+    private static VerifierException fail(VLog log, Env env, int insn, long start, VerifierInput input, boolean onPath) {
         VerifierStats stats = stats(env, start);
         finish(log, stats);
         LineInfo li = null;
         if (insn >= 0 && env != null) {
             li = env.prog.lineFor(insn);
         }
-        return new VerifierException(log.lastLine(), insn, li, log.toString(), stats);
+        Explanation why = env == null ? null : Explainer.explain(env, insn, log.lastLine(), log.previousLine(), onPath);
+        return new VerifierException(log.lastLine(), insn, li, log.toString(), stats, why);
     }
 
     private static VerifierStats stats(Env env, long start) {
