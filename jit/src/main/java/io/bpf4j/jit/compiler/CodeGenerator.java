@@ -52,6 +52,9 @@ final class CodeGenerator {
         return CACHES + 3 * b + 2;
     }
     private static final String PROGRAM = "io/bpf4j/jit/compiler/CompiledProgram";
+    private static final String REGION = "io/bpf4j/jit/runtime/Region";
+    /** A function or slow method's locals and an operand stack no instruction sequence here exceeds (the slow call's arguments take 27). */
+    private static final int MAX_LOCALS = ADDR + 2, MAX_STACK = 32;
 
     /** Register ALU operations the interpreter sends to AluOps, by operation code. */
     static final Map<Integer, String> ALU_CALLS = Map.ofEntries(
@@ -154,13 +157,9 @@ final class CodeGenerator {
     }
 
     byte[] generate() {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
-            // every merge in generated code is of one type with itself; never load classes to find out
-            @Override
-            protected String getCommonSuperClass(String type1, String type2) {
-                return "java/lang/Object";
-            }
-        };
+        // no COMPUTE_FRAMES nor COMPUTE_MAXS: the emitters write frames and maximums themselves
+        // (ASM's analysis of every method was most of the compile time)
+        ClassWriter cw = new ClassWriter(0);
         cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, NAME, null, "java/lang/Object",
                 new String[] {"io/bpf4j/jit/compiler/CompiledCode"});
         cw.visitSource("prog '" + image.name() + "'", null);
@@ -169,7 +168,7 @@ final class CodeGenerator {
         init.visitVarInsn(ALOAD, 0);
         init.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
         init.visitInsn(RETURN);
-        init.visitMaxs(0, 0);
+        init.visitMaxs(1, 1);
         init.visitEnd();
         emitInvoke(cw);
         emitDispatch(cw);
@@ -182,8 +181,9 @@ final class CodeGenerator {
     }
 
     private void emitInvoke(ClassWriter cw) {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "invoke", "(" + STATE_D + "IIJJJJJ)J", null, null);
+        FramedMethodVisitor mv = new FramedMethodVisitor(cw.visitMethod(ACC_PUBLIC, "invoke", "(" + STATE_D + "IIJJJJJ)J", null, null));
         mv.visitCode();
+        mv.locals(NAME, STATE, INTEGER, INTEGER, LONG, LONG, LONG, LONG, LONG);
         int n = code.functionCount();
         Label[] cases = new Label[n];
         for (int i = 0; i < n; i++) {
@@ -193,7 +193,7 @@ final class CodeGenerator {
         mv.visitVarInsn(ILOAD, 2);
         mv.visitTableSwitchInsn(0, n - 1, dflt, cases);
         for (int i = 0; i < n; i++) {
-            mv.visitLabel(cases[i]);
+            mv.frame(cases[i]);
             mv.visitVarInsn(ALOAD, 1);
             mv.visitVarInsn(ILOAD, 3);
             mv.visitInsn(LCONST_0);
@@ -206,19 +206,20 @@ final class CodeGenerator {
             mv.visitMethodInsn(INVOKESTATIC, NAME, "f" + i, FUNCTION_D, false);
             mv.visitInsn(LRETURN);
         }
-        mv.visitLabel(dflt);
+        mv.frame(dflt);
         mv.visitTypeInsn(NEW, "java/lang/IllegalArgumentException");
         mv.visitInsn(DUP);
         mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalArgumentException", "<init>", "()V", false);
         mv.visitInsn(ATHROW);
-        mv.visitMaxs(0, 0);
+        mv.visitMaxs(22, 14);
         mv.visitEnd();
     }
 
     /** {@code dispatch(state, function, depth, r0..r9)}: callx's way into a function known only at run time. */
     private void emitDispatch(ClassWriter cw) {
-        MethodVisitor mv = cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "dispatch", DISPATCH_D, null, null);
+        FramedMethodVisitor mv = new FramedMethodVisitor(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "dispatch", DISPATCH_D, null, null));
         mv.visitCode();
+        mv.locals(STATE, INTEGER, INTEGER, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG);
         int n = code.functionCount();
         Label[] cases = new Label[n];
         for (int i = 0; i < n; i++) {
@@ -228,7 +229,7 @@ final class CodeGenerator {
         mv.visitVarInsn(ILOAD, 1);
         mv.visitTableSwitchInsn(0, n - 1, dflt, cases);
         for (int i = 0; i < n; i++) {
-            mv.visitLabel(cases[i]);
+            mv.frame(cases[i]);
             mv.visitVarInsn(ALOAD, 0);
             mv.visitVarInsn(ILOAD, 2);
             for (int r = 0; r <= 9; r++) {
@@ -238,12 +239,12 @@ final class CodeGenerator {
             mv.visitInsn(LRETURN);
         }
         // Support.callxTarget only returns function indexes below the count
-        mv.visitLabel(dflt);
+        mv.frame(dflt);
         mv.visitTypeInsn(NEW, "java/lang/IllegalArgumentException");
         mv.visitInsn(DUP);
         mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalArgumentException", "<init>", "()V", false);
         mv.visitInsn(ATHROW);
-        mv.visitMaxs(0, 0);
+        mv.visitMaxs(22, 23);
         mv.visitEnd();
     }
 
@@ -253,7 +254,7 @@ final class CodeGenerator {
 
     /** Emits one function's method. */
     private final class FunctionEmitter {
-        private final MethodVisitor mv;
+        private final FramedMethodVisitor mv;
         private final int start;
         private final int function;
         /** Last slot emitted, inclusive: the last function also holds the ILLEGAL slot past the end. */
@@ -265,7 +266,7 @@ final class CodeGenerator {
         private final boolean[] cachedBases = new boolean[11];
 
         FunctionEmitter(MethodVisitor mv, int f) {
-            this.mv = mv;
+            this.mv = new FramedMethodVisitor(mv);
             this.start = code.functionStart(f);
             this.function = f;
             int end = code.functionEnd(f);
@@ -324,6 +325,10 @@ final class CodeGenerator {
             mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "context", "()Lio/bpf4j/jit/ExecutionContext;", false);
             mv.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/ExecutionContext", "mayGotoBudget", "()J", false);
             mv.visitVarInsn(LSTORE, MAY_GOTO);
+            initScratch();
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, BLOCK);
+            mv.locals(frameLocals());
             mv.visitLabel(tryStart);
             // The budget is compared once per basic block, with the block's length; it is spent
             // (the local lowered) before each memory access and before the block's last
@@ -335,7 +340,7 @@ final class CodeGenerator {
                 if (!emitted(pc)) {
                     continue;
                 }
-                mv.visitLabel(labels[pc - start]);
+                mv.frame(labels[pc - start]);
                 // the slot as the line number: profilers and stack traces name BPF instructions
                 mv.visitLineNumber(pc, labels[pc - start]);
                 if (blocks.lengthAt(pc) > 0) {
@@ -357,14 +362,14 @@ final class CodeGenerator {
             // each block's stub pushes its first slot and joins one call of the slow method
             for (int pc = start; pc <= last; pc++) {
                 if (blocks.lengthAt(pc) > 0) {
-                    mv.visitLabel(budgetStubs[pc - start]);
+                    mv.frame(budgetStubs[pc - start]);
                     pushInt(pc);
                     mv.visitJumpInsn(GOTO, slowPath);
                 }
             }
             mv.visitLabel(tryEnd);
             // outside the handler's range: the slow method leaves the budget in the run state itself
-            mv.visitLabel(slowPath);
+            mv.frame(slowPath, INTEGER);
             mv.visitVarInsn(ISTORE, FAULT_PC);
             mv.visitVarInsn(ALOAD, ST);
             mv.visitVarInsn(ILOAD, DEPTH);
@@ -375,15 +380,61 @@ final class CodeGenerator {
             mv.visitVarInsn(ILOAD, FAULT_PC);
             mv.visitMethodInsn(INVOKESTATIC, NAME, "s" + function, SLOW_D, false);
             mv.visitInsn(ATHROW);
-            mv.visitLabel(handler);
+            mv.frame(handler, "java/lang/Throwable");
             mv.visitVarInsn(ASTORE, EXC);
             mv.visitVarInsn(ALOAD, ST);
             mv.visitVarInsn(LLOAD, BUDGET);
             mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
             mv.visitVarInsn(ALOAD, EXC);
             mv.visitInsn(ATHROW);
-            mv.visitMaxs(0, 0);
+            mv.visitMaxs(MAX_STACK, MAX_LOCALS);
             mv.visitEnd();
+        }
+
+        /**
+         * Gives the scratch locals a value on entry, so that each local has one type in the whole
+         * method and every frame can declare the same locals ({@link #frameLocals}).
+         */
+        private void initScratch() {
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, CALLEE);
+            mv.visitInsn(ACONST_NULL);
+            mv.visitVarInsn(ASTORE, TARGET);
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, FAULT_PC);
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, ADDR);
+        }
+
+        /** The locals of every frame after the entry code, in the layout the constants above give. */
+        private Object[] frameLocals() {
+            java.util.List<Object> l = new java.util.ArrayList<>();
+            l.add(STATE);
+            l.add(INTEGER);
+            for (int r = 0; r <= 10; r++) {
+                l.add(LONG);
+            }
+            l.add(LONG); // BUDGET
+            l.add(MEMORY); // MEM
+            l.add(LONG); // MAY_GOTO
+            l.add(TOP); // EXC: only between the handler's store and its throw
+            l.add(INTEGER); // CALLEE
+            l.add(PROGRAM); // TARGET
+            l.add(INTEGER); // FAULT_PC
+            l.add(INTEGER); // BLOCK (the slow method's copy of its parameter)
+            for (int b = 0; b <= 10; b++) {
+                if (cachedBases[b]) {
+                    l.add(INTEGER);
+                    l.add(INTEGER);
+                    l.add(REGION);
+                } else {
+                    l.add(TOP);
+                    l.add(TOP);
+                    l.add(TOP);
+                }
+            }
+            l.add(LONG); // ADDR
+            return l.toArray();
         }
 
         private void spend(int instructions) {
@@ -411,7 +462,11 @@ final class CodeGenerator {
             mv.visitVarInsn(ALOAD, ST);
             mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
             mv.visitVarInsn(ASTORE, MEM);
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, MAY_GOTO);
+            initScratch();
             clearCaches();
+            mv.locals(frameLocals());
             mv.visitLabel(tryStart);
             java.util.List<Integer> heads = new java.util.ArrayList<>();
             for (int pc = start; pc <= last; pc++) {
@@ -429,7 +484,7 @@ final class CodeGenerator {
             mv.visitVarInsn(ILOAD, BLOCK);
             mv.visitLookupSwitchInsn(unknown, keys, cases);
             for (int i = 0; i < keys.length; i++) {
-                mv.visitLabel(cases[i]);
+                mv.frame(cases[i]);
                 int pc = keys[i];
                 for (int n = blocks.lengthAt(pc); n > 1; n--) {
                     mv.visitVarInsn(LLOAD, BUDGET);
@@ -443,7 +498,7 @@ final class CodeGenerator {
                     mv.visitJumpInsn(IFGE, go);
                     pushInt(pc);
                     mv.visitJumpInsn(GOTO, exhausted);
-                    mv.visitLabel(go);
+                    mv.frame(go);
                     instruction(pc, null);
                     do {
                         pc++;
@@ -453,12 +508,12 @@ final class CodeGenerator {
                 pushInt(pc);
                 mv.visitJumpInsn(GOTO, exhausted);
             }
-            mv.visitLabel(unknown);
+            mv.frame(unknown);
             mv.visitTypeInsn(NEW, "java/lang/IllegalStateException");
             mv.visitInsn(DUP);
             mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalStateException", "<init>", "()V", false);
             mv.visitInsn(ATHROW);
-            mv.visitLabel(exhausted);
+            mv.frame(exhausted, INTEGER);
             mv.visitVarInsn(ISTORE, FAULT_PC);
             mv.visitInsn(LCONST_0);
             mv.visitVarInsn(LSTORE, BUDGET);
@@ -470,14 +525,14 @@ final class CodeGenerator {
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "budgetExhausted", "(" + STATE_D + "I)Ljava/lang/RuntimeException;", false);
             mv.visitInsn(ARETURN);
             mv.visitLabel(tryEnd);
-            mv.visitLabel(handler);
+            mv.frame(handler, "java/lang/Throwable");
             mv.visitVarInsn(ASTORE, EXC);
             mv.visitVarInsn(ALOAD, ST);
             mv.visitVarInsn(LLOAD, BUDGET);
             mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
             mv.visitVarInsn(ALOAD, EXC);
             mv.visitInsn(ATHROW);
-            mv.visitMaxs(0, 0);
+            mv.visitMaxs(MAX_STACK, MAX_LOCALS);
             mv.visitEnd();
         }
 
@@ -561,7 +616,7 @@ final class CodeGenerator {
                     mv.visitInsn(LCONST_1);
                     mv.visitInsn(LSUB);
                     mv.visitVarInsn(LSTORE, MAY_GOTO);
-                    mv.visitLabel(go);
+                    mv.frame(go);
                 }
                 case 0x85 -> helperCall(pc, (int) imm);
                 case DecodedProgram.TAIL_CALL -> tailCall(pc, callGap);
@@ -611,12 +666,12 @@ final class CodeGenerator {
                 mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "get" + size * 8, "(Lio/bpf4j/jit/runtime/Region;J)J", false);
                 mv.visitJumpInsn(GOTO, done);
                 // the interpreter's checked access: faults as there, or serves a region the cache may not hold
-                mv.visitLabel(checked);
+                mv.frame(checked);
                 mv.visitVarInsn(ALOAD, MEM);
                 mv.visitVarInsn(LLOAD, ADDR);
                 pushInt(pc);
                 mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name, "(JI)J", false);
-                mv.visitLabel(done);
+                mv.frame(done, LONG);
             }
             if (narrow != 0) {
                 mv.visitInsn(L2I);
@@ -645,13 +700,13 @@ final class CodeGenerator {
             operand(x, src, imm);
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "put" + size * 8, "(Lio/bpf4j/jit/runtime/Region;JJ)V", false);
             mv.visitJumpInsn(GOTO, done);
-            mv.visitLabel(checked);
+            mv.frame(checked);
             mv.visitVarInsn(ALOAD, MEM);
             mv.visitVarInsn(LLOAD, ADDR);
             operand(x, src, imm);
             pushInt(pc);
             mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name, "(JJI)V", false);
-            mv.visitLabel(done);
+            mv.frame(done);
         }
 
         /**
@@ -666,7 +721,7 @@ final class CodeGenerator {
             address(base, pc);
             mv.visitVarInsn(LSTORE, ADDR);
             cacheLookup(base, write, size, pc, hit, checked);
-            mv.visitLabel(hit);
+            mv.frame(hit);
             if (!proven) {
                 boundsCheck(base, size, checked);
             }
@@ -705,7 +760,7 @@ final class CodeGenerator {
             }
             mv.visitVarInsn(ISTORE, cacheId(base));
             mv.visitJumpInsn(GOTO, hit);
-            mv.visitLabel(uncacheable);
+            mv.frame(uncacheable, REGION);
             mv.visitInsn(POP);
             mv.visitJumpInsn(GOTO, checked);
         }
@@ -859,7 +914,7 @@ final class CodeGenerator {
             mv.visitVarInsn(ILOAD, DEPTH);
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callDepth", "(II)Ljava/lang/RuntimeException;", false);
             mv.visitInsn(ATHROW);
-            mv.visitLabel(ok);
+            mv.frame(ok);
             syncBudgetOut();
             mv.visitVarInsn(ALOAD, ST);
             if (callee < 0) {
@@ -909,7 +964,7 @@ final class CodeGenerator {
             pushLong(Errno.ENOENT.negated());
             store(0);
             mv.visitJumpInsn(GOTO, next);
-            mv.visitLabel(ran);
+            mv.frame(ran);
             syncBudgetOut();
             mv.visitVarInsn(ALOAD, ST);
             mv.visitVarInsn(ALOAD, TARGET);
@@ -919,7 +974,7 @@ final class CodeGenerator {
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "enterTailCall", "(" + STATE_D + "L" + PROGRAM + ";JI)J", false);
             mv.visitLabel(gap[1]);
             mv.visitInsn(LRETURN);
-            mv.visitLabel(next);
+            mv.frame(next);
         }
 
         /** gotox: the target the interpreter would take, checked the same way, then a tableswitch over this function's slots. */
@@ -935,7 +990,7 @@ final class CodeGenerator {
                 cases[t - start] = emitted(t) ? at(t) : unreachable;
             }
             mv.visitTableSwitchInsn(start, last, unreachable, cases);
-            mv.visitLabel(unreachable);
+            mv.frame(unreachable);
             mv.visitTypeInsn(NEW, "java/lang/IllegalStateException");
             mv.visitInsn(DUP);
             mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalStateException", "<init>", "()V", false);
@@ -969,7 +1024,7 @@ final class CodeGenerator {
             mv.visitInsn(LCONST_0);
             store(0);
             exit();
-            mv.visitLabel(inPacket);
+            mv.frame(inPacket);
         }
 
         /** callx: a function of the program through {@code dispatch}, or a helper by id. */
@@ -998,9 +1053,9 @@ final class CodeGenerator {
             store(0);
             syncBudgetIn();
             mv.visitJumpInsn(GOTO, done);
-            mv.visitLabel(function);
+            mv.frame(function);
             localCall(pc, -1, gap);
-            mv.visitLabel(done);
+            mv.frame(done);
         }
 
         private void exit() {
