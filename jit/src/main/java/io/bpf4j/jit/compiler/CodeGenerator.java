@@ -32,6 +32,13 @@ final class CodeGenerator {
     private static final String DISPATCH_D = "(" + STATE_D + "IIJJJJJJJJJJ)J";
     /** {@code s<f>(state, depth, r0..r10, budget, block)}: the last instructions of a block the budget does not cover. */
     private static final String SLOW_D = "(" + STATE_D + "IJJJJJJJJJJJJI)Ljava/lang/RuntimeException;";
+    /**
+     * {@code c<f>_<k>(state, depth, r0..r10, budget, entry, mayGoto)}: chunk k of a split function,
+     * entered at slot {@code entry}; returns the slot to go on at, or -1 when the function returned
+     * (r0 in {@code xfer[0]}). The parameters sit where a function method keeps them as locals
+     * (entry in MEM's slot, as the slow method's block).
+     */
+    private static final String CHUNK_D = "(" + STATE_D + "IJJJJJJJJJJJJIJ)I";
 
     // locals of a function method: the state, the depth, r0..r10 (two slots each), then ours
     private static final int ST = 0, DEPTH = 1, BUDGET = 24, MEM = 26, MAY_GOTO = 27, EXC = 29, CALLEE = 30, TARGET = 31, FAULT_PC = 32;
@@ -156,7 +163,46 @@ final class CodeGenerator {
         return o != 0x95 && o != 0x05 && o != 0x06 && o != DecodedProgram.ILLEGAL;
     }
 
-    byte[] generate() {
+    /**
+     * The class file. A function whose method would have more than {@code methodLimit} bytes of
+     * bytecode is cut into chunk methods ({@link FunctionChunks}) behind a driver method; when a
+     * chunk still comes out too large, the function is cut again into smaller chunks.
+     */
+    byte[] generate(int methodLimit) {
+        int limit = Math.min(methodLimit, 65535);
+        FunctionChunks[] chunks = new FunctionChunks[code.functionCount()];
+        int[][] slotBytes = new int[code.functionCount()][];
+        int[] sizes = new int[code.functionCount()];
+        int target = limit * 3 / 4;
+        for (int attempt = 0;; attempt++) {
+            ClassWriter cw = generate(chunks, slotBytes, sizes);
+            boolean fits = true;
+            for (int f = 0; f < chunks.length; f++) {
+                if (sizes[f] > limit) {
+                    fits = false;
+                    chunks[f] = FunctionChunks.plan(code, code.functionStart(f), lastSlot(f), slotBytes[f], target);
+                }
+            }
+            // the estimate of a chunk's size is rough: cut smaller, a few times, then leave it to the caller's check
+            if (fits || attempt == 3) {
+                // a method over 64 KB throws MethodTooLargeException here
+                return cw.toByteArray();
+            }
+            target /= 2;
+        }
+    }
+
+    /** The function's last slot, inclusive: the last function also holds the ILLEGAL slot past the end. */
+    private int lastSlot(int f) {
+        return f == code.functionCount() - 1 ? code.length() : code.functionEnd(f) - 1;
+    }
+
+    /**
+     * One class: each function as one method, or as chunks where {@code chunks} says so. Records
+     * each unsplit function's bytes per slot in {@code slotBytes} and each function's largest
+     * method size in {@code sizes}.
+     */
+    private ClassWriter generate(FunctionChunks[] chunks, int[][] slotBytes, int[] sizes) {
         // no COMPUTE_FRAMES nor COMPUTE_MAXS: the emitters write frames and maximums themselves
         // (ASM's analysis of every method was most of the compile time)
         ClassWriter cw = new ClassWriter(0);
@@ -173,11 +219,25 @@ final class CodeGenerator {
         emitInvoke(cw);
         emitDispatch(cw);
         for (int f = 0; f < code.functionCount(); f++) {
-            new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + f, FUNCTION_D, null, null), f).emit();
-            new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "s" + f, SLOW_D, null, null), f).emitSlow();
+            if (chunks[f] == null) {
+                FunctionEmitter e = new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + f, FUNCTION_D, null, null), f, null, -1);
+                e.emit();
+                slotBytes[f] = e.slotBytes();
+                sizes[f] = e.size();
+                new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "s" + f, SLOW_D, null, null), f, null, -1).emitSlow();
+                continue;
+            }
+            emitDriver(cw, f, chunks[f]);
+            sizes[f] = 0;
+            for (int k = 0; k < chunks[f].count(); k++) {
+                FunctionEmitter e = new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "c" + f + "_" + k, CHUNK_D, null, null), f, chunks[f], k);
+                e.emit();
+                sizes[f] = Math.max(sizes[f], e.size());
+                new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "s" + f + "_" + k, SLOW_D, null, null), f, chunks[f], k).emitSlow();
+            }
         }
         cw.visitEnd();
-        return cw.toByteArray();
+        return cw;
     }
 
     private void emitInvoke(ClassWriter cw) {
@@ -252,6 +312,90 @@ final class CodeGenerator {
         return 2 + 2 * r;
     }
 
+    /**
+     * {@code f<f>} of a split function: enters the frame as a function method does, then runs
+     * chunk after chunk, each from the slot the previous one left at, until one returns.
+     */
+    private void emitDriver(ClassWriter cw, int f, FunctionChunks chunks) {
+        FramedMethodVisitor mv = new FramedMethodVisitor(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + f, FUNCTION_D, null, null));
+        final int next = CALLEE;
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, ST);
+        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
+        mv.visitVarInsn(ASTORE, MEM);
+        mv.visitVarInsn(ALOAD, MEM);
+        mv.visitVarInsn(ILOAD, DEPTH);
+        mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "enterFrame", "(I)J", false);
+        mv.visitVarInsn(LSTORE, reg(10));
+        mv.visitVarInsn(ALOAD, ST);
+        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "budget", "()J", false);
+        mv.visitVarInsn(LSTORE, BUDGET);
+        mv.visitVarInsn(ALOAD, ST);
+        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "context", "()Lio/bpf4j/jit/ExecutionContext;", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/ExecutionContext", "mayGotoBudget", "()J", false);
+        mv.visitVarInsn(LSTORE, MAY_GOTO);
+        pushInt(mv, code.functionStart(f));
+        mv.visitVarInsn(ISTORE, next);
+        mv.locals(STATE, INTEGER, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, MEMORY, LONG, TOP, INTEGER);
+        Label loop = new Label();
+        Label ran = new Label();
+        Label reload = new Label();
+        mv.frame(loop);
+        for (int k = 0; k < chunks.count(); k++) {
+            Label notHere = new Label();
+            if (k + 1 < chunks.count()) {
+                mv.visitVarInsn(ILOAD, next);
+                pushInt(mv, chunks.from(k + 1));
+                mv.visitJumpInsn(IF_ICMPGE, notHere);
+            }
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitVarInsn(ILOAD, DEPTH);
+            for (int r = 0; r <= 10; r++) {
+                mv.visitVarInsn(LLOAD, reg(r));
+            }
+            mv.visitVarInsn(LLOAD, BUDGET);
+            mv.visitVarInsn(ILOAD, next);
+            mv.visitVarInsn(LLOAD, MAY_GOTO);
+            mv.visitMethodInsn(INVOKESTATIC, NAME, "c" + f + "_" + k, CHUNK_D, false);
+            mv.visitVarInsn(ISTORE, next);
+            mv.visitJumpInsn(GOTO, ran);
+            if (k + 1 < chunks.count()) {
+                mv.frame(notHere);
+            }
+        }
+        mv.frame(ran);
+        mv.visitVarInsn(ILOAD, next);
+        mv.visitJumpInsn(IFGE, reload);
+        mv.visitVarInsn(ALOAD, ST);
+        mv.visitFieldInsn(GETFIELD, STATE, "xfer", "[J");
+        mv.visitInsn(ICONST_0);
+        mv.visitInsn(LALOAD);
+        mv.visitInsn(LRETURN);
+        mv.frame(reload);
+        for (int r = 0; r <= 12; r++) {
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitFieldInsn(GETFIELD, STATE, "xfer", "[J");
+            pushInt(mv, r);
+            mv.visitInsn(LALOAD);
+            mv.visitVarInsn(LSTORE, r <= 10 ? reg(r) : r == 11 ? BUDGET : MAY_GOTO);
+        }
+        mv.visitJumpInsn(GOTO, loop);
+        mv.visitMaxs(MAX_STACK, CALLEE + 1);
+        mv.visitEnd();
+    }
+
+    private static void pushInt(MethodVisitor mv, int v) {
+        if (v >= -1 && v <= 5) {
+            mv.visitInsn(ICONST_0 + v);
+        } else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            mv.visitIntInsn(BIPUSH, v);
+        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            mv.visitIntInsn(SIPUSH, v);
+        } else {
+            mv.visitLdcInsn(v);
+        }
+    }
+
     /** Emits one function's method. */
     private final class FunctionEmitter {
         private final FramedMethodVisitor mv;
@@ -259,22 +403,34 @@ final class CodeGenerator {
         private final int function;
         /** Last slot emitted, inclusive: the last function also holds the ILLEGAL slot past the end. */
         private final int last;
+        /** The chunk this method holds, {@code [from, to]}: the whole function unless it is split. */
+        private final int from, to;
+        /** How the function is split, or {@code null}; and which chunk this method is. */
+        private final FunctionChunks chunks;
+        private final int chunk;
+        /** Per target slot outside this chunk, the stub that leaves for it. */
+        private final Map<Integer, Label> leaveStubs = new java.util.TreeMap<>();
+        private final Label leave = new Label();
+        private final Label end = new Label();
         private final Label[] labels;
         private final Label[] budgetStubs;
         private final BasicBlocks blocks;
         /** Registers this function accesses memory through (other than r10 plus a constant in the frame). */
         private final boolean[] cachedBases = new boolean[11];
 
-        FunctionEmitter(MethodVisitor mv, int f) {
+        FunctionEmitter(MethodVisitor mv, int f, FunctionChunks chunks, int chunk) {
             this.mv = new FramedMethodVisitor(mv);
             this.start = code.functionStart(f);
             this.function = f;
-            int end = code.functionEnd(f);
-            this.last = f == code.functionCount() - 1 ? code.length() : end - 1;
+            this.last = lastSlot(f);
+            this.chunks = chunks;
+            this.chunk = chunk;
+            this.from = chunks == null ? start : chunks.from(chunk);
+            this.to = chunks == null ? last : chunks.to(chunk);
             this.labels = new Label[last - start + 1];
             this.budgetStubs = new Label[last - start + 1];
-            this.blocks = new BasicBlocks(code, start, last);
-            for (int pc = start; pc <= last; pc++) {
+            this.blocks = new BasicBlocks(code, start, last, chunks);
+            for (int pc = from; pc <= to; pc++) {
                 if (emitted(pc) && cachedAccess(pc)) {
                     cachedBases[(op[pc] & 0x07) == 0x01 ? code.src()[pc] : code.dst()[pc]] = true;
                 }
@@ -289,6 +445,32 @@ final class CodeGenerator {
             return pc == code.length() || code.startsInstruction(pc);
         }
 
+        /** The method's bytecode size so far (after {@link #emit}, its size). */
+        int size() {
+            return end.getOffset();
+        }
+
+        /** Per slot of the function, the bytes of its code in this (unsplit) method; 0 where no instruction starts. */
+        int[] slotBytes() {
+            int[] bytes = new int[last - start + 1];
+            int previous = -1;
+            for (int pc = start; pc <= last; pc++) {
+                if (emitted(pc)) {
+                    if (previous >= 0) {
+                        bytes[previous - start] = labels[pc - start].getOffset() - labels[previous - start].getOffset();
+                    }
+                    previous = pc;
+                }
+            }
+            // the last slot: up to the budget stubs (an ILLEGAL slot or a short exit)
+            bytes[previous - start] = 20;
+            return bytes;
+        }
+
+        private boolean split() {
+            return chunks != null;
+        }
+
         void emit() {
             mv.visitCode();
             // The handler stores this method's budget in the run state when a fault leaves it, as the
@@ -299,7 +481,7 @@ final class CodeGenerator {
             Label handler = new Label();
             Label rangeStart = tryStart;
             Map<Integer, Label[]> callGaps = new java.util.HashMap<>();
-            for (int pc = start; pc <= last; pc++) {
+            for (int pc = from; pc <= to; pc++) {
                 if (emitted(pc) && (op[pc] == DecodedProgram.CALL_LOCAL || op[pc] == 0x8d || op[pc] == DecodedProgram.TAIL_CALL)) {
                     Label before = new Label();
                     Label after = new Label();
@@ -309,34 +491,18 @@ final class CodeGenerator {
                 }
             }
             mv.visitTryCatchBlock(rangeStart, tryEnd, handler, null);
-
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
-            mv.visitVarInsn(ASTORE, MEM);
-            mv.visitVarInsn(ALOAD, MEM);
-            mv.visitVarInsn(ILOAD, DEPTH);
-            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "enterFrame", "(I)J", false);
-            mv.visitVarInsn(LSTORE, reg(10));
-            clearCaches();
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "budget", "()J", false);
-            mv.visitVarInsn(LSTORE, BUDGET);
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "context", "()Lio/bpf4j/jit/ExecutionContext;", false);
-            mv.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/ExecutionContext", "mayGotoBudget", "()J", false);
-            mv.visitVarInsn(LSTORE, MAY_GOTO);
-            initScratch();
-            mv.visitInsn(ICONST_0);
-            mv.visitVarInsn(ISTORE, BLOCK);
-            mv.locals(frameLocals());
-            mv.visitLabel(tryStart);
+            if (split()) {
+                enterChunk(tryStart);
+            } else {
+                enterFunction(tryStart);
+            }
             // The budget is compared once per basic block, with the block's length; it is spent
             // (the local lowered) before each memory access and before the block's last
             // instruction, so at a fault, a call or an exit it is exactly the interpreter's. A
             // block the budget does not cover runs in the slow method, instruction by instruction.
             Label slowPath = new Label();
             int length = 0, index = 0, spent = 0;
-            for (int pc = start; pc <= last; pc++) {
+            for (int pc = from; pc <= to; pc++) {
                 if (!emitted(pc)) {
                     continue;
                 }
@@ -359,13 +525,22 @@ final class CodeGenerator {
                 index++;
                 instruction(pc, callGaps.get(pc));
             }
+            if (split() && chunk + 1 < chunks.count()) {
+                // falling through into the next chunk
+                mv.frame(new Label());
+                pushInt(to + 1);
+                mv.visitJumpInsn(GOTO, leave);
+            }
             // each block's stub pushes its first slot and joins one call of the slow method
-            for (int pc = start; pc <= last; pc++) {
+            for (int pc = from; pc <= to; pc++) {
                 if (blocks.lengthAt(pc) > 0) {
                     mv.frame(budgetStubs[pc - start]);
                     pushInt(pc);
                     mv.visitJumpInsn(GOTO, slowPath);
                 }
+            }
+            if (split()) {
+                emitLeave();
             }
             mv.visitLabel(tryEnd);
             // outside the handler's range: the slow method leaves the budget in the run state itself
@@ -378,7 +553,7 @@ final class CodeGenerator {
             }
             mv.visitVarInsn(LLOAD, BUDGET);
             mv.visitVarInsn(ILOAD, FAULT_PC);
-            mv.visitMethodInsn(INVOKESTATIC, NAME, "s" + function, SLOW_D, false);
+            mv.visitMethodInsn(INVOKESTATIC, NAME, slowName(), SLOW_D, false);
             mv.visitInsn(ATHROW);
             mv.frame(handler, "java/lang/Throwable");
             mv.visitVarInsn(ASTORE, EXC);
@@ -387,8 +562,113 @@ final class CodeGenerator {
             mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
             mv.visitVarInsn(ALOAD, EXC);
             mv.visitInsn(ATHROW);
+            mv.visitLabel(end);
             mv.visitMaxs(MAX_STACK, MAX_LOCALS);
             mv.visitEnd();
+        }
+
+        private String slowName() {
+            return split() ? "s" + function + "_" + chunk : "s" + function;
+        }
+
+        /** A function method's entry: a new frame (r10), the budgets from the run state. */
+        private void enterFunction(Label tryStart) {
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
+            mv.visitVarInsn(ASTORE, MEM);
+            mv.visitVarInsn(ALOAD, MEM);
+            mv.visitVarInsn(ILOAD, DEPTH);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "enterFrame", "(I)J", false);
+            mv.visitVarInsn(LSTORE, reg(10));
+            clearCaches();
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "budget", "()J", false);
+            mv.visitVarInsn(LSTORE, BUDGET);
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "context", "()Lio/bpf4j/jit/ExecutionContext;", false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/ExecutionContext", "mayGotoBudget", "()J", false);
+            mv.visitVarInsn(LSTORE, MAY_GOTO);
+            initScratch();
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, BLOCK);
+            mv.locals(frameLocals());
+            mv.visitLabel(tryStart);
+        }
+
+        /**
+         * A chunk method's entry: registers and budgets arrive as parameters (the driver keeps the
+         * frame), then a switch goes to the entry slot.
+         */
+        private void enterChunk(Label tryStart) {
+            mv.visitVarInsn(ILOAD, BLOCK_PARAM);
+            mv.visitVarInsn(ISTORE, BLOCK);
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
+            mv.visitVarInsn(ASTORE, MEM);
+            initScratch();
+            clearCaches();
+            mv.locals(frameLocals());
+            mv.visitLabel(tryStart);
+            Label unknown = new Label();
+            mv.visitVarInsn(ILOAD, BLOCK);
+            if (chunks.anySlotEntry()) {
+                Label[] cases = new Label[to - from + 1];
+                for (int t = from; t <= to; t++) {
+                    cases[t - from] = emitted(t) ? at(t) : unknown;
+                }
+                mv.visitTableSwitchInsn(from, to, unknown, cases);
+            } else {
+                int[] keys = chunks.entries(chunk);
+                Label[] cases = new Label[keys.length];
+                for (int i = 0; i < keys.length; i++) {
+                    cases[i] = at(keys[i]);
+                }
+                mv.visitLookupSwitchInsn(unknown, keys, cases);
+            }
+            mv.frame(unknown);
+            mv.visitTypeInsn(NEW, "java/lang/IllegalStateException");
+            mv.visitInsn(DUP);
+            mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalStateException", "<init>", "()V", false);
+            mv.visitInsn(ATHROW);
+        }
+
+        /**
+         * The way out of a chunk to a slot of another: a stub per target pushes it, and the common
+         * code leaves the registers and budgets in {@code xfer} and returns the slot to the driver.
+         */
+        private void emitLeave() {
+            for (Map.Entry<Integer, Label> stub : leaveStubs.entrySet()) {
+                mv.frame(stub.getValue());
+                pushInt(stub.getKey());
+                mv.visitJumpInsn(GOTO, leave);
+            }
+            mv.frame(leave, INTEGER);
+            mv.visitVarInsn(ISTORE, FAULT_PC);
+            for (int r = 0; r <= 12; r++) {
+                mv.visitVarInsn(ALOAD, ST);
+                mv.visitFieldInsn(GETFIELD, STATE, "xfer", "[J");
+                pushInt(r);
+                mv.visitVarInsn(LLOAD, r <= 10 ? reg(r) : r == 11 ? BUDGET : MAY_GOTO);
+                mv.visitInsn(LASTORE);
+            }
+            mv.visitVarInsn(ILOAD, FAULT_PC);
+            mv.visitInsn(IRETURN);
+        }
+
+        /** Returns r0 (in its local) from the function: the value itself, or from a chunk -1 with r0 in {@code xfer[0]}. */
+        private void returnR0() {
+            if (split()) {
+                mv.visitVarInsn(ALOAD, ST);
+                mv.visitFieldInsn(GETFIELD, STATE, "xfer", "[J");
+                mv.visitInsn(ICONST_0);
+                load(0);
+                mv.visitInsn(LASTORE);
+                mv.visitInsn(ICONST_M1);
+                mv.visitInsn(IRETURN);
+            } else {
+                load(0);
+                mv.visitInsn(LRETURN);
+            }
         }
 
         /**
@@ -469,7 +749,7 @@ final class CodeGenerator {
             mv.locals(frameLocals());
             mv.visitLabel(tryStart);
             java.util.List<Integer> heads = new java.util.ArrayList<>();
-            for (int pc = start; pc <= last; pc++) {
+            for (int pc = from; pc <= to; pc++) {
                 if (blocks.lengthAt(pc) > 0) {
                     heads.add(pc);
                 }
@@ -536,7 +816,11 @@ final class CodeGenerator {
             mv.visitEnd();
         }
 
+        /** Where a jump to {@code slot} goes: its label in this method, or the stub that leaves the chunk for it. */
         private Label at(int slot) {
+            if (slot < from || slot > to) {
+                return leaveStubs.computeIfAbsent(slot, t -> new Label());
+            }
             return labels[slot - start];
         }
 
@@ -659,7 +943,7 @@ final class CodeGenerator {
                 pushInt(at);
                 mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name.replace("load", "loadStack"), "(II)J", false);
             } else {
-                int size = Integer.parseInt(name.replaceAll("\\D", "")) / 8;
+                int size = bytes(name);
                 Label checked = new Label();
                 Label done = new Label();
                 cachedAccess(src, false, size, pc, checked);
@@ -693,7 +977,7 @@ final class CodeGenerator {
                 mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name.replace("store", "storeStack"), "(IIJ)V", false);
                 return;
             }
-            int size = Integer.parseInt(name.replaceAll("\\D", "")) / 8;
+            int size = bytes(name);
             Label checked = new Label();
             Label done = new Label();
             cachedAccess(dst, true, size, pc, checked);
@@ -802,9 +1086,14 @@ final class CodeGenerator {
             if (base != 10) {
                 return -1;
             }
-            int size = Integer.parseInt(name.replaceAll("\\D", "")) / 8;
+            int size = bytes(name);
             int off = code.off()[pc];
             return off >= -Memory.FRAME_SIZE && off + size <= 0 ? Memory.FRAME_SIZE + off : -1;
+        }
+
+        /** The access size of a Memory method name ending in its bit width ({@code load32}, {@code store8}). */
+        private static int bytes(String name) {
+            return name.endsWith("64") ? 8 : name.endsWith("32") ? 4 : name.endsWith("16") ? 2 : 1;
         }
 
         private void address(int base, int pc) {
@@ -973,7 +1262,8 @@ final class CodeGenerator {
             mv.visitLabel(gap[0]);
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "enterTailCall", "(" + STATE_D + "L" + PROGRAM + ";JI)J", false);
             mv.visitLabel(gap[1]);
-            mv.visitInsn(LRETURN);
+            store(0);
+            returnR0();
             mv.frame(next);
         }
 
@@ -985,11 +1275,23 @@ final class CodeGenerator {
             pushInt(pc);
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "gotoxTarget", "(" + STATE_D + "JII)I", false);
             Label unreachable = new Label();
-            Label[] cases = new Label[last - start + 1];
-            for (int t = start; t <= last; t++) {
-                cases[t - start] = emitted(t) ? at(t) : unreachable;
+            Label elsewhere = unreachable;
+            if (split()) {
+                // a target in another chunk leaves for it: the switch covers this chunk's slots only
+                elsewhere = new Label();
+                mv.visitInsn(DUP);
+                mv.visitVarInsn(ISTORE, FAULT_PC);
             }
-            mv.visitTableSwitchInsn(start, last, unreachable, cases);
+            Label[] cases = new Label[to - from + 1];
+            for (int t = from; t <= to; t++) {
+                cases[t - from] = emitted(t) ? at(t) : unreachable;
+            }
+            mv.visitTableSwitchInsn(from, to, elsewhere, cases);
+            if (split()) {
+                mv.frame(elsewhere);
+                mv.visitVarInsn(ILOAD, FAULT_PC);
+                mv.visitJumpInsn(GOTO, leave);
+            }
             mv.frame(unreachable);
             mv.visitTypeInsn(NEW, "java/lang/IllegalStateException");
             mv.visitInsn(DUP);
@@ -1067,8 +1369,7 @@ final class CodeGenerator {
                 mv.visitInsn(LASTORE);
             }
             syncBudgetOut();
-            load(0);
-            mv.visitInsn(LRETURN);
+            returnR0();
         }
 
         private void fault(int pc, String reason) {

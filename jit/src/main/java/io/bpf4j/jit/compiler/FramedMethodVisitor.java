@@ -11,11 +11,14 @@ import org.objectweb.asm.Opcodes;
  * method, which was most of the compiler's time). It can, because generated methods are
  * regular: after the method's entry code every local keeps one type ({@link #locals}), and at
  * every label the operand stack is empty or holds one known value. {@link #frame} places a
- * label with its frame; a second frame at the same bytecode offset (two labels with no
+ * label with its frame (the first in full, the others "same locals", as every frame after the
+ * entry has the same locals); a second frame at the same bytecode offset (two labels with no
  * instruction between) is dropped, as the class file allows one per offset.
  */
 final class FramedMethodVisitor extends MethodVisitor {
     private Object[] locals;
+    /** Whether this method has a frame yet: the first is written in full, the others as "same locals". */
+    private boolean framed;
     /** Whether an instruction was written since the last frame (a frame needs its own offset). */
     private boolean instructionSinceFrame = true;
 
@@ -35,7 +38,18 @@ final class FramedMethodVisitor extends MethodVisitor {
     void frame(Label label, Object... stack) {
         super.visitLabel(label);
         if (instructionSinceFrame) {
-            super.visitFrame(Opcodes.F_NEW, locals.length, locals, stack.length, stack);
+            // the compressed forms: ASM converts a frame's types one by one, and 40-odd locals per
+            // frame cost more than the rest of the code generation
+            if (!framed) {
+                super.visitFrame(Opcodes.F_FULL, locals.length, locals, stack.length, stack);
+                framed = true;
+            } else if (stack.length == 0) {
+                super.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
+            } else if (stack.length == 1) {
+                super.visitFrame(Opcodes.F_SAME1, 0, null, 1, stack);
+            } else {
+                super.visitFrame(Opcodes.F_FULL, locals.length, locals, stack.length, stack);
+            }
             instructionSinceFrame = false;
         }
     }
