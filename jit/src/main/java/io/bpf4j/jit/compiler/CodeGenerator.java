@@ -219,21 +219,22 @@ final class CodeGenerator {
         emitInvoke(cw);
         emitDispatch(cw);
         for (int f = 0; f < code.functionCount(); f++) {
+            BasicBlocks blocks = new BasicBlocks(code, code.functionStart(f), lastSlot(f), chunks[f]);
             if (chunks[f] == null) {
-                FunctionEmitter e = new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + f, FUNCTION_D, null, null), f, null, -1);
+                FunctionEmitter e = new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + f, FUNCTION_D, null, null), f, blocks, null, -1);
                 e.emit();
                 slotBytes[f] = e.slotBytes();
                 sizes[f] = e.size();
-                new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "s" + f, SLOW_D, null, null), f, null, -1).emitSlow();
+                new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "s" + f, SLOW_D, null, null), f, blocks, null, -1).emitSlow();
                 continue;
             }
             emitDriver(cw, f, chunks[f]);
             sizes[f] = 0;
             for (int k = 0; k < chunks[f].count(); k++) {
-                FunctionEmitter e = new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "c" + f + "_" + k, CHUNK_D, null, null), f, chunks[f], k);
+                FunctionEmitter e = new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "c" + f + "_" + k, CHUNK_D, null, null), f, blocks, chunks[f], k);
                 e.emit();
                 sizes[f] = Math.max(sizes[f], e.size());
-                new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "s" + f + "_" + k, SLOW_D, null, null), f, chunks[f], k).emitSlow();
+                new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "s" + f + "_" + k, SLOW_D, null, null), f, blocks, chunks[f], k).emitSlow();
             }
         }
         cw.visitEnd();
@@ -418,7 +419,7 @@ final class CodeGenerator {
         /** Registers this function accesses memory through (other than r10 plus a constant in the frame). */
         private final boolean[] cachedBases = new boolean[11];
 
-        FunctionEmitter(MethodVisitor mv, int f, FunctionChunks chunks, int chunk) {
+        FunctionEmitter(MethodVisitor mv, int f, BasicBlocks blocks, FunctionChunks chunks, int chunk) {
             this.mv = new FramedMethodVisitor(mv);
             this.start = code.functionStart(f);
             this.function = f;
@@ -427,18 +428,33 @@ final class CodeGenerator {
             this.chunk = chunk;
             this.from = chunks == null ? start : chunks.from(chunk);
             this.to = chunks == null ? last : chunks.to(chunk);
-            this.labels = new Label[last - start + 1];
-            this.budgetStubs = new Label[last - start + 1];
-            this.blocks = new BasicBlocks(code, start, last, chunks);
+            this.labels = new Label[to - from + 1];
+            this.budgetStubs = new Label[to - from + 1];
+            this.blocks = blocks;
             for (int pc = from; pc <= to; pc++) {
                 if (emitted(pc) && cachedAccess(pc)) {
                     cachedBases[(op[pc] & 0x07) == 0x01 ? code.src()[pc] : code.dst()[pc]] = true;
                 }
             }
-            for (int i = 0; i < labels.length; i++) {
-                labels[i] = new Label();
-                budgetStubs[i] = new Label();
+        }
+
+        /** The label of slot {@code pc} of this method (created when first asked for). */
+        private Label label(int pc) {
+            Label l = labels[pc - from];
+            if (l == null) {
+                l = new Label();
+                labels[pc - from] = l;
             }
+            return l;
+        }
+
+        private Label budgetStub(int pc) {
+            Label l = budgetStubs[pc - from];
+            if (l == null) {
+                l = new Label();
+                budgetStubs[pc - from] = l;
+            }
+            return l;
         }
 
         private boolean emitted(int pc) {
@@ -457,7 +473,7 @@ final class CodeGenerator {
             for (int pc = start; pc <= last; pc++) {
                 if (emitted(pc)) {
                     if (previous >= 0) {
-                        bytes[previous - start] = labels[pc - start].getOffset() - labels[previous - start].getOffset();
+                        bytes[previous - start] = label(pc).getOffset() - label(previous).getOffset();
                     }
                     previous = pc;
                 }
@@ -492,23 +508,48 @@ final class CodeGenerator {
             }
             mv.visitTryCatchBlock(rangeStart, tryEnd, handler, null);
             if (split()) {
-                enterChunk(tryStart);
+                enterChunk();
             } else {
-                enterFunction(tryStart);
+                enterFunction();
+            }
+            // the shared ends (the slow method's call, a chunk's way out) come before the code that
+            // jumps to them: ASM keeps a label's forward references in an array it grows by a few
+            // entries at a time, which is quadratic for the hundreds of stubs of a large function
+            Label slowPath = new Label();
+            Label body = new Label();
+            mv.visitJumpInsn(GOTO, body);
+            // outside the handler's range: the slow method leaves the budget in the run state itself
+            mv.frame(slowPath, INTEGER);
+            mv.visitVarInsn(ISTORE, FAULT_PC);
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitVarInsn(ILOAD, DEPTH);
+            for (int r = 0; r <= 10; r++) {
+                load(r);
+            }
+            mv.visitVarInsn(LLOAD, BUDGET);
+            mv.visitVarInsn(ILOAD, FAULT_PC);
+            mv.visitMethodInsn(INVOKESTATIC, NAME, slowName(), SLOW_D, false);
+            mv.visitInsn(ATHROW);
+            if (split()) {
+                emitLeave();
+            }
+            mv.frame(body);
+            mv.visitLabel(tryStart);
+            if (split()) {
+                entrySwitch();
             }
             // The budget is compared once per basic block, with the block's length; it is spent
             // (the local lowered) before each memory access and before the block's last
             // instruction, so at a fault, a call or an exit it is exactly the interpreter's. A
             // block the budget does not cover runs in the slow method, instruction by instruction.
-            Label slowPath = new Label();
             int length = 0, index = 0, spent = 0;
             for (int pc = from; pc <= to; pc++) {
                 if (!emitted(pc)) {
                     continue;
                 }
-                mv.frame(labels[pc - start]);
+                mv.frame(label(pc));
                 // the slot as the line number: profilers and stack traces name BPF instructions
-                mv.visitLineNumber(pc, labels[pc - start]);
+                mv.visitLineNumber(pc, label(pc));
                 if (blocks.lengthAt(pc) > 0) {
                     length = blocks.lengthAt(pc);
                     index = 0;
@@ -516,7 +557,7 @@ final class CodeGenerator {
                     mv.visitVarInsn(LLOAD, BUDGET);
                     pushLong(length);
                     mv.visitInsn(LCMP);
-                    mv.visitJumpInsn(IFLT, budgetStubs[pc - start]);
+                    mv.visitJumpInsn(IFLT, budgetStub(pc));
                 }
                 if (index == length - 1 || BasicBlocks.mayFault(op[pc])) {
                     spend(index + 1 - spent);
@@ -534,27 +575,15 @@ final class CodeGenerator {
             // each block's stub pushes its first slot and joins one call of the slow method
             for (int pc = from; pc <= to; pc++) {
                 if (blocks.lengthAt(pc) > 0) {
-                    mv.frame(budgetStubs[pc - start]);
+                    mv.frame(budgetStub(pc));
                     pushInt(pc);
                     mv.visitJumpInsn(GOTO, slowPath);
                 }
             }
             if (split()) {
-                emitLeave();
+                emitLeaveStubs();
             }
             mv.visitLabel(tryEnd);
-            // outside the handler's range: the slow method leaves the budget in the run state itself
-            mv.frame(slowPath, INTEGER);
-            mv.visitVarInsn(ISTORE, FAULT_PC);
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitVarInsn(ILOAD, DEPTH);
-            for (int r = 0; r <= 10; r++) {
-                load(r);
-            }
-            mv.visitVarInsn(LLOAD, BUDGET);
-            mv.visitVarInsn(ILOAD, FAULT_PC);
-            mv.visitMethodInsn(INVOKESTATIC, NAME, slowName(), SLOW_D, false);
-            mv.visitInsn(ATHROW);
             mv.frame(handler, "java/lang/Throwable");
             mv.visitVarInsn(ASTORE, EXC);
             mv.visitVarInsn(ALOAD, ST);
@@ -572,7 +601,7 @@ final class CodeGenerator {
         }
 
         /** A function method's entry: a new frame (r10), the budgets from the run state. */
-        private void enterFunction(Label tryStart) {
+        private void enterFunction() {
             mv.visitVarInsn(ALOAD, ST);
             mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
             mv.visitVarInsn(ASTORE, MEM);
@@ -592,14 +621,13 @@ final class CodeGenerator {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, BLOCK);
             mv.locals(frameLocals());
-            mv.visitLabel(tryStart);
         }
 
         /**
          * A chunk method's entry: registers and budgets arrive as parameters (the driver keeps the
          * frame), then a switch goes to the entry slot.
          */
-        private void enterChunk(Label tryStart) {
+        private void enterChunk() {
             mv.visitVarInsn(ILOAD, BLOCK_PARAM);
             mv.visitVarInsn(ISTORE, BLOCK);
             mv.visitVarInsn(ALOAD, ST);
@@ -608,7 +636,10 @@ final class CodeGenerator {
             initScratch();
             clearCaches();
             mv.locals(frameLocals());
-            mv.visitLabel(tryStart);
+        }
+
+        /** A chunk's switch from its entry slot to the slot's code. */
+        private void entrySwitch() {
             Label unknown = new Label();
             mv.visitVarInsn(ILOAD, BLOCK);
             if (chunks.anySlotEntry()) {
@@ -636,12 +667,15 @@ final class CodeGenerator {
          * The way out of a chunk to a slot of another: a stub per target pushes it, and the common
          * code leaves the registers and budgets in {@code xfer} and returns the slot to the driver.
          */
-        private void emitLeave() {
+        private void emitLeaveStubs() {
             for (Map.Entry<Integer, Label> stub : leaveStubs.entrySet()) {
                 mv.frame(stub.getValue());
                 pushInt(stub.getKey());
                 mv.visitJumpInsn(GOTO, leave);
             }
+        }
+
+        private void emitLeave() {
             mv.frame(leave, INTEGER);
             mv.visitVarInsn(ISTORE, FAULT_PC);
             for (int r = 0; r <= 12; r++) {
@@ -747,6 +781,23 @@ final class CodeGenerator {
             initScratch();
             clearCaches();
             mv.locals(frameLocals());
+            // the shared ends come before the code that jumps to them: ASM keeps a label's forward
+            // references in an array it grows by a few entries at a time (quadratic for hundreds)
+            Label dispatch = new Label();
+            Label exhausted = new Label();
+            mv.visitJumpInsn(GOTO, dispatch);
+            mv.frame(exhausted, INTEGER);
+            mv.visitVarInsn(ISTORE, FAULT_PC);
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, BUDGET);
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitInsn(LCONST_0);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitVarInsn(ILOAD, FAULT_PC);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "budgetExhausted", "(" + STATE_D + "I)Ljava/lang/RuntimeException;", false);
+            mv.visitInsn(ARETURN);
+            mv.frame(dispatch);
             mv.visitLabel(tryStart);
             java.util.List<Integer> heads = new java.util.ArrayList<>();
             for (int pc = from; pc <= to; pc++) {
@@ -760,7 +811,6 @@ final class CodeGenerator {
                 cases[i] = new Label();
             }
             Label unknown = new Label();
-            Label exhausted = new Label();
             mv.visitVarInsn(ILOAD, BLOCK);
             mv.visitLookupSwitchInsn(unknown, keys, cases);
             for (int i = 0; i < keys.length; i++) {
@@ -793,17 +843,6 @@ final class CodeGenerator {
             mv.visitInsn(DUP);
             mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalStateException", "<init>", "()V", false);
             mv.visitInsn(ATHROW);
-            mv.frame(exhausted, INTEGER);
-            mv.visitVarInsn(ISTORE, FAULT_PC);
-            mv.visitInsn(LCONST_0);
-            mv.visitVarInsn(LSTORE, BUDGET);
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitInsn(LCONST_0);
-            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitVarInsn(ILOAD, FAULT_PC);
-            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "budgetExhausted", "(" + STATE_D + "I)Ljava/lang/RuntimeException;", false);
-            mv.visitInsn(ARETURN);
             mv.visitLabel(tryEnd);
             mv.frame(handler, "java/lang/Throwable");
             mv.visitVarInsn(ASTORE, EXC);
@@ -821,7 +860,7 @@ final class CodeGenerator {
             if (slot < from || slot > to) {
                 return leaveStubs.computeIfAbsent(slot, t -> new Label());
             }
-            return labels[slot - start];
+            return label(slot);
         }
 
         private void instruction(int pc, Label[] callGap) {

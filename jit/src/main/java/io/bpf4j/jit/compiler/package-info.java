@@ -4,8 +4,22 @@
  * shared code ({@link io.bpf4j.jit.runtime.AluOps}, the checked {@link io.bpf4j.jit.runtime.Memory},
  * the {@link io.bpf4j.jit.internal.RunState} budgets and frames). Tail calls, gotox and the
  * legacy packet loads are compiled; what it cannot compile yet (a jump or fall-through into
- * another function, a method over the JVM's 64 KB) runs on the interpreter, the reference it is
- * tested against, with a logged reason.
+ * another function, a method still over HotSpot's 8000 bytes after splitting) runs on the
+ * interpreter, the reference it is tested against, with a logged reason.
+ *
+ * <p>Large functions are split ({@code FunctionChunks}): a function whose method would exceed
+ * the 8000 bytes HotSpot compiles ({@code HugeMethodLimit}; a larger method would run in the
+ * JVM's bytecode interpreter) becomes a driver method {@code f<f>} and chunk methods
+ * {@code c<f>_<k>}, each a run of consecutive slots starting a basic block. A chunk takes the
+ * registers and budgets as parameters, enters at its entry slot through a switch, and leaves by
+ * writing them to {@code CompiledState.xfer} and returning the slot to go on at; the driver
+ * calls the chunk holding that slot. Budget, faults and frames are the unsplit method's: each
+ * chunk compares the budget per block and stores it when a fault leaves it.
+ *
+ * <p>The generator writes the stack map frames itself ({@code FramedMethodVisitor}): after a
+ * method's entry code every local has one type, so each frame is "same locals" with an empty
+ * or one-value stack, and ASM's frame computation (a data-flow analysis per method, once most
+ * of the compile time) is not run.
  *
  * <p>Checks go only where they cannot fail: an access through r10 (read only) at a constant
  * offset inside the frame goes straight to the frame's bytes; an access the verifier's facts
