@@ -59,6 +59,10 @@ final class CodeGenerator {
         return CACHES + 3 * b + 2;
     }
     private static final String PROGRAM = "io/bpf4j/jit/compiler/CompiledProgram";
+    private static final String SLOW_PATHS_D = "Lio/bpf4j/jit/compiler/SlowPaths;";
+    /** The program's {@link SlowPaths}: its class's class data. */
+    private static final org.objectweb.asm.ConstantDynamic SLOW_PATHS = new org.objectweb.asm.ConstantDynamic("_", SLOW_PATHS_D, new org.objectweb.asm.Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles", "classData",
+                    "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false));
     private static final String REGION = "io/bpf4j/jit/runtime/Region";
     /** A function or slow method's locals and an operand stack no instruction sequence here exceeds (the slow call's arguments take 27). */
     private static final int MAX_LOCALS = ADDR + 2, MAX_STACK = 32;
@@ -216,6 +220,16 @@ final class CodeGenerator {
         init.visitInsn(RETURN);
         init.visitMaxs(1, 1);
         init.visitEnd();
+        // the slow paths, from the class data: a constant resolved here, once, as the class is
+        // initialized (HotSpot does not compile a method whose constant is not resolved yet)
+        cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, "SLOW", SLOW_PATHS_D, null, null).visitEnd();
+        MethodVisitor clinit = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        clinit.visitCode();
+        clinit.visitLdcInsn(SLOW_PATHS);
+        clinit.visitFieldInsn(PUTSTATIC, NAME, "SLOW", SLOW_PATHS_D);
+        clinit.visitInsn(RETURN);
+        clinit.visitMaxs(1, 0);
+        clinit.visitEnd();
         emitInvoke(cw);
         emitDispatch(cw);
         for (int f = 0; f < code.functionCount(); f++) {
@@ -225,7 +239,6 @@ final class CodeGenerator {
                 e.emit();
                 slotBytes[f] = e.slotBytes();
                 sizes[f] = e.size();
-                new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "s" + f, SLOW_D, null, null), f, blocks, null, -1).emitSlow();
                 continue;
             }
             emitDriver(cw, f, chunks[f]);
@@ -234,11 +247,32 @@ final class CodeGenerator {
                 FunctionEmitter e = new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "c" + f + "_" + k, CHUNK_D, null, null), f, blocks, chunks[f], k);
                 e.emit();
                 sizes[f] = Math.max(sizes[f], e.size());
-                new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "s" + f + "_" + k, SLOW_D, null, null), f, blocks, chunks[f], k).emitSlow();
             }
         }
         cw.visitEnd();
+        this.chunks = chunks.clone();
         return cw;
+    }
+
+    /** How each function was cut in the class last generated ({@code null} entries: not split), for the slow classes. */
+    private FunctionChunks[] chunks;
+
+    /** The key of the slow method of function {@code f}'s chunk {@code chunk} (-1: the unsplit function). */
+    private static int slowKey(int f, int chunk) {
+        return f << 16 | (chunk < 0 ? 0xffff : chunk);
+    }
+
+    /** The class holding the slow method {@code key} names, as static method {@code s}. */
+    synchronized byte[] slowClass(int key) {
+        int f = key >>> 16;
+        int chunk = (key & 0xffff) == 0xffff ? -1 : key & 0xffff;
+        ClassWriter cw = new ClassWriter(0);
+        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, "io/bpf4j/jit/compiler/Slow", null, "java/lang/Object", null);
+        cw.visitSource("prog '" + image.name() + "'", null);
+        BasicBlocks blocks = new BasicBlocks(code, code.functionStart(f), lastSlot(f), chunks[f]);
+        new FunctionEmitter(cw.visitMethod(ACC_PUBLIC | ACC_STATIC, "s", SLOW_D, null, null), f, blocks, chunks[f], chunk).emitSlow();
+        cw.visitEnd();
+        return cw.toByteArray();
     }
 
     private void emitInvoke(ClassWriter cw) {
@@ -521,6 +555,8 @@ final class CodeGenerator {
             // outside the handler's range: the slow method leaves the budget in the run state itself
             mv.frame(slowPath, INTEGER);
             mv.visitVarInsn(ISTORE, FAULT_PC);
+            mv.visitFieldInsn(GETSTATIC, NAME, "SLOW", SLOW_PATHS_D);
+            pushInt(slowKey(function, chunk));
             mv.visitVarInsn(ALOAD, ST);
             mv.visitVarInsn(ILOAD, DEPTH);
             for (int r = 0; r <= 10; r++) {
@@ -528,7 +564,7 @@ final class CodeGenerator {
             }
             mv.visitVarInsn(LLOAD, BUDGET);
             mv.visitVarInsn(ILOAD, FAULT_PC);
-            mv.visitMethodInsn(INVOKESTATIC, NAME, slowName(), SLOW_D, false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/compiler/SlowPaths", "run", "(I" + SLOW_D.substring(1), false);
             mv.visitInsn(ATHROW);
             if (split()) {
                 emitLeave();
@@ -594,10 +630,6 @@ final class CodeGenerator {
             mv.visitLabel(end);
             mv.visitMaxs(MAX_STACK, MAX_LOCALS);
             mv.visitEnd();
-        }
-
-        private String slowName() {
-            return split() ? "s" + function + "_" + chunk : "s" + function;
         }
 
         /** A function method's entry: a new frame (r10), the budgets from the run state. */

@@ -31,8 +31,11 @@
  *   <li>The instruction budget is compared once per basic block ({@code BasicBlocks}) with the
  *   block's length, and spent before each memory access and before the block's last instruction,
  *   so a fault, call or exit sees the interpreter's budget. A block the budget does not cover runs
- *   in the function's slow method {@code s<f>}, which counts and checks each instruction as the
- *   interpreter does and ends in its budget fault (or an earlier fault of its own).</li>
+ *   in the function's slow method, which counts and checks each instruction as the
+ *   interpreter does and ends in its budget fault (or an earlier fault of its own). Slow methods
+ *   are generated on the first budget fault in their function or chunk, each in a small hidden
+ *   class of its own ({@code SlowPaths}, reached as the program class's class data): most runs
+ *   never need one, and generating them with the program doubled its class.</li>
  *   <li>Each base register has a region cache in locals (the tag and id of the last region it
  *   reached, and the region): while an access's high half matches, the access compares its
  *   bounds inline and goes to the region's bytes; otherwise {@code Memory.cacheRegion} checks it
