@@ -31,6 +31,7 @@ final class BtfViews implements BtfView {
         return VIEWS.computeIfAbsent(btf, BtfViews::new);
     }
 
+    /** The type with this id as a node, converted once; void for 0 and for ids out of range. */
     @Override
     public BtfNode type(int id) {
         if (id <= 0 || id >= btf.typeCount()) {
@@ -39,11 +40,13 @@ final class BtfViews implements BtfView {
         return nodes.computeIfAbsent(id, this::convert);
     }
 
+    /** The id of the struct named {@code name}, if the BTF has one. */
     @Override
     public OptionalInt findStruct(String name) {
         return btf.findByName(name, BtfKind.STRUCT).map(t -> OptionalInt.of(t.id())).orElse(OptionalInt.empty());
     }
 
+    /** The id of the FUNC named {@code name}, if the BTF has one. */
     @Override
     public OptionalInt findFunc(String name) {
         return btf.findByName(name, BtfKind.FUNC).map(t -> OptionalInt.of(t.id())).orElse(OptionalInt.empty());
