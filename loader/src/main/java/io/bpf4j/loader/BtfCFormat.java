@@ -514,7 +514,11 @@ final class BtfCFormat {
         }
     }
 
+    /** {@code x} rounded up to a multiple of {@code y}; a type of no alignment (a crafted INT of size 0) leaves it. */
     private static long roundUp(long x, long y) {
+        if (y <= 0) {
+            return x;
+        }
         return (x + y - 1) / y * y;
     }
 

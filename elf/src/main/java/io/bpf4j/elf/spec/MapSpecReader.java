@@ -138,7 +138,10 @@ public final class MapSpecReader {
             if (s.binding() == SymbolBinding.LOCAL) {
                 throw new DeclarationException("map '" + s.name() + "' (legacy): static maps are not supported", s.name(), "maps");
             }
-            if (s.value() + defSize > sec.size() || s.value() % 4 != 0 && defSize >= 4) {
+            // a symbol value is u64 (negative here when over 2^63), and a NOBITS or cut-off 'maps'
+            // section holds fewer bytes than its declared size
+            long held = Math.min(sec.size(), data.limit());
+            if (s.value() < 0 || s.value() > held - defSize || s.value() % 4 != 0 && defSize >= 4) {
                 throw new DeclarationException("map '" + s.name() + "' (legacy): definition at offset " + s.value()
                         + " is outside section 'maps'", s.name(), "maps");
             }
