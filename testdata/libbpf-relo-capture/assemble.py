@@ -7,6 +7,10 @@ inner_map_fd or a map update is replaced by the name of the map (or program) it 
 import json
 import sys
 
+# fields the shared interposer (libbpf-capture/interpose.c) writes for the libbpf 1.5 driver
+# that the goldens of libbpf-relo/ have never recorded (insn_cnt is len(insns) anyway)
+UNRECORDED = {"map_create": ("btf_vmlinux_value_type_id",), "prog_load": ("insn_cnt",)}
+
 
 def host_kconfig(object_path):
     """The host's Kconfig lines for the CONFIG_ names the object mentions: what libbpf read."""
@@ -68,7 +72,7 @@ def main(log_path, object_name, libbpf_version, out_path, object_path):
                 name = full_name(e["name"])
                 if name is None:
                     continue  # a libbpf feature probe
-                rec = {k: v for k, v in e.items() if k not in ("ev", "ret", "inner_map_fd")}
+                rec = {k: v for k, v in e.items() if k not in ("ev", "ret", "inner_map_fd", *UNRECORDED["map_create"])}
                 rec["kernel_name"] = rec.pop("name")
                 rec["name"] = name
                 rec["inner_map"] = fd_to_map.get(e["inner_map_fd"]) if e["inner_map_fd"] else None
@@ -101,7 +105,7 @@ def main(log_path, object_name, libbpf_version, out_path, object_path):
                         i += 2
                     else:
                         i += 1
-                rec = {k: v for k, v in e.items() if k not in ("ev", "ret", "prog_btf_fd")}
+                rec = {k: v for k, v in e.items() if k not in ("ev", "ret", "prog_btf_fd", *UNRECORDED["prog_load"])}
                 rec["accepted"] = e["ret"] >= 0
                 rec["has_btf"] = e["prog_btf_fd"] != 0
                 rec["map_refs"] = refs

@@ -2,8 +2,8 @@
  * Opens one BPF object with libbpf and loads it once per entry program (only that program
  * autoloaded, so a program the kernel rejects does not hide the others), writing JSON lines
  * to $BPF4J_CAPTURE_LOG: what libbpf reports after open (programs, maps), libbpf's own
- * messages, and session markers. The interposer (interpose.c, LD_PRELOAD) adds the bpf(2)
- * calls to the same file; assemble.py turns the lines into a golden.
+ * messages, and session markers. The interposer (../libbpf-capture/interpose.c, LD_PRELOAD)
+ * adds the bpf(2) calls to the same file; assemble.py turns the lines into a golden.
  */
 #include <bpf/libbpf.h>
 #include <errno.h>

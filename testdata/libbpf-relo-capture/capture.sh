@@ -11,7 +11,7 @@ build=$(mktemp -d /tmp/bpf4j-libbpf-capture.XXXXXX)
 pins=/sys/fs/bpf/bpf4j-capture-$$ # bpffs refuses dots in names
 mkdir -p "$pins"
 trap 'rm -rf "$build" "$pins"' EXIT
-cc -O2 -Wall -shared -fPIC -o "$build/interpose.so" "$here/interpose.c" -ldl
+cc -O2 -Wall -shared -fPIC -o "$build/interpose.so" "$here/../libbpf-capture/interpose.c" -ldl
 cc -O2 -Wall -I/usr/include/x86_64-linux-gnu -o "$build/capture" "$here/capture.c" -lbpf
 cc -O2 -Wall -I/usr/include/x86_64-linux-gnu -o "$build/secdefs" "$here/secdefs.c" -lbpf
 version=$(pkg-config --modversion libbpf 2>/dev/null || dpkg-query -W -f='${Version}' libbpf1)

@@ -3,7 +3,8 @@
  * io.bpf4j.testdata.Libbpf15), describes it after open, loads it whole, attaches each created
  * struct_ops map (that is when libbpf hands the kernel the map's value) and detaches it again,
  * and runs every loaded syscall program once with no context. JSON lines go to
- * $BPF4J_CAPTURE_LOG, interleaved with the bpf(2) calls the interposer (interpose.c) records.
+ * $BPF4J_CAPTURE_LOG, interleaved with the bpf(2) calls the shared interposer
+ * (../libbpf-capture/interpose.c) records.
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>

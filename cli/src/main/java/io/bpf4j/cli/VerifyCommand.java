@@ -24,8 +24,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code bpf4j verify OBJ...}: bpf4j's verifier on every program of each object, each on its
  * own, printed as veristat prints the kernel's verdicts (table, {@code -o csv}, or with
- * {@code -j} a JSON array keyed by veristat's CSV names plus {@code error} and {@code log});
- * {@code --compare A.csv B.csv} is veristat's comparison mode. Exit code 1 when a program is
+ * {@code -j} a JSON array keyed by veristat's CSV names plus {@code error}, {@code explanation} and
+ * {@code log}); {@code --explain} adds, after the table, why each rejected program was rejected
+ * (the slice of the failing path with source lines, and a hint); {@code --compare A.csv B.csv} is
+ * veristat's comparison mode. Exit code 1 when a program is
  * rejected (or could not be verified) or an object could not be opened.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -49,6 +51,10 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = {"-v", "--log"}, description = "Print each program's verifier log first, as veristat -v does.")
     boolean log;
+
+    @Option(names = "--explain", description = "After the results, explain each rejection: the instructions that made "
+            + "the offending value (with source lines) and what would make the program acceptable.")
+    boolean explain;
 
     @Option(names = {"-o", "--output-format"}, paramLabel = "FMT", defaultValue = "table",
             description = "table or csv (default table).")
@@ -118,6 +124,21 @@ final class VerifyCommand implements Callable<Integer> {
                     + rows.size() + " programs. Skipped " + filesSkipped + " files, 0 programs.");
         } else {
             out.out().print(VerifyReport.csv(results.stream().map(Result::entry).toList()));
+        }
+        if (explain && !out.json()) {
+            // after the table on stdout; beside CSV on stderr, so that the CSV stays one document
+            PrintWriter to = table ? out.out() : err;
+            for (Result r : results) {
+                VerifyReport.Entry e = r.entry();
+                if (e.success()) {
+                    continue;
+                }
+                to.println();
+                to.println(e.diagnostic());
+                to.print(e.explanation() == null ? "no explanation: the program was refused as a whole\n"
+                        : e.explanation().render());
+            }
+            to.flush();
         }
         boolean failed = filesSkipped > 0 || rows.stream().anyMatch(r -> !r.success());
         return failed ? 1 : 0;

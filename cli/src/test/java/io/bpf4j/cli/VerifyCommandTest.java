@@ -64,6 +64,33 @@ class VerifyCommandTest {
     }
 
     @Test
+    void explainShowsTheSliceAndTheHintAfterTheTable() throws Exception {
+        String obj = TestData.selftestObject("selftest_explain.v3.el.o").toString();
+        CliRun run = CliRun.of("verify", "--explain", "--prog", "value_unchecked", obj);
+        assertThat(run.exitCode()).isEqualTo(1);
+        String out = run.out();
+        String table = out.substring(0, out.indexOf("Done. Processed"));
+        assertThat(table).doesNotContain("explanation");
+        assertThat(out.substring(out.indexOf("Done. Processed"))).contains(
+                "prog 'value_unchecked' in selftest_explain.v3.el.o: R0 invalid mem access 'map_value_or_null'"
+                        + " (selftest_explain.bpf.c:57)\n"
+                        + "explanation (null_pointer):\n",
+                "; sets R0 to what the call returns   @ selftest_explain.bpf.c:55: __u64 *v = bpf_map_lookup_elem(&hashed, &k);",
+                "hint: check the result of bpf_map_lookup_elem (line 55) for NULL before line 57\n");
+
+        CliRun json = CliRun.of("-j", "verify", "--prog", "value_unchecked", obj);
+        JsonNode e = new ObjectMapper().readTree(json.out()).get(0).get("explanation");
+        assertThat(e.get("rule").asText()).isEqualTo("null_pointer");
+        assertThat(e.get("slice")).hasSize(2);
+        assertThat(e.get("slice").get(0).get("source").asText()).isEqualTo("selftest_explain.bpf.c:55");
+        assertThat(e.get("slice").get(1).get("insn").asInt()).isEqualTo(7);
+        assertThat(e.get("hint").asText()).isEqualTo("check the result of bpf_map_lookup_elem (line 55) for NULL before line 57");
+
+        CliRun accepted = CliRun.of("-j", "verify", "--prog", "xdp_pass", TestData.object("minimal.v3.el.o").toString());
+        assertThat(new ObjectMapper().readTree(accepted.out()).get(0).get("explanation").isNull()).isTrue();
+    }
+
+    @Test
     void indirectInstructionsListTheirTargets() throws Exception {
         // jt_computed: a computed goto through a three-entry jump table and a one-entry one (jumptables.bpf.c)
         CliRun json = CliRun.of("-j", "verify", "--prog", "jt_computed", TestData.object("jumptables.v4.el.o").toString());

@@ -22,8 +22,9 @@ import org.opentest4j.AssertionFailedError;
  * assertThat(counts).containsEntry(key, value);
  * }</pre>
  *
- * A failure names the program, the kernel-format error line and its source place, and carries
- * the verifier log.
+ * A failure names the program, the kernel-format error line and its source place, explains a
+ * rejection (the instructions that made the offending value, with source lines, and a hint) and
+ * carries the verifier log.
  */
 public final class BpfAssertions {
     private BpfAssertions() {
@@ -81,7 +82,7 @@ public final class BpfAssertions {
                 throw failure(": expected the verifier to accept it, but it "
                         + (v.status() == ProgramVerification.Status.REJECTED ? "rejected it: " : "reported: ")
                         + v.errorLine().orElse(v.status().name()) + v.sourceLocation().map(l -> " (" + l + ")").orElse("")
-                        + "\n" + v.log());
+                        + "\n" + v.explanation().map(e -> e.render()).orElse("") + v.log());
             }
             return this;
         }

@@ -50,7 +50,10 @@ class BpfExtensionTest {
                 .withLogContaining("call bpf_map_lookup_elem#1").atLine(line).at("selftest_wrong.bpf.c", line);
         // each assertion fails when its claim is false
         assertThatThrownBy(() -> assertThat(prog).isAccepted()).isInstanceOf(AssertionFailedError.class)
-                .hasMessageContaining("rejected it: R0 invalid mem access 'map_value_or_null' (selftest_wrong.bpf.c:" + line + ")");
+                .hasMessageContaining("rejected it: R0 invalid mem access 'map_value_or_null' (selftest_wrong.bpf.c:" + line + ")")
+                .hasMessageContaining("\nexplanation (null_pointer):\n")
+                .hasMessageContaining("\nhint: check the result of bpf_map_lookup_elem (line " + (line - 2) + ") for NULL before line "
+                        + line + "\n");
         assertThatThrownBy(() -> assertThat(prog).isRejected().withMessage("R1 type=scalar"))
                 .isInstanceOf(AssertionFailedError.class);
         assertThatThrownBy(() -> assertThat(prog).isRejected().atLine(line + 1)).isInstanceOf(AssertionFailedError.class);

@@ -31,7 +31,12 @@ final class ExecutableBuilder {
         List<TableMap> tables = program.indirect().tables();
         for (int k = 0; k < tables.size(); k++) {
             int handle = objectMapCount + k;
-            image.instructionArray(handle, tables.get(k).targetSlots().stream().mapToInt(Integer::intValue).toArray());
+            if (maps.get(handle) != null && loadedAsMap(program, handle)) {
+                // the explicit .maps call table: loaded as a map for bpf_map_lookup_elem, which gives its functions
+                image.map(handle, maps.get(handle));
+            } else {
+                image.instructionArray(handle, tables.get(k).targetSlots().stream().mapToInt(Integer::intValue).toArray());
+            }
             bound.add(handle);
         }
         for (MapReference ref : program.mapReferences()) {
@@ -41,5 +46,10 @@ final class ExecutableBuilder {
             }
         }
         return engine.create().prepare(image.build());
+    }
+
+    /** Whether an ld_imm64 of the program loads map {@code handle} itself (BPF_PSEUDO_MAP_FD), not its value. */
+    private static boolean loadedAsMap(RelocatedProgram program, int handle) {
+        return program.mapReferences().stream().anyMatch(r -> r.mapIndex() == handle && !r.value());
     }
 }

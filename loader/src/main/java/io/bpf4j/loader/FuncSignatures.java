@@ -13,7 +13,8 @@ import java.util.List;
  * program type's context struct (or an {@code arg:ctx} tagged pointer) is the context, any other
  * pointer to a sized type is memory of that size that may be NULL unless tagged
  * {@code arg:nonnull}. Whatever else the kernel accepts (dynptrs, {@code arg:trusted},
- * {@code arg:arena}, void returns) is marked unsupported rather than guessed.
+ * {@code arg:arena}) is marked unsupported rather than guessed; a void return is a non-scalar
+ * return, which the verifier refuses for globals and for subprograms holding LD_ABS or tail calls.
  */
 final class FuncSignatures {
     private FuncSignatures() {
@@ -27,9 +28,7 @@ final class FuncSignatures {
             return null;
         }
         BtfType ret = proto.returnType() == 0 ? null : btf.resolve(proto.returnType());
-        if (ret == null) {
-            return null;
-        }
+        // void (type 0) is not a scalar return
         boolean scalar = ret instanceof BtfType.Int || ret instanceof BtfType.Enumeration;
         List<FuncSignature.Arg> args = new ArrayList<>();
         for (int i = 0; i < proto.params().size(); i++) {

@@ -21,7 +21,10 @@ final class KernelErrno {
             "func#", "function calls are not allowed", "loading/calling other bpf or kernel functions are allowed",
             "R10 is read only", "frame pointer is read only", "invalid register", "invalid src register",
             "number of funcs in func_info", "invalid func info", "invalid line_info", "callbacks are not allowed",
-            "tail_calls are not allowed");
+            "tail_calls are not allowed", "tracing progs cannot use ", "socket filter progs cannot use ",
+            "bpf_struct_ops map cannot be used in prog", "LD_ABS is only allowed in functions",
+            "tail_call is only allowed in functions", "get_local_storage() doesn't support non-zero flags",
+            "invalid arg_type for sockmap/sockhash");
     private static final List<String> INVALID_INSIDE = List.of(", expected PTR_TO_INSN", " points to outside of jump table");
     private static final List<String> TOO_BIG = List.of(
             "BPF program is too large", "The sequence of ", "the call stack of ", "combined stack size",
@@ -56,6 +59,10 @@ final class KernelErrno {
             if (kernelMessage.contains(p)) {
                 return Errno.EINVAL;
             }
+        }
+        if (kernelMessage.startsWith("verifier bug")) {
+            // verifier_bug(): the kernel's own inconsistency (an access it let through but cannot rewrite)
+            return Errno.EFAULT;
         }
         if (kernelMessage.startsWith("the sum of R")) {
             return Errno.ERANGE;

@@ -51,6 +51,15 @@ public final class ProgramRejectedException extends BpfException {
         return verifierException().sourceLine().map(l -> new SourceLocation(l.fileName(), l.line(), l.sourceText()));
     }
 
+    /**
+     * Why, beyond the kernel's line: the instructions on the failing path that made the offending
+     * value, with their source lines, and what would make the program acceptable (also at the end
+     * of the message). Empty for a rejection of the program as a whole (its layout).
+     */
+    public java.util.Optional<RejectionExplanation> explanation() {
+        return verifierException().explanation().map(RejectionExplanation::of);
+    }
+
     /** The kernel's error line. */
     public String kernelMessage() {
         return verifierException().kernelMessage();
@@ -74,6 +83,8 @@ public final class ProgramRejectedException extends BpfException {
             String file = l.fileName() == null ? "" : l.fileName().substring(l.fileName().lastIndexOf('/') + 1);
             sb.append("\nat ").append(file).append(':').append(l.line()).append(": ").append(l.sourceText().strip());
         }
+        e.explanation().filter(x -> !x.slice().isEmpty())
+                .ifPresent(x -> sb.append('\n').append(RejectionExplanation.of(x).render().stripTrailing()));
         return sb.toString();
     }
 }

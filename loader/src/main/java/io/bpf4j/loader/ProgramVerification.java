@@ -62,6 +62,15 @@ public record ProgramVerification(String program, Status status, VerifierStats s
                 .map(l -> new SourceLocation(l.fileName(), l.line(), l.sourceText()));
     }
 
+    /**
+     * Why the verifier rejected the program: the slice of the failing path that made the offending
+     * value, with source lines, and a hint ({@link RejectionExplanation}); empty when accepted, not
+     * verified, or rejected as a whole (layout).
+     */
+    public Optional<RejectionExplanation> explanation() {
+        return rejection == null ? Optional.empty() : rejection.explanation().map(RejectionExplanation::of);
+    }
+
     /** The kernel's error line of a rejection (or the feature bpf4j lacks), if any. */
     public Optional<String> errorLine() {
         return rejection == null ? Optional.empty() : Optional.of(rejection.kernelMessage());

@@ -39,14 +39,27 @@ final class ProgramVerifier {
     static VerifierInput input(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
         Btf btf = obj.btf().orElse(null);
         List<MapShape> maps = new ArrayList<>();
-        obj.maps().forEach(m -> maps.add(MapShapes.of(m, btf)));
+        java.util.Map<Integer, byte[]> frozenValues = new java.util.HashMap<>();
+        obj.maps().forEach(m -> {
+            if (m.readOnlyForPrograms() && m.initialDataSize() > 0) {
+                // .rodata and .kconfig: written at creation, then frozen (as libbpf does)
+                frozenValues.put(maps.size(), m.initialData());
+            }
+            maps.add(MapShapes.of(m, btf));
+        });
         for (TableMap t : rp.indirect().tables()) {
             // the loader writes every entry's orig_off and freezes the table before the program is loaded
             maps.add(MapShapes.of(t.spec(), btf).toBuilder().insnOffsets(t.targetSlots()).frozen(true).build());
         }
+        AttachTargets.Resolved attach = AttachTargets.of(obj, rp).orElse(null);
+        Btf kernelBtf = attach != null ? attach.btf()
+                : returnsBtfPointers(rp, options) ? obj.options().target().orElseGet(HostCoreTarget::kernelBtf) : null;
         return VerifierInput.builder(rp.instructions(), rp.programType())
+                .attachTarget(attach == null ? null : attach.target())
+                .btf(kernelBtf == null ? null : BtfViews.of(kernelBtf))
                 .expectedAttachType(AttachType.ofId(rp.expectedAttachTypeId()))
                 .maps(maps)
+                .frozenValues(frozenValues)
                 .funcInfo(funcInfo(rp, btf))
                 .lineInfo(lineInfo(rp))
                 .profile(options.profile())
@@ -54,6 +67,19 @@ final class ProgramVerifier {
                 .kfuncs(KfuncSignatures.of(rp.kfuncs(), rp.kfuncs().isEmpty() ? null
                         : obj.options().target().orElseGet(HostCoreTarget::kernelBtf)))
                 .build();
+    }
+
+    /** Whether {@code rp} calls a helper that returns a BTF pointer (the kernel BTF is read only then). */
+    private static boolean returnsBtfPointers(RelocatedProgram rp, LoadOptions options) {
+        io.bpf4j.isa.Instructions insns = rp.instructions();
+        for (int i = 0; i < insns.slotCount(); i++) {
+            io.bpf4j.isa.Slot s = insns.slotAt(i);
+            if (s.code() == io.bpf4j.isa.Opcodes.CODE_CALL && s.src() == 0
+                    && options.profile().helper(s.imm()).map(h -> !h.retBtfType().isEmpty()).orElse(false)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -135,8 +161,7 @@ final class ProgramVerifier {
             if (name == null) {
                 name = functionAt(rp, r.insnOffset());
             }
-            out.add(new FuncInfo(r.insnOffset(), name, global,
-                    global ? FuncSignatures.of(btf, r.typeId(), rp.programType()) : null));
+            out.add(new FuncInfo(r.insnOffset(), name, global, FuncSignatures.of(btf, r.typeId(), rp.programType())));
         }
         return out;
     }

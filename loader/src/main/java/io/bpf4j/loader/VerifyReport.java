@@ -48,11 +48,12 @@ public final class VerifyReport {
      * @param log              the verifier log at the requested level
      * @param targets          each {@code callx}/{@code gotox} of an accepted program by instruction slot, with the
      *                         slots the verifier proved it may go to ({@link ProgramVerification#indirectTargets()})
+     * @param explanation      why a rejected program was rejected ({@link ProgramVerification#explanation()}), or null
      */
     public record Entry(String file, String program, ProgramVerification.Status status, long durationUs, long totalInsns,
                         long totalStates, long peakStates, long maxStatesPerInsn, long markReadMaxLen, long stackDepth,
                         String progType, String attachType, String error, SourceLocation source, String log,
-                        java.util.SortedMap<Integer, List<Integer>> targets) {
+                        java.util.SortedMap<Integer, List<Integer>> targets, RejectionExplanation explanation) {
         /** A missing log becomes {@code ""}, missing targets none. */
         public Entry {
             log = log == null ? "" : log;
@@ -60,12 +61,21 @@ public final class VerifyReport {
                     : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(targets));
         }
 
+        /** An entry without an explanation. */
+        public Entry(String file, String program, ProgramVerification.Status status, long durationUs, long totalInsns,
+                     long totalStates, long peakStates, long maxStatesPerInsn, long markReadMaxLen, long stackDepth,
+                     String progType, String attachType, String error, SourceLocation source, String log,
+                     java.util.SortedMap<Integer, List<Integer>> targets) {
+            this(file, program, status, durationUs, totalInsns, totalStates, peakStates, maxStatesPerInsn, markReadMaxLen,
+                    stackDepth, progType, attachType, error, source, log, targets, null);
+        }
+
         /** An entry without indirect targets. */
         public Entry(String file, String program, ProgramVerification.Status status, long durationUs, long totalInsns,
                      long totalStates, long peakStates, long maxStatesPerInsn, long markReadMaxLen, long stackDepth,
                      String progType, String attachType, String error, SourceLocation source, String log) {
             this(file, program, status, durationUs, totalInsns, totalStates, peakStates, maxStatesPerInsn, markReadMaxLen,
-                    stackDepth, progType, attachType, error, source, log, null);
+                    stackDepth, progType, attachType, error, source, log, null, null);
         }
 
         /** veristat's verdict: success only for a program the verifier accepted. */
@@ -84,7 +94,8 @@ public final class VerifyReport {
          * The JSON object of this entry: the CSV names (numbers as numbers), then
          * {@code stack_depth}, {@code prog_type}, {@code attach_type}, {@code status}, {@code error},
          * {@code source} ({@code "file.c:LINE"} or null), {@code targets} (one {@code {"insn": SLOT,
-         * "targets": [SLOT...]}} per {@code callx} and {@code gotox}) and {@code log} (its lines).
+         * "targets": [SLOT...]}} per {@code callx} and {@code gotox}), {@code explanation} (a rejection's
+         * {@link RejectionExplanation#jsonFields()}, else null) and {@code log} (its lines).
          */
         public Map<String, Object> jsonFields() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -111,6 +122,7 @@ public final class VerifyReport {
                 indirect.add(t);
             });
             m.put("targets", indirect);
+            m.put("explanation", explanation == null ? null : explanation.jsonFields());
             String text = log.endsWith("\n") ? log.substring(0, log.length() - 1) : log;
             m.put("log", text.isEmpty() ? List.of() : List.of(text.split("\n", -1)));
             return m;
@@ -154,7 +166,7 @@ public final class VerifyReport {
                 s == null ? 0 : s.verificationTime().toNanos() / 1000, s == null ? 0 : s.processedInsns(),
                 s == null ? 0 : s.totalStates(), s == null ? 0 : s.peakStates(), s == null ? 0 : s.maxStatesPerInsn(),
                 s == null ? 0 : s.markRead(), stack, type, attach, v.errorLine().orElse(null),
-                v.sourceLocation().orElse(null), v.log(), v.indirectTargets());
+                v.sourceLocation().orElse(null), v.log(), v.indirectTargets(), v.explanation().orElse(null));
     }
 
     /** veristat's CSV of {@code entries} (header line, one line per entry, in the given order). */

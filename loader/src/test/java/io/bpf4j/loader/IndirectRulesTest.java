@@ -175,9 +175,7 @@ class IndirectRulesTest {
     void acceptedCallProgramsRunVerified() {
         for (String obj : CALL_OBJECTS) {
             try (BpfObject o = BpfObject.open(TestData.object(obj))) {
-                // the in-process engines do not bind an explicit .maps call table yet (map_lookup_checked)
-                o.programs().forEach(p -> p.setAutoload(CALL_RULES.get(p.name()) == null && !p.name().contains("tail")
-                        && !p.name().startsWith("map_")));
+                o.programs().forEach(p -> p.setAutoload(CALL_RULES.get(p.name()) == null && !p.name().contains("tail")));
                 o.load();
                 assertThat(run(o, "callx_two_targets", 5, 1)).isEqualTo(6);
                 assertThat(run(o, "callx_two_targets", 5, 0)).isEqualTo(10);
@@ -193,6 +191,25 @@ class IndirectRulesTest {
                     assertThat(run(o, "rodata_table_bounded", 5, i)).as("%s rodata %d", obj, i).isEqualTo(rodata[i]);
                 }
                 assertThat(run(o, "table_bounded_range", 5, 2)).isEqualTo(25);
+            }
+        }
+    }
+
+    /** The explicit .maps call table: bpf_map_lookup_elem gives the function for the key (f_dbl, f_sqr), NULL past the end. */
+    @Test
+    void theExplicitMapsCallTableRunsOnBothEngines() {
+        for (String obj : CALL_OBJECTS) {
+            for (Engine engine : Engine.values()) {
+                try (BpfObject o = BpfObject.open(TestData.object(obj))) {
+                    o.programs().forEach(p -> p.setAutoload(p.name().equals("map_lookup_checked")));
+                    o.load(LoadOptions.builder().engine(engine).build());
+                    String where = obj + " " + engine;
+                    assertThat(run(o, "map_lookup_checked", 5, 0)).as(where).isEqualTo(10);
+                    assertThat(run(o, "map_lookup_checked", 7, 1)).as(where).isEqualTo(49);
+                    TestRunResult past = o.program("map_lookup_checked").orElseThrow().testRun(TestRunInput.ofContext(ctx(5, 2)));
+                    assertThat(past.retval()).as(where + ": the NULL check's return 1").isEqualTo(1);
+                    assertThat(out(past)).as(where).isZero();
+                }
             }
         }
     }

@@ -124,6 +124,16 @@ public final class VerifyMojo extends AbstractMojo {
                 } else {
                     getLog().warn(e.diagnostic());
                 }
+                // why: the instructions that made the offending value, with source lines, and a hint
+                if (e.explanation() != null) {
+                    for (String line : e.explanation().render().split("\n")) {
+                        if (failOnRejection) {
+                            getLog().error("  " + line);
+                        } else {
+                            getLog().warn("  " + line);
+                        }
+                    }
+                }
             }
             if (getLog().isDebugEnabled() && !e.log().isEmpty()) {
                 getLog().debug("prog '" + e.program() + "' in " + e.file() + ": verifier log:\n" + e.log());

@@ -18,7 +18,8 @@ import java.util.Map;
  * into {@code $TMPDIR/bpf4j-libbpf15-<size>} (about a minute: the tarball is read once for
  * {@code tools/}, then {@code make} builds {@code libbpf.a}), then the driver of
  * {@code testdata/libbpf15-capture} is linked against it once per JVM. {@link #capture} runs it
- * on an object: the JSON lines the driver and its {@code bpf()} interposer write, in order.
+ * on an object: the JSON lines the driver and the {@code bpf()} interposer all captures share
+ * ({@code testdata/libbpf-capture/interpose.c}) write, in order.
  * Nothing it reports is committed.
  */
 public final class Libbpf15 {
@@ -134,9 +135,7 @@ public final class Libbpf15 {
             Path dir = Files.createTempDirectory("bpf4j-capture15-harness");
             Path src = TestData.dir().resolve("libbpf15-capture");
             String cc = LibbpfCapture.compiler();
-            List<String> so = List.of(cc, "-O2", "-Wall", "-shared", "-fPIC", "-o", dir.resolve("interpose.so").toString(),
-                    src.resolve("interpose.c").toString(), "-ldl");
-            Exec.run(so).orThrow(so);
+            LibbpfCapture.buildInterposer(cc, dir);
             List<String> bin = List.of(cc, "-O2", "-Wall", "-I" + libbpf.resolve("include"), "-o", dir.resolve("capture").toString(),
                     src.resolve("capture.c").toString(), libbpf.resolve("libbpf.a").toString(), "-lelf", "-lz");
             Exec.run(bin).orThrow(bin);

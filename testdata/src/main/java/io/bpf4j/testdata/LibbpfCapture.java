@@ -12,9 +12,9 @@ import java.util.Map;
 
 /**
  * What this machine's libbpf hands this machine's kernel for an object, captured now: the
- * harness of {@code testdata/libbpf-relo-capture} (an {@code LD_PRELOAD} interposer of
- * {@code bpf()}, a libbpf driver, {@code assemble.py}) built once per JVM into a temporary
- * directory and run on the object. The JSON has the schema of the committed goldens
+ * {@code LD_PRELOAD} interposer of {@code bpf()} ({@code testdata/libbpf-capture/interpose.c}), the
+ * libbpf driver and {@code assemble.py} of {@code testdata/libbpf-relo-capture}, built once per JVM
+ * into a temporary directory and run on the object. The JSON has the schema of the committed goldens
  * ({@code testdata/goldens/libbpf-relo/<object>.json}), so a committed one can be
  * {@linkplain KernelFacts#diff diffed} against it: BTF ids, kallsyms addresses, Kconfig values,
  * attach BTF ids and verdicts then come from the running kernel, not from the machine that
@@ -111,9 +111,7 @@ public final class LibbpfCapture {
             dir.toFile().deleteOnExit();
             Path src = TestData.dir().resolve("libbpf-relo-capture");
             String cc = compiler();
-            List<String> so = List.of(cc, "-O2", "-Wall", "-shared", "-fPIC", "-o", dir.resolve("interpose.so").toString(),
-                    src.resolve("interpose.c").toString(), "-ldl");
-            Exec.run(so).orThrow(so);
+            buildInterposer(cc, dir);
             List<String> bin = List.of(cc, "-O2", "-Wall", "-I/usr/include/x86_64-linux-gnu", "-o", dir.resolve("capture").toString(),
                     src.resolve("capture.c").toString(), "-lbpf");
             Exec.run(bin).orThrow(bin);
@@ -122,6 +120,16 @@ public final class LibbpfCapture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Builds {@code testdata/libbpf-capture/interpose.c}, the {@code bpf()} interposer every capture
+     * driver runs under (libbpf 1.1 here, libbpf 1.5 in {@link Libbpf15}), into {@code dir/interpose.so}.
+     */
+    static void buildInterposer(String cc, Path dir) {
+        List<String> so = List.of(cc, "-O2", "-Wall", "-shared", "-fPIC", "-o", dir.resolve("interpose.so").toString(),
+                TestData.dir().resolve("libbpf-capture/interpose.c").toString(), "-ldl");
+        Exec.run(so).orThrow(so);
     }
 
     /** {@code cc}, else gcc or clang-19 (CI installs clang-19 for the corpus). */

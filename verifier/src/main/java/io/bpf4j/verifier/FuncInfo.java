@@ -3,8 +3,9 @@ package io.bpf4j.verifier;
 /**
  * One BTF func_info record as the verifier needs it: where a function starts (in instruction
  * slots), its name, whether its BTF linkage is global (globals are verified on their own), and
- * for globals the prototype they are verified against ({@code null} when unknown: a call to
- * such a global is then reported as not supported).
+ * its BTF prototype ({@code null} when unknown): what a global is verified against, and for
+ * every subprogram whether it returns a scalar (LD_ABS and tail calls need one). A call to a
+ * global without a known prototype is reported as not supported.
  */
 public record FuncInfo(int insnOffset, String name, boolean global, FuncSignature signature) {
     /** A function without a known prototype. */

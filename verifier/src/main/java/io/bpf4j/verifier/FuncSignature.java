@@ -3,8 +3,8 @@ package io.bpf4j.verifier;
 import java.util.List;
 
 /**
- * A global function's BTF prototype as the kernel's {@code btf_prepare_func_args} reads it:
- * whether it returns a scalar (int or enum) and what each argument register must hold.
+ * A function's BTF prototype as the kernel's {@code btf_prepare_func_args} reads it: whether it
+ * returns a scalar (int or enum; void does not) and what each argument register must hold.
  */
 public record FuncSignature(boolean returnsScalar, List<Arg> args) {
     public FuncSignature {

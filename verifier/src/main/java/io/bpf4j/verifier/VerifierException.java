@@ -16,9 +16,17 @@ public final class VerifierException extends BpfException {
     private final String kernelMessage;
     private final String log;
     private final transient VerifierStats stats;
+    private final transient Explanation explanation;
 
     public VerifierException(String kernelMessage, int insnIndex, LineInfo sourceLine, String log, VerifierStats stats) {
+        this(kernelMessage, insnIndex, sourceLine, log, stats, null);
+    }
+
+    /** A rejection with its {@link Explanation} (null when there is none). */
+    public VerifierException(String kernelMessage, int insnIndex, LineInfo sourceLine, String log, VerifierStats stats,
+                             Explanation explanation) {
         super(kernelMessage);
+        this.explanation = explanation;
         this.kernelMessage = kernelMessage;
         this.insnIndex = insnIndex;
         this.sourceLine = sourceLine;
@@ -48,5 +56,14 @@ public final class VerifierException extends BpfException {
 
     public VerifierStats stats() {
         return stats;
+    }
+
+    /**
+     * Why: the instructions on the failing path that made the offending value what it is, with
+     * their source lines, and what would make the program acceptable where the rule implies it.
+     * Empty for a rejection made before the verifier walked the program (size, layout).
+     */
+    public Optional<Explanation> explanation() {
+        return Optional.ofNullable(explanation);
     }
 }

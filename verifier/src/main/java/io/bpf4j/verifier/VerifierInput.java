@@ -28,13 +28,22 @@ import java.util.Objects;
  * @param nrCpuIds           the kernel's {@code nr_cpu_ids}: 6.18 bounds {@code bpf_get_smp_processor_id()}
  *                           by it (default: this host's processor count)
  * @param kfuncs             the prototypes of the kfuncs the program calls, by the BTF id of its calls
+ * @param btf                the kernel BTF the program attaches to and walks ({@code PTR_TO_BTF_ID}), or null
+ * @param attachTarget       for tracing, LSM and struct_ops programs: what they attach to in {@code btf}, or null
+ * @param frozenValues       by map index, the value of a one-entry array that is read-only to programs
+ *                           ({@code BPF_F_RDONLY_PROG}) and frozen, as {@code .rodata} is: the kernel
+ *                           reads a constant-offset load from it as a known constant
  */
 public record VerifierInput(List<Instruction> instructions, ProgramType programType, AttachType expectedAttachType,
                             Privileges privileges, List<MapShape> maps, List<FuncInfo> funcInfo,
                             List<LineInfo> lineInfo, KernelProfile profile, int logLevel, VerifierLimits limits,
-                            int nrCpuIds, Map<Integer, KfuncSignature> kfuncs) {
+                            int nrCpuIds, Map<Integer, KfuncSignature> kfuncs,
+                            BtfView btf, AttachTarget attachTarget, Map<Integer, byte[]> frozenValues) {
     public VerifierInput {
         kfuncs = Map.copyOf(kfuncs);
+        java.util.Map<Integer, byte[]> fv = new java.util.HashMap<>();
+        frozenValues.forEach((k, v) -> fv.put(k, v.clone()));
+        frozenValues = Map.copyOf(fv);
         instructions = Instructions.of(instructions); // immutable and packed: no copy of a large program
         Objects.requireNonNull(programType, "programType");
         Objects.requireNonNull(privileges, "privileges");
@@ -69,6 +78,9 @@ public record VerifierInput(List<Instruction> instructions, ProgramType programT
         private VerifierLimits limits = VerifierLimits.KERNEL;
         private int nrCpuIds = Runtime.getRuntime().availableProcessors();
         private Map<Integer, KfuncSignature> kfuncs = Map.of();
+        private BtfView btf;
+        private AttachTarget attachTarget;
+        private Map<Integer, byte[]> frozenValues = Map.of();
 
         private Builder(List<? extends Instruction> instructions, ProgramType programType) {
             this.instructions = List.copyOf(instructions);
@@ -129,9 +141,34 @@ public record VerifierInput(List<Instruction> instructions, ProgramType programT
             return this;
         }
 
+        /**
+         * The kernel BTF (vmlinux, or a given one) that BTF-typed pointers are walked in and
+         * {@link #attachTarget} names types of.
+         */
+        public Builder btf(BtfView b) {
+            this.btf = b;
+            return this;
+        }
+
+        /** What a tracing, LSM or struct_ops program attaches to (needs {@link #btf}). */
+        public Builder attachTarget(AttachTarget t) {
+            this.attachTarget = t;
+            return this;
+        }
+
+        /**
+         * The values of frozen read-only one-entry arrays ({@code .rodata}, {@code .kconfig}) by map
+         * index: loads from them at constant offsets give known constants, as in the kernel.
+         */
+        public Builder frozenValues(Map<Integer, byte[]> v) {
+            this.frozenValues = v;
+            return this;
+        }
+
         public VerifierInput build() {
             return new VerifierInput(instructions, programType, expectedAttachType, privileges, maps, funcInfo,
-                    lineInfo, profile != null ? profile : KernelProfile.linux618(), logLevel, limits, nrCpuIds, kfuncs);
+                    lineInfo, profile != null ? profile : KernelProfile.linux618(), logLevel, limits, nrCpuIds, kfuncs, btf, attachTarget,
+                    frozenValues);
         }
     }
 }

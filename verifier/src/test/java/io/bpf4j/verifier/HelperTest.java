@@ -196,4 +196,65 @@ class HelperTest {
         p[n + 2] = exit();
         Parity.socket(p).rejected();
     }
+
+    static final MapShape INNER = MapShape.builder(MapType.ARRAY).name("in").keySize(4).valueSize(8).maxEntries(2).build();
+    static final MapShape OUTER = MapShape.builder(MapType.ARRAY_OF_MAPS).name("out").keySize(4).valueSize(4).maxEntries(2)
+            .inner(INNER).build();
+
+    /** lookup(outer) then lookup(result): without the NULL check the result is a map pointer that may be NULL. */
+    @Test
+    void innerMapUsedBeforeNullCheck() {
+        Parity.socket(st(Size.W, 10, -4, 0), movr(2, 10), alu(AluOp.ADD, 2, -4), ldMap(1, 0), call(1), movr(1, 0),
+                movr(2, 10), alu(AluOp.ADD, 2, -4), call(1), mov(0, 0), exit()).maps(OUTER).rejected();
+    }
+
+    @Test
+    void innerMapLookup() {
+        Parity.socket(st(Size.W, 10, -4, 0), movr(2, 10), alu(AluOp.ADD, 2, -4), ldMap(1, 0), call(1),
+                jmp(JumpOp.JEQ, 0, 0, 6), movr(1, 0), movr(2, 10), alu(AluOp.ADD, 2, -4), call(1), jmp(JumpOp.JEQ, 0, 0, 1),
+                ldx(Size.DW, 0, 0, 0), mov(0, 0), exit()).maps(OUTER).accepted();
+    }
+
+    /** bpf_strtoul(buf, 4, 0, res): the result pointer must be 8-byte aligned (MEM_ALIGNED), checked on the stack. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "res at fp{0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {-24, -20, -16})
+    void strtoulResultAlignment(int res) {
+        Parity.of(ProgramType.CGROUP_SYSCTL, movr(7, 10), alu(AluOp.ADD, 7, -8), mov(0, 0x00303036), stx(Size.DW, 7, 0, 0),
+                movr(1, 7), mov(2, 4), mov(3, 0), st(Size.DW, 10, -24, 0), st(Size.DW, 10, -16, 0), movr(4, 10),
+                alu(AluOp.ADD, 4, res), call(106), mov(0, 1), exit()).agrees();
+    }
+
+    /** Recursion bounded at run time still fails check_max_stack_depth's static walk of the call graph. */
+    @Test
+    void boundedRecursionIsTooDeepForTheStaticWalk() {
+        Parity.socket(mov(1, 0), callLocal(1), exit(), alu(AluOp.ADD, 1, 1), movr(0, 1), jmp(JumpOp.JLT, 1, 4, 1), exit(),
+                callLocal(-5), exit()).rejected();
+    }
+
+    /**
+     * bpf_fastcall: the callee's spill and fill of r1 around the inlined bpf_get_smp_processor_id
+     * go away, so its stack does not count and 512 bytes in the caller still fit; an access into
+     * that stack from outside the pattern (the store at fp-16) keeps it. The {@code stack depth}
+     * statistics lines must match too.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "outside store {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void fastcallSpillsDoNotCountTowardsTheStack(boolean outsideStore) {
+        io.bpf4j.isa.Instruction first = outsideStore ? st(Size.DW, 10, -16, 0) : mov(2, 0);
+        Parity.Outcome o = Parity.of(ProgramType.RAW_TRACEPOINT, mov(1, 42), stx(Size.DW, 10, -512, 1), callLocal(1), exit(),
+                first, stx(Size.DW, 10, -8, 1), call(8), ldx(Size.DW, 1, 10, -8), exit()).logLevel(5).agrees();
+        org.assertj.core.api.Assertions.assertThat(stackDepthLine(o.log())).isEqualTo(stackDepthLine(o.kernel().log()));
+    }
+
+    @Test
+    void fastcallPatternAroundAHelperThatIsNotInlined() {
+        // bpf_get_prandom_u32 follows no fastcall contract in 6.18: its spill stays
+        Parity.Outcome o = Parity.of(ProgramType.RAW_TRACEPOINT, mov(1, 42), stx(Size.DW, 10, -512, 1), callLocal(1), exit(),
+                stx(Size.DW, 10, -8, 1), call(7), ldx(Size.DW, 1, 10, -8), exit()).logLevel(5).agrees();
+        org.assertj.core.api.Assertions.assertThat(stackDepthLine(o.log())).isEqualTo(stackDepthLine(o.kernel().log()));
+    }
+
+    private static String stackDepthLine(String log) {
+        return java.util.Arrays.stream(log.split("\n")).filter(l -> l.startsWith("stack depth")).findFirst().orElse(null);
+    }
 }

@@ -213,4 +213,37 @@ class MemoryTest {
     void ldAbsClobbersCallerSaved() {
         Parity.socket(movr(6, 1), PacketLoad.abs(Size.H, 12), movr(0, 1), exit()).rejected();
     }
+
+    /** A one-byte packet store after the bounds check: only some skb program types may write packets. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = ProgramType.class,
+            names = {"LWT_IN", "LWT_OUT", "LWT_XMIT", "LWT_SEG6LOCAL", "SCHED_CLS", "CGROUP_SKB"})
+    void packetWritePerProgramType(ProgramType type) {
+        Parity.of(type, ldx(Size.W, 2, 1, 76), ldx(Size.W, 3, 1, 80), movr(4, 2), alu(AluOp.ADD, 4, 1),
+                jmpr(JumpOp.JGT, 4, 3, 1), st(Size.B, 2, 0, 0), mov(0, 0), exit()).agrees();
+    }
+
+    /**
+     * .rodata's value is known: a load at a constant offset is a constant, so a bounds check
+     * against it can be decided (here it makes an array index provably in bounds, or not).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "limit {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {3, 15, 16, 200})
+    void rodataLoadIsAConstant(int limit) {
+        byte[] v = new byte[8];
+        v[4] = (byte) limit;
+        // r7 = random; r6 = rodata[4] (u8); if r7 >= r6 goto out; r0 = arr[r7] (value 16 bytes)
+        Parity.socket(lookup(1, jmp(JumpOp.JEQ, 0, 0, 10), movr(8, 0), call(7), movr(7, 0), ldMapValue(1, 0, 0),
+                ldx(Size.B, 6, 1, 4), jmpr(JumpOp.JGE, 7, 6, 3), alur(AluOp.ADD, 8, 7), ldx(Size.B, 0, 8, 0), exit(),
+                mov(0, 0), exit())).maps(RODATA, ARRAY).frozenValue(0, v).agrees();
+    }
+
+    @Test
+    void rodataSignExtendingLoadIsAConstant() {
+        byte[] v = new byte[8];
+        v[0] = (byte) 0xf0;
+        // ldsx of 0xf0 is -16, so the branch to the bad load is dead
+        Parity.socket(ldMapValue(1, 0, 0), raw(0x91, 6, 1, 0, 0), jmp(JumpOp.JSGE, 6, 0, 2), mov(0, 0), exit(),
+                ldx(Size.DW, 0, 6, 0), exit()).maps(RODATA).frozenValue(0, v).accepted();
+    }
 }

@@ -21,6 +21,8 @@ final class Parity {
     private final ProgramType type;
     private final List<Instruction> insns;
     private final List<MapShape> maps = new ArrayList<>();
+    /** The values frozen maps hold (both sides get the same; zeros when not given). */
+    private final java.util.Map<Integer, byte[]> frozenValues = new java.util.HashMap<>();
     private int logLevel = 1;
 
     private Parity(ProgramType type, List<Instruction> insns) {
@@ -41,6 +43,16 @@ final class Parity {
         return this;
     }
 
+    /** The value the frozen map at {@code index} holds at key 0, in the kernel and for bpf4j. */
+    Parity frozenValue(int index, byte[] value) {
+        frozenValues.put(index, value.clone());
+        return this;
+    }
+
+    private byte[] frozenValue(int index) {
+        return frozenValues.computeIfAbsent(index, i -> new byte[maps.get(i).valueSize()]);
+    }
+
     Parity logLevel(int level) {
         this.logLevel = level;
         return this;
@@ -53,8 +65,10 @@ final class Parity {
     /** The kernel's verdict for this program: the expectation of every assertion below. */
     KernelVerifier.Verdict kernel() {
         List<KernelVerifier.MapDef> defs = new ArrayList<>();
-        for (MapShape m : maps) {
-            defs.add(def(m));
+        for (int i = 0; i < maps.size(); i++) {
+            MapShape m = maps.get(i);
+            KernelVerifier.MapDef d = def(m);
+            defs.add(m.frozen() ? d.readOnly(frozenValue(i)) : d);
         }
         byte[] code = InstructionCodec.encode(insns, ByteOrder.LITTLE_ENDIAN);
         return KernelVerifier.require().verify(KernelVerifier.Program.of(type.id(), code).withMaps(defs).withLogLevel(logLevel));
@@ -79,7 +93,13 @@ final class Parity {
         for (MapShape m : maps) {
             unnamed.add(m.toBuilder().name("").build());
         }
-        VerifierInput in = VerifierInput.builder(insns, type).maps(unnamed).logLevel(logLevel).build();
+        java.util.Map<Integer, byte[]> values = new java.util.HashMap<>();
+        for (int i = 0; i < maps.size(); i++) {
+            if (maps.get(i).frozen()) {
+                values.put(i, frozenValue(i));
+            }
+        }
+        VerifierInput in = VerifierInput.builder(insns, type).maps(unnamed).frozenValues(values).logLevel(logLevel).build();
         try {
             VerifiedProgram p = Verifier.verify(in);
             StatsRecorder.record(k.log(), p.log());

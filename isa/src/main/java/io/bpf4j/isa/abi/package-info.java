@@ -41,7 +41,9 @@
  * BTF-typed contexts are approximated: tracing (fentry/fexit/iter), LSM and struct_ops programs
  * read their arguments as typed by the attach target's BTF, which this package does not know, so
  * their context is a flat window of scalars and LSM hooks other than lsm_cgroup have no return
- * range; struct_ops and extension programs have no helper table (they take their target's).
+ * range (the verifier judges these contexts and returns from the attach target's BTF when the
+ * loader gives it: {@code io.bpf4j.verifier.AttachTarget}); struct_ops and extension programs
+ * have no helper table (they take their target's).
  * Netfilter's two context pointers are trusted BTF pointers (the PTR_TRUSTED flag is implied, not
  * carried by {@link io.bpf4j.isa.abi.CtxAccess}).
  */

@@ -22,8 +22,9 @@ final class BasicBlocks {
     /**
      * @param start the function's first slot
      * @param last  its last slot, inclusive (the last function also holds the slot past the end)
+     * @param chunks how the function is cut into methods, or {@code null}: each chunk starts a block
      */
-    BasicBlocks(DecodedProgram code, int start, int last) {
+    BasicBlocks(DecodedProgram code, int start, int last, FunctionChunks chunks) {
         this.start = start;
         this.last = last;
         int[] op = code.op();
@@ -39,7 +40,7 @@ final class BasicBlocks {
             if (!emitted(code, pc)) {
                 continue;
             }
-            if (next || anyTarget || pc == code.length()) {
+            if (next || anyTarget || pc == code.length() || chunks != null && chunks.startsChunk(pc)) {
                 leader[pc - start] = true;
             }
             int o = op[pc];

@@ -32,6 +32,13 @@ final class CodeGenerator {
     private static final String DISPATCH_D = "(" + STATE_D + "IIJJJJJJJJJJ)J";
     /** {@code s<f>(state, depth, r0..r10, budget, block)}: the last instructions of a block the budget does not cover. */
     private static final String SLOW_D = "(" + STATE_D + "IJJJJJJJJJJJJI)Ljava/lang/RuntimeException;";
+    /**
+     * {@code c<f>_<k>(state, depth, r0..r10, budget, entry, mayGoto)}: chunk k of a split function,
+     * entered at slot {@code entry}; returns the slot to go on at, or -1 when the function returned
+     * (r0 in {@code xfer[0]}). The parameters sit where a function method keeps them as locals
+     * (entry in MEM's slot, as the slow method's block).
+     */
+    private static final String CHUNK_D = "(" + STATE_D + "IJJJJJJJJJJJJIJ)I";
 
     // locals of a function method: the state, the depth, r0..r10 (two slots each), then ours
     private static final int ST = 0, DEPTH = 1, BUDGET = 24, MEM = 26, MAY_GOTO = 27, EXC = 29, CALLEE = 30, TARGET = 31, FAULT_PC = 32;
@@ -52,6 +59,13 @@ final class CodeGenerator {
         return CACHES + 3 * b + 2;
     }
     private static final String PROGRAM = "io/bpf4j/jit/compiler/CompiledProgram";
+    private static final String SLOW_PATHS_D = "Lio/bpf4j/jit/compiler/SlowPaths;";
+    /** The program's {@link SlowPaths}: its class's class data. */
+    private static final org.objectweb.asm.ConstantDynamic SLOW_PATHS = new org.objectweb.asm.ConstantDynamic("_", SLOW_PATHS_D, new org.objectweb.asm.Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles", "classData",
+                    "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false));
+    private static final String REGION = "io/bpf4j/jit/runtime/Region";
+    /** A function or slow method's locals and an operand stack no instruction sequence here exceeds (the slow call's arguments take 27). */
+    private static final int MAX_LOCALS = ADDR + 2, MAX_STACK = 32;
 
     /** Register ALU operations the interpreter sends to AluOps, by operation code. */
     static final Map<Integer, String> ALU_CALLS = Map.ofEntries(
@@ -153,14 +167,49 @@ final class CodeGenerator {
         return o != 0x95 && o != 0x05 && o != 0x06 && o != DecodedProgram.ILLEGAL;
     }
 
-    byte[] generate() {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
-            // every merge in generated code is of one type with itself; never load classes to find out
-            @Override
-            protected String getCommonSuperClass(String type1, String type2) {
-                return "java/lang/Object";
+    /**
+     * The class file. A function whose method would have more than {@code methodLimit} bytes of
+     * bytecode is cut into chunk methods ({@link FunctionChunks}) behind a driver method; when a
+     * chunk still comes out too large, the function is cut again into smaller chunks.
+     */
+    byte[] generate(int methodLimit) {
+        int limit = Math.min(methodLimit, 65535);
+        FunctionChunks[] chunks = new FunctionChunks[code.functionCount()];
+        int[][] slotBytes = new int[code.functionCount()][];
+        int[] sizes = new int[code.functionCount()];
+        int target = limit * 3 / 4;
+        for (int attempt = 0;; attempt++) {
+            ClassWriter cw = generate(chunks, slotBytes, sizes);
+            boolean fits = true;
+            for (int f = 0; f < chunks.length; f++) {
+                if (sizes[f] > limit) {
+                    fits = false;
+                    chunks[f] = FunctionChunks.plan(code, code.functionStart(f), lastSlot(f), slotBytes[f], target);
+                }
             }
-        };
+            // the estimate of a chunk's size is rough: cut smaller, a few times, then leave it to the caller's check
+            if (fits || attempt == 3) {
+                // a method over 64 KB throws MethodTooLargeException here
+                return cw.toByteArray();
+            }
+            target /= 2;
+        }
+    }
+
+    /** The function's last slot, inclusive: the last function also holds the ILLEGAL slot past the end. */
+    private int lastSlot(int f) {
+        return f == code.functionCount() - 1 ? code.length() : code.functionEnd(f) - 1;
+    }
+
+    /**
+     * One class: each function as one method, or as chunks where {@code chunks} says so. Records
+     * each unsplit function's bytes per slot in {@code slotBytes} and each function's largest
+     * method size in {@code sizes}.
+     */
+    private ClassWriter generate(FunctionChunks[] chunks, int[][] slotBytes, int[] sizes) {
+        // no COMPUTE_FRAMES nor COMPUTE_MAXS: the emitters write frames and maximums themselves
+        // (ASM's analysis of every method was most of the compile time)
+        ClassWriter cw = new ClassWriter(0);
         cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, NAME, null, "java/lang/Object",
                 new String[] {"io/bpf4j/jit/compiler/CompiledCode"});
         cw.visitSource("prog '" + image.name() + "'", null);
@@ -169,21 +218,67 @@ final class CodeGenerator {
         init.visitVarInsn(ALOAD, 0);
         init.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
         init.visitInsn(RETURN);
-        init.visitMaxs(0, 0);
+        init.visitMaxs(1, 1);
         init.visitEnd();
+        // the slow paths, from the class data: a constant resolved here, once, as the class is
+        // initialized (HotSpot does not compile a method whose constant is not resolved yet)
+        cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, "SLOW", SLOW_PATHS_D, null, null).visitEnd();
+        MethodVisitor clinit = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        clinit.visitCode();
+        clinit.visitLdcInsn(SLOW_PATHS);
+        clinit.visitFieldInsn(PUTSTATIC, NAME, "SLOW", SLOW_PATHS_D);
+        clinit.visitInsn(RETURN);
+        clinit.visitMaxs(1, 0);
+        clinit.visitEnd();
         emitInvoke(cw);
         emitDispatch(cw);
         for (int f = 0; f < code.functionCount(); f++) {
-            new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + f, FUNCTION_D, null, null), f).emit();
-            new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "s" + f, SLOW_D, null, null), f).emitSlow();
+            BasicBlocks blocks = new BasicBlocks(code, code.functionStart(f), lastSlot(f), chunks[f]);
+            if (chunks[f] == null) {
+                FunctionEmitter e = new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + f, FUNCTION_D, null, null), f, blocks, null, -1);
+                e.emit();
+                slotBytes[f] = e.slotBytes();
+                sizes[f] = e.size();
+                continue;
+            }
+            emitDriver(cw, f, chunks[f]);
+            sizes[f] = 0;
+            for (int k = 0; k < chunks[f].count(); k++) {
+                FunctionEmitter e = new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "c" + f + "_" + k, CHUNK_D, null, null), f, blocks, chunks[f], k);
+                e.emit();
+                sizes[f] = Math.max(sizes[f], e.size());
+            }
         }
+        cw.visitEnd();
+        this.chunks = chunks.clone();
+        return cw;
+    }
+
+    /** How each function was cut in the class last generated ({@code null} entries: not split), for the slow classes. */
+    private FunctionChunks[] chunks;
+
+    /** The key of the slow method of function {@code f}'s chunk {@code chunk} (-1: the unsplit function). */
+    private static int slowKey(int f, int chunk) {
+        return f << 16 | (chunk < 0 ? 0xffff : chunk);
+    }
+
+    /** The class holding the slow method {@code key} names, as static method {@code s}. */
+    synchronized byte[] slowClass(int key) {
+        int f = key >>> 16;
+        int chunk = (key & 0xffff) == 0xffff ? -1 : key & 0xffff;
+        ClassWriter cw = new ClassWriter(0);
+        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, "io/bpf4j/jit/compiler/Slow", null, "java/lang/Object", null);
+        cw.visitSource("prog '" + image.name() + "'", null);
+        BasicBlocks blocks = new BasicBlocks(code, code.functionStart(f), lastSlot(f), chunks[f]);
+        new FunctionEmitter(cw.visitMethod(ACC_PUBLIC | ACC_STATIC, "s", SLOW_D, null, null), f, blocks, chunks[f], chunk).emitSlow();
         cw.visitEnd();
         return cw.toByteArray();
     }
 
     private void emitInvoke(ClassWriter cw) {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "invoke", "(" + STATE_D + "IIJJJJJ)J", null, null);
+        FramedMethodVisitor mv = new FramedMethodVisitor(cw.visitMethod(ACC_PUBLIC, "invoke", "(" + STATE_D + "IIJJJJJ)J", null, null));
         mv.visitCode();
+        mv.locals(NAME, STATE, INTEGER, INTEGER, LONG, LONG, LONG, LONG, LONG);
         int n = code.functionCount();
         Label[] cases = new Label[n];
         for (int i = 0; i < n; i++) {
@@ -193,7 +288,7 @@ final class CodeGenerator {
         mv.visitVarInsn(ILOAD, 2);
         mv.visitTableSwitchInsn(0, n - 1, dflt, cases);
         for (int i = 0; i < n; i++) {
-            mv.visitLabel(cases[i]);
+            mv.frame(cases[i]);
             mv.visitVarInsn(ALOAD, 1);
             mv.visitVarInsn(ILOAD, 3);
             mv.visitInsn(LCONST_0);
@@ -206,19 +301,20 @@ final class CodeGenerator {
             mv.visitMethodInsn(INVOKESTATIC, NAME, "f" + i, FUNCTION_D, false);
             mv.visitInsn(LRETURN);
         }
-        mv.visitLabel(dflt);
+        mv.frame(dflt);
         mv.visitTypeInsn(NEW, "java/lang/IllegalArgumentException");
         mv.visitInsn(DUP);
         mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalArgumentException", "<init>", "()V", false);
         mv.visitInsn(ATHROW);
-        mv.visitMaxs(0, 0);
+        mv.visitMaxs(22, 14);
         mv.visitEnd();
     }
 
     /** {@code dispatch(state, function, depth, r0..r9)}: callx's way into a function known only at run time. */
     private void emitDispatch(ClassWriter cw) {
-        MethodVisitor mv = cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "dispatch", DISPATCH_D, null, null);
+        FramedMethodVisitor mv = new FramedMethodVisitor(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "dispatch", DISPATCH_D, null, null));
         mv.visitCode();
+        mv.locals(STATE, INTEGER, INTEGER, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG);
         int n = code.functionCount();
         Label[] cases = new Label[n];
         for (int i = 0; i < n; i++) {
@@ -228,7 +324,7 @@ final class CodeGenerator {
         mv.visitVarInsn(ILOAD, 1);
         mv.visitTableSwitchInsn(0, n - 1, dflt, cases);
         for (int i = 0; i < n; i++) {
-            mv.visitLabel(cases[i]);
+            mv.frame(cases[i]);
             mv.visitVarInsn(ALOAD, 0);
             mv.visitVarInsn(ILOAD, 2);
             for (int r = 0; r <= 9; r++) {
@@ -238,12 +334,12 @@ final class CodeGenerator {
             mv.visitInsn(LRETURN);
         }
         // Support.callxTarget only returns function indexes below the count
-        mv.visitLabel(dflt);
+        mv.frame(dflt);
         mv.visitTypeInsn(NEW, "java/lang/IllegalArgumentException");
         mv.visitInsn(DUP);
         mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalArgumentException", "<init>", "()V", false);
         mv.visitInsn(ATHROW);
-        mv.visitMaxs(0, 0);
+        mv.visitMaxs(22, 23);
         mv.visitEnd();
     }
 
@@ -251,41 +347,178 @@ final class CodeGenerator {
         return 2 + 2 * r;
     }
 
+    /**
+     * {@code f<f>} of a split function: enters the frame as a function method does, then runs
+     * chunk after chunk, each from the slot the previous one left at, until one returns.
+     */
+    private void emitDriver(ClassWriter cw, int f, FunctionChunks chunks) {
+        FramedMethodVisitor mv = new FramedMethodVisitor(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + f, FUNCTION_D, null, null));
+        final int next = CALLEE;
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, ST);
+        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
+        mv.visitVarInsn(ASTORE, MEM);
+        mv.visitVarInsn(ALOAD, MEM);
+        mv.visitVarInsn(ILOAD, DEPTH);
+        mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "enterFrame", "(I)J", false);
+        mv.visitVarInsn(LSTORE, reg(10));
+        mv.visitVarInsn(ALOAD, ST);
+        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "budget", "()J", false);
+        mv.visitVarInsn(LSTORE, BUDGET);
+        mv.visitVarInsn(ALOAD, ST);
+        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "context", "()Lio/bpf4j/jit/ExecutionContext;", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/ExecutionContext", "mayGotoBudget", "()J", false);
+        mv.visitVarInsn(LSTORE, MAY_GOTO);
+        pushInt(mv, code.functionStart(f));
+        mv.visitVarInsn(ISTORE, next);
+        mv.locals(STATE, INTEGER, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, MEMORY, LONG, TOP, INTEGER);
+        Label loop = new Label();
+        Label ran = new Label();
+        Label reload = new Label();
+        mv.frame(loop);
+        for (int k = 0; k < chunks.count(); k++) {
+            Label notHere = new Label();
+            if (k + 1 < chunks.count()) {
+                mv.visitVarInsn(ILOAD, next);
+                pushInt(mv, chunks.from(k + 1));
+                mv.visitJumpInsn(IF_ICMPGE, notHere);
+            }
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitVarInsn(ILOAD, DEPTH);
+            for (int r = 0; r <= 10; r++) {
+                mv.visitVarInsn(LLOAD, reg(r));
+            }
+            mv.visitVarInsn(LLOAD, BUDGET);
+            mv.visitVarInsn(ILOAD, next);
+            mv.visitVarInsn(LLOAD, MAY_GOTO);
+            mv.visitMethodInsn(INVOKESTATIC, NAME, "c" + f + "_" + k, CHUNK_D, false);
+            mv.visitVarInsn(ISTORE, next);
+            mv.visitJumpInsn(GOTO, ran);
+            if (k + 1 < chunks.count()) {
+                mv.frame(notHere);
+            }
+        }
+        mv.frame(ran);
+        mv.visitVarInsn(ILOAD, next);
+        mv.visitJumpInsn(IFGE, reload);
+        mv.visitVarInsn(ALOAD, ST);
+        mv.visitFieldInsn(GETFIELD, STATE, "xfer", "[J");
+        mv.visitInsn(ICONST_0);
+        mv.visitInsn(LALOAD);
+        mv.visitInsn(LRETURN);
+        mv.frame(reload);
+        for (int r = 0; r <= 12; r++) {
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitFieldInsn(GETFIELD, STATE, "xfer", "[J");
+            pushInt(mv, r);
+            mv.visitInsn(LALOAD);
+            mv.visitVarInsn(LSTORE, r <= 10 ? reg(r) : r == 11 ? BUDGET : MAY_GOTO);
+        }
+        mv.visitJumpInsn(GOTO, loop);
+        mv.visitMaxs(MAX_STACK, CALLEE + 1);
+        mv.visitEnd();
+    }
+
+    private static void pushInt(MethodVisitor mv, int v) {
+        if (v >= -1 && v <= 5) {
+            mv.visitInsn(ICONST_0 + v);
+        } else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            mv.visitIntInsn(BIPUSH, v);
+        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            mv.visitIntInsn(SIPUSH, v);
+        } else {
+            mv.visitLdcInsn(v);
+        }
+    }
+
     /** Emits one function's method. */
     private final class FunctionEmitter {
-        private final MethodVisitor mv;
+        private final FramedMethodVisitor mv;
         private final int start;
         private final int function;
         /** Last slot emitted, inclusive: the last function also holds the ILLEGAL slot past the end. */
         private final int last;
+        /** The chunk this method holds, {@code [from, to]}: the whole function unless it is split. */
+        private final int from, to;
+        /** How the function is split, or {@code null}; and which chunk this method is. */
+        private final FunctionChunks chunks;
+        private final int chunk;
+        /** Per target slot outside this chunk, the stub that leaves for it. */
+        private final Map<Integer, Label> leaveStubs = new java.util.TreeMap<>();
+        private final Label leave = new Label();
+        private final Label end = new Label();
         private final Label[] labels;
         private final Label[] budgetStubs;
         private final BasicBlocks blocks;
         /** Registers this function accesses memory through (other than r10 plus a constant in the frame). */
         private final boolean[] cachedBases = new boolean[11];
 
-        FunctionEmitter(MethodVisitor mv, int f) {
-            this.mv = mv;
+        FunctionEmitter(MethodVisitor mv, int f, BasicBlocks blocks, FunctionChunks chunks, int chunk) {
+            this.mv = new FramedMethodVisitor(mv);
             this.start = code.functionStart(f);
             this.function = f;
-            int end = code.functionEnd(f);
-            this.last = f == code.functionCount() - 1 ? code.length() : end - 1;
-            this.labels = new Label[last - start + 1];
-            this.budgetStubs = new Label[last - start + 1];
-            this.blocks = new BasicBlocks(code, start, last);
-            for (int pc = start; pc <= last; pc++) {
+            this.last = lastSlot(f);
+            this.chunks = chunks;
+            this.chunk = chunk;
+            this.from = chunks == null ? start : chunks.from(chunk);
+            this.to = chunks == null ? last : chunks.to(chunk);
+            this.labels = new Label[to - from + 1];
+            this.budgetStubs = new Label[to - from + 1];
+            this.blocks = blocks;
+            for (int pc = from; pc <= to; pc++) {
                 if (emitted(pc) && cachedAccess(pc)) {
                     cachedBases[(op[pc] & 0x07) == 0x01 ? code.src()[pc] : code.dst()[pc]] = true;
                 }
             }
-            for (int i = 0; i < labels.length; i++) {
-                labels[i] = new Label();
-                budgetStubs[i] = new Label();
+        }
+
+        /** The label of slot {@code pc} of this method (created when first asked for). */
+        private Label label(int pc) {
+            Label l = labels[pc - from];
+            if (l == null) {
+                l = new Label();
+                labels[pc - from] = l;
             }
+            return l;
+        }
+
+        private Label budgetStub(int pc) {
+            Label l = budgetStubs[pc - from];
+            if (l == null) {
+                l = new Label();
+                budgetStubs[pc - from] = l;
+            }
+            return l;
         }
 
         private boolean emitted(int pc) {
             return pc == code.length() || code.startsInstruction(pc);
+        }
+
+        /** The method's bytecode size so far (after {@link #emit}, its size). */
+        int size() {
+            return end.getOffset();
+        }
+
+        /** Per slot of the function, the bytes of its code in this (unsplit) method; 0 where no instruction starts. */
+        int[] slotBytes() {
+            int[] bytes = new int[last - start + 1];
+            int previous = -1;
+            for (int pc = start; pc <= last; pc++) {
+                if (emitted(pc)) {
+                    if (previous >= 0) {
+                        bytes[previous - start] = label(pc).getOffset() - label(previous).getOffset();
+                    }
+                    previous = pc;
+                }
+            }
+            // the last slot: up to the budget stubs (an ILLEGAL slot or a short exit)
+            bytes[previous - start] = 20;
+            return bytes;
+        }
+
+        private boolean split() {
+            return chunks != null;
         }
 
         void emit() {
@@ -298,7 +531,7 @@ final class CodeGenerator {
             Label handler = new Label();
             Label rangeStart = tryStart;
             Map<Integer, Label[]> callGaps = new java.util.HashMap<>();
-            for (int pc = start; pc <= last; pc++) {
+            for (int pc = from; pc <= to; pc++) {
                 if (emitted(pc) && (op[pc] == DecodedProgram.CALL_LOCAL || op[pc] == 0x8d || op[pc] == DecodedProgram.TAIL_CALL)) {
                     Label before = new Label();
                     Label after = new Label();
@@ -308,7 +541,99 @@ final class CodeGenerator {
                 }
             }
             mv.visitTryCatchBlock(rangeStart, tryEnd, handler, null);
+            if (split()) {
+                enterChunk();
+            } else {
+                enterFunction();
+            }
+            // the shared ends (the slow method's call, a chunk's way out) come before the code that
+            // jumps to them: ASM keeps a label's forward references in an array it grows by a few
+            // entries at a time, which is quadratic for the hundreds of stubs of a large function
+            Label slowPath = new Label();
+            Label body = new Label();
+            mv.visitJumpInsn(GOTO, body);
+            // outside the handler's range: the slow method leaves the budget in the run state itself
+            mv.frame(slowPath, INTEGER);
+            mv.visitVarInsn(ISTORE, FAULT_PC);
+            mv.visitFieldInsn(GETSTATIC, NAME, "SLOW", SLOW_PATHS_D);
+            pushInt(slowKey(function, chunk));
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitVarInsn(ILOAD, DEPTH);
+            for (int r = 0; r <= 10; r++) {
+                load(r);
+            }
+            mv.visitVarInsn(LLOAD, BUDGET);
+            mv.visitVarInsn(ILOAD, FAULT_PC);
+            mv.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/compiler/SlowPaths", "run", "(I" + SLOW_D.substring(1), false);
+            mv.visitInsn(ATHROW);
+            if (split()) {
+                emitLeave();
+            }
+            mv.frame(body);
+            mv.visitLabel(tryStart);
+            if (split()) {
+                entrySwitch();
+            }
+            // The budget is compared once per basic block, with the block's length; it is spent
+            // (the local lowered) before each memory access and before the block's last
+            // instruction, so at a fault, a call or an exit it is exactly the interpreter's. A
+            // block the budget does not cover runs in the slow method, instruction by instruction.
+            int length = 0, index = 0, spent = 0;
+            for (int pc = from; pc <= to; pc++) {
+                if (!emitted(pc)) {
+                    continue;
+                }
+                mv.frame(label(pc));
+                // the slot as the line number: profilers and stack traces name BPF instructions
+                mv.visitLineNumber(pc, label(pc));
+                if (blocks.lengthAt(pc) > 0) {
+                    length = blocks.lengthAt(pc);
+                    index = 0;
+                    spent = 0;
+                    mv.visitVarInsn(LLOAD, BUDGET);
+                    pushLong(length);
+                    mv.visitInsn(LCMP);
+                    mv.visitJumpInsn(IFLT, budgetStub(pc));
+                }
+                if (index == length - 1 || BasicBlocks.mayFault(op[pc])) {
+                    spend(index + 1 - spent);
+                    spent = index + 1;
+                }
+                index++;
+                instruction(pc, callGaps.get(pc));
+            }
+            if (split() && chunk + 1 < chunks.count()) {
+                // falling through into the next chunk
+                mv.frame(new Label());
+                pushInt(to + 1);
+                mv.visitJumpInsn(GOTO, leave);
+            }
+            // each block's stub pushes its first slot and joins one call of the slow method
+            for (int pc = from; pc <= to; pc++) {
+                if (blocks.lengthAt(pc) > 0) {
+                    mv.frame(budgetStub(pc));
+                    pushInt(pc);
+                    mv.visitJumpInsn(GOTO, slowPath);
+                }
+            }
+            if (split()) {
+                emitLeaveStubs();
+            }
+            mv.visitLabel(tryEnd);
+            mv.frame(handler, "java/lang/Throwable");
+            mv.visitVarInsn(ASTORE, EXC);
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitVarInsn(LLOAD, BUDGET);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
+            mv.visitVarInsn(ALOAD, EXC);
+            mv.visitInsn(ATHROW);
+            mv.visitLabel(end);
+            mv.visitMaxs(MAX_STACK, MAX_LOCALS);
+            mv.visitEnd();
+        }
 
+        /** A function method's entry: a new frame (r10), the budgets from the run state. */
+        private void enterFunction() {
             mv.visitVarInsn(ALOAD, ST);
             mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
             mv.visitVarInsn(ASTORE, MEM);
@@ -324,66 +649,138 @@ final class CodeGenerator {
             mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "context", "()Lio/bpf4j/jit/ExecutionContext;", false);
             mv.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/ExecutionContext", "mayGotoBudget", "()J", false);
             mv.visitVarInsn(LSTORE, MAY_GOTO);
-            mv.visitLabel(tryStart);
-            // The budget is compared once per basic block, with the block's length; it is spent
-            // (the local lowered) before each memory access and before the block's last
-            // instruction, so at a fault, a call or an exit it is exactly the interpreter's. A
-            // block the budget does not cover runs in the slow method, instruction by instruction.
-            Label slowPath = new Label();
-            int length = 0, index = 0, spent = 0;
-            for (int pc = start; pc <= last; pc++) {
-                if (!emitted(pc)) {
-                    continue;
+            initScratch();
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, BLOCK);
+            mv.locals(frameLocals());
+        }
+
+        /**
+         * A chunk method's entry: registers and budgets arrive as parameters (the driver keeps the
+         * frame), then a switch goes to the entry slot.
+         */
+        private void enterChunk() {
+            mv.visitVarInsn(ILOAD, BLOCK_PARAM);
+            mv.visitVarInsn(ISTORE, BLOCK);
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
+            mv.visitVarInsn(ASTORE, MEM);
+            initScratch();
+            clearCaches();
+            mv.locals(frameLocals());
+        }
+
+        /** A chunk's switch from its entry slot to the slot's code. */
+        private void entrySwitch() {
+            Label unknown = new Label();
+            mv.visitVarInsn(ILOAD, BLOCK);
+            if (chunks.anySlotEntry()) {
+                Label[] cases = new Label[to - from + 1];
+                for (int t = from; t <= to; t++) {
+                    cases[t - from] = emitted(t) ? at(t) : unknown;
                 }
-                mv.visitLabel(labels[pc - start]);
-                // the slot as the line number: profilers and stack traces name BPF instructions
-                mv.visitLineNumber(pc, labels[pc - start]);
-                if (blocks.lengthAt(pc) > 0) {
-                    length = blocks.lengthAt(pc);
-                    index = 0;
-                    spent = 0;
-                    mv.visitVarInsn(LLOAD, BUDGET);
-                    pushLong(length);
-                    mv.visitInsn(LCMP);
-                    mv.visitJumpInsn(IFLT, budgetStubs[pc - start]);
+                mv.visitTableSwitchInsn(from, to, unknown, cases);
+            } else {
+                int[] keys = chunks.entries(chunk);
+                Label[] cases = new Label[keys.length];
+                for (int i = 0; i < keys.length; i++) {
+                    cases[i] = at(keys[i]);
                 }
-                if (index == length - 1 || BasicBlocks.mayFault(op[pc])) {
-                    spend(index + 1 - spent);
-                    spent = index + 1;
-                }
-                index++;
-                instruction(pc, callGaps.get(pc));
+                mv.visitLookupSwitchInsn(unknown, keys, cases);
             }
-            // each block's stub pushes its first slot and joins one call of the slow method
-            for (int pc = start; pc <= last; pc++) {
-                if (blocks.lengthAt(pc) > 0) {
-                    mv.visitLabel(budgetStubs[pc - start]);
-                    pushInt(pc);
-                    mv.visitJumpInsn(GOTO, slowPath);
-                }
+            mv.frame(unknown);
+            mv.visitTypeInsn(NEW, "java/lang/IllegalStateException");
+            mv.visitInsn(DUP);
+            mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalStateException", "<init>", "()V", false);
+            mv.visitInsn(ATHROW);
+        }
+
+        /**
+         * The way out of a chunk to a slot of another: a stub per target pushes it, and the common
+         * code leaves the registers and budgets in {@code xfer} and returns the slot to the driver.
+         */
+        private void emitLeaveStubs() {
+            for (Map.Entry<Integer, Label> stub : leaveStubs.entrySet()) {
+                mv.frame(stub.getValue());
+                pushInt(stub.getKey());
+                mv.visitJumpInsn(GOTO, leave);
             }
-            mv.visitLabel(tryEnd);
-            // outside the handler's range: the slow method leaves the budget in the run state itself
-            mv.visitLabel(slowPath);
+        }
+
+        private void emitLeave() {
+            mv.frame(leave, INTEGER);
             mv.visitVarInsn(ISTORE, FAULT_PC);
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitVarInsn(ILOAD, DEPTH);
-            for (int r = 0; r <= 10; r++) {
-                load(r);
+            for (int r = 0; r <= 12; r++) {
+                mv.visitVarInsn(ALOAD, ST);
+                mv.visitFieldInsn(GETFIELD, STATE, "xfer", "[J");
+                pushInt(r);
+                mv.visitVarInsn(LLOAD, r <= 10 ? reg(r) : r == 11 ? BUDGET : MAY_GOTO);
+                mv.visitInsn(LASTORE);
             }
-            mv.visitVarInsn(LLOAD, BUDGET);
             mv.visitVarInsn(ILOAD, FAULT_PC);
-            mv.visitMethodInsn(INVOKESTATIC, NAME, "s" + function, SLOW_D, false);
-            mv.visitInsn(ATHROW);
-            mv.visitLabel(handler);
-            mv.visitVarInsn(ASTORE, EXC);
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitVarInsn(LLOAD, BUDGET);
-            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
-            mv.visitVarInsn(ALOAD, EXC);
-            mv.visitInsn(ATHROW);
-            mv.visitMaxs(0, 0);
-            mv.visitEnd();
+            mv.visitInsn(IRETURN);
+        }
+
+        /** Returns r0 (in its local) from the function: the value itself, or from a chunk -1 with r0 in {@code xfer[0]}. */
+        private void returnR0() {
+            if (split()) {
+                mv.visitVarInsn(ALOAD, ST);
+                mv.visitFieldInsn(GETFIELD, STATE, "xfer", "[J");
+                mv.visitInsn(ICONST_0);
+                load(0);
+                mv.visitInsn(LASTORE);
+                mv.visitInsn(ICONST_M1);
+                mv.visitInsn(IRETURN);
+            } else {
+                load(0);
+                mv.visitInsn(LRETURN);
+            }
+        }
+
+        /**
+         * Gives the scratch locals a value on entry, so that each local has one type in the whole
+         * method and every frame can declare the same locals ({@link #frameLocals}).
+         */
+        private void initScratch() {
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, CALLEE);
+            mv.visitInsn(ACONST_NULL);
+            mv.visitVarInsn(ASTORE, TARGET);
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, FAULT_PC);
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, ADDR);
+        }
+
+        /** The locals of every frame after the entry code, in the layout the constants above give. */
+        private Object[] frameLocals() {
+            java.util.List<Object> l = new java.util.ArrayList<>();
+            l.add(STATE);
+            l.add(INTEGER);
+            for (int r = 0; r <= 10; r++) {
+                l.add(LONG);
+            }
+            l.add(LONG); // BUDGET
+            l.add(MEMORY); // MEM
+            l.add(LONG); // MAY_GOTO
+            l.add(TOP); // EXC: only between the handler's store and its throw
+            l.add(INTEGER); // CALLEE
+            l.add(PROGRAM); // TARGET
+            l.add(INTEGER); // FAULT_PC
+            l.add(INTEGER); // BLOCK (the slow method's copy of its parameter)
+            for (int b = 0; b <= 10; b++) {
+                if (cachedBases[b]) {
+                    l.add(INTEGER);
+                    l.add(INTEGER);
+                    l.add(REGION);
+                } else {
+                    l.add(TOP);
+                    l.add(TOP);
+                    l.add(TOP);
+                }
+            }
+            l.add(LONG); // ADDR
+            return l.toArray();
         }
 
         private void spend(int instructions) {
@@ -411,10 +808,31 @@ final class CodeGenerator {
             mv.visitVarInsn(ALOAD, ST);
             mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
             mv.visitVarInsn(ASTORE, MEM);
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, MAY_GOTO);
+            initScratch();
             clearCaches();
+            mv.locals(frameLocals());
+            // the shared ends come before the code that jumps to them: ASM keeps a label's forward
+            // references in an array it grows by a few entries at a time (quadratic for hundreds)
+            Label dispatch = new Label();
+            Label exhausted = new Label();
+            mv.visitJumpInsn(GOTO, dispatch);
+            mv.frame(exhausted, INTEGER);
+            mv.visitVarInsn(ISTORE, FAULT_PC);
+            mv.visitInsn(LCONST_0);
+            mv.visitVarInsn(LSTORE, BUDGET);
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitInsn(LCONST_0);
+            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
+            mv.visitVarInsn(ALOAD, ST);
+            mv.visitVarInsn(ILOAD, FAULT_PC);
+            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "budgetExhausted", "(" + STATE_D + "I)Ljava/lang/RuntimeException;", false);
+            mv.visitInsn(ARETURN);
+            mv.frame(dispatch);
             mv.visitLabel(tryStart);
             java.util.List<Integer> heads = new java.util.ArrayList<>();
-            for (int pc = start; pc <= last; pc++) {
+            for (int pc = from; pc <= to; pc++) {
                 if (blocks.lengthAt(pc) > 0) {
                     heads.add(pc);
                 }
@@ -425,11 +843,10 @@ final class CodeGenerator {
                 cases[i] = new Label();
             }
             Label unknown = new Label();
-            Label exhausted = new Label();
             mv.visitVarInsn(ILOAD, BLOCK);
             mv.visitLookupSwitchInsn(unknown, keys, cases);
             for (int i = 0; i < keys.length; i++) {
-                mv.visitLabel(cases[i]);
+                mv.frame(cases[i]);
                 int pc = keys[i];
                 for (int n = blocks.lengthAt(pc); n > 1; n--) {
                     mv.visitVarInsn(LLOAD, BUDGET);
@@ -443,7 +860,7 @@ final class CodeGenerator {
                     mv.visitJumpInsn(IFGE, go);
                     pushInt(pc);
                     mv.visitJumpInsn(GOTO, exhausted);
-                    mv.visitLabel(go);
+                    mv.frame(go);
                     instruction(pc, null);
                     do {
                         pc++;
@@ -453,36 +870,29 @@ final class CodeGenerator {
                 pushInt(pc);
                 mv.visitJumpInsn(GOTO, exhausted);
             }
-            mv.visitLabel(unknown);
+            mv.frame(unknown);
             mv.visitTypeInsn(NEW, "java/lang/IllegalStateException");
             mv.visitInsn(DUP);
             mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalStateException", "<init>", "()V", false);
             mv.visitInsn(ATHROW);
-            mv.visitLabel(exhausted);
-            mv.visitVarInsn(ISTORE, FAULT_PC);
-            mv.visitInsn(LCONST_0);
-            mv.visitVarInsn(LSTORE, BUDGET);
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitInsn(LCONST_0);
-            mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitVarInsn(ILOAD, FAULT_PC);
-            mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "budgetExhausted", "(" + STATE_D + "I)Ljava/lang/RuntimeException;", false);
-            mv.visitInsn(ARETURN);
             mv.visitLabel(tryEnd);
-            mv.visitLabel(handler);
+            mv.frame(handler, "java/lang/Throwable");
             mv.visitVarInsn(ASTORE, EXC);
             mv.visitVarInsn(ALOAD, ST);
             mv.visitVarInsn(LLOAD, BUDGET);
             mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
             mv.visitVarInsn(ALOAD, EXC);
             mv.visitInsn(ATHROW);
-            mv.visitMaxs(0, 0);
+            mv.visitMaxs(MAX_STACK, MAX_LOCALS);
             mv.visitEnd();
         }
 
+        /** Where a jump to {@code slot} goes: its label in this method, or the stub that leaves the chunk for it. */
         private Label at(int slot) {
-            return labels[slot - start];
+            if (slot < from || slot > to) {
+                return leaveStubs.computeIfAbsent(slot, t -> new Label());
+            }
+            return label(slot);
         }
 
         private void instruction(int pc, Label[] callGap) {
@@ -561,7 +971,7 @@ final class CodeGenerator {
                     mv.visitInsn(LCONST_1);
                     mv.visitInsn(LSUB);
                     mv.visitVarInsn(LSTORE, MAY_GOTO);
-                    mv.visitLabel(go);
+                    mv.frame(go);
                 }
                 case 0x85 -> helperCall(pc, (int) imm);
                 case DecodedProgram.TAIL_CALL -> tailCall(pc, callGap);
@@ -604,19 +1014,19 @@ final class CodeGenerator {
                 pushInt(at);
                 mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name.replace("load", "loadStack"), "(II)J", false);
             } else {
-                int size = Integer.parseInt(name.replaceAll("\\D", "")) / 8;
+                int size = bytes(name);
                 Label checked = new Label();
                 Label done = new Label();
                 cachedAccess(src, false, size, pc, checked);
                 mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "get" + size * 8, "(Lio/bpf4j/jit/runtime/Region;J)J", false);
                 mv.visitJumpInsn(GOTO, done);
                 // the interpreter's checked access: faults as there, or serves a region the cache may not hold
-                mv.visitLabel(checked);
+                mv.frame(checked);
                 mv.visitVarInsn(ALOAD, MEM);
                 mv.visitVarInsn(LLOAD, ADDR);
                 pushInt(pc);
                 mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name, "(JI)J", false);
-                mv.visitLabel(done);
+                mv.frame(done, LONG);
             }
             if (narrow != 0) {
                 mv.visitInsn(L2I);
@@ -638,20 +1048,20 @@ final class CodeGenerator {
                 mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name.replace("store", "storeStack"), "(IIJ)V", false);
                 return;
             }
-            int size = Integer.parseInt(name.replaceAll("\\D", "")) / 8;
+            int size = bytes(name);
             Label checked = new Label();
             Label done = new Label();
             cachedAccess(dst, true, size, pc, checked);
             operand(x, src, imm);
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "put" + size * 8, "(Lio/bpf4j/jit/runtime/Region;JJ)V", false);
             mv.visitJumpInsn(GOTO, done);
-            mv.visitLabel(checked);
+            mv.frame(checked);
             mv.visitVarInsn(ALOAD, MEM);
             mv.visitVarInsn(LLOAD, ADDR);
             operand(x, src, imm);
             pushInt(pc);
             mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name, "(JJI)V", false);
-            mv.visitLabel(done);
+            mv.frame(done);
         }
 
         /**
@@ -666,7 +1076,7 @@ final class CodeGenerator {
             address(base, pc);
             mv.visitVarInsn(LSTORE, ADDR);
             cacheLookup(base, write, size, pc, hit, checked);
-            mv.visitLabel(hit);
+            mv.frame(hit);
             if (!proven) {
                 boundsCheck(base, size, checked);
             }
@@ -705,7 +1115,7 @@ final class CodeGenerator {
             }
             mv.visitVarInsn(ISTORE, cacheId(base));
             mv.visitJumpInsn(GOTO, hit);
-            mv.visitLabel(uncacheable);
+            mv.frame(uncacheable, REGION);
             mv.visitInsn(POP);
             mv.visitJumpInsn(GOTO, checked);
         }
@@ -747,9 +1157,14 @@ final class CodeGenerator {
             if (base != 10) {
                 return -1;
             }
-            int size = Integer.parseInt(name.replaceAll("\\D", "")) / 8;
+            int size = bytes(name);
             int off = code.off()[pc];
             return off >= -Memory.FRAME_SIZE && off + size <= 0 ? Memory.FRAME_SIZE + off : -1;
+        }
+
+        /** The access size of a Memory method name ending in its bit width ({@code load32}, {@code store8}). */
+        private static int bytes(String name) {
+            return name.endsWith("64") ? 8 : name.endsWith("32") ? 4 : name.endsWith("16") ? 2 : 1;
         }
 
         private void address(int base, int pc) {
@@ -859,7 +1274,7 @@ final class CodeGenerator {
             mv.visitVarInsn(ILOAD, DEPTH);
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callDepth", "(II)Ljava/lang/RuntimeException;", false);
             mv.visitInsn(ATHROW);
-            mv.visitLabel(ok);
+            mv.frame(ok);
             syncBudgetOut();
             mv.visitVarInsn(ALOAD, ST);
             if (callee < 0) {
@@ -909,7 +1324,7 @@ final class CodeGenerator {
             pushLong(Errno.ENOENT.negated());
             store(0);
             mv.visitJumpInsn(GOTO, next);
-            mv.visitLabel(ran);
+            mv.frame(ran);
             syncBudgetOut();
             mv.visitVarInsn(ALOAD, ST);
             mv.visitVarInsn(ALOAD, TARGET);
@@ -918,8 +1333,9 @@ final class CodeGenerator {
             mv.visitLabel(gap[0]);
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "enterTailCall", "(" + STATE_D + "L" + PROGRAM + ";JI)J", false);
             mv.visitLabel(gap[1]);
-            mv.visitInsn(LRETURN);
-            mv.visitLabel(next);
+            store(0);
+            returnR0();
+            mv.frame(next);
         }
 
         /** gotox: the target the interpreter would take, checked the same way, then a tableswitch over this function's slots. */
@@ -930,12 +1346,24 @@ final class CodeGenerator {
             pushInt(pc);
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "gotoxTarget", "(" + STATE_D + "JII)I", false);
             Label unreachable = new Label();
-            Label[] cases = new Label[last - start + 1];
-            for (int t = start; t <= last; t++) {
-                cases[t - start] = emitted(t) ? at(t) : unreachable;
+            Label elsewhere = unreachable;
+            if (split()) {
+                // a target in another chunk leaves for it: the switch covers this chunk's slots only
+                elsewhere = new Label();
+                mv.visitInsn(DUP);
+                mv.visitVarInsn(ISTORE, FAULT_PC);
             }
-            mv.visitTableSwitchInsn(start, last, unreachable, cases);
-            mv.visitLabel(unreachable);
+            Label[] cases = new Label[to - from + 1];
+            for (int t = from; t <= to; t++) {
+                cases[t - from] = emitted(t) ? at(t) : unreachable;
+            }
+            mv.visitTableSwitchInsn(from, to, elsewhere, cases);
+            if (split()) {
+                mv.frame(elsewhere);
+                mv.visitVarInsn(ILOAD, FAULT_PC);
+                mv.visitJumpInsn(GOTO, leave);
+            }
+            mv.frame(unreachable);
             mv.visitTypeInsn(NEW, "java/lang/IllegalStateException");
             mv.visitInsn(DUP);
             mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalStateException", "<init>", "()V", false);
@@ -969,7 +1397,7 @@ final class CodeGenerator {
             mv.visitInsn(LCONST_0);
             store(0);
             exit();
-            mv.visitLabel(inPacket);
+            mv.frame(inPacket);
         }
 
         /** callx: a function of the program through {@code dispatch}, or a helper by id. */
@@ -998,9 +1426,9 @@ final class CodeGenerator {
             store(0);
             syncBudgetIn();
             mv.visitJumpInsn(GOTO, done);
-            mv.visitLabel(function);
+            mv.frame(function);
             localCall(pc, -1, gap);
-            mv.visitLabel(done);
+            mv.frame(done);
         }
 
         private void exit() {
@@ -1012,8 +1440,7 @@ final class CodeGenerator {
                 mv.visitInsn(LASTORE);
             }
             syncBudgetOut();
-            load(0);
-            mv.visitInsn(LRETURN);
+            returnR0();
         }
 
         private void fault(int pc, String reason) {

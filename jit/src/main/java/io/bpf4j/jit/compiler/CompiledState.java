@@ -15,6 +15,11 @@ public final class CompiledState extends RunState<CompiledProgram> {
      * methods return r0 and leave r1-r5 here for the caller to reload.
      */
     public final long[] ret = new long[6];
+    /**
+     * What a chunk of a split function hands its driver when it leaves for a slot of another
+     * chunk: r0-r10, the budget and the may_goto budget (r0 alone when the function returned).
+     */
+    public final long[] xfer = new long[13];
     /** The running program's first static region, as an address high half (see {@code LD_STATIC}). */
     public long staticBase;
     /** The program whose {@link #staticBase} this state looked up last, and that base: a run looks it up once, not per run. */

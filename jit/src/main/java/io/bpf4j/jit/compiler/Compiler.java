@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The bytecode compiler engine: each program becomes one hidden class with one static method
  * per BPF function. A program with anything the compiler does not translate yet, or whose
- * method would exceed the JVM's 64 KB limit or the 8000 bytes HotSpot still compiles (functions
- * are not split yet), is prepared by the {@link Interpreter} instead,
+ * method would exceed the JVM's 64 KB limit or the 8000 bytes HotSpot still compiles even after
+ * the function is split into chunk methods ({@link FunctionChunks}), is prepared by the
+ * {@link Interpreter} instead,
  * with a log line giving the reason, so this engine is never wrong, only sometimes not faster.
  */
 public final class Compiler implements ExecutionEngine {
@@ -50,6 +51,14 @@ public final class Compiler implements ExecutionEngine {
 
     /** Compiles {@code image}, or prepares it with the interpreter and says why. */
     public Compilation compile(ProgramImage image) {
+        return compile(image, MethodSizes.compilableLimit());
+    }
+
+    /**
+     * As {@link #compile(ProgramImage)}, splitting each function whose method would exceed
+     * {@code splitAbove} bytes (tests cut small functions this way to run split code).
+     */
+    Compilation compile(ProgramImage image, int splitAbove) {
         if (image.arena() != null) {
             // arena accesses go through Memory's arena path (a load from a page not allocated
             // reads 0): the generated code's proven and checked accesses do not take it yet
@@ -62,24 +71,24 @@ public final class Compiler implements ExecutionEngine {
         }
         byte[] bytes;
         CodeGenerator generator = new CodeGenerator(image, code);
+        int limit = MethodSizes.compilableLimit();
         try {
-            bytes = generator.generate();
+            bytes = generator.generate(Math.min(limit, splitAbove));
         } catch (MethodTooLargeException e) {
             return fallback(image, "function method too large (" + e.getMethodName() + ", " + e.getCodeSize() + " bytes)");
         }
         dump(image, bytes);
-        int limit = MethodSizes.compilableLimit();
         for (Map.Entry<String, Integer> m : MethodSizes.of(bytes).entrySet()) {
-            // the slow methods (s<f>) run only the block the budget runs out in: HotSpot need not compile them
-            if (m.getKey().startsWith("f") && m.getValue() > limit) {
-                // until functions are split: HotSpot would leave this method to its bytecode interpreter
+            // the slow methods (s<f>, s<f>_<k>) run only the block the budget runs out in: HotSpot need not compile them
+            if (!m.getKey().startsWith("s") && m.getValue() > limit) {
+                // even split into chunks: HotSpot would leave this method to its bytecode interpreter
                 return fallback(image, "function method " + m.getKey() + " has " + m.getValue() + " bytes of bytecode, over the "
                         + limit + " HotSpot compiles (HugeMethodLimit)");
             }
         }
         CompiledCode compiled;
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytes, true);
+            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, new SlowPaths(generator), true);
             compiled = (CompiledCode) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
         } catch (RuntimeException | Error e) {
             throw e;

@@ -17,8 +17,15 @@ final class MethodSizes {
 
     private MethodSizes() {}
 
+    private static final int COMPILABLE_LIMIT = readCompilableLimit();
+
     /** The largest method size HotSpot compiles here, or {@link Integer#MAX_VALUE} when it compiles any. */
     static int compilableLimit() {
+        return COMPILABLE_LIMIT;
+    }
+
+    /** Asks the VM once: the MXBean lookup costs more than compiling a small program. */
+    private static int readCompilableLimit() {
         try {
             var hotspot = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
             if (hotspot != null && "false".equals(hotspot.getVMOption("DontCompileHugeMethods").getValue())) {

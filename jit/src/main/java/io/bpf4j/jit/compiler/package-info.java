@@ -4,8 +4,22 @@
  * shared code ({@link io.bpf4j.jit.runtime.AluOps}, the checked {@link io.bpf4j.jit.runtime.Memory},
  * the {@link io.bpf4j.jit.internal.RunState} budgets and frames). Tail calls, gotox and the
  * legacy packet loads are compiled; what it cannot compile yet (a jump or fall-through into
- * another function, a method over the JVM's 64 KB) runs on the interpreter, the reference it is
- * tested against, with a logged reason.
+ * another function, a method still over HotSpot's 8000 bytes after splitting) runs on the
+ * interpreter, the reference it is tested against, with a logged reason.
+ *
+ * <p>Large functions are split ({@code FunctionChunks}): a function whose method would exceed
+ * the 8000 bytes HotSpot compiles ({@code HugeMethodLimit}; a larger method would run in the
+ * JVM's bytecode interpreter) becomes a driver method {@code f<f>} and chunk methods
+ * {@code c<f>_<k>}, each a run of consecutive slots starting a basic block. A chunk takes the
+ * registers and budgets as parameters, enters at its entry slot through a switch, and leaves by
+ * writing them to {@code CompiledState.xfer} and returning the slot to go on at; the driver
+ * calls the chunk holding that slot. Budget, faults and frames are the unsplit method's: each
+ * chunk compares the budget per block and stores it when a fault leaves it.
+ *
+ * <p>The generator writes the stack map frames itself ({@code FramedMethodVisitor}): after a
+ * method's entry code every local has one type, so each frame is "same locals" with an empty
+ * or one-value stack, and ASM's frame computation (a data-flow analysis per method, once most
+ * of the compile time) is not run.
  *
  * <p>Checks go only where they cannot fail: an access through r10 (read only) at a constant
  * offset inside the frame goes straight to the frame's bytes; an access the verifier's facts
@@ -17,8 +31,11 @@
  *   <li>The instruction budget is compared once per basic block ({@code BasicBlocks}) with the
  *   block's length, and spent before each memory access and before the block's last instruction,
  *   so a fault, call or exit sees the interpreter's budget. A block the budget does not cover runs
- *   in the function's slow method {@code s<f>}, which counts and checks each instruction as the
- *   interpreter does and ends in its budget fault (or an earlier fault of its own).</li>
+ *   in the function's slow method, which counts and checks each instruction as the
+ *   interpreter does and ends in its budget fault (or an earlier fault of its own). Slow methods
+ *   are generated on the first budget fault in their function or chunk, each in a small hidden
+ *   class of its own ({@code SlowPaths}, reached as the program class's class data): most runs
+ *   never need one, and generating them with the program doubled its class.</li>
  *   <li>Each base register has a region cache in locals (the tag and id of the last region it
  *   reached, and the region): while an access's high half matches, the access compares its
  *   bounds inline and goes to the region's bytes; otherwise {@code Memory.cacheRegion} checks it

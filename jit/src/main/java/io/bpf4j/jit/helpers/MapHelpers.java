@@ -63,6 +63,13 @@ public final class MapHelpers {
             BpfMap inner = ((MapOfMaps) map).innerMap(k);
             return inner == null ? 0 : rt.mapPointer(inner);
         }
+        if (map instanceof io.bpf4j.maps.InsnArray table && table.isCallTable()) {
+            // bpf4j's call table in its explicit .maps form: the lookup gives the function itself
+            // (the verifier's func_or_null), callx then calls it as a SEC("callx") table's entry
+            long index = Integer.toUnsignedLong(LittleEndian.getInt(k, 0));
+            return index < Integer.toUnsignedLong(table.maxEntries())
+                    ? io.bpf4j.jit.runtime.Pointers.instruction(table.origOffset((int) index)) : 0;
+        }
         return valuePointer(rt, map, map.lookupRef(k, rt.cpu()));
     }
 

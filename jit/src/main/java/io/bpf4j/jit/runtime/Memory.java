@@ -122,7 +122,14 @@ public final class Memory {
                 dynamic = Arrays.copyOf(dynamic, dynamic.length * 2);
                 revoked = Arrays.copyOf(revoked, dynamic.length);
             }
-            dynamic[dynamicCount] = Region.of(kind, name, slice.array(), slice.offset(), slice.length(), writable);
+            Region previous = dynamic[dynamicCount];
+            // a run looks values up in the order the previous run did: its region at this id is
+            // usually the one wanted, and reusing it saves an allocation per lookup per run
+            if (previous == null || previous.bytes != slice.array() || previous.start != slice.offset()
+                    || previous.length != slice.length() || previous.kind != kind || previous.writable != writable
+                    || !previous.name.equals(name)) {
+                dynamic[dynamicCount] = Region.of(kind, name, slice.array(), slice.offset(), slice.length(), writable);
+            }
             id = DYNAMIC_BASE + dynamicCount++;
             if (dynamicCount == SCAN_LIMIT + 1) {
                 for (int i = 0; i < dynamicCount - 1; i++) {
@@ -177,7 +184,7 @@ public final class Memory {
     /** Drops the regions handed out by the last run. */
     public void reset() {
         if (dynamicCount != 0) {
-            Arrays.fill(dynamic, 0, dynamicCount, null);
+            // the regions stay for pointerTo to reuse; nothing reads an id at or past dynamicCount
             Arrays.fill(revoked, 0, dynamicCount, false);
             if (dynamicCount > SCAN_LIMIT) {
                 dynamicIds.clear();

@@ -59,7 +59,19 @@ class CompiledControlFlowTest {
 
     private static Outcome agree(String what, ProgramImage image, Consumer<ExecutionContext> setup) {
         compile(image);
-        return agree(what, e -> e.prepare(image), setup);
+        Outcome whole = agree(what, e -> e.prepare(image), setup);
+        if (image.instructions().slotCount() > 200) {
+            // one chunk per instruction would make a driver method over 64 KB
+            return whole;
+        }
+        // and split into one chunk method per instruction: every jump, gotox included, leaves its chunk
+        Compiler.Compilation split = Compiler.INSTANCE.compile(image, 1);
+        assertThat(split.fallbackReason()).as("%s split compiles", what).isNull();
+        GeneratedClasses.check(split.classFile());
+        ExecutionContext sc = split.executable().newContext();
+        setup.accept(sc);
+        assertThat(Outcome.of(split.executable(), sc, split.executable()::run)).as("%s, split", what).isEqualTo(whole);
+        return whole;
     }
 
     @Test
@@ -159,20 +171,31 @@ class CompiledControlFlowTest {
         }
     }
 
+    /**
+     * A function whose one method would be over the 8000 bytes HotSpot compiles is split into
+     * chunk methods under that size, with a loop whose back edge goes from the last chunk to the
+     * first, and runs as the interpreter runs it.
+     */
     @Test
-    void aFunctionOverTheSizeHotSpotCompilesRunsOnTheInterpreterWithTheReason() {
-        StringBuilder src = new StringBuilder("mov %r0, 0\n");
+    void aFunctionOverTheSizeHotSpotCompilesIsSplitIntoChunkMethodsUnderIt() {
+        StringBuilder src = new StringBuilder("mov %r0, 0\nmov %r1, 0\nloop:\n");
         for (int i = 0; i < 2000; i++) {
             src.append(i % 2 == 0 ? "add %r0, 3\n" : "xor %r0, 5\n");
         }
-        src.append("exit\n");
+        src.append("add %r1, 1\njlt %r1, 3, loop\nexit\n");
         ProgramImage image = ProgramImage.of(io.bpf4j.isa.asm.ConformanceAssembler.assemble(src.toString()), StandardHelpers.all());
-        Compiler.Compilation c = Compiler.INSTANCE.compile(image);
-        assertThat(c.fallbackReason()).contains("f0").contains("HugeMethodLimit");
-        assertThat(c.executable().engineName()).isEqualTo("interpreter");
-        Executable interpreted = Interpreter.INSTANCE.prepare(image);
-        assertThat(c.executable().run(c.executable().newContext())).isEqualTo(interpreted.run(interpreted.newContext()));
-        // a small program is well under the limit
-        assertThat(Compiler.INSTANCE.compile(ProgramImage.of(asm("mov %r0, 1", "exit"), StandardHelpers.all())).compiled()).isTrue();
+        Compiler.Compilation c = compile(image);
+        java.util.Map<String, Integer> sizes = MethodSizes.of(c.classFile());
+        assertThat(sizes.keySet()).as("chunk methods").filteredOn(m -> m.startsWith("c0_")).hasSizeGreaterThan(1);
+        sizes.forEach((m, size) -> {
+            if (!m.startsWith("s")) {
+                assertThat(size).as(m).isLessThanOrEqualTo(MethodSizes.HUGE_METHOD_LIMIT);
+            }
+        });
+        Outcome o = agree("split", image, ctx -> { });
+        assertThat(o.r0()).isNotNull();
+        assertThat(o.instructions()).isEqualTo(2 + 3 * 2002 + 1);
+        // the budget running out inside a later chunk faults where the interpreter's does
+        agree("split, budget", image, ctx -> ctx.setInstructionBudget(3000));
     }
 }

@@ -65,11 +65,24 @@ class CompilerDifferentialTest {
 
     @Test
     void bothEnginesAgree() {
+        bothEnginesAgree(Integer.MAX_VALUE);
+    }
+
+    /** The same with each function split into one chunk method per instruction. */
+    @Test
+    void bothEnginesAgreeWhenFunctionsAreSplit() {
+        bothEnginesAgree(1);
+    }
+
+    private static void bothEnginesAgree(int splitAbove) {
         programs().forEach((name, insns) -> {
             ProgramImage image = ProgramImage.of(insns, StandardHelpers.all());
-            Compiler.Compilation c = Compiler.INSTANCE.compile(image);
+            Compiler.Compilation c = Compiler.INSTANCE.compile(image, splitAbove);
             assertThat(c.fallbackReason()).as("%s compiles", name).isNull();
             GeneratedClasses.check(c.classFile());
+            if (splitAbove < 100) {
+                assertThat(MethodSizes.of(c.classFile()).keySet()).as("%s is split into chunk methods", name).anyMatch(m -> m.startsWith("c0_"));
+            }
             Executable interpreted = Interpreter.INSTANCE.prepare(image);
             Outcome byCompiler = Outcome.of(c.executable(), c.executable().newContext(), c.executable()::run);
             Outcome byInterpreter = Outcome.of(interpreted, interpreted.newContext(), interpreted::run);
@@ -99,6 +112,11 @@ class CompilerDifferentialTest {
      */
     @Test
     void theBudgetRunsOutAtTheInterpretersInstructionWhereverItEnds() {
+        theBudgetRunsOutAtTheInterpretersInstructionWhereverItEnds(Integer.MAX_VALUE);
+        theBudgetRunsOutAtTheInterpretersInstructionWhereverItEnds(1);
+    }
+
+    private static void theBudgetRunsOutAtTheInterpretersInstructionWhereverItEnds(int splitAbove) {
         Map<String, Instructions> programs = new LinkedHashMap<>();
         programs.put("loop with stack accesses, then a bad load", asm("mov %r0, 0", "mov %r1, 0", "loop:",
                 "stxdw [%r10-8], %r1", "ldxdw %r2, [%r10-8]", "add %r0, %r2", "stxw [%r10-16], %r0", "add %r1, 1",
@@ -108,7 +126,7 @@ class CompilerDifferentialTest {
                 "f:", "stdw [%r10-8], 1", "ldxdw %r0, [%r10-8]", "add %r0, 2", "exit"));
         programs.forEach((name, insns) -> {
             ProgramImage image = ProgramImage.of(insns, StandardHelpers.all());
-            Compiler.Compilation c = Compiler.INSTANCE.compile(image);
+            Compiler.Compilation c = Compiler.INSTANCE.compile(image, splitAbove);
             assertThat(c.fallbackReason()).as("%s compiles", name).isNull();
             Executable interpreted = Interpreter.INSTANCE.prepare(image);
             long full = Outcome.of(interpreted, interpreted.newContext(), interpreted::run).instructions();

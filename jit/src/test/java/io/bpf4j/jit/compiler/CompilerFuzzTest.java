@@ -37,8 +37,13 @@ class CompilerFuzzTest {
      * interpreter fallback). {@code endings} counts how the runs ended (r0, or the fault's class).
      */
     static boolean compare(Instructions insns, long[][] inputs, String what, java.util.Map<String, Integer> endings) {
+        return compare(insns, inputs, what, endings, Integer.MAX_VALUE);
+    }
+
+    /** As above, with every function whose method would exceed {@code splitAbove} bytes split into chunk methods. */
+    static boolean compare(Instructions insns, long[][] inputs, String what, java.util.Map<String, Integer> endings, int splitAbove) {
         ProgramImage image = ProgramImage.of(insns, StandardHelpers.all());
-        Compiler.Compilation c = Compiler.INSTANCE.compile(image);
+        Compiler.Compilation c = Compiler.INSTANCE.compile(image, splitAbove);
         if (c.compiled()) {
             GeneratedClasses.check(c.classFile());
         }
@@ -84,6 +89,20 @@ class CompilerFuzzTest {
 
     @Test
     void fixedSeedPrograms() {
+        fixedSeedPrograms(Integer.MAX_VALUE, PROGRAMS);
+    }
+
+    /**
+     * The same programs with their functions split: into chunks of about 20 slots, and into one
+     * chunk per instruction (every jump then leaves its chunk through the driver).
+     */
+    @Test
+    void fixedSeedProgramsSplit() {
+        fixedSeedPrograms(1500, PROGRAMS / 3);
+        fixedSeedPrograms(1, PROGRAMS / 3);
+    }
+
+    private static void fixedSeedPrograms(int splitAbove, int programs) {
         SplittableRandom random = new SplittableRandom(SEED);
         RandomPrograms.Choices c = new RandomPrograms.Choices() {
             @Override
@@ -98,20 +117,20 @@ class CompilerFuzzTest {
         };
         int compiled = 0;
         java.util.Map<String, Integer> endings = new java.util.TreeMap<>();
-        for (int p = 0; p < PROGRAMS; p++) {
+        for (int p = 0; p < programs; p++) {
             Instructions insns = RandomPrograms.generate(c, 40);
             long[][] inputs = new long[INPUTS][];
             for (int i = 0; i < INPUTS; i++) {
                 inputs[i] = input(c);
             }
-            if (compare(insns, inputs, "program " + p + " of seed " + Long.toHexString(SEED), endings)) {
+            if (compare(insns, inputs, "program " + p + " of seed " + Long.toHexString(SEED) + " split above " + splitAbove, endings, splitAbove)) {
                 compiled++;
             }
         }
-        System.out.printf("CompilerFuzzTest: %d programs x %d inputs, %d compiled (the rest ran on the interpreter's fallback); runs ended: %s%n",
-                PROGRAMS, INPUTS, compiled, endings);
+        System.out.printf("CompilerFuzzTest (split above %d bytes): %d programs x %d inputs, %d compiled (the rest ran on the interpreter's fallback); runs ended: %s%n",
+                splitAbove, programs, INPUTS, compiled, endings);
         // most random programs must reach the compiler, or this test compares the interpreter with itself
-        assertThat(compiled).isGreaterThan(PROGRAMS / 2);
+        assertThat(compiled).isGreaterThan(programs / 2);
     }
 
     /** Jazzer: the data decides the program and two inputs. */

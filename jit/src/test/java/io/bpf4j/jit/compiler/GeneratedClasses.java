@@ -15,6 +15,11 @@ import org.objectweb.asm.util.CheckClassAdapter;
 public final class GeneratedClasses {
     private GeneratedClasses() {}
 
+    /** Compiles {@code image} with every function whose method would exceed {@code splitAbove} bytes split into chunk methods. */
+    public static Compiler.Compilation compileSplit(io.bpf4j.jit.ProgramImage image, int splitAbove) {
+        return Compiler.INSTANCE.compile(image, splitAbove);
+    }
+
     /** Runs CheckClassAdapter (with data-flow verification) over {@code classFile}; fails on any problem. */
     public static void check(byte[] classFile) {
         StringWriter problems = new StringWriter();

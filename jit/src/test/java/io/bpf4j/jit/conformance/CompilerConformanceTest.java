@@ -56,6 +56,14 @@ class CompilerConformanceTest {
             Run byInterpreter = run(Interpreter.INSTANCE.prepare(image), c);
             assertThat(byCompiler.outcome()).as("%s", c.name()).isEqualTo(byInterpreter.outcome());
             assertThat(byCompiler.memory()).as("memory after %s", c.name()).isEqualTo(byInterpreter.memory());
+            // split into one chunk method per instruction, every jump leaving its chunk
+            Compiler.Compilation split = GeneratedClasses.compileSplit(image, 1);
+            if (split.compiled()) {
+                GeneratedClasses.check(split.classFile());
+                Run bySplit = run(split.executable(), c);
+                assertThat(bySplit.outcome()).as("%s, split", c.name()).isEqualTo(byInterpreter.outcome());
+                assertThat(bySplit.memory()).as("memory after %s, split", c.name()).isEqualTo(byInterpreter.memory());
+            }
             if (c.expectedError() != null) {
                 assertThat(byCompiler.outcome().fault()).as("%s faults", c.name()).isNotNull();
             } else {

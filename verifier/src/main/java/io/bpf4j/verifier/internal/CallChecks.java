@@ -168,8 +168,10 @@ final class CallChecks {
                 env.markPrecise(3);
             }
         }
-        if (func == HelperId.GET_LOCAL_STORAGE.id() && regs[2] instanceof Reg.ScalarReg fl && fl.v().isConst()
-                && fl.v().constValue() == 0) {
+        if (func == HelperId.GET_LOCAL_STORAGE.id()) {
+            if (!(regs[2] instanceof Reg.ScalarReg fl && fl.v().isConst() && fl.v().constValue() == 0)) {
+                throw env.reject("get_local_storage() doesn't support non-zero flags");
+            }
             env.markPrecise(2);
         }
         if (func == HelperId.LOOP.id()) {
@@ -210,7 +212,18 @@ final class CallChecks {
                     nullable = false;
                 }
                 int id = !nullable && meta.map.hasSpinLock() ? env.newId() : 0;
-                regs[0] = Reg.Ptr.map(Reg.PtrType.MAP_VALUE, meta.map, 0, id, nullable);
+                io.bpf4j.isa.abi.MapType mt = meta.map.type();
+                if (meta.map.inner() != null) {
+                    // a map-in-map lookup gives the inner map (6.18 types it so before the NULL check)
+                    regs[0] = Reg.Ptr.map(Reg.PtrType.CONST_MAP, meta.map.inner(), 0, 0, nullable);
+                } else if (mt == io.bpf4j.isa.abi.MapType.XSKMAP || mt == io.bpf4j.isa.abi.MapType.SOCKMAP
+                        || mt == io.bpf4j.isa.abi.MapType.SOCKHASH) {
+                    // 6.18 types the lookup by what these maps hold, NULL check or not
+                    Reg.PtrType held = mt == io.bpf4j.isa.abi.MapType.XSKMAP ? Reg.PtrType.XDP_SOCK : Reg.PtrType.SOCKET;
+                    regs[0] = Reg.Ptr.of(held).withType(held, nullable);
+                } else {
+                    regs[0] = Reg.Ptr.map(Reg.PtrType.MAP_VALUE, meta.map, 0, id, nullable);
+                }
             }
             case PTR_TO_MEM, PTR_TO_RINGBUF_MEM_OR_NULL -> {
                 boolean ringbuf = fn.retFlags().contains(TypeFlag.MEM_RINGBUF) || fn.ret() == io.bpf4j.isa.abi.RetKind.PTR_TO_RINGBUF_MEM_OR_NULL;
@@ -221,18 +234,36 @@ final class CallChecks {
             case PTR_TO_SOCKET, PTR_TO_SOCKET_OR_NULL, PTR_TO_TCP_SOCK, PTR_TO_TCP_SOCK_OR_NULL, PTR_TO_SOCK_COMMON,
                     PTR_TO_SOCK_COMMON_OR_NULL -> regs[0] = Reg.Ptr.of(MemChecks.ptrTypeOf(rk.base())).withType(
                             MemChecks.ptrTypeOf(rk.base()), nullable);
+            case PTR_TO_BTF_ID, PTR_TO_BTF_ID_OR_NULL, PTR_TO_BTF_ID_TRUSTED -> {
+                Reg r0 = env.btfPointers == null ? null : env.btfPointers.helperReturn(fn.retBtfType(), nullable,
+                        fn.ret() == io.bpf4j.isa.abi.RetKind.PTR_TO_BTF_ID_TRUSTED);
+                if (r0 == null) {
+                    throw env.reject("bpf4j: not supported yet: helper return kind " + fn.ret() + " (" + name
+                            + ") without the kernel's BTF");
+                }
+                if (name.startsWith("bpf_skc_to_") && meta.refObjId != 0) {
+                    // is_ptr_cast_function: the cast shares its argument's reference
+                    r0 = ((Reg.Ptr) r0).withRefObjId(meta.refObjId);
+                }
+                regs[0] = r0;
+            }
             default -> throw env.reject("bpf4j: not supported yet: helper return kind " + fn.ret() + " (" + name + ")");
         }
         if (regs[0] instanceof Reg.Ptr p && p.maybeNull()) {
             regs[0] = p.withId(env.newId());
         }
-        if (regs[0] instanceof Reg.Ptr p && fn.acquiresRef(meta.map == null ? null : meta.map.type())) {
+        if (HelperTraits.isPtrCast(func)) {
+            if (regs[0] instanceof Reg.Ptr p) {
+                regs[0] = p.withRefObjId(meta.refObjId);
+            }
+        } else if (regs[0] instanceof Reg.Ptr p && fn.acquiresRef(meta.map == null ? null : meta.map.type())) {
             int id = env.newId();
             env.cur.refs.add(new VState.Ref(id, idx));
             regs[0] = p.withId(id).withRefObjId(id);
         }
         regs[0] = refineRetval(func, regs[0]);
-        if (meta.map != null && !MapFuncCompat.compatible(meta.map, func, env.input.programType())) {
+        if (meta.map != null && !MapFuncCompat.compatible(meta.map, func, env.input.programType(),
+                env.input.expectedAttachType(), env.log)) {
             throw env.reject("cannot pass map_type " + meta.map.type().id() + " into func " + name + "#" + func);
         }
         if (HelperTraits.changesPacketData(func)) {
@@ -296,6 +327,14 @@ final class CallChecks {
         if (reg instanceof Reg.Ptr rp && rp.isPacket() && !fn.pktAccess()) {
             throw env.reject("helper access to the packet is not allowed");
         }
+        if (kind == ArgKind.PTR_TO_MAP_VALUE) {
+            kind = resolveMapArgKind(spec, meta);
+        }
+        if (reg instanceof Reg.Ptr bp && bp.type() == Reg.PtrType.BTF_ID) {
+            // check_reg_type's BTF id matching (btf_struct_ids_match, trusted/rcu rules) is not modelled
+            throw env.reject("bpf4j: not supported yet: BTF-typed pointer " + typeName(reg) + " as an argument of "
+                    + fn.helperName());
+        }
         boolean isNull = reg instanceof Reg.ScalarReg z && z.v().isConst() && z.v().constValue() == 0;
         if (isNull && spec.maybeNull()) {
             // NULL is accepted only because it is exactly zero
@@ -352,6 +391,10 @@ final class CallChecks {
             case PTR_TO_MEM -> {
                 if (spec.has(TypeFlag.MEM_FIXED_SIZE)) {
                     helperMemAccess(regno, spec.fixedSize(), write, false, spec.has(TypeFlag.MEM_UNINIT) ? meta : null);
+                    if (spec.has(TypeFlag.MEM_ALIGNED) && env.regs()[regno] instanceof Reg.Ptr mp) {
+                        // the helper stores a whole u64 there: the kernel wants it aligned, whatever the arch
+                        ex.mem.checkAlignment(mp, 0, spec.fixedSize(), true);
+                    }
                 }
             }
             case CONST_SIZE, CONST_SIZE_OR_ZERO -> {
@@ -371,6 +414,24 @@ final class CallChecks {
             default -> {
             }
         }
+    }
+
+    /**
+     * resolve_map_arg_type: a sockmap or sockhash stores sockets, so the "value" a helper passes
+     * to it is a socket pointer; other forms of value argument are refused for them.
+     */
+    private ArgKind resolveMapArgKind(ArgSpec spec, Meta meta) {
+        if (meta.map == null) {
+            throw env.reject("invalid map_ptr to access map->type");
+        }
+        io.bpf4j.isa.abi.MapType t = meta.map.type();
+        if (t != io.bpf4j.isa.abi.MapType.SOCKMAP && t != io.bpf4j.isa.abi.MapType.SOCKHASH) {
+            return ArgKind.PTR_TO_MAP_VALUE;
+        }
+        if (!spec.flags().isEmpty()) {
+            throw env.reject("invalid arg_type for sockmap/sockhash");
+        }
+        return ArgKind.PTR_TO_BTF_ID_SOCK_COMMON;
     }
 
     private static int func(HelperProto fn) {
@@ -877,6 +938,10 @@ final class CallChecks {
     }
 
     private void checkReturnCode() {
+        if (env.btfPointers != null && env.btfPointers.attached() && env.frame().subprog == 0
+                && env.btfPointers.checkReturn()) {
+            return;
+        }
         Reg r0 = env.src(0);
         if (env.isPointerValue(0)) {
             throw env.reject("R0 leaks addr as return value");
@@ -959,7 +1024,7 @@ final class CallChecks {
     }
 
     /** verbose_invalid_scalar. */
-    private static String invalidScalar(String ctx, Scalar v, long min, long max) {
+    static String invalidScalar(String ctx, Scalar v, long min, long max) {
         StringBuilder sb = new StringBuilder(ctx + " the register R0 has");
         boolean unknown = true;
         if (v.smin() > Long.MIN_VALUE) {

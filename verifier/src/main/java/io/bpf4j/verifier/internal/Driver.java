@@ -7,6 +7,7 @@ import io.bpf4j.isa.Slot;
 import io.bpf4j.isa.Unknown;
 import io.bpf4j.isa.abi.MapShape;
 import io.bpf4j.isa.facts.ProgramFacts;
+import io.bpf4j.verifier.Explanation;
 import io.bpf4j.verifier.LineInfo;
 import io.bpf4j.verifier.VerifiedProgram;
 import io.bpf4j.verifier.VerifierException;
@@ -48,9 +49,11 @@ public final class Driver {
         }
         switch (input.programType()) {
             case TRACING, LSM, EXT, STRUCT_OPS -> {
-                // these attach to a BTF function whose prototype shapes the context: not modelled yet
-                log.error("bpf4j: not supported yet: " + input.programType().displayName() + " programs (BTF attach target)");
-                throw fail(log, null, -1, start, input);
+                String gap = AttachTargets.unsupported(input);
+                if (gap != null) {
+                    log.error("bpf4j: not supported yet: " + gap);
+                    throw fail(log, null, -1, start, input);
+                }
             }
             default -> {
             }
@@ -58,25 +61,34 @@ public final class Driver {
         Program prog = new Program(raw, input.lineInfo());
         prog.kfuncs = input.kfuncs();
         Env env = null;
+        boolean onPath = false;
         try {
-            new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps())).run(input.funcInfo(), input.lineInfo());
+            new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps(), input.frozenValues()), input.programType()).run(input.funcInfo(), input.lineInfo());
             env = new Env(prog, log, input);
+            env.fastcall = Fastcall.mark(env);
             Explorer ex = new Explorer(env);
+            onPath = true;
             ex.verifyMain();
             verifyGlobals(env);
+            env.fastcall.removeSpillsFills(env.stackDepth);
+            onPath = false;
             checkMaxStackDepth(env);
+            if (env.unconvertibleAccess >= 0) {
+                env.insnIdx = env.unconvertibleAccess;
+                throw env.reject("verifier bug: error during ctx access conversion (0)");
+            }
         } catch (Reject r) {
-            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input);
+            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input, onPath);
         } catch (NotSupported e) {
             log.error("bpf4j: not supported yet: " + e.getMessage());
-            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input);
+            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input, onPath);
         } catch (RuntimeException e) {
             // a bug here must still end in a verdict, never in an unexpected exception
             log.error("bpf4j: internal error: " + e);
-            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input);
+            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input, onPath);
         } catch (StackOverflowError e) {
             log.error("bpf4j: internal error: " + e);
-            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input);
+            throw fail(log, env, env == null ? -1 : env.insnIdx, start, input, onPath);
         }
         VerifierStats stats = stats(env, start);
         finish(log, stats);
@@ -106,13 +118,18 @@ public final class Driver {
     }
 
     private static VerifierException fail(VLog log, Env env, int insn, long start, VerifierInput input) {
+        return fail(log, env, insn, start, input, false);
+    }
+
+    private static VerifierException fail(VLog log, Env env, int insn, long start, VerifierInput input, boolean onPath) {
         VerifierStats stats = stats(env, start);
         finish(log, stats);
         LineInfo li = null;
         if (insn >= 0 && env != null) {
             li = env.prog.lineFor(insn);
         }
-        return new VerifierException(log.lastLine(), insn, li, log.toString(), stats);
+        Explanation why = env == null ? null : Explainer.explain(env, insn, log.lastLine(), log.previousLine(), onPath);
+        return new VerifierException(log.lastLine(), insn, li, log.toString(), stats, why);
     }
 
     private static VerifierStats stats(Env env, long start) {
@@ -133,20 +150,33 @@ public final class Driver {
         log.verbose(stats.processedLine() + "\n");
     }
 
-    private static List<MapRef> mapRefs(List<MapShape> maps) {
+    private static List<MapRef> mapRefs(List<MapShape> maps, java.util.Map<Integer, byte[]> frozenValues) {
         List<MapRef> out = new ArrayList<>(maps.size());
         for (int i = 0; i < maps.size(); i++) {
-            out.add(mapRef(i, maps.get(i)));
+            MapShape m = maps.get(i);
+            byte[] v = frozenValues.get(i);
+            // bpf_map_is_rdonly and array_map_direct_value_addr: read-only to programs, frozen, one entry
+            boolean rdonly = (m.flags() & MapShape.F_RDONLY_PROG) != 0 && m.frozen() && m.type() == io.bpf4j.isa.abi.MapType.ARRAY
+                    && m.maxEntries() == 1 && v != null && v.length >= m.valueSize();
+            out.add(mapRef(i, m, rdonly ? v : null));
         }
         return out;
     }
 
-    private static MapRef mapRef(int index, MapShape m) {
-        MapRef inner = m.inner().map(x -> mapRef(-1, x)).orElse(null);
+    private static MapRef mapRef(int index, MapShape m, byte[] frozenValue) {
+        MapRef inner = m.inner().map(x -> mapRef(-1, x, null)).orElse(null);
         int lock = m.special(MapShape.SpecialField.Kind.SPIN_LOCK).map(MapShape.SpecialField::offset).orElse(-1);
         return new MapRef(index, m.name(), m.type(), m.keySize(), m.valueSize(), m.maxEntries(), m.flags(),
                 m.readOnlyToPrograms(), m.writeOnlyToPrograms(), inner, lock, m.specialFields().size(), m.insnOffsets(),
-                m.isCallTable());
+                m.isCallTable(), fieldKinds(m), frozenValue);
+    }
+
+    private static java.util.Set<MapShape.SpecialField.Kind> fieldKinds(MapShape m) {
+        java.util.Set<MapShape.SpecialField.Kind> kinds = java.util.EnumSet.noneOf(MapShape.SpecialField.Kind.class);
+        for (MapShape.SpecialField f : m.specialFields()) {
+            kinds.add(f.kind());
+        }
+        return java.util.Collections.unmodifiableSet(kinds);
     }
 
     /** check_max_stack_depth: the deepest static call chain's combined stack (JIT: 16-byte granules). */
@@ -168,7 +198,7 @@ public final class Driver {
                 // every callee a callx was verified with adds its frame like a static call
                 for (int callee : env.indirect.calleesAt(i)) {
                     if (frame + 1 >= CallChecks.MAX_CALL_FRAMES) {
-                        throw env.reject("the call stack of " + (frame + 2) + " frames is too deep !");
+                        throw env.reject("the call stack of " + (frame + 1) + " frames is too deep !");
                     }
                     walk(env, callee, depth, frame + 1);
                 }
@@ -178,7 +208,7 @@ public final class Driver {
             }
             int callee = prog.findSubprog(i + s.imm() + 1);
             if (frame + 1 >= CallChecks.MAX_CALL_FRAMES) {
-                throw env.reject("the call stack of " + (frame + 2) + " frames is too deep !");
+                throw env.reject("the call stack of " + (frame + 1) + " frames is too deep !");
             }
             walk(env, callee, depth, frame + 1);
         }

@@ -18,6 +18,8 @@ final class Env {
     final VerifierInput input;
     final KernelProfile profile;
     final ContextLayout ctx;
+    /** BTF-typed pointers (and the context of a BTF-attached program); null without the kernel's BTF. */
+    final BtfPointers btfPointers;
 
     VState cur;
     int insnIdx;
@@ -40,6 +42,12 @@ final class Env {
     /** Per insn: the pointer type of its memory operand on the first path (save_aux_ptr_type). */
     final String[] auxPtrType;
     int maxCtxOffset;
+    /**
+     * The first insn whose access passed the checks but has no rewrite in convert_ctx_accesses
+     * (a u32 read of the upper half of a {@code bpf_tcp_sock} u64), or -1: the kernel then fails
+     * the load after exploration with a "verifier bug" line.
+     */
+    int unconvertibleAccess = -1;
     final FactsRecorder facts;
 
     /** Whether the current insn already has a jump-history entry (flags of a second push merge into it). */
@@ -48,6 +56,8 @@ final class Env {
     final boolean[] globalCalled;
     /** callx, call tables and gotox (beyond 6.18): their checks and the targets every path proved. */
     final IndirectChecks indirect;
+    /** bpf_fastcall spill/fill patterns (null until marked). */
+    Fastcall fastcall;
     /** Backtracking for precision; set by the explorer. */
     Precision precision;
 
@@ -62,6 +72,7 @@ final class Env {
         this.input = input;
         this.profile = input.profile();
         this.ctx = profile.context(input.programType(), input.expectedAttachType());
+        this.btfPointers = input.btf() != null ? new BtfPointers(this) : null;
         this.stackDepth = new int[prog.subprogCount];
         this.globalCalled = new boolean[prog.subprogCount];
         this.region = new io.bpf4j.isa.facts.RegionKind[prog.len];

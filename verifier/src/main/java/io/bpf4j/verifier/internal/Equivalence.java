@@ -174,7 +174,7 @@ final class Equivalence {
 
     private static boolean sameType(Reg.Ptr a, Reg.Ptr b) {
         return a.type() == b.type() && a.maybeNull() == b.maybeNull() && a.rdonly() == b.rdonly()
-                && a.ringbuf() == b.ringbuf();
+                && a.ringbuf() == b.ringbuf() && Objects.equals(a.btf(), b.btf());
     }
 
     private boolean regsExact(Reg old, Reg cur) {

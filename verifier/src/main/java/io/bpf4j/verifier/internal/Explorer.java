@@ -230,7 +230,15 @@ final class Explorer {
     }
 
     private String formatInsn(int idx) {
-        Instruction insn = env.prog.insns[idx];
+        return formatInsn(env.prog, idx);
+    }
+
+    private static final BpftoolSyntax SYNTAX = BpftoolSyntax.defaults();
+
+    /** print_bpf_insn's text of insn {@code idx} (also what explanations show). */
+    static String formatInsn(Program prog, int idx) {
+        BpftoolSyntax syntax = SYNTAX;
+        Instruction insn = prog.insns[idx];
         if (insn instanceof LoadImm64 ld && ld.slot().src() == Opcodes.PSEUDO_FUNC) {
             return String.format("(%02x) r%d = 0x%x", ld.code(), ld.dstReg(), ld.value());
         }
@@ -238,7 +246,7 @@ final class Explorer {
             // the kernel prints the map's address here; there is none in process
             return String.format("(%02x) r%d = 0x0", ld.code(), ld.dstReg());
         }
-        String kfunc = KfuncChecks.callText(env.prog, insn);
+        String kfunc = KfuncChecks.callText(prog, insn);
         return kfunc != null ? kfunc : syntax.format(idx, insn);
     }
 
@@ -286,6 +294,9 @@ final class Explorer {
                 int mode = s.code() & Opcodes.MODE_MASK;
                 if (mode == Opcodes.ABS || mode == Opcodes.IND) {
                     mem.ldAbs(idx, (PacketLoad) insn);
+                    if (env.cur.curframe > 0) {
+                        ldAbsEarlyExit(idx);
+                    }
                 } else if (mode == Opcodes.IMM) {
                     mem.ldImm64(idx, (LoadImm64) insn);
                 } else {
@@ -293,6 +304,18 @@ final class Explorer {
                 }
             }
         }
+    }
+
+    /**
+     * In a subprogram, a failed LD_ABS/LD_IND returns 0 from it at once (the hidden exit the
+     * kernel's rewrite emits): the load's continuation is pushed, and this path returns to the
+     * caller with R0 = 0.
+     */
+    private void ldAbsEarlyExit(int idx) {
+        env.markRegScratched(0);
+        push(idx + 1, idx, false);
+        env.setReg(0, Reg.ScalarReg.constant(0));
+        calls.exit(idx);
     }
 
     // ---- branches ----

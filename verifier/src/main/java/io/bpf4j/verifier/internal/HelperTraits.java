@@ -23,4 +23,15 @@ final class HelperTraits {
             default -> false;
         };
     }
+
+    /**
+     * is_ptr_cast_function: the result is the argument seen as another socket type, so it carries
+     * the argument's reference (and dies with it) instead of taking one of its own.
+     */
+    static boolean isPtrCast(int id) {
+        return id == HelperId.TCP_SOCK.id() || id == HelperId.SK_FULLSOCK.id() || id == HelperId.SKC_TO_TCP_SOCK.id()
+                || id == HelperId.SKC_TO_TCP6_SOCK.id() || id == HelperId.SKC_TO_UDP6_SOCK.id()
+                || id == HelperId.SKC_TO_MPTCP_SOCK.id() || id == HelperId.SKC_TO_TCP_TIMEWAIT_SOCK.id()
+                || id == HelperId.SKC_TO_TCP_REQUEST_SOCK.id();
+    }
 }

@@ -166,12 +166,12 @@ final class JumpChecks {
         }
         if (!jmp32 && x && dst instanceof Reg.Ptr dp && src instanceof Reg.Ptr sp) {
             VState eqBranch = op == JumpOp.JEQ ? other : op == JumpOp.JNE ? env.cur : null;
-            if (eqBranch != null) {
-                if (notNull(dp) && sp.maybeNull()) {
-                    eqBranch.regs()[s.src()] = sp.withType(sp.type(), false);
-                }
-                if (notNull(sp) && dp.maybeNull()) {
-                    eqBranch.regs()[dstNo] = dp.withType(dp.type(), false);
+            // equal to a pointer that cannot be NULL: neither can the other one be (BTF pointers aside)
+            if (eqBranch != null && dp.maybeNull() != sp.maybeNull()) {
+                if (sp.maybeNull()) {
+                    eqBranch.regs()[s.src()] = markPtrNotNull(sp);
+                } else {
+                    eqBranch.regs()[dstNo] = markPtrNotNull(dp);
                 }
             }
         }
@@ -359,20 +359,17 @@ final class JumpChecks {
         if (isNull) {
             return Reg.ScalarReg.constant(0);
         }
-        if (p.type() == Reg.PtrType.MAP_VALUE && p.map() != null && p.map().inner() != null) {
-            return Reg.Ptr.map(Reg.PtrType.CONST_MAP, p.map().inner(), 0, 0, false);
-        }
-        if (p.type() == Reg.PtrType.MAP_VALUE && p.map() != null) {
-            if (p.map().type() == io.bpf4j.isa.abi.MapType.XSKMAP) {
-                return new Reg.Ptr(Reg.PtrType.XDP_SOCK, false, false, false, 0, p.var(), 0, p.refObjId(), null, 0, 0, 0, 0);
-            }
-            if (p.map().type() == io.bpf4j.isa.abi.MapType.SOCKMAP || p.map().type() == io.bpf4j.isa.abi.MapType.SOCKHASH) {
-                return new Reg.Ptr(Reg.PtrType.SOCKET, false, false, false, 0, p.var(), 0, p.refObjId(), null, 0, 0, 0, 0);
-            }
-        }
-        Reg.Ptr nn = p.withType(p.type(), false);
+        Reg.Ptr nn = markPtrNotNull(p);
         // the id only matters for NULL checks (and spin locks): dropping it helps pruning
-        return p.map() != null && p.map().hasSpinLock() ? nn : nn.withId(0);
+        return nn.type() == Reg.PtrType.MAP_VALUE && nn.map() != null && nn.map().hasSpinLock() ? nn : nn.withId(0);
+    }
+
+    /**
+     * mark_ptr_not_null_reg: the pointer without its NULL possibility. (Lookups in map-in-maps,
+     * XSKMAPs and sockmaps are typed by what the map holds at the call already.)
+     */
+    static Reg.Ptr markPtrNotNull(Reg.Ptr p) {
+        return p.withType(p.type(), false);
     }
 
     /** try_match_pkt_pointers: a packet pointer compared with the packet end proves a range. */

@@ -1,5 +1,6 @@
 package io.bpf4j.verifier.internal;
 
+import io.bpf4j.isa.abi.MapShape;
 import io.bpf4j.isa.abi.MapType;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -74,26 +75,39 @@ final class MapFuncCompat {
         FUNC_NEEDS.put(211, Set.of(MapType.CGRP_STORAGE));
     }
 
-    /** sockmap/sockhash updates and deletes are allowed from some program types (may_update_sockmap). */
-    private static boolean mayUpdateSockmap(io.bpf4j.isa.abi.ProgramType t, int func) {
+    /**
+     * may_update_sockmap: sockmap/sockhash updates and deletes are allowed where no locked socket
+     * can be reached (sock_ops may only delete: it updates through its own helpers; tracing only
+     * from iterators). Otherwise the kernel logs {@code cannot update sockmap in this context}
+     * before refusing the map.
+     */
+    private static boolean mayUpdateSockmap(io.bpf4j.isa.abi.ProgramType t, io.bpf4j.isa.abi.AttachType attach, int func,
+            VLog log) {
         if (func != 2 && func != 3) {
             return false;
         }
-        return switch (t) {
-            case SOCKET_FILTER, SCHED_CLS, SCHED_ACT, XDP, SK_REUSEPORT, FLOW_DISSECTOR, SK_LOOKUP, TRACING, SOCK_OPS -> true;
+        boolean ok = switch (t) {
+            case TRACING -> attach == io.bpf4j.isa.abi.AttachType.TRACE_ITER;
+            case SOCK_OPS -> func == 3;
+            case SOCKET_FILTER, SCHED_CLS, SCHED_ACT, XDP, SK_REUSEPORT, FLOW_DISSECTOR, SK_LOOKUP -> true;
             default -> false;
         };
+        if (!ok) {
+            log.verbose("cannot update sockmap in this context\n");
+        }
+        return ok;
     }
 
     /** True when {@code map} may be passed to helper {@code func}. */
-    static boolean compatible(MapRef map, int func, io.bpf4j.isa.abi.ProgramType progType) {
+    static boolean compatible(MapRef map, int func, io.bpf4j.isa.abi.ProgramType progType,
+            io.bpf4j.isa.abi.AttachType attach, VLog log) {
         MapType t = map.type();
         if (t == MapType.SOCKMAP) {
-            if (!Set.of(52, 53, 60, 82, 1).contains(func) && !mayUpdateSockmap(progType, func)) {
+            if (!Set.of(52, 53, 60, 82, 1).contains(func) && !mayUpdateSockmap(progType, attach, func, log)) {
                 return false;
             }
         } else if (t == MapType.SOCKHASH) {
-            if (!Set.of(72, 70, 71, 82, 1).contains(func) && !mayUpdateSockmap(progType, func)) {
+            if (!Set.of(72, 70, 71, 82, 1).contains(func) && !mayUpdateSockmap(progType, attach, func, log)) {
                 return false;
             }
         } else {
@@ -104,5 +118,41 @@ final class MapFuncCompat {
         }
         Set<MapType> needs = FUNC_NEEDS.get(func);
         return needs == null || needs.contains(t);
+    }
+
+    /** is_tracing_prog_type: the program types that may run in any context (NMI included). */
+    private static boolean tracing(io.bpf4j.isa.abi.ProgramType t) {
+        return switch (t) {
+            case KPROBE, TRACEPOINT, PERF_EVENT, RAW_TRACEPOINT, RAW_TRACEPOINT_WRITABLE -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * check_map_prog_compatibility, as each {@code ld_imm64} of a map is resolved: special fields
+     * the program type may not use, struct_ops maps.
+     */
+    static void checkMapProgCompatibility(MapRef map, io.bpf4j.isa.abi.ProgramType t, VLog log) {
+        boolean tracing = tracing(t);
+        if (tracing && (map.has(MapShape.SpecialField.Kind.LIST_HEAD) || map.has(MapShape.SpecialField.Kind.RB_ROOT))) {
+            throw log.reject("tracing progs cannot use bpf_{list_head,rb_root} yet");
+        }
+        if (map.has(MapShape.SpecialField.Kind.SPIN_LOCK) || map.has(MapShape.SpecialField.Kind.RES_SPIN_LOCK)) {
+            if (t == io.bpf4j.isa.abi.ProgramType.SOCKET_FILTER) {
+                throw log.reject("socket filter progs cannot use bpf_spin_lock yet");
+            }
+            if (tracing) {
+                throw log.reject("tracing progs cannot use bpf_spin_lock yet");
+            }
+        }
+        if (tracing && map.has(MapShape.SpecialField.Kind.TIMER)) {
+            throw log.reject("tracing progs cannot use bpf_timer yet");
+        }
+        if (tracing && map.has(MapShape.SpecialField.Kind.WORKQUEUE)) {
+            throw log.reject("tracing progs cannot use bpf_wq yet");
+        }
+        if (map.type() == MapType.STRUCT_OPS) {
+            throw log.reject("bpf_struct_ops map cannot be used in prog");
+        }
     }
 }

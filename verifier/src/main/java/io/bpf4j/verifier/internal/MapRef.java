@@ -13,10 +13,17 @@ import io.bpf4j.isa.abi.MapType;
  * @param inner    the inner map of a map-in-map, or null
  * @param insnOffsets an instruction array's entries ({@code orig_off} by key), else empty
  * @param callTable   an instruction array marked as a call table (bpf4j's {@code BPF_F_CALL_TABLE})
+ * @param fieldKinds  the kinds of special fields its value BTF declares (spin lock, timer, kptr...)
+ * @param frozenValue the value of a frozen read-only one-entry array (bpf_map_is_rdonly), else null
  */
 record MapRef(int index, String name, MapType type, int keySize, int valueSize, int maxEntries, int flags,
               boolean readOnly, boolean writeOnly, MapRef inner, int spinLockOff, int specialFields,
-              java.util.List<Integer> insnOffsets, boolean callTable) {
+              java.util.List<Integer> insnOffsets, boolean callTable,
+              java.util.Set<io.bpf4j.isa.abi.MapShape.SpecialField.Kind> fieldKinds, byte[] frozenValue) {
+    boolean has(io.bpf4j.isa.abi.MapShape.SpecialField.Kind kind) {
+        return fieldKinds.contains(kind);
+    }
+
     boolean hasSpinLock() {
         return spinLockOff >= 0;
     }

@@ -171,7 +171,18 @@ final class MemChecks {
                         throw env.reject("bpf_spin_lock cannot be accessed directly by load/store");
                     }
                 }
-                setUnknown(valueReg, t);
+                if (valueReg >= 0 && t == READ && m.frozenValue() != null && p.var().varOff().isConst()) {
+                    // a frozen read-only map's contents are known: the load gives a constant
+                    // (sign extension for ldsx and the subregister follow below, as for any load)
+                    int mapOff = aoff + (int) p.var().varOff().value();
+                    long val = 0;
+                    for (int i = size - 1; i >= 0; i--) {
+                        val = val << 8 | (m.frozenValue()[mapOff + i] & 0xff);
+                    }
+                    env.setReg(valueReg, Reg.ScalarReg.constant(val));
+                } else {
+                    setUnknown(valueReg, t);
+                }
                 region = RegionKind.MAP_VALUE;
             }
             case MEM -> {
@@ -213,6 +224,54 @@ final class MemChecks {
                 setUnknown(valueReg, t);
                 region = p.type() == Reg.PtrType.PACKET ? RegionKind.PACKET : RegionKind.PACKET_META;
             }
+            case BTF_ID -> {
+                if (p.maybeNull() || env.btfPointers == null) {
+                    throw invalidMem(regno, p);
+                }
+                if (t == WRITE && valueReg >= 0 && env.isPointerValue(valueReg)) {
+                    throw env.reject("R" + valueReg + " leaks addr into mem");
+                }
+                env.btfPointers.access(regno, p, aoff, size, t == WRITE, valueReg);
+                // loads through BTF pointers are probe reads (BPF_PROBE_MEM): they cannot fault
+                region = RegionKind.BTF_ID;
+            }
+            case SOCKET, SOCK_COMMON, TCP_SOCK, XDP_SOCK -> {
+                if (p.maybeNull()) {
+                    throw invalidMem(regno, p);
+                }
+                if (t == WRITE) {
+                    throw env.reject("R" + regno + " cannot write into " + p.typeName());
+                }
+                if (p.var().smin() < 0) {
+                    throw env.reject("R" + regno + " min value is negative, either use unsigned index or do a if (index >=0) check.");
+                }
+                if (!SockAccess.valid(p.type(), aoff, size)) {
+                    throw env.reject("R" + regno + " invalid " + p.typeName() + " access off=" + aoff + " size=" + size);
+                }
+                if (p.type() == Reg.PtrType.TCP_SOCK && !SockAccess.convertible(aoff) && env.unconvertibleAccess < 0) {
+                    env.unconvertibleAccess = idx;
+                }
+                if (valueReg >= 0) {
+                    env.markUnknown(valueReg);
+                }
+                region = p.type() == Reg.PtrType.TCP_SOCK ? RegionKind.TCP_SOCK
+                        : p.type() == Reg.PtrType.XDP_SOCK ? RegionKind.XDP_SOCK : RegionKind.SOCKET;
+            }
+            case TP_BUFFER -> {
+                if (p.maybeNull()) {
+                    throw invalidMem(regno, p);
+                }
+                // __check_buffer_access; the size is checked at attach time against the tracepoint's buffer
+                if (aoff < 0) {
+                    throw env.reject("R" + regno + " invalid tracepoint buffer access: off=" + aoff + ", size=" + size);
+                }
+                if (!p.var().varOff().isConst() || p.var().varOff().value() != 0) {
+                    throw env.reject("R" + regno + " invalid variable buffer offset: off=" + aoff + ", var_off="
+                            + StatePrinter.tnum(p.var().varOff()));
+                }
+                setUnknown(valueReg, t);
+                region = RegionKind.BUF;
+            }
             default -> throw invalidMem(regno, p);
         }
         if (valueReg >= 0 && t == READ && size < 8 && env.regs()[valueReg] instanceof Reg.ScalarReg vs) {
@@ -235,13 +294,14 @@ final class MemChecks {
     private boolean mayWritePacket() {
         ProgramType pt = env.input.programType();
         return switch (pt) {
-            case SCHED_CLS, SCHED_ACT, XDP, LWT_XMIT, SK_SKB, SK_MSG, LWT_IN, LWT_OUT, LWT_SEG6LOCAL, CGROUP_SOCKOPT -> true;
+            // lwt_in, lwt_out and seg6local read packets only (may_access_direct_pkt_data)
+            case SCHED_CLS, SCHED_ACT, XDP, LWT_XMIT, SK_SKB, SK_MSG, CGROUP_SOCKOPT -> true;
             default -> false;
         };
     }
 
     /** check_ptr_alignment: only stack (and atomics) are strict on x86, which has efficient unaligned access. */
-    private void checkAlignment(Reg.Ptr p, int off, int size, boolean strictOnce) {
+    void checkAlignment(Reg.Ptr p, int off, int size, boolean strictOnce) {
         String desc;
         boolean strict = strictOnce;
         switch (p.type()) {
@@ -346,6 +406,17 @@ final class MemChecks {
     }
 
     private void ctxAccess(int idx, int off, int size, int t, int valueReg, boolean ldsx) {
+        if (env.btfPointers != null && env.btfPointers.attached()) {
+            // the context of a BTF-attached program is its target's arguments (btf_ctx_access)
+            if (ldsx || !env.btfPointers.ctxAccess(off, size, t == WRITE, valueReg)) {
+                env.log.error("invalid bpf_context access off=" + off + " size=" + size);
+                Linfo.print(env.log, env.prog, idx, "; ");
+                throw new Reject();
+            }
+            env.maxCtxOffset = Math.max(env.maxCtxOffset, off + size);
+            env.facts.ctxField(idx, off, size);
+            return;
+        }
         CtxAccess a = env.ctx.access(off, size, t == WRITE);
         if (!a.valid() || ldsx && a.yields() != RegKind.SCALAR) {
             env.log.error("invalid bpf_context access off=" + off + " size=" + size);

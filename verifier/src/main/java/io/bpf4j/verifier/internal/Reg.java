@@ -59,7 +59,18 @@ sealed interface Reg permits Reg.NotInit, Reg.ScalarReg, Reg.Ptr {
      * in a union (map, packet range, memory size, stack frame, subprogram).
      */
     record Ptr(PtrType type, boolean maybeNull, boolean rdonly, boolean ringbuf, int off, Scalar var, int id,
-               int refObjId, MapRef map, int range, int memSize, int frameno, int subprog) implements Reg {
+               int refObjId, MapRef map, int range, int memSize, int frameno, int subprog, BtfRef btf) implements Reg {
+        /** A pointer that is not BTF-typed. */
+        Ptr(PtrType type, boolean maybeNull, boolean rdonly, boolean ringbuf, int off, Scalar var, int id,
+            int refObjId, MapRef map, int range, int memSize, int frameno, int subprog) {
+            this(type, maybeNull, rdonly, ringbuf, off, var, id, refObjId, map, range, memSize, frameno, subprog, null);
+        }
+
+        /** A {@code PTR_TO_BTF_ID} to {@code btf}'s type. */
+        static Ptr btf(BtfRef btf, boolean maybeNull, int id) {
+            return new Ptr(PtrType.BTF_ID, maybeNull, false, false, 0, Scalar.constant(0), id, 0, null, 0, 0, 0, 0, btf);
+        }
+
         static Ptr of(PtrType type) {
             return new Ptr(type, false, false, false, 0, Scalar.constant(0), 0, 0, null, 0, 0, 0, 0);
         }
@@ -73,27 +84,27 @@ sealed interface Reg permits Reg.NotInit, Reg.ScalarReg, Reg.Ptr {
         }
 
         Ptr withOff(int o) {
-            return new Ptr(type, maybeNull, rdonly, ringbuf, o, var, id, refObjId, map, range, memSize, frameno, subprog);
+            return new Ptr(type, maybeNull, rdonly, ringbuf, o, var, id, refObjId, map, range, memSize, frameno, subprog, btf);
         }
 
         Ptr withVar(Scalar v) {
-            return new Ptr(type, maybeNull, rdonly, ringbuf, off, v, id, refObjId, map, range, memSize, frameno, subprog);
+            return new Ptr(type, maybeNull, rdonly, ringbuf, off, v, id, refObjId, map, range, memSize, frameno, subprog, btf);
         }
 
         Ptr withId(int i) {
-            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, i, refObjId, map, range, memSize, frameno, subprog);
+            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, i, refObjId, map, range, memSize, frameno, subprog, btf);
         }
 
         Ptr withRange(int r) {
-            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, id, refObjId, map, r, memSize, frameno, subprog);
+            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, id, refObjId, map, r, memSize, frameno, subprog, btf);
         }
 
         Ptr withType(PtrType t, boolean nullable) {
-            return new Ptr(t, nullable, rdonly, ringbuf, off, var, id, refObjId, map, range, memSize, frameno, subprog);
+            return new Ptr(t, nullable, rdonly, ringbuf, off, var, id, refObjId, map, range, memSize, frameno, subprog, btf);
         }
 
         Ptr withRefObjId(int r) {
-            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, id, r, map, range, memSize, frameno, subprog);
+            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, id, r, map, range, memSize, frameno, subprog, btf);
         }
 
         boolean constOffset() {
@@ -106,6 +117,11 @@ sealed interface Reg permits Reg.NotInit, Reg.ScalarReg, Reg.Ptr {
 
         /** The kernel's {@code reg_type_str}. */
         String typeName() {
+            if (type == PtrType.BTF_ID) {
+                // BTF pointers put or_null_ after ptr_; the printer appends the struct's name
+                return (rdonly ? "rdonly_" : "") + (btf == null ? "" : btf.flagPrefix()) + type.kernelName
+                        + (maybeNull ? "or_null_" : "");
+            }
             return (rdonly ? "rdonly_" : "") + (ringbuf ? "ringbuf_" : "") + type.kernelName + (maybeNull ? "_or_null" : "");
         }
     }
@@ -117,7 +133,9 @@ sealed interface Reg permits Reg.NotInit, Reg.ScalarReg, Reg.Ptr {
         SOCK_COMMON("sock_common"), TCP_SOCK("tcp_sock"), TP_BUFFER("tp_buffer"), XDP_SOCK("xdp_sock"),
         MEM("mem"), BUF("buf"), FUNC("func"), MAP_KEY("map_key"),
         /** 6.19's PTR_TO_INSN: an entry loaded from a jump table, what {@code gotox} takes. */
-        INSN("insn");
+        INSN("insn"),
+        /** PTR_TO_BTF_ID: kernel memory typed by BTF ({@link BtfRef}). */
+        BTF_ID("ptr_");
 
         final String kernelName;
 

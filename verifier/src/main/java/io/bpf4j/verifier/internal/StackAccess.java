@@ -37,6 +37,10 @@ final class StackAccess {
         } else {
             writeVar(f, p, off, size, valueReg, idx);
         }
+        if (env.fastcall != null) {
+            long minOff = p.var().varOff().isConst() ? off + p.var().varOff().value() : p.var().smin() + off;
+            env.fastcall.contract(f.subprog, idx, (int) minOff);
+        }
     }
 
     /** The bounds check; grows the frame's stack like grow_stack_state. */

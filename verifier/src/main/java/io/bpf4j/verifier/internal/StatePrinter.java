@@ -54,6 +54,9 @@ final class StatePrinter {
         }
         if (r instanceof Reg.Ptr p) {
             sb.append(p.typeName());
+            if (p.type() == Reg.PtrType.BTF_ID && p.btf() != null) {
+                sb.append(p.btf().name());
+            }
             if (p.type() == Reg.PtrType.STACK) {
                 if (frame != null && frame.frameno != p.frameno()) {
                     sb.append('[').append(p.frameno()).append(']');

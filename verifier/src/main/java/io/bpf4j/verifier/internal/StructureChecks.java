@@ -66,12 +66,14 @@ final class StructureChecks {
     private final VLog log;
     private final Privileges priv;
     private final List<MapRef> maps;
+    private final io.bpf4j.isa.abi.ProgramType programType;
 
-    StructureChecks(Program prog, VLog log, Privileges priv, List<MapRef> maps) {
+    StructureChecks(Program prog, VLog log, Privileges priv, List<MapRef> maps, io.bpf4j.isa.abi.ProgramType programType) {
         this.prog = prog;
         this.log = log;
         this.priv = priv;
         this.maps = maps;
+        this.programType = programType;
     }
 
     static boolean validOpcode(int code) {
@@ -220,6 +222,16 @@ final class StructureChecks {
                 if (funcInfo.get(s).insnOffset() != prog.subprogStart[s]) {
                     throw log.reject("func_info BTF section doesn't match subprog layout in BPF program");
                 }
+                // a subprogram's LD_ABS or tail call may end it early, returning 0 to its caller:
+                // only a function returning a scalar can do that (unknown prototypes are let through)
+                io.bpf4j.verifier.FuncSignature sig = funcInfo.get(s).signature();
+                boolean scalarReturn = sig == null || sig.returnsScalar();
+                if (s > 0 && !scalarReturn && prog.hasLdAbs[s]) {
+                    throw log.reject("LD_ABS is only allowed in functions that return 'int'.");
+                }
+                if (s > 0 && !scalarReturn && prog.hasTailCall[s]) {
+                    throw log.reject("tail_call is only allowed in functions that return 'int'.");
+                }
             }
         }
         if (lineInfo.isEmpty()) {
@@ -299,6 +311,7 @@ final class StructureChecks {
         }
         MapRef map = maps.get(idx);
         prog.ldMap[i] = map;
+        MapFuncCompat.checkMapProgCompatibility(map, programType, log);
         if (s.src() == Opcodes.PSEUDO_MAP_VALUE || s.src() == Opcodes.PSEUDO_MAP_IDX_VALUE) {
             long off = next.imm() & 0xffffffffL;
             if (off >= MAX_VAR_OFF) {

@@ -18,6 +18,8 @@ final class VLog {
     /** Length of the last instruction line, the kernel's prev_insn_print_pos. */
     int prevInsnPrintPos;
     private String lastLine = "";
+    /** The error line before {@link #lastLine} (the kernel prints some rejections as two lines). */
+    private String previousLine = "";
     /** The last source line printed (the kernel's prev_linfo), reset per verification unit. */
     io.bpf4j.verifier.LineInfo prevLinfo;
 
@@ -52,6 +54,7 @@ final class VLog {
 
     /** An error line (without the newline): logged and remembered as the kernel message. */
     void error(String line) {
+        previousLine = lastLine;
         lastLine = line;
         verbose(line);
         verbose("\n");
@@ -59,6 +62,7 @@ final class VLog {
 
     /** An error line without a trailing newline, as a few kernel messages are. */
     void errorNoNewline(String line) {
+        previousLine = lastLine;
         lastLine = line;
         verbose(line);
     }
@@ -70,6 +74,10 @@ final class VLog {
 
     String lastLine() {
         return lastLine;
+    }
+
+    String previousLine() {
+        return previousLine;
     }
 
     int pos() {

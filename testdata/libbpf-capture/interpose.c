@@ -1,8 +1,11 @@
 /*
- * LD_PRELOAD interposer for syscall(): records what libbpf hands to the kernel through
- * bpf(2) (BPF_MAP_CREATE, BPF_MAP_UPDATE_ELEM, BPF_MAP_FREEZE, BPF_PROG_LOAD) as JSON lines
- * appended to the file named by $BPF4J_CAPTURE_LOG, then forwards the call unchanged.
- * libbpf 1.1 issues every bpf command through syscall(__NR_bpf, ...), so this sees them all.
+ * LD_PRELOAD interposer for syscall(), shared by every libbpf capture driver
+ * (libbpf-relo-capture/capture.c on Debian's libbpf 1.1, libbpf15-capture/capture.c on
+ * libbpf 1.5): records what libbpf hands to the kernel through bpf(2) (BPF_MAP_CREATE,
+ * BPF_MAP_UPDATE_ELEM, BPF_MAP_FREEZE, BPF_PROG_LOAD) as JSON lines appended to the file named
+ * by $BPF4J_CAPTURE_LOG, then forwards the call unchanged. Both libbpf versions issue every bpf
+ * command through syscall(__NR_bpf, ...), so this sees them all. Every event carries the
+ * returned value and errno; fields a libbpf version does not set are read as 0.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -19,8 +22,18 @@
 
 #define MAX_FDS 4096
 
+/* BPF_MAP_CREATE's attributes up to map_extra, spelled out: the uapi header of the build host
+ * (6.1 on Debian 12) may lack fields libbpf 1.5 sets (btf_vmlinux_value_type_id for struct_ops) */
+struct map_create_attr {
+	uint32_t map_type, key_size, value_size, max_entries, map_flags, inner_map_fd, numa_node;
+	char map_name[16];
+	uint32_t map_ifindex, btf_fd, btf_key_type_id, btf_value_type_id, btf_vmlinux_value_type_id;
+	uint64_t map_extra;
+};
+
 static uint32_t key_size_of[MAX_FDS];
 static uint32_t value_size_of[MAX_FDS];
+static long (*real_syscall)(long, ...);
 
 static FILE *out(void)
 {
@@ -70,28 +83,53 @@ static void str(FILE *f, const char *s, size_t max)
 	fputc('"', f);
 }
 
+/* Key and value size of a map fd, asked from the kernel: libbpf 1.5 moves each new map fd onto
+ * a placeholder fd made at open, so the fd BPF_MAP_CREATE returned is not the one updated.
+ * Falls back to the sizes recorded at BPF_MAP_CREATE. */
+static void sizes_of(uint32_t fd, uint32_t *ks, uint32_t *vs)
+{
+	uint32_t info[4] = {0}; /* struct bpf_map_info: type, id, key_size, value_size */
+	union bpf_attr q;
+	memset(&q, 0, sizeof(q));
+	q.info.bpf_fd = fd;
+	q.info.info_len = sizeof(info);
+	q.info.info = (uintptr_t)info;
+	if (real_syscall(__NR_bpf, BPF_OBJ_GET_INFO_BY_FD, &q, sizeof(q)) == 0) {
+		*ks = info[2];
+		*vs = info[3];
+	} else {
+		*ks = fd < MAX_FDS ? key_size_of[fd] : 0;
+		*vs = fd < MAX_FDS ? value_size_of[fd] : 0;
+	}
+}
+
 static void record(long cmd, union bpf_attr *a, long ret, int err)
 {
 	FILE *f = out();
 	switch (cmd) {
-	case BPF_MAP_CREATE:
+	case BPF_MAP_CREATE: {
+		struct map_create_attr m;
+		if (safe_read(&m, a, sizeof(m)))
+			break;
 		fprintf(f, "{\"ev\":\"map_create\",\"ret\":%ld,\"errno\":%d,\"name\":", ret, ret < 0 ? err : 0);
-		str(f, a->map_name, sizeof(a->map_name));
+		str(f, m.map_name, sizeof(m.map_name));
 		fprintf(f, ",\"type\":%u,\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u,\"map_flags\":%u,"
 			   "\"inner_map_fd\":%u,\"numa_node\":%u,\"btf_key_type_id\":%u,\"btf_value_type_id\":%u,"
-			   "\"map_extra\":%llu}\n",
-			a->map_type, a->key_size, a->value_size, a->max_entries, a->map_flags, a->inner_map_fd,
-			a->numa_node, a->btf_key_type_id, a->btf_value_type_id, (unsigned long long)a->map_extra);
+			   "\"btf_vmlinux_value_type_id\":%u,\"map_extra\":%llu}\n",
+			m.map_type, m.key_size, m.value_size, m.max_entries, m.map_flags, m.inner_map_fd, m.numa_node,
+			m.btf_key_type_id, m.btf_value_type_id, m.btf_vmlinux_value_type_id,
+			(unsigned long long)m.map_extra);
 		if (ret >= 0 && ret < MAX_FDS) {
-			key_size_of[ret] = a->key_size;
-			value_size_of[ret] = a->value_size;
+			key_size_of[ret] = m.key_size;
+			value_size_of[ret] = m.value_size;
 		}
 		break;
+	}
 	case BPF_MAP_UPDATE_ELEM: {
-		uint32_t fd = a->map_fd;
-		uint32_t ks = fd < MAX_FDS ? key_size_of[fd] : 0, vs = fd < MAX_FDS ? value_size_of[fd] : 0;
-		fprintf(f, "{\"ev\":\"map_update\",\"ret\":%ld,\"fd\":%u,\"flags\":%llu,\"key\":", ret, fd,
-			(unsigned long long)a->flags);
+		uint32_t fd = a->map_fd, ks, vs;
+		sizes_of(fd, &ks, &vs);
+		fprintf(f, "{\"ev\":\"map_update\",\"ret\":%ld,\"errno\":%d,\"fd\":%u,\"flags\":%llu,\"key\":", ret,
+			ret < 0 ? err : 0, fd, (unsigned long long)a->flags);
 		hex(f, (void *)(uintptr_t)a->key, ks);
 		fprintf(f, ",\"value\":");
 		hex(f, (void *)(uintptr_t)a->value, vs);
@@ -105,9 +143,9 @@ static void record(long cmd, union bpf_attr *a, long ret, int err)
 		fprintf(f, "{\"ev\":\"prog_load\",\"ret\":%ld,\"errno\":%d,\"name\":", ret, ret < 0 ? err : 0);
 		str(f, a->prog_name, sizeof(a->prog_name));
 		fprintf(f, ",\"type\":%u,\"expected_attach_type\":%u,\"prog_flags\":%u,\"kern_version\":%u,"
-			   "\"attach_btf_id\":%u,\"prog_btf_fd\":%u,\"license\":",
+			   "\"attach_btf_id\":%u,\"prog_btf_fd\":%u,\"insn_cnt\":%u,\"license\":",
 			a->prog_type, a->expected_attach_type, a->prog_flags, a->kern_version, a->attach_btf_id,
-			a->prog_btf_fd);
+			a->prog_btf_fd, a->insn_cnt);
 		char lic[128] = "";
 		for (size_t i = 0; i + 1 < sizeof(lic) && !safe_read(lic + i, (const char *)(uintptr_t)a->license + i, 1) && lic[i]; i++)
 			;
@@ -138,7 +176,6 @@ static void record(long cmd, union bpf_attr *a, long ret, int err)
 
 long syscall(long nr, ...)
 {
-	static long (*real)(long, ...);
 	va_list ap;
 	long a[6];
 
@@ -146,9 +183,9 @@ long syscall(long nr, ...)
 	for (int i = 0; i < 6; i++)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
-	if (!real)
-		real = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
-	long ret = real(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (!real_syscall)
+		real_syscall = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+	long ret = real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	int err = errno;
 	if (nr == __NR_bpf)
 		record(a[0], (union bpf_attr *)a[1], ret, err);

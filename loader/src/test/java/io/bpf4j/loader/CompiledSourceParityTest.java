@@ -1,0 +1,81 @@
+package io.bpf4j.loader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bpf4j.testdata.KernelVerifier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Verifier rules that need what only a compiled object carries (map value BTF with special
+ * fields, func_info with return types): each source next to this class is compiled with clang-19
+ * in this run, and every program of it is judged by the running kernel through libbpf and by
+ * bpf4j as {@code load()} verifies it. Both must agree on the verdict and error line, and the
+ * kernel must refuse some and accept others, so the source exercises its rule.
+ */
+@Tag("kernel")
+class CompiledSourceParityTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        // check_map_prog_compatibility: timers and spin locks in tracing and socket filter programs
+        "map_prog_compat.bpf.c, timer_kprobe lock_socket lock_tc timer_tc",
+        // check_btf_func's return-type rule and the early exit of a subprogram's LD_ABS/LD_IND
+        "ld_abs_subprogs.bpf.c, ldabs_early_exit ldind_early_exit ldabs_void_subprog tail_call_void_subprog",
+    })
+    void sameVerdictAndErrorLine(String source, String someProgramsSpaced, @org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        KernelVerifier k = KernelVerifier.require();
+        Path object = compile(source, dir);
+        List<VerifierParity.Program> all = VerifierParity.compare(k, object, 1, KernelProfiles.probe());
+        assertThat(all).extracting(VerifierParity.Program::name).contains(someProgramsSpaced.split(" "));
+        for (VerifierParity.Program p : all) {
+            assertThat(p.outcome()).as("%s: kernel %s, bpf4j %s", p.name(), p.kernel(), p.bpf4j())
+                    .isEqualTo(VerifierParity.Outcome.AGREE);
+        }
+        assertThat(all).anyMatch(p -> p.kernel().startsWith("rejected")).anyMatch(p -> p.kernel().equals("accepted"));
+        // and each rejection fails BPF_PROG_LOAD with the kernel's errno
+        KernelVerifier.ObjectVerdicts kv = k.verifyObject(object, 1);
+        try (BpfObject obj = BpfObject.open(object)) {
+            for (KernelVerifier.ObjectProgram kp : kv.programs()) {
+                if (kp.verdict().accepted()) {
+                    continue;
+                }
+                ProgramVerification v = obj.program(kp.name()).orElseThrow()
+                        .verify(LoadOptions.builder().logLevel(1).kernelProfile(KernelProfiles.probe()).build());
+                assertThat(KernelErrno.of(v.rejection().kernelMessage())).as("errno of %s (%s)", kp.name(),
+                        kp.verdict().summary()).isEqualTo(kp.verdict().errno());
+            }
+        }
+    }
+
+    private static Path compile(String source, Path dir) throws IOException, InterruptedException {
+        Path src = dir.resolve(source);
+        try (InputStream in = CompiledSourceParityTest.class.getResourceAsStream(source)) {
+            assertThat(in).as(source).isNotNull();
+            Files.copy(in, src);
+        }
+        Path obj = dir.resolve(source.replace(".bpf.c", ".o"));
+        Process p;
+        try {
+            p = new ProcessBuilder("clang-19", "-O2", "-g", "-target", "bpfel", "-mcpu=v3",
+                    "-I/usr/include/x86_64-linux-gnu", "-c", src.toString(), "-o", obj.toString())
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            Assumptions.assumeTrue(false, "clang-19 not on the PATH: " + e.getMessage());
+            throw e;
+        }
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return obj;
+    }
+}
