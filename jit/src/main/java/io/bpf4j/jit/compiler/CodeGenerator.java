@@ -474,19 +474,19 @@ final class CodeGenerator {
 
         /** The label of slot {@code pc} of this method (created when first asked for). */
         private Label label(int pc) {
-            Label l = labels[pc - from];
-            if (l == null) {
-                l = new Label();
-                labels[pc - from] = l;
-            }
-            return l;
+            return labelIn(labels, pc);
         }
 
+        /** The label of slot {@code pc}'s budget stub (created when first asked for). */
         private Label budgetStub(int pc) {
-            Label l = budgetStubs[pc - from];
+            return labelIn(budgetStubs, pc);
+        }
+
+        private Label labelIn(Label[] table, int pc) {
+            Label l = table[pc - from];
             if (l == null) {
                 l = new Label();
-                budgetStubs[pc - from] = l;
+                table[pc - from] = l;
             }
             return l;
         }
