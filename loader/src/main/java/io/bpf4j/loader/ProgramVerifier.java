@@ -64,6 +64,7 @@ final class ProgramVerifier {
                 .lineInfo(lineInfo(rp))
                 .profile(options.profile())
                 .logLevel(options.logLevel())
+                .limits(io.bpf4j.verifier.VerifierLimits.KERNEL.withLogSize(options.logSize()))
                 .kfuncs(KfuncSignatures.of(rp.kfuncs(), rp.kfuncs().isEmpty() ? null
                         : obj.options().target().orElseGet(HostCoreTarget::kernelBtf)))
                 .build();
@@ -105,8 +106,7 @@ final class ProgramVerifier {
         } catch (VerifierException e) {
             VerifierException withLog = e;
             if ((options.logLevel() & 3) == 0) {
-                LoadOptions level1 = LoadOptions.builder().verify(true).logLevel(options.logLevel() | 1)
-                        .kernelProfile(options.profile()).build();
+                LoadOptions level1 = options.toBuilder().verify(true).logLevel(options.logLevel() | 1).build();
                 try {
                     Verifier.verify(input(obj, rp, level1));
                 } catch (VerifierException again) {

@@ -2,6 +2,7 @@ package io.bpf4j.loader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bpf4j.testdata.KernelFacts;
 import io.bpf4j.testdata.KernelVerifier;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -70,7 +70,8 @@ class CompiledSourceParityTest {
                     "-I/usr/include/x86_64-linux-gnu", "-c", src.toString(), "-o", obj.toString())
                     .redirectErrorStream(true).start();
         } catch (IOException e) {
-            Assumptions.assumeTrue(false, "clang-19 not on the PATH: " + e.getMessage());
+            // a missing compiler fails the test where the kernel tests must run (CI), as a missing kernel does
+            KernelFacts.assume("clang-19 not on the PATH: " + e.getMessage());
             throw e;
         }
         String out = new String(p.getInputStream().readAllBytes());
