@@ -70,8 +70,14 @@ final class ProgramVerifier {
                 .build();
     }
 
-    /** Whether {@code rp} calls a helper that returns a BTF pointer (the kernel BTF is read only then). */
+    /**
+     * Whether {@code rp} calls a kfunc or a helper that returns a BTF pointer (the kernel BTF is
+     * read only then: kfuncs take and return BTF-typed pointers).
+     */
     private static boolean returnsBtfPointers(RelocatedProgram rp, LoadOptions options) {
+        if (!rp.kfuncs().isEmpty()) {
+            return true;
+        }
         io.bpf4j.isa.Instructions insns = rp.instructions();
         for (int i = 0; i < insns.slotCount(); i++) {
             io.bpf4j.isa.Slot s = insns.slotAt(i);

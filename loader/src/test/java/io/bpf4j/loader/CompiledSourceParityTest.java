@@ -30,6 +30,11 @@ class CompiledSourceParityTest {
         "map_prog_compat.bpf.c, timer_kprobe lock_socket lock_tc timer_tc",
         // check_btf_func's return-type rule and the early exit of a subprogram's LD_ABS/LD_IND
         "ld_abs_subprogs.bpf.c, ldabs_early_exit ldind_early_exit ldabs_void_subprog tail_call_void_subprog",
+        // kfuncs: the bits iterator, task/cgroup/cpumask references and their flags, per-program-type
+        // kfunc sets, bpf_cast_to_kern_ctx and bpf_rdonly_cast
+        "kfunc_refs.bpf.c, bits_count bits_next_uninit bits_no_destroy task_syscall task_raw_tp task_leak"
+                + " task_acquire_maybe_null release_wrong_type acquire_untrusted cgroup_refs cpumask_refs cpumask_tc"
+                + " kern_ctx_len kern_ctx_not_ctx",
     })
     void sameVerdictAndErrorLine(String source, String someProgramsSpaced, @org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
