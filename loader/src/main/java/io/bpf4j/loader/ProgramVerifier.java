@@ -10,6 +10,7 @@ import io.bpf4j.relocator.FunctionEntry;
 import io.bpf4j.relocator.LineInfoRecord;
 import io.bpf4j.relocator.ObjectSpec;
 import io.bpf4j.relocator.RelocatedProgram;
+import io.bpf4j.relocator.core.CoreRelocation;
 import io.bpf4j.relocator.tables.TableMap;
 import io.bpf4j.verifier.FuncInfo;
 import io.bpf4j.verifier.LineInfo;
@@ -86,14 +87,16 @@ final class ProgramVerifier {
      * Verifies {@code rp}. A rejection at log level 0 is verified again at level 1 so that it
      * carries a log (libbpf reloads a failed program with one).
      */
-    static ProgramVerification verify(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
-        return verifyWithFacts(obj, rp, options).verification();
+    static ProgramVerification verify(ObjectSpec obj, RelocatedProgram rp, LoadOptions options,
+                                      java.util.Map<String, CoreRelocation> core) {
+        return verifyWithFacts(obj, rp, options, core).verification();
     }
 
     /** A verification and, when the program was accepted, the verifier's facts about its instructions (else empty). */
     record Outcome(ProgramVerification verification, ProgramFacts facts) {}
 
-    private static Outcome verifyWithFacts(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
+    private static Outcome verifyWithFacts(ObjectSpec obj, RelocatedProgram rp, LoadOptions options,
+                                           java.util.Map<String, CoreRelocation> core) {
         if (!options.verify()) {
             return new Outcome(new ProgramVerification(rp.name(), ProgramVerification.Status.OFF, null, "", null, -1), ProgramFacts.empty());
         }
@@ -113,6 +116,12 @@ final class ProgramVerifier {
                     withLog = again;
                 }
             }
+            String log = LibbpfLogFixup.apply(withLog.log(), obj, rp, core);
+            if (!log.equals(withLog.log())) {
+                // the log the user reads is libbpf's rewrite; the kernel's message (and its errno) stays
+                withLog = new VerifierException(withLog.kernelMessage(), withLog.insnIndex(), withLog.sourceLine().orElse(null), log,
+                        withLog.stats(), withLog.explanation().orElse(null));
+            }
             boolean unsupported = withLog.kernelMessage().startsWith(ProgramVerification.NOT_SUPPORTED);
             return new Outcome(new ProgramVerification(rp.name(),
                     unsupported ? ProgramVerification.Status.UNSUPPORTED : ProgramVerification.Status.REJECTED,
@@ -125,8 +134,9 @@ final class ProgramVerifier {
      * {@link ProgramRejectedException}; a program using a feature the verifier does not model
      * yet loads unverified, with a warning (the in-process runtime checks every access itself).
      */
-    static Outcome verifyForLoad(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
-        Outcome outcome = verifyWithFacts(obj, rp, options);
+    static Outcome verifyForLoad(ObjectSpec obj, RelocatedProgram rp, LoadOptions options,
+                                 java.util.Map<String, CoreRelocation> core) {
+        Outcome outcome = verifyWithFacts(obj, rp, options, core);
         ProgramVerification v = outcome.verification();
         if (v.status() == ProgramVerification.Status.REJECTED) {
             throw new ProgramRejectedException(rp.name(), KernelErrno.of(v.rejection().kernelMessage()), v.rejection());
