@@ -25,7 +25,12 @@ final class KernelErrno {
             "bpf_struct_ops map cannot be used in prog", "LD_ABS is only allowed in functions",
             "tail_call is only allowed in functions", "get_local_storage() doesn't support non-zero flags",
             "invalid arg_type for sockmap/sockhash");
-    private static final List<String> INVALID_INSIDE = List.of(", expected PTR_TO_INSN", " points to outside of jump table");
+    /*
+     * "fd N is not pointing to valid bpf_map": EINVAL for an fd open to something else than a map (the
+     * loader's standard streams, which is what an unrelocated fd 0/1/2 names); a closed fd is EBADF
+     */
+    private static final List<String> INVALID_INSIDE = List.of(", expected PTR_TO_INSN", " points to outside of jump table",
+            " is not pointing to valid bpf_map");
     private static final List<String> TOO_BIG = List.of(
             "BPF program is too large", "The sequence of ", "the call stack of ", "combined stack size",
             "bpf4j: program of "); // over bpf_prog_load's insn_cnt limit

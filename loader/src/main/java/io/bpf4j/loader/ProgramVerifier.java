@@ -55,12 +55,18 @@ final class ProgramVerifier {
         AttachTargets.Resolved attach = AttachTargets.of(obj, rp).orElse(null);
         Btf kernelBtf = attach != null ? attach.btf()
                 : returnsBtfPointers(rp, options) ? obj.options().target().orElseGet(HostCoreTarget::kernelBtf) : null;
+        io.bpf4j.verifier.BtfView btfView = kernelBtf != null ? BtfViews.of(kernelBtf) : null;
+        if (btfView == null && loadsMapPointers(rp) && (obj.options().target().isPresent() || HostCoreTarget.hasKernelBtf())) {
+            // a load through a map pointer reads the map's kernel struct: the BTF is parsed only if one happens
+            btfView = BtfViews.lazy(() -> obj.options().target().orElseGet(HostCoreTarget::kernelBtf));
+        }
         return VerifierInput.builder(rp.instructions(), rp.programType())
                 .attachTarget(attach == null ? null : attach.target())
-                .btf(kernelBtf == null ? null : BtfViews.of(kernelBtf))
+                .btf(btfView)
                 .expectedAttachType(AttachType.ofId(rp.expectedAttachTypeId()))
                 .maps(maps)
                 .frozenValues(frozenValues)
+                .unboundFdSlots(unboundFdSlots(rp))
                 .funcInfo(funcInfo(rp, btf))
                 .lineInfo(lineInfo(rp))
                 .profile(options.profile())
@@ -68,6 +74,43 @@ final class ProgramVerifier {
                 .kfuncs(KfuncSignatures.of(rp.kfuncs(), rp.kfuncs().isEmpty() ? null
                         : obj.options().target().orElseGet(HostCoreTarget::kernelBtf)))
                 .build();
+    }
+
+    /**
+     * The {@code ld_imm64}s of maps (src PSEUDO_MAP_FD or PSEUDO_MAP_VALUE) that no relocation bound to a map:
+     * libbpf passes them on as written, their imm a file descriptor number that names no map here.
+     */
+    private static java.util.Set<Integer> unboundFdSlots(RelocatedProgram rp) {
+        java.util.Set<Integer> bound = new java.util.HashSet<>();
+        rp.mapReferences().forEach(r -> bound.add(r.slot()));
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        io.bpf4j.isa.Instructions insns = rp.instructions();
+        for (int i = 0; i + 1 < insns.slotCount(); i++) {
+            io.bpf4j.isa.Slot s = insns.slotAt(i);
+            if (s.code() == io.bpf4j.isa.Opcodes.CODE_LD_IMM64) {
+                if ((s.src() == io.bpf4j.isa.Opcodes.PSEUDO_MAP_FD || s.src() == io.bpf4j.isa.Opcodes.PSEUDO_MAP_VALUE)
+                        && !bound.contains(i)) {
+                    out.add(i);
+                }
+                i++;
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code rp} has an {@code ld_imm64} of a map pointer (a map itself, not a value address). */
+    private static boolean loadsMapPointers(RelocatedProgram rp) {
+        io.bpf4j.isa.Instructions insns = rp.instructions();
+        for (int i = 0; i < insns.slotCount(); i++) {
+            io.bpf4j.isa.Slot s = insns.slotAt(i);
+            if (s.code() == io.bpf4j.isa.Opcodes.CODE_LD_IMM64) {
+                if (s.src() == io.bpf4j.isa.Opcodes.PSEUDO_MAP_FD || s.src() == io.bpf4j.isa.Opcodes.PSEUDO_MAP_IDX) {
+                    return true;
+                }
+                i++;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code rp} calls a helper that returns a BTF pointer (the kernel BTF is read only then). */
