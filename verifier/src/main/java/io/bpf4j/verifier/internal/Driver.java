@@ -63,7 +63,8 @@ public final class Driver {
         Env env = null;
         boolean onPath = false;
         try {
-            new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps(), input.frozenValues()), input.programType()).run(input.funcInfo(), input.lineInfo());
+            new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps(), input.frozenValues()), input.programType(),
+                    input.unboundFdSlots()).run(input.funcInfo(), input.lineInfo());
             env = new Env(prog, log, input);
             env.fastcall = Fastcall.mark(env);
             Explorer ex = new Explorer(env);
