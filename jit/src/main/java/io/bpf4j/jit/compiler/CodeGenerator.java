@@ -235,11 +235,14 @@ final class CodeGenerator {
         clinit.visitEnd();
         emitInvoke(cw);
         emitDispatch(cw);
+        positions = new long[code.length()];
+        methodNames.clear();
         for (int f = 0; f < code.functionCount(); f++) {
             BasicBlocks blocks = new BasicBlocks(code, code.functionStart(f), lastSlot(f), chunks[f], indirect);
             if (chunks[f] == null) {
                 FunctionEmitter e = new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + f, FUNCTION_D, null, null), f, blocks, null, -1);
                 e.emit();
+                e.recordPositions("f" + f);
                 slotBytes[f] = e.slotBytes();
                 sizes[f] = e.size();
                 continue;
@@ -249,12 +252,27 @@ final class CodeGenerator {
             for (int k = 0; k < chunks[f].count(); k++) {
                 FunctionEmitter e = new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "c" + f + "_" + k, CHUNK_D, null, null), f, blocks, chunks[f], k);
                 e.emit();
+                e.recordPositions("c" + f + "_" + k);
                 sizes[f] = Math.max(sizes[f], e.size());
             }
         }
         cw.visitEnd();
         this.chunks = chunks.clone();
         return cw;
+    }
+
+    /**
+     * Per slot of the class last generated: 1 + the index in {@link #methodNames} of the method
+     * holding its code (0 where no instruction starts) in the high half, the code's bytecode offset
+     * there in the low half.
+     */
+    private long[] positions = new long[0];
+    private final java.util.List<String> methodNames = new java.util.ArrayList<>();
+
+    /** Where slot {@code pc}'s code is in the class last generated, or {@code null} when no instruction starts there. */
+    io.bpf4j.jit.CodePosition position(int pc) {
+        long p = pc >= 0 && pc < positions.length ? positions[pc] : 0;
+        return p == 0 ? null : new io.bpf4j.jit.CodePosition(methodNames.get((int) (p >>> 32) - 1), (int) p);
     }
 
     /** How each function was cut in the class last generated ({@code null} entries: not split), for the slow classes. */
@@ -527,6 +545,17 @@ final class CodeGenerator {
 
         private boolean split() {
             return chunks != null;
+        }
+
+        /** After {@link #emit}: records where each of this method's slots begins, as method {@code name}. */
+        void recordPositions(String name) {
+            methodNames.add(name);
+            long method = (long) methodNames.size() << 32;
+            for (int pc = from; pc <= to && pc < code.length(); pc++) {
+                if (emitted(pc)) {
+                    positions[pc] = method | label(pc).getOffset();
+                }
+            }
         }
 
         void emit() {

@@ -98,7 +98,8 @@ public final class Compiler implements ExecutionEngine {
         } catch (Throwable e) {
             throw new IllegalStateException("generated class for prog '" + image.name() + "' cannot be instantiated", e);
         }
-        CompiledProgram p = new CompiledProgram(image, code, compiled);
+        // the generator stays reachable anyway (the slow paths generate from it)
+        CompiledProgram p = new CompiledProgram(image, code, compiled, generator);
         MapFactory.registerProgram(p);
         return new Compilation(p, bytes, null, generator.provenAccesses(), generator.indirectSwitches());
     }
