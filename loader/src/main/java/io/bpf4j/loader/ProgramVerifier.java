@@ -114,6 +114,7 @@ final class ProgramVerifier {
         return false;
     }
 
+    /**
      * Whether {@code rp} calls a kfunc or a helper that returns a BTF pointer (the kernel BTF is
      * read only then: kfuncs take and return BTF-typed pointers).
      */
