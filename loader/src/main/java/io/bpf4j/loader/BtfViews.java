@@ -47,16 +47,19 @@ final class BtfViews implements BtfView {
                 return view;
             }
 
+            /** The type with this id in the supplied BTF. */
             @Override
             public BtfNode type(int id) {
                 return view().type(id);
             }
 
+            /** The struct of this name in the supplied BTF. */
             @Override
             public OptionalInt findStruct(String name) {
                 return view().findStruct(name);
             }
 
+            /** The function of this name in the supplied BTF. */
             @Override
             public OptionalInt findFunc(String name) {
                 return view().findFunc(name);
