@@ -34,7 +34,7 @@ class CompiledSourceParityTest {
         // kfunc sets, bpf_cast_to_kern_ctx and bpf_rdonly_cast
         "kfunc_refs.bpf.c, bits_count bits_next_uninit bits_no_destroy task_syscall task_raw_tp task_leak"
                 + " task_acquire_maybe_null release_wrong_type acquire_untrusted cgroup_refs cpumask_refs cpumask_tc"
-                + " kern_ctx_len kern_ctx_not_ctx",
+                + " kern_ctx_len kern_ctx_not_ctx iter_cgroup_checked iter_cgroup_unchecked iter_cgroup_ret2 iter_bits_sleepable",
     })
     void sameVerdictAndErrorLine(String source, String someProgramsSpaced, @org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
