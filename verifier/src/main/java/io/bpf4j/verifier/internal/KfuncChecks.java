@@ -404,6 +404,7 @@ final class KfuncChecks {
                 }
                 f.spilled[spi - i] = null;
                 f.iters[spi - i] = new FuncState.IterState(type, t.size(), i == 0 ? id : 0, true, 0);
+                env.liveness.markWrite(p.frameno(), 1L << (spi - i));
                 env.markStackScratched(spi - i);
             }
             return new int[] {p.frameno(), spi, 0};
@@ -422,6 +423,8 @@ final class KfuncChecks {
         }
         int ref = f.iters[spi].refObjId();
         for (int i = 0; i < nrSlots; i++) {
+            // mark_iter_read
+            env.liveness.markRead(p.frameno(), env.insnIdx, 1L << (spi - i));
             env.markStackScratched(spi - i);
         }
         if (k.has(KfuncTable.KF_ITER_DESTROY)) {
@@ -432,6 +435,7 @@ final class KfuncChecks {
                 }
                 f.iters[spi - i] = null;
                 f.spilled[spi - i] = null;
+                env.liveness.markWrite(p.frameno(), 1L << (spi - i));
                 env.markStackScratched(spi - i);
             }
         }
