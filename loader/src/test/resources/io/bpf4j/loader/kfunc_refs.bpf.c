@@ -266,7 +266,7 @@ int iter_bits_sleepable(struct bpf_iter__cgroup *ctx)
 
 	bpf_iter_bits_new(&it, &data, 1);
 	while ((bit = bpf_iter_bits_next(&it)))
-		n++;
+		n += *bit;
 	bpf_iter_bits_destroy(&it);
-	return n == 2;
+	return n & 1;
 }
