@@ -49,7 +49,9 @@ final class AttachTargets {
                 }
                 return Optional.of(new Resolved(new AttachTarget(name, td.get().id(), proto.id(), true, rp.sleepable()), btf));
             }
-            String func = t == ProgramType.LSM ? "bpf_lsm_" + name : name;
+            // libbpf finds an iterator's target as the FUNC bpf_iter_<name>
+            String func = t == ProgramType.LSM ? "bpf_lsm_" + name
+                    : at == AttachType.TRACE_ITER ? "bpf_iter_" + name : name;
             Optional<BtfType> f = btf.findByName(func, BtfKind.FUNC);
             if (f.isEmpty()) {
                 return Optional.empty();

@@ -28,7 +28,9 @@ final class KernelErrno {
             // kfunc calls (check_kfunc_args, process_iter_arg, check_kfunc_call) and reference leaks
             "expected an initialized iter_", "expected uninitialized iter_", "iter has to be at a constant offset",
             "cannot pass in iter at an offset", "kernel function ", "release kernel function ",
-            "acquire kernel function ", "kfunc bpf_rdonly_cast type ID", "Unreleased reference");
+            "acquire kernel function ", "kfunc bpf_rdonly_cast type ID", "Unreleased reference",
+            // check_return_code and prepare_func_exit: a return value out of range
+            "At program exit the register R0 ", "At callback return the register R0 ");
     /*
      * "fd N is not pointing to valid bpf_map": EINVAL for an fd open to something else than a map (the
      * loader's standard streams, which is what an unrelocated fd 0/1/2 names); a closed fd is EBADF

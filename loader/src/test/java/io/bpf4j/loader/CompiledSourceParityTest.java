@@ -34,7 +34,7 @@ class CompiledSourceParityTest {
         // kfunc sets, bpf_cast_to_kern_ctx and bpf_rdonly_cast
         "kfunc_refs.bpf.c, bits_count bits_next_uninit bits_no_destroy task_syscall task_raw_tp task_leak"
                 + " task_acquire_maybe_null release_wrong_type acquire_untrusted cgroup_refs cpumask_refs cpumask_tc"
-                + " kern_ctx_len kern_ctx_not_ctx",
+                + " kern_ctx_len kern_ctx_not_ctx iter_cgroup_checked iter_cgroup_unchecked iter_cgroup_ret2 iter_bits_sleepable",
         // libbpf's log rewrite of a reachable poisoned CO-RE relocation (fixup_log_failed_core_relo)
         "core_poison.bpf.c, core_offset_reached core_offset_guarded core_offset_in_subprog",
         // resolve_pseudo_ldimm64: an ld_imm64 of a map no relocation bound keeps its raw fd number

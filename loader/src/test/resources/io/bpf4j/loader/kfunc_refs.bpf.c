@@ -224,3 +224,49 @@ int kern_ctx_not_ctx(struct __sk_buff *skb)
 
 	return kskb != 0;
 }
+
+// iterator programs: the context's object argument may be NULL (the iterator's ctx_arg_info)
+struct bpf_iter_meta;
+struct bpf_iter__cgroup {
+	struct bpf_iter_meta *meta;
+	struct cgroup *cgroup;
+} __attribute__((preserve_access_index));
+
+SEC("iter/cgroup")
+int iter_cgroup_checked(struct bpf_iter__cgroup *ctx)
+{
+	struct cgroup *c = ctx->cgroup;
+
+	if (!c)
+		return 0;
+	return c->level & 1;
+}
+
+SEC("iter/cgroup")
+int iter_cgroup_unchecked(struct bpf_iter__cgroup *ctx)
+{
+	return ctx->cgroup->level & 1;
+}
+
+// an iterator program returns 0 or 1
+SEC("iter/cgroup")
+int iter_cgroup_ret2(struct bpf_iter__cgroup *ctx)
+{
+	return 2;
+}
+
+// the bits iterator in a sleepable iterator program
+SEC("iter.s/cgroup")
+int iter_bits_sleepable(struct bpf_iter__cgroup *ctx)
+{
+	struct bpf_iter_bits it;
+	__u64 data = 6;
+	int n = 0;
+	int *bit;
+
+	bpf_iter_bits_new(&it, &data, 1);
+	while ((bit = bpf_iter_bits_next(&it)))
+		n += *bit;
+	bpf_iter_bits_destroy(&it);
+	return n & 1;
+}

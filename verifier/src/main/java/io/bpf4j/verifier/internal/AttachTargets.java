@@ -23,8 +23,11 @@ final class AttachTargets {
             return what + ": attach target '" + input.attachTarget().name() + "' has no function prototype";
         }
         AttachType a = input.expectedAttachType();
-        if (t == ProgramType.TRACING && (a == null || a == AttachType.TRACE_ITER)) {
-            return "tracing programs of attach type " + (a == null ? "none" : "iter");
+        if (t == ProgramType.TRACING && a == null) {
+            return "tracing programs of attach type none";
+        }
+        if (t == ProgramType.TRACING && a == AttachType.TRACE_ITER && !BtfPointers.ITER_ARGS.containsKey(input.attachTarget().name())) {
+            return "tracing programs of attach type iter (target " + input.attachTarget().name() + ")";
         }
         return null;
     }

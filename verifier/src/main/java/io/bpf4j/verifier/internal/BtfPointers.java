@@ -115,6 +115,17 @@ final class BtfPointers {
             scalar(valueReg);
             return true;
         }
+        if (pt == ProgramType.TRACING && at == AttachType.TRACE_ITER) {
+            Integer iterFlags = ITER_ARGS.getOrDefault(tname, java.util.Map.of()).get(arg);
+            if (iterFlags != null) {
+                // btf_ctx_access: the iterator's own ctx_arg_info (PTR_TO_BTF_ID_OR_NULL...) wins
+                int tid = btf.skipModifiers(p.type());
+                if (valueReg >= 0) {
+                    env.setReg(valueReg, Reg.Ptr.btf(new BtfRef(tid, btf.type(tid).name(), iterFlags), true, env.newId()));
+                }
+                return true;
+            }
+        }
         int flags = argsTrusted() ? BtfRef.TRUSTED : 0;
         int id = p.type();
         if (btf.type(id) instanceof BtfNode.Modifier m && m.kind() == BtfNode.ModifierKind.TYPE_TAG) {
@@ -231,6 +242,19 @@ final class BtfPointers {
         }
         return 0;
     }
+
+    /**
+     * The context arguments an iterator target registers with their own pointer flags
+     * ({@code ctx_arg_info} of its {@code bpf_iter_reg}): target FUNC name, then argument index
+     * to {@link BtfRef} flags; such an argument may also be NULL. Sources (Linux 6.12):
+     * {@code kernel/bpf/cgroup_iter.c} line 284, {@code kernel/bpf/task_iter.c} lines 703, 724-727,
+     * 747-750. Iterator targets not listed here are refused as not supported.
+     */
+    static final java.util.Map<String, java.util.Map<Integer, Integer>> ITER_ARGS = java.util.Map.of(
+            "bpf_iter_cgroup", java.util.Map.of(1, BtfRef.TRUSTED),
+            "bpf_iter_task", java.util.Map.of(1, BtfRef.TRUSTED),
+            "bpf_iter_task_file", java.util.Map.of(1, 0, 2, 0),
+            "bpf_iter_task_vma", java.util.Map.of(1, 0, 2, 0));
 
     /** prog_args_trusted. */
     private boolean argsTrusted() {
