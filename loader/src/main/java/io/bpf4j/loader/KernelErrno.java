@@ -30,7 +30,9 @@ final class KernelErrno {
      * loader's standard streams, which is what an unrelocated fd 0/1/2 names); a closed fd is EBADF
      */
     private static final List<String> INVALID_INSIDE = List.of(", expected PTR_TO_INSN", " points to outside of jump table",
-            " is not pointing to valid bpf_map");
+            " is not pointing to valid bpf_map",
+            // check_return_code and callback returns: a non-scalar or out-of-range R0 is EINVAL
+            "At program exit the register R", "At callback return the register R");
     private static final List<String> TOO_BIG = List.of(
             "BPF program is too large", "The sequence of ", "the call stack of ", "combined stack size",
             "bpf4j: program of "); // over bpf_prog_load's insn_cnt limit
