@@ -24,13 +24,19 @@ final class KernelErrno {
             "tail_calls are not allowed", "tracing progs cannot use ", "socket filter progs cannot use ",
             "bpf_struct_ops map cannot be used in prog", "LD_ABS is only allowed in functions",
             "tail_call is only allowed in functions", "get_local_storage() doesn't support non-zero flags",
-            "invalid arg_type for sockmap/sockhash");
+            "invalid arg_type for sockmap/sockhash",
+            // kfunc calls (check_kfunc_args, process_iter_arg, check_kfunc_call) and reference leaks
+            "expected an initialized iter_", "expected uninitialized iter_", "iter has to be at a constant offset",
+            "cannot pass in iter at an offset", "kernel function ", "release kernel function ",
+            "acquire kernel function ", "kfunc bpf_rdonly_cast type ID", "Unreleased reference");
     /*
      * "fd N is not pointing to valid bpf_map": EINVAL for an fd open to something else than a map (the
      * loader's standard streams, which is what an unrelocated fd 0/1/2 names); a closed fd is EBADF
      */
     private static final List<String> INVALID_INSIDE = List.of(", expected PTR_TO_INSN", " points to outside of jump table",
-            " is not pointing to valid bpf_map",
+            " must be referenced or trusted", " must be a rcu pointer", " is not a scalar", " must be a known constant",
+            " expected pointer to ctx, but got ", " or socket", " reference has not been acquired before",
+            " would lead to reference leak", " is not pointing to valid bpf_map",
             // check_return_code and callback returns: a non-scalar or out-of-range R0 is EINVAL
             "At program exit the register R", "At callback return the register R");
     private static final List<String> TOO_BIG = List.of(

@@ -56,7 +56,8 @@ final class ProgramVerifier {
         Btf kernelBtf = attach != null ? attach.btf()
                 : returnsBtfPointers(rp, options) ? obj.options().target().orElseGet(HostCoreTarget::kernelBtf) : null;
         io.bpf4j.verifier.BtfView btfView = kernelBtf != null ? BtfViews.of(kernelBtf) : null;
-        if (btfView == null && (loadsMapPointers(rp) || rp.programType() == io.bpf4j.isa.abi.ProgramType.NETFILTER) && (obj.options().target().isPresent() || HostCoreTarget.hasKernelBtf())) {
+        boolean mayWalkKernelStructs = loadsMapPointers(rp) || rp.programType() == io.bpf4j.isa.abi.ProgramType.NETFILTER;
+        if (btfView == null && mayWalkKernelStructs && (obj.options().target().isPresent() || HostCoreTarget.hasKernelBtf())) {
             // a load through a map pointer reads the map's kernel struct, netfilter's context holds pointers to
             // kernel structs: the BTF is parsed only if such a load happens
             btfView = BtfViews.lazy(() -> obj.options().target().orElseGet(HostCoreTarget::kernelBtf));
@@ -72,6 +73,7 @@ final class ProgramVerifier {
                 .lineInfo(lineInfo(rp))
                 .profile(options.profile())
                 .logLevel(options.logLevel())
+                .limits(io.bpf4j.verifier.VerifierLimits.KERNEL.withLogSize(options.logSize()))
                 .kfuncs(KfuncSignatures.of(rp.kfuncs(), rp.kfuncs().isEmpty() ? null
                         : obj.options().target().orElseGet(HostCoreTarget::kernelBtf)))
                 .build();
@@ -114,8 +116,14 @@ final class ProgramVerifier {
         return false;
     }
 
-    /** Whether {@code rp} calls a helper that returns a BTF pointer (the kernel BTF is read only then). */
+    /**
+     * Whether {@code rp} calls a kfunc or a helper that returns a BTF pointer (the kernel BTF is
+     * read only then: kfuncs take and return BTF-typed pointers).
+     */
     private static boolean returnsBtfPointers(RelocatedProgram rp, LoadOptions options) {
+        if (!rp.kfuncs().isEmpty()) {
+            return true;
+        }
         io.bpf4j.isa.Instructions insns = rp.instructions();
         for (int i = 0; i < insns.slotCount(); i++) {
             io.bpf4j.isa.Slot s = insns.slotAt(i);
@@ -152,8 +160,7 @@ final class ProgramVerifier {
         } catch (VerifierException e) {
             VerifierException withLog = e;
             if ((options.logLevel() & 3) == 0) {
-                LoadOptions level1 = LoadOptions.builder().verify(true).logLevel(options.logLevel() | 1)
-                        .kernelProfile(options.profile()).build();
+                LoadOptions level1 = options.toBuilder().verify(true).logLevel(options.logLevel() | 1).build();
                 try {
                     Verifier.verify(input(obj, rp, level1));
                 } catch (VerifierException again) {
