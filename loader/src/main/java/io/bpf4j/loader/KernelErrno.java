@@ -38,7 +38,9 @@ final class KernelErrno {
     private static final List<String> INVALID_INSIDE = List.of(", expected PTR_TO_INSN", " points to outside of jump table",
             " must be referenced or trusted", " must be a rcu pointer", " is not a scalar", " must be a known constant",
             " expected pointer to ctx, but got ", " or socket", " reference has not been acquired before",
-            " would lead to reference leak", " is not pointing to valid bpf_map");
+            " would lead to reference leak", " is not pointing to valid bpf_map",
+            // check_return_code and callback returns: a non-scalar or out-of-range R0 is EINVAL
+            "At program exit the register R", "At callback return the register R");
     private static final List<String> TOO_BIG = List.of(
             "BPF program is too large", "The sequence of ", "the call stack of ", "combined stack size",
             "bpf4j: program of "); // over bpf_prog_load's insn_cnt limit

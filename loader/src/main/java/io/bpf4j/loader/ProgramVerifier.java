@@ -56,8 +56,10 @@ final class ProgramVerifier {
         Btf kernelBtf = attach != null ? attach.btf()
                 : returnsBtfPointers(rp, options) ? obj.options().target().orElseGet(HostCoreTarget::kernelBtf) : null;
         io.bpf4j.verifier.BtfView btfView = kernelBtf != null ? BtfViews.of(kernelBtf) : null;
-        if (btfView == null && loadsMapPointers(rp) && (obj.options().target().isPresent() || HostCoreTarget.hasKernelBtf())) {
-            // a load through a map pointer reads the map's kernel struct: the BTF is parsed only if one happens
+        boolean mayWalkKernelStructs = loadsMapPointers(rp) || rp.programType() == io.bpf4j.isa.abi.ProgramType.NETFILTER;
+        if (btfView == null && mayWalkKernelStructs && (obj.options().target().isPresent() || HostCoreTarget.hasKernelBtf())) {
+            // a load through a map pointer reads the map's kernel struct, netfilter's context holds pointers to
+            // kernel structs: the BTF is parsed only if such a load happens
             btfView = BtfViews.lazy(() -> obj.options().target().orElseGet(HostCoreTarget::kernelBtf));
         }
         return VerifierInput.builder(rp.instructions(), rp.programType())

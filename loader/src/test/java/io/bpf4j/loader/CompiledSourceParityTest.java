@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,12 +43,18 @@ class CompiledSourceParityTest {
         // check_ptr_to_map_access: loads through a map pointer walk the map's kernel struct
         "map_ptr_access.bpf.c, read_max_entries read_array_elem_size read_through_ops read_negative write_rejected"
                 + " read_beyond",
+        // nf_is_valid_access: netfilter's context pointers are trusted BTF pointers (needs libbpf >= 1.2)
+        "netfilter_ctx.bpf.c, nf_read_fields nf_write_state nf_return_pointer nf_narrow_ctx_read",
     })
     void sameVerdictAndErrorLine(String source, String someProgramsSpaced, @org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         KernelVerifier k = KernelVerifier.require();
         Path object = compile(source, dir);
         List<VerifierParity.Program> all = VerifierParity.compare(k, object, 1, KernelProfiles.probe());
+        // Debian's libbpf 1.1 knows no SEC("netfilter"): such a source is judged only with a newer libbpf
+        Assumptions.assumeFalse(all.stream().allMatch(p -> p.outcome() == VerifierParity.Outcome.NOT_JUDGED),
+                () -> "this libbpf loads no program of " + source + " (-D" + KernelVerifier.LIBBPF_PROPERTY
+                        + "=DIR of libbpf >= 1.2): " + all.get(0).kernel());
         assertThat(all).extracting(VerifierParity.Program::name).contains(someProgramsSpaced.split(" "));
         for (VerifierParity.Program p : all) {
             assertThat(p.outcome()).as("%s: kernel %s, bpf4j %s", p.name(), p.kernel(), p.bpf4j())

@@ -431,13 +431,22 @@ final class MemChecks {
             Linfo.print(env.log, env.prog, idx, "; ");
             throw new Reject();
         }
-        if (a.yields() == RegKind.PTR_TO_BTF_ID || a.yields() == RegKind.PTR_TO_BTF_ID_OR_NULL) {
-            throw env.reject("bpf4j: not supported yet: BTF-typed pointer from the context");
+        boolean btfPointer = a.yields() == RegKind.PTR_TO_BTF_ID || a.yields() == RegKind.PTR_TO_BTF_ID_OR_NULL;
+        Reg btfReg = null;
+        if (btfPointer) {
+            // a trusted pointer to a kernel struct (netfilter's state and skb: PTR_TO_BTF_ID | PTR_TRUSTED)
+            btfReg = env.btfPointers == null ? null
+                    : env.btfPointers.helperReturn(a.btfType(), a.yields() == RegKind.PTR_TO_BTF_ID_OR_NULL, true);
+            if (btfReg == null) {
+                throw env.reject("bpf4j: not supported yet: BTF-typed pointer from the context without the kernel BTF");
+            }
         }
         env.maxCtxOffset = Math.max(env.maxCtxOffset, off + size);
         env.facts.ctxField(idx, off, size);
         if (t == READ && valueReg >= 0) {
-            if (a.yields() == RegKind.SCALAR) {
+            if (btfReg != null) {
+                env.setReg(valueReg, btfReg instanceof Reg.Ptr bp && bp.maybeNull() ? bp.withId(env.newId()) : btfReg);
+            } else if (a.yields() == RegKind.SCALAR) {
                 env.markUnknown(valueReg);
             } else {
                 Reg.PtrType pt = ptrTypeOf(a.yields().base());
