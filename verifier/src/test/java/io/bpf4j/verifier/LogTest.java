@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bpf4j.isa.AluOp;
 import io.bpf4j.isa.Instruction;
+import io.bpf4j.isa.InstructionCodec;
 import io.bpf4j.isa.JumpOp;
 import io.bpf4j.isa.Size;
 import io.bpf4j.isa.abi.ProgramType;
+import io.bpf4j.testdata.KernelVerifier;
+import java.nio.ByteOrder;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Whole logs at levels 1 and 2 compared line by line with the kernel's, for programs whose
@@ -119,5 +124,26 @@ class LogTest {
         Parity.Outcome o = Parity.socket(branchy()).logLevel(6).agrees();
         assertThat(o.log().replaceAll("verification time \\d+", "verification time X"))
                 .isEqualTo(o.kernel().log().replaceAll("verification time \\d+", "verification time X"));
+    }
+
+    /**
+     * A log longer than its buffer keeps its end, as the kernel's rotating log does, and reports the
+     * size it needed at its longest (level 1 rewinds, so that can exceed the final log); the kernel
+     * then fails even a safe program with ENOSPC.
+     */
+    @ParameterizedTest
+    @CsvSource({"2, 200", "2, 64", "1, 100", "1, 40", "2, 1"})
+    void logLongerThanItsBufferKeepsItsEnd(int level, int size) {
+        Instruction[] prog = new Instruction[] {ldx(Size.W, 2, 1, 0), mov(0, 0), jmp(JumpOp.JGT, 2, 10, 2),
+                alu(AluOp.ADD, 0, 1), ja(1), alu(AluOp.ADD, 0, 2), ldx(Size.W, 3, 1, 4), jmp(JumpOp.JEQ, 3, 7, 1),
+                alu(AluOp.ADD, 0, 4), exit()};
+        byte[] code = InstructionCodec.encode(java.util.List.of(prog), ByteOrder.LITTLE_ENDIAN);
+        KernelVerifier.FixedLog k = KernelVerifier.require().verifyWithLogSize(
+                KernelVerifier.Program.of(ProgramType.SOCKET_FILTER.id(), code).withLogLevel(level), size);
+        assertThat(k.errno()).as("the kernel's errno for a cut log, log:\n%s", k.log()).isEqualTo(28);
+        VerifiedProgram p = Verifier.verify(VerifierInput.builder(java.util.List.of(prog), ProgramType.SOCKET_FILTER)
+                .logLevel(level).limits(VerifierLimits.KERNEL.withLogSize(size)).build());
+        assertThat(p.log()).isEqualTo(k.log());
+        assertThat(p.logTrueSize()).isEqualTo(k.logTrueSize()).isGreaterThan(size);
     }
 }

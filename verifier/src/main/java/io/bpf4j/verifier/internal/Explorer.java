@@ -20,7 +20,7 @@ import java.util.List;
  */
 final class Explorer {
     /** A pending branch: the state to resume, where, and the log position at push time. */
-    private record Pending(VState st, int insnIdx, int prevInsnIdx, int logPos) {
+    private record Pending(VState st, int insnIdx, int prevInsnIdx, long logPos) {
     }
 
     /** A checkpoint in its bucket, with the hit/miss counts the eviction heuristic uses. */
@@ -196,7 +196,7 @@ final class Explorer {
                 Linfo.print(log, prog, idx, "; ");
                 log.prevLogPos = log.pos();
                 log.verbose(idx + ": " + insnText(idx) + "\n");
-                log.prevInsnPrintPos = log.pos() - log.prevLogPos;
+                log.prevInsnPrintPos = (int) (log.pos() - log.prevLogPos);
                 log.prevLogPos = log.pos();
             }
             prevInsnIdx = idx;
