@@ -139,10 +139,13 @@ final class Equivalence {
                 // nothing after this point needed the exact value
                 return true;
             }
-            if (os.addConst() != cs.addConst() || os.addConst() && os.delta() != cs.delta()) {
+            // an old scalar without id is independent: links the current one has only add
+            // constraints (the running 6.18 kernel's rule; the v6.18 tag compared the
+            // ADD_CONST flag and gave the old a fresh id even then)
+            if (os.id() != 0 && os.addConst() != cs.addConst() || os.addConst() && os.delta() != cs.delta()) {
                 return false;
             }
-            return rangeWithin(os.v(), cs.v()) && checkScalarIds(os.id(), cs.id());
+            return rangeWithin(os.v(), cs.v()) && (os.id() == 0 || checkScalarIds(os.id(), cs.id()));
         }
         Reg.Ptr op = (Reg.Ptr) old;
         if (!(cur instanceof Reg.Ptr cp) || !sameType(op, cp)) {

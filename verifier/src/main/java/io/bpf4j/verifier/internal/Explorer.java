@@ -453,8 +453,19 @@ final class Explorer {
         }
     }
 
-    /** compute_scc_callchain + format_callchain: "(callsite,...,scc)", or null outside loops. */
+    /**
+     * compute_scc_callchain + format_callchain: "(callsite,...,scc)", or null outside loops.
+     * Only asked of checkpoints, whose insn and frames never change: computed once per checkpoint.
+     */
     private String callchain(VState st) {
+        if (!st.sccChainKnown) {
+            st.sccChain = computeCallchain(st);
+            st.sccChainKnown = true;
+        }
+        return st.sccChain;
+    }
+
+    private String computeCallchain(VState st) {
         StringBuilder sb = new StringBuilder("(");
         for (int i = 0; i <= st.curframe; i++) {
             int at = i == st.curframe ? st.insnIdx : st.frames[i + 1].callsite;

@@ -100,6 +100,8 @@ final class StackLiveness {
     private final Env env;
     private final Program prog;
     private final Map<Chain, Instance> instances = new HashMap<>();
+    /** The instances of one-frame chains by subprogram (the most frequent lookups). */
+    private final Instance[] roots;
     /** The instance of the current state's innermost frame (null after a call or return, looked up on demand). */
     private Instance cur;
     private final long[] writeAcc = new long[8];
@@ -121,6 +123,7 @@ final class StackLiveness {
         for (int i = 0; i < n; i++) {
             succ[i] = Liveness.successors(prog, i);
         }
+        roots = new Instance[prog.subprogCount];
         postorder = new int[n];
         poStart = new int[prog.subprogCount + 1];
         computePostorder();
@@ -173,13 +176,24 @@ final class StackLiveness {
         if (inst == null) {
             int start = c.spStarts()[c.curframe()];
             int sub = prog.subprogOf(start);
-            inst = new Instance(c, sub, start, prog.subprogStart[sub + 1] - start);
+            int end = sub + 1 < prog.subprogStart.length ? prog.subprogStart[sub + 1] : prog.len;
+            inst = new Instance(c, sub, start, end - start);
             instances.put(c, inst);
         }
         return inst;
     }
 
     private Instance lookup(VState st, int frameno) {
+        if (frameno == 0) {
+            // the outermost frame's chain is its function's start alone: no key to build
+            int sub = st.frames[0].subprog;
+            Instance inst = roots[sub];
+            if (inst == null) {
+                inst = lookup(chainOf(st, 0));
+                roots[sub] = inst;
+            }
+            return inst;
+        }
         return lookup(chainOf(st, frameno));
     }
 

@@ -70,6 +70,9 @@ final class VState {
     int lastInsnIdx = -1;
     /** For a loop back-edge copy: the checkpoint it matched. */
     VState equalState;
+    /** For checkpoints: the loop call chain Explorer computed once (null outside loops), and whether it did. */
+    String sccChain;
+    boolean sccChainKnown;
     /** The jump history since the parent checkpoint. */
     List<Hist> hist = new ArrayList<>();
 
