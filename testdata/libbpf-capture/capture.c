@@ -1,275 +1,265 @@
-// SPDX-License-Identifier: GPL-2.0
-/* Records what libbpf hands to the kernel while it loads one object, as JSON on stdout.
+/*
+ * The libbpf driver of the capture harness: opens one BPF object with the libbpf it is linked
+ * against (Debian's libbpf 1.1, or libbpf 1.5 built by io.bpf4j.testdata.Libbpf15), describes it
+ * as libbpf sees it after open and loads it in one of four ways, writing JSON lines to
+ * $BPF4J_CAPTURE_LOG (json.h). The interposer (interpose.c, LD_PRELOAD) adds the bpf(2) calls
+ * to the same file, in order; assemble.py turns the lines into a golden.
  *
- * The program defines syscall() itself: libbpf.so reaches the kernel through libc's
- * syscall(), and the executable's definition wins symbol lookup, so every bpf() call passes
- * here before going on to the real one (found with dlsym(RTLD_NEXT)). It loads the object
- * twice: the first load fills libbpf's process-wide feature cache (its probe maps and
- * programs are not part of the object), the second is recorded. Recorded: BPF_MAP_CREATE,
- * BPF_MAP_UPDATE_ELEM (initial data, prog_array and map-in-map slots) and BPF_PROG_LOAD,
- * with file descriptors replaced by the names of the maps and programs they belong to.
- * Unnamed maps and programs are libbpf's own probes and are left out.
- * Programs named after the object are left out (autoload off), e.g. those the kernel
- * refuses, so the rest of the object can still be captured.
- * Usage: capture OBJECT [SKIPPED_PROGRAM...]  (schema in testdata/README.md) */
-#define _GNU_SOURCE
-#include <dlfcn.h>
+ *   capture object.o                     once per entry program, only that program autoloaded
+ *                                        (a program the kernel rejects does not hide the others)
+ *   capture --whole object.o             the whole object once, then every created struct_ops map
+ *                                        attached and detached (that is when libbpf hands the
+ *                                        kernel its value), every syscall program run once
+ *   capture --core target-btf object.o   opened with btf_custom_path = target-btf (raw or ELF);
+ *                                        every program's load faked by the interposer
+ *                                        ($BPF4J_FAKE_PROGS), libbpf's debug messages (its CO-RE
+ *                                        trace) recorded too
+ *   capture --twice object.o [skip...]   loaded twice with the named programs not autoloaded: the
+ *                                        first load fills libbpf's process-wide feature cache, so
+ *                                        the second (after the "load" session marker) makes no
+ *                                        probes
+ *
+ * Session markers ({"ev":"session","phase":...}) separate the open from each load. Pinned maps
+ * go under $BPF4J_PIN_ROOT when set.
+ */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/syscall.h>
-#include <linux/bpf.h>
-#include <bpf/libbpf.h>
 
-#define MAX_FDS 4096
+#include "json.h"
 
-struct fd_info {
-	char kind; /* 'm' map, 'p' program, 0 unknown */
-	char name[BPF_OBJ_NAME_LEN];
-	unsigned int key_size, value_size;
-};
+#define MAX_PROGS 256
 
-static struct fd_info fds[MAX_FDS];
-static int recording;
 static FILE *out;
-static int maps_written, updates_written, progs_written;
-static char *maps_json, *updates_json, *progs_json;
-static size_t maps_len, updates_len, progs_len;
-static FILE *maps_f, *updates_f, *progs_f;
+static bool debug_log;
 
-static void hex(FILE *f, const void *p, size_t n)
+static int print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	const unsigned char *b = p;
-
-	fputc('"', f);
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%02x", b[i]);
-	fputc('"', f);
+	char buf[8192];
+	if (level == LIBBPF_DEBUG && !debug_log)
+		return 0;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	size_t n = strlen(buf);
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = 0;
+	fprintf(out, "{\"ev\":\"libbpf_log\",\"level\":\"%s\",\"text\":",
+		level == LIBBPF_WARN ? "warn" : level == LIBBPF_INFO ? "info" : "debug");
+	json_string(out, buf, sizeof(buf));
+	fprintf(out, "}\n");
+	fflush(out);
+	return 0;
 }
 
-static void json_string(FILE *f, const char *s, size_t max)
+static void session(const char *phase, const char *program)
 {
-	fputc('"', f);
-	for (size_t i = 0; i < max && s[i]; i++) {
-		unsigned char c = s[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
+	fprintf(out, "{\"ev\":\"session\",\"phase\":\"%s\",\"libbpf\":\"%u.%u\"", phase, libbpf_major_version(),
+		libbpf_minor_version());
+	if (program) {
+		fprintf(out, ",\"program\":");
+		json_string(out, program, (size_t)-1);
 	}
-	fputc('"', f);
+	fprintf(out, "}\n");
+	fflush(out);
 }
 
-static const char *fd_name(int fd)
+static struct bpf_object *open_obj(const char *path, const char *btf_custom_path)
 {
-	return fd >= 0 && fd < MAX_FDS && fds[fd].kind ? fds[fd].name : "?";
-}
-
-static void record_map_create(const union bpf_attr *a, long fd)
-{
-	if (!a->map_name[0])
-		return;
-	if (fd >= 0 && fd < MAX_FDS) {
-		fds[fd].kind = 'm';
-		memcpy(fds[fd].name, a->map_name, BPF_OBJ_NAME_LEN);
-		fds[fd].key_size = a->key_size;
-		fds[fd].value_size = a->value_size;
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = getenv("BPF4J_PIN_ROOT"),
+		    .btf_custom_path = btf_custom_path);
+	struct bpf_object *obj = bpf_object__open_file(path, &opts);
+	long err = libbpf_get_error(obj);
+	if (err) {
+		fprintf(out, "{\"ev\":\"open_failed\",\"err\":%ld}\n", err);
+		fflush(out);
+		return NULL;
 	}
-	if (!recording)
-		return;
-	fprintf(maps_f, "%s\n    {\"name\": ", maps_written++ ? "," : "");
-	json_string(maps_f, a->map_name, BPF_OBJ_NAME_LEN);
-	fprintf(maps_f, ", \"type\": %u, \"key_size\": %u, \"value_size\": %u, \"max_entries\": %u, "
-			"\"map_flags\": %u, \"map_extra\": %llu, \"inner_map\": ",
-		a->map_type, a->key_size, a->value_size, a->max_entries, a->map_flags,
-		(unsigned long long)a->map_extra);
-	if (a->inner_map_fd)
-		json_string(maps_f, fd_name(a->inner_map_fd), BPF_OBJ_NAME_LEN);
-	else
-		fputs("null", maps_f);
-	fprintf(maps_f, ", \"btf_key_type_id\": %u, \"btf_value_type_id\": %u, \"result\": %s}",
-		a->btf_key_type_id, a->btf_value_type_id, fd >= 0 ? "\"ok\"" : "\"error\"");
+	return obj;
 }
 
-static void record_map_update(const union bpf_attr *a, long ret)
+static void describe(struct bpf_object *obj)
 {
-	int fd = a->map_fd;
-	struct fd_info *m = fd >= 0 && fd < MAX_FDS ? &fds[fd] : NULL;
-
-	if (!recording || !m || m->kind != 'm')
-		return;
-	fprintf(updates_f, "%s\n    {\"map\": ", updates_written++ ? "," : "");
-	json_string(updates_f, m->name, BPF_OBJ_NAME_LEN);
-	fputs(", \"key\": ", updates_f);
-	hex(updates_f, (const void *)(unsigned long)a->key, m->key_size);
-	if (m->value_size == 4 && m->key_size == 4 && (a->flags == 0 || a->flags == BPF_ANY)) {
-		/* prog_array and map-in-map slots hold descriptors: name what they point to */
-		int v = *(const int *)(unsigned long)a->value;
-
-		if (v >= 0 && v < MAX_FDS && fds[v].kind && (fds[v].kind == 'p' || fds[v].kind == 'm')) {
-			fputs(", \"value_fd_of\": ", updates_f);
-			json_string(updates_f, fds[v].name, BPF_OBJ_NAME_LEN);
-			fprintf(updates_f, ", \"value\": null, \"flags\": %llu, \"result\": %ld}",
-				(unsigned long long)a->flags, ret);
-			return;
-		}
-	}
-	fputs(", \"value\": ", updates_f);
-	hex(updates_f, (const void *)(unsigned long)a->value, m->value_size);
-	fprintf(updates_f, ", \"flags\": %llu, \"result\": %ld}", (unsigned long long)a->flags, ret);
-}
-
-static void record_prog_load(const union bpf_attr *a, long fd)
-{
-	const struct bpf_insn *insn = (const void *)(unsigned long)a->insns;
-	int refs = 0;
-
-	if (!a->prog_name[0])
-		return;
-	if (fd >= 0 && fd < MAX_FDS) {
-		fds[fd].kind = 'p';
-		memcpy(fds[fd].name, a->prog_name, BPF_OBJ_NAME_LEN);
-	}
-	if (!recording)
-		return;
-	fprintf(progs_f, "%s\n    {\"name\": ", progs_written++ ? "," : "");
-	json_string(progs_f, a->prog_name, BPF_OBJ_NAME_LEN);
-	fprintf(progs_f, ", \"type\": %u, \"expected_attach_type\": %u, \"license\": ", a->prog_type,
-		a->expected_attach_type);
-	json_string(progs_f, (const char *)(unsigned long)a->license, 128);
-	fprintf(progs_f, ", \"kern_version\": %u, \"prog_flags\": %u, \"func_info_cnt\": %u, \"line_info_cnt\": %u, "
-			 "\"attach_btf_id\": %u, \"result\": %s,\n     \"insns\": [",
-		a->kern_version, a->prog_flags, a->func_info_cnt, a->line_info_cnt, a->attach_btf_id,
-		fd >= 0 ? "\"ok\"" : "\"error\"");
-	for (unsigned int i = 0; i < a->insn_cnt; i++) {
-		struct bpf_insn w = insn[i];
-
-		/* descriptors differ from run to run: zero them here, name them in map_refs */
-		if (w.code == (BPF_LD | BPF_IMM | BPF_DW) &&
-		    (w.src_reg == BPF_PSEUDO_MAP_FD || w.src_reg == BPF_PSEUDO_MAP_VALUE))
-			w.imm = 0;
-		fputs(i == 0 ? "\n       " : i % 4 == 0 ? ",\n       " : ", ", progs_f);
-		hex(progs_f, &w, sizeof(w));
-	}
-	fputs("],\n     \"map_refs\": [", progs_f);
-	for (unsigned int i = 0; i + 1 < a->insn_cnt; i++) {
-		const struct bpf_insn *w = &insn[i];
-
-		if (w->code != (BPF_LD | BPF_IMM | BPF_DW))
-			continue;
-		if (w->src_reg == BPF_PSEUDO_MAP_FD || w->src_reg == BPF_PSEUDO_MAP_VALUE) {
-			fprintf(progs_f, "%s{\"insn\": %u, \"src_reg\": %u, \"map\": ", refs++ ? ", " : "", i,
-				w->src_reg);
-			json_string(progs_f, fd_name(w->imm), BPF_OBJ_NAME_LEN);
-			fprintf(progs_f, ", \"offset\": %d}", w[1].imm);
-		}
-		i++;
-	}
-	fputs("]}", progs_f);
-}
-
-long syscall(long number, ...)
-{
-	static long (*real)(long, ...);
-	va_list ap;
-	long a1, a2, a3, a4, a5, a6, ret;
-
-	va_start(ap, number);
-	a1 = va_arg(ap, long);
-	a2 = va_arg(ap, long);
-	a3 = va_arg(ap, long);
-	a4 = va_arg(ap, long);
-	a5 = va_arg(ap, long);
-	a6 = va_arg(ap, long);
-	va_end(ap);
-	if (!real)
-		real = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
-	ret = real(number, a1, a2, a3, a4, a5, a6);
-	if (number == __NR_bpf) {
-		const union bpf_attr *attr = (const void *)a2;
-
-		switch (a1) {
-		case BPF_MAP_CREATE:
-			record_map_create(attr, ret);
-			break;
-		case BPF_MAP_UPDATE_ELEM:
-			record_map_update(attr, ret);
-			break;
-		case BPF_PROG_LOAD:
-			record_prog_load(attr, ret);
-			break;
-		}
-	}
-	return ret;
-}
-
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
-}
-
-static char **skipped;
-static int skipped_count;
-
-static int load(const char *path)
-{
-	struct bpf_object *obj = bpf_object__open_file(path, NULL);
 	struct bpf_program *p;
-	int err;
+	struct bpf_map *m;
 
+	fprintf(out, "{\"ev\":\"object\",\"name\":");
+	json_string(out, bpf_object__name(obj), (size_t)-1);
+	fprintf(out, ",\"kern_version\":%u}\n", bpf_object__kversion(obj));
+	bpf_object__for_each_program(p, obj) {
+		fprintf(out, "{\"ev\":\"program\",\"name\":");
+		json_string(out, bpf_program__name(p), (size_t)-1);
+		fprintf(out, ",\"section\":");
+		json_string(out, bpf_program__section_name(p), (size_t)-1);
+		fprintf(out, ",\"type\":%d,\"expected_attach_type\":%d,\"autoload\":%s,\"insn_cnt\":%zu}\n",
+			bpf_program__type(p), bpf_program__expected_attach_type(p),
+			bpf_program__autoload(p) ? "true" : "false", bpf_program__insn_cnt(p));
+	}
+	bpf_object__for_each_map(m, obj) {
+		size_t sz = 0;
+		const unsigned char *init = bpf_map__initial_value(m, &sz);
+		struct bpf_map *inner = bpf_map__inner_map(m);
+		fprintf(out, "{\"ev\":\"map\",\"name\":");
+		json_string(out, bpf_map__name(m), (size_t)-1);
+		fprintf(out, ",\"type\":%d,\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u,\"map_flags\":%u,"
+			     "\"numa_node\":%u,\"map_extra\":%llu,\"btf_key_type_id\":%u,\"btf_value_type_id\":%u,"
+			     "\"autocreate\":%s,\"pin_path\":",
+			bpf_map__type(m), bpf_map__key_size(m), bpf_map__value_size(m), bpf_map__max_entries(m),
+			bpf_map__map_flags(m), bpf_map__numa_node(m), (unsigned long long)bpf_map__map_extra(m),
+			bpf_map__btf_key_type_id(m), bpf_map__btf_value_type_id(m),
+			bpf_map__autocreate(m) ? "true" : "false");
+		json_string_or_null(out, bpf_map__pin_path(m));
+		fprintf(out, ",\"inner_map\":");
+		json_string_or_null(out, inner ? bpf_map__name(inner) : NULL);
+		fprintf(out, ",\"initial_value\":");
+		/* libbpf 1.5 keeps its program pointers in a struct_ops map's initial value: not comparable */
+		if (init && bpf_map__type(m) != BPF_MAP_TYPE_STRUCT_OPS)
+			json_hex(out, init, sz);
+		else
+			fprintf(out, "null");
+		fprintf(out, "}\n");
+	}
+	fflush(out);
+}
+
+static void load_result(int err)
+{
+	fprintf(out, "{\"ev\":\"load_result\",\"err\":%d}\n", err);
+	fflush(out);
+}
+
+/* one load per entry program, only that program autoloaded */
+static void load_each(const char *path, struct bpf_object *obj)
+{
+	static char names[MAX_PROGS][128];
+	struct bpf_program *p;
+	int n = 0;
+
+	bpf_object__for_each_program(p, obj) {
+		if (n < MAX_PROGS)
+			snprintf(names[n++], sizeof(names[0]), "%s", bpf_program__name(p));
+	}
+	bpf_object__close(obj);
+	for (int i = 0; i < (n ? n : 1); i++) {
+		session("load", n ? names[i] : NULL);
+		obj = open_obj(path, NULL);
+		if (!obj)
+			return;
+		bpf_object__for_each_program(p, obj)
+			bpf_program__set_autoload(p, n && strcmp(bpf_program__name(p), names[i]) == 0);
+		load_result(bpf_object__load(obj));
+		bpf_object__unpin_maps(obj, NULL);
+		bpf_object__close(obj);
+	}
+}
+
+/* the whole object, then struct_ops attached and syscall programs run */
+static void load_whole(struct bpf_object *obj)
+{
+	session("load", NULL);
+	int err = bpf_object__load(obj);
+	load_result(err);
+	if (err)
+		return;
+	struct bpf_map *m;
+	bpf_object__for_each_map(m, obj) {
+		if (bpf_map__type(m) != BPF_MAP_TYPE_STRUCT_OPS || !bpf_map__autocreate(m))
+			continue;
+		fprintf(out, "{\"ev\":\"attach\",\"map\":");
+		json_string(out, bpf_map__name(m), (size_t)-1);
+		fprintf(out, "}\n");
+		fflush(out);
+		struct bpf_link *link = bpf_map__attach_struct_ops(m);
+		fprintf(out, "{\"ev\":\"attach_result\",\"err\":%ld}\n", libbpf_get_error(link));
+		fflush(out);
+		if (!libbpf_get_error(link))
+			bpf_link__destroy(link);
+	}
+	struct bpf_program *p;
+	bpf_object__for_each_program(p, obj) {
+		if (bpf_program__type(p) != BPF_PROG_TYPE_SYSCALL || bpf_program__fd(p) < 0)
+			continue;
+		LIBBPF_OPTS(bpf_test_run_opts, opts);
+		int r = bpf_prog_test_run_opts(bpf_program__fd(p), &opts);
+		fprintf(out, "{\"ev\":\"test_run\",\"program\":");
+		json_string(out, bpf_program__name(p), (size_t)-1);
+		fprintf(out, ",\"err\":%d,\"retval\":%u}\n", r, opts.retval);
+		fflush(out);
+	}
+}
+
+/* every program's BPF_PROG_LOAD faked by the interposer */
+static void load_faked(struct bpf_object *obj)
+{
+	char fake[4096] = "";
+	struct bpf_program *p;
+	bpf_object__for_each_program(p, obj) {
+		size_t room = sizeof(fake) - strlen(fake) - 1;
+		if (fake[0] && room)
+			strncat(fake, ",", room--);
+		strncat(fake, bpf_program__name(p), room < 15 ? room : 15); /* the kernel's name */
+	}
+	setenv("BPF4J_FAKE_PROGS", fake, 1);
+	session("load", NULL);
+	load_result(bpf_object__load(obj));
+}
+
+/* with programs skipped; returns the load's error */
+static int load_skipping(const char *path, char **skip, int skipped)
+{
+	struct bpf_object *obj = open_obj(path, NULL);
+	struct bpf_program *p;
 	if (!obj)
 		return -1;
 	bpf_object__for_each_program(p, obj)
-		for (int i = 0; i < skipped_count; i++)
-			if (strcmp(bpf_program__name(p), skipped[i]) == 0)
+		for (int i = 0; i < skipped; i++)
+			if (strcmp(bpf_program__name(p), skip[i]) == 0)
 				bpf_program__set_autoload(p, false);
-	err = bpf_object__load(obj);
+	int err = bpf_object__load(obj);
+	load_result(err);
 	bpf_object__close(obj);
 	return err;
 }
 
 int main(int argc, char **argv)
 {
-	const char *base;
-	int err;
-
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s OBJECT [SKIPPED_PROGRAM...]\n", argv[0]);
+	const char *mode = argc > 1 && strncmp(argv[1], "--", 2) == 0 ? argv[1] : "";
+	int first = *mode ? 2 : 1;
+	const char *target = NULL;
+	if (strcmp(mode, "--core") == 0)
+		target = argc > first ? argv[first++] : NULL;
+	if (argc <= first || (*mode && strcmp(mode, "--whole") && strcmp(mode, "--core") && strcmp(mode, "--twice")) ||
+	    (strcmp(mode, "--twice") && argc != first + 1)) {
+		fprintf(stderr, "usage: %s [--whole | --core target-btf | --twice] object.o [skipped-program...]\n", argv[0]);
 		return 2;
 	}
-	skipped = argv + 2;
-	skipped_count = argc - 2;
-	libbpf_set_print(quiet);
-	base = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
-	if (load(argv[1]))
-		return 3;
-	memset(fds, 0, sizeof(fds));
-	maps_f = open_memstream(&maps_json, &maps_len);
-	updates_f = open_memstream(&updates_json, &updates_len);
-	progs_f = open_memstream(&progs_json, &progs_len);
-	recording = 1;
-	err = load(argv[1]);
-	recording = 0;
-	fclose(maps_f);
-	fclose(updates_f);
-	fclose(progs_f);
-	if (err)
-		return 3;
-	out = stdout;
-	fprintf(out, "{\n  \"object\": ");
-	json_string(out, base, strlen(base));
-	fprintf(out, ",\n  \"libbpf\": \"%u.%u\",\n  \"skipped_programs\": [", libbpf_major_version(),
-		libbpf_minor_version());
-	for (int i = 0; i < skipped_count; i++) {
-		fputs(i ? ", " : "", out);
-		json_string(out, skipped[i], strlen(skipped[i]));
+	const char *path = argv[first];
+	const char *log = getenv("BPF4J_CAPTURE_LOG");
+	out = fopen(log ? log : "/dev/stdout", "a");
+	debug_log = target != NULL;
+	libbpf_set_print(print_fn);
+
+	session("open", NULL);
+	if (strcmp(mode, "--twice") == 0) {
+		if (load_skipping(path, argv + first + 1, argc - first - 1) == 0) {
+			session("load", NULL);
+			load_skipping(path, argv + first + 1, argc - first - 1);
+		}
+		return 0;
 	}
-	fprintf(out, "],\n  \"maps\": [%s\n  ],\n  \"map_updates\": [%s\n  ],\n  \"programs\": [%s\n  ]\n}\n",
-		maps_json, updates_json, progs_json);
+	struct bpf_object *obj = open_obj(path, target);
+	if (!obj)
+		return 0;
+	describe(obj);
+	if (strcmp(mode, "--whole") == 0)
+		load_whole(obj);
+	else if (target)
+		load_faked(obj);
+	else
+		load_each(path, obj); /* closes obj */
+	if (*mode)
+		bpf_object__close(obj);
 	return 0;
 }

@@ -1,15 +1,22 @@
 /*
- * LD_PRELOAD interposer for syscall(), shared by every libbpf capture driver
- * (libbpf-relo-capture/capture.c on Debian's libbpf 1.1, libbpf15-capture/capture.c on
- * libbpf 1.5): records what libbpf hands to the kernel through bpf(2) (BPF_MAP_CREATE,
- * BPF_MAP_UPDATE_ELEM, BPF_MAP_FREEZE, BPF_PROG_LOAD) as JSON lines appended to the file named
- * by $BPF4J_CAPTURE_LOG, then forwards the call unchanged. Both libbpf versions issue every bpf
+ * LD_PRELOAD interposer for syscall(), the one every libbpf capture runs under (capture.c,
+ * linked against Debian's libbpf 1.1 or a libbpf 1.5 built from the kernel source): records
+ * what libbpf hands to the kernel through bpf(2) (BPF_MAP_CREATE, BPF_MAP_UPDATE_ELEM,
+ * BPF_MAP_FREEZE, BPF_PROG_LOAD) as JSON lines appended to the file named by
+ * $BPF4J_CAPTURE_LOG, then forwards the call unchanged. Both libbpf versions issue every bpf
  * command through syscall(__NR_bpf, ...), so this sees them all. Every event carries the
  * returned value and errno; fields a libbpf version does not set are read as 0.
+ *
+ * Option: $BPF4J_FAKE_PROGS, a comma-separated list of program names as the kernel sees them
+ * (15 characters at most). A BPF_PROG_LOAD of such a program is recorded (with "faked":true)
+ * but not made: it returns a descriptor of /dev/null, so that what libbpf relocated is
+ * recorded even for programs the kernel would reject (CO-RE against another kernel's BTF,
+ * poisoned instructions). Every other call still goes to the kernel.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/bpf.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -19,6 +26,8 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+
+#include "json.h"
 
 #define MAX_FDS 4096
 
@@ -62,25 +71,24 @@ static void hex(FILE *f, const void *p, size_t n)
 		size_t k = n - off < sizeof(b) ? n - off : sizeof(b);
 		if (safe_read(b, (const char *)p + off, k))
 			break;
-		for (size_t i = 0; i < k; i++)
-			fprintf(f, "%02x", b[i]);
+		json_hex_digits(f, b, k);
 	}
 	fputc('"', f);
 }
 
-static void str(FILE *f, const char *s, size_t max)
+/* whether name (a prog_name of BPF_PROG_LOAD) is listed in $BPF4J_FAKE_PROGS */
+static int faked(const char *name)
 {
-	fputc('"', f);
-	for (size_t i = 0; s && i < max && s[i]; i++) {
-		unsigned char c = s[i];
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
+	const char *list = getenv("BPF4J_FAKE_PROGS");
+	size_t n = strnlen(name, BPF_OBJ_NAME_LEN);
+	while (list && *list) {
+		const char *end = strchr(list, ',');
+		size_t len = end ? (size_t)(end - list) : strlen(list);
+		if (len == n && n > 0 && strncmp(list, name, n) == 0)
+			return 1;
+		list = end ? end + 1 : NULL;
 	}
-	fputc('"', f);
+	return 0;
 }
 
 /* Key and value size of a map fd, asked from the kernel: libbpf 1.5 moves each new map fd onto
@@ -103,7 +111,7 @@ static void sizes_of(uint32_t fd, uint32_t *ks, uint32_t *vs)
 	}
 }
 
-static void record(long cmd, union bpf_attr *a, long ret, int err)
+static void record(long cmd, union bpf_attr *a, long ret, int err, int fake)
 {
 	FILE *f = out();
 	switch (cmd) {
@@ -112,7 +120,7 @@ static void record(long cmd, union bpf_attr *a, long ret, int err)
 		if (safe_read(&m, a, sizeof(m)))
 			break;
 		fprintf(f, "{\"ev\":\"map_create\",\"ret\":%ld,\"errno\":%d,\"name\":", ret, ret < 0 ? err : 0);
-		str(f, m.map_name, sizeof(m.map_name));
+		json_string(f, m.map_name, sizeof(m.map_name));
 		fprintf(f, ",\"type\":%u,\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u,\"map_flags\":%u,"
 			   "\"inner_map_fd\":%u,\"numa_node\":%u,\"btf_key_type_id\":%u,\"btf_value_type_id\":%u,"
 			   "\"btf_vmlinux_value_type_id\":%u,\"map_extra\":%llu}\n",
@@ -141,7 +149,7 @@ static void record(long cmd, union bpf_attr *a, long ret, int err)
 		break;
 	case BPF_PROG_LOAD: {
 		fprintf(f, "{\"ev\":\"prog_load\",\"ret\":%ld,\"errno\":%d,\"name\":", ret, ret < 0 ? err : 0);
-		str(f, a->prog_name, sizeof(a->prog_name));
+		json_string(f, a->prog_name, sizeof(a->prog_name));
 		fprintf(f, ",\"type\":%u,\"expected_attach_type\":%u,\"prog_flags\":%u,\"kern_version\":%u,"
 			   "\"attach_btf_id\":%u,\"prog_btf_fd\":%u,\"insn_cnt\":%u,\"license\":",
 			a->prog_type, a->expected_attach_type, a->prog_flags, a->kern_version, a->attach_btf_id,
@@ -150,7 +158,7 @@ static void record(long cmd, union bpf_attr *a, long ret, int err)
 		for (size_t i = 0; i + 1 < sizeof(lic) && !safe_read(lic + i, (const char *)(uintptr_t)a->license + i, 1) && lic[i]; i++)
 			;
 		lic[sizeof(lic) - 1] = 0;
-		str(f, lic, sizeof(lic));
+		json_string(f, lic, sizeof(lic));
 		fprintf(f, ",\"insns\":[");
 		const unsigned char *insns = (const void *)(uintptr_t)a->insns;
 		for (uint32_t i = 0; i < a->insn_cnt && i < 1000000; i++) {
@@ -166,7 +174,7 @@ static void record(long cmd, union bpf_attr *a, long ret, int err)
 		const char *li = (const void *)(uintptr_t)a->line_info;
 		for (uint32_t i = 0, r[4]; a->line_info_rec_size >= 16 && i < a->line_info_cnt && i < 65536 && !safe_read(r, li + (size_t)i * a->line_info_rec_size, 16); i++)
 			fprintf(f, "%s[%u,%u,%u,%u]", i ? "," : "", r[0], r[1], r[2], r[3]);
-		fprintf(f, "]}\n");
+		fprintf(f, "]%s}\n", fake ? ",\"faked\":true" : "");
 		break;
 	}
 	default:
@@ -185,10 +193,11 @@ long syscall(long nr, ...)
 	va_end(ap);
 	if (!real_syscall)
 		real_syscall = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
-	long ret = real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	int fake = nr == __NR_bpf && a[0] == BPF_PROG_LOAD && faked(((union bpf_attr *)a[1])->prog_name);
+	long ret = fake ? open("/dev/null", O_RDONLY | O_CLOEXEC) : real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	int err = errno;
 	if (nr == __NR_bpf)
-		record(a[0], (union bpf_attr *)a[1], ret, err);
+		record(a[0], (union bpf_attr *)a[1], ret, err, fake);
 	errno = err;
 	return ret;
 }

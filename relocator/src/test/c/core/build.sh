@@ -4,7 +4,7 @@
 #   targets/<name>.o      made-up kernels' BTF as an ELF with .BTF (core_*target.c)
 #   targets/<name>.btf    the same BTF as a raw file (like /sys/kernel/btf/vmlinux)
 #   targets/vmlinux.btf.gz  this machine's /sys/kernel/btf/vmlinux, so tests do not depend on the host
-# Then run capture.sh to regenerate the libbpf goldens. Commit the outputs.
+# Then run testdata/libbpf-capture/capture.sh core to regenerate the libbpf goldens. Commit the outputs.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 res="$here/../../resources/core"

@@ -345,7 +345,8 @@ public final class BpfObject implements AutoCloseable {
         Map<String, io.bpf4j.isa.facts.ProgramFacts> facts = new HashMap<>();
         for (ProgramSpec p : resolved.programs()) {
             if (done.containsKey(p.name())) {
-                ProgramVerifier.Outcome outcome = ProgramVerifier.verifyForLoad(resolved, done.get(p.name()), options);
+                ProgramVerifier.Outcome outcome = ProgramVerifier.verifyForLoad(resolved, done.get(p.name()), options,
+                        relocatedObject.programs());
                 verified.put(p.name(), outcome.verification());
                 facts.put(p.name(), outcome.facts());
             }
@@ -494,7 +495,7 @@ public final class BpfObject implements AutoCloseable {
 
     /** Verifies one program as load would, without loading anything. */
     synchronized ProgramVerification verify(String name, LoadOptions options) {
-        return ProgramVerifier.verify(spec, relocated(name), options);
+        return ProgramVerifier.verify(spec, relocated(name), options, coreApplied().programs());
     }
 
     /** The runnable form of a loaded program. */

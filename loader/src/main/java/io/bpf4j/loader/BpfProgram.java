@@ -225,8 +225,7 @@ public final class BpfProgram {
      * (verification is done even when the options turn it off for load), without loading.
      */
     public ProgramVerification verify(LoadOptions options) {
-        return owner.verify(name, LoadOptions.builder().verify(true).logLevel(options.logLevel())
-                .kernelProfile(options.profile()).build());
+        return owner.verify(name, options.toBuilder().verify(true).build());
     }
 
     /** How {@link BpfObject#load} verified this program; empty before load or when it was not loaded. */

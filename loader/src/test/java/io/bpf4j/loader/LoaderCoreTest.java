@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * CO-RE inside {@link BpfObject#load()}: against the open options' target BTF (an ELF here,
  * as libbpf's btf_custom_path accepts), and by default against the running kernel's BTF.
  * Expected programs are what libbpf 1.7 handed to BPF_PROG_LOAD for the same object and BTF
- * (relocator/src/test/c/core/capture.sh).
+ * (testdata/libbpf-capture/capture.sh core).
  */
 class LoaderCoreTest {
     private static final Path CORE = Path.of("../relocator/src/test/resources/core");

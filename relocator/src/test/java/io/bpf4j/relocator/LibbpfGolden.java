@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A golden written by testdata/libbpf-relo-capture/capture.sh: what libbpf 1.1 made of one object
+ * A golden written by testdata/libbpf-capture/capture.sh relo: what libbpf 1.1 made of one object
  * after open, and what it handed the kernel when loading each program.
  */
 record LibbpfGolden(Path file, Path object, JsonNode json) {

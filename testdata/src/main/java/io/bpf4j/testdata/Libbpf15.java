@@ -16,10 +16,10 @@ import java.util.Map;
  * struct_ops sections, members the kernel lacks, arenas): built from the kernel source package
  * ({@code /usr/src/linux-source-6.12.tar.xz}, or {@code $BPF4J_KERNEL_SOURCE}) once per machine
  * into {@code $TMPDIR/bpf4j-libbpf15-<size>} (about a minute: the tarball is read once for
- * {@code tools/}, then {@code make} builds {@code libbpf.a}), then the driver of
- * {@code testdata/libbpf15-capture} is linked against it once per JVM. {@link #capture} runs it
- * on an object: the JSON lines the driver and the {@code bpf()} interposer all captures share
- * ({@code testdata/libbpf-capture/interpose.c}) write, in order.
+ * {@code tools/}, then {@code make} builds {@code libbpf.a}), then the driver of the capture
+ * harness ({@code testdata/libbpf-capture/capture.c}) is linked against it once per JVM.
+ * {@link #capture} runs it on an object ({@code capture --whole}): the JSON lines the driver and
+ * the harness's {@code bpf()} interposer ({@code testdata/libbpf-capture/interpose.c}) write, in order.
  * Nothing it reports is committed.
  */
 public final class Libbpf15 {
@@ -58,7 +58,7 @@ public final class Libbpf15 {
 
     /**
      * What libbpf 1.5 does with {@code object} in this kernel: the driver's events
-     * ({@code program}, {@code map} after open; {@code load_result}; {@code attach} and
+     * ({@code session} markers; {@code object}, {@code program}, {@code map} after open; {@code load_result}; {@code attach} and
      * {@code attach_result} per struct_ops map; {@code test_run} per syscall program;
      * {@code libbpf_log}) and the interposer's {@code map_create}, {@code map_update} and
      * {@code prog_load}, in the order they happened. Once per object per JVM.
@@ -76,7 +76,7 @@ public final class Libbpf15 {
             Path log = work.resolve("capture.log");
             Files.createFile(log);
             String name = key.getFileName().toString();
-            Exec.Result r = Exec.run(List.of(harness.resolve("capture").toString(), name), key.getParent(),
+            Exec.Result r = Exec.run(List.of(harness.resolve("capture").toString(), "--whole", name), key.getParent(),
                     Map.of("BPF4J_CAPTURE_LOG", log.toString(), "LD_PRELOAD", harness.resolve("interpose.so").toString()));
             if (r.exit() != 0) {
                 throw new IllegalStateException("libbpf 1.5 capture of " + name + " failed (" + r.exit() + "): " + r.text());
@@ -133,12 +133,10 @@ public final class Libbpf15 {
     private static Path build(Path libbpf) {
         try {
             Path dir = Files.createTempDirectory("bpf4j-capture15-harness");
-            Path src = TestData.dir().resolve("libbpf15-capture");
             String cc = LibbpfCapture.compiler();
             LibbpfCapture.buildInterposer(cc, dir);
-            List<String> bin = List.of(cc, "-O2", "-Wall", "-I" + libbpf.resolve("include"), "-o", dir.resolve("capture").toString(),
-                    src.resolve("capture.c").toString(), libbpf.resolve("libbpf.a").toString(), "-lelf", "-lz");
-            Exec.run(bin).orThrow(bin);
+            LibbpfCapture.buildDriver(cc, dir, List.of("-I" + libbpf.resolve("include")),
+                    List.of(libbpf.resolve("libbpf.a").toString(), "-lelf", "-lz"));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> LiveKernel.deleteTree(dir)));
             return dir;
         } catch (IOException e) {

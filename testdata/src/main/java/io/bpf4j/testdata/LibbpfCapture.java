@@ -6,14 +6,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What this machine's libbpf hands this machine's kernel for an object, captured now: the
- * {@code LD_PRELOAD} interposer of {@code bpf()} ({@code testdata/libbpf-capture/interpose.c}), the
- * libbpf driver and {@code assemble.py} of {@code testdata/libbpf-relo-capture}, built once per JVM
+ * capture harness of {@code testdata/libbpf-capture} (the {@code LD_PRELOAD} interposer of
+ * {@code bpf()}, the libbpf driver {@code capture.c} and {@code assemble.py relo}), built once per JVM
  * into a temporary directory and run on the object. The JSON has the schema of the committed goldens
  * ({@code testdata/goldens/libbpf-relo/<object>.json}), so a committed one can be
  * {@linkplain KernelFacts#diff diffed} against it: BTF ids, kallsyms addresses, Kconfig values,
@@ -72,8 +73,8 @@ public final class LibbpfCapture {
                 throw new IllegalStateException("libbpf capture of " + name + " failed (" + r.exit() + "): " + r.text());
             }
             Path out = work.resolve("capture.json");
-            List<String> assemble = List.of("python3", TestData.dir().resolve("libbpf-relo-capture/assemble.py").toString(),
-                    log.toString(), name, libbpfVersion(), out.toString(), key.toString());
+            List<String> assemble = List.of("python3", TestData.dir().resolve("libbpf-capture/assemble.py").toString(),
+                    "relo", log.toString(), name, libbpfVersion(), out.toString(), key.toString());
             Exec.run(assemble).orThrow(assemble);
             JsonNode json = JSON.readTree(out.toFile());
             CAPTURED.put(key, json);
@@ -109,12 +110,9 @@ public final class LibbpfCapture {
         try {
             Path dir = Files.createTempDirectory("bpf4j-capture-harness");
             dir.toFile().deleteOnExit();
-            Path src = TestData.dir().resolve("libbpf-relo-capture");
             String cc = compiler();
             buildInterposer(cc, dir);
-            List<String> bin = List.of(cc, "-O2", "-Wall", "-I/usr/include/x86_64-linux-gnu", "-o", dir.resolve("capture").toString(),
-                    src.resolve("capture.c").toString(), "-lbpf");
-            Exec.run(bin).orThrow(bin);
+            buildDriver(cc, dir, List.of("-I/usr/include/x86_64-linux-gnu"), List.of("-lbpf"));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> LiveKernel.deleteTree(dir)));
             return dir;
         } catch (IOException e) {
@@ -130,6 +128,18 @@ public final class LibbpfCapture {
         List<String> so = List.of(cc, "-O2", "-Wall", "-shared", "-fPIC", "-o", dir.resolve("interpose.so").toString(),
                 TestData.dir().resolve("libbpf-capture/interpose.c").toString(), "-ldl");
         Exec.run(so).orThrow(so);
+    }
+
+    /**
+     * Builds {@code testdata/libbpf-capture/capture.c}, the libbpf driver of every capture, into
+     * {@code dir/capture} with the given include options and libraries (which libbpf it links).
+     */
+    static void buildDriver(String cc, Path dir, List<String> includes, List<String> libraries) {
+        List<String> bin = new ArrayList<>(List.of(cc, "-O2", "-Wall"));
+        bin.addAll(includes);
+        bin.addAll(List.of("-o", dir.resolve("capture").toString(), TestData.dir().resolve("libbpf-capture/capture.c").toString()));
+        bin.addAll(libraries);
+        Exec.run(bin).orThrow(bin);
     }
 
     /** {@code cc}, else gcc or clang-19 (CI installs clang-19 for the corpus). */

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every CO-RE test object against every target BTF, compared with what libbpf (Debian's 1.1 and
  * 1.7.0 built from source) did to the same object with the same BTF as {@code btf_custom_path} (goldens from
- * src/test/c/core/capture.sh): the instructions handed to BPF_PROG_LOAD, slot for slot, and
+ * testdata/libbpf-capture/capture.sh core): the instructions handed to BPF_PROG_LOAD, slot for slot, and
  * libbpf's CO-RE log line for line (candidates, specs, matches, patches, poisoning, errors).
  */
 class CoreLibbpfGoldenTest {
