@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The slow methods of one compiled program, generated when first needed. A slow method runs a
  * basic block the budget does not cover, instruction by instruction (see
- * {@code CodeGenerator.FunctionEmitter.emitSlow}); most runs never need one, and generating them
+ * {@code FunctionEmitter.emitSlow}); most runs never need one, and generating them
  * all with the program doubled its class and its compile time. Each function (or chunk of a
  * split function) gets its own small hidden class on the first budget fault there. The program's
  * class reaches this object as its class data. Public only because hidden classes link to it.

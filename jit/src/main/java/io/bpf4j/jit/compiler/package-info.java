@@ -7,6 +7,15 @@
  * another function, a method still over HotSpot's 8000 bytes after splitting) runs on the
  * interpreter, the reference it is tested against, with a logged reason.
  *
+ * <p>The generator: {@code CodeGenerator} lays out the class (which functions are split, the
+ * {@code invoke} and {@code dispatch} methods, split functions' drivers, the slow classes) and
+ * {@code FunctionEmitter} writes each method, over {@code ControlFlowEmitter} (calls, tail calls,
+ * {@code callx}, {@code gotox}, exits), {@code MemoryAccessEmitter} (loads, stores, atomics, region
+ * caches) and {@code MethodEmitter} (the method's slots and labels); {@code MethodLayout} is what
+ * they agree on (names, descriptors, the locals). Each slot's code starts at a stable bytecode
+ * offset in its method, which {@code CompiledProgram.position} gives (an instruction array entry's
+ * {@code jitted_off}).
+ *
  * <p>Large functions are split ({@code FunctionChunks}): a function whose method would exceed
  * the 8000 bytes HotSpot compiles ({@code HugeMethodLimit}; a larger method would run in the
  * JVM's bytecode interpreter) becomes a driver method {@code f<f>} and chunk methods
