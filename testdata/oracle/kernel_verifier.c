@@ -8,6 +8,7 @@
  *     SPEC is line-based:
  *       prog_type N | expected_attach_type N | log_level N | prog_flags N | attach_btf_id N
  *       license TEXT | name TEXT | kern_version N
+ *       log_size N  (a fixed log buffer: no retry when the log does not fit, the kernel's ENOSPC is the answer)
  *       map TYPE KEY_SIZE VALUE_SIZE MAX_ENTRIES FLAGS MAP_EXTRA FROZEN [inner TYPE KEY VALUE MAX FLAGS EXTRA] [value HEX]
  *       insns HEX   (the instructions' bytes, host order)
  *     Maps are created in order; map i is what ld_imm64 src=BPF_PSEUDO_MAP_IDX[_VALUE] imm=i
@@ -221,6 +222,7 @@ static int raw_mode(void)
 	size_t cap = 0, insn_len = 0;
 	unsigned char *insns = NULL;
 	uint32_t log_size = FIRST_LOG;
+	int fixed_log_size = 0;
 	char *log = NULL;
 
 	memset(&attr, 0, sizeof(attr));
@@ -244,7 +246,10 @@ static int raw_mode(void)
 			attr.prog_flags = strtoul(rest, NULL, 0);
 		else if (!strcmp(key, "attach_btf_id"))
 			attr.attach_btf_id = strtoul(rest, NULL, 0);
-		else if (!strcmp(key, "kern_version"))
+		else if (!strcmp(key, "log_size")) {
+			log_size = strtoul(rest, NULL, 0);
+			fixed_log_size = 1;
+		} else if (!strcmp(key, "kern_version"))
 			attr.kern_version = strtoul(rest, NULL, 0);
 		else if (!strcmp(key, "license"))
 			snprintf(license, sizeof(license), "%s", rest);
@@ -312,7 +317,7 @@ static int raw_mode(void)
 		fd = sys_bpf(BPF_PROG_LOAD, &attr, sizeof(attr));
 		err = fd < 0 ? errno : 0;
 		/* a log cut short makes even a good program fail with ENOSPC: retry with room for all of it */
-		if (err == ENOSPC && attr.log_true_size > log_size && attr.log_true_size < MAX_LOG) {
+		if (err == ENOSPC && !fixed_log_size && attr.log_true_size > log_size && attr.log_true_size < MAX_LOG) {
 			log_size = attr.log_true_size + 1;
 			continue;
 		}

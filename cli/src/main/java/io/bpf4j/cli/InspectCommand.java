@@ -43,6 +43,12 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Also list the relocations of .BTF and .BTF.ext (debug data, not code).")
     boolean all;
 
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "compiled", description = {
+        "For programs with call or jump tables: load each one on this engine (${COMPLETION-CANDIDATES}, default"
+            + " ${DEFAULT-VALUE}; verified, or unverified when the verifier rejects it) and show each instruction array"
+            + " entry's xlated_off and jitted_off as that engine fills them."})
+    RunCommand.EngineName engine;
+
     @Option(names = "--btf", paramLabel = "FILE", description = "Target BTF for CO-RE (raw BTF or an ELF with .BTF); default /sys/kernel/btf/vmlinux.")
     Path targetBtf;
 
@@ -62,7 +68,9 @@ final class InspectCommand implements Callable<Integer> {
         try (BpfObject obj = ObjectFile.open(object, root.openOptions().build())) {
             obj.programs().forEach(p -> programs.add(p.info()));
             obj.maps().forEach(m -> maps.add(m.info()));
-            obj.programs().forEach(p -> tables.addAll(p.tables()));
+            for (io.bpf4j.loader.BpfProgram p : obj.programs()) {
+                tables.addAll(loadedTables(p.name(), p.tables()));
+            }
             obj.structOps().forEach(st -> structOps.add(structOpsModel(st)));
         } catch (CliException e) {
             rejected = e.getMessage();
@@ -182,6 +190,28 @@ final class InspectCommand implements Callable<Integer> {
         out.println("");
     }
 
+    /**
+     * The program's tables once loaded alone on {@link #engine}, with their entries' offsets; the
+     * open-phase tables when it has none or cannot be loaded.
+     */
+    private List<TableInfo> loadedTables(String prog, List<TableInfo> opened) {
+        if (opened.isEmpty()) {
+            return opened;
+        }
+        for (boolean verify : new boolean[] {true, false}) {
+            try (BpfObject o = ObjectFile.open(object, root.openOptions().build())) {
+                o.programs().forEach(x -> x.setAutoload(x.name().equals(prog)));
+                o.load(io.bpf4j.loader.LoadOptions.builder().verify(verify).engine(engine.engine).build());
+                return o.program(prog).orElseThrow().tables();
+            } catch (io.bpf4j.loader.ProgramRejectedException e) {
+                // shown unverified, as run --no-verify would run it
+            } catch (BpfException | java.io.IOException e) {
+                return opened;
+            }
+        }
+        return opened;
+    }
+
     /** Each program's call and jump tables: the instruction array the loader makes and where its entries lead. */
     private static void printTables(Output out, List<TableInfo> tables) {
         if (tables.isEmpty()) {
@@ -196,6 +226,23 @@ final class InspectCommand implements Callable<Integer> {
                     String.join(",", targets));
         }
         t.print(out.out());
+        out.println("");
+        if (tables.stream().allMatch(i -> i.engine() == null)) {
+            return;
+        }
+        out.println("Instruction arrays after load (struct bpf_insn_array_value; jitted_off: the bytecode offset in the"
+                + " generated method, or the slot on the interpreter):");
+        Table v = new Table("PROGRAM", "MAP", "KEY", "ORIG_OFF", "XLATED_OFF", "JITTED_OFF", "JITTED_AT", "ENGINE");
+        for (TableInfo i : tables) {
+            if (i.engine() == null) {
+                continue;
+            }
+            for (TableInfo.Target x : i.targets()) {
+                v.row(i.program(), i.map(), x.key(), x.slot(), x.xlatedOff(), x.jittedOff(),
+                        x.jittedMethod() == null ? "-" : x.jittedMethod() + "+0x" + Integer.toHexString(x.jittedOff()), i.engine());
+            }
+        }
+        v.print(out.out());
         out.println("");
     }
 

@@ -49,6 +49,10 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Verifier log level for --log and the JSON log: 1 or 2 (default 1).")
     int logLevel;
 
+    @Option(names = "--log-size", paramLabel = "BYTES", defaultValue = "16777215",
+            description = "Verifier log buffer size, as veristat's (default 16 MiB): a longer log keeps its end.")
+    int logSize;
+
     @Option(names = {"-v", "--log"}, description = "Print each program's verifier log first, as veristat -v does.")
     boolean log;
 
@@ -71,6 +75,10 @@ final class VerifyCommand implements Callable<Integer> {
         }
         if (logLevel != 1 && logLevel != 2) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--log-level: must be 1 or 2, not " + logLevel);
+        }
+        if (logSize < 1 || logSize > (int) (0xFFFF_FFFFL >> 2)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--log-size: must be 1 to " + (int) (0xFFFF_FFFFL >> 2) + " bytes, not " + logSize);
         }
         Output out = root.output(spec.commandLine().getOut());
         if (compare) {
@@ -152,7 +160,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private Result verify(String file, BpfProgram p) {
-        VerifyReport.Entry e = VerifyReport.verify(file, p, LoadOptions.builder().logLevel(logLevel).build());
+        VerifyReport.Entry e = VerifyReport.verify(file, p, LoadOptions.builder().logLevel(logLevel).logSize(logSize).build());
         Map<Veristat.Stat, Long> n = new EnumMap<>(Veristat.Stat.class);
         n.put(Veristat.Stat.DURATION, e.durationUs());
         n.put(Veristat.Stat.TOTAL_INSNS, e.totalInsns());

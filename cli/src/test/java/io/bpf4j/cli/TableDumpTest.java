@@ -47,4 +47,38 @@ class TableDumpTest {
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(CliRun.of("-j", "inspect",
                 TestData.object("minimal.v1.el.o").toString()).out()).has("tables")).isFalse();
     }
+
+    /**
+     * After load, each entry's xlated_off (the slot) and jitted_off: on the compiler a bytecode
+     * offset in a generated method named with it, on the interpreter the slot.
+     */
+    @Test
+    void inspectShowsEachEntrysOffsetsAfterLoad() throws Exception {
+        String obj = TestData.object("jumptables.v4.el.o").toString();
+        CliRun text = CliRun.of("inspect", obj);
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("Instruction arrays after load");
+        List<String> rows = text.out().lines().dropWhile(l -> !l.startsWith("Instruction arrays after load")).skip(2)
+                .takeWhile(l -> !l.isBlank()).toList();
+        assertThat(rows).isNotEmpty().allMatch(l -> l.matches("\\S+\\s+\\.jumptables\\s+\\d+\\s+(\\d+)\\s+(\\d+)\\s+\\d+\\s+[fc][\\d_]+\\+0x[0-9a-f]+\\s+compiled"));
+        com.fasterxml.jackson.databind.JsonNode tables = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(CliRun.of("-j", "inspect", obj).out()).get("tables");
+        assertThat(tables).isNotEmpty();
+        for (com.fasterxml.jackson.databind.JsonNode t : tables) {
+            assertThat(t.get("engine").asText()).isEqualTo("compiled");
+            for (com.fasterxml.jackson.databind.JsonNode x : t.get("targets")) {
+                assertThat(x.get("xlated_off").asInt()).isEqualTo(x.get("slot").asInt());
+                assertThat(x.get("jitted_method").asText()).matches("[fc][\\d_]+");
+                assertThat(x.get("jitted_off").asInt()).isPositive();
+            }
+        }
+        for (com.fasterxml.jackson.databind.JsonNode t : new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(CliRun.of("-j", "inspect", "--engine", "interpreter", obj).out()).get("tables")) {
+            assertThat(t.get("engine").asText()).isEqualTo("interpreter");
+            for (com.fasterxml.jackson.databind.JsonNode x : t.get("targets")) {
+                assertThat(x.get("jitted_off").asInt()).isEqualTo(x.get("slot").asInt());
+                assertThat(x.get("jitted_method").isNull()).isTrue();
+            }
+        }
+    }
 }

@@ -64,6 +64,31 @@ class VerifyCommandTest {
     }
 
     @Test
+    void aSmallLogSizeKeepsTheEndOfTheLogAndTheErrorLine() throws Exception {
+        String obj = TestData.object("funcptr.v3.el.o").toString();
+        JsonNode full = new ObjectMapper().readTree(CliRun.of("-j", "verify", "--prog", "table_test", obj).out()).get(0);
+        CliRun cut = CliRun.of("-j", "verify", "--prog", "table_test", "--log-size", "64", obj);
+        assertThat(cut.exitCode()).isEqualTo(1);
+        JsonNode p = new ObjectMapper().readTree(cut.out()).get(0);
+        assertThat(p.get("error").asText()).isEqualTo("R2 has type scalar, expected func");
+        String fullLog = String.join("\n", lines(full.get("log")));
+        String cutLog = String.join("\n", lines(p.get("log")));
+        assertThat(fullLog.length()).isGreaterThan(63);
+        assertThat(cutLog.length()).isLessThanOrEqualTo(63);
+        assertThat(fullLog).endsWith(cutLog);
+
+        CliRun bad = CliRun.of("verify", "--log-size", "0", obj);
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--log-size");
+    }
+
+    private static java.util.List<String> lines(JsonNode array) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    @Test
     void explainShowsTheSliceAndTheHintAfterTheTable() throws Exception {
         String obj = TestData.selftestObject("selftest_explain.v3.el.o").toString();
         CliRun run = CliRun.of("verify", "--explain", "--prog", "value_unchecked", obj);

@@ -29,6 +29,20 @@ public interface Executable extends ProgramRef {
     long run(ExecutionContext context);
 
     /**
+     * Where the instruction at {@code slot} is in the form this engine runs (the
+     * {@code jitted_off} of an instruction array entry naming it): a stable bytecode position in
+     * a generated method for compiled code, the slot itself for the interpreter.
+     *
+     * @throws IllegalArgumentException when no instruction of the program starts at {@code slot}
+     */
+    default CodePosition position(int slot) {
+        if (image().instructions().indexAtSlot(slot) < 0) {
+            throw new IllegalArgumentException("prog '" + name() + "': no instruction starts at slot " + slot);
+        }
+        return CodePosition.interpreted(slot);
+    }
+
+    /**
      * A fresh context for this program (its global data and instruction arrays already mapped).
      * Any program may run in any context; a context is not thread safe.
      */

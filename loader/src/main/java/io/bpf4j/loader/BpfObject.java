@@ -345,7 +345,8 @@ public final class BpfObject implements AutoCloseable {
         Map<String, io.bpf4j.isa.facts.ProgramFacts> facts = new HashMap<>();
         for (ProgramSpec p : resolved.programs()) {
             if (done.containsKey(p.name())) {
-                ProgramVerifier.Outcome outcome = ProgramVerifier.verifyForLoad(resolved, done.get(p.name()), options);
+                ProgramVerifier.Outcome outcome = ProgramVerifier.verifyForLoad(resolved, done.get(p.name()), options,
+                        relocatedObject.programs());
                 verified.put(p.name(), outcome.verification());
                 facts.put(p.name(), outcome.facts());
             }
@@ -360,6 +361,8 @@ public final class BpfObject implements AutoCloseable {
         Map<String, Executable> prepared = new HashMap<>();
         done.forEach((name, rp) -> prepared.put(name, ExecutableBuilder.prepare(rp, visibleMaps(resolved, created, tables.get(name)),
                 resolved.maps().size(), options.engine(), facts.get(name))));
+        // bind each program's instruction arrays to it, as the kernel does after its JIT
+        done.forEach((name, rp) -> bindTables(rp, tables.get(name), prepared.get(name)));
         // fill prog arrays
         fillProgArrays(resolved, created, prepared);
         spec = resolved;
@@ -423,6 +426,26 @@ public final class BpfObject implements AutoCloseable {
      * A program's call and jump tables as frozen instruction arrays holding its target slots
      * (libbpf 1.7's {@code create_jt_map}: create, write every {@code orig_off}, freeze).
      */
+    /**
+     * Binds the program's instruction arrays to it and fills each entry's {@code xlated_off} (the
+     * slot: bpf4j runs the instructions as relocated) and {@code jitted_off} (where the engine
+     * that runs it has the instruction: a bytecode offset in the generated method, or the slot
+     * for the interpreter), as the kernel fills them after its verifier and JIT.
+     */
+    private static void bindTables(RelocatedProgram rp, List<io.bpf4j.maps.BpfMap> tables, Executable exe) {
+        for (io.bpf4j.maps.BpfMap map : tables) {
+            if (!(map instanceof io.bpf4j.maps.InsnArray a)) {
+                continue;
+            }
+            a.bind(rp.instructions().slotCount());
+            for (int i = 0; i < a.maxEntries(); i++) {
+                int slot = a.origOffset(i);
+                a.setXlatedOffset(i, slot);
+                a.setJittedOffset(i, exe.position(slot).offset());
+            }
+        }
+    }
+
     private static List<io.bpf4j.maps.BpfMap> createTables(RelocatedProgram rp) {
         List<io.bpf4j.maps.BpfMap> out = new java.util.ArrayList<>();
         for (io.bpf4j.relocator.tables.TableMap t : rp.indirect().tables()) {
@@ -472,10 +495,15 @@ public final class BpfObject implements AutoCloseable {
 
     /** Verifies one program as load would, without loading anything. */
     synchronized ProgramVerification verify(String name, LoadOptions options) {
-        return ProgramVerifier.verify(spec, relocated(name), options);
+        return ProgramVerifier.verify(spec, relocated(name), options, coreApplied().programs());
     }
 
     /** The runnable form of a loaded program. */
+    /** The program's executable once loaded, else {@code null}. */
+    synchronized Executable loadedExecutable(String name) {
+        return executables.get(name);
+    }
+
     synchronized Executable executable(String name) {
         Executable e = executables.get(name);
         if (e == null) {

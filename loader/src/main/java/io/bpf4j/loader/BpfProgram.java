@@ -169,17 +169,26 @@ public final class BpfProgram {
 
     /**
      * The in-process instruction arrays made at load for {@link #indirectTargets()}'s tables
-     * (frozen, entries written, not yet bound to a program); empty before load.
+     * (frozen, bound to this program, every entry's offsets filled), in table order; empty before load.
      */
     List<io.bpf4j.maps.BpfMap> tableMaps() {
         return owner.tableMaps(name);
     }
 
-    /** The program's tables as {@code inspect} lists them. */
+    /**
+     * The program's tables as {@code inspect} lists them; once the program is loaded, with each
+     * entry's {@code xlated_off} and {@code jitted_off} from its bound instruction array and the
+     * engine they are positions of.
+     */
     public List<TableInfo> tables() {
         IndirectTargets it = indirectTargets();
         List<TableInfo> out = new ArrayList<>();
-        for (TableMap t : it.tables()) {
+        io.bpf4j.jit.Executable exe = owner.loadedExecutable(name);
+        List<io.bpf4j.maps.BpfMap> maps = exe == null ? List.of() : tableMaps();
+        for (int k = 0; k < it.tables().size(); k++) {
+            TableMap t = it.tables().get(k);
+            // made at load in the same order (BpfObject.createTables)
+            io.bpf4j.maps.InsnArray bound = k < maps.size() && maps.get(k) instanceof io.bpf4j.maps.InsnArray a ? a : null;
             List<Integer> loads = new ArrayList<>();
             for (TableReference r : it.references()) {
                 if (r.table() == t.index()) {
@@ -188,12 +197,17 @@ public final class BpfProgram {
             }
             List<TableInfo.Target> targets = new ArrayList<>();
             for (TableEntry e : t.entries()) {
-                targets.add(new TableInfo.Target(e.index(), e.targetSlot(), e.function()));
+                if (bound == null) {
+                    targets.add(new TableInfo.Target(e.index(), e.targetSlot(), e.function()));
+                } else {
+                    targets.add(new TableInfo.Target(e.index(), e.targetSlot(), e.function(), bound.xlatedOffset(e.index()),
+                            bound.jittedOffset(e.index()), exe.position(e.targetSlot()).method()));
+                }
             }
             MapType type = t.spec().type();
             out.add(new TableInfo(name, t.name(), t.kind().name().toLowerCase(java.util.Locale.ROOT), t.table(),
                     type == null ? Integer.toString(t.spec().typeId()) : type.displayName(), t.spec().maxEntries(),
-                    t.spec().mapExtra(), loads, targets));
+                    t.spec().mapExtra(), loads, targets, bound == null ? null : exe.engineName()));
         }
         return out;
     }
@@ -211,8 +225,7 @@ public final class BpfProgram {
      * (verification is done even when the options turn it off for load), without loading.
      */
     public ProgramVerification verify(LoadOptions options) {
-        return owner.verify(name, LoadOptions.builder().verify(true).logLevel(options.logLevel())
-                .kernelProfile(options.profile()).build());
+        return owner.verify(name, options.toBuilder().verify(true).build());
     }
 
     /** How {@link BpfObject#load} verified this program; empty before load or when it was not loaded. */

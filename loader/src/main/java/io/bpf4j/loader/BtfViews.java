@@ -31,6 +31,39 @@ final class BtfViews implements BtfView {
         return VIEWS.computeIfAbsent(btf, BtfViews::new);
     }
 
+    /**
+     * A view of the BTF {@code btf} supplies, which is asked for (and parsed) only when the
+     * verifier first reads a type: for programs that may walk kernel structs without needing to
+     * (a map pointer's struct is read only if the program loads through it).
+     */
+    static BtfView lazy(java.util.function.Supplier<Btf> btf) {
+        return new BtfView() {
+            private BtfView view;
+
+            private synchronized BtfView view() {
+                if (view == null) {
+                    view = of(btf.get());
+                }
+                return view;
+            }
+
+            @Override
+            public BtfNode type(int id) {
+                return view().type(id);
+            }
+
+            @Override
+            public OptionalInt findStruct(String name) {
+                return view().findStruct(name);
+            }
+
+            @Override
+            public OptionalInt findFunc(String name) {
+                return view().findFunc(name);
+            }
+        };
+    }
+
     /** The type with this id as a node, converted once; void for 0 and for ids out of range. */
     @Override
     public BtfNode type(int id) {

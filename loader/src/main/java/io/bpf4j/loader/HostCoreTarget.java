@@ -74,6 +74,11 @@ final class HostCoreTarget {
      * object that declares one), or null when the kernel exposes none: the relocator then
      * reports each strong extern it cannot resolve and leaves weak ones unresolved.
      */
+    /** Whether the running kernel publishes its BTF ({@link #kernelBtf()} is not null), without reading it. */
+    static boolean hasKernelBtf() {
+        return Files.isReadable(SYS_BTF.resolve("vmlinux"));
+    }
+
     static Btf kernelBtf() {
         if (!Files.isReadable(SYS_BTF.resolve("vmlinux"))) {
             return null;

@@ -24,8 +24,19 @@ final class KernelErrno {
             "tail_calls are not allowed", "tracing progs cannot use ", "socket filter progs cannot use ",
             "bpf_struct_ops map cannot be used in prog", "LD_ABS is only allowed in functions",
             "tail_call is only allowed in functions", "get_local_storage() doesn't support non-zero flags",
-            "invalid arg_type for sockmap/sockhash");
-    private static final List<String> INVALID_INSIDE = List.of(", expected PTR_TO_INSN", " points to outside of jump table");
+            "invalid arg_type for sockmap/sockhash",
+            // kfunc calls (check_kfunc_args, process_iter_arg, check_kfunc_call) and reference leaks
+            "expected an initialized iter_", "expected uninitialized iter_", "iter has to be at a constant offset",
+            "cannot pass in iter at an offset", "kernel function ", "release kernel function ",
+            "acquire kernel function ", "kfunc bpf_rdonly_cast type ID", "Unreleased reference");
+    /*
+     * "fd N is not pointing to valid bpf_map": EINVAL for an fd open to something else than a map (the
+     * loader's standard streams, which is what an unrelocated fd 0/1/2 names); a closed fd is EBADF
+     */
+    private static final List<String> INVALID_INSIDE = List.of(", expected PTR_TO_INSN", " points to outside of jump table",
+            " must be referenced or trusted", " must be a rcu pointer", " is not a scalar", " must be a known constant",
+            " expected pointer to ctx, but got ", " or socket", " reference has not been acquired before",
+            " would lead to reference leak", " is not pointing to valid bpf_map");
     private static final List<String> TOO_BIG = List.of(
             "BPF program is too large", "The sequence of ", "the call stack of ", "combined stack size",
             "bpf4j: program of "); // over bpf_prog_load's insn_cnt limit

@@ -29,10 +29,12 @@ final class KfuncSignatures {
                 continue;
             }
             List<KfuncSignature.Type> params = new ArrayList<>();
+            List<String> names = new ArrayList<>();
             for (BtfType.Param p : proto.params()) {
                 params.add(type(btf, p.type()));
+                names.add(p.name() == null ? "" : p.name());
             }
-            out.put(id, new KfuncSignature(f.name(), params, type(btf, proto.returnType())));
+            out.put(id, new KfuncSignature(f.name(), params, type(btf, proto.returnType()), names));
         }
         return out;
     }
@@ -57,7 +59,7 @@ final class KfuncSignatures {
                 return new KfuncSignature.Type(KfuncSignature.Kind.PTR_TO_SCALAR, (int) btf.sizeOf(to.id()), "");
             }
             if (to instanceof BtfType.Struct s) {
-                return new KfuncSignature.Type(KfuncSignature.Kind.PTR_TO_STRUCT, (int) s.size(), s.name());
+                return new KfuncSignature.Type(KfuncSignature.Kind.PTR_TO_STRUCT, (int) s.size(), s.name(), s.id());
             }
         }
         return new KfuncSignature.Type(KfuncSignature.Kind.OTHER, 0, "");

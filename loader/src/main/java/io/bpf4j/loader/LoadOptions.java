@@ -17,8 +17,12 @@ import java.util.Objects;
  * @param profile  the kernel build whose helpers, contexts and instruction forms apply
  * @param engine   what runs the prepared programs ({@link Engine#COMPILER} unless chosen; a program it
  *                 cannot compile runs on the interpreter, logged with the reason)
+ * @param logSize  the log buffer's size in bytes ({@code log_size}; 16 MiB, libbpf's and veristat's, unless
+ *                 chosen): a longer log keeps its end, as the kernel's rotating log does
  */
-public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, Engine engine) {
+public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, Engine engine, int logSize) {
+    /** libbpf's {@code BPF_LOG_BUF_SIZE}, the log buffer veristat and libbpf start with. */
+    public static final int DEFAULT_LOG_SIZE = (int) (0xFFFF_FFFFL >> 8);
     /** Checks the options. */
     public LoadOptions {
         Objects.requireNonNull(profile, "profile");
@@ -28,6 +32,14 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
         if ((logLevel & ~7) != 0) {
             throw new IllegalArgumentException("log level " + logLevel + ": only 0, 1, 2 and the statistics bit 4");
         }
+        if (logSize < 1 || logSize > (int) (0xFFFF_FFFFL >> 2)) {
+            throw new IllegalArgumentException("log size " + logSize + ": the kernel takes 1 to UINT_MAX >> 2 bytes");
+        }
+    }
+
+    /** Options with the default log size. */
+    public LoadOptions(boolean verify, int logLevel, KernelProfile profile, Engine engine) {
+        this(verify, logLevel, profile, engine, DEFAULT_LOG_SIZE);
     }
 
     /** Options with the default engine (what this record held before it had an engine). */
@@ -45,12 +57,18 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
         return new Builder();
     }
 
+    /** A builder holding these options, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().verify(verify).logLevel(logLevel).kernelProfile(profile).engine(engine).logSize(logSize);
+    }
+
     /** Builds {@link LoadOptions}. */
     public static final class Builder {
         private boolean verify = true;
         private int logLevel;
         private KernelProfile profile;
         private Engine engine = Engine.COMPILER;
+        private int logSize = DEFAULT_LOG_SIZE;
 
         /** Off: programs are prepared unverified (what bpf4j did before it had a verifier). */
         public Builder verify(boolean on) {
@@ -76,9 +94,15 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
             return this;
         }
 
+        /** The log buffer's size in bytes, as {@code log_size} of BPF_PROG_LOAD (veristat's {@code --log-size}). */
+        public Builder logSize(int bytes) {
+            this.logSize = bytes;
+            return this;
+        }
+
         /** The options. */
         public LoadOptions build() {
-            return new LoadOptions(verify, logLevel, profile != null ? profile : KernelProfile.linux618(), engine);
+            return new LoadOptions(verify, logLevel, profile != null ? profile : KernelProfile.linux618(), engine, logSize);
         }
     }
 }

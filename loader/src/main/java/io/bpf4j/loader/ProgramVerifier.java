@@ -10,6 +10,7 @@ import io.bpf4j.relocator.FunctionEntry;
 import io.bpf4j.relocator.LineInfoRecord;
 import io.bpf4j.relocator.ObjectSpec;
 import io.bpf4j.relocator.RelocatedProgram;
+import io.bpf4j.relocator.core.CoreRelocation;
 import io.bpf4j.relocator.tables.TableMap;
 import io.bpf4j.verifier.FuncInfo;
 import io.bpf4j.verifier.LineInfo;
@@ -54,23 +55,73 @@ final class ProgramVerifier {
         AttachTargets.Resolved attach = AttachTargets.of(obj, rp).orElse(null);
         Btf kernelBtf = attach != null ? attach.btf()
                 : returnsBtfPointers(rp, options) ? obj.options().target().orElseGet(HostCoreTarget::kernelBtf) : null;
+        io.bpf4j.verifier.BtfView btfView = kernelBtf != null ? BtfViews.of(kernelBtf) : null;
+        if (btfView == null && loadsMapPointers(rp) && (obj.options().target().isPresent() || HostCoreTarget.hasKernelBtf())) {
+            // a load through a map pointer reads the map's kernel struct: the BTF is parsed only if one happens
+            btfView = BtfViews.lazy(() -> obj.options().target().orElseGet(HostCoreTarget::kernelBtf));
+        }
         return VerifierInput.builder(rp.instructions(), rp.programType())
                 .attachTarget(attach == null ? null : attach.target())
-                .btf(kernelBtf == null ? null : BtfViews.of(kernelBtf))
+                .btf(btfView)
                 .expectedAttachType(AttachType.ofId(rp.expectedAttachTypeId()))
                 .maps(maps)
                 .frozenValues(frozenValues)
+                .unboundFdSlots(unboundFdSlots(rp))
                 .funcInfo(funcInfo(rp, btf))
                 .lineInfo(lineInfo(rp))
                 .profile(options.profile())
                 .logLevel(options.logLevel())
+                .limits(io.bpf4j.verifier.VerifierLimits.KERNEL.withLogSize(options.logSize()))
                 .kfuncs(KfuncSignatures.of(rp.kfuncs(), rp.kfuncs().isEmpty() ? null
                         : obj.options().target().orElseGet(HostCoreTarget::kernelBtf)))
                 .build();
     }
 
-    /** Whether {@code rp} calls a helper that returns a BTF pointer (the kernel BTF is read only then). */
+    /**
+     * The {@code ld_imm64}s of maps (src PSEUDO_MAP_FD or PSEUDO_MAP_VALUE) that no relocation bound to a map:
+     * libbpf passes them on as written, their imm a file descriptor number that names no map here.
+     */
+    private static java.util.Set<Integer> unboundFdSlots(RelocatedProgram rp) {
+        java.util.Set<Integer> bound = new java.util.HashSet<>();
+        rp.mapReferences().forEach(r -> bound.add(r.slot()));
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        io.bpf4j.isa.Instructions insns = rp.instructions();
+        for (int i = 0; i + 1 < insns.slotCount(); i++) {
+            io.bpf4j.isa.Slot s = insns.slotAt(i);
+            if (s.code() == io.bpf4j.isa.Opcodes.CODE_LD_IMM64) {
+                if ((s.src() == io.bpf4j.isa.Opcodes.PSEUDO_MAP_FD || s.src() == io.bpf4j.isa.Opcodes.PSEUDO_MAP_VALUE)
+                        && !bound.contains(i)) {
+                    out.add(i);
+                }
+                i++;
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code rp} has an {@code ld_imm64} of a map pointer (a map itself, not a value address). */
+    private static boolean loadsMapPointers(RelocatedProgram rp) {
+        io.bpf4j.isa.Instructions insns = rp.instructions();
+        for (int i = 0; i < insns.slotCount(); i++) {
+            io.bpf4j.isa.Slot s = insns.slotAt(i);
+            if (s.code() == io.bpf4j.isa.Opcodes.CODE_LD_IMM64) {
+                if (s.src() == io.bpf4j.isa.Opcodes.PSEUDO_MAP_FD || s.src() == io.bpf4j.isa.Opcodes.PSEUDO_MAP_IDX) {
+                    return true;
+                }
+                i++;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code rp} calls a kfunc or a helper that returns a BTF pointer (the kernel BTF is
+     * read only then: kfuncs take and return BTF-typed pointers).
+     */
     private static boolean returnsBtfPointers(RelocatedProgram rp, LoadOptions options) {
+        if (!rp.kfuncs().isEmpty()) {
+            return true;
+        }
         io.bpf4j.isa.Instructions insns = rp.instructions();
         for (int i = 0; i < insns.slotCount(); i++) {
             io.bpf4j.isa.Slot s = insns.slotAt(i);
@@ -86,14 +137,16 @@ final class ProgramVerifier {
      * Verifies {@code rp}. A rejection at log level 0 is verified again at level 1 so that it
      * carries a log (libbpf reloads a failed program with one).
      */
-    static ProgramVerification verify(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
-        return verifyWithFacts(obj, rp, options).verification();
+    static ProgramVerification verify(ObjectSpec obj, RelocatedProgram rp, LoadOptions options,
+                                      java.util.Map<String, CoreRelocation> core) {
+        return verifyWithFacts(obj, rp, options, core).verification();
     }
 
     /** A verification and, when the program was accepted, the verifier's facts about its instructions (else empty). */
     record Outcome(ProgramVerification verification, ProgramFacts facts) {}
 
-    private static Outcome verifyWithFacts(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
+    private static Outcome verifyWithFacts(ObjectSpec obj, RelocatedProgram rp, LoadOptions options,
+                                           java.util.Map<String, CoreRelocation> core) {
         if (!options.verify()) {
             return new Outcome(new ProgramVerification(rp.name(), ProgramVerification.Status.OFF, null, "", null, -1), ProgramFacts.empty());
         }
@@ -105,13 +158,18 @@ final class ProgramVerifier {
         } catch (VerifierException e) {
             VerifierException withLog = e;
             if ((options.logLevel() & 3) == 0) {
-                LoadOptions level1 = LoadOptions.builder().verify(true).logLevel(options.logLevel() | 1)
-                        .kernelProfile(options.profile()).build();
+                LoadOptions level1 = options.toBuilder().verify(true).logLevel(options.logLevel() | 1).build();
                 try {
                     Verifier.verify(input(obj, rp, level1));
                 } catch (VerifierException again) {
                     withLog = again;
                 }
+            }
+            String log = LibbpfLogFixup.apply(withLog.log(), obj, rp, core);
+            if (!log.equals(withLog.log())) {
+                // the log the user reads is libbpf's rewrite; the kernel's message (and its errno) stays
+                withLog = new VerifierException(withLog.kernelMessage(), withLog.insnIndex(), withLog.sourceLine().orElse(null), log,
+                        withLog.stats(), withLog.explanation().orElse(null));
             }
             boolean unsupported = withLog.kernelMessage().startsWith(ProgramVerification.NOT_SUPPORTED);
             return new Outcome(new ProgramVerification(rp.name(),
@@ -125,8 +183,9 @@ final class ProgramVerifier {
      * {@link ProgramRejectedException}; a program using a feature the verifier does not model
      * yet loads unverified, with a warning (the in-process runtime checks every access itself).
      */
-    static Outcome verifyForLoad(ObjectSpec obj, RelocatedProgram rp, LoadOptions options) {
-        Outcome outcome = verifyWithFacts(obj, rp, options);
+    static Outcome verifyForLoad(ObjectSpec obj, RelocatedProgram rp, LoadOptions options,
+                                 java.util.Map<String, CoreRelocation> core) {
+        Outcome outcome = verifyWithFacts(obj, rp, options, core);
         ProgramVerification v = outcome.verification();
         if (v.status() == ProgramVerification.Status.REJECTED) {
             throw new ProgramRejectedException(rp.name(), KernelErrno.of(v.rejection().kernelMessage()), v.rejection());

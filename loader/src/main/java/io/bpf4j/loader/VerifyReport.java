@@ -149,8 +149,7 @@ public final class VerifyReport {
         String attach = program.expectedAttachType().map(a -> a.displayName()).orElse(null);
         ProgramVerification v;
         try {
-            v = program.verify(LoadOptions.builder().logLevel(options.logLevel() | 4).kernelProfile(options.profile())
-                    .engine(options.engine()).build());
+            v = program.verify(options.toBuilder().logLevel(options.logLevel() | 4).build());
         } catch (BpfException e) {
             return new Entry(file, program.name(), ProgramVerification.Status.REJECTED, 0, 0, 0, 0, 0, 0, 0, type, attach,
                     e.getMessage(), null, "");

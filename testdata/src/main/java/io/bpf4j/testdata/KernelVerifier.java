@@ -183,7 +183,24 @@ public final class KernelVerifier {
 
     /** Loads one hand-assembled program with its maps and returns the kernel's verdict and log. */
     public Verdict verify(Program p) {
-        StringBuilder spec = new StringBuilder();
+        JsonNode r = raw(p, "");
+        return verdict(r.get("verdict").asText().equals("accepted"), r.get("errno").asInt(), r.get("log").asText(), "");
+    }
+
+    /** What the kernel's log buffer held after a load with a buffer of exactly {@code logSize} bytes. */
+    public record FixedLog(int errno, String log, long logTrueSize) {}
+
+    /**
+     * Loads {@code p} with a log buffer of {@code logSize} bytes and no retry: a log that does not
+     * fit leaves its end in the buffer and fails the load with ENOSPC, however safe the program.
+     */
+    public FixedLog verifyWithLogSize(Program p, int logSize) {
+        JsonNode r = raw(p, "log_size " + logSize + "\n");
+        return new FixedLog(r.get("errno").asInt(), r.get("log").asText(), r.get("log_true_size").asLong());
+    }
+
+    private JsonNode raw(Program p, String extra) {
+        StringBuilder spec = new StringBuilder(extra);
         spec.append("prog_type ").append(p.programType()).append('\n');
         spec.append("expected_attach_type ").append(p.expectedAttachType()).append('\n');
         spec.append("log_level ").append(p.logLevel()).append('\n');
@@ -207,7 +224,7 @@ public final class KernelVerifier {
             throw new IllegalStateException("kernel_verifier: " + r.get("stage").asText() + " failed with errno "
                     + r.get("errno").asInt() + " for " + p.maps());
         }
-        return verdict(r.get("verdict").asText().equals("accepted"), r.get("errno").asInt(), r.get("log").asText(), "");
+        return r;
     }
 
     /** Every program of {@code object} (or only those named), each loaded with a log of {@code logLevel}. */

@@ -9,15 +9,33 @@ import java.util.Objects;
  * modifiers and typedefs skipped. The loader builds it from the BTF it resolved the call
  * against; the verifier decides by {@link #name()} which kfunc rules apply.
  *
- * @param name   the kfunc's name ({@code bpf_iter_num_new})
- * @param params the parameters in order (r1 first)
- * @param ret    the return type
+ * @param name       the kfunc's name ({@code bpf_iter_num_new})
+ * @param params     the parameters in order (r1 first)
+ * @param ret        the return type
+ * @param paramNames the parameters' names, in order; the kernel reads argument rules from their
+ *                   suffixes ({@code __ign}, {@code __k}, {@code __sz}, {@code __nullable}...);
+ *                   empty names when unknown
  */
-public record KfuncSignature(String name, List<Type> params, Type ret) {
+public record KfuncSignature(String name, List<Type> params, Type ret, List<String> paramNames) {
     public KfuncSignature {
         Objects.requireNonNull(name, "name");
         params = List.copyOf(params);
         Objects.requireNonNull(ret, "ret");
+        paramNames = paramNames == null ? List.of() : List.copyOf(paramNames);
+        if (!paramNames.isEmpty() && paramNames.size() != params.size()) {
+            throw new IllegalArgumentException(name + ": " + paramNames.size() + " parameter names for "
+                    + params.size() + " parameters");
+        }
+    }
+
+    /** A prototype whose parameter names are unknown. */
+    public KfuncSignature(String name, List<Type> params, Type ret) {
+        this(name, params, ret, List.of());
+    }
+
+    /** The name of parameter {@code i} ({@code ""} when unknown). */
+    public String paramName(int i) {
+        return i < paramNames.size() ? paramNames.get(i) : "";
     }
 
     /** What a parameter or return type is, as far as the verifier's kfunc rules distinguish. */
@@ -37,13 +55,19 @@ public record KfuncSignature(String name, List<Type> params, Type ret) {
     }
 
     /**
-     * One type: its kind, size in bytes (of the pointee for pointers) and name (the struct's
-     * for {@link Kind#PTR_TO_STRUCT}, else empty).
+     * One type: its kind, size in bytes (of the pointee for pointers), name (the struct's for
+     * {@link Kind#PTR_TO_STRUCT}, else empty) and, for {@link Kind#PTR_TO_STRUCT}, the struct's
+     * id in the kernel BTF the prototype was read from (0 when unknown).
      */
-    public record Type(Kind kind, int size, String name) {
+    public record Type(Kind kind, int size, String name, int btfId) {
         public Type {
             Objects.requireNonNull(kind, "kind");
             name = name == null ? "" : name;
+        }
+
+        /** A type without a BTF id. */
+        public Type(Kind kind, int size, String name) {
+            this(kind, size, name, 0);
         }
     }
 }

@@ -10,11 +10,20 @@ public final class VerifiedProgram {
     private final ProgramFacts facts;
     private final VerifierStats stats;
     private final String log;
+    private final long logTrueSize;
 
     public VerifiedProgram(ProgramFacts facts, VerifierStats stats, String log) {
+        this(facts, stats, log, log.isEmpty() ? 0 : log.length() + 1L);
+    }
+
+    /**
+     * @param logTrueSize the buffer the log needed at its longest, NUL included ({@link #logTrueSize()})
+     */
+    public VerifiedProgram(ProgramFacts facts, VerifierStats stats, String log, long logTrueSize) {
         this.facts = facts;
         this.stats = stats;
         this.log = log;
+        this.logTrueSize = logTrueSize;
     }
 
     /** What the verifier proved per instruction (memory regions, bounds, constants), by slot index. */
@@ -26,8 +35,22 @@ public final class VerifiedProgram {
         return stats;
     }
 
-    /** The kernel-format log; empty at log level 0. */
+    /**
+     * The kernel-format log; empty at log level 0. When the log outgrew {@link VerifierLimits#logSize()}
+     * this is its end, as the kernel's rotating log keeps it ({@code bpf_prog_load} then fails with
+     * ENOSPC although the program is safe; libbpf retries with a larger buffer).
+     */
     public String log() {
         return log;
     }
+
+    /**
+     * The buffer the log needed at its longest, its terminating NUL included (the kernel's
+     * {@code log_true_size}; level 1 rewinds the log, so this can exceed the final log): more than
+     * {@link VerifierLimits#logSize()} means the log was cut.
+     */
+    public long logTrueSize() {
+        return logTrueSize;
+    }
+
 }

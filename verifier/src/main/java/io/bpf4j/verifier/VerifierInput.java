@@ -33,13 +33,19 @@ import java.util.Objects;
  * @param frozenValues       by map index, the value of a one-entry array that is read-only to programs
  *                           ({@code BPF_F_RDONLY_PROG}) and frozen, as {@code .rodata} is: the kernel
  *                           reads a constant-offset load from it as a known constant
+ * @param unboundFdSlots     slots of {@code ld_imm64}s (src PSEUDO_MAP_FD or PSEUDO_MAP_VALUE) whose imm is
+ *                           not a map index but a file descriptor number written in the program itself
+ *                           (an {@code ld_imm64} no relocation bound to a map: libbpf passes it on as
+ *                           written); no map stands behind such an fd
  */
 public record VerifierInput(List<Instruction> instructions, ProgramType programType, AttachType expectedAttachType,
                             Privileges privileges, List<MapShape> maps, List<FuncInfo> funcInfo,
                             List<LineInfo> lineInfo, KernelProfile profile, int logLevel, VerifierLimits limits,
                             int nrCpuIds, Map<Integer, KfuncSignature> kfuncs,
-                            BtfView btf, AttachTarget attachTarget, Map<Integer, byte[]> frozenValues) {
+                            BtfView btf, AttachTarget attachTarget, Map<Integer, byte[]> frozenValues,
+                            java.util.Set<Integer> unboundFdSlots) {
     public VerifierInput {
+        unboundFdSlots = java.util.Set.copyOf(unboundFdSlots);
         kfuncs = Map.copyOf(kfuncs);
         java.util.Map<Integer, byte[]> fv = new java.util.HashMap<>();
         frozenValues.forEach((k, v) -> fv.put(k, v.clone()));
@@ -81,6 +87,7 @@ public record VerifierInput(List<Instruction> instructions, ProgramType programT
         private BtfView btf;
         private AttachTarget attachTarget;
         private Map<Integer, byte[]> frozenValues = Map.of();
+        private java.util.Set<Integer> unboundFdSlots = java.util.Set.of();
 
         private Builder(List<? extends Instruction> instructions, ProgramType programType) {
             this.instructions = List.copyOf(instructions);
@@ -165,10 +172,19 @@ public record VerifierInput(List<Instruction> instructions, ProgramType programT
             return this;
         }
 
+        /**
+         * The {@code ld_imm64} slots whose imm is a file descriptor number written in the program,
+         * bound to no map (the kernel answers {@code fd N is not pointing to valid bpf_map}).
+         */
+        public Builder unboundFdSlots(java.util.Set<Integer> slots) {
+            this.unboundFdSlots = slots;
+            return this;
+        }
+
         public VerifierInput build() {
             return new VerifierInput(instructions, programType, expectedAttachType, privileges, maps, funcInfo,
                     lineInfo, profile != null ? profile : KernelProfile.linux618(), logLevel, limits, nrCpuIds, kfuncs, btf, attachTarget,
-                    frozenValues);
+                    frozenValues, unboundFdSlots);
         }
     }
 }

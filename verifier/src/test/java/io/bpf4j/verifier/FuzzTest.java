@@ -105,11 +105,9 @@ class FuzzTest {
             ProgramType type = TYPES[rnd.nextInt(TYPES.length)];
             List<MapShape> maps = randomMaps(rnd);
             int logLevel = rnd.nextInt(3);
-            // Verdicts are what this test is about: at level 2 a counted loop to the limit writes a
-            // mark_precise block per iteration (~900 bytes a step, as the kernel does), so level-2
-            // rounds stop at a lower complexity limit to keep the log, not the verdict, from timing out.
+            // a level-2 log of a loop to the limit is ~900 bytes a step: the bounded log keeps its end
             VerifierInput in = VerifierInput.builder(insns, type).maps(maps)
-                    .logLevel(logLevel).limits(new VerifierLimits(logLevel == 2 ? 20_000 : 100_000, 8192)).build();
+                    .logLevel(logLevel).limits(new VerifierLimits(100_000, 8192, 1 << 20)).build();
             int r = round;
             String outcome = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
                 try {

@@ -11,7 +11,9 @@ import io.bpf4j.jit.internal.DecodedProgram;
  * {@code may_goto}, {@code gotox}, calls, tail calls, {@code exit}, {@code LD_ABS}/{@code LD_IND},
  * which may leave the function, and illegal slots); the instructions before its last one are
  * straight-line code (ALU, loads, stores, atomics, {@code ld_imm64}). A function with
- * {@code gotox} may jump to any of its instructions, so there every instruction is a block.
+ * {@code gotox} whose targets the verifier's facts do not give ({@link IndirectTargets}) may jump
+ * to any of its instructions, so there every instruction is a block; a {@code gotox}'s known
+ * targets start blocks.
  */
 final class BasicBlocks {
     private final int start;
@@ -23,18 +25,14 @@ final class BasicBlocks {
      * @param start the function's first slot
      * @param last  its last slot, inclusive (the last function also holds the slot past the end)
      * @param chunks how the function is cut into methods, or {@code null}: each chunk starts a block
+     * @param indirect the known targets of its {@code gotox} instructions
      */
-    BasicBlocks(DecodedProgram code, int start, int last, FunctionChunks chunks) {
+    BasicBlocks(DecodedProgram code, int start, int last, FunctionChunks chunks, IndirectTargets indirect) {
         this.start = start;
         this.last = last;
         int[] op = code.op();
         boolean[] leader = new boolean[last - start + 1];
-        boolean anyTarget = false;
-        for (int pc = start; pc <= last; pc++) {
-            if (emitted(code, pc) && op[pc] == 0x0d) {
-                anyTarget = true;
-            }
-        }
+        boolean anyTarget = indirect.anyUnknownGotox(code, start, last);
         boolean next = true;
         for (int pc = start; pc <= last; pc++) {
             if (!emitted(code, pc)) {
@@ -48,6 +46,10 @@ final class BasicBlocks {
             if (jumps(o)) {
                 int t = code.target()[pc];
                 if (t >= start && t <= last) {
+                    leader[t - start] = true;
+                }
+            } else if (o == 0x0d && indirect.at(pc) != null) {
+                for (int t : indirect.at(pc)) {
                     leader[t - start] = true;
                 }
             }

@@ -8,6 +8,7 @@ import io.bpf4j.isa.facts.Facts;
 import io.bpf4j.jit.ProgramImage;
 import io.bpf4j.jit.internal.DecodedProgram;
 import io.bpf4j.jit.runtime.Memory;
+import io.bpf4j.jit.runtime.Pointers;
 import java.util.Map;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
@@ -124,11 +125,13 @@ final class CodeGenerator {
     private final ProgramImage image;
     private final DecodedProgram code;
     private final int[] op;
+    private final IndirectTargets indirect;
 
     CodeGenerator(ProgramImage image, DecodedProgram code) {
         this.image = image;
         this.code = code;
         this.op = code.op();
+        this.indirect = IndirectTargets.of(image, code);
     }
 
     /**
@@ -184,7 +187,7 @@ final class CodeGenerator {
             for (int f = 0; f < chunks.length; f++) {
                 if (sizes[f] > limit) {
                     fits = false;
-                    chunks[f] = FunctionChunks.plan(code, code.functionStart(f), lastSlot(f), slotBytes[f], target);
+                    chunks[f] = FunctionChunks.plan(code, code.functionStart(f), lastSlot(f), slotBytes[f], target, indirect);
                 }
             }
             // the estimate of a chunk's size is rough: cut smaller, a few times, then leave it to the caller's check
@@ -232,11 +235,14 @@ final class CodeGenerator {
         clinit.visitEnd();
         emitInvoke(cw);
         emitDispatch(cw);
+        positions = new long[code.length()];
+        methodNames.clear();
         for (int f = 0; f < code.functionCount(); f++) {
-            BasicBlocks blocks = new BasicBlocks(code, code.functionStart(f), lastSlot(f), chunks[f]);
+            BasicBlocks blocks = new BasicBlocks(code, code.functionStart(f), lastSlot(f), chunks[f], indirect);
             if (chunks[f] == null) {
                 FunctionEmitter e = new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + f, FUNCTION_D, null, null), f, blocks, null, -1);
                 e.emit();
+                e.recordPositions("f" + f);
                 slotBytes[f] = e.slotBytes();
                 sizes[f] = e.size();
                 continue;
@@ -246,12 +252,27 @@ final class CodeGenerator {
             for (int k = 0; k < chunks[f].count(); k++) {
                 FunctionEmitter e = new FunctionEmitter(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "c" + f + "_" + k, CHUNK_D, null, null), f, blocks, chunks[f], k);
                 e.emit();
+                e.recordPositions("c" + f + "_" + k);
                 sizes[f] = Math.max(sizes[f], e.size());
             }
         }
         cw.visitEnd();
         this.chunks = chunks.clone();
         return cw;
+    }
+
+    /**
+     * Per slot of the class last generated: 1 + the index in {@link #methodNames} of the method
+     * holding its code (0 where no instruction starts) in the high half, the code's bytecode offset
+     * there in the low half.
+     */
+    private long[] positions = new long[0];
+    private final java.util.List<String> methodNames = new java.util.ArrayList<>();
+
+    /** Where slot {@code pc}'s code is in the class last generated, or {@code null} when no instruction starts there. */
+    io.bpf4j.jit.CodePosition position(int pc) {
+        long p = pc >= 0 && pc < positions.length ? positions[pc] : 0;
+        return p == 0 ? null : new io.bpf4j.jit.CodePosition(methodNames.get((int) (p >>> 32) - 1), (int) p);
     }
 
     /** How each function was cut in the class last generated ({@code null} entries: not split), for the slow classes. */
@@ -269,7 +290,7 @@ final class CodeGenerator {
         ClassWriter cw = new ClassWriter(0);
         cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, "io/bpf4j/jit/compiler/Slow", null, "java/lang/Object", null);
         cw.visitSource("prog '" + image.name() + "'", null);
-        BasicBlocks blocks = new BasicBlocks(code, code.functionStart(f), lastSlot(f), chunks[f]);
+        BasicBlocks blocks = new BasicBlocks(code, code.functionStart(f), lastSlot(f), chunks[f], indirect);
         new FunctionEmitter(cw.visitMethod(ACC_PUBLIC | ACC_STATIC, "s", SLOW_D, null, null), f, blocks, chunks[f], chunk).emitSlow();
         cw.visitEnd();
         return cw.toByteArray();
@@ -341,6 +362,11 @@ final class CodeGenerator {
         mv.visitInsn(ATHROW);
         mv.visitMaxs(22, 23);
         mv.visitEnd();
+    }
+
+    /** The high half of an exact pointer with {@code tag} and {@code id}, as {@code exactPointerHighHalf} leaves it. */
+    private static int pointerHighHalf(int tag, int id) {
+        return (int) (Pointers.make(tag, id, 0) >>> 32);
     }
 
     private static int reg(int r) {
@@ -519,6 +545,17 @@ final class CodeGenerator {
 
         private boolean split() {
             return chunks != null;
+        }
+
+        /** After {@link #emit}: records where each of this method's slots begins, as method {@code name}. */
+        void recordPositions(String name) {
+            methodNames.add(name);
+            long method = (long) methodNames.size() << 32;
+            for (int pc = from; pc <= to && pc < code.length(); pc++) {
+                if (emitted(pc)) {
+                    positions[pc] = method | label(pc).getOffset();
+                }
+            }
         }
 
         void emit() {
@@ -1263,7 +1300,12 @@ final class CodeGenerator {
             syncBudgetIn();
         }
 
-        private void localCall(int pc, int callee, Label[] gap) {
+        /**
+     * A call of function {@code callee} (or, when negative, of the function in CALLEE through
+     * {@code dispatch}); {@code gap} brackets the invoke to keep it out of the fault handler's
+     * range, {@code null} when the caller's code is outside that range already.
+     */
+    private void localCall(int pc, int callee, Label[] gap) {
             Label ok = new Label();
             mv.visitVarInsn(ILOAD, DEPTH);
             mv.visitInsn(ICONST_1);
@@ -1287,13 +1329,17 @@ final class CodeGenerator {
             for (int r = 0; r <= 9; r++) {
                 load(r);
             }
-            mv.visitLabel(gap[0]);
+            if (gap != null) {
+                mv.visitLabel(gap[0]);
+            }
             if (callee < 0) {
                 mv.visitMethodInsn(INVOKESTATIC, NAME, "dispatch", DISPATCH_D, false);
             } else {
                 mv.visitMethodInsn(INVOKESTATIC, NAME, "f" + callee, FUNCTION_D, false);
             }
-            mv.visitLabel(gap[1]);
+            if (gap != null) {
+                mv.visitLabel(gap[1]);
+            }
             store(0);
             syncBudgetIn();
             for (int r = 1; r <= 5; r++) {
@@ -1338,8 +1384,33 @@ final class CodeGenerator {
             mv.frame(next);
         }
 
-        /** gotox: the target the interpreter would take, checked the same way, then a tableswitch over this function's slots. */
+        /**
+         * gotox: with the verifier's targets, a switch on the pointer's high half straight to the
+         * target (an exact instruction pointer naming one of them); without, the target the
+         * interpreter would take, checked the same way, then a tableswitch over this function's slots.
+         */
         private void gotox(int pc, int reg) {
+            int[] targets = indirect.at(pc);
+            if (targets != null) {
+                Label other = exactPointerHighHalf(reg);
+                int[] keys = new int[targets.length];
+                Label[] cases = new Label[targets.length];
+                for (int i = 0; i < targets.length; i++) {
+                    keys[i] = pointerHighHalf(Pointers.TAG_INSN, targets[i]);
+                    cases[i] = at(targets[i]);
+                }
+                mv.visitLookupSwitchInsn(other, keys, cases);
+                // not one of the targets: the interpreter's fault for it (a sound verifier leaves no other case)
+                mv.frame(other);
+                mv.visitVarInsn(ALOAD, ST);
+                load(reg);
+                pushInt(function);
+                pushInt(pc);
+                mv.visitLdcInsn(java.util.Arrays.toString(targets));
+                mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "gotoxOutsideTargets", "(" + STATE_D + "JIILjava/lang/String;)Ljava/lang/RuntimeException;", false);
+                mv.visitInsn(ATHROW);
+                return;
+            }
             mv.visitVarInsn(ALOAD, ST);
             load(reg);
             pushInt(function);
@@ -1400,10 +1471,57 @@ final class CodeGenerator {
             mv.frame(inPacket);
         }
 
-        /** callx: a function of the program through {@code dispatch}, or a helper by id. */
+        /**
+         * The high half of register {@code reg} (a pointer's tag and id) on the operand stack when
+         * its low half is a pointer's offset 0; otherwise a jump to the returned label, with an
+         * empty stack.
+         */
+        private Label exactPointerHighHalf(int reg) {
+            Label inexact = new Label();
+            load(reg);
+            mv.visitInsn(L2I);
+            pushInt((int) Pointers.function(0));
+            mv.visitJumpInsn(IF_ICMPNE, inexact);
+            load(reg);
+            pushInt(32);
+            mv.visitInsn(LUSHR);
+            mv.visitInsn(L2I);
+            return inexact;
+        }
+
+        /**
+         * callx. With the verifier's targets, a switch on the pointer (an exact function pointer
+         * or call-table entry naming one of them) to a direct call of the callee's method. Any
+         * other value, and every value without targets, takes the general way: resolved as the
+         * interpreter resolves it (faulting where it faults), then a function through
+         * {@code dispatch} or a helper by id. The budget is stored first, so the whole instruction
+         * stays out of the fault handler's range ({@code gap}).
+         */
         private void callx(int pc, int reg, Label[] gap) {
             Label function = new Label();
             Label done = new Label();
+            mv.visitLabel(gap[0]);
+            syncBudgetOut();
+            int[] targets = indirect.at(pc);
+            Label general = null;
+            if (targets != null) {
+                general = exactPointerHighHalf(reg);
+                java.util.TreeMap<Integer, Label> byKey = new java.util.TreeMap<>();
+                Label[] calls = new Label[targets.length];
+                for (int i = 0; i < targets.length; i++) {
+                    calls[i] = new Label();
+                    byKey.put(pointerHighHalf(Pointers.TAG_FUNC, code.functionAt(targets[i])), calls[i]);
+                    byKey.put(pointerHighHalf(Pointers.TAG_INSN, targets[i]), calls[i]);
+                }
+                mv.visitLookupSwitchInsn(general, byKey.keySet().stream().mapToInt(Integer::intValue).toArray(),
+                        byKey.values().toArray(new Label[0]));
+                for (int i = 0; i < targets.length; i++) {
+                    mv.frame(calls[i]);
+                    localCall(pc, code.functionAt(targets[i]), null);
+                    mv.visitJumpInsn(GOTO, done);
+                }
+                mv.frame(general);
+            }
             mv.visitVarInsn(ALOAD, ST);
             load(reg);
             pushInt(reg);
@@ -1427,8 +1545,9 @@ final class CodeGenerator {
             syncBudgetIn();
             mv.visitJumpInsn(GOTO, done);
             mv.frame(function);
-            localCall(pc, -1, gap);
+            localCall(pc, -1, null);
             mv.frame(done);
+            mv.visitLabel(gap[1]);
         }
 
         private void exit() {
@@ -1489,6 +1608,11 @@ final class CodeGenerator {
             provenAccesses++;
         }
         return proven;
+    }
+
+    /** The callx and gotox instructions dispatched with a switch over the verifier's targets. */
+    int indirectSwitches() {
+        return indirect.count();
     }
 
     /** Memory accesses emitted without their bounds check, for tests and the log. */

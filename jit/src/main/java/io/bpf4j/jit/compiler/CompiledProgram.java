@@ -1,5 +1,6 @@
 package io.bpf4j.jit.compiler;
 
+import io.bpf4j.jit.CodePosition;
 import io.bpf4j.jit.Executable;
 import io.bpf4j.jit.ExecutionContext;
 import io.bpf4j.jit.ProgramImage;
@@ -17,10 +18,14 @@ public final class CompiledProgram implements Executable, InterpreterForm {
     final CompiledCode compiled;
     private final Executable interpreted;
 
-    CompiledProgram(ProgramImage image, DecodedProgram code, CompiledCode compiled) {
+    /** Where each slot's code is in the generated class. */
+    private final CodeGenerator positions;
+
+    CompiledProgram(ProgramImage image, DecodedProgram code, CompiledCode compiled, CodeGenerator positions) {
         this.image = image;
         this.code = code;
         this.compiled = compiled;
+        this.positions = positions;
         this.interpreted = Interpreter.INSTANCE.interpreterForm(image, code);
     }
 
@@ -32,6 +37,16 @@ public final class CompiledProgram implements Executable, InterpreterForm {
     @Override
     public int id() {
         return id;
+    }
+
+    /** The method of the generated class holding the slot's code and the offset of its first bytecode there. */
+    @Override
+    public CodePosition position(int slot) {
+        CodePosition p = positions.position(slot);
+        if (p == null) {
+            throw new IllegalArgumentException("prog '" + name() + "': no instruction starts at slot " + slot);
+        }
+        return p;
     }
 
     @Override

@@ -37,8 +37,11 @@ public final class Compiler implements ExecutionEngine {
      * @param fallbackReason why the interpreter runs it, or {@code null} when compiled
      * @param provenAccesses memory accesses compiled without their bounds check because the
      *                       image's facts prove them in bounds
+     * @param indirectSwitches {@code callx} and {@code gotox} instructions compiled to a switch
+     *                       over the targets the image's facts give ({@code Facts.INDIRECT_TARGETS})
      */
-    public record Compilation(Executable executable, byte[] classFile, String fallbackReason, int provenAccesses) {
+    public record Compilation(Executable executable, byte[] classFile, String fallbackReason, int provenAccesses,
+            int indirectSwitches) {
         public boolean compiled() {
             return fallbackReason == null;
         }
@@ -95,9 +98,10 @@ public final class Compiler implements ExecutionEngine {
         } catch (Throwable e) {
             throw new IllegalStateException("generated class for prog '" + image.name() + "' cannot be instantiated", e);
         }
-        CompiledProgram p = new CompiledProgram(image, code, compiled);
+        // the generator stays reachable anyway (the slow paths generate from it)
+        CompiledProgram p = new CompiledProgram(image, code, compiled, generator);
         MapFactory.registerProgram(p);
-        return new Compilation(p, bytes, null, generator.provenAccesses());
+        return new Compilation(p, bytes, null, generator.provenAccesses(), generator.indirectSwitches());
     }
 
     /** With {@code -Dbpf4j.compiler.dump=DIR}, each generated class is written there (for javap and profiling). */
@@ -115,6 +119,6 @@ public final class Compiler implements ExecutionEngine {
 
     private static Compilation fallback(ProgramImage image, String reason) {
         LOG.info("prog '{}': runs on the interpreter: {}", image.name(), reason);
-        return new Compilation(Interpreter.INSTANCE.prepare(image), null, reason, 0);
+        return new Compilation(Interpreter.INSTANCE.prepare(image), null, reason, 0, 0);
     }
 }

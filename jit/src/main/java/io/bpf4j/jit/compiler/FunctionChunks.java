@@ -12,8 +12,8 @@ import java.util.TreeSet;
  * driver method: a chunk returns the slot to go on at (leaving its registers, budget and
  * may_goto budget in {@code CompiledState.xfer}), and the driver enters the chunk holding that
  * slot. A chunk is entered only at its first slot (falling through from the previous chunk) and
- * at the targets of jumps from other chunks, its {@link #entries}; in a function with
- * {@code gotox}, at any slot.
+ * at the targets of jumps from other chunks, its {@link #entries} (a {@code gotox}'s known targets
+ * among them); in a function with a {@code gotox} whose targets are unknown, at any slot.
  */
 final class FunctionChunks {
     /** The first slot of each chunk, ascending; the first is the function's first slot. */
@@ -22,15 +22,11 @@ final class FunctionChunks {
     private final boolean anySlotEntry;
     private final List<int[]> entries;
 
-    private FunctionChunks(DecodedProgram code, int[] starts, int last) {
+    private FunctionChunks(DecodedProgram code, int[] starts, int last, IndirectTargets indirect) {
         this.starts = starts;
         this.last = last;
         int[] op = code.op();
-        boolean gotox = false;
-        for (int pc = starts[0]; pc <= last; pc++) {
-            gotox |= BasicBlocks.emitted(code, pc) && op[pc] == 0x0d;
-        }
-        this.anySlotEntry = gotox;
+        this.anySlotEntry = indirect.anyUnknownGotox(code, starts[0], last);
         List<TreeSet<Integer>> in = new ArrayList<>();
         for (int start : starts) {
             TreeSet<Integer> s = new TreeSet<>();
@@ -42,6 +38,12 @@ final class FunctionChunks {
                 int t = code.target()[pc];
                 if (t >= starts[0] && t <= last && chunkOf(t) != chunkOf(pc)) {
                     in.get(chunkOf(t)).add(t);
+                }
+            } else if (BasicBlocks.emitted(code, pc) && op[pc] == 0x0d && indirect.at(pc) != null) {
+                for (int t : indirect.at(pc)) {
+                    if (chunkOf(t) != chunkOf(pc)) {
+                        in.get(chunkOf(t)).add(t);
+                    }
                 }
             }
         }
@@ -55,13 +57,11 @@ final class FunctionChunks {
      * @param slotBytes per slot from {@code start}, the bytes its code took in the function's
      *                  single method (0 for a slot not emitted); a {@code gotox}'s switch over the
      *                  whole function is re-estimated for the chunk
+     * @param indirect  the known targets of the function's {@code gotox} instructions
      */
-    static FunctionChunks plan(DecodedProgram code, int start, int last, int[] slotBytes, int target) {
+    static FunctionChunks plan(DecodedProgram code, int start, int last, int[] slotBytes, int target, IndirectTargets indirect) {
         int[] op = code.op();
-        boolean gotox = false;
-        for (int pc = start; pc <= last; pc++) {
-            gotox |= BasicBlocks.emitted(code, pc) && op[pc] == 0x0d;
-        }
+        boolean gotox = indirect.anyUnknownGotox(code, start, last);
         List<Integer> starts = new ArrayList<>();
         starts.add(start);
         // the chunk's entry code, driver-facing leave code and exception handler
@@ -72,7 +72,7 @@ final class FunctionChunks {
             if (!BasicBlocks.emitted(code, pc)) {
                 continue;
             }
-            boolean isGotox = op[pc] == 0x0d;
+            boolean isGotox = op[pc] == 0x0d && indirect.at(pc) == null;
             // a slot's own code, a budget stub or a leave stub for it, and an entry in the entry switch
             long own = (isGotox ? 40 : slotBytes[pc - start]) + 12;
             long estimate = fixed + size + own + (gotox ? 4L * (slots + 1) * (1 + gotoxes + (isGotox ? 1 : 0)) : 0);
@@ -86,7 +86,7 @@ final class FunctionChunks {
             slots++;
             gotoxes += isGotox ? 1 : 0;
         }
-        return new FunctionChunks(code, starts.stream().mapToInt(Integer::intValue).toArray(), last);
+        return new FunctionChunks(code, starts.stream().mapToInt(Integer::intValue).toArray(), last, indirect);
     }
 
     int count() {
@@ -107,12 +107,12 @@ final class FunctionChunks {
         return i >= 0 ? i : -i - 2;
     }
 
-    /** The slots the chunk is entered at, ascending (every slot when the function has {@code gotox}). */
+    /** The slots the chunk is entered at, ascending (unless {@link #anySlotEntry}). */
     int[] entries(int chunk) {
         return entries.get(chunk);
     }
 
-    /** Whether any slot may be an entry ({@code gotox} jumps anywhere in its function). */
+    /** Whether any slot may be an entry (a {@code gotox} with unknown targets jumps anywhere in its function). */
     boolean anySlotEntry() {
         return anySlotEntry;
     }

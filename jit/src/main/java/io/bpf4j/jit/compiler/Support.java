@@ -155,6 +155,16 @@ public final class Support {
         return t;
     }
 
+    /**
+     * gotox through a value that is not one of the targets the verifier proved ({@code targets}):
+     * the interpreter's fault for it, or, for an instruction of the function the verifier said
+     * it cannot reach (a verifier that is wrong), a fault that says so.
+     */
+    public static RuntimeException gotoxOutsideTargets(CompiledState s, long value, int function, int pc, String targets) {
+        int t = gotoxTarget(s, value, function, pc);
+        return new ControlFlowFault(pc, "gotox to insn " + t + ": not one of the targets the verifier proved, " + targets);
+    }
+
     /** LD_ABS/LD_IND: the network-order value of {@code size} bytes at packet data + {@code offset}, or -1 outside the packet. */
     public static long packetLoad(CompiledState s, int size, long offset, int pc) {
         long data = s.context().packetData();

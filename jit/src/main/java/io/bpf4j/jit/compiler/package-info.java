@@ -21,6 +21,11 @@
  * or one-value stack, and ASM's frame computation (a data-flow analysis per method, once most
  * of the compile time) is not run.
  *
+ * <p>{@code callx} and {@code gotox} whose targets the verifier's facts give
+ * ({@code IndirectTargets}) switch on the pointer straight to a direct call or jump; other values,
+ * and instructions without facts, go through the function table or a switch over every slot as
+ * the interpreter resolves them.
+ *
  * <p>Checks go only where they cannot fail: an access through r10 (read only) at a constant
  * offset inside the frame goes straight to the frame's bytes; an access the verifier's facts
  * ({@link io.bpf4j.jit.ProgramImage#facts()}) prove in bounds skips the bounds compare. An

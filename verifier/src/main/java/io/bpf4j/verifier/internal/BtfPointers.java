@@ -334,6 +334,40 @@ final class BtfPointers {
         setPtr(valueReg, w, flag, false);
     }
 
+    /**
+     * check_ptr_to_map_access: a load or store of {@code size} bytes at {@code off} through the map
+     * pointer in {@code regno}, which points at the map's kernel struct ({@code struct bpf_array} for
+     * an array...). Only reads, walked as through a BTF pointer without flags; a pointer member
+     * gives an untrusted BTF pointer.
+     */
+    void mapAccess(int regno, MapRef map, int off, int size, boolean write, int valueReg) {
+        String tname = MapKinds.btfStructName(map.type());
+        java.util.OptionalInt id = tname == null ? java.util.OptionalInt.empty() : btf.findStruct(tname);
+        if (id.isEmpty()) {
+            throw env.reject("map_ptr access not supported for map type " + map.type().id());
+        }
+        if (!env.priv.allowPtrLeaks()) {
+            throw env.reject("'struct " + tname + "' access is allowed only to CAP_PERFMON and CAP_SYS_ADMIN");
+        }
+        if (off < 0) {
+            throw env.reject("R" + regno + " is " + tname + " invalid negative access: off=" + off);
+        }
+        if (write) {
+            throw env.reject("only read from " + tname + " is supported");
+        }
+        Walk w = new Walk();
+        walk(id.getAsInt(), off, size, w);
+        if (valueReg < 0) {
+            return;
+        }
+        if (w.ptrId == 0) {
+            env.markUnknown(valueReg);
+        } else {
+            // the 6.18 kernel here gives an untrusted pointer (untrusted_ptr_bpf_map_ops for ops)
+            setPtr(valueReg, w, BtfRef.UNTRUSTED, false);
+        }
+    }
+
     private void setPtr(int valueReg, Walk w, int flag, boolean maybeNull) {
         env.setReg(valueReg, Reg.Ptr.btf(new BtfRef(w.ptrId, w.ptrName, flag), maybeNull, maybeNull ? env.newId() : 0));
     }

@@ -745,6 +745,7 @@ final class CallChecks {
         }
         st.frames[st.curframe + 1] = callee;
         st.curframe++;
+        env.liveness.resetCallchain();
         for (int r = 0; r <= 5; r++) {
             caller.regs[r] = Reg.NotInit.INSTANCE;
         }
@@ -898,6 +899,7 @@ final class CallChecks {
         VState st = env.cur;
         checkResourceLeak(env, false, st.curframe == 0, "BPF_EXIT instruction in main prog");
         if (st.curframe > 0) {
+            env.liveness.update(st);
             FuncState callee = st.cur();
             Reg r0 = callee.regs[0];
             if (r0 instanceof Reg.Ptr p && p.type() == Reg.PtrType.STACK) {

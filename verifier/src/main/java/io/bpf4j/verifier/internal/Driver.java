@@ -27,7 +27,7 @@ public final class Driver {
 
     public static VerifiedProgram verify(VerifierInput input) {
         long start = System.nanoTime();
-        VLog log = new VLog(input.logLevel());
+        VLog log = new VLog(input.logLevel(), input.limits().logSize());
         int slots = Instructions.of(input.instructions()).slotCount();
         int maxSlots = input.privileges().bpfCapable() ? MAX_INSNS_BPF_CAPABLE : MAX_INSNS_UNPRIVILEGED;
         if (slots > maxSlots) {
@@ -63,7 +63,8 @@ public final class Driver {
         Env env = null;
         boolean onPath = false;
         try {
-            new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps(), input.frozenValues()), input.programType()).run(input.funcInfo(), input.lineInfo());
+            new StructureChecks(prog, log, input.privileges(), mapRefs(input.maps(), input.frozenValues()), input.programType(),
+                    input.unboundFdSlots()).run(input.funcInfo(), input.lineInfo());
             env = new Env(prog, log, input);
             env.fastcall = Fastcall.mark(env);
             Explorer ex = new Explorer(env);
@@ -92,7 +93,7 @@ public final class Driver {
         }
         VerifierStats stats = stats(env, start);
         finish(log, stats);
-        return new VerifiedProgram(facts(env), stats, log.toString());
+        return new VerifiedProgram(facts(env), stats, log.toString(), log.trueSize());
     }
 
     /** do_check_subprogs: every global function a verified unit called, on its own, until none is left. */

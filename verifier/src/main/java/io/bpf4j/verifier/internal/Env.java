@@ -60,6 +60,8 @@ final class Env {
     Fastcall fastcall;
     /** Backtracking for precision; set by the explorer. */
     Precision precision;
+    /** Stack-slot liveness (liveness.c), shared by all verification units; set by the explorer. */
+    StackLiveness liveness;
 
     // scratch marks decide which registers/slots the log prints after an instruction
     int scratchedRegs;

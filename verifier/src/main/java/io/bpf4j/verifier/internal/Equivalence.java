@@ -5,9 +5,10 @@ import java.util.Objects;
 
 /**
  * State subsumption for pruning, the kernel's {@code states_equal}, {@code regsafe},
- * {@code stacksafe} and {@code refsafe}. Differences from 6.18, all on the safe side (they can
- * only prune less): every scalar counts as precise (no precision tracking yet), and every
- * register and stack slot is compared (no liveness cleaning yet).
+ * {@code stacksafe} and {@code refsafe}. Registers and stack slots no later insn reads were
+ * already cleared in fully explored checkpoints ({@code clean_live_states}: live registers from
+ * {@link Liveness}, live slots from {@link StackLiveness}), so here they compare as NOT_INIT and
+ * STACK_INVALID, which match anything.
  */
 final class Equivalence {
     enum Mode { NOT_EXACT, RANGE_WITHIN, EXACT }

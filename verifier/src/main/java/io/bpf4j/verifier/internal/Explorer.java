@@ -20,7 +20,7 @@ import java.util.List;
  */
 final class Explorer {
     /** A pending branch: the state to resume, where, and the log position at push time. */
-    private record Pending(VState st, int insnIdx, int prevInsnIdx, int logPos) {
+    private record Pending(VState st, int insnIdx, int prevInsnIdx, long logPos) {
     }
 
     /** A checkpoint in its bucket, with the hit/miss counts the eviction heuristic uses. */
@@ -74,6 +74,9 @@ final class Explorer {
         this.calls = new CallChecks(env, this);
         this.kfuncs = new KfuncChecks(env, this);
         env.precision = new Precision(env, this);
+        if (env.liveness == null) {
+            env.liveness = new StackLiveness(env);
+        }
     }
 
     /** do_check_common for the main program: R1 = ctx, R10 = fp. */
@@ -101,6 +104,7 @@ final class Explorer {
         st.frames[0].regs[1] = Reg.Ptr.of(Reg.PtrType.CTX);
         st.branches = 1;
         env.cur = st;
+        env.liveness.resetCallchain();
         env.insnIdx = 0;
         env.log.prevLinfo = null;
         env.markAllScratched();
@@ -134,6 +138,7 @@ final class Explorer {
         st.branches = 1;
         st.firstInsnIdx = env.prog.subprogStart[sub];
         env.cur = st;
+        env.liveness.resetCallchain();
         env.insnIdx = env.prog.subprogStart[sub];
         env.log.prevLinfo = null;
         env.markAllScratched();
@@ -191,7 +196,7 @@ final class Explorer {
                 Linfo.print(log, prog, idx, "; ");
                 log.prevLogPos = log.pos();
                 log.verbose(idx + ": " + insnText(idx) + "\n");
-                log.prevInsnPrintPos = log.pos() - log.prevLogPos;
+                log.prevInsnPrintPos = (int) (log.pos() - log.prevLogPos);
                 log.prevLogPos = log.pos();
             }
             prevInsnIdx = idx;
@@ -199,7 +204,9 @@ final class Explorer {
             nextInsn = -1;
             env.facts.visit(idx);
             int frameBefore = env.cur.curframe;
+            env.liveness.resetWrites(idx);
             step(idx);
+            env.liveness.commitWrites();
             if (!pathEnded) {
                 env.facts.afterInsn(idx, env.cur, frameBefore);
             }
@@ -347,6 +354,7 @@ final class Explorer {
                 freeListSize--;
             }
         }
+        env.liveness.update(env.cur);
         Pending next = stack.poll();
         if (next == null) {
             return false;
@@ -371,7 +379,7 @@ final class Explorer {
 
     /**
      * clean_live_states: fully explored checkpoints at this insn forget the registers no later
-     * insn reads (so that precision is not propagated for them).
+     * insn reads and the stack slots stack liveness reports dead ({@link StackLiveness}).
      */
     private void cleanLiveStates(List<Checkpoint> bucket, int insn) {
         if (bucket == null) {
@@ -384,13 +392,24 @@ final class Explorer {
                 continue;
             }
             st.cleaned = true;
+            env.liveness.initQuery(st);
             for (int i = 0; i <= st.curframe; i++) {
                 int at = i == st.curframe ? st.insnIdx : st.frames[i + 1].callsite;
                 int live = env.prog.liveRegs[at];
-                Reg[] regs = st.frames[i].regs;
+                FuncState f = st.frames[i];
+                Reg[] regs = f.regs;
                 for (int r = 0; r < 10; r++) {
                     if ((live & 1 << r) == 0) {
                         regs[r] = Reg.NotInit.INSTANCE;
+                    }
+                }
+                // clean_func_state: slots no later insn may read become STACK_INVALID
+                for (int spi = 0; spi < f.allocated() / FuncState.REG_SIZE; spi++) {
+                    if (!env.liveness.alive(f.frameno, spi)) {
+                        java.util.Arrays.fill(f.slotType, spi * FuncState.REG_SIZE, (spi + 1) * FuncState.REG_SIZE,
+                                FuncState.INVALID);
+                        f.spilled[spi] = null;
+                        f.iters[spi] = null;
                     }
                 }
             }

@@ -3,28 +3,38 @@ package io.bpf4j.verifier.internal;
 import io.bpf4j.isa.Slot;
 import io.bpf4j.verifier.internal.scalar.Scalar;
 import io.bpf4j.verifier.KfuncSignature;
-import java.util.Set;
 
 /**
  * Kernel function calls ({@code call} with {@code src_reg} = BPF_PSEUDO_KFUNC_CALL): the
  * kernel's {@code add_kfunc_call} at load time and {@code check_kfunc_call} on every path, for
- * the kfuncs bpf4j models: the numeric open-coded iterator ({@code bpf_iter_num_new},
- * {@code _next}, {@code _destroy}). Prototypes come from the input's {@link KfuncSignature}s
- * (the kernel BTF the loader resolved the calls against).
+ * the kfuncs {@link KfuncTable} lists (their flags and the program types that may call them):
+ * open-coded iterators ({@code bpf_iter_num_*}, {@code bpf_iter_bits_*}), task, cgroup and
+ * cpumask references, {@code bpf_cast_to_kern_ctx} and {@code bpf_rdonly_cast}. Prototypes and
+ * parameter names come from the input's {@link KfuncSignature}s (the kernel BTF the loader
+ * resolved the calls against).
+ *
+ * <p>Arguments ({@code check_kfunc_args}): {@code __ign} parameters are skipped, {@code __k}
+ * scalars must be constants; a pointer argument is an iterator (the first argument of an
+ * iterator kfunc), the program's context ({@code bpf_cast_to_kern_ctx}) or a BTF pointer whose
+ * struct must match the parameter's, possibly through members at offset 0
+ * ({@code btf_struct_ids_match}); {@code KF_TRUSTED_ARGS} and {@code KF_RCU} kfuncs refuse
+ * possibly-NULL, untrusted and (for trusted args) RCU pointers. {@code KF_RELEASE} releases the
+ * reference the argument carries; {@code KF_ACQUIRE} makes R0 a new reference and
+ * {@code KF_RET_NULL} makes it nullable.
  *
  * <p>Iterators ({@code process_iter_arg}, {@code process_iter_next_call}): {@code _new} wants
  * an 8-aligned, constant-offset stack slot holding no iterator, writes it and marks it
  * STACK_ITER with a fresh reference, ACTIVE at depth 0; {@code _next} and {@code _destroy}
  * want an initialized one; {@code _destroy} releases the reference. {@code _next} on an ACTIVE
- * iterator queues the "element" continuation (R0 a non-NULL read-only pointer to the 4-byte
- * value, the iterator one level deeper, scalars that changed since the previous iteration
- * widened) and continues here with the iterator DRAINED and R0 = 0. Its call is a forced
- * checkpoint; the loop converges when a later visit is RANGE_WITHIN-equal to an ancestor with
- * the iterator still ACTIVE ({@link Explorer}).
+ * iterator queues the "element" continuation (R0 a non-NULL read-only pointer to the value,
+ * the iterator one level deeper, scalars that changed since the previous iteration widened)
+ * and continues here with the iterator DRAINED and R0 = 0. Its call is a forced checkpoint;
+ * the loop converges when a later visit is RANGE_WITHIN-equal to an ancestor with the iterator
+ * still ACTIVE ({@link Explorer}).
  */
 final class KfuncChecks {
     private static final String ITER_PREFIX = "bpf_iter_";
-    private static final Set<String> SUPPORTED = Set.of("bpf_iter_num_new", "bpf_iter_num_next", "bpf_iter_num_destroy");
+    private static final int MAX_BPF_FUNC_REG_ARGS = 5;
 
     private final Env env;
     private final Explorer ex;
@@ -40,7 +50,7 @@ final class KfuncChecks {
         if (sig == null) {
             throw log.reject("kernel btf_id " + Integer.toUnsignedString(s.imm()) + " is not a function");
         }
-        if (!SUPPORTED.contains(sig.name())) {
+        if (KfuncTable.of(sig.name()) == null) {
             throw log.reject("bpf4j: not supported yet: kfunc " + sig.name() + " at insn " + insn);
         }
     }
@@ -48,7 +58,11 @@ final class KfuncChecks {
     /** Whether {@code btfId} names an iterator's {@code _next} kfunc (is_iter_next_kfunc). */
     static boolean isIterNext(Program prog, int btfId) {
         KfuncSignature sig = prog.kfuncs.get(btfId);
-        return sig != null && sig.name().startsWith(ITER_PREFIX) && sig.name().endsWith("_next");
+        if (sig == null) {
+            return false;
+        }
+        KfuncTable.Kfunc k = KfuncTable.of(sig.name());
+        return k != null ? k.has(KfuncTable.KF_ITER_NEXT) : sig.name().startsWith(ITER_PREFIX) && sig.name().endsWith("_next");
     }
 
     /** A kfunc call as print_bpf_insn shows it (the name from the kernel BTF), or null for any other insn. */
@@ -61,6 +75,16 @@ final class KfuncChecks {
         return sig == null ? null : String.format("(%02x) call %s#%d", s.code(), sig.name(), s.imm());
     }
 
+    /** What check_kfunc_args learns about a call (the kernel's bpf_kfunc_call_arg_meta). */
+    private static final class Meta {
+        int refObjId;
+        int releaseRegno;
+        boolean constFound;
+        long constValue;
+        int iterFrame = -1;
+        int iterSpi = -1;
+    }
+
     /** check_kfunc_call. */
     void call(int idx, Slot s) {
         if (s.imm() == 0) {
@@ -68,54 +92,288 @@ final class KfuncChecks {
         }
         KfuncSignature sig = env.prog.kfuncs.get(s.imm());
         String name = sig.name();
+        KfuncTable.Kfunc k = KfuncTable.of(name);
+        if (!KfuncTable.allowed(k, env.input.programType())) {
+            throw env.reject("calling kernel function " + name + " is not allowed");
+        }
+        Meta meta = args(idx, sig, k);
         Reg[] regs = env.regs();
-        int iterFrame = -1;
-        int iterSpi = -1;
-        int refObjId = 0;
-        // check_kfunc_args
-        for (int i = 0; i < sig.params().size() && i < 5; i++) {
-            int regno = i + 1;
-            KfuncSignature.Type t = sig.params().get(i);
-            Reg reg = regs[regno];
-            if (t.kind() == KfuncSignature.Kind.SCALAR) {
-                if (!(reg instanceof Reg.ScalarReg)) {
-                    throw env.reject("R" + regno + " is not a scalar");
-                }
-                continue;
-            }
-            if (t.kind() == KfuncSignature.Kind.PTR_TO_STRUCT && t.name().startsWith(ITER_PREFIX) && i == 0) {
-                int[] at = iterArg(idx, regno, name, t);
-                iterFrame = at[0];
-                iterSpi = at[1];
-                refObjId = at[2];
-                continue;
-            }
-            throw env.reject("bpf4j: not supported yet: argument " + i + " of kfunc " + name);
+        if (meta.releaseRegno != 0 && !ex.calls.releaseReference(meta.refObjId)) {
+            throw env.reject("kfunc " + name + "#" + s.imm() + " reference has not been acquired before");
         }
         for (int r = 0; r <= 5; r++) {
             regs[r] = Reg.NotInit.INSTANCE;
             env.markRegScratched(r);
         }
-        KfuncSignature.Type ret = sig.ret();
-        switch (ret.kind()) {
-            case VOID -> {
-            }
-            case SCALAR, PTR_TO_VOID -> regs[0] = Reg.ScalarReg.UNKNOWN;
-            case PTR_TO_SCALAR -> {
-                // an iterator's _next may return NULL (KF_RET_NULL); the value lives as long as the iterator
-                boolean maybeNull = name.endsWith("_next");
-                regs[0] = new Reg.Ptr(Reg.PtrType.MEM, maybeNull, true, false, 0, Scalar.constant(0),
-                        maybeNull ? env.newId() : 0, refObjId, null, 0, ret.size(), 0, 0);
-            }
-            default -> throw env.reject("bpf4j: not supported yet: return type of kfunc " + name);
-        }
-        if (name.startsWith(ITER_PREFIX) && name.endsWith("_next")) {
-            iterNext(idx, iterFrame, iterSpi);
+        regs[0] = returned(idx, sig, k, meta);
+        if (k.has(KfuncTable.KF_ITER_NEXT)) {
+            iterNext(idx, meta.iterFrame, meta.iterSpi);
         }
     }
 
+    /** check_kfunc_args. */
+    private Meta args(int idx, KfuncSignature sig, KfuncTable.Kfunc k) {
+        String name = sig.name();
+        Meta meta = new Meta();
+        Reg[] regs = env.regs();
+        int nargs = sig.params().size();
+        if (nargs > MAX_BPF_FUNC_REG_ARGS) {
+            throw env.reject("Function " + name + " has " + nargs + " > " + MAX_BPF_FUNC_REG_ARGS + " args");
+        }
+        boolean trustedOrRcu = k.has(KfuncTable.KF_TRUSTED_ARGS) || k.has(KfuncTable.KF_RCU);
+        boolean iterKfunc = k.has(KfuncTable.KF_ITER_NEW | KfuncTable.KF_ITER_NEXT | KfuncTable.KF_ITER_DESTROY);
+        for (int i = 0; i < nargs; i++) {
+            int regno = i + 1;
+            KfuncSignature.Type t = sig.params().get(i);
+            String pname = sig.paramName(i);
+            Reg reg = regs[regno];
+            if (pname.endsWith("__ign")) {
+                continue;
+            }
+            if (t.kind() == KfuncSignature.Kind.SCALAR) {
+                if (!(reg instanceof Reg.ScalarReg sr)) {
+                    throw env.reject("R" + regno + " is not a scalar");
+                }
+                if (pname.endsWith("__k")) {
+                    if (!sr.v().varOff().isConst()) {
+                        throw env.reject("R" + regno + " must be a known constant");
+                    }
+                    env.markPrecise(regno);
+                    meta.constFound = true;
+                    meta.constValue = sr.v().varOff().value();
+                }
+                continue;
+            }
+            if (t.kind() == KfuncSignature.Kind.OTHER || t.kind() == KfuncSignature.Kind.VOID) {
+                throw env.reject("bpf4j: not supported yet: argument " + i + " of kfunc " + name);
+            }
+            boolean isNull = reg instanceof Reg.ScalarReg z && z.v().isConst() && z.v().constValue() == 0;
+            boolean nullable = pname.endsWith("__nullable");
+            if (trustedOrRcu && (isNull || reg instanceof Reg.Ptr p0 && p0.maybeNull()) && !nullable) {
+                throw env.reject("Possibly NULL pointer passed to trusted arg" + i);
+            }
+            if (reg instanceof Reg.Ptr rp && rp.refObjId() != 0) {
+                meta.refObjId = rp.refObjId();
+                if (k.has(KfuncTable.KF_RELEASE)) {
+                    meta.releaseRegno = regno;
+                }
+            }
+            if (name.equals("bpf_cast_to_kern_ctx")) {
+                ctxArg(i, regno, reg);
+                continue;
+            }
+            if (nullable && isNull) {
+                continue;
+            }
+            if (iterKfunc && i == 0) {
+                if (t.kind() != KfuncSignature.Kind.PTR_TO_STRUCT || !t.name().startsWith(ITER_PREFIX)) {
+                    throw env.reject("bpf4j: not supported yet: iterator kfunc " + name + " whose first argument is not an iterator");
+                }
+                int[] at = iterArg(idx, regno, k, t);
+                meta.iterFrame = at[0];
+                meta.iterSpi = at[1];
+                if (at[2] != 0) {
+                    meta.refObjId = at[2];
+                }
+                continue;
+            }
+            if (reg instanceof Reg.Ptr p && p.type() == Reg.PtrType.BTF_ID && p.btf() != null) {
+                if (t.kind() != KfuncSignature.Kind.PTR_TO_STRUCT) {
+                    throw env.reject("bpf4j: not supported yet: argument " + i + " of kfunc " + name
+                            + " (a BTF pointer for a parameter that is not a struct pointer)");
+                }
+                btfIdArg(i, regno, p, t, sig, k);
+                continue;
+            }
+            throw env.reject("bpf4j: not supported yet: argument " + i + " of kfunc " + name + " from a "
+                    + (reg instanceof Reg.Ptr p ? p.typeName() : reg instanceof Reg.ScalarReg ? "scalar" : "uninitialized register"));
+        }
+        if (k.has(KfuncTable.KF_RELEASE) && meta.releaseRegno == 0) {
+            throw env.reject("release kernel function " + name + " expects refcounted PTR_TO_BTF_ID");
+        }
+        return meta;
+    }
+
+    /** KF_ARG_PTR_TO_CTX: bpf_cast_to_kern_ctx's argument must be the context. */
+    private void ctxArg(int i, int regno, Reg reg) {
+        if (!(reg instanceof Reg.Ptr p) || p.type() != Reg.PtrType.CTX || p.maybeNull()) {
+            throw env.reject("arg#" + i + " expected pointer to ctx, but got " + regTypeStr(reg));
+        }
+        ex.mem.checkPtrOffReg(p, regno, false);
+    }
+
+    /** KF_ARG_PTR_TO_BTF_ID: trust rules, offsets, then process_kf_arg_ptr_to_btf_id's type match. */
+    private void btfIdArg(int i, int regno, Reg.Ptr p, KfuncSignature.Type t, KfuncSignature sig, KfuncTable.Kfunc k) {
+        BtfRef ref = p.btf();
+        boolean trusted = isTrusted(p);
+        boolean rcu = ref.has(BtfRef.RCU);
+        if (k.has(KfuncTable.KF_TRUSTED_ARGS) || k.has(KfuncTable.KF_RCU)) {
+            if (!trusted) {
+                if (!k.has(KfuncTable.KF_RCU)) {
+                    throw env.reject("R" + regno + " must be referenced or trusted");
+                }
+                if (!rcu) {
+                    throw env.reject("R" + regno + " must be a rcu pointer");
+                }
+            }
+        }
+        // check_func_arg_reg_off
+        boolean releasing = k.has(KfuncTable.KF_RELEASE) && p.refObjId() != 0;
+        if (releasing && p.off() != 0) {
+            throw env.reject("R" + regno + " must have zero offset when passed to release func or trusted arg to kfunc");
+        }
+        ex.mem.checkPtrOffReg(p, regno, !releasing);
+        boolean unsafe = ref.has(BtfRef.UNTRUSTED) || ref.has(BtfRef.USER) || ref.has(BtfRef.PERCPU) || ref.has(BtfRef.RCU);
+        if (unsafe && !rcu) {
+            int keep = ref.flags() & (BtfRef.TRUSTED | BtfRef.RCU);
+            throw env.reject("arg#" + i + " is " + p.typeName() + " expected " + new BtfRef(0, "", keep).flagPrefix()
+                    + Reg.PtrType.BTF_ID.kernelName + " or socket");
+        }
+        boolean strict = releasing;
+        if (!structIdsMatch(ref.typeId(), p.off(), t, strict)) {
+            throw env.reject("kernel function " + sig.name() + " args#" + i + " expected pointer to STRUCT " + t.name()
+                    + " but R" + regno + " has a pointer to STRUCT " + ref.name());
+        }
+    }
+
+    /** is_trusted_reg for a BTF pointer: referenced, or trusted with no unsafe modifier. */
+    private static boolean isTrusted(Reg.Ptr p) {
+        if (p.refObjId() != 0) {
+            return true;
+        }
+        BtfRef ref = p.btf();
+        return ref.has(BtfRef.TRUSTED) && !ref.has(BtfRef.UNTRUSTED) && !ref.has(BtfRef.RCU)
+                && !ref.has(BtfRef.USER) && !ref.has(BtfRef.PERCPU) && !p.maybeNull();
+    }
+
+    /**
+     * btf_struct_ids_match: the register's struct is the parameter's or, unless strict, holds
+     * it as a struct member at the register's offset (followed through nested first members).
+     */
+    private boolean structIdsMatch(int regTypeId, int off, KfuncSignature.Type t, boolean strict) {
+        io.bpf4j.verifier.BtfView btf = env.input.btf();
+        int id = regTypeId;
+        int at = off;
+        for (int depth = 0; depth < 32; depth++) {
+            io.bpf4j.verifier.BtfNode n = btf == null ? null : btf.type(btf.skipModifiers(id));
+            boolean same = t.btfId() != 0 ? btf != null && btf.skipModifiers(id) == t.btfId()
+                    : n != null && n.name().equals(t.name());
+            if (same && at == 0) {
+                return true;
+            }
+            if (strict || !(n instanceof io.bpf4j.verifier.BtfNode.Composite c) || c.members().isEmpty()) {
+                return false;
+            }
+            io.bpf4j.verifier.BtfNode.Member found = null;
+            for (io.bpf4j.verifier.BtfNode.Member m : c.members()) {
+                long byteOff = m.bitOffset() / 8;
+                if (m.bitfieldSize() == 0 && m.bitOffset() % 8 == 0 && byteOff <= at
+                        && btf.type(btf.skipModifiers(m.type())) instanceof io.bpf4j.verifier.BtfNode.Composite mc
+                        && at < byteOff + Math.max(1, mc.size())) {
+                    found = m;
+                    break;
+                }
+            }
+            if (found == null) {
+                return false;
+            }
+            at -= (int) (found.bitOffset() / 8);
+            id = found.type();
+        }
+        return false;
+    }
+
+    /** R0 after the call (check_kfunc_call's return-type part). */
+    private Reg returned(int idx, KfuncSignature sig, KfuncTable.Kfunc k, Meta meta) {
+        String name = sig.name();
+        KfuncSignature.Type ret = sig.ret();
+        if (k.has(KfuncTable.KF_ACQUIRE) && ret.kind() != KfuncSignature.Kind.PTR_TO_STRUCT) {
+            throw env.reject("acquire kernel function does not return PTR_TO_BTF_ID");
+        }
+        Reg.Ptr r0;
+        switch (ret.kind()) {
+            case VOID -> {
+                return Reg.NotInit.INSTANCE;
+            }
+            case SCALAR -> {
+                return Reg.ScalarReg.UNKNOWN;
+            }
+            case PTR_TO_VOID -> {
+                if (name.equals("bpf_cast_to_kern_ctx")) {
+                    return btfReturn(KfuncTable.kernCtx(env.input.programType()), BtfRef.TRUSTED, name);
+                }
+                if (name.equals("bpf_rdonly_cast")) {
+                    return rdonlyCast(meta);
+                }
+                // a kfunc returning 'void *' returns a scalar
+                return Reg.ScalarReg.UNKNOWN;
+            }
+            case PTR_TO_SCALAR -> r0 = new Reg.Ptr(Reg.PtrType.MEM, false, true, false, 0, Scalar.constant(0),
+                    0, meta.refObjId, null, 0, ret.size(), 0, 0);
+            case PTR_TO_STRUCT -> {
+                if (env.input.btf() == null) {
+                    throw env.reject("bpf4j: not supported yet: kfunc " + name + " returning a BTF pointer without the kernel BTF");
+                }
+                int typeId = ret.btfId() != 0 ? ret.btfId() : env.input.btf().findStruct(ret.name()).orElse(0);
+                if (typeId == 0) {
+                    throw env.reject("bpf4j: not supported yet: kfunc " + name + " returning struct " + ret.name()
+                            + " the kernel BTF does not have");
+                }
+                // an iterator's _next returns a trusted pointer (process_iter_next_call's callers)
+                int flags = k.has(KfuncTable.KF_ITER_NEXT) ? BtfRef.TRUSTED : 0;
+                r0 = Reg.Ptr.btf(new BtfRef(typeId, ret.name(), flags), false, 0);
+            }
+            default -> throw env.reject("bpf4j: not supported yet: return type of kfunc " + name);
+        }
+        if (k.has(KfuncTable.KF_RET_NULL)) {
+            r0 = r0.withType(r0.type(), true).withId(env.newId());
+        }
+        if (k.has(KfuncTable.KF_ACQUIRE)) {
+            int id = env.newId();
+            env.cur.refs.add(new VState.Ref(id, idx));
+            if (k.has(KfuncTable.KF_RET_NULL)) {
+                r0 = r0.withId(id);
+            }
+            r0 = r0.withRefObjId(id);
+        }
+        return r0;
+    }
+
+    /** A trusted or untrusted PTR_TO_BTF_ID to the kernel struct {@code struct}. */
+    private Reg btfReturn(String struct, int flags, String kfunc) {
+        io.bpf4j.verifier.BtfView btf = env.input.btf();
+        var id = struct == null || btf == null ? java.util.OptionalInt.empty() : btf.findStruct(struct);
+        if (id.isEmpty()) {
+            throw env.reject("bpf4j: not supported yet: kfunc " + kfunc + " for program type "
+                    + env.input.programType() + (btf == null ? " without the kernel BTF" : ""));
+        }
+        return Reg.Ptr.btf(new BtfRef(id.getAsInt(), struct, flags), false, 0);
+    }
+
+    /** bpf_rdonly_cast: an untrusted pointer to the struct (or union) whose kernel BTF id is the constant argument. */
+    private Reg rdonlyCast(Meta meta) {
+        io.bpf4j.verifier.BtfView btf = env.input.btf();
+        if (btf == null) {
+            throw env.reject("bpf4j: not supported yet: kfunc bpf_rdonly_cast without the kernel BTF");
+        }
+        long v = meta.constValue;
+        io.bpf4j.verifier.BtfNode n = v <= 0 || v > Integer.MAX_VALUE ? io.bpf4j.verifier.BtfNode.Void.INSTANCE : btf.type((int) v);
+        if (!(n instanceof io.bpf4j.verifier.BtfNode.Composite c)) {
+            throw env.reject("kfunc bpf_rdonly_cast type ID argument must be of a struct");
+        }
+        return Reg.Ptr.btf(new BtfRef((int) v, c.name(), BtfRef.UNTRUSTED), false, 0);
+    }
+
+    /** reg_type_str of any register, for messages. */
+    private static String regTypeStr(Reg reg) {
+        if (reg instanceof Reg.Ptr p) {
+            return p.typeName();
+        }
+        return reg instanceof Reg.ScalarReg ? "scalar" : "?";
+    }
+
     /** process_iter_arg: returns {frame, spi, ref_obj_id}. */
-    private int[] iterArg(int idx, int regno, String name, KfuncSignature.Type t) {
+    private int[] iterArg(int idx, int regno, KfuncTable.Kfunc k, KfuncSignature.Type t) {
         Reg reg = env.regs()[regno];
         if (!(reg instanceof Reg.Ptr p) || p.type() != Reg.PtrType.STACK || p.maybeNull()) {
             throw env.reject("arg#" + (regno - 1) + " expected pointer to an iterator on stack");
@@ -123,7 +381,7 @@ final class KfuncChecks {
         String type = t.name().substring(ITER_PREFIX.length());
         int nrSlots = t.size() / FuncState.REG_SIZE;
         FuncState f = env.cur.frames[p.frameno()];
-        if (name.endsWith("_new")) {
+        if (k.has(KfuncTable.KF_ITER_NEW)) {
             int spi = spi(p, nrSlots);
             if (spi >= 0) {
                 for (int i = 0; i < nrSlots; i++) {
@@ -146,6 +404,7 @@ final class KfuncChecks {
                 }
                 f.spilled[spi - i] = null;
                 f.iters[spi - i] = new FuncState.IterState(type, t.size(), i == 0 ? id : 0, true, 0);
+                env.liveness.markWrite(p.frameno(), 1L << (spi - i));
                 env.markStackScratched(spi - i);
             }
             return new int[] {p.frameno(), spi, 0};
@@ -164,9 +423,11 @@ final class KfuncChecks {
         }
         int ref = f.iters[spi].refObjId();
         for (int i = 0; i < nrSlots; i++) {
+            // mark_iter_read
+            env.liveness.markRead(p.frameno(), env.insnIdx, 1L << (spi - i));
             env.markStackScratched(spi - i);
         }
-        if (name.endsWith("_destroy")) {
+        if (k.has(KfuncTable.KF_ITER_DESTROY)) {
             ex.calls.releaseReference(ref);
             for (int i = 0; i < nrSlots; i++) {
                 for (int b = 0; b < FuncState.REG_SIZE; b++) {
@@ -174,6 +435,7 @@ final class KfuncChecks {
                 }
                 f.iters[spi - i] = null;
                 f.spilled[spi - i] = null;
+                env.liveness.markWrite(p.frameno(), 1L << (spi - i));
                 env.markStackScratched(spi - i);
             }
         }

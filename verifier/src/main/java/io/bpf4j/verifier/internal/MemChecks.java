@@ -257,6 +257,14 @@ final class MemChecks {
                 region = p.type() == Reg.PtrType.TCP_SOCK ? RegionKind.TCP_SOCK
                         : p.type() == Reg.PtrType.XDP_SOCK ? RegionKind.XDP_SOCK : RegionKind.SOCKET;
             }
+            case CONST_MAP -> {
+                // check_ptr_to_map_access: the map's own kernel struct, read as an untagged BTF pointer
+                if (env.btfPointers == null) {
+                    throw env.reject("map_ptr access not supported without CONFIG_DEBUG_INFO_BTF");
+                }
+                env.btfPointers.mapAccess(regno, p.map(), aoff, size, t == WRITE, valueReg);
+                region = RegionKind.BTF_ID;
+            }
             case TP_BUFFER -> {
                 if (p.maybeNull()) {
                     throw invalidMem(regno, p);

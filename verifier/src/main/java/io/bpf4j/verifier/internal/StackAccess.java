@@ -81,6 +81,10 @@ final class StackAccess {
         if (!env.priv.allowPtrLeaks() && f.isSpill(spi) && !spilledScalar(f, spi) && size != FuncState.REG_SIZE) {
             throw env.reject("attempt to corrupt spilled pointer on stack");
         }
+        if (off % FuncState.REG_SIZE == 0 && size == FuncState.REG_SIZE) {
+            // only a whole-slot write kills the slot for stack liveness
+            env.liveness.markWrite(f.frameno, 1L << spi);
+        }
         env.markStackScratched(spi);
         Reg reg = valueReg >= 0 ? env.regs()[valueReg] : null;
         boolean isSt = env.prog.slots[idx].instructionClass() == Opcodes.ST;
@@ -167,6 +171,7 @@ final class StackAccess {
         int slot = -off - 1;
         int spi = slot / FuncState.REG_SIZE;
         env.markStackScratched(spi);
+        env.liveness.markRead(f.frameno, env.insnIdx, 1L << spi);
         Reg spilled = f.spilled[spi];
         if (f.isSpill(spi)) {
             int spillSize = 1;
@@ -302,13 +307,10 @@ final class StackAccess {
             int slot = -i - 1;
             int spi = slot / FuncState.REG_SIZE;
             byte t = f.slotType[slot];
-            if (t == FuncState.MISC || t == FuncState.ZERO) {
-                continue;
-            }
-            if (t == FuncState.INVALID && env.priv.allowUninitStack()) {
-                continue;
-            }
-            if (t == FuncState.SPILL && (f.spilled[spi] instanceof Reg.ScalarReg || env.priv.allowPtrLeaks())) {
+            if (t == FuncState.MISC || t == FuncState.ZERO
+                    || t == FuncState.INVALID && env.priv.allowUninitStack()
+                    || t == FuncState.SPILL && (f.spilled[spi] instanceof Reg.ScalarReg || env.priv.allowPtrLeaks())) {
+                env.liveness.markRead(f.frameno, env.insnIdx, 1L << spi);
                 continue;
             }
             if (regno < 0) {

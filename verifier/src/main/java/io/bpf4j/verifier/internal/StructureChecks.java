@@ -67,8 +67,11 @@ final class StructureChecks {
     private final Privileges priv;
     private final List<MapRef> maps;
     private final io.bpf4j.isa.abi.ProgramType programType;
+    private final java.util.Set<Integer> unboundFdSlots;
 
-    StructureChecks(Program prog, VLog log, Privileges priv, List<MapRef> maps, io.bpf4j.isa.abi.ProgramType programType) {
+    StructureChecks(Program prog, VLog log, Privileges priv, List<MapRef> maps, io.bpf4j.isa.abi.ProgramType programType,
+                    java.util.Set<Integer> unboundFdSlots) {
+        this.unboundFdSlots = unboundFdSlots;
         this.prog = prog;
         this.log = log;
         this.priv = priv;
@@ -306,7 +309,7 @@ final class StructureChecks {
             // the loader passes an fd_array only when the program has maps
             throw log.reject("fd_idx without fd_array is invalid");
         }
-        if (idx < 0 || idx >= maps.size()) {
+        if (idx < 0 || idx >= maps.size() || !byIndex && unboundFdSlots.contains(i)) {
             throw log.reject("fd " + idx + " is not pointing to valid bpf_map");
         }
         MapRef map = maps.get(idx);

@@ -5,6 +5,11 @@ package io.bpf4j.verifier.internal;
  * bytes before it (which later writes may already have changed), exactly what makes level 1's
  * rewound trace look the way it does. Error lines are remembered even at level 0, so the
  * exception can carry the kernel's message without a log buffer.
+ *
+ * <p>Positions are absolute, as the kernel's {@code start_pos}/{@code end_pos} are: a log longer
+ * than its buffer keeps only its last {@code logSize - 1} bytes (the rotating log of 6.4+), and a
+ * reset to a position before the kept part empties it. The builder may hold more than the kept
+ * part for a while; it is trimmed in bulk so that appending stays amortised constant time.
  */
 final class VLog {
     static final int LEVEL1 = 1;
@@ -13,8 +18,16 @@ final class VLog {
 
     private final StringBuilder sb = new StringBuilder();
     final int level;
+    /** What the buffer keeps: log_size less the terminating NUL. */
+    private final long capacity;
+    /** Absolute position of sb's first char. */
+    private long bufferStart;
+    /** The kernel's start_pos: the first byte the user's buffer still holds. */
+    private long keptStart;
+    /** The kernel's len_max: the longest the log has been, the log_true_size it reports. */
+    private long maxEnd;
     /** Where the last instruction line ended (0: none yet), the kernel's prev_log_pos. */
-    int prevLogPos;
+    long prevLogPos;
     /** Length of the last instruction line, the kernel's prev_insn_print_pos. */
     int prevInsnPrintPos;
     private String lastLine = "";
@@ -23,8 +36,13 @@ final class VLog {
     /** The last source line printed (the kernel's prev_linfo), reset per verification unit. */
     io.bpf4j.verifier.LineInfo prevLinfo;
 
-    VLog(int level) {
+    VLog(int level, int logSize) {
         this.level = level;
+        this.capacity = logSize - 1L;
+    }
+
+    VLog(int level) {
+        this(level, io.bpf4j.verifier.VerifierLimits.DEFAULT_LOG_SIZE);
     }
 
     boolean on() {
@@ -43,12 +61,26 @@ final class VLog {
     void verbose(String s) {
         if (on()) {
             sb.append(s);
+            wrote();
         }
     }
 
     void verbose(CharSequence s) {
         if (on()) {
             sb.append(s);
+            wrote();
+        }
+    }
+
+    private void wrote() {
+        long end = pos();
+        maxEnd = Math.max(maxEnd, end);
+        if (end - keptStart > capacity) {
+            keptStart = end - capacity;
+            if (keptStart - bufferStart > Math.max(capacity, 1 << 16)) {
+                sb.delete(0, (int) (keptStart - bufferStart));
+                bufferStart = keptStart;
+            }
         }
     }
 
@@ -80,18 +112,36 @@ final class VLog {
         return previousLine;
     }
 
-    int pos() {
-        return sb.length();
+    long pos() {
+        return bufferStart + sb.length();
     }
 
-    void reset(int pos) {
-        if (pos < sb.length()) {
-            sb.setLength(pos);
+    void reset(long pos) {
+        if (pos >= pos()) {
+            return;
         }
+        if (pos < bufferStart) {
+            sb.setLength(0);
+            bufferStart = pos;
+        } else {
+            sb.setLength((int) (pos - bufferStart));
+        }
+        keptStart = Math.min(keptStart, pos);
     }
 
+    /** Whether the log outgrew its buffer at some point (the kernel's bpf_vlog_truncated: ENOSPC). */
+    boolean truncated() {
+        return maxEnd > capacity;
+    }
+
+    /** The kernel's log_true_size: the longest the log has been, with its NUL (0 when nothing was written). */
+    long trueSize() {
+        return maxEnd == 0 ? 0 : maxEnd + 1;
+    }
+
+    /** The kept part of the log: what the user's buffer holds at the end. */
     @Override
     public String toString() {
-        return sb.toString();
+        return sb.substring((int) (keptStart - bufferStart));
     }
 }
