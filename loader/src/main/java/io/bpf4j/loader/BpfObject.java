@@ -60,6 +60,12 @@ public final class BpfObject implements AutoCloseable {
     private ObjectState state = ObjectState.OPENED;
     /** The externs-resolved, CO-RE-applied phase of {@link #spec}, or null until asked for. */
     private CoreRelocatedObject core;
+    /**
+     * The typeless {@code __ksym} names whose addresses are still to be read from the host's
+     * kallsyms, or null once read: read when externs are first resolved (as libbpf reads
+     * kallsyms at load, not at open), since reading /proc/kallsyms costs more than opening.
+     */
+    private Set<String> unreadKsyms;
     private StructOpsKernel.Result structOpsKernel;
     /** Programs relocated from {@link #core}, by name. */
     private final Map<String, RelocatedProgram> relocated = new HashMap<>();
@@ -70,9 +76,10 @@ public final class BpfObject implements AutoCloseable {
     /** Every test run's trace lines, as the kernel's trace pipe holds them across runs. */
     private final TraceBuffer trace = new TraceBuffer(4096);
 
-    private BpfObject(ObjectSpec spec, OpenOptions options) {
+    private BpfObject(ObjectSpec spec, OpenOptions options, Set<String> unreadKsyms) {
         this.spec = spec;
         this.options = options;
+        this.unreadKsyms = unreadKsyms.isEmpty() ? null : unreadKsyms;
     }
 
     /** Opens an object file with default options. */
@@ -171,15 +178,14 @@ public final class BpfObject implements AutoCloseable {
         }
         ObjectSpec spec = Relocator.open(elf, name, ro.build());
         // addresses are looked up only for the typeless ksyms the object declares, so they join
-        // the host facts after open has collected its externs
+        // the host facts after open has collected its externs, when externs are first resolved
         Set<String> typeless = new java.util.HashSet<>();
         for (io.bpf4j.elf.spec.Extern e : spec.externs()) {
             if (e.typeless()) {
                 typeless.add(e.name());
             }
         }
-        spec = spec.withOptions(spec.options().withKallsyms(HostFacts.kallsyms(typeless)));
-        return new BpfObject(spec, options);
+        return new BpfObject(spec, options, typeless);
     }
 
     /** The current lifecycle state. */
@@ -404,6 +410,10 @@ public final class BpfObject implements AutoCloseable {
     /** The object as it stands with its externs resolved and CO-RE applied, computed once. */
     private CoreRelocatedObject coreApplied() {
         if (core == null) {
+            if (unreadKsyms != null) {
+                spec = spec.withOptions(spec.options().withKallsyms(HostFacts.kallsyms(unreadKsyms)));
+                unreadKsyms = null;
+            }
             core = HostCoreTarget.relocate(Relocator.resolve(spec, Relocator.needsKernelBtf(spec) ? HostCoreTarget.kernelBtf() : null));
         }
         return core;

@@ -42,8 +42,13 @@ final class BtfParser {
         if (order == null) order = Btf.orderOf(data);
         BtfParser p = new BtfParser(data, order, base);
         p.readHeader();
-        p.offsets = p.scanTypes();
-        p.validate();
+        p.offsets = p.scanAndCheck();
+        if (p.offsets == null) {
+            // something is wrong: the two exact passes find the first fault and say what it is
+            p.offsets = p.scanTypes();
+            p.validate();
+            throw new IllegalStateException("btf: the fast check found a fault the exact check did not");
+        }
         return new Btf(order, base, p.startId, p, data, p.strStart, p.strLen, p.startStr);
     }
 
@@ -112,6 +117,113 @@ final class BtfParser {
         }
     }
 
+    /**
+     * The one pass of a well-formed BTF, as libbpf's {@code btf_parse_type_sec} and
+     * {@code btf_sanity_check} see every type once: each type's offset, with everything
+     * {@link #scanTypes} and {@link #validate} check checked on the way, but without saying
+     * where a fault is. Returns null at the first fault: the caller then runs those two exact
+     * passes, which report the same first fault in the same words as ever. Referenced type ids
+     * and string offsets are compared once, as their maximum, at the end.
+     */
+    private int[] scanAndCheck() {
+        int[] offsets = new int[Math.max(16, (typeEnd - typeStart) / 16)];
+        int n = 0;
+        int p = typeStart;
+        long maxRef = 0;
+        long maxStr = 0;
+        final byte[] d = data;
+        final boolean le = this.le;
+        while (p < typeEnd) {
+            if (startId + n == MAX_ID || typeEnd - p < TYPE_SIZE) {
+                return null;
+            }
+            long nameOff = Bytes.u32(d, p, le);
+            int info = Bytes.s32(d, p + 4, le);
+            long sizeOrType = Bytes.u32(d, p + 8, le);
+            if ((info & ~INFO_MASK) != 0) {
+                return null;
+            }
+            int kind = (info >>> 24) & 0x1f;
+            int vlen = info & 0xffff;
+            maxStr = Math.max(maxStr, nameOff);
+            int q = p + TYPE_SIZE;
+            int avail = typeEnd - q;
+            switch (kind) {
+                case 1:
+                    if (avail < 4) return null;
+                    q += 4;
+                    break;
+                case 7: case 16:
+                    break;
+                case 2: case 8: case 9: case 10: case 11: case 18:
+                    maxRef = Math.max(maxRef, sizeOrType);
+                    break;
+                case 12:
+                    if (vlen > 2) return null;
+                    maxRef = Math.max(maxRef, sizeOrType);
+                    break;
+                case 17:
+                    if (avail < 4) return null;
+                    maxRef = Math.max(maxRef, sizeOrType);
+                    q += 4;
+                    break;
+                case 14:
+                    if (avail < 4 || Bytes.u32(d, q, le) > 2) return null;
+                    maxRef = Math.max(maxRef, sizeOrType);
+                    q += 4;
+                    break;
+                case 3:
+                    if (avail < 12) return null;
+                    maxRef = Math.max(maxRef, Math.max(Bytes.u32(d, q, le), Bytes.u32(d, q + 4, le)));
+                    q += 12;
+                    break;
+                case 4: case 5:
+                    if (avail < 12L * vlen) return null;
+                    for (int i = 0; i < vlen; i++, q += 12) {
+                        maxStr = Math.max(maxStr, Bytes.u32(d, q, le));
+                        maxRef = Math.max(maxRef, Bytes.u32(d, q + 4, le));
+                    }
+                    break;
+                case 6:
+                    if (avail < 8L * vlen) return null;
+                    for (int i = 0; i < vlen; i++, q += 8) {
+                        maxStr = Math.max(maxStr, Bytes.u32(d, q, le));
+                    }
+                    break;
+                case 19:
+                    if (avail < 12L * vlen) return null;
+                    for (int i = 0; i < vlen; i++, q += 12) {
+                        maxStr = Math.max(maxStr, Bytes.u32(d, q, le));
+                    }
+                    break;
+                case 13:
+                    if (avail < 8L * vlen) return null;
+                    maxRef = Math.max(maxRef, sizeOrType);
+                    for (int i = 0; i < vlen; i++, q += 8) {
+                        maxStr = Math.max(maxStr, Bytes.u32(d, q, le));
+                        maxRef = Math.max(maxRef, Bytes.u32(d, q + 4, le));
+                    }
+                    break;
+                case 15:
+                    if (avail < 12L * vlen) return null;
+                    for (int i = 0; i < vlen; i++, q += 12) {
+                        maxRef = Math.max(maxRef, Bytes.u32(d, q, le));
+                    }
+                    break;
+                default:
+                    return null;
+            }
+            if (n == offsets.length) offsets = Arrays.copyOf(offsets, n * 2);
+            offsets[n++] = p;
+            p = q;
+        }
+        // a string offset below the own section's start is the base's, checked when the base was parsed
+        if (maxRef >= startId + n || maxStr >= startStr + strLen) {
+            return null;
+        }
+        return Arrays.copyOf(offsets, n);
+    }
+
     /** Walks the type section once, checking each type's trailing data fits, and returns each type's offset. */
     private int[] scanTypes() {
         int[] offsets = new int[Math.max(16, (typeEnd - typeStart) / 16)];
@@ -159,7 +271,6 @@ final class BtfParser {
      */
     private void validate() {
         int total = startId + offsets.length;
-        stringCache = new String[Math.min(strLen, 1 << 16)];
         for (int i = 0; i < offsets.length; i++) {
             decode(startId + i, offsets[i], total, false);
         }
@@ -205,6 +316,11 @@ final class BtfParser {
             return null;
         }
         int l = (int) local;
+        String[] stringCache = this.stringCache;
+        if (stringCache == null) {
+            // a race makes two caches, each consistent: harmless
+            stringCache = this.stringCache = new String[Math.min(strLen, 1 << 16)];
+        }
         if (l < stringCache.length && stringCache[l] != null) {
             return stringCache[l];
         }
