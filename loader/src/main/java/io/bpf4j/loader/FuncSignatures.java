@@ -12,8 +12,10 @@ import java.util.List;
  * {@code btf_prepare_func_args} reads it: integers and enums are any scalar, a pointer to the
  * program type's context struct (or an {@code arg:ctx} tagged pointer) is the context, any other
  * pointer to a sized type is memory of that size that may be NULL unless tagged
- * {@code arg:nonnull}. Whatever else the kernel accepts (dynptrs, {@code arg:trusted},
- * {@code arg:arena}) is marked unsupported rather than guessed; a void return is a non-scalar
+ * {@code arg:nonnull}; an {@code arg:trusted} pointer (optionally {@code arg:nullable}) is a
+ * trusted pointer to the kernel struct of the pointee's name, its CO-RE flavor suffix
+ * ({@code ___local}) dropped. Whatever else the kernel accepts (dynptrs, {@code arg:arena}) is
+ * marked unsupported rather than guessed; a void return is a non-scalar
  * return, which the verifier refuses for globals and for subprograms holding LD_ABS or tail calls.
  */
 final class FuncSignatures {
@@ -56,6 +58,9 @@ final class FuncSignatures {
         if (tags.equals(List.of("ctx")) || tags.isEmpty() && isCtx(btf, p.type(), type)) {
             return FuncSignature.Arg.ctx();
         }
+        if (tags.contains("trusted")) {
+            return trusted(btf, index, p, tags);
+        }
         for (String tag : tags) {
             if (!tag.equals("nonnull")) {
                 return FuncSignature.Arg.unsupported("arg#" + index + " tagged arg:" + tag);
@@ -78,6 +83,29 @@ final class FuncSignatures {
             return FuncSignature.Arg.unsupported("arg#" + index + " (pointee size " + size + ")");
         }
         return FuncSignature.Arg.mem((int) size, !tags.contains("nonnull"));
+    }
+
+    /**
+     * btf_prepare_func_args for {@code arg:trusted}: only {@code arg:nullable} may go with it, and
+     * the pointee must be a named struct (btf_get_ptr_to_btf_id); whether the kernel has that struct
+     * is the verifier's question, it has the kernel BTF.
+     */
+    private static FuncSignature.Arg trusted(Btf btf, int index, BtfType.Ptr p, List<String> tags) {
+        for (String tag : tags) {
+            if (!tag.equals("trusted") && !tag.equals("nullable")) {
+                return FuncSignature.Arg.unsupported("arg#" + index + " tagged " + tags);
+            }
+        }
+        BtfType pointee = btf.resolve(p.type());
+        if (!(pointee instanceof BtfType.Struct s) || s.name() == null || s.name().isEmpty()) {
+            return FuncSignature.Arg.unsupported("arg#" + index + " tagged arg:trusted (pointer to a type that is not a named struct)");
+        }
+        String name = s.name();
+        int flavor = name.lastIndexOf("___");
+        if (flavor > 0) {
+            name = name.substring(0, flavor);
+        }
+        return FuncSignature.Arg.trusted(name, tags.contains("nullable"));
     }
 
     /** btf_is_prog_ctx_type: the pointee is the struct (or, for kprobes, the typedef) the program type's context is. */

@@ -53,8 +53,13 @@ final class ProgramVerifier {
             maps.add(MapShapes.of(t.spec(), btf).toBuilder().insnOffsets(t.targetSlots()).frozen(true).build());
         }
         AttachTargets.Resolved attach = AttachTargets.of(obj, rp).orElse(null);
+        List<FuncInfo> funcInfo = funcInfo(rp, btf);
+        // arg:trusted global function arguments point to kernel structs, found by name in the kernel BTF
+        boolean trustedArgs = funcInfo.stream().anyMatch(f -> f.signature() != null
+                && f.signature().args().stream().anyMatch(a -> a.kind() == io.bpf4j.verifier.FuncSignature.Kind.TRUSTED));
         Btf kernelBtf = attach != null ? attach.btf()
-                : returnsBtfPointers(rp, options) ? obj.options().target().orElseGet(HostCoreTarget::kernelBtf) : null;
+                : returnsBtfPointers(rp, options) || trustedArgs
+                        ? obj.options().target().orElseGet(HostCoreTarget::kernelBtf) : null;
         io.bpf4j.verifier.BtfView btfView = kernelBtf != null ? BtfViews.of(kernelBtf) : null;
         boolean mayWalkKernelStructs = loadsMapPointers(rp) || rp.programType() == io.bpf4j.isa.abi.ProgramType.NETFILTER;
         if (btfView == null && mayWalkKernelStructs && (obj.options().target().isPresent() || HostCoreTarget.hasKernelBtf())) {
@@ -69,7 +74,7 @@ final class ProgramVerifier {
                 .maps(maps)
                 .frozenValues(frozenValues)
                 .unboundFdSlots(unboundFdSlots(rp))
-                .funcInfo(funcInfo(rp, btf))
+                .funcInfo(funcInfo)
                 .lineInfo(lineInfo(rp))
                 .profile(options.profile())
                 .logLevel(options.logLevel())

@@ -11,13 +11,18 @@ public record FuncSignature(boolean returnsScalar, List<Arg> args) {
         args = List.copyOf(args);
     }
 
-    /** What an argument is: a number, the program's context, memory of a known size, or something not modelled. */
-    public enum Kind { SCALAR, CTX, MEM, UNSUPPORTED }
+    /**
+     * What an argument is: a number, the program's context, memory of a known size, a trusted
+     * pointer to a kernel struct ({@code arg:trusted}), or something not modelled.
+     */
+    public enum Kind { SCALAR, CTX, MEM, TRUSTED, UNSUPPORTED }
 
     /**
      * One argument: for {@link Kind#MEM} the pointee's size and whether NULL may be passed
-     * (everything but {@code __arg_nonnull}); for {@link Kind#UNSUPPORTED} what it is, for the
-     * "not supported yet" message.
+     * (everything but {@code __arg_nonnull}); for {@link Kind#TRUSTED} the kernel struct's name
+     * in {@code detail} (without a CO-RE flavor suffix) and whether NULL may be passed
+     * ({@code arg:nullable}); for {@link Kind#UNSUPPORTED} what it is, for the "not supported
+     * yet" message.
      */
     public record Arg(Kind kind, int memSize, boolean nullable, String detail) {
         public static Arg scalar() {
@@ -30,6 +35,11 @@ public record FuncSignature(boolean returnsScalar, List<Arg> args) {
 
         public static Arg mem(int size, boolean nullable) {
             return new Arg(Kind.MEM, size, nullable, "");
+        }
+
+        /** A trusted pointer to the kernel struct {@code kernelStruct}, NULL allowed when {@code nullable}. */
+        public static Arg trusted(String kernelStruct, boolean nullable) {
+            return new Arg(Kind.TRUSTED, 0, nullable, kernelStruct);
         }
 
         public static Arg unsupported(String detail) {

@@ -833,6 +833,16 @@ final class CallChecks {
                         throw env.reject(caller);
                     }
                 }
+                case TRUSTED -> {
+                    boolean isNull = reg instanceof Reg.ScalarReg z && z.v().isConst() && z.v().constValue() == 0;
+                    if (!(isNull && a.nullable())) {
+                        try {
+                            trustedGlobalArg(regno, reg, a);
+                        } catch (Reject r) {
+                            throw env.reject(caller);
+                        }
+                    }
+                }
                 default -> {
                 }
             }
@@ -849,6 +859,27 @@ final class CallChecks {
             env.markRegScratched(r);
         }
         regs[0] = Reg.ScalarReg.UNKNOWN;
+    }
+
+    /**
+     * btf_check_func_arg_match for an {@code arg:trusted} argument (ARG_PTR_TO_BTF_ID | PTR_TRUSTED,
+     * with PTR_MAYBE_NULL when nullable), NULL already let through when allowed: check_reg_type takes
+     * a plain, trusted or RCU BTF pointer (maybe-NULL only when the argument is nullable) to the
+     * struct or to one holding it at the register's offset, then check_func_arg_reg_off.
+     */
+    private void trustedGlobalArg(int regno, Reg reg, io.bpf4j.verifier.FuncSignature.Arg a) {
+        int target = ex.kfuncs.kernelStruct(a.detail());
+        boolean compatible = reg instanceof Reg.Ptr p && p.type() == Reg.PtrType.BTF_ID && p.btf() != null && !p.rdonly()
+                && (p.btf().flags() == 0 || p.btf().flags() == BtfRef.TRUSTED || p.btf().flags() == BtfRef.RCU)
+                && (!p.maybeNull() || a.nullable());
+        if (!compatible) {
+            throw env.reject("R" + regno + " type=" + typeName(reg) + " expected=ptr_, trusted_ptr_, rcu_ptr_");
+        }
+        Reg.Ptr p = (Reg.Ptr) reg;
+        if (!ex.kfuncs.structIdsMatch(p.btf().typeId(), p.off(), target, false)) {
+            throw env.reject("R" + regno + " is of type " + p.btf().name() + " but " + a.detail() + " is expected");
+        }
+        ex.mem.checkPtrOffReg(p, regno, true);
     }
 
     private boolean[] changesPkt;

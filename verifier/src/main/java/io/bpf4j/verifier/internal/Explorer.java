@@ -118,7 +118,7 @@ final class Explorer {
     /**
      * do_check_common for a global function, verified once on its own: its arguments are what
      * its BTF prototype promises (any scalar, the context, memory of the pointee's size that
-     * may be NULL), R10 = fp.
+     * may be NULL, a trusted pointer to a kernel struct), R10 = fp.
      */
     void verifyGlobal(int sub, io.bpf4j.verifier.FuncSignature sig) {
         VState st = new VState();
@@ -132,6 +132,9 @@ final class Explorer {
                 case MEM -> new Reg.Ptr(Reg.PtrType.MEM, a.nullable(), false, false, 0,
                         io.bpf4j.verifier.internal.scalar.Scalar.constant(0), a.nullable() ? env.newId() : 0, 0, null, 0,
                         a.memSize(), 0, 0);
+                // a trusted BTF pointer with a fresh id, maybe NULL when nullable
+                case TRUSTED -> Reg.Ptr.btf(new BtfRef(kfuncs.kernelStruct(a.detail()), a.detail(), BtfRef.TRUSTED),
+                        a.nullable(), env.newId());
                 case UNSUPPORTED -> throw new NotSupported("global function argument " + a.detail());
             };
         }

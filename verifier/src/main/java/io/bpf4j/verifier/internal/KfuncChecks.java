@@ -251,13 +251,39 @@ final class KfuncChecks {
      * it as a struct member at the register's offset (followed through nested first members).
      */
     private boolean structIdsMatch(int regTypeId, int off, KfuncSignature.Type t, boolean strict) {
+        return structIdsMatch(regTypeId, off, t.btfId(), t.name(), strict);
+    }
+
+    /** btf_struct_ids_match against the kernel BTF's struct {@code targetId}. */
+    boolean structIdsMatch(int regTypeId, int off, int targetId, boolean strict) {
+        return structIdsMatch(regTypeId, off, targetId, "", strict);
+    }
+
+    /**
+     * The kernel BTF id of the struct {@code name} an {@code arg:trusted} global function argument
+     * points to (btf_get_ptr_to_btf_id); the load fails when the kernel has no such struct.
+     */
+    int kernelStruct(String name) {
+        io.bpf4j.verifier.BtfView btf = env.input.btf();
+        if (btf == null) {
+            throw env.reject("bpf4j: not supported yet: global function argument tagged arg:trusted without the kernel BTF");
+        }
+        var id = btf.findStruct(name);
+        if (id.isEmpty()) {
+            throw env.reject("bpf4j: not supported yet: arg:trusted pointer to struct " + name
+                    + ", which the kernel BTF does not have");
+        }
+        return id.getAsInt();
+    }
+
+    private boolean structIdsMatch(int regTypeId, int off, int targetId, String targetName, boolean strict) {
         io.bpf4j.verifier.BtfView btf = env.input.btf();
         int id = regTypeId;
         int at = off;
         for (int depth = 0; depth < 32; depth++) {
             io.bpf4j.verifier.BtfNode n = btf == null ? null : btf.type(btf.skipModifiers(id));
-            boolean same = t.btfId() != 0 ? btf != null && btf.skipModifiers(id) == t.btfId()
-                    : n != null && n.name().equals(t.name());
+            boolean same = targetId != 0 ? btf != null && btf.skipModifiers(id) == targetId
+                    : n != null && n.name().equals(targetName);
             if (same && at == 0) {
                 return true;
             }
