@@ -69,6 +69,7 @@ final class ProgramVerifier {
         }
         return VerifierInput.builder(rp.instructions(), rp.programType())
                 .attachTarget(attach == null ? null : attach.target())
+                .sleepable(rp.sleepable())
                 .btf(btfView)
                 .expectedAttachType(AttachType.ofId(rp.expectedAttachTypeId()))
                 .maps(maps)

@@ -37,13 +37,15 @@ import java.util.Objects;
  *                           not a map index but a file descriptor number written in the program itself
  *                           (an {@code ld_imm64} no relocation bound to a map: libbpf passes it on as
  *                           written); no map stands behind such an fd
+ * @param sleepable          whether the program is loaded sleepable ({@code BPF_F_SLEEPABLE}, sections such as
+ *                           {@code uprobe.s}): helpers that might sleep are allowed
  */
 public record VerifierInput(List<Instruction> instructions, ProgramType programType, AttachType expectedAttachType,
                             Privileges privileges, List<MapShape> maps, List<FuncInfo> funcInfo,
                             List<LineInfo> lineInfo, KernelProfile profile, int logLevel, VerifierLimits limits,
                             int nrCpuIds, Map<Integer, KfuncSignature> kfuncs,
                             BtfView btf, AttachTarget attachTarget, Map<Integer, byte[]> frozenValues,
-                            java.util.Set<Integer> unboundFdSlots) {
+                            java.util.Set<Integer> unboundFdSlots, boolean sleepable) {
     public VerifierInput {
         unboundFdSlots = java.util.Set.copyOf(unboundFdSlots);
         kfuncs = Map.copyOf(kfuncs);
@@ -88,10 +90,17 @@ public record VerifierInput(List<Instruction> instructions, ProgramType programT
         private AttachTarget attachTarget;
         private Map<Integer, byte[]> frozenValues = Map.of();
         private java.util.Set<Integer> unboundFdSlots = java.util.Set.of();
+        private boolean sleepable;
 
         private Builder(List<? extends Instruction> instructions, ProgramType programType) {
             this.instructions = List.copyOf(instructions);
             this.programType = programType;
+        }
+
+        /** Whether the program is loaded sleepable ({@code BPF_F_SLEEPABLE}). */
+        public Builder sleepable(boolean s) {
+            this.sleepable = s;
+            return this;
         }
 
         public Builder expectedAttachType(AttachType t) {
@@ -184,7 +193,7 @@ public record VerifierInput(List<Instruction> instructions, ProgramType programT
         public VerifierInput build() {
             return new VerifierInput(instructions, programType, expectedAttachType, privileges, maps, funcInfo,
                     lineInfo, profile != null ? profile : KernelProfile.linux618(), logLevel, limits, nrCpuIds, kfuncs, btf, attachTarget,
-                    frozenValues, unboundFdSlots);
+                    frozenValues, unboundFdSlots, sleepable);
         }
     }
 }

@@ -125,7 +125,15 @@ final class CallChecks {
         }
         HelperProto fn = proto.get();
         if (fn.mightSleep()) {
-            throw env.reject("helper call might sleep in a non-sleepable prog");
+            boolean sleepable = env.input.sleepable() || env.input.attachTarget() != null && env.input.attachTarget().sleepable();
+            if (!sleepable) {
+                throw env.reject("helper call might sleep in a non-sleepable prog");
+            }
+            if (callsNonSleepableSectionKfuncs()) {
+                // in_sleepable: RCU, preemption and IRQ sections, where sleeping is refused, are not tracked
+                throw env.reject("bpf4j: not supported yet: sleepable helper " + name
+                        + " in a program with RCU, preempt or IRQ sections");
+            }
         }
         boolean supportedCallback = func == HelperId.LOOP.id() || func == HelperId.FOR_EACH_MAP_ELEM.id();
         if (!supportedCallback && (HelperTraits.callsSyncCallback(func) || HelperTraits.callsAsyncCallback(func))) {
@@ -329,6 +337,18 @@ final class CallChecks {
         }
         if (kind == ArgKind.PTR_TO_MAP_VALUE) {
             kind = resolveMapArgKind(spec, meta);
+        }
+        if (kind == ArgKind.PTR_TO_BTF_ID && !spec.btfType().isEmpty() && !spec.btfType().equals("*") && !spec.releases()
+                && spec.flags().stream().allMatch(f -> f == TypeFlag.PTR_MAYBE_NULL)) {
+            // check_reg_type for a helper taking a pointer to one kernel struct (no release)
+            boolean isNull = reg instanceof Reg.ScalarReg z && z.v().isConst() && z.v().constValue() == 0;
+            if (!(isNull && spec.maybeNull())) {
+                btfStructArg(regno, reg, ex.kfuncs.kernelStruct(spec.btfType()), spec.btfType(), spec.maybeNull());
+            }
+            if (reg instanceof Reg.Ptr rp && rp.refObjId() != 0) {
+                meta.refObjId = rp.refObjId();
+            }
+            return;
         }
         if (reg instanceof Reg.Ptr bp && bp.type() == Reg.PtrType.BTF_ID) {
             // check_reg_type's BTF id matching (btf_struct_ids_match, trusted/rcu rules) is not modelled
@@ -868,18 +888,36 @@ final class CallChecks {
      * struct or to one holding it at the register's offset, then check_func_arg_reg_off.
      */
     private void trustedGlobalArg(int regno, Reg reg, io.bpf4j.verifier.FuncSignature.Arg a) {
-        int target = ex.kfuncs.kernelStruct(a.detail());
+        btfStructArg(regno, reg, ex.kfuncs.kernelStruct(a.detail()), a.detail(), a.nullable());
+    }
+
+    /**
+     * check_reg_type against btf_ptr_types (a plain, trusted or RCU BTF pointer; maybe-NULL only
+     * when {@code nullable}) and btf_struct_ids_match with the kernel struct {@code target}, then
+     * check_func_arg_reg_off (a fixed offset is fine).
+     */
+    private void btfStructArg(int regno, Reg reg, int target, String targetName, boolean nullable) {
         boolean compatible = reg instanceof Reg.Ptr p && p.type() == Reg.PtrType.BTF_ID && p.btf() != null && !p.rdonly()
                 && (p.btf().flags() == 0 || p.btf().flags() == BtfRef.TRUSTED || p.btf().flags() == BtfRef.RCU)
-                && (!p.maybeNull() || a.nullable());
+                && (!p.maybeNull() || nullable);
         if (!compatible) {
             throw env.reject("R" + regno + " type=" + typeName(reg) + " expected=ptr_, trusted_ptr_, rcu_ptr_");
         }
         Reg.Ptr p = (Reg.Ptr) reg;
         if (!ex.kfuncs.structIdsMatch(p.btf().typeId(), p.off(), target, false)) {
-            throw env.reject("R" + regno + " is of type " + p.btf().name() + " but " + a.detail() + " is expected");
+            throw env.reject("R" + regno + " is of type " + p.btf().name() + " but " + targetName + " is expected");
         }
         ex.mem.checkPtrOffReg(p, regno, true);
+    }
+
+    private boolean callsNonSleepableSectionKfuncs() {
+        for (io.bpf4j.verifier.KfuncSignature k : env.input.kfuncs().values()) {
+            String n = k.name();
+            if (n.equals("bpf_rcu_read_lock") || n.equals("bpf_preempt_disable") || n.equals("bpf_local_irq_save")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean[] changesPkt;
