@@ -45,6 +45,9 @@ class CompiledSourceParityTest {
                 + " read_beyond",
         // nf_is_valid_access: netfilter's context pointers are trusted BTF pointers (needs libbpf >= 1.2)
         "netfilter_ctx.bpf.c, nf_read_fields nf_write_state nf_return_pointer nf_narrow_ctx_read",
+        // btf_check_func_arg_match for arg:trusted global function arguments; sleeping helpers in sleepable programs
+        "global_trusted_args.bpf.c, current_task task_for_cgroup maybe_null_reference"
+                + " maybe_null_for_nonnull sleepable_flavor",
     })
     void sameVerdictAndErrorLine(String source, String someProgramsSpaced, @org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
