@@ -38,7 +38,8 @@ class InsnArrayOffsetsTest {
      * source attribute names it), per method, line (BPF slot) to the start_pc of its line number entry.
      */
     private static Map<String, Map<String, Map<Integer, Integer>>> lineTables(List<Path> classFiles) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "javap").toString(), "-l", "-p"));
+        // -c as well: javap 25 prints line number tables only with the code
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "javap").toString(), "-c", "-l", "-p"));
         classFiles.forEach(f -> command.add(f.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
