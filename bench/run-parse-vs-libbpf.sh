@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Parsing, bpf4j (ParseBenchmark, JMH) beside libbpf 1.1 (bench/native/btf_parse.c):
-#   vmlinux: Btf.parse on /sys/kernel/btf/vmlinux's bytes  vs  btf__new on the same bytes
+#   vmlinux: Btf.parse on /sys/kernel/btf/vmlinux's bytes  vs  btf__new on the same bytes (both copy them);
+#            Btf.wrap (InPlace: bpf4j reads the array in place, no copy)  vs  the same btf__new
 #   object:  ElfObject.read + symbols + relocations + BTF + BTF.ext of the largest testdata object
 #            vs  btf__parse_elf (reads the file, .BTF and .BTF.ext only: less work than bpf4j's)
 #   bench/run-parse-vs-libbpf.sh        JMH="-wi 3 -w 2 -i 5 -r 2" to change JMH settings
@@ -35,9 +36,9 @@ work = sys.argv[1]
 def native(name):
     return {f[0]: (float(f[2]), float(f[4])) for f in (l.split() for l in open(os.path.join(work, name)))}
 a, b = native("libbpf1.txt"), native("libbpf2.txt")
-names = {"parseVmlinuxBtf": "vmlinux", "parseElfBtfAndExt": "object"}
+names = {"parseVmlinuxBtf": "vmlinux", "parseVmlinuxBtfInPlace": "vmlinux", "parseElfBtfAndExt": "object"}
 print()
-print("%-18s %10s %12s %12s %12s %12s %8s %9s" % ("benchmark", "bpf4j op/s", "bpf4j us", "bpf4j best", "libbpf us", "libbpf med.", "ratio", "robust r."))
+print("%-22s %10s %12s %12s %12s %12s %8s %9s" % ("benchmark", "bpf4j op/s", "bpf4j us", "bpf4j best", "libbpf us", "libbpf med.", "ratio", "robust r."))
 for r in json.load(open(os.path.join(work, "parse.json"))):
     bench = r["benchmark"].rsplit(".", 1)[1]
     key = names[bench]
@@ -45,6 +46,6 @@ for r in json.load(open(os.path.join(work, "parse.json"))):
     best = max(x for fork in r["primaryMetric"]["rawData"] for x in fork)
     lm = (a[key][0] + b[key][0]) / 2 / 1000
     lmed = min(a[key][1], b[key][1]) / 1000
-    print("%-18s %10.1f %12.1f %12.1f %12.1f %12.1f %8.1f %9.1f" % (bench, ops, 1e6 / ops, 1e6 / best, lm, lmed, 1e6 / ops / lm, 1e6 / best / lmed))
+    print("%-22s %10.1f %12.1f %12.1f %12.1f %12.1f %8.2f %9.2f" % (bench, ops, 1e6 / ops, 1e6 / best, lm, lmed, 1e6 / ops / lm, 1e6 / best / lmed))
 print("ratio = bpf4j time / libbpf time (means); robust r. = fastest JMH iteration / libbpf median batch")
 PY

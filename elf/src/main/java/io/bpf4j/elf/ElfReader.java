@@ -41,7 +41,7 @@ final class ElfReader {
         BtfExt btfExt = null;
         ElfSection btfSection = firstNamed(sections, ".BTF");
         if (btfSection != null) {
-            btf = Btf.parse(btfSection.bytes(), order);
+            btf = Btf.wrap(btfSection.bytes(), order); // bytes() is a fresh copy
             ElfSection extSection = firstNamed(sections, ".BTF.ext");
             if (extSection != null) {
                 btfExt = BtfExt.parse(extSection.bytes(), order, btf);

@@ -93,7 +93,8 @@ final class HostCoreTarget {
             if (cached != null && time.equals(cachedTime)) {
                 return cached;
             }
-            Btf base = Btf.parse(Files.readAllBytes(vmlinux));
+            byte[] bytes = Files.readAllBytes(vmlinux);
+            Btf base = Btf.wrap(bytes, Btf.orderOf(bytes)); // our own array: no second copy of several MB
             cached = CoreTarget.kernel(base, () -> modules(base));
             cachedTime = time;
             return cached;

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -32,8 +33,10 @@ public final class Btf {
     private final Btf base;
     private final int startId;
     private final BtfParser decoder;
-    // decoded on first use; a race decodes a type twice into equal records, which is harmless
-    private final BtfType[] types;
+    private final int count;
+    // made and filled on first use (parsing allocates nothing per type, as libbpf's btf__new);
+    // a race makes two caches or decodes a type twice into equal records, which is harmless
+    private BtfType[] types;
     private final byte[] data;
     private final int strStart;
     private final int strLen;
@@ -45,16 +48,26 @@ public final class Btf {
         this.base = base;
         this.startId = startId;
         this.decoder = decoder;
-        this.types = new BtfType[decoder.typeCount()];
+        this.count = decoder.typeCount();
         this.data = data;
         this.strStart = strStart;
         this.strLen = strLen;
         this.startStr = startStr;
     }
 
-    /** Parses BTF in the given byte order; the array is copied, so the caller may reuse it. */
+    /** Parses BTF in the given byte order; the array is copied, so the caller may reuse it (as libbpf's btf__new copies). */
     public static Btf parse(byte[] data, ByteOrder order) {
-        return BtfParser.parse(data.clone(), order, null);
+        // Arrays.copyOf, not clone(): the JIT skips zeroing an array an arraycopy fills at once
+        return BtfParser.parse(Arrays.copyOf(data, data.length), order, null);
+    }
+
+    /**
+     * Parses BTF in an array the caller hands over: the result reads it in place, so the caller
+     * must not change it afterwards. For readers that made the array themselves (a file's bytes,
+     * an ELF section's copy): it saves {@link #parse}'s copy, several MB for vmlinux.
+     */
+    public static Btf wrap(byte[] data, ByteOrder order) {
+        return BtfParser.parse(data, order, null);
     }
 
     /** Parses BTF, taking the byte order from the magic. */
@@ -82,7 +95,7 @@ public final class Btf {
 
     /** Parses split BTF (e.g. a kernel module's) on top of {@code base}, in the base's byte order. */
     public static Btf parseSplit(byte[] data, Btf base) {
-        return BtfParser.parse(data.clone(), base.byteOrder(), base);
+        return BtfParser.parse(Arrays.copyOf(data, data.length), base.byteOrder(), base);
     }
 
     /** {@return the byte order whose magic the data starts with; little-endian when neither matches (parse then reports the magic)} */
@@ -103,15 +116,19 @@ public final class Btf {
     public int firstTypeId() { return startId; }
 
     /** {@return the number of type ids, including void (0) and the base's types: the last id + 1} */
-    public int typeCount() { return startId + types.length; }
+    public int typeCount() { return startId + count; }
 
     /** {@return the type with this id (0 is void); ids below {@link #firstTypeId()} come from the base} */
     public BtfType type(int id) {
-        if (id >= startId && id < startId + types.length) {
-            BtfType t = types[id - startId];
+        if (id >= startId && id < startId + count) {
+            BtfType[] cache = types;
+            if (cache == null) {
+                types = cache = new BtfType[count];
+            }
+            BtfType t = cache[id - startId];
             if (t == null) {
                 t = decoder.decodeAt(id - startId);
-                types[id - startId] = t;
+                cache[id - startId] = t;
             }
             return t;
         }
@@ -129,13 +146,13 @@ public final class Btf {
         return new java.util.AbstractList<>() {
             @Override
             public BtfType get(int index) {
-                java.util.Objects.checkIndex(index, types.length);
+                java.util.Objects.checkIndex(index, count);
                 return type(startId + index);
             }
 
             @Override
             public int size() {
-                return types.length;
+                return count;
             }
         };
     }
@@ -187,8 +204,8 @@ public final class Btf {
         Map<String, int[]> m = byName;
         if (m == null) {
             // from the raw name offsets, without decoding a type: ids in id order per name
-            m = new HashMap<>(types.length * 2);
-            for (int i = 0; i < types.length; i++) {
+            m = new HashMap<>(count * 2);
+            for (int i = 0; i < count; i++) {
                 long off = decoder.nameOffsetAt(i);
                 if (off == 0) {
                     continue;
@@ -278,7 +295,7 @@ public final class Btf {
 
     @Override
     public String toString() {
-        return "Btf[" + types.length + " types" + (base == null ? "" : " from id " + startId) + ", " + strLen + " bytes of strings]";
+        return "Btf[" + count + " types" + (base == null ? "" : " from id " + startId) + ", " + strLen + " bytes of strings]";
     }
 
     // For BtfExt: reads a u32 in this BTF's order.

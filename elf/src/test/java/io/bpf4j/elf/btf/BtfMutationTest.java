@@ -20,6 +20,7 @@ class BtfMutationTest {
     }
 
     private static void survives(byte[] data, ByteOrder order, Btf base, String what) {
+        agreesWithTheExactCheck(data, order, base, what);
         try {
             Btf btf = base == null ? Btf.parse(data, order) : Btf.parseSplit(data, base);
             assertThat(btf.toString()).isNotEmpty();
@@ -37,6 +38,27 @@ class BtfMutationTest {
         } catch (RuntimeException | Error e) {
             throw new AssertionError(what + ": escaped as " + e, e);
         }
+    }
+
+    /** Parsing takes one checking pass; the two exact passes behind it must judge the data the same way. */
+    private static void agreesWithTheExactCheck(byte[] data, ByteOrder order, Btf base, String what) {
+        String exact = null;
+        try {
+            BtfParser.checkExactly(data, order, base);
+        } catch (MalformedBtfException e) {
+            exact = e.getMessage();
+        }
+        String parsed = null;
+        try {
+            if (base == null) {
+                Btf.parse(data, order);
+            } else {
+                Btf.parseSplit(data, base);
+            }
+        } catch (MalformedBtfException e) {
+            parsed = e.getMessage();
+        }
+        assertThat(parsed).as(what).isEqualTo(exact);
     }
 
     private static void mutate(byte[] good, ByteOrder order, Btf base) {
