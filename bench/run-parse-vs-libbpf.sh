@@ -18,7 +18,7 @@ fi
 gcc -O2 -Wall -I/usr/include/x86_64-linux-gnu -o "$work/btf_parse" "$root/bench/native/btf_parse.c" -lbpf -lelf -lz
 cd "$root"
 # libbpf 1.1 parses only host-endian BTF: the largest little-endian object
-largest=$(ls -S testdata/objects/*.el*.o | head -1)
+largest=$(ls -S testdata/objects/*.el*.o | sed -n 1p)  # sed reads it all: head would let ls die of SIGPIPE under pipefail
 echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nproc) CPUs, $(uname -r), libbpf $(pkg-config --modversion libbpf 2>/dev/null || echo '?'), $(java -version 2>&1 | head -1)"
 echo "# largest object: $largest ($(stat -c %s "$largest") bytes); vmlinux BTF: $(stat -c %s /sys/kernel/btf/vmlinux) bytes"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -22,6 +22,9 @@ public enum RelocationType {
     /** A type number LLVM does not define; the raw number is in {@link Relocation#rawType()}. */
     UNKNOWN(-1, 0, 0);
 
+    // values() clones its array on every call: these are read once per symbol and relocation
+    private static final RelocationType[] ALL = values();
+
     private final int value;
     private final int fieldOffset;
     private final int fieldWidth;
@@ -43,7 +46,7 @@ public enum RelocationType {
 
     /** {@return the type for an {@code ELF64_R_TYPE} number} */
     public static RelocationType of(long value) {
-        for (RelocationType t : values()) {
+        for (RelocationType t : ALL) {
             if (t.value == value && t != UNKNOWN) return t;
         }
         return UNKNOWN;

@@ -4,6 +4,9 @@ package io.bpf4j.elf;
 public enum SymbolBinding {
     LOCAL(0), GLOBAL(1), WEAK(2), OTHER(-1);
 
+    // values() clones its array on every call: these are read once per symbol and relocation
+    private static final SymbolBinding[] ALL = values();
+
     private final int value;
 
     SymbolBinding(int value) { this.value = value; }
@@ -13,7 +16,7 @@ public enum SymbolBinding {
 
     /** {@return the binding for an {@code STB_*} number} */
     public static SymbolBinding of(int value) {
-        for (SymbolBinding b : values()) {
+        for (SymbolBinding b : ALL) {
             if (b.value == value) return b;
         }
         return OTHER;

@@ -167,7 +167,8 @@ public final class Btf {
             throw new MalformedBtfException(Reason.STRING_OFFSET_OUT_OF_RANGE, "btf: string offset " + offset + " is past the string section ("
                     + stringSectionEnd() + " bytes)", -1, offset, -1);
         }
-        return readString(data, strStart + (int) local);
+        // through the parser's cache: BTF.ext's line records name the same file and lines many times
+        return decoder.name(offset);
     }
 
     /** The end of the string offsets this BTF knows (base strings included): where a split BTF's strings start. */
