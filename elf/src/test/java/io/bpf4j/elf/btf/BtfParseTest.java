@@ -48,6 +48,20 @@ class BtfParseTest {
 
     @ParameterizedTest
     @MethodSource("orders")
+    void wrapReadsTheArrayInPlaceAndParseCopiesIt(ByteOrder order) {
+        byte[] bytes = everyKind(order);
+        Btf copied = Btf.parse(bytes, order);
+        Btf wrapped = Btf.wrap(bytes, order);
+        assertThat(wrapped.types()).isEqualTo(copied.types());
+        // the caller's array changed after parsing: the copy does not see it, the wrapped BTF does
+        int at = BtfParser.HEADER_MIN + 12;  // type 1 (INT)'s encoding word: its bit width in the low byte
+        bytes[order == ByteOrder.LITTLE_ENDIAN ? at : at + 3] = 16;
+        assertThat(((BtfType.Int) copied.type(1)).bits()).isEqualTo(32);
+        assertThat(((BtfType.Int) Btf.wrap(bytes, order).type(1)).bits()).isEqualTo(16);
+    }
+
+    @ParameterizedTest
+    @MethodSource("orders")
     void resolvesModifiersAndSizes(ByteOrder order) {
         Btf btf = Btf.parse(everyKind(order));
         assertThat(btf.byteOrder()).isEqualTo(order);
