@@ -181,14 +181,20 @@ final class CodeGenerator {
         init.visitMaxs(1, 1);
         init.visitEnd();
         // the slow paths, from the class data: a constant resolved here, once, as the class is
-        // initialized (HotSpot does not compile a method whose constant is not resolved yet)
+        // initialized (HotSpot does not compile a method whose constant is not resolved yet);
+        // the class data gets the class's instance back (no reflective constructor call per program)
         cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, "SLOW", SLOW_PATHS_D, null, null).visitEnd();
         MethodVisitor clinit = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
         clinit.visitCode();
         clinit.visitLdcInsn(SLOW_PATHS);
+        clinit.visitInsn(DUP);
         clinit.visitFieldInsn(PUTSTATIC, NAME, "SLOW", SLOW_PATHS_D);
+        clinit.visitTypeInsn(NEW, NAME);
+        clinit.visitInsn(DUP);
+        clinit.visitMethodInsn(INVOKESPECIAL, NAME, "<init>", "()V", false);
+        clinit.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/compiler/SlowPaths", "initialized", "(Lio/bpf4j/jit/compiler/CompiledCode;)V", false);
         clinit.visitInsn(RETURN);
-        clinit.visitMaxs(1, 0);
+        clinit.visitMaxs(3, 0);
         clinit.visitEnd();
         emitInvoke(cw);
         emitDispatch(cw);
@@ -343,20 +349,7 @@ final class CodeGenerator {
         FramedMethodVisitor mv = new FramedMethodVisitor(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + f, FUNCTION_D, null, null));
         final int next = CALLEE;
         mv.visitCode();
-        mv.visitVarInsn(ALOAD, ST);
-        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
-        mv.visitVarInsn(ASTORE, MEM);
-        mv.visitVarInsn(ALOAD, MEM);
-        mv.visitVarInsn(ILOAD, DEPTH);
-        mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "enterFrame", "(I)J", false);
-        mv.visitVarInsn(LSTORE, reg(10));
-        mv.visitVarInsn(ALOAD, ST);
-        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "budget", "()J", false);
-        mv.visitVarInsn(LSTORE, BUDGET);
-        mv.visitVarInsn(ALOAD, ST);
-        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "context", "()Lio/bpf4j/jit/ExecutionContext;", false);
-        mv.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/ExecutionContext", "mayGotoBudget", "()J", false);
-        mv.visitVarInsn(LSTORE, MAY_GOTO);
+        enterFunction(mv);
         pushInt(mv, code.functionStart(f));
         mv.visitVarInsn(ISTORE, next);
         mv.locals(STATE, INTEGER, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, MEMORY, LONG, TOP, INTEGER);

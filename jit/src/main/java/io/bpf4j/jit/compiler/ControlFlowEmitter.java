@@ -37,10 +37,15 @@ abstract class ControlFlowEmitter extends MemoryAccessEmitter {
     }
 
     void helperCall(int pc, int id) {
+        helperCall(pc, () -> pushInt(id));
+    }
+
+    /** A call of the helper whose id {@code pushId} pushes, with r1-r5; r0 is its result. */
+    private void helperCall(int pc, Runnable pushId) {
         // callbacks (bpf_loop) spend from the same budget
         syncBudgetOut();
         mv.visitVarInsn(ALOAD, ST);
-        pushInt(id);
+        pushId.run();
         mv.visitVarInsn(ILOAD, DEPTH);
         pushInt(pc);
         for (int r = 1; r <= 5; r++) {
@@ -281,19 +286,12 @@ abstract class ControlFlowEmitter extends MemoryAccessEmitter {
         mv.visitVarInsn(ISTORE, CALLEE);
         mv.visitVarInsn(ILOAD, CALLEE);
         mv.visitJumpInsn(IFGE, function);
-        syncBudgetOut();
-        mv.visitVarInsn(ALOAD, ST);
-        mv.visitInsn(ICONST_M1);
-        mv.visitVarInsn(ILOAD, CALLEE);
-        mv.visitInsn(ISUB);
-        mv.visitVarInsn(ILOAD, DEPTH);
-        pushInt(pc);
-        for (int r = 1; r <= 5; r++) {
-            load(r);
-        }
-        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callHelper", "(" + STATE_D + "IIIJJJJJ)J", false);
-        store(0);
-        syncBudgetIn();
+        // a helper: callxTarget returned -1 - its id
+        helperCall(pc, () -> {
+            mv.visitInsn(ICONST_M1);
+            mv.visitVarInsn(ILOAD, CALLEE);
+            mv.visitInsn(ISUB);
+        });
         mv.visitJumpInsn(GOTO, done);
         mv.frame(function);
         localCall(pc, -1, null);

@@ -18,6 +18,10 @@ import org.objectweb.asm.MethodVisitor;
 abstract class MemoryAccessEmitter extends MethodEmitter {
     /** Registers this function accesses memory through (other than r10 plus a constant in the frame). */
     final boolean[] cachedBases = new boolean[11];
+    /** Per base register, the first of its cache's three locals (0 where {@link #cachedBases} has none). */
+    private final int[] cacheLocals = new int[11];
+    /** The method's locals: the layout's fixed ones and the caches'. */
+    final int maxLocals;
 
     MemoryAccessEmitter(CodeGenerator gen, MethodVisitor mv, int f, BasicBlocks blocks, FunctionChunks chunks, int chunk) {
         super(gen, mv, f, blocks, chunks, chunk);
@@ -26,6 +30,29 @@ abstract class MemoryAccessEmitter extends MethodEmitter {
                 cachedBases[(op[pc] & 0x07) == 0x01 ? code.src()[pc] : code.dst()[pc]] = true;
             }
         }
+        int next = CACHES;
+        for (int b = 0; b <= 10; b++) {
+            if (cachedBases[b]) {
+                cacheLocals[b] = next;
+                next += 3;
+            }
+        }
+        maxLocals = next;
+    }
+
+    /** The local holding the id (high half) base register {@code b}'s cache holds for reads. */
+    int cacheId(int b) {
+        return cacheLocals[b];
+    }
+
+    /** The local holding the id its cache holds for writes (0 when the region was cached for reading only). */
+    int cacheWriteId(int b) {
+        return cacheLocals[b] + 1;
+    }
+
+    /** The local holding the region its cache holds. */
+    int cacheRegion(int b) {
+        return cacheLocals[b] + 2;
     }
 
     /** Whether the access at {@code pc} goes through its base register's region cache (loads and stores but r10's frame accesses). */

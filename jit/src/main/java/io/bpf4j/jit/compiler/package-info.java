@@ -28,7 +28,10 @@
  * <p>The generator writes the stack map frames itself ({@code FramedMethodVisitor}): after a
  * method's entry code every local has one type, so each frame is "same locals" with an empty
  * or one-value stack, and ASM's frame computation (a data-flow analysis per method, once most
- * of the compile time) is not run.
+ * of the compile time) is not run. Frames go only where the class file needs them (jump
+ * targets, code after a goto, return or throw), and each method's fault handler comes before
+ * the code it covers: defining the class runs HotSpot's verifier, which looks a frame up by a
+ * linear search of the method's frames for each jump and for each instruction a handler covers.
  *
  * <p>{@code callx} and {@code gotox} whose targets the verifier's facts give
  * ({@code IndirectTargets}) switch on the pointer straight to a direct call or jump; other values,
