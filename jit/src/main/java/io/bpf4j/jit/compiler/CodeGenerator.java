@@ -180,13 +180,19 @@ final class CodeGenerator {
         init.visitInsn(RETURN);
         init.visitMaxs(1, 1);
         init.visitEnd();
-        // the slow paths, from the class data: a constant resolved here, once, as the class is
-        // initialized (HotSpot does not compile a method whose constant is not resolved yet);
-        // the class data gets the class's instance back (no reflective constructor call per program)
+        // the slow paths, from the class data: a constant set here, once, as the class is
+        // initialized (HotSpot does not compile a method whose constant is not resolved yet), by
+        // plain calls (a dynamic constant's bootstrap costs more to link, per class); the class
+        // data gets the class's instance back (no reflective constructor call per program)
         cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, "SLOW", SLOW_PATHS_D, null, null).visitEnd();
         MethodVisitor clinit = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
         clinit.visitCode();
-        clinit.visitLdcInsn(SLOW_PATHS);
+        clinit.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup", "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
+        clinit.visitLdcInsn("_");
+        clinit.visitLdcInsn(org.objectweb.asm.Type.getType(SLOW_PATHS_D));
+        clinit.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "classData",
+                "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false);
+        clinit.visitTypeInsn(CHECKCAST, "io/bpf4j/jit/compiler/SlowPaths");
         clinit.visitInsn(DUP);
         clinit.visitFieldInsn(PUTSTATIC, NAME, "SLOW", SLOW_PATHS_D);
         clinit.visitTypeInsn(NEW, NAME);

@@ -47,9 +47,6 @@ final class MethodLayout {
     static final int CACHES = 36;
     static final String PROGRAM = "io/bpf4j/jit/compiler/CompiledProgram";
     static final String SLOW_PATHS_D = "Lio/bpf4j/jit/compiler/SlowPaths;";
-    /** The program's {@link SlowPaths}: its class's class data. */
-    static final org.objectweb.asm.ConstantDynamic SLOW_PATHS = new org.objectweb.asm.ConstantDynamic("_", SLOW_PATHS_D, new org.objectweb.asm.Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles", "classData",
-                    "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false));
     static final String REGION = "io/bpf4j/jit/runtime/Region";
     /** An operand stack no instruction sequence here exceeds (the slow call's arguments take 27). */
     static final int MAX_STACK = 32;
