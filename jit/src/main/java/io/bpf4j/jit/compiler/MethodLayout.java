@@ -14,12 +14,16 @@ final class MethodLayout {
     private MethodLayout() {}
 
     static final String NAME = "io/bpf4j/jit/compiler/Prog";
+    static final String COMPILED_CODE = "io/bpf4j/jit/compiler/CompiledCode";
     static final String STATE = "io/bpf4j/jit/compiler/CompiledState";
     static final String STATE_D = "L" + STATE + ";";
     static final String MEMORY = "io/bpf4j/jit/runtime/Memory";
     static final String ALU = "io/bpf4j/jit/runtime/AluOps";
     static final String SUPPORT = "io/bpf4j/jit/compiler/Support";
     static final String ATOMIC_OP = "io/bpf4j/jit/runtime/AtomicOp";
+    static final String HELPER = "io/bpf4j/jit/runtime/Helper";
+    static final String HELPER_D = "L" + HELPER + ";";
+    static final String HELPER_RUNTIME = "io/bpf4j/jit/runtime/HelperRuntime";
     static final String FUNCTION_D = "(" + STATE_D + "IJJJJJJJJJJ)J";
     static final String DISPATCH_D = "(" + STATE_D + "IIJJJJJJJJJJ)J";
     /** {@code s<f>(state, depth, r0..r10, budget, block)}: the last instructions of a block the budget does not cover. */
@@ -54,6 +58,11 @@ final class MethodLayout {
     /** The local of BPF register {@code r} (two slots: a {@code long}). */
     static int reg(int r) {
         return 2 + 2 * r;
+    }
+
+    /** The static final field holding the image's helper {@code id} (see {@code CodeGenerator.helperConstant}). */
+    static String helperField(int id) {
+        return "h" + id;
     }
 
     /** The key of the slow method of function {@code f}'s chunk {@code chunk} (-1: the unsplit function). */

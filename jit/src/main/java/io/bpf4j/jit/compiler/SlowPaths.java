@@ -6,7 +6,8 @@ import java.lang.invoke.MethodType;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The slow methods of one compiled program, generated when first needed. A slow method runs a
+ * The slow methods of one compiled program, generated when first needed (and, for its class
+ * initializer, the helpers it calls). A slow method runs a
  * basic block the budget does not cover, instruction by instruction (see
  * {@code FunctionEmitter.emitSlow}); most runs never need one, and generating them
  * all with the program doubled its class and its compile time. Each function (or chunk of a
@@ -56,6 +57,11 @@ public final class SlowPaths {
         } catch (Throwable e) {
             throw new IllegalStateException("slow path " + key + " failed", e);
         }
+    }
+
+    /** The program's helper {@code id}, for the static final field its class calls it through. */
+    public io.bpf4j.jit.runtime.Helper helper(int id) {
+        return generator.helper(id);
     }
 
     private MethodHandle define(int key) {
