@@ -1,5 +1,6 @@
 package io.bpf4j.loader;
 
+import static io.bpf4j.loader.EngineComparison.assertSameOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bpf4j.isa.Opcodes;
@@ -11,7 +12,6 @@ import io.bpf4j.testdata.TestData;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -60,19 +60,6 @@ class CompiledIndirectDispatchRunTest {
         return in;
     }
 
-    private static String outcome(BpfProgram prog, TestRunInput input) {
-        try {
-            TestRunResult r = prog.testRun(input);
-            return "retval " + r.retval() + " data_out " + hex(r.dataOut()) + " ctx_out " + hex(r.ctxOut());
-        } catch (RuntimeException e) {
-            return e.getClass().getSimpleName() + ": " + e.getMessage();
-        }
-    }
-
-    private static String hex(byte[] b) {
-        return b == null ? "-" : HexFormat.of().formatHex(b);
-    }
-
     /** The callx and gotox instructions the verifier reached (dead ones carry no targets). */
     private static long indirectInstructions(BpfProgram p) {
         int n = 0;
@@ -117,11 +104,10 @@ class CompiledIndirectDispatchRunTest {
                         withFacts.add(obj + "/" + name);
                     }
                     for (TestRunInput input : inputs(reference.type())) {
-                        String want = outcome(reference, input);
-                        assertThat(outcome(plain, input)).as("%s %s without facts", obj, name).isEqualTo(want);
+                        assertSameOutcome(reference, plain, input, obj + " " + name + " without facts");
                         runs++;
                         if (factual != null) {
-                            assertThat(outcome(factual, input)).as("%s %s with facts", obj, name).isEqualTo(want);
+                            assertSameOutcome(reference, factual, input, obj + " " + name + " with facts");
                             verifiedRuns++;
                         }
                     }

@@ -1,12 +1,12 @@
 package io.bpf4j.loader;
 
+import static io.bpf4j.loader.EngineComparison.assertSameOutcome;
+import static io.bpf4j.loader.EngineComparison.maps;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bpf4j.isa.abi.MapType;
 import io.bpf4j.jit.compiler.CompiledProgram;
 import io.bpf4j.loader.KernelRunsTest.KernelRun;
 import io.bpf4j.testdata.TestData;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,42 +20,6 @@ import org.junit.jupiter.api.Test;
  * run. Reports how many of the programs were compiled and which fell back, with the reason.
  */
 class EngineParityTest {
-
-    private static String outcome(BpfProgram prog, TestRunInput input) {
-        try {
-            TestRunResult r = prog.testRun(input);
-            return "retval " + r.retval() + " data_out " + hex(r.dataOut()) + " ctx_out " + hex(r.ctxOut());
-        } catch (RuntimeException e) {
-            return e.getClass().getSimpleName() + ": " + e.getMessage();
-        }
-    }
-
-    private static String hex(byte[] b) {
-        return b == null ? "-" : HexFormat.of().formatHex(b);
-    }
-
-    /** Every map's entries, as text; a map that cannot be listed says so (the same for both engines). */
-    private static Map<String, String> maps(BpfObject obj) {
-        Map<String, String> out = new TreeMap<>();
-        for (BpfMap m : obj.maps()) {
-            io.bpf4j.maps.BpfMap live = m.runtime().orElse(null);
-            if (live == null) {
-                continue;
-            }
-            StringBuilder sb = new StringBuilder();
-            // the values of a map of maps are map ids, unique in the process, so differ between the two objects
-            boolean ids = live.type() == MapType.ARRAY_OF_MAPS || live.type() == MapType.HASH_OF_MAPS;
-            try {
-                for (byte[] k : live.keys()) {
-                    sb.append(hex(k)).append('=').append(ids ? "(id)" : hex(live.lookup(k))).append(' ');
-                }
-            } catch (RuntimeException e) {
-                sb.append("(not listable: ").append(e.getClass().getSimpleName()).append(')');
-            }
-            out.put(m.name(), sb.toString());
-        }
-        return out;
-    }
 
     private static TestRunInput input(KernelRun r) {
         return switch (r.input()) {
@@ -84,7 +48,7 @@ class EngineParityTest {
                     fallbacks.put(key, "interpreter");
                 }
                 String what = key + " " + r.input();
-                assertThat(outcome(byCompiler, input(r))).as(what).isEqualTo(outcome(byInterpreter, input(r)));
+                assertSameOutcome(byInterpreter, byCompiler, input(r), what);
                 assertThat(maps(pair[1])).as("maps after %s", what).isEqualTo(maps(pair[0]));
             }
         } finally {
@@ -136,7 +100,7 @@ class EngineParityTest {
                 String what = key + " " + r.input();
                 BpfProgram byInterpreter = pair[0].program(r.program()).orElseThrow();
                 BpfProgram byCompiler = pair[1].program(r.program()).orElseThrow();
-                assertThat(outcome(byCompiler, input(r))).as(what).isEqualTo(outcome(byInterpreter, input(r)));
+                assertSameOutcome(byInterpreter, byCompiler, input(r), what);
                 assertThat(maps(pair[1])).as("maps after %s", what).isEqualTo(maps(pair[0]));
                 compared++;
             }

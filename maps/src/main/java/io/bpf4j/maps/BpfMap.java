@@ -3,6 +3,7 @@ package io.bpf4j.maps;
 import io.bpf4j.isa.abi.Errno;
 import io.bpf4j.isa.abi.MapType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -70,6 +71,15 @@ public interface BpfMap {
      * gives programs no value pointer). {@code cpu} is ignored by maps that are not per-CPU.
      */
     ValueRef lookupRef(byte[] key, int cpu);
+
+    /**
+     * {@link #lookupRef(byte[], int)} with the key read in place: the {@link #keySize()} bytes of
+     * {@code keys} from {@code offset} (a program's stack, say), not kept. A helper's lookup then
+     * copies no key; the maps a program looks up on its hot path override this to read it there.
+     */
+    default ValueRef lookupRef(byte[] keys, int offset, int cpu) {
+        return lookupRef(Arrays.copyOfRange(keys, offset, offset + keySize()), cpu);
+    }
 
     /** {@link #lookupRef(byte[], int)} on CPU 0. */
     default ValueRef lookupRef(byte[] key) {

@@ -24,6 +24,28 @@ class ArrayMapTest {
     }
 
     @Test
+    void anIndexReadInPlaceGivesTheElementTheCopiedKeyGives() {
+        for (MapType t : new MapType[] {MapType.ARRAY, MapType.PERCPU_ARRAY}) {
+            // 8 values: windows kept per element; 10 000: made per lookup
+            for (int entries : new int[] {8, 10_000}) {
+                BpfMap m = MapFactory.create(MapDefinition.of(t, 4, 8, entries).withNumCpus(2));
+                byte[] stack = {9, 9, 9, 3, 0, 0, 0, 9};
+                ValueRef v = m.lookupRef(stack, 3, 1);
+                assertThat(v).as("%s of %d", t, entries).isEqualTo(m.lookupRef(u32(3), 1));
+                v.putLongLE(0, 42);
+                assertThat(m.lookupRef(u32(3), 1).getLongLE(0)).isEqualTo(42);
+                if (entries == 8) {
+                    assertThat(m.lookupRef(stack, 3, 1)).as("%s: the same window again", t).isSameAs(v);
+                }
+                stack[3] = 8;
+                assertThat(m.lookupRef(stack, 3, 1)).as("%s of %d: index past the end", t, entries).isEqualTo(entries > 8
+                        ? m.lookupRef(u32(8), 1) : null);
+                assertThat(m.lookupRef(stack, 5, 1)).as("a key running past the array").isNull();
+            }
+        }
+    }
+
+    @Test
     void programWritesThroughTheValueRefAreSeenByLookups() {
         BpfMap m = MapFactory.create(MapDefinition.of(MapType.ARRAY, 4, 8, 4));
         ValueRef v = m.lookupRef(u32(2));

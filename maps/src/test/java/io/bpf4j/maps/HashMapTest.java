@@ -35,6 +35,25 @@ class HashMapTest {
     }
 
     @Test
+    void aKeyReadInPlaceFindsTheElementTheCopiedKeyFinds() {
+        for (MapType t : new MapType[] {MapType.HASH, MapType.LRU_HASH, MapType.PERCPU_HASH}) {
+            BpfMap m = MapFactory.create(MapDefinition.of(t, 12, 8, 16).withNumCpus(2));
+            byte[] key = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+            m.update(key, u64(7), MapFlags.BPF_ANY, 1);
+            // the key at offset 5 of a larger array (a program's stack), with bytes around it that are not the key's
+            byte[] stack = new byte[32];
+            java.util.Arrays.fill(stack, (byte) 0x5a);
+            System.arraycopy(key, 0, stack, 5, key.length);
+            ValueRef inPlace = m.lookupRef(stack, 5, 1);
+            assertThat(inPlace).as("%s", t).isEqualTo(m.lookupRef(key, 1));
+            assertThat(inPlace.getLongLE(0)).as("%s", t).isEqualTo(7);
+            assertThat(m.lookupRef(stack, 5, 1)).as("%s: the same window again, not a new one", t).isSameAs(inPlace);
+            assertThat(m.lookupRef(stack, 4, 1)).as("%s: another key", t).isNull();
+            assertThat(m.lookupRef(stack, 21, 1)).as("%s: a key running past the array", t).isNull();
+        }
+    }
+
+    @Test
     void fullHashRefusesNewKeysButReplacesExistingOnes() {
         BpfMap m = MapFactory.create(MapDefinition.of(MapType.HASH, 4, 8, 1000));
         for (int i = 0; i < 1000; i++) {

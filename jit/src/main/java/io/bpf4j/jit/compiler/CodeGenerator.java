@@ -83,12 +83,19 @@ final class CodeGenerator {
     private final DecodedProgram code;
     private final int[] op;
     private final IndirectTargets indirect;
+    private final ReturnedRegisters returned;
 
     CodeGenerator(ProgramImage image, DecodedProgram code) {
         this.image = image;
         this.code = code;
         this.op = code.op();
         this.indirect = IndirectTargets.of(image, code);
+        this.returned = ReturnedRegisters.of(code, indirect, this);
+    }
+
+    /** Which of r1-r5 each exit hands back and each call reloads. */
+    ReturnedRegisters returned() {
+        return returned;
     }
 
     /**
@@ -170,26 +177,16 @@ final class CodeGenerator {
         // no COMPUTE_FRAMES nor COMPUTE_MAXS: the emitters write frames and maximums themselves
         // (ASM's analysis of every method was most of the compile time)
         ClassWriter cw = new ClassWriter(0);
-        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, NAME, null, "java/lang/Object",
-                new String[] {"io/bpf4j/jit/compiler/CompiledCode"});
+        cw.visit(V17, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, NAME, null, COMPILED_CODE, null);
         cw.visitSource("prog '" + image.name() + "'", null);
         MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
         init.visitCode();
         init.visitVarInsn(ALOAD, 0);
-        init.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitMethodInsn(INVOKESPECIAL, COMPILED_CODE, "<init>", "()V", false);
         init.visitInsn(RETURN);
         init.visitMaxs(1, 1);
         init.visitEnd();
-        // the slow paths, from the class data: a constant resolved here, once, as the class is
-        // initialized (HotSpot does not compile a method whose constant is not resolved yet)
-        cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, "SLOW", SLOW_PATHS_D, null, null).visitEnd();
-        MethodVisitor clinit = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
-        clinit.visitCode();
-        clinit.visitLdcInsn(SLOW_PATHS);
-        clinit.visitFieldInsn(PUTSTATIC, NAME, "SLOW", SLOW_PATHS_D);
-        clinit.visitInsn(RETURN);
-        clinit.visitMaxs(1, 0);
-        clinit.visitEnd();
+        constantHelpers.clear();
         emitInvoke(cw);
         emitDispatch(cw);
         positions = new long[code.length()];
@@ -213,9 +210,70 @@ final class CodeGenerator {
                 sizes[f] = Math.max(sizes[f], e.size());
             }
         }
+        emitClassInit(cw);
         cw.visitEnd();
         this.chunks = chunks.clone();
         return cw;
+    }
+
+    /**
+     * The static final fields and the class initializer that sets them: the slow paths from the
+     * class data (a constant set here, once, as the class is initialized: HotSpot does not compile
+     * a method whose constant is not resolved yet; by plain calls, as a dynamic constant's
+     * bootstrap costs more to link, per class), each helper the methods call, and last the
+     * class's instance handed back through the class data (no reflective constructor call per
+     * program).
+     */
+    private void emitClassInit(ClassWriter cw) {
+        cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, "SLOW", SLOW_PATHS_D, null, null).visitEnd();
+        for (int id : constantHelpers) {
+            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, helperField(id), HELPER_D, null, null).visitEnd();
+        }
+        MethodVisitor clinit = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        clinit.visitCode();
+        clinit.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup", "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
+        clinit.visitLdcInsn("_");
+        clinit.visitLdcInsn(org.objectweb.asm.Type.getType(SLOW_PATHS_D));
+        clinit.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/MethodHandles", "classData",
+                "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;", false);
+        clinit.visitTypeInsn(CHECKCAST, "io/bpf4j/jit/compiler/SlowPaths");
+        clinit.visitFieldInsn(PUTSTATIC, NAME, "SLOW", SLOW_PATHS_D);
+        for (int id : constantHelpers) {
+            clinit.visitFieldInsn(GETSTATIC, NAME, "SLOW", SLOW_PATHS_D);
+            pushInt(clinit, id);
+            clinit.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/compiler/SlowPaths", "helper", "(I)" + HELPER_D, false);
+            clinit.visitFieldInsn(PUTSTATIC, NAME, helperField(id), HELPER_D);
+        }
+        clinit.visitFieldInsn(GETSTATIC, NAME, "SLOW", SLOW_PATHS_D);
+        clinit.visitTypeInsn(NEW, NAME);
+        clinit.visitInsn(DUP);
+        clinit.visitMethodInsn(INVOKESPECIAL, NAME, "<init>", "()V", false);
+        clinit.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/compiler/SlowPaths", "initialized", "(Lio/bpf4j/jit/compiler/CompiledCode;)V", false);
+        clinit.visitInsn(RETURN);
+        clinit.visitMaxs(3, 0);
+        clinit.visitEnd();
+    }
+
+    /** Helper ids the class last generated calls through their static final field (in {@code <clinit>}'s order). */
+    private final java.util.SortedSet<Integer> constantHelpers = new java.util.TreeSet<>();
+
+    /**
+     * Whether a call of helper {@code id} goes through a static final field holding the image's
+     * helper (recorded for {@link #emitClassInit}): HotSpot treats the field as a constant, so the
+     * call is to one known implementation, which it can inline. Not for a helper the image does
+     * not bind, whose call faults as in the interpreter ({@code Support.callHelper}).
+     */
+    boolean helperConstant(int id) {
+        if (helper(id) == null) {
+            return false;
+        }
+        constantHelpers.add(id);
+        return true;
+    }
+
+    /** The image's helper {@code id}, or {@code null}. */
+    io.bpf4j.jit.runtime.Helper helper(int id) {
+        return image.helpers().get(id);
     }
 
     /**
@@ -343,20 +401,7 @@ final class CodeGenerator {
         FramedMethodVisitor mv = new FramedMethodVisitor(cw.visitMethod(ACC_PRIVATE | ACC_STATIC, "f" + f, FUNCTION_D, null, null));
         final int next = CALLEE;
         mv.visitCode();
-        mv.visitVarInsn(ALOAD, ST);
-        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
-        mv.visitVarInsn(ASTORE, MEM);
-        mv.visitVarInsn(ALOAD, MEM);
-        mv.visitVarInsn(ILOAD, DEPTH);
-        mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "enterFrame", "(I)J", false);
-        mv.visitVarInsn(LSTORE, reg(10));
-        mv.visitVarInsn(ALOAD, ST);
-        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "budget", "()J", false);
-        mv.visitVarInsn(LSTORE, BUDGET);
-        mv.visitVarInsn(ALOAD, ST);
-        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "context", "()Lio/bpf4j/jit/ExecutionContext;", false);
-        mv.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/ExecutionContext", "mayGotoBudget", "()J", false);
-        mv.visitVarInsn(LSTORE, MAY_GOTO);
+        enterFunction(mv);
         pushInt(mv, code.functionStart(f));
         mv.visitVarInsn(ISTORE, next);
         mv.locals(STATE, INTEGER, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, LONG, MEMORY, LONG, TOP, INTEGER);

@@ -12,7 +12,8 @@ public final class CompiledState extends RunState<CompiledProgram> {
     /**
      * r1-r5 as a returning BPF function left them. The interpreter's callee shares its caller's
      * register file, so after a bpf-to-bpf call the caller sees the callee's r1-r5; generated
-     * methods return r0 and leave r1-r5 here for the caller to reload.
+     * methods return r0 and leave here those of r1-r5 a caller may read after the call, for it
+     * to reload ({@link ReturnedRegisters}).
      */
     public final long[] ret = new long[6];
     /**

@@ -7,7 +7,6 @@ import io.bpf4j.jit.internal.DecodedProgram;
 import io.bpf4j.jit.interpreter.Interpreter;
 import io.bpf4j.maps.MapFactory;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.Map;
 import org.objectweb.asm.MethodTooLargeException;
 import org.slf4j.Logger;
@@ -89,15 +88,14 @@ public final class Compiler implements ExecutionEngine {
                         + limit + " HotSpot compiles (HugeMethodLimit)");
             }
         }
-        CompiledCode compiled;
+        SlowPaths classData = new SlowPaths(generator);
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, new SlowPaths(generator), true);
-            compiled = (CompiledCode) lookup.findConstructor(lookup.lookupClass(), MethodType.methodType(void.class)).invoke();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("generated class for prog '" + image.name() + "' cannot be instantiated", e);
+            // initialized now: the class initializer hands its instance to the class data
+            MethodHandles.lookup().defineHiddenClassWithClassData(bytes, classData, true);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("generated class for prog '" + image.name() + "' cannot be defined", e);
         }
+        CompiledCode compiled = classData.code();
         // the generator stays reachable anyway (the slow paths generate from it)
         CompiledProgram p = new CompiledProgram(image, code, compiled, generator);
         MapFactory.registerProgram(p);

@@ -37,10 +37,34 @@ abstract class ControlFlowEmitter extends MemoryAccessEmitter {
     }
 
     void helperCall(int pc, int id) {
+        if (!gen.helperConstant(id)) {
+            // not bound: Support faults as the interpreter does
+            helperCall(pc, () -> pushInt(id));
+            return;
+        }
+        // callbacks (bpf_loop) spend from the same budget
+        syncBudgetOut();
+        // the image's helper from a static final field: HotSpot sees one implementation and inlines it
+        mv.visitFieldInsn(GETSTATIC, NAME, helperField(id), HELPER_D);
+        mv.visitVarInsn(ALOAD, ST);
+        mv.visitVarInsn(ILOAD, DEPTH);
+        pushInt(pc);
+        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "enterHelper", "(II)V", false);
+        mv.visitVarInsn(ALOAD, ST);
+        for (int r = 1; r <= 5; r++) {
+            load(r);
+        }
+        mv.visitMethodInsn(INVOKEINTERFACE, HELPER, "call", "(L" + HELPER_RUNTIME + ";JJJJJ)J", true);
+        store(0);
+        syncBudgetIn();
+    }
+
+    /** A call through {@code Support} of the helper whose id {@code pushId} pushes, with r1-r5; r0 is its result. */
+    private void helperCall(int pc, Runnable pushId) {
         // callbacks (bpf_loop) spend from the same budget
         syncBudgetOut();
         mv.visitVarInsn(ALOAD, ST);
-        pushInt(id);
+        pushId.run();
         mv.visitVarInsn(ILOAD, DEPTH);
         pushInt(pc);
         for (int r = 1; r <= 5; r++) {
@@ -93,14 +117,36 @@ abstract class ControlFlowEmitter extends MemoryAccessEmitter {
         }
         store(0);
         syncBudgetIn();
+        // the others are not read before written: the callee's values are never seen
+        reload(gen.returned().afterCall(pc));
+    }
+
+    /** Reloads the registers of {@code registers} (bit r for register r) from {@code ret}. */
+    private void reload(int registers) {
         for (int r = 1; r <= 5; r++) {
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitFieldInsn(GETFIELD, STATE, "ret", "[J");
-            pushInt(r);
-            mv.visitInsn(LALOAD);
-            store(r);
+            if ((registers & 1 << r) != 0) {
+                mv.visitVarInsn(ALOAD, ST);
+                mv.visitFieldInsn(GETFIELD, STATE, "ret", "[J");
+                pushInt(r);
+                mv.visitInsn(LALOAD);
+                store(r);
+            }
         }
     }
+
+    /** Hands back the registers of {@code registers} (bit r for register r) in {@code ret}. */
+    private void handBack(int registers) {
+        for (int r = 1; r <= 5; r++) {
+            if ((registers & 1 << r) != 0) {
+                mv.visitVarInsn(ALOAD, ST);
+                mv.visitFieldInsn(GETFIELD, STATE, "ret", "[J");
+                pushInt(r);
+                load(r);
+                mv.visitInsn(LASTORE);
+            }
+        }
+    }
+
 
     /**
      * bpf_tail_call: when the prog array slot holds a program (and the run has tail calls
@@ -131,6 +177,8 @@ abstract class ControlFlowEmitter extends MemoryAccessEmitter {
         mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "enterTailCall", "(" + STATE_D + "L" + PROGRAM + ";JI)J", false);
         mv.visitLabel(gap[1]);
         store(0);
+        // the target ran on a register file of its own: the caller sees this function's r1-r5
+        handBack(gen.returned().atExit(function));
         returnR0();
         mv.frame(next);
     }
@@ -281,19 +329,12 @@ abstract class ControlFlowEmitter extends MemoryAccessEmitter {
         mv.visitVarInsn(ISTORE, CALLEE);
         mv.visitVarInsn(ILOAD, CALLEE);
         mv.visitJumpInsn(IFGE, function);
-        syncBudgetOut();
-        mv.visitVarInsn(ALOAD, ST);
-        mv.visitInsn(ICONST_M1);
-        mv.visitVarInsn(ILOAD, CALLEE);
-        mv.visitInsn(ISUB);
-        mv.visitVarInsn(ILOAD, DEPTH);
-        pushInt(pc);
-        for (int r = 1; r <= 5; r++) {
-            load(r);
-        }
-        mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "callHelper", "(" + STATE_D + "IIIJJJJJ)J", false);
-        store(0);
-        syncBudgetIn();
+        // a helper: callxTarget returned -1 - its id
+        helperCall(pc, () -> {
+            mv.visitInsn(ICONST_M1);
+            mv.visitVarInsn(ILOAD, CALLEE);
+            mv.visitInsn(ISUB);
+        });
         mv.visitJumpInsn(GOTO, done);
         mv.frame(function);
         localCall(pc, -1, null);
@@ -302,13 +343,8 @@ abstract class ControlFlowEmitter extends MemoryAccessEmitter {
     }
 
     void exit() {
-        for (int r = 1; r <= 5; r++) {
-            mv.visitVarInsn(ALOAD, ST);
-            mv.visitFieldInsn(GETFIELD, STATE, "ret", "[J");
-            pushInt(r);
-            load(r);
-            mv.visitInsn(LASTORE);
-        }
+        // what callers read after the call
+        handBack(gen.returned().atExit(function));
         syncBudgetOut();
         returnR0();
     }

@@ -14,6 +14,11 @@ import org.objectweb.asm.Opcodes;
  * label with its frame (the first in full, the others "same locals", as every frame after the
  * entry has the same locals); a second frame at the same bytecode offset (two labels with no
  * instruction between) is dropped, as the class file allows one per offset.
+ *
+ * <p>Frames go only where the class file needs them: at jump targets and handlers
+ * ({@link #frame}) and after an instruction that does not fall through ({@link #place}). Each
+ * frame costs when the class is defined: HotSpot's verifier finds a jump's frame by a linear
+ * search of the method's frames, and checks the locals at every frame.
  */
 final class FramedMethodVisitor extends MethodVisitor {
     private Object[] locals;
@@ -21,6 +26,8 @@ final class FramedMethodVisitor extends MethodVisitor {
     private boolean framed;
     /** Whether an instruction was written since the last frame (a frame needs its own offset). */
     private boolean instructionSinceFrame = true;
+    /** Whether the last instruction written goes on to the next (not a goto, switch, return or throw). */
+    private boolean fallsThrough = true;
 
     FramedMethodVisitor(MethodVisitor mv) {
         super(Opcodes.ASM9, mv);
@@ -54,13 +61,27 @@ final class FramedMethodVisitor extends MethodVisitor {
         }
     }
 
+    /**
+     * Places {@code label}, no jump's target, with a frame only where the previous instruction
+     * does not fall through (the verifier needs the frame to go on there).
+     */
+    void place(Label label) {
+        if (fallsThrough) {
+            super.visitLabel(label);
+        } else {
+            frame(label);
+        }
+    }
+
     private void wrote() {
         instructionSinceFrame = true;
+        fallsThrough = true;
     }
 
     @Override
     public void visitInsn(int opcode) {
         wrote();
+        fallsThrough = !(opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN || opcode == Opcodes.ATHROW);
         super.visitInsn(opcode);
     }
 
@@ -103,6 +124,7 @@ final class FramedMethodVisitor extends MethodVisitor {
     @Override
     public void visitJumpInsn(int opcode, Label label) {
         wrote();
+        fallsThrough = opcode != Opcodes.GOTO;
         super.visitJumpInsn(opcode, label);
     }
 
@@ -121,12 +143,14 @@ final class FramedMethodVisitor extends MethodVisitor {
     @Override
     public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
         wrote();
+        fallsThrough = false;
         super.visitTableSwitchInsn(min, max, dflt, labels);
     }
 
     @Override
     public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
         wrote();
+        fallsThrough = false;
         super.visitLookupSwitchInsn(dflt, keys, labels);
     }
 

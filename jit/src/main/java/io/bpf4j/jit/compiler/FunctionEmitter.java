@@ -11,8 +11,8 @@ import org.objectweb.asm.MethodVisitor;
 /**
  * Emits one generated method: a whole function ({@code f<k>}), one chunk of a split function
  * ({@code c<k>_<n>}), or a function's slow method ({@link #emitSlow}). It lays out the method
- * (entry code, the shared ends, each slot's code with the budget compared once per basic block,
- * the budget stubs, the fault handler that stores the budget) and translates the straight-line
+ * (entry code, the shared ends, the fault handler that stores the budget, each slot's code with
+ * the budget compared once per basic block) and translates the straight-line
  * instructions; memory accesses and control flow come from the layers below.
  */
 final class FunctionEmitter extends ControlFlowEmitter {
@@ -79,13 +79,13 @@ final class FunctionEmitter extends ControlFlowEmitter {
         }
         // the shared ends (the slow method's call, a chunk's way out) come before the code that
         // jumps to them: ASM keeps a label's forward references in an array it grows by a few
-        // entries at a time, which is quadratic for the hundreds of stubs of a large function
+        // entries at a time, which is quadratic for the hundreds of blocks of a large function,
+        // and HotSpot's verifier finds a jump's frame by a linear search from the method's start
         Label slowPath = new Label();
         Label body = new Label();
         mv.visitJumpInsn(GOTO, body);
         // outside the handler's range: the slow method leaves the budget in the run state itself
-        mv.frame(slowPath, INTEGER);
-        mv.visitVarInsn(ISTORE, FAULT_PC);
+        mv.frame(slowPath);
         mv.visitFieldInsn(GETSTATIC, NAME, "SLOW", SLOW_PATHS_D);
         pushInt(slowKey(function, chunk));
         mv.visitVarInsn(ALOAD, ST);
@@ -100,6 +100,7 @@ final class FunctionEmitter extends ControlFlowEmitter {
         if (split()) {
             emitLeave();
         }
+        budgetStoringHandler(handler);
         mv.frame(body);
         mv.visitLabel(tryStart);
         if (split()) {
@@ -114,17 +115,24 @@ final class FunctionEmitter extends ControlFlowEmitter {
             if (!emitted(pc)) {
                 continue;
             }
-            mv.frame(label(pc));
+            if (jumpedTo(pc)) {
+                mv.frame(label(pc));
+            } else {
+                mv.place(label(pc));
+            }
             // the slot as the line number: profilers and stack traces name BPF instructions
             mv.visitLineNumber(pc, label(pc));
             if (blocks.lengthAt(pc) > 0) {
                 length = blocks.lengthAt(pc);
                 index = 0;
                 spent = 0;
+                // the block's first slot for the slow method, in a local: one shared jump target, no stub per block
+                pushInt(pc);
+                mv.visitVarInsn(ISTORE, FAULT_PC);
                 mv.visitVarInsn(LLOAD, BUDGET);
                 pushLong(length);
                 mv.visitInsn(LCMP);
-                mv.visitJumpInsn(IFLT, budgetStub(pc));
+                mv.visitJumpInsn(IFLT, slowPath);
             }
             if (index == length - 1 || BasicBlocks.mayFault(op[pc])) {
                 spend(index + 1 - spent);
@@ -139,47 +147,34 @@ final class FunctionEmitter extends ControlFlowEmitter {
             pushInt(to + 1);
             mv.visitJumpInsn(GOTO, leave);
         }
-        // each block's stub pushes its first slot and joins one call of the slow method
-        for (int pc = from; pc <= to; pc++) {
-            if (blocks.lengthAt(pc) > 0) {
-                mv.frame(budgetStub(pc));
-                pushInt(pc);
-                mv.visitJumpInsn(GOTO, slowPath);
-            }
-        }
         if (split()) {
             emitLeaveStubs();
         }
         mv.visitLabel(tryEnd);
+        mv.visitLabel(end);
+        mv.visitMaxs(MAX_STACK, maxLocals);
+        mv.visitEnd();
+    }
+
+    /**
+     * The handler that stores this method's budget in the run state when a fault leaves it, as
+     * the interpreter's finally does. It comes before the code it covers: HotSpot's verifier
+     * checks every instruction in a handler's range against the handler's frame, which it finds
+     * by a linear search of the method's frames, so a handler at the end made defining a large
+     * method quadratic in its size.
+     */
+    private void budgetStoringHandler(Label handler) {
         mv.frame(handler, "java/lang/Throwable");
         mv.visitVarInsn(ASTORE, EXC);
-        mv.visitVarInsn(ALOAD, ST);
-        mv.visitVarInsn(LLOAD, BUDGET);
-        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
+        syncBudgetOut();
         mv.visitVarInsn(ALOAD, EXC);
         mv.visitInsn(ATHROW);
-        mv.visitLabel(end);
-        mv.visitMaxs(MAX_STACK, MAX_LOCALS);
-        mv.visitEnd();
     }
 
     /** A function method's entry: a new frame (r10), the budgets from the run state. */
     private void enterFunction() {
-        mv.visitVarInsn(ALOAD, ST);
-        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "memory", "()L" + MEMORY + ";", false);
-        mv.visitVarInsn(ASTORE, MEM);
-        mv.visitVarInsn(ALOAD, MEM);
-        mv.visitVarInsn(ILOAD, DEPTH);
-        mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "enterFrame", "(I)J", false);
-        mv.visitVarInsn(LSTORE, reg(10));
+        MethodLayout.enterFunction(mv);
         clearCaches();
-        mv.visitVarInsn(ALOAD, ST);
-        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "budget", "()J", false);
-        mv.visitVarInsn(LSTORE, BUDGET);
-        mv.visitVarInsn(ALOAD, ST);
-        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "context", "()Lio/bpf4j/jit/ExecutionContext;", false);
-        mv.visitMethodInsn(INVOKEVIRTUAL, "io/bpf4j/jit/ExecutionContext", "mayGotoBudget", "()J", false);
-        mv.visitVarInsn(LSTORE, MAY_GOTO);
         initScratch();
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, BLOCK);
@@ -283,18 +278,14 @@ final class FunctionEmitter extends ControlFlowEmitter {
         l.add(PROGRAM); // TARGET
         l.add(INTEGER); // FAULT_PC
         l.add(INTEGER); // BLOCK (the slow method's copy of its parameter)
+        l.add(LONG); // ADDR
         for (int b = 0; b <= 10; b++) {
             if (cachedBases[b]) {
                 l.add(INTEGER);
                 l.add(INTEGER);
                 l.add(REGION);
-            } else {
-                l.add(TOP);
-                l.add(TOP);
-                l.add(TOP);
             }
         }
-        l.add(LONG); // ADDR
         return l.toArray();
     }
 
@@ -344,6 +335,7 @@ final class FunctionEmitter extends ControlFlowEmitter {
         mv.visitVarInsn(ILOAD, FAULT_PC);
         mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "budgetExhausted", "(" + STATE_D + "I)Ljava/lang/RuntimeException;", false);
         mv.visitInsn(ARETURN);
+        budgetStoringHandler(handler);
         mv.frame(dispatch);
         mv.visitLabel(tryStart);
         java.util.List<Integer> heads = new java.util.ArrayList<>();
@@ -391,14 +383,7 @@ final class FunctionEmitter extends ControlFlowEmitter {
         mv.visitMethodInsn(INVOKESPECIAL, "java/lang/IllegalStateException", "<init>", "()V", false);
         mv.visitInsn(ATHROW);
         mv.visitLabel(tryEnd);
-        mv.frame(handler, "java/lang/Throwable");
-        mv.visitVarInsn(ASTORE, EXC);
-        mv.visitVarInsn(ALOAD, ST);
-        mv.visitVarInsn(LLOAD, BUDGET);
-        mv.visitMethodInsn(INVOKEVIRTUAL, STATE, "setBudget", "(J)V", false);
-        mv.visitVarInsn(ALOAD, EXC);
-        mv.visitInsn(ATHROW);
-        mv.visitMaxs(MAX_STACK, MAX_LOCALS);
+        mv.visitMaxs(MAX_STACK, maxLocals);
         mv.visitEnd();
     }
 

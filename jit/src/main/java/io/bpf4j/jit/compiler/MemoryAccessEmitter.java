@@ -18,6 +18,10 @@ import org.objectweb.asm.MethodVisitor;
 abstract class MemoryAccessEmitter extends MethodEmitter {
     /** Registers this function accesses memory through (other than r10 plus a constant in the frame). */
     final boolean[] cachedBases = new boolean[11];
+    /** Per base register, the first of its cache's three locals (0 where {@link #cachedBases} has none). */
+    private final int[] cacheLocals = new int[11];
+    /** The method's locals: the layout's fixed ones and the caches'. */
+    final int maxLocals;
 
     MemoryAccessEmitter(CodeGenerator gen, MethodVisitor mv, int f, BasicBlocks blocks, FunctionChunks chunks, int chunk) {
         super(gen, mv, f, blocks, chunks, chunk);
@@ -26,6 +30,29 @@ abstract class MemoryAccessEmitter extends MethodEmitter {
                 cachedBases[(op[pc] & 0x07) == 0x01 ? code.src()[pc] : code.dst()[pc]] = true;
             }
         }
+        int next = CACHES;
+        for (int b = 0; b <= 10; b++) {
+            if (cachedBases[b]) {
+                cacheLocals[b] = next;
+                next += 3;
+            }
+        }
+        maxLocals = next;
+    }
+
+    /** The local holding the id (high half) base register {@code b}'s cache holds for reads. */
+    int cacheId(int b) {
+        return cacheLocals[b];
+    }
+
+    /** The local holding the id its cache holds for writes (0 when the region was cached for reading only). */
+    int cacheWriteId(int b) {
+        return cacheLocals[b] + 1;
+    }
+
+    /** The local holding the region its cache holds. */
+    int cacheRegion(int b) {
+        return cacheLocals[b] + 2;
     }
 
     /** Whether the access at {@code pc} goes through its base register's region cache (loads and stores but r10's frame accesses). */
@@ -51,16 +78,18 @@ abstract class MemoryAccessEmitter extends MethodEmitter {
             int size = bytes(name);
             Label checked = new Label();
             Label done = new Label();
-            cachedAccess(src, false, size, pc, checked);
+            boolean checks = cachedAccess(src, false, size, pc, checked);
             mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "get" + size * 8, "(Lio/bpf4j/jit/runtime/Region;J)J", false);
-            mv.visitJumpInsn(GOTO, done);
-            // the interpreter's checked access: faults as there, or serves a region the cache may not hold
-            mv.frame(checked);
-            mv.visitVarInsn(ALOAD, MEM);
-            mv.visitVarInsn(LLOAD, ADDR);
-            pushInt(pc);
-            mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name, "(JI)J", false);
-            mv.frame(done, LONG);
+            if (checks) {
+                mv.visitJumpInsn(GOTO, done);
+                // the interpreter's checked access: outside the cached region, it faults as there
+                mv.frame(checked);
+                mv.visitVarInsn(ALOAD, MEM);
+                mv.visitVarInsn(LLOAD, ADDR);
+                pushInt(pc);
+                mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, name, "(JI)J", false);
+                mv.frame(done, LONG);
+            }
         }
         if (narrow != 0) {
             mv.visitInsn(L2I);
@@ -85,9 +114,12 @@ abstract class MemoryAccessEmitter extends MethodEmitter {
         int size = bytes(name);
         Label checked = new Label();
         Label done = new Label();
-        cachedAccess(dst, true, size, pc, checked);
+        boolean checks = cachedAccess(dst, true, size, pc, checked);
         operand(x, src, imm);
         mv.visitMethodInsn(INVOKESTATIC, SUPPORT, "put" + size * 8, "(Lio/bpf4j/jit/runtime/Region;JJ)V", false);
+        if (!checks) {
+            return;
+        }
         mv.visitJumpInsn(GOTO, done);
         mv.frame(checked);
         mv.visitVarInsn(ALOAD, MEM);
@@ -101,32 +133,31 @@ abstract class MemoryAccessEmitter extends MethodEmitter {
     /**
      * The fast path of a load or store through base register {@code base}: the address in
      * ADDR, the region cache looked up, the bounds compared unless the verifier proved them,
-     * then the cached region and the address on the operand stack. Anything the fast path
-     * cannot serve goes to {@code checked}.
+     * then the cached region and the address on the operand stack. An access outside the
+     * cached region goes to {@code checked}; returns whether any may (false when proven).
      */
-    void cachedAccess(int base, boolean write, int size, int pc, Label checked) {
+    boolean cachedAccess(int base, boolean write, int size, int pc, Label checked) {
         Label hit = new Label();
         boolean proven = gen.provenInBounds(pc);
         address(base, pc);
         mv.visitVarInsn(LSTORE, ADDR);
-        cacheLookup(base, write, size, pc, hit, checked);
+        cacheLookup(base, write, size, pc, hit);
         mv.frame(hit);
         if (!proven) {
             boundsCheck(base, size, checked);
         }
         mv.visitVarInsn(ALOAD, cacheRegion(base));
         mv.visitVarInsn(LLOAD, ADDR);
+        return !proven;
     }
 
     /**
      * The region cache of base register {@code base}: when the address's tag and id (its high
      * half) are the cached ones, on to {@code hit}; otherwise the checked lookup fills the
-     * cache (faulting as the interpreter does) and goes on to {@code hit}, or to
-     * {@code checked} for a region the cache may not hold. A write hits only a region cached
-     * for writing, which the checked lookup has found writable.
+     * cache (faulting as the interpreter does) and goes on to {@code hit}. A write hits only a
+     * region cached for writing, which the checked lookup has found writable.
      */
-    void cacheLookup(int base, boolean write, int size, int pc, Label hit, Label checked) {
-        Label uncacheable = new Label();
+    void cacheLookup(int base, boolean write, int size, int pc, Label hit) {
         highHalf();
         mv.visitVarInsn(ILOAD, write ? cacheWriteId(base) : cacheId(base));
         mv.visitJumpInsn(IF_ICMPEQ, hit);
@@ -136,8 +167,6 @@ abstract class MemoryAccessEmitter extends MethodEmitter {
         mv.visitInsn(write ? ICONST_1 : ICONST_0);
         pushInt(pc);
         mv.visitMethodInsn(INVOKEVIRTUAL, MEMORY, "cacheRegion", "(JIZI)Lio/bpf4j/jit/runtime/Region;", false);
-        mv.visitInsn(DUP);
-        mv.visitJumpInsn(IFNULL, uncacheable);
         mv.visitVarInsn(ASTORE, cacheRegion(base));
         highHalf();
         if (write) {
@@ -148,10 +177,7 @@ abstract class MemoryAccessEmitter extends MethodEmitter {
             mv.visitVarInsn(ISTORE, cacheWriteId(base));
         }
         mv.visitVarInsn(ISTORE, cacheId(base));
-        mv.visitJumpInsn(GOTO, hit);
-        mv.frame(uncacheable, REGION);
-        mv.visitInsn(POP);
-        mv.visitJumpInsn(GOTO, checked);
+        // on to hit, which follows
     }
 
     void highHalf() {

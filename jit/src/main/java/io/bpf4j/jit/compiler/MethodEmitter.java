@@ -36,8 +36,13 @@ abstract class MethodEmitter {
     final Label leave = new Label();
     final Label end = new Label();
     final Label[] labels;
-    final Label[] budgetStubs;
     final BasicBlocks blocks;
+    /**
+     * Per slot of this method: whether code jumps to it, so that its label takes a stack map
+     * frame; the others are placed without one (HotSpot's verifier pays for each frame when the
+     * class is defined). Known before the slots are emitted, for backward jumps.
+     */
+    private final boolean[] jumpedTo;
 
     MethodEmitter(CodeGenerator gen, MethodVisitor mv, int f, BasicBlocks blocks, FunctionChunks chunks, int chunk) {
         this.gen = gen;
@@ -53,25 +58,63 @@ abstract class MethodEmitter {
         this.from = chunks == null ? start : chunks.from(chunk);
         this.to = chunks == null ? last : chunks.to(chunk);
         this.labels = new Label[to - from + 1];
-        this.budgetStubs = new Label[to - from + 1];
         this.blocks = blocks;
+        this.jumpedTo = jumpTargets();
+    }
+
+    /**
+     * The slots of {@code [from, to]} that jumps, {@code may_goto}, {@code gotox} and a chunk's
+     * entry switch go to (every slot, for a {@code gotox} whose targets are unknown).
+     */
+    private boolean[] jumpTargets() {
+        boolean[] t = new boolean[to - from + 1];
+        boolean any = split() && chunks.anySlotEntry();
+        if (split() && !any) {
+            for (int e : chunks.entries(chunk)) {
+                t[e - from] = true;
+            }
+        }
+        int[] target = code.target();
+        for (int pc = from; pc <= to && !any; pc++) {
+            if (!emitted(pc)) {
+                continue;
+            }
+            if (BasicBlocks.jumps(op[pc])) {
+                mark(t, target[pc]);
+            } else if (op[pc] == 0x0d) {
+                int[] known = indirect.at(pc);
+                if (known == null) {
+                    any = true;
+                } else {
+                    for (int k : known) {
+                        mark(t, k);
+                    }
+                }
+            }
+        }
+        if (any) {
+            java.util.Arrays.fill(t, true);
+        }
+        return t;
+    }
+
+    private void mark(boolean[] targets, int slot) {
+        if (slot >= from && slot <= to) {
+            targets[slot - from] = true;
+        }
+    }
+
+    /** Whether slot {@code pc}'s label takes a frame: some code of this method jumps to it. */
+    boolean jumpedTo(int pc) {
+        return jumpedTo[pc - from];
     }
 
     /** The label of slot {@code pc} of this method (created when first asked for). */
     Label label(int pc) {
-        return labelIn(labels, pc);
-    }
-
-    /** The label of slot {@code pc}'s budget stub (created when first asked for). */
-    Label budgetStub(int pc) {
-        return labelIn(budgetStubs, pc);
-    }
-
-    Label labelIn(Label[] table, int pc) {
-        Label l = table[pc - from];
+        Label l = labels[pc - from];
         if (l == null) {
             l = new Label();
-            table[pc - from] = l;
+            labels[pc - from] = l;
         }
         return l;
     }
@@ -88,6 +131,10 @@ abstract class MethodEmitter {
     Label at(int slot) {
         if (slot < from || slot > to) {
             return leaveStubs.computeIfAbsent(slot, t -> new Label());
+        }
+        if (!jumpedTo[slot - from]) {
+            // jumpTargets() missed it: the slot's label may be placed without a frame already
+            throw new IllegalStateException("prog slot " + slot + ": jumped to, but not found as a jump target before emitting");
         }
         return label(slot);
     }

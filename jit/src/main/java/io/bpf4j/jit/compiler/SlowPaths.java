@@ -6,12 +6,14 @@ import java.lang.invoke.MethodType;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The slow methods of one compiled program, generated when first needed. A slow method runs a
+ * The slow methods of one compiled program, generated when first needed (and, for its class
+ * initializer, the helpers it calls). A slow method runs a
  * basic block the budget does not cover, instruction by instruction (see
  * {@code FunctionEmitter.emitSlow}); most runs never need one, and generating them
  * all with the program doubled its class and its compile time. Each function (or chunk of a
  * split function) gets its own small hidden class on the first budget fault there. The program's
- * class reaches this object as its class data. Public only because hidden classes link to it.
+ * class reaches this object as its class data, and hands it its instance when initialized.
+ * Public only because hidden classes link to it.
  */
 public final class SlowPaths {
     private static final MethodType SLOW = MethodType.methodType(RuntimeException.class, CompiledState.class, int.class,
@@ -20,9 +22,24 @@ public final class SlowPaths {
 
     private final CodeGenerator generator;
     private final ConcurrentHashMap<Integer, MethodHandle> methods = new ConcurrentHashMap<>();
+    /** The instance of the program's class, handed over by its class initializer. */
+    private CompiledCode code;
 
     SlowPaths(CodeGenerator generator) {
         this.generator = generator;
+    }
+
+    /** Called once by the program's class initializer with the class's instance. */
+    public void initialized(CompiledCode instance) {
+        if (code != null) {
+            throw new IllegalStateException("the program's class is initialized already");
+        }
+        code = instance;
+    }
+
+    /** The instance of the program's class, once the class is initialized. */
+    CompiledCode code() {
+        return code;
     }
 
     /**
@@ -40,6 +57,11 @@ public final class SlowPaths {
         } catch (Throwable e) {
             throw new IllegalStateException("slow path " + key + " failed", e);
         }
+    }
+
+    /** The program's helper {@code id}, for the static final field its class calls it through. */
+    public io.bpf4j.jit.runtime.Helper helper(int id) {
+        return generator.helper(id);
     }
 
     private MethodHandle define(int key) {

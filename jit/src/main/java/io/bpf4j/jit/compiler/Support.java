@@ -56,11 +56,11 @@ public final class Support {
     }
 
     public static long get32(Region r, long address) {
-        return (int) LE32.get(r.bytes(), at(r, address)) & 0xffff_ffffL;
+        return r.loaded((int) address ^ Integer.MIN_VALUE, (int) LE32.get(r.bytes(), at(r, address)) & 0xffff_ffffL);
     }
 
     public static long get64(Region r, long address) {
-        return (long) LE64.get(r.bytes(), at(r, address));
+        return r.loaded((int) address ^ Integer.MIN_VALUE, (long) LE64.get(r.bytes(), at(r, address)));
     }
 
     public static void put8(Region r, long address, long value) {

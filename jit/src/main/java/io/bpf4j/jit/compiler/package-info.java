@@ -28,7 +28,10 @@
  * <p>The generator writes the stack map frames itself ({@code FramedMethodVisitor}): after a
  * method's entry code every local has one type, so each frame is "same locals" with an empty
  * or one-value stack, and ASM's frame computation (a data-flow analysis per method, once most
- * of the compile time) is not run.
+ * of the compile time) is not run. Frames go only where the class file needs them (jump
+ * targets, code after a goto, return or throw), and each method's fault handler comes before
+ * the code it covers: defining the class runs HotSpot's verifier, which looks a frame up by a
+ * linear search of the method's frames for each jump and for each instruction a handler covers.
  *
  * <p>{@code callx} and {@code gotox} whose targets the verifier's facts give
  * ({@code IndirectTargets}) switch on the pointer straight to a direct call or jump; other values,
@@ -54,7 +57,13 @@
  *   reached, and the region): while an access's high half matches, the access compares its
  *   bounds inline and goes to the region's bytes; otherwise {@code Memory.cacheRegion} checks it
  *   as the interpreter does and refills the cache. Calls empty the caches (a helper may replace
- *   or revoke regions); regions with pointer fields (contexts) are never cached.</li>
+ *   or revoke regions). A context's pointer fields are read through the cached region too
+ *   ({@code Region.loaded}), with no boxing.</li>
+ *   <li>Helpers bound in the image are called through a static final field of the class per
+ *   helper, set from the class data: HotSpot takes the field as a constant, sees one
+ *   implementation and can inline it.</li>
+ *   <li>A function's exits store for its callers, and a call reloads after it returns, only the
+ *   registers of r1-r5 read afterwards before being written ({@code ReturnedRegisters}).</li>
  * </ul>
  * {@code -Dbpf4j.compiler.dump=DIR} writes each generated class to DIR; the line numbers of the
  * function methods are BPF slots.

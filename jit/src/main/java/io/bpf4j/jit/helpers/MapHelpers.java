@@ -8,6 +8,8 @@ import io.bpf4j.jit.runtime.HelperFault;
 import io.bpf4j.jit.runtime.HelperRuntime;
 import io.bpf4j.jit.runtime.HelperTable;
 import io.bpf4j.jit.runtime.Memory;
+import io.bpf4j.jit.runtime.MemoryFault;
+import io.bpf4j.jit.runtime.Region;
 import io.bpf4j.jit.runtime.RegionKind;
 import io.bpf4j.maps.BloomFilter;
 import io.bpf4j.maps.BpfMap;
@@ -55,9 +57,25 @@ public final class MapHelpers {
         return map.type() == MapType.ARRAY_OF_MAPS || map.type() == MapType.HASH_OF_MAPS;
     }
 
+    /**
+     * The value of {@code map} for the key at {@code key}, looked up in the program's memory
+     * where the key is (checked as {@link Memory#read} checks it, without its copy).
+     */
+    private static ValueRef lookupInPlace(HelperRuntime rt, BpfMap map, long key, int cpu) {
+        int size = map.keySize();
+        if (size <= 0) {
+            return map.lookupRef(rt.memory().read(key, size, rt.pc()), cpu);
+        }
+        Region r = rt.memory().check(key, size, MemoryFault.Access.READ, rt.pc());
+        return map.lookupRef(r.bytes(), Memory.index(r, key), cpu);
+    }
+
     /** (map, key): a pointer to the live value (or the inner map), or 0 (NULL). */
     static long lookup(HelperRuntime rt, long mapPointer, long key, long r3, long r4, long r5) {
         BpfMap map = rt.map(mapPointer);
+        if (!isMapOfMaps(map) && !(map instanceof io.bpf4j.maps.InsnArray)) {
+            return valuePointer(rt, map, lookupInPlace(rt, map, key, rt.cpu()));
+        }
         byte[] k = rt.memory().read(key, map.keySize(), rt.pc());
         if (isMapOfMaps(map)) {
             BpfMap inner = ((MapOfMaps) map).innerMap(k);

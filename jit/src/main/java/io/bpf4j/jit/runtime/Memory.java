@@ -251,18 +251,15 @@ public final class Memory {
     }
 
     /**
-     * {@link #check} for compiled code's region cache (one per base register): the region, when
-     * later accesses of the same kind through the same region id may use its bytes directly
-     * (bounds compared in compiled code), or {@code null} when every access must come here (a
-     * region with pointer fields, whose loads are not its bytes). A frame cached for writing is
+     * {@link #check} for compiled code's region cache (one per base register): the region, whose
+     * bytes later accesses of the same kind through the same region id use directly (bounds
+     * compared in compiled code unless proven; its 4- and 8-byte loads go through
+     * {@link Region#loaded} for the pointer fields of a context). A frame cached for writing is
      * marked written throughout, so its next entry zeroes all of it: the same bytes as zeroing
      * only what was written, as nothing below the mark was written since the last zeroing.
      */
     public Region cacheRegion(long address, int size, boolean write, int pc) {
         Region r = check(address, size, write ? MemoryFault.Access.WRITE : MemoryFault.Access.READ, pc);
-        if (r.pointerFieldOffsets != null) {
-            return null;
-        }
         if (write && r.bytes == stack) {
             stackLowWater[r.start / FRAME_SIZE] = 0;
         }
@@ -360,25 +357,13 @@ public final class Memory {
     /** {@link #load32} of an access proved in bounds. */
     public long load32Proven(long address, int pc) {
         Region r = proven(address, 4, MemoryFault.Access.READ, pc);
-        if (r.pointerFieldOffsets != null) {
-            Long p = r.pointerField((int) Pointers.offset(address));
-            if (p != null) {
-                return p;
-            }
-        }
-        return (int) LE32.get(r.bytes, index(r, address)) & 0xffff_ffffL;
+        return r.loaded((int) Pointers.offset(address), (int) LE32.get(r.bytes, index(r, address)) & 0xffff_ffffL);
     }
 
     /** {@link #load64} of an access proved in bounds. */
     public long load64Proven(long address, int pc) {
         Region r = proven(address, 8, MemoryFault.Access.READ, pc);
-        if (r.pointerFieldOffsets != null) {
-            Long p = r.pointerField((int) Pointers.offset(address));
-            if (p != null) {
-                return p;
-            }
-        }
-        return (long) LE64.get(r.bytes, index(r, address));
+        return r.loaded((int) Pointers.offset(address), (long) LE64.get(r.bytes, index(r, address)));
     }
 
     /** {@link #store8} of an access proved in bounds. */
@@ -428,13 +413,7 @@ public final class Memory {
             return arena.load(address, 4);
         }
         Region r = check(address, 4, MemoryFault.Access.READ, pc);
-        if (r.pointerFieldOffsets != null) {
-            Long p = r.pointerField((int) Pointers.offset(address));
-            if (p != null) {
-                return p;
-            }
-        }
-        return (int) LE32.get(r.bytes, index(r, address)) & 0xffff_ffffL;
+        return r.loaded((int) Pointers.offset(address), (int) LE32.get(r.bytes, index(r, address)) & 0xffff_ffffL);
     }
 
     public long load64(long address, int pc) {
@@ -442,13 +421,7 @@ public final class Memory {
             return arena.load(address, 8);
         }
         Region r = check(address, 8, MemoryFault.Access.READ, pc);
-        if (r.pointerFieldOffsets != null) {
-            Long p = r.pointerField((int) Pointers.offset(address));
-            if (p != null) {
-                return p;
-            }
-        }
-        return (long) LE64.get(r.bytes, index(r, address));
+        return r.loaded((int) Pointers.offset(address), (long) LE64.get(r.bytes, index(r, address)));
     }
 
     /** A zero-extending load of 1, 2, 4 or 8 bytes. */

@@ -95,16 +95,21 @@ public final class Region {
         return start;
     }
 
-    /** The pointer field value at {@code offset}, or {@code null} when there is none. */
-    Long pointerField(int offset) {
-        if (pointerFieldOffsets != null) {
-            for (int i = 0; i < pointerFieldOffsets.length; i++) {
-                if (pointerFieldOffsets[i] == offset) {
+    /**
+     * What a 4- or 8-byte load at {@code offset} yields, given the value {@code bytes} it read
+     * from the array: the pointer when a pointer field is there, else {@code bytes} (no boxing:
+     * compiled code loads context fields through this on every run).
+     */
+    public long loaded(int offset, long bytes) {
+        int[] offsets = pointerFieldOffsets;
+        if (offsets != null) {
+            for (int i = 0; i < offsets.length; i++) {
+                if (offsets[i] == offset) {
                     return pointerFieldValues[i];
                 }
             }
         }
-        return null;
+        return bytes;
     }
 
     @Override

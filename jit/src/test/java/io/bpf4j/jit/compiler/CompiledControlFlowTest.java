@@ -120,6 +120,30 @@ class CompiledControlFlowTest {
     }
 
     @Test
+    void aCallerSeesTheRegistersItsCalleesLeftWhereverItReadsThem() {
+        // main calls g, g calls h and exits; h sets r1-r5. main reads r3 and r5 after the call, and r1 only after writing it
+        Instructions insns = asm("mov %r1, 1", "call local g", "mov %r0, %r3", "lsh %r0, 8", "add %r0, %r5", "mov %r1, 0",
+                "add %r0, %r1", "exit",
+                "g:", "call local h", "exit",
+                "h:", "mov %r1, 11", "mov %r2, 12", "mov %r3, 13", "mov %r4, 14", "mov %r5, 15", "mov %r0, 0", "exit");
+        ProgramImage image = ProgramImage.of(insns, StandardHelpers.all());
+        assertThat(agree("nested calls", image, c -> { }).r0()).isEqualTo(13 << 8 | 15);
+        ReturnedRegisters returned = new CodeGenerator(image, new io.bpf4j.jit.internal.DecodedProgram(image)).returned();
+        int r3r5 = 1 << 3 | 1 << 5;
+        assertThat(returned.afterCall(1)).as("read after main's call").isEqualTo(r3r5);
+        assertThat(returned.atExit(1)).as("g hands back").isEqualTo(r3r5);
+        assertThat(returned.afterCall(8)).as("read after g's call (g's exit)").isEqualTo(r3r5);
+        assertThat(returned.atExit(2)).as("h hands back").isEqualTo(r3r5);
+        assertThat(returned.atExit(0)).as("main: no caller in the program").isZero();
+        // a call whose results nobody reads reloads nothing
+        ProgramImage unread = ProgramImage.of(asm("call local h", "mov %r0, 1", "exit", "h:", "mov %r3, 3", "exit"), StandardHelpers.all());
+        assertThat(agree("unread", unread, c -> { }).r0()).isEqualTo(1);
+        ReturnedRegisters none = new CodeGenerator(unread, new io.bpf4j.jit.internal.DecodedProgram(unread)).returned();
+        assertThat(none.afterCall(0)).isZero();
+        assertThat(none.atExit(1)).isZero();
+    }
+
+    @Test
     void tailCallsChainUpToThirtyThreeAndAnEmptySlotFallsThrough() {
         // *counter += 1; tail_call(ctx, jmp, 0); return *counter
         Instructions insns = patch(patch(asm("lddw %r6, 0", "mov %r7, 1", "lock add [%r6+0], %r7",
@@ -149,6 +173,23 @@ class CompiledControlFlowTest {
         assertThat(results[1]).isEqualTo(results[0]).isEqualTo(34L << 8 | 35);
         assertThat(counts[1]).isEqualTo(counts[0]);
         assertThat(faults[1]).isEqualTo(faults[0]);
+    }
+
+    @Test
+    void aSubprogramsCallerSeesTheRegistersATailCalledProgramLeft() {
+        // target: calls h (r4 = 7), sets r3 = 42, exits; caller: g tail-calls it, main reads r3 and r4 after calling g:
+        // the target ran on a register file of its own, so they are g's (r3 = 0 for the tail call, r4 as main left it)
+        Instructions target = asm("call local h", "mov %r3, 42", "mov %r0, 1", "exit", "h:", "mov %r4, 7", "mov %r0, 0", "exit");
+        Instructions caller = patch(asm("call local g", "mov %r0, %r3", "lsh %r0, 8", "add %r0, %r4", "exit",
+                "g:", "lddw %r2, 0", "mov %r3, 0", "call 12", "mov %r0, 1", "exit"), 5, pseudoLoad(Register.R2, Opcodes.PSEUDO_MAP_FD, 1, 0));
+        for (ExecutionEngine engine : new ExecutionEngine[] {Interpreter.INSTANCE, Compiler.INSTANCE}) {
+            BpfMap progs = TestMaps.create(MapType.PROG_ARRAY, "jmp", 4, 4, 1);
+            Executable t = engine.prepare(ProgramImage.builder(target).helpers(StandardHelpers.forProgramType(ProgramType.XDP)).build());
+            Executable c = engine.prepare(ProgramImage.builder(caller).helpers(StandardHelpers.forProgramType(ProgramType.XDP))
+                    .map(1, progs).build());
+            ((ProgArray) progs).setProgram(0, t);
+            assertThat(c.run(c.newContext())).as(engine.getClass().getSimpleName()).isEqualTo(0);
+        }
     }
 
     @Test

@@ -17,12 +17,21 @@ final class ArrayMap extends AbstractBpfMap {
     private final byte[] data;
     private final int stride;
     private final int cpus;
+    /**
+     * The windows programs get onto each element (index * cpus + cpu), made on first lookup so a
+     * lookup per packet allocates nothing; only for arrays of up to {@value #CACHED_REFS} values
+     * (larger ones make a window per lookup rather than hold a reference per element).
+     */
+    private final ValueRef[] refs;
+    private static final int CACHED_REFS = 4096;
 
     ArrayMap(MapDefinition def) {
         super(def);
         this.stride = Bytes.roundUp8(def.valueSize());
         this.cpus = def.type() == MapType.PERCPU_ARRAY ? def.numCpus() : 1;
         this.data = new byte[Math.toIntExact((long) def.maxEntries() * cpus * stride)];
+        long values = (long) def.maxEntries() * cpus;
+        this.refs = values <= CACHED_REFS ? new ValueRef[(int) values] : null;
     }
 
     /** Bytes of storage this array needs, for the creation check. */
@@ -71,17 +80,35 @@ final class ArrayMap extends AbstractBpfMap {
         if (key == null || key.length != 4) {
             return null;
         }
-        long i = index(key);
+        return lookupRef(key, 0, cpu);
+    }
+
+    @Override
+    public ValueRef lookupRef(byte[] keys, int offset, int cpu) {
+        if (keys == null || offset < 0 || offset > keys.length - 4) {
+            return null;
+        }
+        long i = Integer.toUnsignedLong(LittleEndian.getInt(keys, offset));
         if (i >= def.maxEntries()) {
             return null;
         }
+        int c = 0;
         if (perCpu()) {
             if (cpu < 0 || cpu >= cpus) {
                 return null;
             }
-            return new ValueRef(data, base(i, cpu), def.valueSize());
+            c = cpu;
         }
-        return new ValueRef(data, base(i, 0), def.valueSize());
+        if (refs == null) {
+            return new ValueRef(data, base(i, c), def.valueSize());
+        }
+        int slot = (int) i * cpus + c;
+        ValueRef r = refs[slot];
+        if (r == null) {
+            r = new ValueRef(data, base(i, c), def.valueSize());
+            refs[slot] = r;
+        }
+        return r;
     }
 
     @Override

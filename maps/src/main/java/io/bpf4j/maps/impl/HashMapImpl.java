@@ -45,12 +45,28 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
         final BpfMap inner;
         volatile boolean referenced;
         volatile boolean removed;
+        /**
+         * Per CPU, the window programs get onto its value, made on the first lookup: a lookup
+         * per packet then allocates nothing. Unsynchronised, as two threads that both make one
+         * make equal windows.
+         */
+        private final ValueRef[] refs;
 
-        Element(byte[] key, int hash, byte[] storage, BpfMap inner) {
+        Element(byte[] key, int hash, byte[] storage, BpfMap inner, int cpus) {
             this.key = key;
             this.hash = hash;
             this.storage = storage;
             this.inner = inner;
+            this.refs = new ValueRef[cpus];
+        }
+
+        ValueRef ref(int cpu, int stride, int valueSize) {
+            ValueRef r = refs[cpu];
+            if (r == null) {
+                r = new ValueRef(storage, cpu * stride, valueSize);
+                refs[cpu] = r;
+            }
+            return r;
         }
     }
 
@@ -80,14 +96,19 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
     }
 
     static int hash(byte[] key) {
-        int h = 0x9747b28c ^ key.length;
+        return hash(key, 0, key.length);
+    }
+
+    /** The hash of the {@code length} key bytes of {@code keys} from {@code offset}. */
+    static int hash(byte[] keys, int offset, int length) {
+        int h = 0x9747b28c ^ length;
         int i = 0;
-        for (; i + 4 <= key.length; i += 4) {
-            h = (h ^ LittleEndian.getInt(key, i)) * 0x5bd1e995;
+        for (; i + 4 <= length; i += 4) {
+            h = (h ^ LittleEndian.getInt(keys, offset + i)) * 0x5bd1e995;
             h ^= h >>> 15;
         }
-        for (; i < key.length; i++) {
-            h = (h ^ (key[i] & 0xff)) * 0x01000193;
+        for (; i < length; i++) {
+            h = (h ^ (keys[offset + i] & 0xff)) * 0x01000193;
         }
         h ^= h >>> 16;
         h *= 0x85ebca6b;
@@ -105,12 +126,17 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
     }
 
     private Element find(byte[] key, int hash) {
+        return find(key, 0, key.length, hash);
+    }
+
+    /** The element whose key is the {@code length} bytes of {@code keys} from {@code offset}, or null. */
+    private Element find(byte[] keys, int offset, int length, int hash) {
         Element[] b = buckets.get(bucketOf(hash));
         if (b == null) {
             return null;
         }
         for (Element e : b) {
-            if (e.hash == hash && Arrays.equals(e.key, key)) {
+            if (e.hash == hash && Arrays.equals(e.key, 0, e.key.length, keys, offset, offset + length)) {
                 return e;
             }
         }
@@ -121,10 +147,19 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
 
     @Override
     public ValueRef lookupRef(byte[] key, int cpu) {
-        if (mapOfMaps() || key == null || key.length != def.keySize()) {
+        if (key == null || key.length != def.keySize()) {
             return null;
         }
-        Element e = find(key, hash(key));
+        return lookupRef(key, 0, cpu);
+    }
+
+    @Override
+    public ValueRef lookupRef(byte[] keys, int offset, int cpu) {
+        int n = def.keySize();
+        if (mapOfMaps() || keys == null || offset < 0 || offset > keys.length - n) {
+            return null;
+        }
+        Element e = find(keys, offset, n, hash(keys, offset, n));
         if (e == null) {
             return null;
         }
@@ -135,9 +170,9 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
             if (cpu < 0 || cpu >= cpus) {
                 return null;
             }
-            return new ValueRef(e.storage, cpu * stride, def.valueSize());
+            return e.ref(cpu, stride, def.valueSize());
         }
-        return new ValueRef(e.storage, 0, def.valueSize());
+        return e.ref(0, stride, def.valueSize());
     }
 
     @Override
@@ -255,7 +290,7 @@ final class HashMapImpl extends AbstractBpfMap implements MapOfMaps {
                     if (at < 0 && !reserved) {
                         continue;
                     }
-                    Element fresh = new Element(key.clone(), h, newStorage(value, cpu), inner);
+                    Element fresh = new Element(key.clone(), h, newStorage(value, cpu), inner, cpus);
                     Element[] nb;
                     if (at >= 0) {
                         nb = b.clone();
