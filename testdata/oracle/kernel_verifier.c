@@ -28,6 +28,8 @@
  *     {"file":"...","open_error":null|"...","programs":[{"name","section","prog_type",
  *      "expected_attach_type","autoload","verdict","errno","insns","log","libbpf"}...]}
  *     where "libbpf" holds libbpf's own warnings (why it refused before the kernel saw it).
+ *     Run as a user other than root (the unprivileged runs), maps of types such a user cannot
+ *     create are not created.
 
  */
 #define _GNU_SOURCE
@@ -394,14 +396,47 @@ static void print_program(FILE *out, struct bpf_program *prog, int autoload, int
 	fprintf(out, "}");
 }
 
+/* Map types a user without capabilities may create (map_create's checks, as the selftests'
+ * test_loader lists them); a hash map with BPF_F_ZERO_SEED needs CAP_BPF. */
+static int unprivileged_map(struct bpf_map *map)
+{
+	switch (bpf_map__type(map)) {
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+		return !(bpf_map__map_flags(map) & BPF_F_ZERO_SEED);
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case BPF_MAP_TYPE_PROG_ARRAY:
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_STORAGE:
+	case BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+	case BPF_MAP_TYPE_RINGBUF:
+	case BPF_MAP_TYPE_USER_RINGBUF:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static struct bpf_object *open_object(const char *path, char *pins)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = pins[0] ? pins : NULL);
+	struct bpf_object *obj;
+	struct bpf_map *map;
 
 	libbpf_len = 0;
 	if (libbpf_msgs)
 		libbpf_msgs[0] = 0;
-	return bpf_object__open_file(path, &opts);
+	obj = bpf_object__open_file(path, &opts);
+	/* run without capabilities (the @unpriv runs): maps only a privileged user may create are
+	 * left out, as the selftests' test_loader does, instead of failing every program */
+	if (obj && geteuid() != 0)
+		bpf_object__for_each_map(map, obj)
+			bpf_map__set_autocreate(map, unprivileged_map(map));
+	return obj;
 }
 
 static void fresh_pins(char *pins)

@@ -1,8 +1,8 @@
 /* Selftest-style programs whose annotations hold, on the kernel and on bpf4j: success with
  * return values (decimal, hex, TEST_DATA_LEN, a syscall program), a description, failures with
  * one message, with several in order, with a {{regex}}, with a whole regex and with the plain
- * (counter-less) form, a success checked in its level-2 log, an unprivileged run (skipped by
- * bpf4j), a testing-only program flag (no effect on the verdict), a flag bpf4j does not model
+ * (counter-less) form, a success checked in its level-2 log, unprivileged runs (one accepted,
+ * one refused for a pointer leak), a testing-only program flag (no effect on the verdict), a flag bpf4j does not model
  * (skipped) and a program without annotations (it must load).
  * bpf4j-cpu: v3
  * bpf4j-endian: el
@@ -111,11 +111,20 @@ int success_log_level_2(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
-SEC("xdp")
-__success __success_unpriv __retval(2)
-int also_unprivileged(struct xdp_md *ctx)
+/* unprivileged users load socket filters only */
+SEC("socket")
+__success __success_unpriv
+int also_unprivileged(struct __sk_buff *skb)
 {
-	return XDP_PASS;
+	return skb->len;
+}
+
+/* root may return a pointer, a user without CAP_PERFMON may not */
+SEC("socket")
+__success __failure_unpriv __msg_unpriv("R0 leaks addr as return value")
+long unprivileged_pointer_leak(struct __sk_buff *skb)
+{
+	return (long)skb;
 }
 
 SEC("xdp")

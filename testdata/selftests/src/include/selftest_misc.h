@@ -26,8 +26,9 @@
 #define __description(text) __tag("comment:test_description=" text)
 #define __log_level(n) __tag("comment:test_log_level=" #n)
 #define __flag(f) __tag("comment:test_prog_flags=" #f)
-/* unprivileged mode (bpf4j reports these runs as skipped: it models root only) */
+/* unprivileged mode: a second run without CAP_BPF and CAP_PERFMON */
 #define __success_unpriv __tag("comment:test_expect_success_unpriv")
 #define __failure_unpriv __tag("comment:test_expect_failure_unpriv")
+#define __msg_unpriv(text) __tag("comment:test_expect_msg_unpriv=" __xstr(__COUNTER__) "=" text)
 
 #endif

@@ -14,8 +14,8 @@ import org.opentest4j.TestAbortedException;
  * object annotated with bpf_misc.h's decl tags ({@code __success}, {@code __failure},
  * {@code __msg}, {@code __retval}, {@code __description}, ...), run as {@code test_loader.c}
  * runs it ({@link Selftests}). A failed expectation fails the test with test_loader's reason and
- * the verifier log; what bpf4j cannot judge (the {@code @unpriv} run, a flag it does not model)
- * is skipped with the reason.
+ * the verifier log; the {@code @unpriv} run is judged with the unprivileged rules; what bpf4j
+ * cannot judge (a flag it does not model, another architecture) is skipped with the reason.
  *
  * <pre>{@code
  * @TestFactory

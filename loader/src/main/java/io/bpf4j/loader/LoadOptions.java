@@ -1,6 +1,7 @@
 package io.bpf4j.loader;
 
 import io.bpf4j.isa.abi.KernelProfile;
+import io.bpf4j.verifier.Privileges;
 import io.bpf4j.verifier.VerifierLimits;
 import java.util.Objects;
 
@@ -20,8 +21,10 @@ import java.util.Objects;
  *                 cannot compile runs on the interpreter, logged with the reason)
  * @param logSize  the log buffer's size in bytes ({@code log_size}; 16 MiB, libbpf's and veristat's, unless
  *                 chosen): a longer log keeps its end, as the kernel's rotating log does
+ * @param privileges the loader's capabilities ({@link Privileges#ROOT} unless chosen)
  */
-public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, Engine engine, int logSize) {
+public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, Engine engine, int logSize,
+                          Privileges privileges) {
     /** libbpf's {@code BPF_LOG_BUF_SIZE}, the log buffer veristat and libbpf start with. */
     public static final int DEFAULT_LOG_SIZE = VerifierLimits.DEFAULT_LOG_SIZE;
     /** The largest {@code log_size} the kernel takes ({@code UINT_MAX >> 2}). */
@@ -29,6 +32,9 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
     /** Checks the options. */
     public LoadOptions {
         Objects.requireNonNull(profile, "profile");
+        if (privileges == null) {
+            privileges = Privileges.ROOT;
+        }
         if (engine == null) {
             engine = Engine.COMPILER;
         }
@@ -38,6 +44,11 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
         if (logSize < 1 || logSize > MAX_LOG_SIZE) {
             throw new IllegalArgumentException("log size " + logSize + ": the kernel takes 1 to " + MAX_LOG_SIZE + " bytes");
         }
+    }
+
+    /** Options of a root loader. */
+    public LoadOptions(boolean verify, int logLevel, KernelProfile profile, Engine engine, int logSize) {
+        this(verify, logLevel, profile, engine, logSize, Privileges.ROOT);
     }
 
     /** Options with the default log size. */
@@ -62,7 +73,8 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
 
     /** A builder holding these options, to change some of them. */
     public Builder toBuilder() {
-        return new Builder().verify(verify).logLevel(logLevel).kernelProfile(profile).engine(engine).logSize(logSize);
+        return new Builder().verify(verify).logLevel(logLevel).kernelProfile(profile).engine(engine).logSize(logSize)
+                .privileges(privileges);
     }
 
     /** Builds {@link LoadOptions}. */
@@ -72,6 +84,7 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
         private KernelProfile profile;
         private Engine engine = Engine.COMPILER;
         private int logSize = DEFAULT_LOG_SIZE;
+        private Privileges privileges = Privileges.ROOT;
 
         /** Off: programs are prepared unverified (what bpf4j did before it had a verifier). */
         public Builder verify(boolean on) {
@@ -103,9 +116,19 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
             return this;
         }
 
+        /**
+         * The loader's capabilities: {@link Privileges#UNPRIVILEGED} judges programs by the rules
+         * the kernel applies to a user without CAP_BPF and CAP_PERFMON.
+         */
+        public Builder privileges(Privileges p) {
+            this.privileges = Objects.requireNonNull(p, "privileges");
+            return this;
+        }
+
         /** The options. */
         public LoadOptions build() {
-            return new LoadOptions(verify, logLevel, profile != null ? profile : KernelProfile.linux618(), engine, logSize);
+            return new LoadOptions(verify, logLevel, profile != null ? profile : KernelProfile.linux618(), engine, logSize,
+                    privileges);
         }
     }
 }

@@ -75,8 +75,10 @@ final class ProgramVerifier {
                 .maps(maps)
                 .frozenValues(frozenValues)
                 .unboundFdSlots(unboundFdSlots(rp))
-                .funcInfo(funcInfo)
-                .lineInfo(lineInfo(rp))
+                // without CAP_BPF the kernel refuses the object's BTF and libbpf loads the program without it
+                .funcInfo(options.privileges().bpfCapable() ? funcInfo : List.of())
+                .lineInfo(options.privileges().bpfCapable() ? lineInfo(rp) : List.of())
+                .privileges(options.privileges())
                 .profile(options.profile())
                 .logLevel(options.logLevel())
                 .limits(io.bpf4j.verifier.VerifierLimits.KERNEL.withLogSize(options.logSize()))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bpf4j.isa.abi.KernelProfile;
 import io.bpf4j.testdata.KernelVerifier;
 import io.bpf4j.testdata.TestData;
+import io.bpf4j.testdata.UnprivilegedBpf;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -50,12 +51,49 @@ class KernelVerifierParityTest {
         check("selftests", KernelVerifier.require(), VerifierParity.objects(Path.of(dir)), false);
     }
 
+    /**
+     * The selftest programs with an {@code @unpriv} run, judged unprivileged on both sides: the
+     * kernel's harness as nobody without capabilities while {@code kernel.unprivileged_bpf_disabled}
+     * is lowered to 0 (and put back), bpf4j with {@link io.bpf4j.verifier.Privileges#UNPRIVILEGED}.
+     * Skipped where the machine cannot enable unprivileged BPF (a value of 1, a container); where
+     * it can, the smallest socket filter must load unprivileged, and the sysctl must be back.
+     */
+    @Test
+    void kernelVerifierSelftestsUnprivileged() throws Exception {
+        String dir = System.getProperty("bpf4j.selftests");
+        Assumptions.assumeTrue(dir != null && !dir.isBlank(),
+                "set -Dbpf4j.selftests=DIR to a directory of progs/verifier_*.c objects built from the kernel tree");
+        KernelVerifier k = KernelVerifier.require();
+        String why = UnprivilegedBpf.unavailableReason();
+        Assumptions.assumeTrue(why == null, why);
+        String before = Files.readString(SYSCTL).strip();
+        KernelProfile profile = KernelProfiles.probe();
+        List<VerifierParity.Program> all = UnprivilegedBpf.enabled(() -> {
+            KernelVerifier.Verdict smallest = k.verifyUnprivileged(KernelVerifier.Program.of(1,
+                    java.util.HexFormat.of().parseHex("b7000000000000009500000000000000")));
+            assertThat(smallest.accepted()).as("an unprivileged socket filter loads: %s", smallest.log()).isTrue();
+            List<VerifierParity.Program> out = new ArrayList<>();
+            for (Path o : VerifierParity.objects(Path.of(dir))) {
+                out.addAll(VerifierParity.compareUnprivileged(k, o, 1, profile));
+            }
+            return out;
+        });
+        assertThat(Files.readString(SYSCTL).strip()).as("kernel.unprivileged_bpf_disabled restored").isEqualTo(before);
+        report("selftests-unpriv", all, false);
+    }
+
+    private static final Path SYSCTL = Path.of("/proc/sys/kernel/unprivileged_bpf_disabled");
+
     private static void check(String set, KernelVerifier k, List<Path> objects, boolean sameAnswers) throws Exception {
         KernelProfile profile = KernelProfiles.probe();
         List<VerifierParity.Program> all = new ArrayList<>();
         for (Path o : objects) {
             all.addAll(VerifierParity.compare(k, o, 1, profile));
         }
+        report(set, all, sameAnswers);
+    }
+
+    private static void report(String set, List<VerifierParity.Program> all, boolean sameAnswers) throws Exception {
         ByteArrayOutputStream report = new ByteArrayOutputStream();
         VerifierParity.print(all, new PrintStream(report, true, StandardCharsets.UTF_8));
         String text = report.toString(StandardCharsets.UTF_8);

@@ -2,9 +2,12 @@ package io.bpf4j.loader;
 
 import io.bpf4j.isa.BpfException;
 import io.bpf4j.isa.abi.KernelProfile;
+import io.bpf4j.loader.selftest.Selftest;
+import io.bpf4j.loader.selftest.Selftests;
 import io.bpf4j.testdata.KernelVerifier;
 import io.bpf4j.testdata.KernelVerifier.ObjectProgram;
 import io.bpf4j.testdata.KernelVerifier.ObjectVerdicts;
+import io.bpf4j.verifier.Privileges;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -86,7 +89,44 @@ public final class VerifierParity {
         return out;
     }
 
+    /**
+     * The programs of a selftest object that have an {@code @unpriv} run, judged as a user without
+     * capabilities on both sides: the kernel's harness as nobody (call it inside
+     * {@link io.bpf4j.testdata.UnprivilegedBpf#enabled}), bpf4j with {@link Privileges#UNPRIVILEGED}.
+     * Empty when the object has none.
+     */
+    public static List<Program> compareUnprivileged(KernelVerifier kernel, Path object, int logLevel, KernelProfile profile) {
+        String file = object.getFileName().toString();
+        List<String> names;
+        try {
+            names = Selftests.read(object).stream().filter(Selftest::unprivileged).map(t -> t.spec().program()).distinct()
+                    .toList();
+        } catch (BpfException | UncheckedIOException e) {
+            return List.of(new Program(file, "*", Outcome.NOT_JUDGED, "", "open: " + e.getMessage(), "bpf4j cannot open"));
+        }
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        ObjectVerdicts k = kernel.verifyObjectUnprivileged(object, logLevel, names.toArray(String[]::new));
+        List<Program> out = new ArrayList<>();
+        if (k.openError() != null) {
+            out.add(new Program(file, "*", Outcome.NOT_JUDGED, "libbpf: " + lastLine(k.openError()), "", "libbpf cannot open"));
+            return out;
+        }
+        try (BpfObject obj = BpfObject.open(object)) {
+            for (ObjectProgram p : k.programs()) {
+                out.add(compare(file, p, obj, logLevel, profile, Privileges.UNPRIVILEGED));
+            }
+        }
+        return out;
+    }
+
     private static Program compare(String file, ObjectProgram kp, BpfObject obj, int logLevel, KernelProfile profile) {
+        return compare(file, kp, obj, logLevel, profile, Privileges.ROOT);
+    }
+
+    private static Program compare(String file, ObjectProgram kp, BpfObject obj, int logLevel, KernelProfile profile,
+                                   Privileges privileges) {
         KernelVerifier.Verdict kv = kp.verdict();
         String kernelSide = kv.summary();
         if (!kv.accepted() && kv.errorLine() == null) {
@@ -109,7 +149,7 @@ public final class VerifierParity {
         ProgramVerification v;
         boolean beyond = beyondKernel(p, kv);
         try {
-            v = p.verify(LoadOptions.builder().logLevel(logLevel).kernelProfile(profile).build());
+            v = p.verify(LoadOptions.builder().logLevel(logLevel).kernelProfile(profile).privileges(privileges).build());
         } catch (BpfException e) {
             // bpf4j's relocation refused what libbpf relocated
             return new Program(file, kp.name(), Outcome.DISAGREE, kernelSide, "relocation: " + e.getMessage(), "");

@@ -183,7 +183,16 @@ public final class KernelVerifier {
 
     /** Loads one hand-assembled program with its maps and returns the kernel's verdict and log. */
     public Verdict verify(Program p) {
-        JsonNode r = raw(p, "");
+        JsonNode r = raw(p, "", false);
+        return verdict(r.get("verdict").asText().equals("accepted"), r.get("errno").asInt(), r.get("log").asText(), "");
+    }
+
+    /**
+     * As {@link #verify}, loaded by a user without any capability (maps too); call it inside
+     * {@link UnprivilegedBpf#enabled}.
+     */
+    public Verdict verifyUnprivileged(Program p) {
+        JsonNode r = raw(p, "", true);
         return verdict(r.get("verdict").asText().equals("accepted"), r.get("errno").asInt(), r.get("log").asText(), "");
     }
 
@@ -195,11 +204,11 @@ public final class KernelVerifier {
      * fit leaves its end in the buffer and fails the load with ENOSPC, however safe the program.
      */
     public FixedLog verifyWithLogSize(Program p, int logSize) {
-        JsonNode r = raw(p, "log_size " + logSize + "\n");
+        JsonNode r = raw(p, "log_size " + logSize + "\n", false);
         return new FixedLog(r.get("errno").asInt(), r.get("log").asText(), r.get("log_true_size").asLong());
     }
 
-    private JsonNode raw(Program p, String extra) {
+    private JsonNode raw(Program p, String extra, boolean unprivileged) {
         StringBuilder spec = new StringBuilder(extra);
         spec.append("prog_type ").append(p.programType()).append('\n');
         spec.append("expected_attach_type ").append(p.expectedAttachType()).append('\n');
@@ -219,7 +228,8 @@ public final class KernelVerifier {
             spec.append('\n');
         }
         spec.append("insns ").append(HexFormat.of().formatHex(p.instructions())).append('\n');
-        JsonNode r = json(run(List.of(binary().toString(), "raw"), spec.toString()));
+        List<String> cmd = List.of(binary().toString(), "raw");
+        JsonNode r = json(run(unprivileged ? UnprivilegedBpf.unprivileged(cmd) : cmd, spec.toString()));
         if (r.get("verdict").asText().equals("setup_error")) {
             throw new IllegalStateException("kernel_verifier: " + r.get("stage").asText() + " failed with errno "
                     + r.get("errno").asInt() + " for " + p.maps());
@@ -234,10 +244,28 @@ public final class KernelVerifier {
 
     /** As {@link #verifyObject(Path, int, String...)}, with {@code progFlags} or'ed into each program's flags. */
     public ObjectVerdicts verifyObject(Path object, int logLevel, int progFlags, String... programs) {
-        List<String> cmd = new ArrayList<>(List.of(binary().toString(), "object", object.toString(),
+        return objectVerdicts(object, false, logLevel, progFlags, programs);
+    }
+
+    /**
+     * The programs named (all when none is) loaded one at a time by a user without any
+     * capability, as test_loader's {@code @unpriv} runs load them: the kernel refuses the
+     * object's BTF, so libbpf loads the programs without it. Call it inside
+     * {@link UnprivilegedBpf#enabled}; {@link UnprivilegedBpf#unavailableReason()} says whether
+     * this machine can.
+     */
+    public ObjectVerdicts verifyObjectUnprivileged(Path object, int logLevel, String... programs) {
+        if (programs.length == 0) {
+            throw new IllegalArgumentException("name the programs: an unprivileged load of a whole object is not what test_loader does");
+        }
+        return objectVerdicts(object, true, logLevel, 0, programs);
+    }
+
+    private ObjectVerdicts objectVerdicts(Path object, boolean unprivileged, int logLevel, int progFlags, String... programs) {
+        List<String> cmd = new ArrayList<>(List.of(binary().toString(), "object", object.toAbsolutePath().toString(),
                 Integer.toString(logLevel), Integer.toString(progFlags)));
         cmd.addAll(List.of(programs));
-        JsonNode r = json(run(cmd, null));
+        JsonNode r = json(run(unprivileged ? UnprivilegedBpf.unprivileged(cmd) : cmd, null));
         List<ObjectProgram> out = new ArrayList<>();
         for (JsonNode p : r.get("programs")) {
             if (p.get("name").isNull()) {

@@ -14,4 +14,10 @@ public record Privileges(boolean allowPtrLeaks, boolean bypassSpecV1, boolean by
                          boolean allowUninitStack, boolean bpfCapable) {
     /** Everything allowed: root, or CAP_BPF + CAP_PERFMON. */
     public static final Privileges ROOT = new Privileges(true, true, true, true, true);
+    /**
+     * Nothing allowed: a user without CAP_BPF and CAP_PERFMON on a kernel with Spectre
+     * mitigations, when {@code kernel.unprivileged_bpf_disabled} is 0 (the {@code _unpriv} runs of
+     * the kernel's selftests). Only socket filters and cgroup skb programs load.
+     */
+    public static final Privileges UNPRIVILEGED = new Privileges(false, false, false, false, false);
 }

@@ -9,6 +9,7 @@ import io.bpf4j.isa.abi.MapShape;
 import io.bpf4j.isa.abi.ProgramType;
 import io.bpf4j.testdata.KernelVerifier;
 import io.bpf4j.testdata.KernelVerifier.MapDef;
+import io.bpf4j.testdata.UnprivilegedBpf;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +35,7 @@ public final class KernelParity {
     private AttachType attachType;
     private List<MapShape> maps = List.of();
     private int logLevel = 2;
+    private boolean unprivileged;
 
     private KernelParity(ProgramType programType, List<? extends Instruction> instructions) {
         this.programType = Objects.requireNonNull(programType);
@@ -68,6 +70,17 @@ public final class KernelParity {
         return this;
     }
 
+    /**
+     * Both sides as a user without CAP_BPF and CAP_PERFMON: the kernel's harness runs as nobody
+     * with no capabilities while {@code kernel.unprivileged_bpf_disabled} is 0, bpf4j with
+     * {@link Privileges#UNPRIVILEGED}. Skipped (also under requireKernel) where this machine cannot
+     * enable unprivileged BPF.
+     */
+    public KernelParity unprivileged() {
+        this.unprivileged = true;
+        return this;
+    }
+
     /** Runs both sides and returns their answers without judging them. */
     public Comparison compare() {
         KernelVerifier kernel = KernelVerifier.require();
@@ -76,7 +89,14 @@ public final class KernelParity {
                 .withExpectedAttachType(attachType == null ? 0 : attachType.id())
                 .withMaps(maps.stream().map(KernelParity::mapDef).toList())
                 .withLogLevel(logLevel);
-        KernelVerifier.Verdict k = kernel.verify(p);
+        KernelVerifier.Verdict k;
+        if (unprivileged) {
+            String why = UnprivilegedBpf.unavailableReason();
+            org.junit.jupiter.api.Assumptions.assumeTrue(why == null, why);
+            k = UnprivilegedBpf.enabled(() -> kernel.verifyUnprivileged(p));
+        } else {
+            k = kernel.verify(p);
+        }
         Comparison c = new Comparison(k, runBpf4j());
         StatsRecorder.record(k.log(), c.bpf4j().log());
         return c;
@@ -96,6 +116,7 @@ public final class KernelParity {
                 .expectedAttachType(attachType)
                 .maps(maps)
                 .logLevel(logLevel)
+                .privileges(unprivileged ? Privileges.UNPRIVILEGED : Privileges.ROOT)
                 .build();
         try {
             VerifiedProgram v = Verifier.verify(input);

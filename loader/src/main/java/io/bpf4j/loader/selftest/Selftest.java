@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * One test of a selftest object, as {@code test_loader.c} runs one subtest: a program of the
- * object in one mode (bpf4j runs the privileged mode; an unprivileged test is listed so that it
- * is reported as skipped).
+ * object in one mode: privileged (root), or the {@code @unpriv} run, verified with the rules for
+ * a loader without CAP_BPF and CAP_PERFMON.
  *
  * @param objectName  the object's file name (what its maps are prefixed with)
  * @param object      the object's bytes (every test opens its own copy, as test_loader does)

@@ -4,7 +4,7 @@ package io.bpf4j.loader.selftest;
  * How one {@link Selftest} went.
  *
  * @param test    the test
- * @param status  passed, failed, or skipped (bpf4j cannot judge it: unprivileged mode, a flag or
+ * @param status  passed, failed, or skipped (bpf4j cannot judge it: a flag, an architecture or
  *                a verifier feature it does not model)
  * @param message why it failed or was skipped, in test_loader's words where it has them; empty when passed
  * @param log     the verifier log of the load (empty at log level 0 for an accepted program, as the kernel's)

@@ -26,11 +26,13 @@ import java.util.regex.Pattern;
  * @param archs         {@code test_arch} values (empty: every architecture)
  * @param disasmChecks  how many {@code test_expect_xlated} / {@code test_jited} patterns it has (bpf4j does not check them)
  * @param problem       why the tags could not be read (no BTF, no FUNC, a malformed value), or null
+ * @param unprivMode    the {@code _unpriv} tags ({@code __failure_unpriv}, {@code __msg_unpriv}, {@code __retval_unpriv}):
+ *                      what differs in the unprivileged run ({@link #unprivilegedView()})
  */
 public record SelftestSpec(String program, String description, boolean expectFailure, List<Message> messages,
                            Integer retval, boolean anyRetval, int logLevel, int progFlags, boolean auxiliary,
                            boolean privileged, boolean unprivileged, String btfPath, List<String> archs,
-                           int disasmChecks, String problem) {
+                           int disasmChecks, String problem, UnprivMode unprivMode) {
     /** {@code POINTER_VALUE} of test_loader.c: a retval that matches any value. */
     public static final int POINTER_VALUE = 0xcafe4a;
     /** {@code TEST_DATA_LEN}: the size of the zeroed packet each run gets. */
@@ -39,6 +41,41 @@ public record SelftestSpec(String program, String description, boolean expectFai
     public SelftestSpec {
         messages = List.copyOf(messages);
         archs = List.copyOf(archs);
+        if (unprivMode == null) {
+            unprivMode = UnprivMode.NONE;
+        }
+    }
+
+    /**
+     * The unprivileged run's own expectations; each one left out is the privileged run's
+     * ({@code parse_test_spec}'s defaults).
+     *
+     * @param expectFailure {@code __failure_unpriv} / {@code __success_unpriv}, or null
+     * @param messages      {@code __msg_unpriv} and {@code __regex_unpriv} (empty: the privileged ones)
+     * @param retval        {@code __retval_unpriv}, or null
+     * @param anyRetval     that retval was {@code POINTER_VALUE}
+     * @param disasmChecks  {@code __xlated_unpriv} / {@code __jited_unpriv} patterns
+     */
+    public record UnprivMode(Boolean expectFailure, List<Message> messages, Integer retval, boolean anyRetval,
+                             int disasmChecks) {
+        static final UnprivMode NONE = new UnprivMode(null, List.of(), null, false, 0);
+
+        public UnprivMode {
+            messages = List.copyOf(messages);
+        }
+
+        boolean hasRetval() {
+            return retval != null || anyRetval;
+        }
+    }
+
+    /** The expectations of the {@code @unpriv} run: the {@code _unpriv} tags over the privileged ones. */
+    public SelftestSpec unprivilegedView() {
+        UnprivMode u = unprivMode;
+        return new SelftestSpec(program, description, u.expectFailure() != null ? u.expectFailure() : expectFailure,
+                u.messages().isEmpty() ? messages : u.messages(), u.hasRetval() ? u.retval() : retval,
+                u.hasRetval() ? u.anyRetval() : anyRetval, logLevel, progFlags, auxiliary, privileged, unprivileged, btfPath,
+                archs, u.disasmChecks() > 0 ? u.disasmChecks() : disasmChecks, problem, u);
     }
 
     /** Whether the program is test-run after loading ({@code should_do_test_run}). */

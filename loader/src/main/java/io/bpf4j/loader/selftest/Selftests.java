@@ -13,6 +13,7 @@ import io.bpf4j.loader.ProgramRejectedException;
 import io.bpf4j.loader.ProgramVerification;
 import io.bpf4j.loader.TestRunInput;
 import io.bpf4j.loader.TestRunResult;
+import io.bpf4j.verifier.Privileges;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,8 +34,10 @@ import java.util.Optional;
  * retval is expected test-run the program once on {@value SelftestSpec#TEST_DATA_LEN} zero bytes
  * of packet (a syscall program on no input at all) and compare the 32-bit return value.
  *
- * <p>bpf4j models the root user only: the {@code @unpriv} run of a program is a skipped test.
- * So is a test bpf4j cannot judge: a {@code test_prog_flags} flag it does not honour, an
+ * <p>The {@code @unpriv} run of a program is verified with {@link Privileges#UNPRIVILEGED} against
+ * the {@code _unpriv} expectations (the privileged ones where a program has none of its own),
+ * as test_loader runs it after dropping CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_PERFMON and CAP_BPF.
+ * A test bpf4j cannot judge is skipped: a {@code test_prog_flags} flag it does not honour, an
  * architecture other than this one, or a program that uses a feature bpf4j's verifier does
  * not model yet.
  *
@@ -136,6 +139,11 @@ public final class Selftests {
         List<SelftestSpec.Message> messages = new ArrayList<>();
         Integer retval = null;
         boolean anyRetval = false;
+        Boolean unprivFailure = null;
+        List<SelftestSpec.Message> unprivMessages = new ArrayList<>();
+        Integer unprivRetval = null;
+        boolean unprivAnyRetval = false;
+        int unprivDisasm = 0;
         int logLevel = 0;
         int flags = 0;
         boolean auxiliary = false;
@@ -159,9 +167,25 @@ public final class Selftests {
                 } else if (s.equals(EXPECT_SUCCESS)) {
                     expectFailure = false;
                     priv = true;
-                } else if (s.equals(EXPECT_FAILURE_UNPRIV) || s.equals(EXPECT_SUCCESS_UNPRIV) || s.startsWith(RETVAL_UNPRIV)
-                        || s.startsWith(EXPECT_MSG_UNPRIV) || s.startsWith(EXPECT_REGEX_UNPRIV)
-                        || s.startsWith(EXPECT_XLATED_UNPRIV) || s.startsWith(JITED_UNPRIV)) {
+                } else if (s.equals(EXPECT_FAILURE_UNPRIV) || s.equals(EXPECT_SUCCESS_UNPRIV)) {
+                    unprivFailure = s.equals(EXPECT_FAILURE_UNPRIV);
+                    unpriv = true;
+                } else if (s.startsWith(RETVAL_UNPRIV)) {
+                    String v = s.substring(RETVAL_UNPRIV.length());
+                    if (v.equals("POINTER_VALUE")) {
+                        unprivAnyRetval = true;
+                    } else {
+                        unprivRetval = parseRetval(v);
+                    }
+                    unpriv = true;
+                } else if (s.startsWith(EXPECT_MSG_UNPRIV)) {
+                    unprivMessages.add(SelftestSpec.Message.msg(dynamic(s.substring(EXPECT_MSG_UNPRIV.length()))));
+                    unpriv = true;
+                } else if (s.startsWith(EXPECT_REGEX_UNPRIV)) {
+                    unprivMessages.add(SelftestSpec.Message.regex(dynamic(s.substring(EXPECT_REGEX_UNPRIV.length()))));
+                    unpriv = true;
+                } else if (s.startsWith(EXPECT_XLATED_UNPRIV) || s.startsWith(JITED_UNPRIV)) {
+                    unprivDisasm++;
                     unpriv = true;
                 } else if (s.equals(AUXILIARY)) {
                     auxiliary = true;
@@ -207,12 +231,13 @@ public final class Selftests {
             priv = true;
         }
         return new SelftestSpec(program, description, expectFailure, messages, retval, anyRetval, logLevel, flags,
-                auxiliary, priv, unpriv, btfPath, archs, disasm, null);
+                auxiliary, priv, unpriv, btfPath, archs, disasm, null,
+                new SelftestSpec.UnprivMode(unprivFailure, unprivMessages, unprivRetval, unprivAnyRetval, unprivDisasm));
     }
 
     private static SelftestSpec broken(String program, String problem) {
         return new SelftestSpec(program, null, false, List.of(), null, false, 0, 0, false, true, false, null, List.of(), 0,
-                problem);
+                problem, null);
     }
 
     /**
@@ -269,12 +294,9 @@ public final class Selftests {
 
     /** Runs one test; never throws for anything the object or its annotations do wrong. */
     public static SelftestResult run(Selftest test) {
-        SelftestSpec spec = test.spec();
+        SelftestSpec spec = test.unprivileged() ? test.spec().unprivilegedView() : test.spec();
         if (spec.problem() != null) {
             return result(test, SelftestResult.Status.FAILED, spec.problem(), "", null);
-        }
-        if (test.unprivileged()) {
-            return result(test, SelftestResult.Status.SKIPPED, "unprivileged mode: bpf4j models the root user only", "", null);
         }
         if (!spec.archs().isEmpty() && !spec.archs().contains(currentArch())) {
             return result(test, SelftestResult.Status.SKIPPED, "test_arch " + String.join(",", spec.archs())
@@ -301,7 +323,8 @@ public final class Selftests {
             String log;
             boolean loaded;
             try {
-                obj.load(LoadOptions.builder().logLevel(spec.logLevel()).build());
+                obj.load(LoadOptions.builder().logLevel(spec.logLevel())
+                        .privileges(test.unprivileged() ? Privileges.UNPRIVILEGED : Privileges.ROOT).build());
                 ProgramVerification v = prog.verification().orElseThrow();
                 if (v.status() == ProgramVerification.Status.UNSUPPORTED) {
                     return result(test, SelftestResult.Status.SKIPPED, v.errorLine().orElse(ProgramVerification.NOT_SUPPORTED),

@@ -19,10 +19,12 @@ final class AluChecks {
 
     private final Env env;
     private final Explorer ex;
+    private final PtrSanitation sanitation;
 
     AluChecks(Env env, Explorer ex) {
         this.env = env;
         this.ex = ex;
+        this.sanitation = new PtrSanitation(env, ex);
     }
 
     void check(Instruction insn) {
@@ -181,14 +183,14 @@ final class AluChecks {
                 throw env.reject("R" + dst + " pointer " + ALU_STRING[op.bits() >> 4] + " pointer prohibited");
             }
             env.markPrecise(dst);
-            adjustPtr(dst, op, alu64, sp, (Reg.ScalarReg) d, true);
+            adjustPtr(dst, s.src(), x, op, alu64, sp, (Reg.ScalarReg) d, true);
             return;
         }
         if (d instanceof Reg.Ptr dp) {
             if (x) {
                 env.markPrecise(s.src());
             }
-            adjustPtr(dst, op, alu64, dp, (Reg.ScalarReg) src, false);
+            adjustPtr(dst, s.src(), x, op, alu64, dp, (Reg.ScalarReg) src, false);
             return;
         }
         Reg.ScalarReg ds = (Reg.ScalarReg) d;
@@ -196,6 +198,7 @@ final class AluChecks {
         if (x && ds.precise()) {
             env.markPrecise(s.src());
         }
+        sanitation.scalar(op, x, dst);
         io.bpf4j.verifier.internal.scalar.ScalarFork fork = ds.v().forkBeforeBitwise(op, ss.v());
         if (fork != null) {
             // maybe_fork_scalars: a [-1, 0] value is split; the 0 case re-runs this insn later
@@ -231,7 +234,8 @@ final class AluChecks {
         return raw.withUnboundedRanges();
     }
 
-    private void adjustPtr(int dst, AluOp op, boolean alu64, Reg.Ptr ptr, Reg.ScalarReg offReg, boolean scalarIsDst) {
+    private void adjustPtr(int dst, int src, boolean x, AluOp op, boolean alu64, Reg.Ptr ptr, Reg.ScalarReg offReg,
+                           boolean scalarIsDst) {
         Scalar off = offReg.v();
         boolean known = off.isConst();
         if (known && (off.smin() != off.smax() || off.umin() != off.umax())
@@ -266,11 +270,9 @@ final class AluChecks {
             }
             default -> throw env.reject("R" + dst + " pointer arithmetic on " + ptr.typeName() + " prohibited");
         }
-        if (!env.priv.bypassSpecV1() && !known) {
-            throw env.reject("bpf4j: not supported yet: pointer arithmetic sanitation for unprivileged loaders");
-        }
         saneOffset(off, 0, ptr.typeName());
         saneOffset(ptr.var(), ptr.off(), ptr.typeName());
+        PtrSanitation.Info sanitize = sanitation.before(op, x, dst, src, ptr, off, scalarIsDst);
         Reg.Ptr res;
         switch (op) {
             case ADD -> {
@@ -308,6 +310,8 @@ final class AluChecks {
             default -> throw env.reject("R" + dst + " pointer arithmetic with " + opStr + " operator prohibited");
         }
         saneOffset(res.var(), res.off(), ptr.typeName());
+        sanitation.checkBounds(dst, res, ex.mem);
+        sanitation.commit(sanitize, op, dst, res);
         env.setReg(dst, res);
     }
 

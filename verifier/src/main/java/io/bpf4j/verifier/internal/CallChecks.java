@@ -120,7 +120,8 @@ final class CallChecks {
             throw env.reject("invalid func " + name + "#" + func);
         }
         Optional<HelperProto> proto = env.profile.helper(env.input.programType(), env.input.expectedAttachType(), func);
-        if (proto.isEmpty()) {
+        if (proto.isEmpty() || !env.priv.bpfCapable() && HelperTraits.needsCapBpf(func)
+                || !env.priv.allowPtrLeaks() && HelperTraits.needsPerfmon(func)) {
             throw env.reject("program of this type cannot use helper " + name + "#" + func);
         }
         HelperProto fn = proto.get();
@@ -312,6 +313,15 @@ final class CallChecks {
         }
         if (meta.map == null) {
             throw env.reject("kernel subsystem misconfigured verifier");
+        }
+        if (func == HelperId.TAIL_CALL.id()) {
+            // bpf_map_ptr_store: a second map at the same call poisons it
+            MapRef seen = env.tailCallMap[env.insnIdx];
+            if (seen == null) {
+                env.tailCallMap[env.insnIdx] = meta.map;
+            } else if (seen.index() != meta.map.index() || !java.util.Objects.equals(seen.name(), meta.map.name())) {
+                env.tailCallPoisoned[env.insnIdx] = true;
+            }
         }
         if ((meta.map.flags() & io.bpf4j.isa.abi.MapShape.F_RDONLY_PROG) != 0 && (func == 3 || func == 2 || func == 87 || func == 88)) {
             throw env.reject("write into map forbidden");

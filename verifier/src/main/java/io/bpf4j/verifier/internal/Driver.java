@@ -6,6 +6,7 @@ import io.bpf4j.isa.Opcodes;
 import io.bpf4j.isa.Slot;
 import io.bpf4j.isa.Unknown;
 import io.bpf4j.isa.abi.MapShape;
+import io.bpf4j.isa.abi.ProgramType;
 import io.bpf4j.isa.facts.ProgramFacts;
 import io.bpf4j.verifier.Explanation;
 import io.bpf4j.verifier.LineInfo;
@@ -34,6 +35,12 @@ public final class Driver {
             // bpf_prog_load refuses before the verifier runs: E2BIG, nothing in the log
             throw new VerifierException("bpf4j: program of " + slots + " insns exceeds the kernel's limit of " + maxSlots
                     + " (BPF_PROG_LOAD fails with E2BIG)", -1, null, "", stats(null, start));
+        }
+        if (!input.privileges().bpfCapable() && input.programType() != ProgramType.SOCKET_FILTER
+                && input.programType() != ProgramType.CGROUP_SKB) {
+            // bpf_prog_load, before the verifier runs: without CAP_BPF only these two types
+            throw new VerifierException("bpf4j: a " + input.programType() + " program needs CAP_BPF (BPF_PROG_LOAD fails with EPERM)",
+                    -1, null, "", stats(null, start));
         }
         List<Slot> raw = new ArrayList<>(slots);
         for (Instruction insn : input.instructions()) {
@@ -74,6 +81,15 @@ public final class Driver {
             env.fastcall.removeSpillsFills(env.stackDepth);
             onPath = false;
             checkMaxStackDepth(env);
+            if (!input.privileges().bypassSpecV1()) {
+                for (int i = 0; i < prog.len; i++) {
+                    if (env.tailCallPoisoned[i]) {
+                        // do_misc_fixups cannot bound the index of a tail call that two prog arrays reach
+                        env.insnIdx = i;
+                        throw env.reject("tail_call abusing map_ptr");
+                    }
+                }
+            }
             if (env.unconvertibleAccess >= 0) {
                 env.insnIdx = env.unconvertibleAccess;
                 throw env.reject("verifier bug: error during ctx access conversion (0)");

@@ -41,6 +41,21 @@ final class Env {
     final io.bpf4j.isa.facts.RegionKind[] region;
     /** Per insn: the pointer type of its memory operand on the first path (save_aux_ptr_type). */
     final String[] auxPtrType;
+    /**
+     * Per insn, for loaders without bypass_spec_v1: a speculative path stops here (a barrier the
+     * kernel inserts where such a path failed a check), and the pointer-ALU sanitation state
+     * ({@link PtrSanitation}) every path must agree on.
+     */
+    final boolean[] nospec;
+    /** Per insn, without bypass_spec_v4: a store barrier follows it, which also ends a speculative path. */
+    final boolean[] nospecResult;
+    final int[] aluState;
+    final int[] aluLimit;
+    /** Per tail call insn: the prog array it was given, and whether another one reached it too. */
+    final MapRef[] tailCallMap;
+    final boolean[] tailCallPoisoned;
+    /** Set by the first masked variable offset: scalars then only match equal scalars (explore_alu_limits). */
+    boolean exploreAluLimits;
     int maxCtxOffset;
     /**
      * The first insn whose access passed the checks but has no rewrite in convert_ctx_accesses
@@ -79,6 +94,12 @@ final class Env {
         this.globalCalled = new boolean[prog.subprogCount];
         this.region = new io.bpf4j.isa.facts.RegionKind[prog.len];
         this.auxPtrType = new String[prog.len];
+        this.nospec = new boolean[prog.len];
+        this.nospecResult = new boolean[prog.len];
+        this.tailCallMap = new MapRef[prog.len];
+        this.tailCallPoisoned = new boolean[prog.len];
+        this.aluState = new int[prog.len];
+        this.aluLimit = new int[prog.len];
         this.facts = new FactsRecorder(prog);
         this.indirect = new IndirectChecks(this);
     }

@@ -135,6 +135,10 @@ final class Equivalence {
             if (!(cur instanceof Reg.ScalarReg cs)) {
                 return false;
             }
+            if (env.exploreAluLimits) {
+                // a masked pointer offset somewhere: every path with other values must be explored
+                return os.v().equals(cs.v()) && checkScalarIds(os.id(), cs.id());
+            }
             if (!os.precise() && mode == Mode.NOT_EXACT && env.priv.bpfCapable()) {
                 // nothing after this point needed the exact value
                 return true;

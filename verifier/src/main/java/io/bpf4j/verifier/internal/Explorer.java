@@ -163,7 +163,7 @@ final class Explorer {
                 throw env.reject("invalid insn idx " + idx + " insn_cnt " + prog.len);
             }
             if (++env.insnProcessed > env.input.limits().maxProcessedInsns()) {
-                throw env.reject("BPF program is too large. Processed " + env.insnProcessed + " insn");
+                throw env.log.rejectFatal("BPF program is too large. Processed " + env.insnProcessed + " insn");
             }
             env.histEntThisInsn = false;
             env.cur.lastInsnIdx = env.prevInsnIdx;
@@ -208,7 +208,25 @@ final class Explorer {
             env.facts.visit(idx);
             int frameBefore = env.cur.curframe;
             env.liveness.resetWrites(idx);
-            step(idx);
+            if (env.cur.speculative && env.nospec[idx]) {
+                // a barrier stops this speculative path before the insn
+                pathEnded = true;
+            } else {
+                try {
+                    step(idx);
+                    if (env.cur.speculative && env.nospecResult[idx]) {
+                        pathEnded = true;
+                    }
+                } catch (Reject r) {
+                    if (!env.cur.speculative || r.fatal) {
+                        throw r;
+                    }
+                    // 6.17+: a check failed only under speculation gets a barrier instead of a rejection
+                    env.nospec[idx] = true;
+                    env.aluState[idx] = 0;
+                    pathEnded = true;
+                }
+            }
             env.liveness.commitWrites();
             if (!pathEnded) {
                 env.facts.afterInsn(idx, env.cur, frameBefore);
@@ -336,7 +354,7 @@ final class Explorer {
         c.speculative |= speculative;
         stack.push(new Pending(c, insn, prevInsn, env.log.pos()));
         if (stack.size() > env.input.limits().maxPendingBranches()) {
-            throw env.reject("The sequence of " + stack.size() + " jumps is too complex.");
+            throw env.log.rejectFatal("The sequence of " + stack.size() + " jumps is too complex.");
         }
         if (c.parent != null) {
             c.parent.branches++;

@@ -34,4 +34,27 @@ final class HelperTraits {
                 || id == HelperId.SKC_TO_MPTCP_SOCK.id() || id == HelperId.SKC_TO_TCP_TIMEWAIT_SOCK.id()
                 || id == HelperId.SKC_TO_TCP_REQUEST_SOCK.id();
     }
+
+    /** Helpers bpf_base_func_proto gives only to a loader with CAP_BPF. */
+    static boolean needsCapBpf(int id) {
+        HelperId h = HelperId.ofId(id);
+        return h != null && switch (h) {
+            case SPIN_LOCK, SPIN_UNLOCK, JIFFIES64, PER_CPU_PTR, THIS_CPU_PTR, TIMER_INIT, TIMER_SET_CALLBACK, TIMER_START,
+                    TIMER_CANCEL, KPTR_XCHG, FOR_EACH_MAP_ELEM, LOOP, USER_RINGBUF_DRAIN, RINGBUF_RESERVE_DYNPTR,
+                    RINGBUF_SUBMIT_DYNPTR, RINGBUF_DISCARD_DYNPTR, DYNPTR_FROM_MEM, DYNPTR_READ, DYNPTR_WRITE, DYNPTR_DATA,
+                    CGRP_STORAGE_GET, CGRP_STORAGE_DELETE, GET_CURRENT_CGROUP_ID, GET_CURRENT_ANCESTOR_CGROUP_ID -> true;
+            default -> false;
+        };
+    }
+
+    /** Helpers bpf_base_func_proto and bpf_sk_base_func_proto give only to a loader with CAP_PERFMON. */
+    static boolean needsPerfmon(int id) {
+        HelperId h = HelperId.ofId(id);
+        return h != null && switch (h) {
+            case TRACE_PRINTK, GET_CURRENT_TASK, GET_CURRENT_TASK_BTF, PROBE_READ_USER, PROBE_READ_KERNEL, PROBE_READ_USER_STR,
+                    PROBE_READ_KERNEL_STR, SNPRINTF_BTF, SNPRINTF, TASK_PT_REGS, TRACE_VPRINTK, SKC_TO_TCP6_SOCK, SKC_TO_TCP_SOCK,
+                    SKC_TO_TCP_TIMEWAIT_SOCK, SKC_TO_TCP_REQUEST_SOCK, SKC_TO_UDP6_SOCK, SKC_TO_UNIX_SOCK, SKC_TO_MPTCP_SOCK -> true;
+            default -> false;
+        };
+    }
 }

@@ -136,7 +136,13 @@ final class JumpChecks {
                 env.markPrecise(s.src());
             }
             if (!env.priv.bypassSpecV1()) {
-                throw env.reject("bpf4j: not supported yet: speculative paths of unprivileged loaders");
+                // sanitize_speculative_path: the edge not taken is still explored, as a CPU may
+                // mispredict it, with the compared registers unknown
+                VState spec = ex.push(pred == 1 ? idx + 1 : target, idx, true);
+                spec.regs()[dstNo] = Reg.ScalarReg.UNKNOWN;
+                if (x) {
+                    spec.regs()[s.src()] = Reg.ScalarReg.UNKNOWN;
+                }
             }
             if (env.log.level1()) {
                 ex.printInsnState();
@@ -244,7 +250,8 @@ final class JumpChecks {
             return false;
         }
         return switch (p.type()) {
-            case SOCKET, TCP_SOCK, MAP_VALUE, MAP_KEY, SOCK_COMMON, MEM -> true;
+            // a map pointer too (6.18; an unprivileged loader compares one with zero this way)
+            case SOCKET, TCP_SOCK, MAP_VALUE, MAP_KEY, SOCK_COMMON, MEM, CONST_MAP -> true;
             default -> false;
         };
     }

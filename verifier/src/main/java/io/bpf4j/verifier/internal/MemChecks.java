@@ -350,6 +350,17 @@ final class MemChecks {
         }
     }
 
+    /**
+     * cg_skb_is_valid_access: without CAP_BPF a cgroup skb program reads neither
+     * {@code __sk_buff.data} nor {@code data_end} (offsets 76 and 80) and writes no {@code tstamp} (152).
+     */
+    private boolean cgroupSkbNeedsCapBpf(int off, boolean write) {
+        if (env.priv.bpfCapable() || env.input.programType() != io.bpf4j.isa.abi.ProgramType.CGROUP_SKB) {
+            return false;
+        }
+        return off >= 76 && off < 84 || write && off >= 152 && off < 160;
+    }
+
     /** check_mem_region_access: the whole variable range must stay inside [0, memSize). */
     void memRegion(int regno, Reg.Ptr p, int off, int size, int memSize, boolean zeroOk) {
         Scalar v = p.var();
@@ -426,7 +437,7 @@ final class MemChecks {
             return;
         }
         CtxAccess a = env.ctx.access(off, size, t == WRITE);
-        if (!a.valid() || ldsx && a.yields() != RegKind.SCALAR) {
+        if (!a.valid() || ldsx && a.yields() != RegKind.SCALAR || cgroupSkbNeedsCapBpf(off, t == WRITE)) {
             env.log.error("invalid bpf_context access off=" + off + " size=" + size);
             Linfo.print(env.log, env.prog, idx, "; ");
             throw new Reject();

@@ -7,7 +7,15 @@ package io.bpf4j.verifier.internal;
 final class Reject extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** Whether no speculative path may recover from it (a complexity limit, not a safety check). */
+    final boolean fatal;
+
     Reject() {
+        this(false);
+    }
+
+    Reject(boolean fatal) {
         super(null, null, false, false);
+        this.fatal = fatal;
     }
 }

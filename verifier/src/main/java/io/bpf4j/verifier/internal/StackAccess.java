@@ -81,6 +81,18 @@ final class StackAccess {
         if (!env.priv.allowPtrLeaks() && f.isSpill(spi) && !spilledScalar(f, spi) && size != FuncState.REG_SIZE) {
             throw env.reject("attempt to corrupt spilled pointer on stack");
         }
+        if (!env.priv.bypassSpecV4()) {
+            // a store barrier follows a spill or an overwrite of anything but data (the kernel looks at
+            // the first size bytes of the slot, whichever bytes the store writes)
+            boolean barrier = valueReg >= 0 && env.regs()[valueReg] instanceof Reg.Ptr;
+            for (int i = 0; i < size && !barrier; i++) {
+                byte t = f.type(spi, i);
+                barrier = t != FuncState.MISC && t != FuncState.ZERO;
+            }
+            if (barrier) {
+                env.nospecResult[idx] = true;
+            }
+        }
         if (off % FuncState.REG_SIZE == 0 && size == FuncState.REG_SIZE) {
             // only a whole-slot write kills the slot for stack liveness
             env.liveness.markWrite(f.frameno, 1L << spi);

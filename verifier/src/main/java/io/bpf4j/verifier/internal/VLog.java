@@ -104,6 +104,12 @@ final class VLog {
         return new Reject();
     }
 
+    /** A rejection no speculative path recovers from (the kernel's E2BIG and ENOMEM limits). */
+    Reject rejectFatal(String line) {
+        error(line);
+        return new Reject(true);
+    }
+
     String lastLine() {
         return lastLine;
     }
