@@ -175,7 +175,7 @@ final class KfuncChecks {
         if (nargs > MAX_BPF_FUNC_REG_ARGS) {
             throw env.reject("Function " + name + " has " + nargs + " > " + MAX_BPF_FUNC_REG_ARGS + " args");
         }
-        boolean trustedOrRcu = k.has(KfuncTable.KF_TRUSTED_ARGS) || k.has(KfuncTable.KF_RCU);
+        boolean trustedOrRcu = trustedArgs(k) || k.has(KfuncTable.KF_RCU);
         boolean iterKfunc = k.has(KfuncTable.KF_ITER_NEW | KfuncTable.KF_ITER_NEXT | KfuncTable.KF_ITER_DESTROY);
         for (int i = 0; i < nargs; i++) {
             int regno = i + 1;
@@ -333,7 +333,7 @@ final class KfuncChecks {
         BtfRef ref = p.btf();
         boolean trusted = isTrusted(p);
         boolean rcu = ref.has(BtfRef.RCU);
-        if (k.has(KfuncTable.KF_TRUSTED_ARGS) || k.has(KfuncTable.KF_RCU)) {
+        if (trustedArgs(k) || k.has(KfuncTable.KF_RCU)) {
             if (!trusted) {
                 if (!k.has(KfuncTable.KF_RCU)) {
                     throw env.reject("R" + regno + " must be referenced or trusted");
@@ -362,8 +362,13 @@ final class KfuncChecks {
         }
     }
 
+    /** is_kfunc_trusted_args: KF_TRUSTED_ARGS, which release kfuncs imply. */
+    private static boolean trustedArgs(KfuncTable.Kfunc k) {
+        return k.has(KfuncTable.KF_TRUSTED_ARGS) || k.has(KfuncTable.KF_RELEASE);
+    }
+
     /** is_trusted_reg for a BTF pointer: referenced, or trusted with no unsafe modifier. */
-    private static boolean isTrusted(Reg.Ptr p) {
+    static boolean isTrusted(Reg.Ptr p) {
         if (p.refObjId() != 0) {
             return true;
         }
