@@ -19,21 +19,15 @@
 # (means) or take the lower (medians).
 # Needs root (BPF), bpffs at /sys/fs/bpf, gcc, libbpf-dev 1.1, python3.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/bench-lib.sh"
 iterations=${1:-200000}
-jar=$root/bench/target/bpf4j-bench.jar
 jmh=${JMH:--wi 5 -w 1 -i 5 -r 1}
-work=$(mktemp -d /tmp/bpf4j-interp-bench.XXXXXX)
-[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+bench_setup interp
 
-# -am: a -pl bench build alone takes the other modules from ~/.m2, whatever was installed there
-if [ ! -f "$jar" ] || [ -n "${BUILD:-}" ]; then
-  (cd "$root" && mvn -q -pl bench -am package -DskipTests)
-fi
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
-gcc -O2 -Wall -I/usr/include/x86_64-linux-gnu -o "$work/prog_run" "$root/bench/native/prog_run.c" -lbpf -lelf -lz
+bench_native prog_run
 
-echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nproc) CPUs, $(uname -r), libbpf $(pkg-config --modversion libbpf 2>/dev/null || echo '?'), $(java -version 2>&1 | head -1)"
+bench_header
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$root"
 java -cp "$jar" io.bpf4j.bench.WorkloadCheck "$work" > "$work/interp-check.txt"

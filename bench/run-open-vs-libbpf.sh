@@ -14,22 +14,16 @@
 # columns average the two (mean) or take the lower (best batch).
 # Needs: gcc, libbpf-dev (1.1), libelf-dev, zlib; python3; the bench jar (built when missing).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/bench-lib.sh"
 iterations=${1:-2000}
-jar=$root/bench/target/bpf4j-bench.jar
 per_object=${JMH_PER_OBJECT:--wi 2 -w 1 -i 3 -r 1}
 corpus=${JMH_CORPUS:--wi 3 -w 2 -i 5 -r 2}
 prewarm=${PREWARM:-3}
-work=$(mktemp -d /tmp/bpf4j-open-bench.XXXXXX)
-[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+bench_setup open
 
-# -am: a -pl bench build alone takes the other modules from ~/.m2, whatever was installed there
-if [ ! -f "$jar" ] || [ -n "${BUILD:-}" ]; then
-  (cd "$root" && mvn -q -pl bench -am package -DskipTests)
-fi
-gcc -O2 -Wall -I/usr/include/x86_64-linux-gnu -o "$work/open_bench" "$root/bench/native/open_bench.c" -lbpf -lelf -lz
+bench_native open_bench
 
-echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nproc) CPUs, $(uname -r), libbpf $(pkg-config --modversion libbpf 2>/dev/null || echo '?'), $(java -version 2>&1 | head -1)"
+bench_header
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$root"
 "$work/open_bench" 1 testdata/objects/*.o > "$work/accepted.txt"

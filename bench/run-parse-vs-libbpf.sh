@@ -5,20 +5,14 @@
 #            vs  btf__parse_elf (reads the file, .BTF and .BTF.ext only: less work than bpf4j's)
 #   bench/run-parse-vs-libbpf.sh        JMH="-wi 3 -w 2 -i 5 -r 2" to change JMH settings
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-jar=$root/bench/target/bpf4j-bench.jar
+source "$(dirname "$0")/bench-lib.sh"
 jmh=${JMH:--wi 3 -w 2 -i 5 -r 2}
-work=$(mktemp -d /tmp/bpf4j-parse-bench.XXXXXX)
-[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
-# -am: a -pl bench build alone takes the other modules from ~/.m2, whatever was installed there
-if [ ! -f "$jar" ] || [ -n "${BUILD:-}" ]; then
-  (cd "$root" && mvn -q -pl bench -am package -DskipTests)
-fi
-gcc -O2 -Wall -I/usr/include/x86_64-linux-gnu -o "$work/btf_parse" "$root/bench/native/btf_parse.c" -lbpf -lelf -lz
+bench_setup parse
+bench_native btf_parse
 cd "$root"
 # libbpf 1.1 parses only host-endian BTF: the largest little-endian object
 largest=$(ls -S testdata/objects/*.el*.o | head -1)
-echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nproc) CPUs, $(uname -r), libbpf $(pkg-config --modversion libbpf 2>/dev/null || echo '?'), $(java -version 2>&1 | head -1)"
+bench_header
 echo "# largest object: $largest ($(stat -c %s "$largest") bytes); vmlinux BTF: $(stat -c %s /sys/kernel/btf/vmlinux) bytes"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 native() {

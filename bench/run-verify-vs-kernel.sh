@@ -15,19 +15,13 @@
 # kernel's helper sets (KernelProfiles.probe), as the parity tests do.
 # Needs root (BPF), gcc, libbpf-dev (1.1), libelf-dev, zlib, python3, the bench jar (built when missing).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/bench-lib.sh"
 repeat=${1:-20}
-jar=$root/bench/target/bpf4j-bench.jar
-work=$(mktemp -d /tmp/bpf4j-verify-bench.XXXXXX)
-[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+bench_setup verify
 
-# -am: a -pl bench build alone takes the other modules from ~/.m2, whatever was installed there
-if [ ! -f "$jar" ] || [ -n "${BUILD:-}" ]; then
-  (cd "$root" && mvn -q -pl bench -am package -DskipTests)
-fi
-gcc -O2 -Wall -I/usr/include/x86_64-linux-gnu -o "$work/verify_time" "$root/bench/native/verify_time.c" -lbpf -lelf -lz
+bench_native verify_time
 
-echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(nproc) CPUs, $(uname -r), libbpf $(pkg-config --modversion libbpf 2>/dev/null || echo '?'), $(java -version 2>&1 | head -1)"
+bench_header
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$root/testdata/objects"
 objects=${OBJECTS:-$(ls *.el.o)}

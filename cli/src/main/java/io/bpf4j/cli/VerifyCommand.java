@@ -49,7 +49,7 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Verifier log level for --log and the JSON log: 1 or 2 (default 1).")
     int logLevel;
 
-    @Option(names = "--log-size", paramLabel = "BYTES", defaultValue = "16777215",
+    @Option(names = "--log-size", paramLabel = "BYTES", defaultValue = "" + LoadOptions.DEFAULT_LOG_SIZE,
             description = "Verifier log buffer size, as veristat's (default 16 MiB): a longer log keeps its end.")
     int logSize;
 
@@ -76,9 +76,9 @@ final class VerifyCommand implements Callable<Integer> {
         if (logLevel != 1 && logLevel != 2) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--log-level: must be 1 or 2, not " + logLevel);
         }
-        if (logSize < 1 || logSize > (int) (0xFFFF_FFFFL >> 2)) {
+        if (logSize < 1 || logSize > LoadOptions.MAX_LOG_SIZE) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--log-size: must be 1 to " + (int) (0xFFFF_FFFFL >> 2) + " bytes, not " + logSize);
+                    "--log-size: must be 1 to " + LoadOptions.MAX_LOG_SIZE + " bytes, not " + logSize);
         }
         Output out = root.output(spec.commandLine().getOut());
         if (compare) {

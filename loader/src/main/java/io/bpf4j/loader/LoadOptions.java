@@ -1,6 +1,7 @@
 package io.bpf4j.loader;
 
 import io.bpf4j.isa.abi.KernelProfile;
+import io.bpf4j.verifier.VerifierLimits;
 import java.util.Objects;
 
 /**
@@ -22,7 +23,9 @@ import java.util.Objects;
  */
 public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, Engine engine, int logSize) {
     /** libbpf's {@code BPF_LOG_BUF_SIZE}, the log buffer veristat and libbpf start with. */
-    public static final int DEFAULT_LOG_SIZE = (int) (0xFFFF_FFFFL >> 8);
+    public static final int DEFAULT_LOG_SIZE = VerifierLimits.DEFAULT_LOG_SIZE;
+    /** The largest {@code log_size} the kernel takes ({@code UINT_MAX >> 2}). */
+    public static final int MAX_LOG_SIZE = VerifierLimits.MAX_LOG_SIZE;
     /** Checks the options. */
     public LoadOptions {
         Objects.requireNonNull(profile, "profile");
@@ -32,8 +35,8 @@ public record LoadOptions(boolean verify, int logLevel, KernelProfile profile, E
         if ((logLevel & ~7) != 0) {
             throw new IllegalArgumentException("log level " + logLevel + ": only 0, 1, 2 and the statistics bit 4");
         }
-        if (logSize < 1 || logSize > (int) (0xFFFF_FFFFL >> 2)) {
-            throw new IllegalArgumentException("log size " + logSize + ": the kernel takes 1 to UINT_MAX >> 2 bytes");
+        if (logSize < 1 || logSize > MAX_LOG_SIZE) {
+            throw new IllegalArgumentException("log size " + logSize + ": the kernel takes 1 to " + MAX_LOG_SIZE + " bytes");
         }
     }
 
