@@ -29,6 +29,12 @@ final class KernelErrno {
             "expected an initialized iter_", "expected uninitialized iter_", "iter has to be at a constant offset",
             "cannot pass in iter at an offset", "kernel function ", "release kernel function ",
             "acquire kernel function ", "kfunc bpf_rdonly_cast type ID", "Unreleased reference",
+            // process_dynptr_func and the dynptr stack-slot rules
+            "Expected an initialized dynptr", "Dynptr has to be an uninitialized dynptr", "Expected a dynptr of type",
+            "cannot overwrite referenced dynptr", "dynptr has to be at a constant offset", "cannot pass in dynptr at an offset",
+            "cannot release unowned const bpf_dynptr", "cannot pass pointer to const bpf_dynptr",
+            "unmatched attempt to enable preemption",
+            "use static function instead", "a non-sleepable BPF program context", "unmatched rcu read unlock", "nested rcu read lock",
             // check_return_code and prepare_func_exit: a return value out of range
             "At program exit the register R0 ", "At callback return the register R0 ");
     /*
@@ -38,7 +44,8 @@ final class KernelErrno {
     private static final List<String> INVALID_INSIDE = List.of(", expected PTR_TO_INSN", " points to outside of jump table",
             " must be referenced or trusted", " must be a rcu pointer", " is not a scalar", " must be a known constant",
             " expected pointer to ctx, but got ", " or socket", " reference has not been acquired before",
-            " would lead to reference leak", " is not pointing to valid bpf_map",
+            " would lead to reference leak", " cannot be used inside bpf_", " in non-preemptible region", " is not pointing to valid bpf_map", " is an unacquired reference",
+            " expected pointer to stack or const struct bpf_dynptr",
             // check_return_code and callback returns: a non-scalar or out-of-range R0 is EINVAL
             "At program exit the register R", "At callback return the register R");
     private static final List<String> TOO_BIG = List.of(

@@ -48,6 +48,17 @@ class CompiledSourceParityTest {
         // btf_check_func_arg_match for arg:trusted global function arguments; sleeping helpers in sleepable programs
         "global_trusted_args.bpf.c, current_task task_for_cgroup maybe_null_reference"
                 + " maybe_null_for_nonnull sleepable_flavor",
+        // dynptrs: ringbuf references with their slices and clones, local dynptrs destroyed by stack
+        // writes, skb and xdp dynptrs and their slices, the dynptr argument rules
+        "dynptr_refs.bpf.c, ringbuf_submit ringbuf_leak ringbuf_slice_after_submit ringbuf_overwrite"
+                + " ringbuf_clone_after_submit local_map_value local_from_stack local_slice_after_overwrite read_uninit"
+                + " release_local read_into_dynptr skb_slice skb_slice_after_pull skb_slice_write xdp_slice"
+                + " xdp_kfunc_in_tc user_ringbuf_read user_ringbuf_release user_ringbuf_deref",
+        // bpf_rcu_read_lock/unlock and bpf_preempt_disable/enable sections: nesting (preemption only),
+        // exits, tail calls, RCU pointers after the section; global functions that may sleep
+        "rcu_preempt_sections.bpf.c, preempt_nested preempt_missing preempt_unmatched preempt_across_subprog"
+                + " preempt_global_call preempt_tail_call global_sleeps_in_raw_tp rcu_nested rcu_unmatched"
+                + " rcu_missing rcu_acquire_inside rcu_acquire_after_unlock",
     })
     void sameVerdictAndErrorLine(String source, String someProgramsSpaced, @org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {

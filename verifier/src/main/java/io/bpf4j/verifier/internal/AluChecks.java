@@ -256,7 +256,7 @@ final class AluChecks {
         }
         env.indirect.checkPointerArithmetic(dst, op, ptr, off);
         switch (ptr.type()) {
-            case CTX, MAP_VALUE, MAP_KEY, STACK, PACKET_META, PACKET, TP_BUFFER, MEM, BUF, FUNC, BTF_ID -> {
+            case CTX, MAP_VALUE, MAP_KEY, STACK, PACKET_META, PACKET, TP_BUFFER, MEM, BUF, FUNC, BTF_ID, CONST_DYNPTR -> {
             }
             case FLOW_KEYS -> {
                 if (!known) {

@@ -333,7 +333,7 @@ final class BtfPointers {
             } else if (safe(tname, "__safe_trusted_or_null", w.field, target)) {
                 flag |= BtfRef.TRUSTED;
                 maybeNull = true;
-            } else if (!sleepable() && !p.maybeNull()) {
+            } else if (inRcuCs() && !p.maybeNull()) {
                 if (safe(tname, "__safe_rcu", w.field, target)) {
                     flag |= BtfRef.RCU;
                 } else if ((flag & BtfRef.RCU) != 0 || safe(tname, "__safe_rcu_or_null", w.field, target)) {
@@ -469,8 +469,10 @@ final class BtfPointers {
         return new long[] {off, size};
     }
 
-    private boolean sleepable() {
-        return target != null && target.sleepable(); // in_rcu_cs: bpf_rcu_read_lock sections are not modelled yet
+    /** in_rcu_cs: inside an RCU read section or a spin lock, or anywhere in a program that cannot sleep. */
+    private boolean inRcuCs() {
+        boolean sleepable = env.input.sleepable() || target != null && target.sleepable();
+        return env.cur.rcuLocks > 0 || env.cur.activeLocks() > 0 || !sleepable;
     }
 
     /**

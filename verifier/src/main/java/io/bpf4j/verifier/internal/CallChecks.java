@@ -54,6 +54,8 @@ final class CallChecks {
             case PTR_TO_RINGBUF_MEM -> List.of(new Expect(Reg.PtrType.MEM, true, "ringbuf_mem"));
             case PTR_TO_FUNC -> List.of(new Expect(Reg.PtrType.FUNC, false, "func"));
             case PTR_TO_STACK -> List.of(new Expect(Reg.PtrType.STACK, false, "fp"));
+            case PTR_TO_DYNPTR -> List.of(new Expect(Reg.PtrType.STACK, false, "fp"),
+                    new Expect(Reg.PtrType.CONST_DYNPTR, false, "dynptr_ptr"));
             case PTR_TO_CONST_STR, PTR_TO_TIMER -> List.of(new Expect(Reg.PtrType.MAP_VALUE, false, "map_value"));
             case PTR_TO_SPIN_LOCK -> List.of(new Expect(Reg.PtrType.MAP_VALUE, false, "map_value"),
                     new Expect(null, false, "ptr_"));
@@ -72,6 +74,8 @@ final class CallChecks {
         long constKey = -1;
         int subprog = -1;
         long msizeMax;
+        /** The dynptr argument's state (bpf_dynptr_data's slice and dynptr_write's type need it). */
+        FuncState.DynptrState dynptr;
     }
 
     /**
@@ -126,17 +130,23 @@ final class CallChecks {
         }
         HelperProto fn = proto.get();
         if (fn.mightSleep()) {
-            boolean sleepable = env.input.sleepable() || env.input.attachTarget() != null && env.input.attachTarget().sleepable();
-            if (!sleepable) {
+            if (!sleepableProg()) {
                 throw env.reject("helper call might sleep in a non-sleepable prog");
             }
+            if (env.cur.rcuLocks > 0) {
+                throw env.reject("sleepable helper " + name + "#" + func + " in rcu_read_lock region");
+            }
+            if (env.cur.preemptLocks > 0) {
+                throw env.reject("sleepable helper " + name + "#" + func + " in non-preemptible region");
+            }
             if (callsNonSleepableSectionKfuncs()) {
-                // in_sleepable: RCU, preemption and IRQ sections, where sleeping is refused, are not tracked
+                // in_sleepable: IRQ sections, where sleeping is refused, are not tracked
                 throw env.reject("bpf4j: not supported yet: sleepable helper " + name
-                        + " in a program with RCU, preempt or IRQ sections");
+                        + " in a program with IRQ sections");
             }
         }
-        boolean supportedCallback = func == HelperId.LOOP.id() || func == HelperId.FOR_EACH_MAP_ELEM.id();
+        boolean supportedCallback = func == HelperId.LOOP.id() || func == HelperId.FOR_EACH_MAP_ELEM.id()
+                || func == HelperId.USER_RINGBUF_DRAIN.id();
         if (!supportedCallback && (HelperTraits.callsSyncCallback(func) || HelperTraits.callsAsyncCallback(func))) {
             throw env.reject("bpf4j: not supported yet: helpers with callbacks (" + name + ")");
         }
@@ -160,7 +170,9 @@ final class CallChecks {
         Reg[] regs = env.regs();
         if (meta.releaseRegno > 0) {
             boolean ok;
-            if (meta.refObjId != 0) {
+            if (fn.arg(meta.releaseRegno - 1).kind() == ArgKind.PTR_TO_DYNPTR) {
+                ok = ex.dynptrs.release(meta.releaseRegno);
+            } else if (meta.refObjId != 0) {
                 ok = releaseReference(meta.refObjId);
             } else {
                 ok = regs[meta.releaseRegno] instanceof Reg.ScalarReg z && z.v().isConst() && z.v().constValue() == 0;
@@ -168,6 +180,14 @@ final class CallChecks {
             if (!ok) {
                 throw env.reject("func " + name + "#" + func + " reference has not been acquired before");
             }
+        }
+        if (func == HelperId.DYNPTR_FROM_MEM.id() && !(regs[1] instanceof Reg.Ptr dp && dp.type() == Reg.PtrType.MAP_VALUE)) {
+            throw env.reject("Unsupported reg type " + typeName(regs[1]) + " for bpf_dynptr_from_mem data");
+        }
+        boolean changesData = HelperTraits.changesPacketData(func);
+        if (func == HelperId.DYNPTR_WRITE.id() && meta.dynptr.kind() == FuncState.DynptrKind.SKB) {
+            // writing an skb dynptr may move the packet: its slices and packet pointers die
+            changesData = true;
         }
         if (func == HelperId.TAIL_CALL.id()) {
             checkResourceLeak(env, false, true, "tail_call");
@@ -200,6 +220,8 @@ final class CallChecks {
             }
         } else if (func == HelperId.FOR_EACH_MAP_ELEM.id()) {
             pushCallback(idx, meta, true);
+        } else if (func == HelperId.USER_RINGBUF_DRAIN.id()) {
+            pushCallback(idx, meta, false);
         }
         for (int r = 0; r <= 5; r++) {
             regs[r] = Reg.NotInit.INSTANCE;
@@ -234,7 +256,7 @@ final class CallChecks {
                     regs[0] = Reg.Ptr.map(Reg.PtrType.MAP_VALUE, meta.map, 0, id, nullable);
                 }
             }
-            case PTR_TO_MEM, PTR_TO_RINGBUF_MEM_OR_NULL -> {
+            case PTR_TO_MEM, PTR_TO_RINGBUF_MEM_OR_NULL, PTR_TO_DYNPTR_MEM_OR_NULL -> {
                 boolean ringbuf = fn.retFlags().contains(TypeFlag.MEM_RINGBUF) || fn.ret() == io.bpf4j.isa.abi.RetKind.PTR_TO_RINGBUF_MEM_OR_NULL;
                 boolean rdonly = fn.retFlags().contains(TypeFlag.MEM_RDONLY);
                 regs[0] = new Reg.Ptr(Reg.PtrType.MEM, nullable, rdonly, ringbuf, 0, Scalar.constant(0), 0, 0, null, 0,
@@ -261,7 +283,10 @@ final class CallChecks {
         if (regs[0] instanceof Reg.Ptr p && p.maybeNull()) {
             regs[0] = p.withId(env.newId());
         }
-        if (HelperTraits.isPtrCast(func)) {
+        if (func == HelperId.DYNPTR_DATA.id() && regs[0] instanceof Reg.Ptr p) {
+            // is_dynptr_ref_function: the slice dies with its dynptr (and its reference)
+            regs[0] = p.withDynptr(new Reg.DynptrRef(meta.dynptr.id(), null)).withRefObjId(meta.dynptr.refObjId());
+        } else if (HelperTraits.isPtrCast(func)) {
             if (regs[0] instanceof Reg.Ptr p) {
                 regs[0] = p.withRefObjId(meta.refObjId);
             }
@@ -275,7 +300,7 @@ final class CallChecks {
                 env.input.expectedAttachType(), env.log)) {
             throw env.reject("cannot pass map_type " + meta.map.type().id() + " into func " + name + "#" + func);
         }
-        if (HelperTraits.changesPacketData(func)) {
+        if (changesData) {
             clearPacketPointers();
         }
     }
@@ -386,7 +411,10 @@ final class CallChecks {
                 argRegOff(rp, regno, spec);
             }
         }
-        if (spec.releases()) {
+        if (spec.releases() && kind == ArgKind.PTR_TO_DYNPTR) {
+            ex.dynptrs.checkReleasable(regno);
+            meta.releaseRegno = regno;
+        } else if (spec.releases()) {
             if (!(reg instanceof Reg.Ptr rp && rp.refObjId() != 0) && !isNull) {
                 throw env.reject("R" + regno + " must be referenced when passed to release function");
             }
@@ -433,6 +461,13 @@ final class CallChecks {
                         prev.has(TypeFlag.MEM_UNINIT) ? meta : null);
             }
             case PTR_TO_SPIN_LOCK -> spinLock(regno, (Reg.Ptr) reg, func(fn) == HelperId.SPIN_LOCK.id(), idx);
+            case PTR_TO_DYNPTR -> {
+                ex.dynptrs.process(idx, regno, new Dynptrs.Arg(spec.has(TypeFlag.MEM_UNINIT), spec.has(TypeFlag.MEM_RDONLY),
+                        dynptrKind(spec), 0));
+                if (!spec.has(TypeFlag.MEM_UNINIT)) {
+                    meta.dynptr = ex.dynptrs.state((Reg.Ptr) reg);
+                }
+            }
             case CONST_ALLOC_SIZE_OR_ZERO -> {
                 Scalar v = ((Reg.ScalarReg) reg).v();
                 if (!v.isConst()) {
@@ -510,6 +545,20 @@ final class CallChecks {
         }
     }
 
+    /** arg_to_dynptr_type: the dynptr type an argument wants or makes, null for any. */
+    private static FuncState.DynptrKind dynptrKind(ArgSpec spec) {
+        if (spec.has(TypeFlag.DYNPTR_TYPE_LOCAL)) {
+            return FuncState.DynptrKind.LOCAL;
+        }
+        if (spec.has(TypeFlag.DYNPTR_TYPE_RINGBUF)) {
+            return FuncState.DynptrKind.RINGBUF;
+        }
+        if (spec.has(TypeFlag.DYNPTR_TYPE_SKB)) {
+            return FuncState.DynptrKind.SKB;
+        }
+        return spec.has(TypeFlag.DYNPTR_TYPE_XDP) ? FuncState.DynptrKind.XDP : null;
+    }
+
     private static String typeName(Reg r) {
         return r instanceof Reg.Ptr p ? p.typeName() : r instanceof Reg.ScalarReg ? "scalar" : "?";
     }
@@ -558,6 +607,10 @@ final class CallChecks {
 
     /** check_func_arg_reg_off. */
     private void argRegOff(Reg.Ptr p, int regno, ArgSpec spec) {
+        if (spec != null && spec.releases() && spec.kind() == ArgKind.PTR_TO_DYNPTR && p.type() == Reg.PtrType.STACK) {
+            // the dynptr, not the pointer to it, holds the reference: any stack offset
+            return;
+        }
         if (spec != null && spec.releases()) {
             if (p.off() != 0) {
                 throw env.reject("R" + regno + " must have zero offset when passed to release func or trusted arg to kfunc");
@@ -569,6 +622,23 @@ final class CallChecks {
             case STACK, PACKET, PACKET_META, MAP_KEY, MAP_VALUE, MEM, BUF -> {
             }
             default -> ex.mem.checkPtrOffReg(p, regno, false);
+        }
+    }
+
+    /**
+     * check_kfunc_mem_size_reg: the memory in {@code memRegno} (taken as non-NULL) must be
+     * readable, then writable as a helper's raw output, at the maximum of the size after it.
+     */
+    void kfuncMemSize(int memRegno, Reg.ScalarReg size) {
+        Reg saved = env.regs()[memRegno];
+        if (saved instanceof Reg.Ptr p && p.maybeNull()) {
+            env.regs()[memRegno] = p.withType(p.type(), false);
+        }
+        try {
+            memSizeReg(size, memRegno + 1, false, true, null);
+            memSizeReg(size, memRegno + 1, true, true, new Meta());
+        } finally {
+            env.regs()[memRegno] = saved;
         }
     }
 
@@ -651,6 +721,9 @@ final class CallChecks {
                     + StatePrinter.tnum(p.var().varOff()));
         }
         if (meta != null) {
+            if (p.var().varOff().isConst()) {
+                Dynptrs.checkRawWrite(env, env.cur.frames[p.frameno()], (int) p.var().varOff().value() + p.off(), size);
+            }
             meta.rawRegno = regno;
             meta.rawSize = size;
             return;
@@ -684,6 +757,10 @@ final class CallChecks {
 
     /** mark_reg_invalid: unknown for loaders that may see pointers, unreadable otherwise. */
     private Reg invalidated() {
+        return invalidated(env);
+    }
+
+    static Reg invalidated(Env env) {
         return env.priv.allowPtrLeaks() ? Reg.ScalarReg.UNKNOWN : Reg.NotInit.INSTANCE;
     }
 
@@ -691,13 +768,13 @@ final class CallChecks {
         for (int f = 0; f <= env.cur.curframe; f++) {
             FuncState fr = env.cur.frames[f];
             for (int r = 0; r < FuncState.MAX_REG; r++) {
-                if (fr.regs[r] instanceof Reg.Ptr p && (p.isPacket() || p.type() == Reg.PtrType.PACKET_END)) {
+                if (fr.regs[r] instanceof Reg.Ptr p && (p.isPacket() || p.type() == Reg.PtrType.PACKET_END || p.isPacketSlice())) {
                     fr.regs[r] = invalidated();
                 }
             }
             for (int spi = 0; spi < fr.spilled.length; spi++) {
                 if (fr.isSpill(spi) && fr.spilled[spi] instanceof Reg.Ptr p
-                        && (p.isPacket() || p.type() == Reg.PtrType.PACKET_END)) {
+                        && (p.isPacket() || p.type() == Reg.PtrType.PACKET_END || p.isPacketSlice())) {
                     fr.spilled[spi] = invalidated();
                 }
             }
@@ -709,19 +786,25 @@ final class CallChecks {
         if (checkLock && env.cur.activeLocks() > 0) {
             throw env.reject(prefix + " cannot be used inside bpf_spin_lock-ed region");
         }
-        if (!exceptionExit && env.frame().frameno != 0) {
-            return;
-        }
-        boolean leak = false;
-        for (VState.Ref r : env.cur.refs) {
-            if (r.lock()) {
-                continue;
+        // check_reference_leak: references are checked where the program ends
+        if (exceptionExit || env.frame().frameno == 0) {
+            boolean leak = false;
+            for (VState.Ref r : env.cur.refs) {
+                if (r.lock()) {
+                    continue;
+                }
+                env.log.error("Unreleased reference id=" + r.id() + " alloc_insn=" + r.insnIdx());
+                leak = true;
             }
-            env.log.error("Unreleased reference id=" + r.id() + " alloc_insn=" + r.insnIdx());
-            leak = true;
+            if (leak) {
+                throw env.reject(prefix + " would lead to reference leak");
+            }
         }
-        if (leak) {
-            throw env.reject(prefix + " would lead to reference leak");
+        if (checkLock && env.cur.rcuLocks > 0) {
+            throw env.reject(prefix + " cannot be used inside bpf_rcu_read_lock-ed region");
+        }
+        if (checkLock && env.cur.preemptLocks > 0) {
+            throw env.reject(prefix + " cannot be used inside bpf_preempt_disable-ed region");
         }
     }
 
@@ -744,6 +827,10 @@ final class CallChecks {
             callee.regs[2] = Reg.Ptr.map(Reg.PtrType.MAP_KEY, m, 0, 0, false);
             callee.regs[3] = Reg.Ptr.map(Reg.PtrType.MAP_VALUE, m, 0, 0, false);
             callee.regs[4] = caller.regs[3];
+        } else if (env.prog.slots[idx].imm() == HelperId.USER_RINGBUF_DRAIN.id()) {
+            // set_user_ringbuf_callback_state: the sample as a read-only local dynptr, then the context
+            callee.regs[1] = ex.dynptrs.callbackArg(FuncState.DynptrKind.LOCAL);
+            callee.regs[2] = caller.regs[3];
         } else {
             callee.regs[1] = Reg.ScalarReg.UNKNOWN;
             callee.regs[2] = caller.regs[3];
@@ -800,6 +887,12 @@ final class CallChecks {
         if (env.cur.activeLocks() > 0) {
             env.log.verbose("global function calls are not allowed while holding a lock,\n");
             throw env.reject("use static function instead");
+        }
+        subprogEffects();
+        if (mightSleep[sub] && (env.cur.rcuLocks > 0 || env.cur.preemptLocks > 0 || !sleepableProg())) {
+            env.log.verbose("global functions that may sleep are not allowed in non-sleepable context,\n");
+            env.log.verbose("i.e., in a RCU/IRQ/preempt-disabled section, or in\n");
+            throw env.reject("a non-sleepable BPF program context");
         }
         String caller = "Caller passes invalid args into func#" + sub + " ('" + fi.name() + "')";
         if (!sig.returnsScalar()) {
@@ -920,10 +1013,15 @@ final class CallChecks {
         ex.mem.checkPtrOffReg(p, regno, true);
     }
 
+    /** in_sleepable: the program may sleep (a sleepable section, or a sleepable attach target). */
+    private boolean sleepableProg() {
+        return env.input.sleepable() || env.input.attachTarget() != null && env.input.attachTarget().sleepable();
+    }
+
     private boolean callsNonSleepableSectionKfuncs() {
         for (io.bpf4j.verifier.KfuncSignature k : env.input.kfuncs().values()) {
             String n = k.name();
-            if (n.equals("bpf_rcu_read_lock") || n.equals("bpf_preempt_disable") || n.equals("bpf_local_irq_save")) {
+            if (n.equals("bpf_local_irq_save")) {
                 return true;
             }
         }
@@ -931,6 +1029,7 @@ final class CallChecks {
     }
 
     private boolean[] changesPkt;
+    private boolean[] mightSleep;
 
     /**
      * Per subprogram: whether it (or anything it calls) may change packet data, by a helper that
@@ -938,12 +1037,23 @@ final class CallChecks {
      * invalidates the caller's packet pointers.
      */
     private boolean[] changesPacketData() {
+        subprogEffects();
+        return changesPkt;
+    }
+
+    /**
+     * What each subprogram may do through the calls it makes, directly or through the static and
+     * global functions it calls (check_cfg's mark_subprog_changes_pkt_data,
+     * mark_subprog_might_sleep and merge_callee_effects): change packet data, sleep.
+     */
+    private void subprogEffects() {
         if (changesPkt != null) {
-            return changesPkt;
+            return;
         }
         Program prog = env.prog;
         int n = prog.subprogCount;
         boolean[] ch = new boolean[n];
+        boolean[] sl = new boolean[n];
         java.util.List<int[]> edges = new java.util.ArrayList<>();
         for (int sub = 0; sub < n; sub++) {
             for (int i = prog.subprogStart[sub]; i < prog.subprogStart[sub + 1]; i++) {
@@ -951,8 +1061,14 @@ final class CallChecks {
                 if (s.code() != io.bpf4j.isa.Opcodes.CODE_CALL) {
                     continue;
                 }
-                if (s.src() == 0 && (HelperTraits.changesPacketData(s.imm()) || s.imm() == HelperId.TAIL_CALL.id())) {
-                    ch[sub] = true;
+                if (s.src() == 0) {
+                    ch[sub] |= HelperTraits.changesPacketData(s.imm()) || s.imm() == HelperId.TAIL_CALL.id();
+                    sl[sub] |= env.profile.helper(env.input.programType(), env.input.expectedAttachType(), s.imm())
+                            .map(HelperProto::mightSleep).orElse(false);
+                } else if (s.src() == io.bpf4j.isa.Opcodes.PSEUDO_KFUNC_CALL) {
+                    io.bpf4j.verifier.KfuncSignature k = prog.kfuncs.get(s.imm());
+                    KfuncTable.Kfunc kf = k == null ? null : KfuncTable.of(k.name());
+                    sl[sub] |= kf != null && kf.has(KfuncTable.KF_SLEEPABLE);
                 } else if (s.src() == io.bpf4j.isa.Opcodes.PSEUDO_CALL) {
                     int callee = prog.findSubprog(i + s.imm() + 1);
                     if (callee >= 0) {
@@ -964,14 +1080,15 @@ final class CallChecks {
         for (boolean again = true; again;) {
             again = false;
             for (int[] e : edges) {
-                if (ch[e[1]] && !ch[e[0]]) {
-                    ch[e[0]] = true;
+                if (ch[e[1]] && !ch[e[0]] || sl[e[1]] && !sl[e[0]]) {
+                    ch[e[0]] |= ch[e[1]];
+                    sl[e[0]] |= sl[e[1]];
                     again = true;
                 }
             }
         }
         changesPkt = ch;
-        return ch;
+        mightSleep = sl;
     }
 
     void exit(int idx) {

@@ -48,7 +48,7 @@ final class Equivalence {
         if (old.speculative && !cur.speculative) {
             return false;
         }
-        if (!refsafe(old, cur)) {
+        if (old.preemptLocks != cur.preemptLocks || old.rcuLocks != cur.rcuLocks || !refsafe(old, cur)) {
             return false;
         }
         for (int i = 0; i <= old.curframe; i++) {
@@ -158,7 +158,7 @@ final class Equivalence {
         switch (op.type()) {
             case MAP_KEY, MAP_VALUE, MEM, BUF, TP_BUFFER -> {
                 return op.off() == cp.off() && op.map() == cp.map() && op.memSize() == cp.memSize()
-                        && rangeWithin(op.var(), cp.var()) && checkIds(op.id(), cp.id())
+                        && Objects.equals(op.dynptr(), cp.dynptr()) && rangeWithin(op.var(), cp.var()) && checkIds(op.id(), cp.id())
                         && checkIds(op.refObjId(), cp.refObjId());
             }
             case PACKET, PACKET_META -> {
@@ -196,7 +196,7 @@ final class Equivalence {
         Reg.Ptr op = (Reg.Ptr) old;
         return cur instanceof Reg.Ptr cp && sameType(op, cp) && op.off() == cp.off() && op.map() == cp.map()
                 && op.range() == cp.range() && op.memSize() == cp.memSize() && op.subprog() == cp.subprog()
-                && op.frameno() == cp.frameno() && Objects.equals(op.var(), cp.var())
+                && op.frameno() == cp.frameno() && Objects.equals(op.var(), cp.var()) && Objects.equals(op.dynptr(), cp.dynptr())
                 && checkIds(op.id(), cp.id()) && checkIds(op.refObjId(), cp.refObjId());
     }
 
@@ -275,6 +275,14 @@ final class Equivalence {
                 FuncState.IterState ci = cur.iters[spi];
                 if (oi == null || ci == null || !oi.type().equals(ci.type()) || oi.active() != ci.active()
                         || !checkIds(oi.refObjId(), ci.refObjId())) {
+                    return false;
+                }
+            }
+            if (ot == FuncState.DYNPTR) {
+                FuncState.DynptrState od = old.dynptrs[spi];
+                FuncState.DynptrState cd = cur.dynptrs[spi];
+                if (od == null || cd == null || od.kind() != cd.kind() || od.first() != cd.first()
+                        || !checkIds(od.refObjId(), cd.refObjId())) {
                     return false;
                 }
             }

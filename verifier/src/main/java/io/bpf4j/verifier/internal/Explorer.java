@@ -57,6 +57,7 @@ final class Explorer {
     final JumpChecks jmp;
     final CallChecks calls;
     final KfuncChecks kfuncs;
+    final Dynptrs dynptrs;
     /** Set by a check that ends the path (exit of the main frame). */
     boolean pathEnded;
     /** The next instruction chosen by a jump (or -1 to fall through). */
@@ -73,6 +74,7 @@ final class Explorer {
         this.jmp = new JumpChecks(env, this);
         this.calls = new CallChecks(env, this);
         this.kfuncs = new KfuncChecks(env, this);
+        this.dynptrs = new Dynptrs(env, this);
         env.precision = new Precision(env, this);
         if (env.liveness == null) {
             env.liveness = new StackLiveness(env);
@@ -431,6 +433,7 @@ final class Explorer {
                                 FuncState.INVALID);
                         f.spilled[spi] = null;
                         f.iters[spi] = null;
+                        f.dynptrs[spi] = null;
                     }
                 }
             }

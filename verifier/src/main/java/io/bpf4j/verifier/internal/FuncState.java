@@ -18,7 +18,9 @@ final class FuncState {
     static final byte ZERO = 3;
     /** Bytes of an open-coded iterator's state (STACK_ITER); {@link #iters} holds the state. */
     static final byte ITER = 4;
-    private static final char[] TYPE_CHAR = {'?', 'r', 'm', '0', 'i'};
+    /** Bytes of a bpf_dynptr (STACK_DYNPTR, always two whole slots); {@link #dynptrs} holds the state. */
+    static final byte DYNPTR = 5;
+    private static final char[] TYPE_CHAR = {'?', 'r', 'm', '0', 'i', 'd'};
 
     /**
      * An iterator's state in its stack slots (the kernel keeps it in the slot's spilled_ptr):
@@ -37,6 +39,30 @@ final class FuncState {
         }
     }
 
+    /**
+     * A dynptr's state in each of its two stack slots (the kernel keeps it in the slots'
+     * spilled_ptr): its type, whether this is the first (higher) slot, the id its slices carry
+     * ({@code dynptr_id}) and, for ringbuf dynptrs and their clones, the reference to release.
+     */
+    record DynptrState(DynptrKind kind, boolean first, int id, int refObjId) {
+    }
+
+    /** enum bpf_dynptr_type, with the names dynptr_type_str prints. */
+    enum DynptrKind {
+        LOCAL("local"), RINGBUF("ringbuf"), SKB("skb"), XDP("xdp");
+
+        final String text;
+
+        DynptrKind(String text) {
+            this.text = text;
+        }
+
+        /** dynptr_type_refcounted. */
+        boolean refcounted() {
+            return this == RINGBUF;
+        }
+    }
+
     final Reg[] regs = new Reg[MAX_REG];
     /** Byte types of the allocated stack; index 0 is fp-1, growing downwards. */
     byte[] slotType = new byte[0];
@@ -44,6 +70,8 @@ final class FuncState {
     Reg[] spilled = new Reg[0];
     /** The iterator state of each 8-byte slot whose bytes are {@link #ITER}; null elsewhere. */
     IterState[] iters = new IterState[0];
+    /** The dynptr state of each 8-byte slot whose bytes are {@link #DYNPTR}; null elsewhere. */
+    DynptrState[] dynptrs = new DynptrState[0];
     final int frameno;
     /** The call insn in the caller (-1 for the main frame). */
     final int callsite;
@@ -67,6 +95,7 @@ final class FuncState {
         c.slotType = slotType.clone();
         c.spilled = spilled.clone();
         c.iters = iters.clone();
+        c.dynptrs = dynptrs.clone();
         c.inCallback = inCallback;
         c.callbackDepth = callbackDepth;
         return c;
@@ -86,6 +115,7 @@ final class FuncState {
         slotType = Arrays.copyOf(slotType, n);
         spilled = Arrays.copyOf(spilled, n / REG_SIZE);
         iters = Arrays.copyOf(iters, n / REG_SIZE);
+        dynptrs = Arrays.copyOf(dynptrs, n / REG_SIZE);
     }
 
     /**

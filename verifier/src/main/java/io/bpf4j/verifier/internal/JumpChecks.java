@@ -173,7 +173,8 @@ final class JumpChecks {
         if (!jmp32 && x && dst instanceof Reg.Ptr dp && src instanceof Reg.Ptr sp) {
             VState eqBranch = op == JumpOp.JEQ ? other : op == JumpOp.JNE ? env.cur : null;
             // equal to a pointer that cannot be NULL: neither can the other one be (BTF pointers aside)
-            if (eqBranch != null && dp.maybeNull() != sp.maybeNull()) {
+            if (eqBranch != null && dp.maybeNull() != sp.maybeNull() && dp.type() != Reg.PtrType.BTF_ID
+                    && sp.type() != Reg.PtrType.BTF_ID) {
                 if (sp.maybeNull()) {
                     eqBranch.regs()[s.src()] = markPtrNotNull(sp);
                 } else {
@@ -252,6 +253,7 @@ final class JumpChecks {
         return switch (p.type()) {
             // a map pointer too (6.18; an unprivileged loader compares one with zero this way)
             case SOCKET, TCP_SOCK, MAP_VALUE, MAP_KEY, SOCK_COMMON, MEM, CONST_MAP -> true;
+            case BTF_ID -> p.btf() != null && KfuncChecks.isTrusted(p);
             default -> false;
         };
     }

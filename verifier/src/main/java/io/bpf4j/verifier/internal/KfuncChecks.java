@@ -83,6 +83,8 @@ final class KfuncChecks {
         long constValue;
         int iterFrame = -1;
         int iterSpi = -1;
+        /** The initialized dynptr argument (meta->initialized_dynptr). */
+        FuncState.DynptrState dynptr;
     }
 
     /** check_kfunc_call. */
@@ -97,6 +99,7 @@ final class KfuncChecks {
             throw env.reject("calling kernel function " + name + " is not allowed");
         }
         Meta meta = args(idx, sig, k);
+        sections(name);
         Reg[] regs = env.regs();
         if (meta.releaseRegno != 0 && !ex.calls.releaseReference(meta.refObjId)) {
             throw env.reject("kfunc " + name + "#" + s.imm() + " reference has not been acquired before");
@@ -111,6 +114,58 @@ final class KfuncChecks {
         }
     }
 
+    /**
+     * check_kfunc_call's RCU and preemption sections: bpf_preempt_disable nests, bpf_rcu_read_lock
+     * does not (6.18; later kernels count them too); when the RCU section closes, RCU pointers
+     * become untrusted (and no longer NULL).
+     */
+    private void sections(String name) {
+        if (name.equals("bpf_rcu_read_lock")) {
+            if (env.cur.rcuLocks > 0) {
+                throw env.reject("nested rcu read lock (kernel function " + name + ")");
+            }
+            env.cur.rcuLocks = 1;
+        } else if (name.equals("bpf_rcu_read_unlock")) {
+            if (env.cur.rcuLocks == 0) {
+                throw env.reject("unmatched rcu read unlock (kernel function " + name + ")");
+            }
+            env.cur.rcuLocks = 0;
+            rcuPointersUntrusted();
+        } else if (name.equals("bpf_preempt_disable")) {
+            env.cur.preemptLocks++;
+        } else if (name.equals("bpf_preempt_enable")) {
+            if (env.cur.preemptLocks == 0) {
+                throw env.reject("unmatched attempt to enable preemption (kernel function " + name + ")");
+            }
+            env.cur.preemptLocks--;
+        }
+    }
+
+    /** The end of an RCU read section: MEM_RCU pointers in registers and spills become PTR_UNTRUSTED. */
+    private void rcuPointersUntrusted() {
+        for (int fr = 0; fr <= env.cur.curframe; fr++) {
+            FuncState f = env.cur.frames[fr];
+            for (int r = 0; r < FuncState.MAX_REG; r++) {
+                f.regs[r] = untrustedIfRcu(f.regs[r]);
+            }
+            for (int spi = 0; spi < f.spilled.length; spi++) {
+                if (f.isSpill(spi)) {
+                    f.spilled[spi] = untrustedIfRcu(f.spilled[spi]);
+                }
+            }
+        }
+    }
+
+    private static Reg untrustedIfRcu(Reg r) {
+        if (!(r instanceof Reg.Ptr p) || p.btf() == null || !p.btf().has(BtfRef.RCU)) {
+            return r;
+        }
+        BtfRef b = p.btf();
+        return new Reg.Ptr(p.type(), false, p.rdonly(), p.ringbuf(), p.off(), p.var(), p.id(), p.refObjId(), p.map(),
+                p.range(), p.memSize(), p.frameno(), p.subprog(), new BtfRef(b.typeId(), b.name(),
+                        b.flags() & ~BtfRef.RCU | BtfRef.UNTRUSTED), p.dynptr());
+    }
+
     /** check_kfunc_args. */
     private Meta args(int idx, KfuncSignature sig, KfuncTable.Kfunc k) {
         String name = sig.name();
@@ -120,7 +175,7 @@ final class KfuncChecks {
         if (nargs > MAX_BPF_FUNC_REG_ARGS) {
             throw env.reject("Function " + name + " has " + nargs + " > " + MAX_BPF_FUNC_REG_ARGS + " args");
         }
-        boolean trustedOrRcu = k.has(KfuncTable.KF_TRUSTED_ARGS) || k.has(KfuncTable.KF_RCU);
+        boolean trustedOrRcu = trustedArgs(k) || k.has(KfuncTable.KF_RCU);
         boolean iterKfunc = k.has(KfuncTable.KF_ITER_NEW | KfuncTable.KF_ITER_NEXT | KfuncTable.KF_ITER_DESTROY);
         for (int i = 0; i < nargs; i++) {
             int regno = i + 1;
@@ -158,7 +213,7 @@ final class KfuncChecks {
                     meta.releaseRegno = regno;
                 }
             }
-            if (name.equals("bpf_cast_to_kern_ctx")) {
+            if (name.equals("bpf_cast_to_kern_ctx") || isCtxParam(t)) {
                 ctxArg(i, regno, reg);
                 continue;
             }
@@ -177,7 +232,21 @@ final class KfuncChecks {
                 }
                 continue;
             }
+            if (t.kind() == KfuncSignature.Kind.PTR_TO_STRUCT && t.name().equals("bpf_dynptr")) {
+                dynptrArg(idx, regno, pname, name, meta);
+                continue;
+            }
+            if (i + 1 < nargs && (sig.paramName(i + 1).endsWith("__sz") || sig.paramName(i + 1).endsWith("__szk"))
+                    && (t.kind() == KfuncSignature.Kind.PTR_TO_VOID || t.kind() == KfuncSignature.Kind.PTR_TO_SCALAR)) {
+                memSizeArg(i, regno, pname, sig.paramName(i + 1), meta);
+                i++;
+                continue;
+            }
             if (reg instanceof Reg.Ptr p && p.type() == Reg.PtrType.BTF_ID && p.btf() != null) {
+                if (t.kind() == KfuncSignature.Kind.PTR_TO_STRUCT && (t.name().equals("__sk_buff") || t.name().equals("xdp_md"))) {
+                    // btf_is_prog_ctx_type's mapping of a uapi context to its kernel struct is not modelled
+                    throw env.reject("bpf4j: not supported yet: a BTF pointer as the " + t.name() + " argument of kfunc " + name);
+                }
                 if (t.kind() != KfuncSignature.Kind.PTR_TO_STRUCT) {
                     throw env.reject("bpf4j: not supported yet: argument " + i + " of kfunc " + name
                             + " (a BTF pointer for a parameter that is not a struct pointer)");
@@ -194,6 +263,63 @@ final class KfuncChecks {
         return meta;
     }
 
+    /** btf_is_prog_ctx_type: the parameter points to the program type's uapi context struct. */
+    private boolean isCtxParam(KfuncSignature.Type t) {
+        return t.kind() == KfuncSignature.Kind.PTR_TO_STRUCT && env.ctx != null && t.name().equals(env.ctx.structName());
+    }
+
+    /** KF_ARG_PTR_TO_DYNPTR: process_dynptr_func with the type a constructor or clone gives. */
+    private void dynptrArg(int idx, int regno, String pname, String kfunc, Meta meta) {
+        boolean uninit = pname.endsWith("__uninit");
+        FuncState.DynptrKind kind = null;
+        int cloneRef = 0;
+        if (kfunc.equals("bpf_dynptr_from_skb")) {
+            kind = FuncState.DynptrKind.SKB;
+        } else if (kfunc.equals("bpf_dynptr_from_xdp")) {
+            kind = FuncState.DynptrKind.XDP;
+        } else if (kfunc.equals("bpf_dynptr_clone") && uninit && meta.dynptr != null) {
+            kind = meta.dynptr.kind();
+            cloneRef = meta.dynptr.refObjId();
+        }
+        if (uninit && kind == null) {
+            throw env.reject("bpf4j: not supported yet: kfunc " + kfunc + " making a dynptr");
+        }
+        // a callback's dynptr is passed read-only
+        boolean rdonly = env.regs()[regno] instanceof Reg.Ptr c && c.type() == Reg.PtrType.CONST_DYNPTR;
+        ex.dynptrs.process(idx, regno, new Dynptrs.Arg(uninit, rdonly, kind, cloneRef));
+        if (!uninit) {
+            meta.dynptr = ex.dynptrs.state((Reg.Ptr) env.regs()[regno]);
+        }
+    }
+
+    /**
+     * KF_ARG_PTR_TO_MEM_SIZE: memory and its size in the next argument (check_kfunc_mem_size_reg:
+     * readable and writable at the size's maximum); an {@code __opt} buffer may be NULL, a
+     * {@code __szk} size must be a constant (the size of what the call returns).
+     */
+    private void memSizeArg(int i, int regno, String pname, String sizeName, Meta meta) {
+        Reg buf = env.regs()[regno];
+        Reg size = env.regs()[regno + 1];
+        boolean isNull = buf instanceof Reg.ScalarReg z && z.v().isConst() && z.v().constValue() == 0;
+        if (!isNull || !pname.endsWith("__opt")) {
+            if (!(size instanceof Reg.ScalarReg sr)) {
+                throw env.reject("R" + (regno + 1) + " is not a scalar");
+            }
+            try {
+                ex.calls.kfuncMemSize(regno, sr);
+            } catch (Reject r) {
+                throw env.reject("arg#" + i + " arg#" + (i + 1) + " memory, len pair leads to invalid memory access");
+            }
+        }
+        if (sizeName.endsWith("__szk")) {
+            if (!(size instanceof Reg.ScalarReg sr) || !sr.v().varOff().isConst()) {
+                throw env.reject("R" + (regno + 1) + " must be a known constant");
+            }
+            meta.constFound = true;
+            meta.constValue = sr.v().varOff().value();
+        }
+    }
+
     /** KF_ARG_PTR_TO_CTX: bpf_cast_to_kern_ctx's argument must be the context. */
     private void ctxArg(int i, int regno, Reg reg) {
         if (!(reg instanceof Reg.Ptr p) || p.type() != Reg.PtrType.CTX || p.maybeNull()) {
@@ -207,7 +333,7 @@ final class KfuncChecks {
         BtfRef ref = p.btf();
         boolean trusted = isTrusted(p);
         boolean rcu = ref.has(BtfRef.RCU);
-        if (k.has(KfuncTable.KF_TRUSTED_ARGS) || k.has(KfuncTable.KF_RCU)) {
+        if (trustedArgs(k) || k.has(KfuncTable.KF_RCU)) {
             if (!trusted) {
                 if (!k.has(KfuncTable.KF_RCU)) {
                     throw env.reject("R" + regno + " must be referenced or trusted");
@@ -236,8 +362,13 @@ final class KfuncChecks {
         }
     }
 
+    /** is_kfunc_trusted_args: KF_TRUSTED_ARGS, which release kfuncs imply. */
+    private static boolean trustedArgs(KfuncTable.Kfunc k) {
+        return k.has(KfuncTable.KF_TRUSTED_ARGS) || k.has(KfuncTable.KF_RELEASE);
+    }
+
     /** is_trusted_reg for a BTF pointer: referenced, or trusted with no unsafe modifier. */
-    private static boolean isTrusted(Reg.Ptr p) {
+    static boolean isTrusted(Reg.Ptr p) {
         if (p.refObjId() != 0) {
             return true;
         }
@@ -331,6 +462,10 @@ final class KfuncChecks {
                 if (name.equals("bpf_rdonly_cast")) {
                     return rdonlyCast(meta);
                 }
+                if (name.equals("bpf_dynptr_slice")) {
+                    r0 = dynptrSlice(meta);
+                    break;
+                }
                 // a kfunc returning 'void *' returns a scalar
                 return Reg.ScalarReg.UNKNOWN;
             }
@@ -363,6 +498,13 @@ final class KfuncChecks {
             r0 = r0.withRefObjId(id);
         }
         return r0;
+    }
+
+    /** bpf_dynptr_slice: read-only memory of the constant size, tied to the dynptr. */
+    private Reg.Ptr dynptrSlice(Meta meta) {
+        // packet slices hold no reference (dynptr_type_refcounted): they die when the packet changes
+        return new Reg.Ptr(Reg.PtrType.MEM, false, true, false, 0, Scalar.constant(0), 0, 0, null, 0,
+                (int) meta.constValue, 0, 0).withDynptr(new Reg.DynptrRef(meta.dynptr.id(), meta.dynptr.kind()));
     }
 
     /** A trusted or untrusted PTR_TO_BTF_ID to the kernel struct {@code struct}. */
@@ -468,27 +610,9 @@ final class KfuncChecks {
         return new int[] {p.frameno(), spi, ref};
     }
 
-    /**
-     * iter_get_spi (stack_slot_obj_get_spi): the slot index of the iterator's first slot, or -1
-     * when it lies outside the allocated stack (the write that follows grows it).
-     */
+    /** iter_get_spi. */
     private int spi(Reg.Ptr p, int nrSlots) {
-        if (!p.var().varOff().isConst()) {
-            throw env.reject("iter has to be at a constant offset");
-        }
-        int off = (int) (p.off() + p.var().varOff().value());
-        if (off % FuncState.REG_SIZE != 0) {
-            throw env.reject("cannot pass in iter at an offset=" + off);
-        }
-        int spi = (-off - 1) / FuncState.REG_SIZE;
-        if (spi + 1 < nrSlots) {
-            throw env.reject("cannot pass in iter at an offset=" + off);
-        }
-        FuncState f = env.cur.frames[p.frameno()];
-        if (spi - nrSlots + 1 < 0 || spi >= f.allocated() / FuncState.REG_SIZE) {
-            return -1;
-        }
-        return spi;
+        return Dynptrs.stackSlotObjSpi(env, p, "iter", nrSlots);
     }
 
     /** process_iter_next_call. */

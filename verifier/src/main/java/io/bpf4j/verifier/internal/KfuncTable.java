@@ -16,7 +16,8 @@ import java.util.Set;
  *
  * <p>Sources, Linux 6.12 (Debian linux-source-6.12): {@code kernel/bpf/helpers.c} lines
  * 3087-3116 ({@code generic_btf_ids}), 3132-3171 ({@code common_btf_ids}), 3194-3203 (their
- * registration); {@code kernel/bpf/cpumask.c} lines 427-453 ({@code cpumask_kfunc_btf_ids}),
+ * registration); {@code net/core/filter.c} ({@code bpf_kfunc_check_set_skb}, {@code _xdp} and
+ * {@code bpf_kfunc_init}, where 6.18 adds tracing programs to the skb set); {@code kernel/bpf/cpumask.c} lines 427-453 ({@code cpumask_kfunc_btf_ids}),
  * 475-477 (registration); {@code kernel/bpf/btf.c} lines 8588-8631
  * ({@code bpf_prog_type_to_kfunc_hook}); {@code include/linux/bpf_types.h} (each program
  * type's kernel context struct, for {@code bpf_cast_to_kern_ctx}). 6.18 registers the same
@@ -40,7 +41,7 @@ final class KfuncTable {
     static final int KF_RCU_PROTECTED = 1 << 11;
 
     /** The kernel's kfunc hooks (enum btf_kfunc_hook) a set is registered for. */
-    enum Hook { COMMON, XDP, TC, STRUCT_OPS, TRACING, SYSCALL, CGROUP }
+    enum Hook { COMMON, XDP, TC, STRUCT_OPS, TRACING, SYSCALL, CGROUP, SCHED_ACT, SK_SKB, SOCKET_FILTER, LWT, NETFILTER }
 
     /** A kfunc id set: the hooks it is registered for. */
     enum KfuncSet {
@@ -49,7 +50,12 @@ final class KfuncTable {
         /** helpers.c generic_btf_ids. */
         GENERIC(EnumSet.of(Hook.TRACING, Hook.TC, Hook.XDP, Hook.STRUCT_OPS, Hook.SYSCALL, Hook.CGROUP)),
         /** cpumask.c cpumask_kfunc_btf_ids. */
-        CPUMASK(EnumSet.of(Hook.TRACING, Hook.STRUCT_OPS, Hook.SYSCALL));
+        CPUMASK(EnumSet.of(Hook.TRACING, Hook.STRUCT_OPS, Hook.SYSCALL)),
+        /** net/core/filter.c bpf_kfunc_check_set_skb (6.18 also registers it for tracing programs). */
+        SKB(EnumSet.of(Hook.TC, Hook.SCHED_ACT, Hook.SK_SKB, Hook.SOCKET_FILTER, Hook.CGROUP, Hook.LWT, Hook.NETFILTER,
+                Hook.TRACING)),
+        /** net/core/filter.c bpf_kfunc_check_set_xdp. */
+        XDP(EnumSet.of(Hook.XDP));
 
         final Set<Hook> hooks;
 
@@ -81,6 +87,21 @@ final class KfuncTable {
         add(KfuncSet.COMMON, "bpf_iter_bits_new", KF_ITER_NEW);
         add(KfuncSet.COMMON, "bpf_iter_bits_next", KF_ITER_NEXT | KF_RET_NULL);
         add(KfuncSet.COMMON, "bpf_iter_bits_destroy", KF_ITER_DESTROY);
+        // helpers.c common_btf_ids: RCU read and preemption sections
+        add(KfuncSet.COMMON, "bpf_rcu_read_lock", 0);
+        add(KfuncSet.COMMON, "bpf_rcu_read_unlock", 0);
+        add(KfuncSet.COMMON, "bpf_preempt_disable", 0);
+        add(KfuncSet.COMMON, "bpf_preempt_enable", 0);
+        // helpers.c common_btf_ids: dynptr kfuncs
+        add(KfuncSet.COMMON, "bpf_dynptr_slice", KF_RET_NULL);
+        // bpf_dynptr_slice_rdwr is left out: the 6.18 build this is checked against refuses every
+        // call to it ("bpf_dynptr_slice_rdwr() is not allowed") by a rule bpf4j does not know
+        for (String d : new String[] {"adjust", "is_null", "is_rdonly", "size", "clone"}) {
+            add(KfuncSet.COMMON, "bpf_dynptr_" + d, 0);
+        }
+        // net/core/filter.c: skb and xdp dynptrs
+        add(KfuncSet.SKB, "bpf_dynptr_from_skb", KF_TRUSTED_ARGS);
+        add(KfuncSet.XDP, "bpf_dynptr_from_xdp", 0);
         // helpers.c generic_btf_ids (task and cgroup references)
         add(KfuncSet.GENERIC, "bpf_task_acquire", KF_ACQUIRE | KF_RCU | KF_RET_NULL);
         add(KfuncSet.GENERIC, "bpf_task_release", KF_RELEASE);
@@ -124,6 +145,11 @@ final class KfuncTable {
             case STRUCT_OPS -> Hook.STRUCT_OPS;
             case TRACING, TRACEPOINT, PERF_EVENT, LSM -> Hook.TRACING;
             case SYSCALL -> Hook.SYSCALL;
+            case SCHED_ACT -> Hook.SCHED_ACT;
+            case SK_SKB -> Hook.SK_SKB;
+            case SOCKET_FILTER -> Hook.SOCKET_FILTER;
+            case LWT_IN, LWT_OUT, LWT_XMIT, LWT_SEG6LOCAL -> Hook.LWT;
+            case NETFILTER -> Hook.NETFILTER;
             case CGROUP_SKB, CGROUP_SOCK, CGROUP_DEVICE, CGROUP_SOCK_ADDR, CGROUP_SOCKOPT, CGROUP_SYSCTL -> Hook.CGROUP;
             default -> null;
         };

@@ -59,11 +59,18 @@ sealed interface Reg permits Reg.NotInit, Reg.ScalarReg, Reg.Ptr {
      * in a union (map, packet range, memory size, stack frame, subprogram).
      */
     record Ptr(PtrType type, boolean maybeNull, boolean rdonly, boolean ringbuf, int off, Scalar var, int id,
-               int refObjId, MapRef map, int range, int memSize, int frameno, int subprog, BtfRef btf) implements Reg {
+               int refObjId, MapRef map, int range, int memSize, int frameno, int subprog, BtfRef btf,
+               DynptrRef dynptr) implements Reg {
+        /** A pointer that is not a dynptr slice. */
+        Ptr(PtrType type, boolean maybeNull, boolean rdonly, boolean ringbuf, int off, Scalar var, int id,
+            int refObjId, MapRef map, int range, int memSize, int frameno, int subprog, BtfRef btf) {
+            this(type, maybeNull, rdonly, ringbuf, off, var, id, refObjId, map, range, memSize, frameno, subprog, btf, null);
+        }
+
         /** A pointer that is not BTF-typed. */
         Ptr(PtrType type, boolean maybeNull, boolean rdonly, boolean ringbuf, int off, Scalar var, int id,
             int refObjId, MapRef map, int range, int memSize, int frameno, int subprog) {
-            this(type, maybeNull, rdonly, ringbuf, off, var, id, refObjId, map, range, memSize, frameno, subprog, null);
+            this(type, maybeNull, rdonly, ringbuf, off, var, id, refObjId, map, range, memSize, frameno, subprog, null, null);
         }
 
         /** A {@code PTR_TO_BTF_ID} to {@code btf}'s type. */
@@ -84,27 +91,38 @@ sealed interface Reg permits Reg.NotInit, Reg.ScalarReg, Reg.Ptr {
         }
 
         Ptr withOff(int o) {
-            return new Ptr(type, maybeNull, rdonly, ringbuf, o, var, id, refObjId, map, range, memSize, frameno, subprog, btf);
+            return new Ptr(type, maybeNull, rdonly, ringbuf, o, var, id, refObjId, map, range, memSize, frameno, subprog, btf, dynptr);
         }
 
         Ptr withVar(Scalar v) {
-            return new Ptr(type, maybeNull, rdonly, ringbuf, off, v, id, refObjId, map, range, memSize, frameno, subprog, btf);
+            return new Ptr(type, maybeNull, rdonly, ringbuf, off, v, id, refObjId, map, range, memSize, frameno, subprog, btf, dynptr);
         }
 
         Ptr withId(int i) {
-            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, i, refObjId, map, range, memSize, frameno, subprog, btf);
+            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, i, refObjId, map, range, memSize, frameno, subprog, btf, dynptr);
         }
 
         Ptr withRange(int r) {
-            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, id, refObjId, map, r, memSize, frameno, subprog, btf);
+            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, id, refObjId, map, r, memSize, frameno, subprog, btf, dynptr);
         }
 
         Ptr withType(PtrType t, boolean nullable) {
-            return new Ptr(t, nullable, rdonly, ringbuf, off, var, id, refObjId, map, range, memSize, frameno, subprog, btf);
+            return new Ptr(t, nullable, rdonly, ringbuf, off, var, id, refObjId, map, range, memSize, frameno, subprog, btf, dynptr);
         }
 
         Ptr withRefObjId(int r) {
-            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, id, r, map, range, memSize, frameno, subprog, btf);
+            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, id, r, map, range, memSize, frameno, subprog, btf, dynptr);
+        }
+
+        /** The same pointer tied to a dynptr (see {@link DynptrRef}). */
+        Ptr withDynptr(DynptrRef d) {
+            return new Ptr(type, maybeNull, rdonly, ringbuf, off, var, id, refObjId, map, range, memSize, frameno, subprog, btf, d);
+        }
+
+        /** reg_is_dynptr_slice_pkt: a slice of an skb or xdp dynptr, invalidated when packet data changes. */
+        boolean isPacketSlice() {
+            return type == PtrType.MEM && dynptr != null
+                    && (dynptr.kind() == FuncState.DynptrKind.SKB || dynptr.kind() == FuncState.DynptrKind.XDP);
         }
 
         boolean constOffset() {
@@ -126,6 +144,15 @@ sealed interface Reg permits Reg.NotInit, Reg.ScalarReg, Reg.Ptr {
         }
     }
 
+    /**
+     * The dynptr a pointer is tied to. For a PTR_TO_MEM slice of a dynptr's data: the dynptr's id
+     * ({@code dynptr_id}: the slice dies with it) and the dynptr type flag a kfunc slice carries
+     * (null for bpf_dynptr_data's). For a CONST_PTR_TO_DYNPTR (a callback's read-only dynptr):
+     * the dynptr's own id and type.
+     */
+    record DynptrRef(int id, FuncState.DynptrKind kind) {
+    }
+
     /** Base pointer types with the names {@code reg_type_str} prints. */
     enum PtrType {
         CTX("ctx"), CONST_MAP("map_ptr"), MAP_VALUE("map_value"), STACK("fp"), PACKET("pkt"),
@@ -135,7 +162,9 @@ sealed interface Reg permits Reg.NotInit, Reg.ScalarReg, Reg.Ptr {
         /** 6.19's PTR_TO_INSN: an entry loaded from a jump table, what {@code gotox} takes. */
         INSN("insn"),
         /** PTR_TO_BTF_ID: kernel memory typed by BTF ({@link BtfRef}). */
-        BTF_ID("ptr_");
+        BTF_ID("ptr_"),
+        /** CONST_PTR_TO_DYNPTR: a dynptr a callback is given ({@link Ptr#dynptr()}), not on the program's stack. */
+        CONST_DYNPTR("dynptr_ptr");
 
         final String kernelName;
 

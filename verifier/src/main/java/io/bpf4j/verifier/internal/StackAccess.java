@@ -93,6 +93,7 @@ final class StackAccess {
                 env.nospecResult[idx] = true;
             }
         }
+        Dynptrs.destroyIfDynptr(env, f, spi);
         if (off % FuncState.REG_SIZE == 0 && size == FuncState.REG_SIZE) {
             // only a whole-slot write kills the slot for stack liveness
             env.liveness.markWrite(f.frameno, 1L << spi);
@@ -118,7 +119,8 @@ final class StackAccess {
         } else if (reg == null && off % FuncState.REG_SIZE == 0 && isSt && env.priv.bpfCapable()) {
             saveRegister(f, spi, Reg.ScalarReg.constant(env.prog.slots[idx].imm()), size);
             env.pushHistory(VState.stackAccessFlags(f.frameno, spi), null);
-        } else if (reg instanceof Reg.Ptr p) {
+        } else if (reg instanceof Reg.Ptr p && p.type() != Reg.PtrType.CONST_DYNPTR) {
+            // (is_spillable_regtype: a callback's dynptr pointer is stored as plain data)
             if (size != FuncState.REG_SIZE) {
                 Linfo.print(env.log, env.prog, idx, "; ");
                 throw env.reject("invalid size of register spill");
@@ -276,6 +278,9 @@ final class StackAccess {
         boolean zero = val instanceof Reg.ScalarReg sr && sr.v().isConst() && sr.v().constValue() == 0
                 || val == null && env.prog.slots[idx].imm() == 0;
         boolean zeroUsed = false;
+        for (int i = minOff; i < maxOff; i++) {
+            Dynptrs.destroyIfDynptr(env, f, (-i - 1) / FuncState.REG_SIZE);
+        }
         for (int i = minOff; i < maxOff; i++) {
             int slot = -i - 1;
             int spi = slot / FuncState.REG_SIZE;

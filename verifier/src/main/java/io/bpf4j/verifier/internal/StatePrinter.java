@@ -180,6 +180,19 @@ final class StatePrinter {
                 }
                 continue;
             }
+            if (f.typeAt(-(spi + 1) * FuncState.REG_SIZE) == FuncState.DYNPTR && f.dynptrs[spi] != null) {
+                // met at its second (lower) slot: printed once, at the first
+                int first = f.dynptrs[spi].first() ? spi : spi + 1;
+                FuncState.DynptrState d = f.dynptrs[first];
+                spi = first;
+                if (d != null) {
+                    sb.append(" fp").append(-(first + 1) * FuncState.REG_SIZE).append("=dynptr_").append(d.kind().text);
+                    if (d.refObjId() != 0) {
+                        sb.append("(ref_id=").append(d.refObjId()).append(')');
+                    }
+                }
+                continue;
+            }
             sb.append(" fp").append(-(spi + 1) * FuncState.REG_SIZE).append('=');
             if (f.isSpill(spi)) {
                 sb.append(types, 0, types.indexOf('r'));

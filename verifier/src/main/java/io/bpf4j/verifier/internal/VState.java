@@ -50,6 +50,10 @@ final class VState {
     int curframe;
     List<Ref> refs = new ArrayList<>();
     boolean speculative;
+    /** bpf_preempt_disable calls not yet matched by bpf_preempt_enable (active_preempt_locks). */
+    int preemptLocks;
+    /** 1 inside a bpf_rcu_read_lock section (active_rcu_lock; 6.18 does not nest them). */
+    int rcuLocks;
     /** may_goto iterations taken on this path (the kernel's may_goto_depth). */
     int mayGotoDepth;
     /** Callback iterations entered on this path (the kernel's callback_unroll_depth). */
@@ -87,6 +91,8 @@ final class VState {
         c.curframe = curframe;
         c.refs = new ArrayList<>(refs);
         c.speculative = speculative;
+        c.preemptLocks = preemptLocks;
+        c.rcuLocks = rcuLocks;
         c.callbackUnrollDepth = callbackUnrollDepth;
         c.mayGotoDepth = mayGotoDepth;
         c.insnIdx = insnIdx;
