@@ -827,7 +827,7 @@ final class CallChecks {
             callee.regs[2] = Reg.Ptr.map(Reg.PtrType.MAP_KEY, m, 0, 0, false);
             callee.regs[3] = Reg.Ptr.map(Reg.PtrType.MAP_VALUE, m, 0, 0, false);
             callee.regs[4] = caller.regs[3];
-        } else if (env.prog.slots[idx].imm() == HelperId.USER_RINGBUF_DRAIN.id()) {
+        } else if (env.prog.insns[idx].imm() == HelperId.USER_RINGBUF_DRAIN.id()) {
             // set_user_ringbuf_callback_state: the sample as a read-only local dynptr, then the context
             callee.regs[1] = ex.dynptrs.callbackArg(FuncState.DynptrKind.LOCAL);
             callee.regs[2] = caller.regs[3];
@@ -1057,7 +1057,7 @@ final class CallChecks {
         java.util.List<int[]> edges = new java.util.ArrayList<>();
         for (int sub = 0; sub < n; sub++) {
             for (int i = prog.subprogStart[sub]; i < prog.subprogStart[sub + 1]; i++) {
-                Slot s = prog.slots[i];
+                Slot s = prog.insns[i].slot();
                 if (s.code() != io.bpf4j.isa.Opcodes.CODE_CALL) {
                     continue;
                 }

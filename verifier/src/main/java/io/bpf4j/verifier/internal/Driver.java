@@ -208,7 +208,7 @@ public final class Driver {
             throw env.reject("combined stack size of " + (frame + 1) + " calls is " + depth + ". Too large");
         }
         for (int i = prog.subprogStart[sub]; i < prog.subprogStart[sub + 1]; i++) {
-            Slot s = prog.slots[i];
+            Slot s = prog.insns[i].slot();
             boolean call = s.code() == Opcodes.CODE_CALL && s.src() == Opcodes.PSEUDO_CALL
                     || s.code() == Opcodes.CODE_LD_IMM64 && s.src() == Opcodes.PSEUDO_FUNC;
             if (s.code() == Opcodes.CODE_CALLX) {

@@ -159,7 +159,7 @@ final class Explainer {
         if (msg == null) {
             return Rule.OTHER;
         }
-        int code = prog == null || insn < 0 ? -1 : prog.slots[insn].code();
+        int code = prog == null || insn < 0 ? -1 : prog.insns[insn].code();
         if (msg.startsWith("call table '") || msg.contains("from call table '")) {
             return Rule.CALL_TABLE;
         }
@@ -242,7 +242,7 @@ final class Explainer {
                 }
             }
         }
-        Slot s = prog.slots[insn];
+        Slot s = prog.insns[insn].slot();
         int cls = s.instructionClass();
         if ((cls == Opcodes.ALU || cls == Opcodes.ALU64) && (s.code() & Opcodes.SOURCE_MASK) == Opcodes.X && s.src() != 10) {
             // an ALU insn is refused for what it combines: follow both operands
@@ -293,7 +293,7 @@ final class Explainer {
     }
 
     private String callName(int idx) {
-        Slot s = prog.slots[idx];
+        Slot s = prog.insns[idx].slot();
         if (s.code() == Opcodes.CODE_CALLX) {
             return "callx r" + s.dst();
         }
@@ -306,7 +306,7 @@ final class Explainer {
 
     /** The register added to a pointer as an index: the rejected insn's source when it is that add, else the latest add kept. */
     private String index(List<Slicer.Hit> kept) {
-        Slot s = prog.slots[insn];
+        Slot s = prog.insns[insn].slot();
         if (s.code() == (Opcodes.ALU64 | Opcodes.ADD | Opcodes.X)) {
             return "R" + s.src();
         }
@@ -362,7 +362,7 @@ final class Explainer {
                     return "R" + r + " does not survive the call at " + place(by) + " (" + callName(by)
                             + "): keep the value in R6-R9 or on the stack, or set R" + r + " again before " + here;
                 }
-                if (r == 0 && prog.slots[insn].code() == (Opcodes.JMP | Opcodes.EXIT)) {
+                if (r == 0 && prog.insns[insn].code() == (Opcodes.JMP | Opcodes.EXIT)) {
                     return "set the return value (R0) on every path to the exit at " + here;
                 }
                 if (slicer.reachedFrameEntry || env.cur.curframe > 0) {

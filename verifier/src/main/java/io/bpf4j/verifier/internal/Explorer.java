@@ -594,7 +594,7 @@ final class Explorer {
                         }
                         loopCheck = false;
                     }
-                    if (loopCheck && env.prog.slots[insn].code() == io.bpf4j.isa.Opcodes.CODE_MAY_GOTO
+                    if (loopCheck && env.prog.insns[insn].code() == io.bpf4j.isa.Opcodes.CODE_MAY_GOTO
                             && cp.st.mayGotoDepth != env.cur.mayGotoDepth
                             && eq.statesEqual(cp.st, env.cur, Equivalence.Mode.RANGE_WITHIN)) {
                         // the may_goto loop converged

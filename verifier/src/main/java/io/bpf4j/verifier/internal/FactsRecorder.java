@@ -46,7 +46,7 @@ final class FactsRecorder {
         if (state.curframe != frameBefore) {
             return;
         }
-        Slot s = prog.slots[idx];
+        Slot s = prog.insns[idx].slot();
         int cls = s.instructionClass();
         int reg;
         if (cls == Opcodes.ALU || cls == Opcodes.ALU64 || cls == Opcodes.LDX

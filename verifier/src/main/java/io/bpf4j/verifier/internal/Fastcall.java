@@ -46,13 +46,13 @@ final class Fastcall {
         for (int s = 0; s < prog.subprogCount; s++) {
             int lowest = 0;
             for (int i = prog.subprogStart[s]; i < prog.subprogStart[s + 1]; i++) {
-                Slot x = prog.slots[i];
+                Slot x = prog.insns[i].slot();
                 if (x.code() == STX_MEM_DW && x.dst() == 10) {
                     lowest = Math.min(lowest, x.off());
                 }
             }
             for (int i = prog.subprogStart[s]; i < prog.subprogStart[s + 1]; i++) {
-                if (prog.slots[i].code() == Opcodes.CODE_CALL) {
+                if (prog.insns[i].code() == Opcodes.CODE_CALL) {
                     fc.markCall(env, s, i, lowest);
                 }
             }
@@ -61,7 +61,7 @@ final class Fastcall {
     }
 
     private void markCall(Env env, int sub, int idx, int lowestOff) {
-        Slot call = prog.slots[idx];
+        Slot call = prog.insns[idx].slot();
         if (call.src() != 0) {
             // static calls clobber everything; kfuncs' fastcall contract is not modelled (they are refused as unsupported)
             return;
@@ -84,8 +84,8 @@ final class Fastcall {
             if (idx - i < 0 || idx + i >= prog.len) {
                 break;
             }
-            Slot stx = prog.slots[idx - i];
-            Slot ldx = prog.slots[idx + i];
+            Slot stx = prog.insns[idx - i].slot();
+            Slot ldx = prog.insns[idx + i].slot();
             if (stx.code() != STX_MEM_DW || ldx.code() != LDX_MEM_DW || stx.dst() != 10 || ldx.src() != 10
                     || stx.src() != ldx.dst() || (expected & (1 << stx.src())) == 0 || stx.off() != off || ldx.off() != off) {
                 break;

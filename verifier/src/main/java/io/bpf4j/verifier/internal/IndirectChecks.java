@@ -69,7 +69,7 @@ final class IndirectChecks {
         List<Integer> out = new ArrayList<>();
         Set<MapRef> seen = new LinkedHashSet<>();
         for (int i = 0; i + 1 < prog.len; i++) {
-            Slot s = prog.slots[i];
+            Slot s = prog.insns[i].slot();
             if (!loadsMap(s)) {
                 continue;
             }
@@ -287,7 +287,7 @@ final class IndirectChecks {
             again = false;
             for (int sub = 0; sub < prog.subprogCount; sub++) {
                 for (int i = prog.subprogStart[sub]; i < prog.subprogStart[sub + 1] && !tc[sub]; i++) {
-                    Slot s = prog.slots[i];
+                    Slot s = prog.insns[i].slot();
                     if (s.code() == Opcodes.CODE_CALL && s.src() == Opcodes.PSEUDO_CALL) {
                         int callee = prog.findSubprog(i + s.imm() + 1);
                         if (callee >= 0 && tc[callee]) {

@@ -17,7 +17,7 @@ final class Liveness {
 
     /** Successors as insn_successors gives them: fall-through first, then the jump target. */
     static int[] successors(Program prog, int i) {
-        Slot s = prog.slots[i];
+        Slot s = prog.insns[i].slot();
         int cls = s.instructionClass();
         int size = prog.isLdImm64(i) ? 2 : 1;
         if (cls != Opcodes.JMP && cls != Opcodes.JMP32) {
@@ -47,7 +47,7 @@ final class Liveness {
     /** compute_insn_live_regs: {use, def} masks of one instruction. */
     static int[] useDef(Program prog, int i, KernelProfile profile, io.bpf4j.isa.abi.ProgramType type,
                         io.bpf4j.isa.abi.AttachType attach) {
-        Slot s = prog.slots[i];
+        Slot s = prog.insns[i].slot();
         int cls = s.instructionClass();
         int op = s.code() & Opcodes.OP_MASK;
         int mode = s.code() & Opcodes.MODE_MASK;

@@ -41,7 +41,7 @@ final class PathAliases {
                 continue;
             }
             int next = p > 0 ? path.get(p - 1).idx() : -1;
-            Slot s = prog.slots[i];
+            Slot s = prog.insns[i].slot();
             int cls = s.instructionClass();
             int op = s.code() & Opcodes.OP_MASK;
             boolean x = (s.code() & Opcodes.SOURCE_MASK) == Opcodes.X;

@@ -304,7 +304,7 @@ final class Precision {
 
     /** backtrack_insn: moves the demand for precision from what {@code idx} wrote to what it read. */
     private int backtrackInsn(int idx, int subseq, VState.Hist h) {
-        Slot s = env.prog.slots[idx];
+        Slot s = env.prog.insns[idx].slot();
         if (s.code() == 0) {
             return OK;
         }
@@ -472,7 +472,7 @@ final class Precision {
     }
 
     private boolean isPseudoCall(int i) {
-        Slot s = env.prog.slots[i];
+        Slot s = env.prog.insns[i].slot();
         return s.code() == (Opcodes.JMP | Opcodes.CALL) && s.src() == Opcodes.PSEUDO_CALL
                 || s.code() == Opcodes.CODE_CALLX;
     }

@@ -9,10 +9,10 @@ import java.util.List;
 /**
  * The program as the kernel indexes it: one entry per 8-byte slot (an {@code ld_imm64} is two
  * entries, the second decoded on its own as the kernel would see it), plus what the structure
- * passes learn per instruction (prune/jump points, resolved {@code ld_imm64} operands).
+ * passes learn per instruction (prune/jump points, resolved {@code ld_imm64} operands). Each
+ * entry's raw slot is {@code insns[i].slot()}: every decoded kind keeps the slot it came from.
  */
 final class Program {
-    final Slot[] slots;
     final Instruction[] insns;
     final int len;
     /** Subprogram starts, sorted, with the fake end entry {@code len} last. */
@@ -44,15 +44,15 @@ final class Program {
 
     Program(List<Slot> raw, List<LineInfo> lineInfo) {
         this.len = raw.size();
-        this.slots = raw.toArray(new Slot[0]);
         this.insns = new Instruction[len];
         for (int i = 0; i < len; i++) {
-            Slot next = i + 1 < len ? slots[i + 1] : null;
-            insns[i] = Instruction.of(slots[i], slots[i].code() == Opcodes.CODE_LD_IMM64 ? next : null);
+            Slot s = raw.get(i);
+            Slot next = i + 1 < len ? raw.get(i + 1) : null;
+            insns[i] = Instruction.of(s, s.code() == Opcodes.CODE_LD_IMM64 ? next : null);
         }
         secondHalf = new boolean[len];
         for (int i = 0; i + 1 < len; i++) {
-            if (slots[i].code() == Opcodes.CODE_LD_IMM64) {
+            if (insns[i].code() == Opcodes.CODE_LD_IMM64) {
                 secondHalf[++i] = true;
             }
         }
@@ -73,7 +73,7 @@ final class Program {
     }
 
     boolean isLdImm64(int i) {
-        return slots[i].code() == Opcodes.CODE_LD_IMM64;
+        return insns[i].code() == Opcodes.CODE_LD_IMM64;
     }
 
     /** The subprogram whose range holds insn {@code i}. */

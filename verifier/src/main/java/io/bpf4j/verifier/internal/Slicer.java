@@ -117,7 +117,7 @@ final class Slicer {
     }
 
     private boolean isCallish(int i) {
-        Slot s = prog.slots[i];
+        Slot s = prog.insns[i].slot();
         return s.code() == Opcodes.CODE_CALL || s.code() == Opcodes.CODE_CALLX;
     }
 
@@ -126,7 +126,7 @@ final class Slicer {
         if (prog.isSecondHalf(i)) {
             return;
         }
-        Slot s = prog.slots[i];
+        Slot s = prog.insns[i].slot();
         int cls = s.instructionClass();
         int op = s.code() & Opcodes.OP_MASK;
         int mode = s.code() & Opcodes.MODE_MASK;

@@ -100,7 +100,7 @@ final class StackAccess {
         }
         env.markStackScratched(spi);
         Reg reg = valueReg >= 0 ? env.regs()[valueReg] : null;
-        boolean isSt = env.prog.slots[idx].instructionClass() == Opcodes.ST;
+        boolean isSt = env.prog.insns[idx].slot().instructionClass() == Opcodes.ST;
         if (reg instanceof Reg.ScalarReg sr && off % FuncState.REG_SIZE == 0 && env.priv.bpfCapable()) {
             boolean fits = 64 - Long.numberOfLeadingZeros(sr.v().umax()) <= 8 * size;
             Reg.ScalarReg saved = sr;
@@ -117,7 +117,7 @@ final class StackAccess {
             saveRegister(f, spi, saved, size);
             env.pushHistory(VState.stackAccessFlags(f.frameno, spi), null);
         } else if (reg == null && off % FuncState.REG_SIZE == 0 && isSt && env.priv.bpfCapable()) {
-            saveRegister(f, spi, Reg.ScalarReg.constant(env.prog.slots[idx].imm()), size);
+            saveRegister(f, spi, Reg.ScalarReg.constant(env.prog.insns[idx].imm()), size);
             env.pushHistory(VState.stackAccessFlags(f.frameno, spi), null);
         } else if (reg instanceof Reg.Ptr p && p.type() != Reg.PtrType.CONST_DYNPTR) {
             // (is_spillable_regtype: a callback's dynptr pointer is stored as plain data)
@@ -136,7 +136,7 @@ final class StackAccess {
                 scrub(f, spi);
             }
             boolean zero = reg instanceof Reg.ScalarReg sr && sr.v().isConst() && sr.v().constValue() == 0
-                    || reg == null && isSt && env.prog.slots[idx].imm() == 0;
+                    || reg == null && isSt && env.prog.insns[idx].imm() == 0;
             if (zero) {
                 // STACK_ZERO relies on the exact value
                 env.markPrecise(valueReg);
@@ -276,7 +276,7 @@ final class StackAccess {
         int maxOff = (int) p.var().smax() + off + size;
         Reg val = valueReg >= 0 ? env.regs()[valueReg] : null;
         boolean zero = val instanceof Reg.ScalarReg sr && sr.v().isConst() && sr.v().constValue() == 0
-                || val == null && env.prog.slots[idx].imm() == 0;
+                || val == null && env.prog.insns[idx].imm() == 0;
         boolean zeroUsed = false;
         for (int i = minOff; i < maxOff; i++) {
             Dynptrs.destroyIfDynptr(env, f, (-i - 1) / FuncState.REG_SIZE);

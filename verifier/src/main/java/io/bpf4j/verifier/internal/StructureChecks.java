@@ -108,7 +108,7 @@ final class StructureChecks {
         int count = 1;
         starts[0] = 0;
         for (int i = 0; i < prog.len; i++) {
-            Slot s = prog.slots[i];
+            Slot s = prog.insns[i].slot();
             if (!isPseudoFunc(s) && !isPseudoCall(s) && !isKfuncCall(s)) {
                 continue;
             }
@@ -158,7 +158,7 @@ final class StructureChecks {
         int start = prog.subprogStart[0];
         int end = prog.subprogStart[1];
         for (int i = 0; i < prog.len; i++) {
-            Slot s = prog.slots[i];
+            Slot s = prog.insns[i].slot();
             int code = s.code();
             int cls = code & Opcodes.CLASS_MASK;
             if (code == Opcodes.CODE_CALL && s.src() == 0 && s.imm() == 12 /* bpf_tail_call */) {
@@ -248,7 +248,7 @@ final class StructureChecks {
                 throw log.reject("Invalid line_info[" + i + "].insn_off:" + Integer.toUnsignedString(off)
                         + " (prev_offset:" + prev + " prog->len:" + prog.len + ")");
             }
-            if (prog.slots[off].code() == 0) {
+            if (prog.insns[off].code() == 0) {
                 throw log.reject("Invalid insn code at line_info[" + i + "].insn_off");
             }
             if (s != prog.subprogCount) {
@@ -267,14 +267,14 @@ final class StructureChecks {
 
     private void resolvePseudoLdImm64() {
         for (int i = 0; i < prog.len; i++) {
-            Slot s = prog.slots[i];
+            Slot s = prog.insns[i].slot();
             int cls = s.instructionClass();
             int mode = s.code() & Opcodes.MODE_MASK;
             if (cls == Opcodes.LDX && (mode != Opcodes.MEM && mode != Opcodes.MEMSX || s.imm() != 0)) {
                 throw log.reject("BPF_LDX uses reserved fields");
             }
             if (s.code() == Opcodes.CODE_LD_IMM64) {
-                Slot next = i + 1 < prog.len ? prog.slots[i + 1] : null;
+                Slot next = i + 1 < prog.len ? prog.insns[i + 1].slot() : null;
                 if (next == null || next.code() != 0 || next.dst() != 0 || next.src() != 0 || next.off() != 0) {
                     throw log.reject("invalid bpf_ld_imm64 insn");
                 }
@@ -432,7 +432,7 @@ final class StructureChecks {
         }
         if (visitCallee) {
             prog.prunePoint[t] = true;
-            r = push(t, (long) t + prog.slots[t].imm() + 1, BRANCH);
+            r = push(t, (long) t + prog.insns[t].imm() + 1, BRANCH);
         }
         return r;
     }
@@ -461,7 +461,7 @@ final class StructureChecks {
     }
 
     private int visit(int t) {
-        Slot s = prog.slots[t];
+        Slot s = prog.insns[t].slot();
         if (isPseudoFunc(s)) {
             return visitCall(t, true);
         }
