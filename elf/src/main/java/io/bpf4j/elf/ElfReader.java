@@ -3,6 +3,7 @@ package io.bpf4j.elf;
 import io.bpf4j.elf.btf.Btf;
 import io.bpf4j.elf.btf.BtfExt;
 import io.bpf4j.elf.internal.Bytes;
+import io.bpf4j.elf.internal.DecodedOnUse;
 import io.bpf4j.elf.internal.ElfHeader;
 import io.bpf4j.elf.internal.JelfHeaderReader;
 import java.nio.ByteOrder;
@@ -207,24 +208,30 @@ final class ElfReader {
             }
             ElfSection target = sections.get((int) targetIndex);
             int n = (int) (rel.size() / REL_SIZE);
-            List<Relocation> entries = new ArrayList<>(n);
+            // every entry is checked now; the Relocation objects are built on first use
             for (int i = 0; i < n; i++) {
-                int p = (int) rel.offset() + i * REL_SIZE;
-                long offset = Bytes.u64(file, p, le);
-                long info = Bytes.u64(file, p + 8, le);
-                long symIndex = info >>> 32;
-                long rawType = info & 0xffffffffL;
-                if (symIndex >= symbols.size()) {
-                    throw new MalformedObjectException("elf: relocation section '" + rel.name() + "': relo #" + i + ": symbol index " + symIndex
-                            + " is out of range (" + symbols.size() + " symbols)", rel.name(), rel.index(), p + 8);
-                }
-                RelocationType type = RelocationType.of(rawType);
-                long addend = addend(rel, i, target, offset, type, p);
-                entries.add(new Relocation(i, offset, type, rawType, symbols.get((int) symIndex), addend));
+                relocation(rel, target, symbols, i, false);
             }
+            List<Relocation> entries = new DecodedOnUse<>(n, i -> relocation(rel, target, symbols, i, true));
             out.add(new RelocationSection(rel, target, entries));
         }
         return List.copyOf(out);
+    }
+
+    /** Checks entry {@code i} of {@code rel}, and with {@code build} returns it (else null). */
+    private Relocation relocation(ElfSection rel, ElfSection target, List<ElfSymbol> symbols, int i, boolean build) {
+        int p = (int) rel.offset() + i * REL_SIZE;
+        long offset = Bytes.u64(file, p, le);
+        long info = Bytes.u64(file, p + 8, le);
+        long symIndex = info >>> 32;
+        long rawType = info & 0xffffffffL;
+        if (symIndex >= symbols.size()) {
+            throw new MalformedObjectException("elf: relocation section '" + rel.name() + "': relo #" + i + ": symbol index " + symIndex
+                    + " is out of range (" + symbols.size() + " symbols)", rel.name(), rel.index(), p + 8);
+        }
+        RelocationType type = RelocationType.of(rawType);
+        long addend = addend(rel, i, target, offset, type, p);
+        return build ? new Relocation(i, offset, type, rawType, symbols.get((int) symIndex), addend) : null;
     }
 
     private long addend(ElfSection rel, int i, ElfSection target, long offset, RelocationType type, int where) {

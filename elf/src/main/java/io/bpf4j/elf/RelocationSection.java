@@ -1,5 +1,6 @@
 package io.bpf4j.elf;
 
+import io.bpf4j.elf.internal.DecodedOnUse;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ import java.util.List;
  */
 public record RelocationSection(ElfSection section, ElfSection target, List<Relocation> relocations) {
     public RelocationSection {
-        relocations = List.copyOf(relocations);
+        relocations = relocations instanceof DecodedOnUse<Relocation> lazy ? lazy : List.copyOf(relocations);
     }
 
     @Override

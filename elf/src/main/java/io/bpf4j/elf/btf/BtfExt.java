@@ -1,6 +1,7 @@
 package io.bpf4j.elf.btf;
 
 import io.bpf4j.elf.btf.MalformedBtfException.Reason;
+import io.bpf4j.elf.internal.DecodedOnUse;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.List;
 /**
  * Parsed {@code .BTF.ext}: func_info, line_info and CO-RE relocation records, grouped by ELF
  * section name. Strings and type ids refer to the object's {@link Btf}; all of them are
- * checked when parsing.
+ * checked when parsing, and each block's records are built on first use.
  */
 public final class BtfExt {
     private static final int FUNC_INFO_MIN = 8;
@@ -114,20 +115,27 @@ public final class BtfExt {
                 throw error(Reason.BAD_HEADER, "BTF.ext has no data", -1, -1, 4);
             }
             hdrLen = (int) len;
-            List<BtfExtSection<FuncInfo>> funcs = blocks("func_info", 8, FUNC_INFO_MIN, (p) -> new FuncInfo(u32(p), typeId(u32(p + 4), p + 4)));
+            List<BtfExtSection<FuncInfo>> funcs = blocks("func_info", 8, FUNC_INFO_MIN, (p) -> typeId(u32(p + 4), p + 4),
+                    (p) -> new FuncInfo(u32(p), (int) u32(p + 4)));
             List<BtfExtSection<LineInfo>> lines = blocks("line_info", 16, LINE_INFO_MIN, (p) -> {
+                string(u32(p + 4), p + 4);
+                string(u32(p + 8), p + 8);
+            }, (p) -> {
                 long file = u32(p + 4);
                 long line = u32(p + 8);
                 long lineCol = u32(p + 12);
-                return new LineInfo(u32(p), file, string(file, p + 4), line, string(line, p + 8), (int) (lineCol >>> 10), (int) (lineCol & 0x3ff));
+                return new LineInfo(u32(p), file, btf.name(file), line, btf.name(line), (int) (lineCol >>> 10), (int) (lineCol & 0x3ff));
             });
             List<BtfExtSection<CoreRelo>> relos = hdrLen >= 32 ? blocks("core_relo", 24, CORE_RELO_MIN, (p) -> {
-                long access = u32(p + 8);
                 long kind = u32(p + 12);
                 if (kind >= CoreReloKind.values().length) {
                     throw error(Reason.INVALID_VALUE, "core_relo at offset " + p + " has unknown kind " + kind, -1, -1, p + 12);
                 }
-                return new CoreRelo(u32(p), typeId(u32(p + 4), p + 4), access, string(access, p + 8), CoreReloKind.values()[(int) kind]);
+                typeId(u32(p + 4), p + 4);
+                string(u32(p + 8), p + 8);
+            }, (p) -> {
+                long access = u32(p + 8);
+                return new CoreRelo(u32(p), (int) u32(p + 4), access, btf.name(access), CoreReloKind.values()[(int) u32(p + 12)]);
             }) : List.of();
             return new BtfExt(hdrLen, funcs, lines, relos);
         }
@@ -148,11 +156,16 @@ public final class BtfExt {
             return btf.name(off);
         }
 
+        /** Throws the record's first error, as decoding it would, without building it. */
+        private interface RecordCheck {
+            void check(int offset);
+        }
+
         private interface RecordReader<T> {
             T read(int offset);
         }
 
-        private <T> List<BtfExtSection<T>> blocks(String what, int headerField, int minRecord, RecordReader<T> reader) {
+        private <T> List<BtfExtSection<T>> blocks(String what, int headerField, int minRecord, RecordCheck check, RecordReader<T> reader) {
             long off = u32(headerField);
             long len = u32(headerField + 4);
             List<BtfExtSection<T>> out = new ArrayList<>();
@@ -194,11 +207,12 @@ public final class BtfExt {
                 }
                 String name = string(nameOff, p);
                 p += 8;
-                List<T> records = new ArrayList<>((int) num);
-                for (long i = 0; i < num; i++, p += (int) recSize) {
-                    records.add(reader.read(p));
+                int first = p;
+                int size = (int) recSize;
+                for (long i = 0; i < num; i++, p += size) {
+                    check.check(p);
                 }
-                out.add(new BtfExtSection<>(name, records));
+                out.add(new BtfExtSection<>(name, new DecodedOnUse<T>((int) num, i -> reader.read(first + i * size))));
             }
             return out;
         }

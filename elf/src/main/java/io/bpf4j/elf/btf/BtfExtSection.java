@@ -1,5 +1,6 @@
 package io.bpf4j.elf.btf;
 
+import io.bpf4j.elf.internal.DecodedOnUse;
 import java.util.List;
 
 /**
@@ -11,6 +12,6 @@ import java.util.List;
  */
 public record BtfExtSection<T>(String sectionName, List<T> records) {
     public BtfExtSection {
-        records = List.copyOf(records);
+        records = records instanceof DecodedOnUse<T> lazy ? lazy : List.copyOf(records);
     }
 }

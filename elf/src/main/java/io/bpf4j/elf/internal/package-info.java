@@ -1,2 +1,2 @@
-/** The jelf adapter and byte helpers; not API, and no jelf type leaves this package. */
+/** The jelf adapter, byte helpers and the decode-on-use record list; not API, and no jelf type leaves this package. */
 package io.bpf4j.elf.internal;
